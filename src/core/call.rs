@@ -1,0 +1,366 @@
+//! One API call (a submit or a read) with its retries.
+
+use super::error::{Error, ErrorCode};
+use super::http::{HttpResponse, Transport};
+use super::job::{Job, Submission};
+use super::machine::{Event, Machine, Step};
+use super::options::ClientConfig;
+use super::request::ExtendRequest;
+use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
+use crate::providers::JobId;
+
+/// Whether the service may have acted on a failed submit. Only a submit it
+/// certainly did not accept may be sent again: nothing is paid for twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Acceptance {
+    Refused,
+    Unknown,
+}
+
+enum Operation {
+    Submit(ExtendRequest),
+    Read(JobId),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Sending,
+    Waiting,
+}
+
+pub struct Call<T> {
+    config: ClientConfig,
+    operation: Operation,
+    read: fn(&ClientConfig, &HttpResponse, u64) -> Result<T, Error>,
+    retries: u32,
+    rng: Rng,
+    state: State,
+}
+
+impl Call<Submission> {
+    pub fn submit(config: ClientConfig, request: ExtendRequest, seed: u64) -> Self {
+        Call::new(
+            config,
+            Operation::Submit(request),
+            ClientConfig::read_submission,
+            seed,
+        )
+    }
+}
+
+impl Call<Job> {
+    pub fn read(config: ClientConfig, id: JobId, seed: u64) -> Self {
+        Call::new(config, Operation::Read(id), ClientConfig::read_job, seed)
+    }
+}
+
+impl<T> Call<T> {
+    fn new(
+        config: ClientConfig,
+        operation: Operation,
+        read: fn(&ClientConfig, &HttpResponse, u64) -> Result<T, Error>,
+        seed: u64,
+    ) -> Self {
+        Call {
+            config,
+            operation,
+            read,
+            retries: 0,
+            rng: Rng::new(seed),
+            state: State::Sending,
+        }
+    }
+
+    fn send(&mut self) -> Step<T> {
+        self.state = State::Sending;
+        let request = match &self.operation {
+            Operation::Submit(r) => self.config.submit_request(r),
+            Operation::Read(id) => self.config.job_request(id),
+        };
+        Step::Send {
+            request,
+            timeout_ms: self.config.timeout_ms,
+        }
+    }
+
+    fn fail(&mut self, error: Error, acceptance: Acceptance) -> Step<T> {
+        let is_submit = matches!(self.operation, Operation::Submit(_));
+        let may_repeat = !is_submit || acceptance == Acceptance::Refused;
+        let hint_ok = error
+            .retry_after_ms
+            .is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS);
+        if error.retryable && may_repeat && hint_ok && self.retries < self.config.max_retries {
+            let ms = delay_ms(self.retries, error.retry_after_ms, &mut self.rng);
+            self.retries += 1;
+            self.state = State::Waiting;
+            return Step::Wait { ms };
+        }
+        let error = match (is_submit, acceptance) {
+            (false, _) => error,
+            (true, Acceptance::Refused) => error.maybe_submitted(false),
+            (true, Acceptance::Unknown) => Error {
+                message: format!(
+                    "{}; the service may have accepted the job, so it was not sent again",
+                    error.message
+                ),
+                ..error.maybe_submitted(true).retryable(false)
+            },
+        };
+        Step::Done(Err(error.redact(&self.config.secrets())))
+    }
+}
+
+impl<T> Machine for Call<T> {
+    type Output = T;
+
+    fn start(&mut self, _now_ms: u64) -> Step<T> {
+        self.send()
+    }
+
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<T> {
+        match event {
+            Event::Response(response) => match (self.read)(&self.config, &response, now_ms) {
+                Ok(value) => Step::Done(Ok(value)),
+                Err(error) => self.fail(error, response_acceptance(response.status)),
+            },
+            Event::Failed(transport) => {
+                let acceptance = match transport {
+                    Transport::ConnectFailed => Acceptance::Refused,
+                    Transport::Network | Transport::Timeout => Acceptance::Unknown,
+                };
+                self.fail(
+                    transport_error(transport, self.config.timeout_ms),
+                    acceptance,
+                )
+            }
+            Event::Waited => self.send(),
+            Event::Aborted => {
+                let acceptance = match self.state {
+                    State::Sending => Acceptance::Unknown,
+                    State::Waiting => Acceptance::Refused,
+                };
+                self.fail(aborted(), acceptance)
+            }
+        }
+    }
+}
+
+/// A status that proves the service turned the submit away. Other 5xx and
+/// any 2xx/3xx we could not read leave it unknown.
+fn response_acceptance(status: u16) -> Acceptance {
+    match status {
+        400..=499 | 503 => Acceptance::Refused,
+        _ => Acceptance::Unknown,
+    }
+}
+
+pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
+    let (code, message) = match transport {
+        Transport::ConnectFailed => (
+            ErrorCode::NetworkError,
+            "could not connect to the service".to_owned(),
+        ),
+        Transport::Network => (
+            ErrorCode::NetworkError,
+            "the connection failed before a response arrived".to_owned(),
+        ),
+        Transport::Timeout => (
+            ErrorCode::Timeout,
+            format!("no response within timeoutMs ({timeout_ms} ms)"),
+        ),
+    };
+    Error::new(code, message).retryable(true)
+}
+
+pub fn aborted() -> Error {
+    Error::new(ErrorCode::Aborted, "the call was aborted by its signal")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::http::{HttpRequest, Method};
+    use crate::core::job::{ProviderName, Status};
+    use crate::core::json::{parse, Value};
+
+    fn config() -> ClientConfig {
+        let options = br#"{"apiKey":"secret-key-1","baseUrl":"http://127.0.0.1:9","maxRetries":2}"#;
+        ClientConfig::from_value(&parse(options).unwrap(), false).unwrap()
+    }
+
+    fn submit() -> Call<Submission> {
+        let request = ExtendRequest::from_value(
+            &parse(br#"{"video_id":"v"}"#).unwrap(),
+            ProviderName::Trinetra,
+        )
+        .unwrap();
+        Call::submit(config(), request, 1)
+    }
+
+    fn read() -> Call<Job> {
+        Call::read(
+            config(),
+            JobId::parse(&Value::String("j".into())).unwrap(),
+            1,
+        )
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Event {
+        let headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Event::Response(HttpResponse {
+            status,
+            headers,
+            body: body.into(),
+        })
+    }
+
+    fn sent<T>(step: Step<T>) -> HttpRequest {
+        match step {
+            Step::Send { request, .. } => request,
+            _ => panic!("expected a send"),
+        }
+    }
+
+    fn waited<T>(step: Step<T>) -> u64 {
+        match step {
+            Step::Wait { ms } => ms,
+            _ => panic!("expected a wait"),
+        }
+    }
+
+    fn failed<T: std::fmt::Debug>(step: Step<T>) -> Error {
+        match step {
+            Step::Done(Err(e)) => e,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_read_retries_server_errors_then_succeeds() {
+        let mut call = read();
+        assert_eq!(sent(call.start(0)).method, Method::Get);
+        let wait = waited(call.handle(response(503, &[], ""), 0));
+        assert!((250..=500).contains(&wait));
+        sent(call.handle(Event::Waited, 0));
+        let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), 0);
+        assert!(matches!(
+            step,
+            Step::Done(Ok(Job {
+                status: Status::Running,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn a_read_obeys_retry_after_and_stops_when_retries_run_out() {
+        let mut call = read();
+        call.start(0);
+        assert_eq!(
+            waited(call.handle(response(429, &[("retry-after", "2")], ""), 0)),
+            2000
+        );
+        call.handle(Event::Waited, 0);
+        waited(call.handle(Event::Failed(Transport::Network), 0));
+        call.handle(Event::Waited, 0);
+        let e = failed(call.handle(response(502, &[], ""), 0));
+        assert_eq!(
+            (e.code, e.retryable, e.maybe_submitted),
+            (ErrorCode::ServerError, true, None)
+        );
+    }
+
+    #[test]
+    fn a_read_does_not_retry_client_errors_or_long_hints() {
+        let mut call = read();
+        call.start(0);
+        assert_eq!(
+            failed(call.handle(response(401, &[], ""), 0)).code,
+            ErrorCode::Unauthorized
+        );
+        let mut call = read();
+        call.start(0);
+        let e = failed(call.handle(response(429, &[("retry-after", "3600")], ""), 0));
+        assert_eq!(e.retry_after_ms, Some(3_600_000));
+    }
+
+    #[test]
+    fn a_submit_is_repeated_only_when_it_was_refused() {
+        let mut call = submit();
+        assert_eq!(sent(call.start(0)).method, Method::Post);
+        waited(call.handle(response(429, &[("retry-after", "1")], ""), 0));
+        call.handle(Event::Waited, 0);
+        waited(call.handle(response(503, &[], ""), 0));
+        call.handle(Event::Waited, 0);
+        let ok = call.handle(
+            response(202, &[], r#"{"job_id":"j1","status":"queued"}"#),
+            0,
+        );
+        assert!(matches!(ok, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "j1"));
+    }
+
+    #[test]
+    fn an_ambiguous_submit_is_never_repeated() {
+        for event in [
+            Event::Failed(Transport::Network),
+            Event::Failed(Transport::Timeout),
+            response(500, &[], ""),
+            response(502, &[("content-type", "text/html")], "<html></html>"),
+            response(202, &[], "{\"job_id\": "),
+        ] {
+            let mut call = submit();
+            call.start(0);
+            let e = failed(call.handle(event, 0));
+            assert_eq!(
+                (e.maybe_submitted, e.retryable),
+                (Some(true), false),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_submit_that_never_connected_is_repeated() {
+        let mut call = submit();
+        call.start(0);
+        waited(call.handle(Event::Failed(Transport::ConnectFailed), 0));
+        call.handle(Event::Waited, 0);
+        let e = failed(call.handle(
+            response(400, &[], r#"{"error":{"message":"bad video"}}"#),
+            0,
+        ));
+        assert_eq!(
+            (e.code, e.maybe_submitted),
+            (ErrorCode::InvalidRequest, Some(false))
+        );
+    }
+
+    #[test]
+    fn an_abort_reports_whether_the_submit_was_in_flight() {
+        let mut call = submit();
+        call.start(0);
+        assert_eq!(
+            failed(call.handle(Event::Aborted, 0)).maybe_submitted,
+            Some(true)
+        );
+        let mut call = submit();
+        call.start(0);
+        call.handle(response(429, &[], ""), 0);
+        let e = failed(call.handle(Event::Aborted, 0));
+        assert_eq!(
+            (e.code, e.maybe_submitted),
+            (ErrorCode::Aborted, Some(false))
+        );
+    }
+
+    #[test]
+    fn a_service_echoing_the_key_does_not_leak_it() {
+        let mut call = read();
+        call.start(0);
+        let e = failed(call.handle(response(401, &[], r#"{"error":"bad key secret-key-1"}"#), 0));
+        assert!(!e.message.contains("secret-key-1"), "{}", e.message);
+    }
+}

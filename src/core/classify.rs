@@ -1,0 +1,190 @@
+//! Turns an HTTP response that is not a success into a typed [`Error`].
+
+use super::error::{Error, ErrorCode};
+use super::http::HttpResponse;
+use super::json::{self, Value};
+use super::retry::parse_retry_after;
+
+/// Longest service message kept in an error, in characters.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// The error for a response with a non-2xx status. Providers whose bodies
+/// carry their own codes refine the result (see `providers::kling`).
+pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
+    let status = response.status;
+    let code = match status {
+        401 => ErrorCode::Unauthorized,
+        402 => ErrorCode::InsufficientCredits,
+        403 => ErrorCode::Forbidden,
+        404 | 410 => ErrorCode::NotFound,
+        408 => ErrorCode::Timeout,
+        429 => ErrorCode::RateLimited,
+        400..=499 => ErrorCode::InvalidRequest,
+        500..=599 => ErrorCode::ServerError,
+        _ => ErrorCode::BadResponse,
+    };
+    let message = match body_message(response) {
+        Some(detail) => format!("HTTP {status}: {detail}"),
+        None => format!("HTTP {status} with {}", describe_body(response)),
+    };
+    Error {
+        status: Some(status),
+        request_id: response.header("x-request-id").map(clean),
+        retry_after_ms: response
+            .header("retry-after")
+            .and_then(|v| parse_retry_after(v, now_ms)),
+        ..Error::new(code, message).retryable(matches!(status, 408 | 429 | 500 | 502 | 503 | 504))
+    }
+}
+
+/// A 2xx response whose body is not the document expected.
+pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
+    Error {
+        status: Some(response.status),
+        request_id: response.header("x-request-id").map(clean),
+        ..Error::new(
+            ErrorCode::BadResponse,
+            format!("HTTP {} with {why}", response.status),
+        )
+    }
+}
+
+/// Parses a 2xx body as JSON, or says what it was instead.
+pub fn json_body(response: &HttpResponse) -> Result<Value, Error> {
+    json::parse(&response.body).map_err(|_| bad_body(response, &describe_body(response)))
+}
+
+/// What a body is, for messages that cannot quote it.
+pub fn describe_body(response: &HttpResponse) -> String {
+    let content_type = response
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let text = String::from_utf8_lossy(&response.body);
+    let head = text
+        .trim_start()
+        .get(..15)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        "an empty body".into()
+    } else if content_type.contains("html")
+        || head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+    {
+        "an HTML page instead of JSON".into()
+    } else if json::parse(&response.body).is_ok() {
+        "an unexpected JSON document".into()
+    } else {
+        "a body that is not valid JSON".into()
+    }
+}
+
+/// The human message in a JSON error body, in the shapes services use.
+fn body_message(response: &HttpResponse) -> Option<String> {
+    let doc = json::parse(&response.body).ok()?;
+    let error = doc.get("error");
+    let text = error
+        .and_then(|e| e.get("message"))
+        .or(error.filter(|e| e.as_str().is_some()))
+        .or(doc.get("message"))
+        .or(doc.get("detail"))
+        .or(doc.get("msg"))?
+        .as_str()?;
+    let text = clean(text);
+    (!text.is_empty()).then_some(text)
+}
+
+/// Collapses white space, drops control characters and bounds the length, so
+/// a hostile body cannot forge log lines or flood a message.
+pub fn clean(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined: String = words
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    match joined.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &joined[..cut]),
+        None => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![
+                ("content-type".into(), content_type.into()),
+                ("retry-after".into(), "3".into()),
+                ("x-request-id".into(), "req_9".into()),
+            ],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn statuses_become_codes_and_retry_hints() {
+        let e = status_error(
+            &response(
+                429,
+                "application/json",
+                r#"{"error":{"message":"slow down"}}"#,
+            ),
+            0,
+        );
+        assert_eq!(
+            (e.code, e.retryable, e.retry_after_ms),
+            (ErrorCode::RateLimited, true, Some(3000))
+        );
+        assert_eq!(e.message, "HTTP 429: slow down");
+        assert_eq!(e.request_id.as_deref(), Some("req_9"));
+        for (status, code, retryable) in [
+            (400, ErrorCode::InvalidRequest, false),
+            (401, ErrorCode::Unauthorized, false),
+            (402, ErrorCode::InsufficientCredits, false),
+            (403, ErrorCode::Forbidden, false),
+            (404, ErrorCode::NotFound, false),
+            (408, ErrorCode::Timeout, true),
+            (500, ErrorCode::ServerError, true),
+            (501, ErrorCode::ServerError, false),
+            (503, ErrorCode::ServerError, true),
+            (302, ErrorCode::BadResponse, false),
+        ] {
+            let e = status_error(&response(status, "application/json", "{}"), 0);
+            assert_eq!((e.code, e.retryable), (code, retryable), "{status}");
+        }
+    }
+
+    #[test]
+    fn html_pages_are_described_not_quoted() {
+        let e = status_error(
+            &response(502, "text/html", "<html><body>Bad gateway</body></html>"),
+            0,
+        );
+        assert_eq!(e.message, "HTTP 502 with an HTML page instead of JSON");
+        let e = bad_body(
+            &response(200, "application/json", "{\"id\": "),
+            &describe_body(&response(200, "", "{\"id\": ")),
+        );
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (
+                ErrorCode::BadResponse,
+                "HTTP 200 with a body that is not valid JSON"
+            )
+        );
+    }
+
+    #[test]
+    fn service_messages_are_cleaned_and_bounded() {
+        assert_eq!(clean("a\n\tb\u{7}c"), "a bc");
+        assert_eq!(
+            clean(&"x".repeat(1000)).chars().count(),
+            MAX_MESSAGE_CHARS + 1
+        );
+    }
+}

@@ -1,0 +1,593 @@
+//! A small JSON value with a parser and a writer.
+//!
+//! The package avoids `serde_json` (≈15 KB brotli, a third of the size budget).
+//! Documents here are small and shallow, so a direct recursive-descent parser
+//! with a depth limit is enough; it never panics on any input.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use std::fmt;
+
+/// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    /// Keys keep their order; a duplicated key resolves to its first value.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The member `key` of an object; `None` for other values.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Like [`Value::get`], but a JSON `null` counts as absent.
+    pub fn get_present(&self, key: &str) -> Option<&Value> {
+        self.get(key).filter(|v| !matches!(v, Value::Null))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[(String, Value)]> {
+        match self {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The JSON type's name, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// Why a body is not JSON; the position helps when debugging a service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid JSON at byte {}", self.offset)
+    }
+}
+
+/// Parses a complete JSON document (a UTF-8 BOM and surrounding white space allowed).
+pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| ParseError {
+        offset: e.valid_up_to(),
+    })?;
+    let mut parser = Parser { text, pos: 0 };
+    let value = parser.value(0)?;
+    parser.skip_ws();
+    if parser.pos == text.len() {
+        Ok(value)
+    } else {
+        Err(parser.error())
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self) -> ParseError {
+        ParseError { offset: self.pos }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Result<(), ParseError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error())
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error())
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error());
+        }
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.error()),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.eat(b'{')?;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            let key = self.string()?;
+            self.skip_ws();
+            self.eat(b':')?;
+            members.push((key, self.value(depth + 1)?));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => return Err(self.error()),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.eat(b'[')?;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.error()),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let digits = |pos: &mut usize| {
+            let from = *pos;
+            while bytes.get(*pos).is_some_and(u8::is_ascii_digit) {
+                *pos += 1;
+            }
+            *pos > from
+        };
+        let mut pos = self.pos;
+        if bytes.get(pos) == Some(&b'-') {
+            pos += 1;
+        }
+        if bytes.get(pos) == Some(&b'0') {
+            pos += 1;
+        } else if !digits(&mut pos) {
+            return Err(ParseError { offset: pos });
+        }
+        if bytes.get(pos) == Some(&b'.') {
+            pos += 1;
+            if !digits(&mut pos) {
+                return Err(ParseError { offset: pos });
+            }
+        }
+        if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+            pos += 1;
+            if matches!(bytes.get(pos), Some(b'+' | b'-')) {
+                pos += 1;
+            }
+            if !digits(&mut pos) {
+                return Err(ParseError { offset: pos });
+            }
+        }
+        self.pos = pos;
+        parse_number(&self.text[start..pos])
+            .map(Value::Number)
+            .ok_or(ParseError { offset: start })
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        loop {
+            let rest = &self.text[self.pos..];
+            let run = rest.find(['"', '\\']).ok_or(ParseError {
+                offset: self.text.len(),
+            })?;
+            let plain = &rest[..run];
+            if plain.chars().any(|c| c < ' ') {
+                return Err(self.error());
+            }
+            out.push_str(plain);
+            self.pos += run;
+            if self.peek() == Some(b'"') {
+                self.pos += 1;
+                return Ok(out);
+            }
+            self.pos += 1;
+            self.escape(&mut out)?;
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
+        let simple = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                out.push(self.unicode_escape()?);
+                return Ok(());
+            }
+            _ => return Err(self.error()),
+        };
+        self.pos += 1;
+        out.push(simple);
+        Ok(())
+    }
+
+    /// A `\uXXXX` escape, joining surrogate pairs; a lone surrogate becomes U+FFFD.
+    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        let first = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&first) {
+            return Ok(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        if !self.text[self.pos..].starts_with("\\u") {
+            return Ok(char::REPLACEMENT_CHARACTER);
+        }
+        let save = self.pos;
+        self.pos += 2;
+        let second = self.hex4()?;
+        if (0xDC00..0xE000).contains(&second) {
+            let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+            Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
+        } else {
+            self.pos = save;
+            Ok(char::REPLACEMENT_CHARACTER)
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let digits = self.text.get(self.pos..self.pos + 4).ok_or(self.error())?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.error());
+        }
+        self.pos += 4;
+        u32::from_str_radix(digits, 16).map_err(|_| self.error())
+    }
+}
+
+/// Parses a JSON number (`-?int(.frac)?(e±exp)?`) without `str::parse::<f64>`,
+/// whose tables cost ≈15 KB of wasm. Mantissas of up to 19 digits with a
+/// decimal exponent within ±22 are exact (one correctly rounded operation);
+/// longer or larger ones, which no document here carries, may be off by an ulp.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let (negative, mut i) = match bytes.first() {
+        Some(b'-') => (true, 1),
+        _ => (false, 0),
+    };
+    let (mut mantissa, mut exponent, mut digits) = (0u64, 0i64, 0usize);
+    let mut take = |b: u8, exponent: &mut i64, fraction: bool| {
+        if mantissa < 1_000_000_000_000_000_000 {
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            *exponent -= i64::from(fraction);
+        } else {
+            *exponent += i64::from(!fraction);
+        }
+    };
+    let int_start = i;
+    while let Some(b @ b'0'..=b'9') = bytes.get(i).copied() {
+        take(b, &mut exponent, false);
+        i += 1;
+    }
+    digits += i - int_start;
+    if digits == 0 || (digits > 1 && bytes[int_start] == b'0') {
+        return None;
+    }
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_start = i;
+        while let Some(b @ b'0'..=b'9') = bytes.get(i).copied() {
+            take(b, &mut exponent, true);
+            i += 1;
+        }
+        if i == frac_start {
+            return None;
+        }
+    }
+    if let Some(b'e' | b'E') = bytes.get(i) {
+        i += 1;
+        let sign = match bytes.get(i) {
+            Some(b'-') => {
+                i += 1;
+                -1
+            }
+            Some(b'+') => {
+                i += 1;
+                1
+            }
+            _ => 1,
+        };
+        let exp_start = i;
+        let mut e = 0i64;
+        while let Some(b @ b'0'..=b'9') = bytes.get(i).copied() {
+            e = (e * 10 + i64::from(b - b'0')).min(100_000);
+            i += 1;
+        }
+        if i == exp_start {
+            return None;
+        }
+        exponent += sign * e;
+    }
+    if i != bytes.len() {
+        return None;
+    }
+    let value = scale(mantissa as f64, exponent);
+    value
+        .is_finite()
+        .then_some(if negative { -value } else { value })
+}
+
+/// `m × 10^e`, with a single rounding when `|e| ≤ 22` (powers of ten that
+/// are exact in f64).
+fn scale(m: f64, e: i64) -> f64 {
+    const EXACT: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if m == 0.0 {
+        return 0.0;
+    }
+    match e {
+        0..=22 => m * EXACT[e as usize],
+        -22..=-1 => m / EXACT[(-e) as usize],
+        _ if e > 0 => m * 10f64.powi(e.min(400) as i32),
+        _ => m / 10f64.powi((-e).min(400) as i32),
+    }
+}
+
+/// Builds an object from members whose values may be absent.
+pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+            .collect(),
+    )
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Number(n) => serializer.serialize_f64(*n),
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (key, item) in members {
+                    map.serialize_entry(key, item)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("plain data (JSON-like)")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some((key, item)) = map.next_entry::<String, Value>()? {
+            members.push((key, item));
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_job_document() {
+        let v = parse(br#" {"id":"j1","n":-1.5e2,"ok":true,"none":null,"list":[1,"a"]} "#).unwrap();
+        assert_eq!(v.get("id").and_then(Value::as_str), Some("j1"));
+        assert_eq!(v.get("n").and_then(Value::as_f64), Some(-150.0));
+        assert_eq!(v.get("ok"), Some(&Value::Bool(true)));
+        assert_eq!(v.get_present("none"), None);
+        assert_eq!(
+            v.get("list").and_then(Value::as_array).map(<[Value]>::len),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn decodes_escapes_and_surrogate_pairs() {
+        let v = parse(br#""a\"\\\/\n\u00e9\ud83d\ude00\ud800x""#).unwrap();
+        assert_eq!(v, Value::String("a\"\\/\n\u{e9}\u{1F600}\u{FFFD}x".into()));
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in [
+            &b""[..],
+            b"{",
+            b"{\"id\": ",
+            b"<html>",
+            b"01",
+            b"1.",
+            b"-",
+            b"[1,]",
+            b"{\"a\":1,}",
+            b"\"\x01\"",
+            b"nul",
+            b"1 2",
+            b"\xff",
+            b"1e400",
+        ] {
+            assert!(parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn refuses_deep_nesting_without_overflowing() {
+        let deep = "[".repeat(100_000);
+        assert!(parse(deep.as_bytes()).is_err());
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn numbers_match_the_standard_parser() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "0.7",
+            "19.99",
+            "1e3",
+            "2.5E-3",
+            "123456789012345678",
+            "0.1e-3",
+            "4.35e+21",
+        ] {
+            assert_eq!(parse_number(text), text.parse::<f64>().ok(), "{text}");
+        }
+        for bad in ["", "-", "1.", ".5", "1e", "0x10", "1e400", "+1", "1 "] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The sans-IO protocol between a state machine and its driver.
+//!
+//! A machine never performs I/O and never reads a clock: it asks for an HTTP
+//! exchange or a wait by returning a [`Step`], and learns what happened through
+//! an [`Event`] that carries the current time. Drivers (the wasm layer, tests)
+//! stay a dozen lines long.
+
+use super::error::Result;
+use super::http::{HttpRequest, HttpResponse, Transport};
+use super::job::Job;
+
+/// What the driver must do next.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Perform this HTTP exchange, giving up after `timeout_ms`.
+    Send {
+        request: HttpRequest,
+        timeout_ms: u32,
+    },
+    /// Sleep this long (abortable), then report [`Event::Waited`].
+    Wait {
+        ms: u64,
+    },
+    Done(Result<T>),
+}
+
+/// What happened since the last step.
+#[derive(Debug)]
+pub enum Event {
+    Response(HttpResponse),
+    Failed(Transport),
+    Waited,
+    /// The caller's signal fired, during a send or a wait.
+    Aborted,
+}
+
+pub trait Machine {
+    type Output;
+
+    fn start(&mut self, now_ms: u64) -> Step<Self::Output>;
+
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output>;
+
+    /// A job whose status changed, for progress callbacks; the driver asks
+    /// after every step.
+    fn take_update(&mut self) -> Option<Job> {
+        None
+    }
+}

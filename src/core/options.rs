@@ -1,0 +1,265 @@
+//! The caller's options, validated into a config the core can trust.
+
+use super::error::{Error, Result};
+use super::fields::Fields;
+use super::http::Secret;
+use super::job::ProviderName;
+use super::json::Value;
+use super::url::check_http_url;
+
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub const DEFAULT_INTERVAL_MS: u32 = 1_000;
+pub const DEFAULT_MAX_INTERVAL_MS: u32 = 10_000;
+pub const DEFAULT_WAIT_TIMEOUT_MS: u32 = 600_000;
+pub const TRINETRA_BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
+
+/// The longest delay timers accept everywhere (2³¹−1 ms).
+const MAX_MS: u64 = i32::MAX as u64;
+const MAX_RETRIES: u64 = 10;
+
+/// Every data option of the contract. Functions and the abort signal are
+/// taken by the I/O layer and never reach the core.
+const KNOWN: &[&str] = &[
+    "provider",
+    "baseUrl",
+    "apiKey",
+    "accessKey",
+    "secretKey",
+    "token",
+    "timeoutMs",
+    "maxRetries",
+    "headers",
+    "dangerouslyAllowBrowser",
+    "intervalMs",
+    "maxIntervalMs",
+    "waitTimeoutMs",
+];
+
+/// Where and how to reach one provider. Credentials belong to the provider
+/// variant, so a Trinetra config cannot carry Kling keys and vice versa.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Provider {
+    /// `api_key` is `None` when `base_url` is a proxy that adds it.
+    Trinetra { api_key: Option<Secret> },
+}
+
+impl Provider {
+    pub fn name(&self) -> ProviderName {
+        match self {
+            Provider::Trinetra { .. } => ProviderName::Trinetra,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientConfig {
+    pub provider: Provider,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub timeout_ms: u32,
+    pub max_retries: u32,
+    pub headers: Vec<(String, String)>,
+}
+
+/// How `pollJob` paces its reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollConfig {
+    pub interval_ms: u32,
+    pub max_interval_ms: u32,
+    pub wait_timeout_ms: u32,
+}
+
+impl ClientConfig {
+    /// `in_browser` is true where a page could leak a key to its visitors.
+    pub fn from_value(options: &Value, in_browser: bool) -> Result<ClientConfig> {
+        let f = Fields::of(options, "options")?;
+        f.deny_unknown(KNOWN, |_| None)?;
+        guard_browser(&f, in_browser)?;
+        let provider = match f.string("provider")?.unwrap_or("trinetra") {
+            "trinetra" => {
+                for key in ["accessKey", "secretKey", "token"] {
+                    if f.string(key)?.is_some() {
+                        return Err(Error::invalid(key, "is only used with provider \"kling\""));
+                    }
+                }
+                Provider::Trinetra {
+                    api_key: secret(&f, "apiKey")?,
+                }
+            }
+            "kling" => {
+                return Err(Error::invalid(
+                    "provider",
+                    "\"kling\" is not available in this version yet",
+                ))
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "provider",
+                    "must be \"trinetra\" or \"kling\"",
+                ))
+            }
+        };
+        let base_url = match f.string("baseUrl")? {
+            Some(url) => {
+                check_http_url(url).map_err(|why| Error::invalid("baseUrl", why))?;
+                if url.contains(['?', '#']) {
+                    return Err(Error::invalid(
+                        "baseUrl",
+                        "must not have a query or fragment",
+                    ));
+                }
+                url.trim_end_matches('/').to_owned()
+            }
+            None => TRINETRA_BASE_URL.to_owned(),
+        };
+        Ok(ClientConfig {
+            provider,
+            base_url,
+            timeout_ms: ms(&f, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
+            max_retries: f
+                .integer("maxRetries", 0..=MAX_RETRIES)?
+                .map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+            headers: headers(&f)?,
+        })
+    }
+}
+
+impl PollConfig {
+    pub fn from_value(options: &Value) -> Result<PollConfig> {
+        let f = Fields::of(options, "options")?;
+        let interval_ms = ms(&f, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
+        let max_interval_ms =
+            ms(&f, "maxIntervalMs")?.unwrap_or(DEFAULT_MAX_INTERVAL_MS.max(interval_ms));
+        if max_interval_ms < interval_ms {
+            return Err(Error::invalid(
+                "maxIntervalMs",
+                "must not be less than intervalMs",
+            ));
+        }
+        Ok(PollConfig {
+            interval_ms,
+            max_interval_ms,
+            wait_timeout_ms: ms(&f, "waitTimeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS),
+        })
+    }
+}
+
+/// Keys in a page are visible to everyone who loads it: refuse them unless the
+/// caller says, by name, that it knows.
+fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
+    if !in_browser || f.boolean("dangerouslyAllowBrowser")? == Some(true) {
+        return Ok(());
+    }
+    for key in ["apiKey", "accessKey", "secretKey"] {
+        if f.string(key)?.is_some() {
+            return Err(Error::invalid(
+                key,
+                "must not be used in a browser, where every visitor can read it; point baseUrl at a proxy \
+                 that holds the key (see createProxy), or set dangerouslyAllowBrowser: true",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn secret(f: &Fields, key: &str) -> Result<Option<Secret>> {
+    Ok(f.text(key)?.map(|s| Secret::new(s.to_owned())))
+}
+
+fn ms(f: &Fields, key: &str) -> Result<Option<u32>> {
+    Ok(f.integer(key, 1..=MAX_MS)?.map(|n| n as u32))
+}
+
+fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
+    let Some(object) = f.object("headers")? else {
+        return Ok(Vec::new());
+    };
+    let h = Fields::nested(object, "headers", "headers.")?;
+    let mut out = Vec::new();
+    for name in h.keys() {
+        let field = format!("headers.{name}");
+        let is_token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(is_token) {
+            return Err(Error::invalid(&field, "is not a valid header name"));
+        }
+        if let Some(value) = h.string(name)? {
+            if value.contains(['\r', '\n', '\0']) {
+                return Err(Error::invalid(&field, "must not contain line breaks"));
+            }
+            out.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+
+    fn config(json: &str, in_browser: bool) -> Result<ClientConfig> {
+        ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), in_browser)
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let c = config("{}", false).unwrap();
+        assert_eq!(c.base_url, TRINETRA_BASE_URL);
+        assert_eq!((c.timeout_ms, c.max_retries), (30_000, 2));
+        assert_eq!(c.provider, Provider::Trinetra { api_key: None });
+        let p = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
+        assert_eq!(
+            (p.interval_ms, p.max_interval_ms, p.wait_timeout_ms),
+            (1_000, 10_000, 600_000)
+        );
+    }
+
+    #[test]
+    fn a_key_in_a_browser_needs_explicit_consent() {
+        let e = config(r#"{"apiKey":"k"}"#, true).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("apiKey"));
+        assert!(!e.message.contains("\"k\""));
+        assert!(config(r#"{"apiKey":"k","dangerouslyAllowBrowser":true}"#, true).is_ok());
+        assert!(config(r#"{"apiKey":"k"}"#, false).is_ok());
+        assert!(config(r#"{"baseUrl":"http://127.0.0.1:1/proxy/"}"#, true).is_ok());
+    }
+
+    #[test]
+    fn bad_options_name_their_field() {
+        for (json, field) in [
+            (r#"{"timeoutMs":0}"#, "timeoutMs"),
+            (r#"{"timeoutMs":"fast"}"#, "timeoutMs"),
+            (r#"{"maxRetries":1.5}"#, "maxRetries"),
+            (r#"{"maxRetries":99}"#, "maxRetries"),
+            (r#"{"baseUrl":"localhost:8787"}"#, "baseUrl"),
+            (r#"{"provider":"openai"}"#, "provider"),
+            (r#"{"apiKey":""}"#, "apiKey"),
+            (r#"{"token":"t"}"#, "token"),
+            (r#"{"headers":{"bad name":"x"}}"#, "headers.bad name"),
+            (r#"{"headers":{"x-a":"1\r\nx-b: 2"}}"#, "headers.x-a"),
+            (r#"{"headers":{"x-a":1}}"#, "headers.x-a"),
+            (r#"{"timeoutMS":5}"#, "timeoutMS"),
+        ] {
+            assert_eq!(
+                config(json, false).unwrap_err().field.as_deref(),
+                Some(field),
+                "{json}"
+            );
+        }
+        let e =
+            PollConfig::from_value(&parse(br#"{"intervalMs":5000,"maxIntervalMs":10}"#).unwrap())
+                .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("maxIntervalMs"));
+    }
+
+    #[test]
+    fn base_url_loses_its_trailing_slash() {
+        assert_eq!(
+            config(r#"{"baseUrl":"http://127.0.0.1:9/api/"}"#, false)
+                .unwrap()
+                .base_url,
+            "http://127.0.0.1:9/api"
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
+
+use super::call::{aborted, transport_error};
+use super::error::{Error, ErrorCode};
+use super::job::{Job, Status};
+use super::machine::{Event, Machine, Step};
+use super::options::{ClientConfig, PollConfig};
+use super::retry::{delay_ms, Rng};
+use super::schedule::PollSchedule;
+use crate::providers::JobId;
+
+pub struct Poll {
+    config: ClientConfig,
+    id: JobId,
+    wait_timeout_ms: u32,
+    schedule: PollSchedule,
+    rng: Rng,
+    deadline_ms: u64,
+    /// Consecutive failed reads; they back off like retries do.
+    failures: u32,
+    last: Option<Job>,
+    update: Option<Job>,
+}
+
+impl Poll {
+    pub fn new(config: ClientConfig, poll: PollConfig, id: JobId, seed: u64) -> Poll {
+        Poll {
+            config,
+            id,
+            wait_timeout_ms: poll.wait_timeout_ms,
+            schedule: PollSchedule::new(&poll),
+            rng: Rng::new(seed),
+            deadline_ms: 0,
+            failures: 0,
+            last: None,
+            update: None,
+        }
+    }
+
+    /// A read, whose own timeout never runs past the deadline.
+    fn read(&mut self, now_ms: u64) -> Step<Job> {
+        let left = self.deadline_ms.saturating_sub(now_ms);
+        if left == 0 {
+            return self.timed_out();
+        }
+        let timeout_ms = u64::from(self.config.timeout_ms).min(left) as u32;
+        Step::Send {
+            request: self.config.job_request(&self.id),
+            timeout_ms,
+        }
+    }
+
+    /// A wait, cut short at the deadline.
+    fn wait(&mut self, ms: u64, now_ms: u64) -> Step<Job> {
+        let left = self.deadline_ms.saturating_sub(now_ms);
+        if left == 0 {
+            return self.timed_out();
+        }
+        Step::Wait { ms: ms.min(left) }
+    }
+
+    fn timed_out(&mut self) -> Step<Job> {
+        let message = format!(
+            "the job did not finish within waitTimeoutMs ({} ms)",
+            self.wait_timeout_ms
+        );
+        let error = Error::new(ErrorCode::Timeout, message).retryable(true);
+        self.finish(Err(error))
+    }
+
+    fn finish(&mut self, result: Result<Job, Error>) -> Step<Job> {
+        let result = result.map_err(|error| match self.last.clone() {
+            Some(job) if error.job.is_none() => error.with_job(job),
+            _ => error,
+        });
+        Step::Done(result.map_err(|e| e.redact(&self.config.secrets())))
+    }
+
+    fn seen(&mut self, job: Job, now_ms: u64) -> Step<Job> {
+        self.failures = 0;
+        if self.last.as_ref().map(|j| j.status) != Some(job.status) {
+            self.update = Some(job.clone());
+        }
+        self.last = Some(job.clone());
+        match job.status {
+            Status::Succeeded => self.finish(Ok(job)),
+            Status::Failed => {
+                let reason = job
+                    .error
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                let error = Error::new(ErrorCode::JobFailed, format!("the job failed{reason}"));
+                self.finish(Err(error.with_job(job)))
+            }
+            Status::Canceled => {
+                let error = Error::new(ErrorCode::JobCanceled, "the job was canceled");
+                self.finish(Err(error.with_job(job)))
+            }
+            Status::Queued | Status::Running => {
+                let ms = self.schedule.next_wait();
+                self.wait(ms, now_ms)
+            }
+        }
+    }
+
+    /// Transient failures during a wait are retried until the deadline;
+    /// anything else (a 401, a 404) ends the wait at once.
+    fn failed(&mut self, error: Error, now_ms: u64) -> Step<Job> {
+        if !error.retryable {
+            return self.finish(Err(error));
+        }
+        let ms = delay_ms(self.failures, error.retry_after_ms, &mut self.rng);
+        self.failures += 1;
+        self.wait(ms, now_ms)
+    }
+}
+
+impl Machine for Poll {
+    type Output = Job;
+
+    fn start(&mut self, now_ms: u64) -> Step<Job> {
+        self.deadline_ms = now_ms + u64::from(self.wait_timeout_ms);
+        self.read(now_ms)
+    }
+
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
+        match event {
+            Event::Response(response) => match self.config.read_job(&response, now_ms) {
+                Ok(job) => self.seen(job, now_ms),
+                Err(error) => self.failed(error, now_ms),
+            },
+            Event::Failed(transport) => {
+                self.failed(transport_error(transport, self.config.timeout_ms), now_ms)
+            }
+            Event::Waited => self.read(now_ms),
+            Event::Aborted => self.finish(Err(aborted())),
+        }
+    }
+
+    fn take_update(&mut self) -> Option<Job> {
+        self.update.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::http::{HttpResponse, Transport};
+    use crate::core::json::{parse, Value};
+
+    fn poll(options: &str) -> Poll {
+        let options = parse(options.as_bytes()).unwrap();
+        let config = ClientConfig::from_value(&options, false).unwrap();
+        let poll = PollConfig::from_value(&options).unwrap();
+        Poll::new(
+            config,
+            poll,
+            JobId::parse(&Value::String("j".into())).unwrap(),
+            3,
+        )
+    }
+
+    fn job(status: &str) -> Event {
+        let body = format!(r#"{{"id":"j","status":"{status}","error":"no luck"}}"#);
+        Event::Response(HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.into_bytes(),
+        })
+    }
+
+    #[test]
+    fn reads_until_success_reporting_each_change_once() {
+        let mut p = poll("{}");
+        assert!(matches!(
+            p.start(0),
+            Step::Send {
+                timeout_ms: 30_000,
+                ..
+            }
+        ));
+        assert!(matches!(
+            p.handle(job("queued"), 0),
+            Step::Wait { ms: 1_000 }
+        ));
+        assert_eq!(p.take_update().map(|j| j.status), Some(Status::Queued));
+        assert!(matches!(p.handle(Event::Waited, 1_000), Step::Send { .. }));
+        assert!(matches!(
+            p.handle(job("queued"), 1_000),
+            Step::Wait { ms: 1_500 }
+        ));
+        assert!(p.take_update().is_none());
+        p.handle(Event::Waited, 2_500);
+        p.handle(job("running"), 2_500);
+        assert_eq!(p.take_update().map(|j| j.status), Some(Status::Running));
+        p.handle(Event::Waited, 4_750);
+        assert!(matches!(
+            p.handle(job("succeeded"), 4_750),
+            Step::Done(Ok(Job {
+                status: Status::Succeeded,
+                ..
+            }))
+        ));
+        assert_eq!(p.take_update().map(|j| j.status), Some(Status::Succeeded));
+    }
+
+    #[test]
+    fn failed_and_canceled_jobs_reject_with_the_document() {
+        let mut p = poll("{}");
+        p.start(0);
+        let Step::Done(Err(e)) = p.handle(job("failed"), 0) else {
+            panic!()
+        };
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (ErrorCode::JobFailed, "the job failed: no luck")
+        );
+        assert_eq!(e.job.map(|j| j.status), Some(Status::Failed));
+        let mut p = poll("{}");
+        p.start(0);
+        let Step::Done(Err(e)) = p.handle(job("cancelled"), 0) else {
+            panic!()
+        };
+        assert_eq!(e.code, ErrorCode::JobCanceled);
+    }
+
+    #[test]
+    fn never_waits_or_reads_past_the_deadline() {
+        let mut p = poll(r#"{"waitTimeoutMs":2500,"intervalMs":2000,"timeoutMs":30000}"#);
+        p.start(0);
+        assert!(matches!(
+            p.handle(job("paused_for_review"), 100),
+            Step::Wait { ms: 2_000 }
+        ));
+        assert!(matches!(
+            p.handle(Event::Waited, 2_100),
+            Step::Send {
+                timeout_ms: 400,
+                ..
+            }
+        ));
+        assert!(matches!(
+            p.handle(job("running"), 2_200),
+            Step::Wait { ms: 300 }
+        ));
+        let Step::Done(Err(e)) = p.handle(Event::Waited, 2_500) else {
+            panic!()
+        };
+        assert_eq!(e.code, ErrorCode::Timeout);
+        assert_eq!(e.job.map(|j| j.status), Some(Status::Running));
+    }
+
+    #[test]
+    fn transient_errors_are_waited_out_but_fatal_ones_end_the_wait() {
+        let mut p = poll("{}");
+        p.start(0);
+        assert!(matches!(
+            p.handle(Event::Failed(Transport::Network), 0),
+            Step::Wait { .. }
+        ));
+        p.handle(Event::Waited, 500);
+        let retry_after = HttpResponse {
+            status: 503,
+            headers: vec![("retry-after".into(), "4".into())],
+            body: vec![],
+        };
+        assert!(matches!(
+            p.handle(Event::Response(retry_after), 500),
+            Step::Wait { ms: 4_000 }
+        ));
+        p.handle(Event::Waited, 4_500);
+        let gone = HttpResponse {
+            status: 404,
+            headers: vec![],
+            body: vec![],
+        };
+        let Step::Done(Err(e)) = p.handle(Event::Response(gone), 4_500) else {
+            panic!()
+        };
+        assert_eq!(e.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn an_abort_ends_the_wait() {
+        let mut p = poll("{}");
+        p.start(0);
+        p.handle(job("queued"), 0);
+        let Step::Done(Err(e)) = p.handle(Event::Aborted, 10) else {
+            panic!()
+        };
+        assert_eq!(e.code, ErrorCode::Aborted);
+    }
+}

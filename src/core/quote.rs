@@ -1,0 +1,432 @@
+//! The cost calculator: synchronous, offline, exact.
+//!
+//! Trinetra bills credits per second of output by resolution (720p 19/s,
+//! 1080p 30/s); Kling bills per 5-second unit by mode (standard 10, professional
+//! 35). One credit is one rupee. Seconds are billed whole (rounded up), as
+//! per-second billing does.
+
+use super::error::{Error, Result};
+use super::fields::Fields;
+use super::job::ProviderName;
+use super::json::Value;
+use super::money::{hundredths, Paise};
+use super::tier::{Mode, Resolution};
+use serde::Serialize;
+
+const KLING_UNIT_SECONDS: u64 = 5;
+const MAX_SECONDS: u32 = 86_400;
+const MAX_EXTENSIONS: u64 = 1_000;
+/// One extension adds between these many seconds (Kling's documentation).
+const ADDED_SECONDS: (u64, u64) = (4, 5);
+
+/// How a price is worked out: a rate per billing step, and a discount.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Tariff {
+    provider: ProviderName,
+    tier: Tier,
+    /// Per second (Trinetra) or per 5-second unit (Kling).
+    rate: Paise,
+    discount_bp: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tier {
+    Resolution(Resolution),
+    Mode(Mode),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quote {
+    pub provider: ProviderName,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<&'static str>,
+    pub seconds: f64,
+    pub billed_seconds: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units: Option<u64>,
+    pub per_second: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<f64>,
+    pub list_credits: f64,
+    pub discount_percent: f64,
+    pub credits: f64,
+    pub inr: f64,
+    pub formatted: String,
+    #[serde(skip)]
+    amount: Paise,
+    #[serde(skip)]
+    list: Paise,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Range {
+    pub min: u64,
+    pub max: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainStep {
+    pub index: u64,
+    pub added_seconds: Range,
+    pub output_seconds: Range,
+    pub min: Quote,
+    pub max: Quote,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainQuote {
+    pub basis: Basis,
+    pub output_seconds: Range,
+    pub min: Quote,
+    pub max: Quote,
+    pub steps: Vec<ChainStep>,
+}
+
+/// What a chain step is billed on: the whole output video, or the new seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    Output,
+    Added,
+}
+
+const COMMON: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates"];
+
+/// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates? })`.
+pub fn quote(input: &Value) -> Result<Quote> {
+    let f = Fields::of(input, "input")?;
+    f.deny_unknown(&[COMMON, &["seconds"]].concat(), |_| None)?;
+    let tariff = Tariff::from_fields(&f)?;
+    Ok(tariff.bill(seconds(&f, "seconds")?))
+}
+
+/// `quoteChain({ …, sourceSeconds, extensions, basis? })`: the cost of
+/// extending a clip `extensions` times, as a range, step by step.
+pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
+    let f = Fields::of(input, "input")?;
+    f.deny_unknown(
+        &[COMMON, &["sourceSeconds", "extensions", "basis"]].concat(),
+        |_| None,
+    )?;
+    let tariff = Tariff::from_fields(&f)?;
+    let source = seconds(&f, "sourceSeconds")?;
+    let extensions = f
+        .integer("extensions", 0..=MAX_EXTENSIONS)?
+        .ok_or_else(|| Error::invalid("extensions", "is required"))?;
+    let basis = match f.string("basis")? {
+        None if tariff.provider == ProviderName::Trinetra => Basis::Output,
+        None | Some("added") => Basis::Added,
+        Some("output") => Basis::Output,
+        Some(_) => return Err(Error::invalid("basis", "must be \"output\" or \"added\"")),
+    };
+    let steps: Vec<ChainStep> = (1..=extensions)
+        .map(|index| {
+            let added = Range {
+                min: ADDED_SECONDS.0,
+                max: ADDED_SECONDS.1,
+            };
+            let output = |per: u64| source + (index * per) as f64;
+            let billed = |per: u64| match basis {
+                Basis::Output => output(per),
+                Basis::Added => per as f64,
+            };
+            ChainStep {
+                index,
+                added_seconds: added,
+                output_seconds: Range {
+                    min: output(added.min).ceil() as u64,
+                    max: output(added.max).ceil() as u64,
+                },
+                min: tariff.bill(billed(added.min)),
+                max: tariff.bill(billed(added.max)),
+            }
+        })
+        .collect();
+    let total = |pick: fn(&ChainStep) -> &Quote| tariff.total(steps.iter().map(pick));
+    Ok(ChainQuote {
+        basis,
+        output_seconds: Range {
+            min: (source + (extensions * ADDED_SECONDS.0) as f64).ceil() as u64,
+            max: (source + (extensions * ADDED_SECONDS.1) as f64).ceil() as u64,
+        },
+        min: total(|s| &s.min),
+        max: total(|s| &s.max),
+        steps,
+    })
+}
+
+fn seconds(f: &Fields, key: &str) -> Result<f64> {
+    match f.number(key)? {
+        Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
+        Some(_) => Err(Error::invalid(
+            key,
+            format!("must be from 0 to {MAX_SECONDS} seconds"),
+        )),
+        None => Err(Error::invalid(key, "is required")),
+    }
+}
+
+impl Tariff {
+    fn from_fields(f: &Fields) -> Result<Tariff> {
+        let provider = match f.string("provider")?.unwrap_or("trinetra") {
+            "trinetra" => ProviderName::Trinetra,
+            "kling" => ProviderName::Kling,
+            _ => {
+                return Err(Error::invalid(
+                    "provider",
+                    "must be \"trinetra\" or \"kling\"",
+                ))
+            }
+        };
+        let (tier, misplaced) = match provider {
+            ProviderName::Trinetra => {
+                let r = f
+                    .string("resolution")?
+                    .map(|w| Resolution::parse("resolution", w))
+                    .transpose()?;
+                (
+                    Tier::Resolution(r.unwrap_or(Resolution::P720)),
+                    ("mode", "kling"),
+                )
+            }
+            ProviderName::Kling => {
+                let m = f
+                    .string("mode")?
+                    .map(|w| Mode::parse("mode", w))
+                    .transpose()?;
+                (
+                    Tier::Mode(m.unwrap_or(Mode::Standard)),
+                    ("resolution", "trinetra"),
+                )
+            }
+        };
+        if f.string(misplaced.0)?.is_some() {
+            let why = format!("is only used with provider \"{}\"", misplaced.1);
+            return Err(Error::invalid(misplaced.0, why));
+        }
+        let discount = f.number("discountPercent")?.unwrap_or(0.0);
+        let (discount_bp, exact) = hundredths(discount);
+        if !(0.0..=100.0).contains(&discount) || !exact {
+            return Err(Error::invalid(
+                "discountPercent",
+                "must be from 0 to 100, with at most two decimals",
+            ));
+        }
+        Ok(Tariff {
+            provider,
+            tier,
+            rate: rate(f, tier)?,
+            discount_bp,
+        })
+    }
+
+    fn bill(&self, seconds: f64) -> Quote {
+        let whole = seconds.ceil() as u64;
+        let (billed_seconds, units) = match self.tier {
+            Tier::Resolution(_) => (whole, None),
+            Tier::Mode(_) => {
+                let units = whole.div_ceil(KLING_UNIT_SECONDS);
+                (units * KLING_UNIT_SECONDS, Some(units))
+            }
+        };
+        let list = self.rate.times(units.unwrap_or(billed_seconds));
+        self.quote(seconds, billed_seconds, units, list)
+    }
+
+    fn total<'a>(&self, quotes: impl Iterator<Item = &'a Quote>) -> Quote {
+        let (mut seconds, mut billed, mut units, mut list, mut amount) =
+            (0.0, 0, None, Paise(0), Paise(0));
+        for q in quotes {
+            seconds += q.seconds;
+            billed += q.billed_seconds;
+            units = q.units.map(|u| u + units.unwrap_or(0)).or(units);
+            list = list + q.list;
+            amount = amount + q.amount;
+        }
+        Quote {
+            amount,
+            ..self.quote(seconds, billed, units.or(self.per_unit().map(|_| 0)), list)
+        }
+    }
+
+    fn per_unit(&self) -> Option<f64> {
+        matches!(self.tier, Tier::Mode(_)).then(|| self.rate.credits())
+    }
+
+    fn quote(&self, seconds: f64, billed_seconds: u64, units: Option<u64>, list: Paise) -> Quote {
+        let amount = list.discounted(self.discount_bp);
+        let per_second = match self.tier {
+            Tier::Resolution(_) => self.rate.credits(),
+            Tier::Mode(_) => self.rate.credits() / KLING_UNIT_SECONDS as f64,
+        };
+        Quote {
+            provider: self.provider,
+            resolution: match self.tier {
+                Tier::Resolution(r) => Some(r.as_str()),
+                Tier::Mode(_) => None,
+            },
+            mode: match self.tier {
+                Tier::Mode(m) => Some(m.as_str()),
+                Tier::Resolution(_) => None,
+            },
+            seconds,
+            billed_seconds,
+            units,
+            per_second,
+            per_unit: self.per_unit(),
+            list_credits: list.credits(),
+            discount_percent: self.discount_bp as f64 / 100.0,
+            credits: amount.credits(),
+            inr: amount.credits(),
+            formatted: amount.format_inr(),
+            amount,
+            list,
+        }
+    }
+}
+
+/// The list rate for `tier`, or the caller's negotiated one from `rates`.
+fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
+    let (keys, key, list): (&[&str], &str, u64) = match tier {
+        Tier::Resolution(r) => (
+            &["720p", "1080p"],
+            r.as_str(),
+            if r == Resolution::P720 { 19 } else { 30 },
+        ),
+        Tier::Mode(m) => (
+            &["standard", "professional"],
+            m.as_str(),
+            if m == Mode::Standard { 10 } else { 35 },
+        ),
+    };
+    let Some(rates) = f.object("rates")? else {
+        return Ok(Paise(list * 100));
+    };
+    let rates = Fields::nested(rates, "rates", "rates.")?;
+    rates.deny_unknown(keys, |_| None)?;
+    for other in keys {
+        if let Some(n) = rates.number(other)? {
+            Paise::from_credits(&format!("rates.{other}"), n)?;
+        }
+    }
+    match rates.number(key)? {
+        Some(n) => Paise::from_credits(&format!("rates.{key}"), n),
+        None => Ok(Paise(list * 100)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+
+    fn q(json: &str) -> Result<Quote> {
+        quote(&parse(json.as_bytes()).unwrap())
+    }
+
+    fn chain(json: &str) -> ChainQuote {
+        quote_chain(&parse(json.as_bytes()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn trinetra_bills_each_second_of_output_by_resolution() {
+        let a = q(r#"{"seconds":10}"#).unwrap();
+        assert_eq!(
+            (
+                a.credits,
+                a.per_second,
+                a.billed_seconds,
+                a.formatted.as_str()
+            ),
+            (190.0, 19.0, 10, "₹190.00")
+        );
+        let b = q(r#"{"seconds":10.2,"resolution":"1080p"}"#).unwrap();
+        assert_eq!((b.credits, b.billed_seconds), (330.0, 11));
+    }
+
+    #[test]
+    fn kling_bills_five_second_units_by_mode() {
+        let a = q(r#"{"provider":"kling","seconds":5}"#).unwrap();
+        assert_eq!(
+            (a.credits, a.units, a.per_unit, a.per_second),
+            (10.0, Some(1), Some(10.0), 2.0)
+        );
+        let b = q(r#"{"provider":"kling","mode":"pro","seconds":6}"#).unwrap();
+        assert_eq!((b.credits, b.units, b.billed_seconds), (70.0, Some(2), 10));
+    }
+
+    #[test]
+    fn negotiated_rates_and_discounts_are_exact() {
+        let a = q(r#"{"seconds":3,"rates":{"720p":0.1}}"#).unwrap();
+        assert_eq!(a.credits, 0.3);
+        let b = q(r#"{"seconds":7,"discountPercent":12.5}"#).unwrap();
+        assert_eq!(
+            (b.list_credits, b.credits, b.formatted.as_str()),
+            (133.0, 116.38, "₹116.38")
+        );
+        let big =
+            q(r#"{"seconds":86400,"resolution":"1080p","rates":{"1080p":99999.99}}"#).unwrap();
+        assert_eq!(big.formatted, "₹8,63,99,99,136.00");
+    }
+
+    #[test]
+    fn invalid_input_names_the_field() {
+        for (json, field) in [
+            (r#"{}"#, "seconds"),
+            (r#"{"seconds":-1}"#, "seconds"),
+            (r#"{"seconds":"5"}"#, "seconds"),
+            (r#"{"seconds":5,"resolution":"4k"}"#, "resolution"),
+            (r#"{"seconds":5,"mode":"pro"}"#, "mode"),
+            (r#"{"seconds":5,"provider":"kling","mode":"turbo"}"#, "mode"),
+            (r#"{"seconds":5,"discountPercent":101}"#, "discountPercent"),
+            (r#"{"seconds":5,"rates":{"720p":-2}}"#, "rates.720p"),
+            (r#"{"seconds":5,"rates":{"1080p":1.001}}"#, "rates.1080p"),
+            (r#"{"seconds":5,"rates":{"4k":1}}"#, "rates.4k"),
+            (r#"{"seconds":5,"sconds":5}"#, "sconds"),
+        ] {
+            assert_eq!(q(json).unwrap_err().field.as_deref(), Some(field), "{json}");
+        }
+    }
+
+    #[test]
+    fn the_seeds_twenty_second_kling_video_costs_forty_credits_with_its_first_clip() {
+        let c = chain(r#"{"provider":"kling","sourceSeconds":5,"extensions":3}"#);
+        let first = q(r#"{"provider":"kling","seconds":5}"#).unwrap();
+        assert_eq!((c.min.credits, c.max.credits), (30.0, 30.0));
+        assert_eq!(c.min.credits + first.credits, 40.0);
+        assert_eq!((c.output_seconds.min, c.output_seconds.max), (17, 20));
+    }
+
+    #[test]
+    fn a_trinetra_chain_bills_every_output_in_full_by_default() {
+        let c = chain(r#"{"sourceSeconds":5,"extensions":2}"#);
+        assert_eq!(c.basis, Basis::Output);
+        assert_eq!(
+            (c.steps[0].output_seconds.min, c.steps[1].output_seconds.max),
+            (9, 15)
+        );
+        assert_eq!(
+            (c.min.credits, c.max.credits),
+            (19.0 * (9 + 13) as f64, 19.0 * (10 + 15) as f64)
+        );
+        let added = chain(r#"{"sourceSeconds":5,"extensions":2,"basis":"added"}"#);
+        assert_eq!((added.min.credits, added.max.credits), (152.0, 190.0));
+        assert_eq!(added.steps.len(), 2);
+    }
+
+    #[test]
+    fn a_chain_total_is_the_sum_of_its_discounted_steps() {
+        let c = chain(r#"{"sourceSeconds":3.5,"extensions":3,"discountPercent":33.33}"#);
+        let sum: u64 = c.steps.iter().map(|s| s.max.amount.0).sum();
+        assert_eq!(c.max.amount.0, sum);
+        assert_eq!(
+            chain(r#"{"sourceSeconds":1,"extensions":0}"#).max.credits,
+            0.0
+        );
+    }
+}

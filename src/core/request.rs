@@ -1,0 +1,234 @@
+//! An extension request, validated before anything is sent.
+
+use super::error::{Error, Result};
+use super::fields::Fields;
+use super::job::ProviderName;
+use super::json::Value;
+use super::tier::{Mode, Resolution};
+use super::url::check_http_url;
+
+/// The services' limit on `prompt` and `negative_prompt`, in characters.
+pub const MAX_PROMPT_CHARS: usize = 2500;
+
+const TRINETRA_FIELDS: &[&str] = &[
+    "video_id",
+    "prompt",
+    "negative_prompt",
+    "cfg_scale",
+    "callback_url",
+    "resolution",
+];
+const KLING_FIELDS: &[&str] = &[
+    "video_id",
+    "task_id",
+    "prompt",
+    "negative_prompt",
+    "cfg_scale",
+    "callback_url",
+    "external_task_id",
+    "duration",
+    "mode",
+    "model_name",
+];
+
+/// A request that passed every rule; only [`ExtendRequest::from_value`] makes one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtendRequest {
+    pub video_id: Option<String>,
+    pub task_id: Option<String>,
+    pub prompt: Option<String>,
+    pub negative_prompt: Option<String>,
+    pub cfg_scale: Option<f64>,
+    pub callback_url: Option<String>,
+    pub resolution: Option<Resolution>,
+    pub external_task_id: Option<String>,
+    pub duration: Option<String>,
+    pub mode: Option<Mode>,
+    pub model_name: Option<String>,
+}
+
+impl ExtendRequest {
+    /// Validates a caller's request for `provider`. Fields the provider does
+    /// not take are refused rather than dropped, so nothing is silently lost.
+    pub fn from_value(value: &Value, provider: ProviderName) -> Result<ExtendRequest> {
+        let f = Fields::of(value, "request")?;
+        let (known, other) = match provider {
+            ProviderName::Trinetra => (TRINETRA_FIELDS, ("kling", KLING_FIELDS)),
+            ProviderName::Kling => (KLING_FIELDS, ("trinetra", TRINETRA_FIELDS)),
+        };
+        f.deny_unknown(known, |key| {
+            other
+                .1
+                .contains(&key)
+                .then(|| format!("is only used with provider \"{}\"", other.0))
+        })?;
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        let request = ExtendRequest {
+            video_id: owned(f.text("video_id")?),
+            task_id: owned(f.text("task_id")?),
+            prompt: owned(prompt(&f, "prompt")?),
+            negative_prompt: owned(prompt(&f, "negative_prompt")?),
+            cfg_scale: cfg_scale(&f)?,
+            callback_url: owned(callback_url(&f)?),
+            resolution: f
+                .string("resolution")?
+                .map(|w| Resolution::parse("resolution", w))
+                .transpose()?,
+            external_task_id: owned(f.text("external_task_id")?),
+            duration: duration(&f)?,
+            mode: f
+                .string("mode")?
+                .map(|w| Mode::parse("mode", w))
+                .transpose()?,
+            model_name: owned(f.text("model_name")?),
+        };
+        if request.video_id.is_none() && request.task_id.is_none() {
+            let why = match provider {
+                ProviderName::Trinetra => "is required",
+                ProviderName::Kling => "is required (or task_id)",
+            };
+            return Err(Error::invalid("video_id", why));
+        }
+        Ok(request)
+    }
+}
+
+fn prompt<'a>(f: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
+    match f.string(key)? {
+        Some(text) if text.chars().count() > MAX_PROMPT_CHARS => Err(Error::invalid(
+            key,
+            format!(
+                "must be at most {MAX_PROMPT_CHARS} characters (got {})",
+                text.chars().count()
+            ),
+        )),
+        other => Ok(other),
+    }
+}
+
+fn cfg_scale(f: &Fields) -> Result<Option<f64>> {
+    match f.number("cfg_scale")? {
+        Some(n) if !(0.0..=1.0).contains(&n) => {
+            Err(Error::invalid("cfg_scale", "must be between 0 and 1"))
+        }
+        other => Ok(other),
+    }
+}
+
+fn callback_url<'a>(f: &Fields<'a>) -> Result<Option<&'a str>> {
+    match f.string("callback_url")? {
+        Some(url) => check_http_url(url)
+            .map(|_| Some(url))
+            .map_err(|why| Error::invalid("callback_url", why)),
+        None => Ok(None),
+    }
+}
+
+/// Kling's `duration` is a string of whole seconds on the wire; a number is
+/// accepted too, since that is what callers naturally write.
+fn duration(f: &Fields) -> Result<Option<String>> {
+    let seconds = match f.string("duration") {
+        Ok(Some(text)) => text.parse::<u32>().ok(),
+        Ok(None) => return Ok(None),
+        Err(_) => f
+            .number("duration")?
+            .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0)
+            .map(|n| n as u32),
+    };
+    match seconds {
+        Some(s @ 1..=60) => Ok(Some(s.to_string())),
+        _ => Err(Error::invalid(
+            "duration",
+            "must be a whole number of seconds, such as \"5\"",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+
+    fn check(json: &str, provider: ProviderName) -> Result<ExtendRequest> {
+        ExtendRequest::from_value(&parse(json.as_bytes()).unwrap(), provider)
+    }
+
+    fn field_of(json: &str) -> String {
+        check(json, ProviderName::Trinetra)
+            .unwrap_err()
+            .field
+            .unwrap()
+    }
+
+    #[test]
+    fn accepts_a_full_trinetra_request() {
+        let r = check(
+            r#"{"video_id":"v1","prompt":"p","negative_prompt":"n","cfg_scale":0.5,
+                "callback_url":"https://x.test/cb","resolution":"1080p"}"#,
+            ProviderName::Trinetra,
+        )
+        .unwrap();
+        assert_eq!(r.resolution, Some(Resolution::P1080));
+        assert_eq!(r.cfg_scale, Some(0.5));
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        assert_eq!(field_of(r#"{}"#), "video_id");
+        assert_eq!(field_of(r#"{"video_id":""}"#), "video_id");
+        assert_eq!(field_of(r#"{"video_id":"  "}"#), "video_id");
+        assert_eq!(field_of(r#"{"video_id":7}"#), "video_id");
+        assert_eq!(field_of(r#"{"video_id":"v","cfg_scale":1.5}"#), "cfg_scale");
+        assert_eq!(
+            field_of(r#"{"video_id":"v","cfg_scale":"0.5"}"#),
+            "cfg_scale"
+        );
+        assert_eq!(
+            field_of(r#"{"video_id":"v","callback_url":"/relative"}"#),
+            "callback_url"
+        );
+        assert_eq!(
+            field_of(r#"{"video_id":"v","resolution":"4k"}"#),
+            "resolution"
+        );
+        assert_eq!(field_of(r#"{"video_id":"v","colour":"red"}"#), "colour");
+        let long = "é".repeat(MAX_PROMPT_CHARS + 1);
+        assert_eq!(
+            field_of(&format!(r#"{{"video_id":"v","prompt":"{long}"}}"#)),
+            "prompt"
+        );
+        let exact = "é".repeat(MAX_PROMPT_CHARS);
+        assert!(check(
+            &format!(r#"{{"video_id":"v","negative_prompt":"{exact}"}}"#),
+            ProviderName::Trinetra
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn fields_of_the_other_provider_say_so() {
+        let e = check(r#"{"video_id":"v","mode":"pro"}"#, ProviderName::Trinetra).unwrap_err();
+        assert_eq!(e.message, "mode is only used with provider \"kling\"");
+        let e = check(
+            r#"{"video_id":"v","resolution":"720p"}"#,
+            ProviderName::Kling,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("resolution"));
+    }
+
+    #[test]
+    fn kling_takes_a_task_id_a_mode_and_a_duration() {
+        let r = check(
+            r#"{"task_id":"t","mode":"pro","duration":5}"#,
+            ProviderName::Kling,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.mode, r.duration.as_deref()),
+            (Some(Mode::Professional), Some("5"))
+        );
+        assert!(check(r#"{"task_id":"t","duration":"five"}"#, ProviderName::Kling).is_err());
+        assert!(check(r#"{"task_id":"t","mode":"turbo"}"#, ProviderName::Kling).is_err());
+    }
+}

@@ -1,0 +1,163 @@
+//! When to try again: exponential backoff with jitter, and `Retry-After`.
+
+/// First backoff step; each retry doubles it, up to [`BACKOFF_CAP_MS`].
+pub const BACKOFF_BASE_MS: u64 = 500;
+pub const BACKOFF_CAP_MS: u64 = 8_000;
+/// A `Retry-After` longer than this is not waited out: the call fails with
+/// `retryAfterMs` set, and the caller decides (a minute-long stall inside one
+/// call surprises more than it helps).
+pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+
+/// The wait before retry number `retry` (0 for the first), with "equal
+/// jitter": half the step is fixed, half random, so clients that failed
+/// together do not come back together, yet never retry at once.
+pub fn backoff_ms(retry: u32, rng: &mut Rng) -> u64 {
+    let step = BACKOFF_BASE_MS
+        .saturating_mul(1u64 << retry.min(20))
+        .min(BACKOFF_CAP_MS);
+    step / 2 + rng.below(step / 2 + 1)
+}
+
+/// The wait to use after a failure that may carry a server hint.
+pub fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
+    match retry_after_ms {
+        Some(hint) => hint,
+        None => backoff_ms(retry, rng),
+    }
+}
+
+/// Parses a `Retry-After` value: delta-seconds (decimals tolerated) or an
+/// HTTP date (IMF-fixdate), relative to `now_ms` (Unix milliseconds).
+pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let seconds = super::json::parse_number(value)?;
+        return (seconds.is_finite() && seconds <= 1e9).then(|| (seconds * 1000.0).round() as u64);
+    }
+    let at_ms = parse_http_date(value)?;
+    Some(at_ms.saturating_sub(now_ms))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` → Unix milliseconds.
+fn parse_http_date(value: &str) -> Option<u64> {
+    let mut parts = value.split_ascii_whitespace();
+    let (_weekday, day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if parts.next().is_some() || zone != "GMT" {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let day: u64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let year: u64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
+    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if hms.next().is_some() || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1000)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A small, seedable generator for jitter (xorshift64*). Jitter needs no
+/// cryptographic quality, and a seed makes schedules reproducible in tests.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..bound` (0 when `bound` is 0).
+    pub fn below(&mut self, bound: u64) -> u64 {
+        if bound == 0 {
+            0
+        } else {
+            self.next() % bound
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_caps() {
+        let mut rng = Rng::new(7);
+        for (retry, step) in [
+            (0, 500),
+            (1, 1000),
+            (2, 2000),
+            (3, 4000),
+            (4, 8000),
+            (9, 8000),
+            (60, 8000),
+        ] {
+            for _ in 0..50 {
+                let d = backoff_ms(retry, &mut rng);
+                assert!(d >= step / 2 && d <= step, "retry {retry}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn jitter_spreads_clients() {
+        let mut rng = Rng::new(42);
+        let waits: std::collections::BTreeSet<u64> =
+            (0..20).map(|_| backoff_ms(3, &mut rng)).collect();
+        assert!(waits.len() > 10);
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        assert_eq!(parse_retry_after("2", 0), Some(2000));
+        assert_eq!(parse_retry_after(" 0.25 ", 0), Some(250));
+        let now = 784_111_777_000 - 3_000; // 3 s before Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(3_000)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 10_000),
+            Some(0)
+        );
+        for bad in [
+            "",
+            "soon",
+            "-1",
+            "1.2.3",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, 0), None, "{bad}");
+        }
+    }
+}

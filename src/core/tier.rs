@@ -1,0 +1,54 @@
+//! The tiers that decide both what is asked of a service and what it costs:
+//! Trinetra bills by output resolution, Kling by generation mode.
+
+use super::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    P720,
+    P1080,
+}
+
+impl Resolution {
+    pub fn parse(field: &str, word: &str) -> Result<Resolution> {
+        match word {
+            "720p" => Ok(Resolution::P720),
+            "1080p" => Ok(Resolution::P1080),
+            _ => Err(Error::invalid(field, "must be \"720p\" or \"1080p\"")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::P720 => "720p",
+            Resolution::P1080 => "1080p",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Standard,
+    Professional,
+}
+
+impl Mode {
+    /// Accepts the seed's words and the short forms of Kling's documentation.
+    pub fn parse(field: &str, word: &str) -> Result<Mode> {
+        match word {
+            "standard" | "std" => Ok(Mode::Standard),
+            "professional" | "pro" => Ok(Mode::Professional),
+            _ => Err(Error::invalid(
+                field,
+                "must be \"standard\" or \"professional\" (or \"std\", \"pro\")",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Standard => "standard",
+            Mode::Professional => "professional",
+        }
+    }
+}

@@ -1,0 +1,72 @@
+// The public API: wasm exports wrapped so every failure is a KlingExtendError.
+// Runtime-neutral; each entry file (index.js, node.js, workerd.js) instantiates
+// the wasm its own way and then re-exports this module.
+import * as wasm from "./kling_extend.js";
+
+const BRAND = Symbol.for("kling-extend.error");
+const FIELDS = [
+  "code", "status", "providerCode", "requestId", "retryable",
+  "retryAfterMs", "field", "job", "maybeSubmitted",
+];
+
+export class KlingExtendError extends Error {
+  constructor(detail) {
+    super(detail.message);
+    this.name = "KlingExtendError";
+    for (const key of FIELDS) {
+      if (detail[key] !== undefined) this[key] = detail[key];
+    }
+  }
+
+  toJSON() {
+    const out = { name: this.name, message: this.message };
+    for (const key of FIELDS) {
+      if (this[key] !== undefined) out[key] = this[key];
+    }
+    return out;
+  }
+}
+
+// Errors made by the wasm layer carry the brand; anything else (an exception
+// from the caller's own onUpdate, say) is rethrown as it is.
+function rethrow(error) {
+  throw error !== null && typeof error === "object" && error[BRAND] ? new KlingExtendError(error) : error;
+}
+
+export function quote(input) {
+  try {
+    return wasm.quote(input);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
+export function quoteChain(input) {
+  try {
+    return wasm.quoteChain(input);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
+export function extendVideo(request, options) {
+  return wasm.extendVideo(request, options).catch(rethrow);
+}
+
+export function getJob(jobId, options) {
+  return wasm.getJob(jobId, options).catch(rethrow);
+}
+
+export function pollJob(jobId, options) {
+  return wasm.pollJob(jobId, options).catch(rethrow);
+}
+
+/** Binds options once; options given to a call override them (headers merge). */
+export function createClient(options = {}) {
+  const merge = (own) => ({ ...options, ...own, headers: { ...options.headers, ...own?.headers } });
+  return {
+    extendVideo: (request, own) => extendVideo(request, merge(own)),
+    getJob: (jobId, own) => getJob(jobId, merge(own)),
+    pollJob: (jobId, own) => pollJob(jobId, merge(own)),
+  };
+}

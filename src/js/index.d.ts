@@ -1,0 +1,192 @@
+// Public types of kling-extend (the contract, v1).
+
+export type Provider = "trinetra" | "kling";
+export type Resolution = "720p" | "1080p";
+export type Mode = "standard" | "professional" | "std" | "pro";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
+
+export type ErrorCode =
+  | "invalid_request"
+  | "unauthorized"
+  | "forbidden"
+  | "insufficient_credits"
+  | "not_found"
+  | "rate_limited"
+  | "content_policy"
+  | "server_error"
+  | "network_error"
+  | "timeout"
+  | "aborted"
+  | "job_failed"
+  | "job_canceled"
+  | "bad_response";
+
+export interface ClientOptions {
+  /** Default "trinetra". */
+  provider?: Provider;
+  /** Default per provider; a proxy URL needs no key. */
+  baseUrl?: string;
+  /** Trinetra: sent as X-API-Key. */
+  apiKey?: string;
+  /** Kling: a JWT is signed from these. */
+  accessKey?: string;
+  secretKey?: string;
+  /** Kling: a ready JWT (e.g. minted by a server). */
+  token?: string;
+  /** Per HTTP attempt; default 30000. */
+  timeoutMs?: number;
+  /** Per call; default 2. */
+  maxRetries?: number;
+  /** Aborts the call, its retries and its waits. */
+  signal?: AbortSignal;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Extra headers; they never replace the credential. */
+  headers?: Record<string, string>;
+  /** Allow a key in a page, where every visitor can read it. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+export interface PollOptions extends ClientOptions {
+  /** First wait between reads; default 1000. Waits grow ×1.5. */
+  intervalMs?: number;
+  /** Longest wait between reads; default 10000. */
+  maxIntervalMs?: number;
+  /** The whole wait; default 600000. */
+  waitTimeoutMs?: number;
+  /** Called on every status change, the final one included. */
+  onUpdate?: (job: Job) => void;
+}
+
+export interface ExtendRequest {
+  video_id?: string;
+  prompt?: string;
+  negative_prompt?: string;
+  /** 0 to 1. */
+  cfg_scale?: number;
+  /** Absolute http(s) URL. */
+  callback_url?: string;
+  /** Trinetra. */
+  resolution?: Resolution;
+  /** Kling. */
+  external_task_id?: string;
+  task_id?: string;
+  duration?: string | number;
+  mode?: Mode;
+  model_name?: string;
+}
+
+export interface Submission {
+  job_id: string;
+  status: JobStatus;
+  provider: Provider;
+  request_id?: string;
+}
+
+export interface JobVideo {
+  url: string;
+  type: "video";
+  id?: string;
+  /** Seconds. */
+  duration?: number;
+}
+
+export interface Job {
+  id: string;
+  model: string;
+  status: JobStatus;
+  output?: { outputs: JobVideo[] };
+  credits_charged?: number;
+  /** The failure reason, when the service gives one. */
+  error?: string;
+  /** The service's document as received. */
+  raw: unknown;
+}
+
+export declare class KlingExtendError extends Error {
+  readonly name: "KlingExtendError";
+  readonly code: ErrorCode;
+  /** Whether the same call may succeed if made again later. */
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly providerCode?: number;
+  readonly requestId?: string;
+  readonly retryAfterMs?: number;
+  /** For invalid_request: the field at fault. */
+  readonly field?: string;
+  readonly job?: Job;
+  /** For a failed submit: true when the service may have accepted it. */
+  readonly maybeSubmitted?: boolean;
+  toJSON(): Record<string, unknown>;
+}
+
+export interface QuoteInput {
+  provider?: Provider;
+  resolution?: Resolution;
+  mode?: Mode;
+  seconds: number;
+  discountPercent?: number;
+  /** Negotiated rates: credits per second (Trinetra) or per 5-second unit (Kling). */
+  rates?: { "720p"?: number; "1080p"?: number } | { standard?: number; professional?: number };
+}
+
+export interface Quote {
+  provider: Provider;
+  resolution?: Resolution;
+  mode?: "standard" | "professional";
+  seconds: number;
+  billedSeconds: number;
+  /** Kling: 5-second units billed. */
+  units?: number;
+  perSecond: number;
+  /** Kling: credits per 5-second unit. */
+  perUnit?: number;
+  listCredits: number;
+  discountPercent: number;
+  credits: number;
+  inr: number;
+  /** Indian digit grouping, e.g. "₹1,23,456.00". */
+  formatted: string;
+}
+
+export interface ChainQuoteInput extends Omit<QuoteInput, "seconds"> {
+  sourceSeconds: number;
+  extensions: number;
+  /** Default "output" for Trinetra, "added" for Kling. */
+  basis?: "output" | "added";
+}
+
+export interface SecondsRange {
+  min: number;
+  max: number;
+}
+
+export interface ChainStep {
+  /** 1-based. */
+  index: number;
+  addedSeconds: SecondsRange;
+  outputSeconds: SecondsRange;
+  min: Quote;
+  max: Quote;
+}
+
+export interface ChainQuote {
+  basis: "output" | "added";
+  outputSeconds: SecondsRange;
+  min: Quote;
+  max: Quote;
+  steps: ChainStep[];
+}
+
+export interface Client {
+  extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
+  getJob(jobId: string, options?: ClientOptions): Promise<Job>;
+  pollJob(jobId: string, options?: PollOptions): Promise<Job>;
+}
+
+export declare function extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
+export declare function getJob(jobId: string, options?: ClientOptions): Promise<Job>;
+export declare function pollJob(jobId: string, options?: PollOptions): Promise<Job>;
+export declare function quote(input: QuoteInput): Quote;
+export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
+export declare function createClient(options?: PollOptions): Client;

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Runs the mock from a shell, e.g. next to a dev server or a browser test run:
+ *   node src/mock/cli.js --port 8787 --api-key KEY --advance polls --step-polls 1
+ * Prints exactly one line, "kling-extend mock listening on http://127.0.0.1:PORT",
+ * so scripts can read the URL, then runs until SIGINT/SIGTERM.
+ */
+import { parseArgs } from "node:util";
+import { startMock } from "./index.js";
+
+const USAGE = `Usage: kling-extend-mock [options]
+  --host HOST            interface to listen on (default 127.0.0.1)
+  --port PORT            port, 0 = any free port (default 0)
+  --api-key KEY          accepted X-API-Key; repeat for several; none = no auth
+  --advance time|polls   how job status advances (default time)
+  --step-ms MS           time mode: ms per status step (default 300)
+  --step-polls N         polls mode: reads per status step (default 1)
+  --video-seconds S      output length used for credits_charged (default 10)
+  -h, --help             show this help`;
+
+/** Number option or undefined; NaN is left for startMock to reject with a clear message. */
+function num(value) {
+  return value === undefined ? undefined : Number(value);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "0" },
+      "api-key": { type: "string", multiple: true, default: [] },
+      advance: { type: "string" },
+      "step-ms": { type: "string" },
+      "step-polls": { type: "string" },
+      "video-seconds": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const advance = {};
+  if (values.advance !== undefined) advance.mode = values.advance;
+  if (values["step-ms"] !== undefined) advance.stepMs = num(values["step-ms"]);
+  if (values["step-polls"] !== undefined) advance.stepPolls = num(values["step-polls"]);
+
+  const mock = await startMock({
+    host: values.host,
+    port: num(values.port),
+    apiKeys: values["api-key"],
+    advance,
+    videoSeconds: num(values["video-seconds"]),
+  });
+  console.log(`kling-extend mock listening on ${mock.url}`);
+
+  const stop = () => {
+    mock.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  // Usage errors get the help text; others (e.g. port in use) just the message.
+  const usage = err instanceof TypeError || String(err.code).startsWith("ERR_PARSE_ARGS");
+  console.error(`kling-extend mock: ${err.message}${usage ? `\n\n${USAGE}` : ""}`);
+  process.exit(2);
+});

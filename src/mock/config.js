@@ -1,0 +1,89 @@
+/**
+ * Run-time settings of the mock (auth keys, status advancing, output length),
+ * validated in one place because they arrive both from JS callers and as
+ * JSON over the control API. Invalid input throws a TypeError whose message
+ * the control API returns as a 400.
+ */
+
+export const DEFAULT_STEP_MS = 300;
+export const DEFAULT_STEP_POLLS = 1;
+export const DEFAULT_VIDEO_SECONDS = 10;
+
+/**
+ * Fresh settings from startMock() options.
+ * @param {{ apiKeys?: string[], advance?: object, videoSeconds?: number }} options
+ */
+export function createSettings(options = {}) {
+  /** @type {{ apiKeys: string[], advance: { mode: "time"|"polls", stepMs: number, stepPolls: number }, videoSeconds: number }} */
+  const settings = {
+    apiKeys: [],
+    advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
+    videoSeconds: DEFAULT_VIDEO_SECONDS,
+  };
+  applySettings(settings, {
+    apiKeys: options.apiKeys,
+    advance: options.advance,
+    videoSeconds: options.videoSeconds,
+  });
+  return settings;
+}
+
+/**
+ * Validates a partial update, then applies it all at once (or nothing).
+ * `advance` is merged into the current value, so `{ stepMs: 50 }` keeps the mode.
+ * @param {ReturnType<typeof createSettings>} settings
+ * @param {{ apiKeys?: string[], advance?: object, videoSeconds?: number }} patch
+ */
+export function applySettings(settings, patch) {
+  if (!isPlainObject(patch)) throw new TypeError("config must be an object");
+  const known = new Set(["apiKeys", "advance", "videoSeconds"]);
+  for (const key of Object.keys(patch)) {
+    if (!known.has(key)) throw new TypeError(`unknown config field "${key}"`);
+  }
+  const next = { ...settings };
+
+  if (patch.apiKeys !== undefined) {
+    const keys = patch.apiKeys;
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string" && k !== "")) {
+      throw new TypeError("apiKeys must be an array of non-empty strings");
+    }
+    next.apiKeys = [...keys];
+  }
+
+  if (patch.advance !== undefined) {
+    const a = patch.advance;
+    if (!isPlainObject(a)) throw new TypeError("advance must be an object");
+    const advance = { ...settings.advance, ...a };
+    if (advance.mode !== "time" && advance.mode !== "polls") {
+      throw new TypeError('advance.mode must be "time" or "polls"');
+    }
+    if (!(Number.isFinite(advance.stepMs) && advance.stepMs >= 0)) {
+      throw new TypeError("advance.stepMs must be a number >= 0");
+    }
+    if (!(Number.isInteger(advance.stepPolls) && advance.stepPolls >= 0)) {
+      throw new TypeError("advance.stepPolls must be an integer >= 0");
+    }
+    next.advance = { mode: advance.mode, stepMs: advance.stepMs, stepPolls: advance.stepPolls };
+  }
+
+  if (patch.videoSeconds !== undefined) {
+    const s = patch.videoSeconds;
+    if (!(Number.isFinite(s) && s > 0)) throw new TypeError("videoSeconds must be a number > 0");
+    next.videoSeconds = s;
+  }
+
+  Object.assign(settings, next);
+}
+
+/** Settings as safe to show: the keys themselves are never returned. */
+export function publicSettings(settings) {
+  return {
+    auth: settings.apiKeys.length > 0,
+    advance: { ...settings.advance },
+    videoSeconds: settings.videoSeconds,
+  };
+}
+
+export function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

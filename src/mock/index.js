@@ -1,0 +1,92 @@
+/**
+ * Mock of the Trinetra gateway for tests: a real HTTP server on 127.0.0.1 so
+ * Node, browsers and Workers all exercise the client over the network.
+ *
+ *   import { startMock } from "kling-extend/mock";
+ *   const mock = await startMock({ apiKeys: ["test-key"], advance: { mode: "polls" } });
+ *   // point the client at mock.url …
+ *   await mock.close();
+ *
+ * Magic video_id prefixes pick the job's outcome: "fail…" → failed,
+ * "cancel…" → canceled, "unknown…" → "paused_for_review" forever,
+ * anything else → succeeded. See README.md next to this file.
+ */
+import { applySettings, createSettings, publicSettings } from "./config.js";
+import { controlRoutes } from "./control.js";
+import { FaultQueue } from "./faults.js";
+import { JobStore } from "./jobs.js";
+import { mediaRoutes } from "./media.js";
+import { startServer } from "./server.js";
+import { trinetraRoutes } from "./trinetra.js";
+
+export { FAILURE_MESSAGE, RATES } from "./trinetra.js";
+
+/**
+ * Starts the mock and resolves once it is listening.
+ *
+ * @param {{
+ *   host?: string,            // default "127.0.0.1"
+ *   port?: number,            // default 0 = any free port
+ *   apiKeys?: string[],       // [] = no auth required
+ *   advance?: { mode?: "time"|"polls", stepMs?: number, stepPolls?: number },
+ *   videoSeconds?: number,    // output length used for credits_charged, default 10
+ * }} [options]
+ */
+export async function startMock(options = {}) {
+  const { host = "127.0.0.1", port = 0, ...rest } = options;
+  if (typeof host !== "string") throw new TypeError("host must be a string");
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new TypeError("port must be 0..65535");
+  const settings = createSettings(rest);
+  const jobs = new JobStore(() => settings.advance);
+  const faults = new FaultQueue();
+  /** Live: cleared in place by reset(), so references stay valid. */
+  const log = [];
+  let url = "";
+
+  const mock = {
+    /** Base URL without trailing slash, e.g. "http://127.0.0.1:54321". */
+    get url() {
+      return url;
+    },
+    log,
+    /** Fresh snapshot of all jobs with their current status (reading it counts no poll). */
+    get jobs() {
+      return jobs.list();
+    },
+    /** Fresh snapshot of the faults still pending. */
+    get faults() {
+      return faults.list();
+    },
+    /** Current settings, without the API keys themselves. */
+    get config() {
+      return publicSettings(settings);
+    },
+    /** Queues a fault or an array of faults; throws TypeError if any is invalid. */
+    fault(fault) {
+      return faults.add(fault);
+    },
+    /** Clears jobs, log and pending faults; settings stay. */
+    reset() {
+      jobs.clear();
+      faults.clear();
+      log.length = 0;
+    },
+    /** Changes settings at run time; throws TypeError if invalid (nothing is changed then). */
+    configure(patch) {
+      applySettings(settings, patch);
+    },
+    /** Stops the server, destroying open keep-alive sockets so it never hangs. */
+    close() {
+      return server.close();
+    },
+  };
+
+  const routes = [
+    ...controlRoutes(mock),
+    ...trinetraRoutes({ jobs, settings, mediaUrl: (id) => `${url}/media/${id}.mp4` }),
+    ...mediaRoutes(),
+  ];
+  const server = await startServer({ host, port, routes, log, faults });
+  url = server.url;
+  return mock;
+}

@@ -1,0 +1,128 @@
+/**
+ * In-memory job store shared by every provider the mock speaks.
+ *
+ * A job's status is never stored: it is derived on each read from the job's
+ * age ("time" mode) or from how many times it was polled ("polls" mode). So
+ * the mock needs no timers, and the same job always reads the same way for
+ * the same age or poll count.
+ *
+ * The final outcome is chosen by the submitted video_id (case-sensitive prefix):
+ *   "fail…"    → failed
+ *   "cancel…"  → canceled
+ *   "unknown…" → after running, a status the client does not know, forever
+ *   anything else → succeeded
+ *
+ * The store speaks in provider-neutral phases ("queued", "running",
+ * "succeeded", "failed", "canceled", "unknown"); each provider maps them to
+ * its own status words through the `labels` it gives when creating a job.
+ */
+import { randomBytes } from "node:crypto";
+
+/** @typedef {"queued"|"running"|"succeeded"|"failed"|"canceled"|"unknown"} Phase */
+
+/**
+ * Picks the terminal phase for a video id (see the header comment).
+ * @param {string} videoId
+ * @returns {Phase}
+ */
+export function outcomeFor(videoId) {
+  if (videoId.startsWith("fail")) return "failed";
+  if (videoId.startsWith("cancel")) return "canceled";
+  if (videoId.startsWith("unknown")) return "unknown";
+  return "succeeded";
+}
+
+/**
+ * Random id with a provider prefix; random so tests cannot rely on order.
+ * @param {string} prefix
+ */
+export function randomId(prefix) {
+  return prefix + randomBytes(6).toString("hex");
+}
+
+export class JobStore {
+  /** @type {Map<string, any>} */
+  #jobs = new Map();
+  #getAdvance;
+
+  /**
+   * @param {() => { mode: "time"|"polls", stepMs: number, stepPolls: number }} getAdvance
+   *   read on every status computation, so a run-time `configure()` applies at once
+   */
+  constructor(getAdvance) {
+    this.#getAdvance = getAdvance;
+  }
+
+  /**
+   * @param {{ id: string, provider: string, videoId: string, body: any,
+   *           labels: Record<Phase, string>, data?: any }} init
+   *   `data` holds provider-specific values fixed at submit time (price, …)
+   */
+  create({ id, provider, videoId, body, labels, data = {} }) {
+    const job = {
+      id,
+      provider,
+      videoId,
+      body,
+      labels,
+      data,
+      outcome: outcomeFor(videoId),
+      createdAt: Date.now(),
+      polls: 0,
+    };
+    this.#jobs.set(id, job);
+    return job;
+  }
+
+  /** Looks a job up without counting a poll. */
+  get(id) {
+    return this.#jobs.get(id);
+  }
+
+  /** Looks a job up and counts one poll (a client read). */
+  poll(id) {
+    const job = this.#jobs.get(id);
+    if (job) job.polls += 1;
+    return job;
+  }
+
+  /**
+   * The job's phase now: the one its last poll saw in "polls" mode.
+   * @returns {Phase}
+   */
+  phase(job, now = Date.now()) {
+    const { mode, stepMs, stepPolls } = this.#getAdvance();
+    const step = mode === "polls" ? job.polls : now - job.createdAt;
+    const size = mode === "polls" ? stepPolls : stepMs;
+    // In polls mode the k-th read (1-based) is compared, so reads 1..size are
+    // queued; in time mode the age is, so [0, size) is queued.
+    const queued = mode === "polls" ? step <= size : step < size;
+    const running = mode === "polls" ? step <= 2 * size : step < 2 * size;
+    if (queued) return "queued";
+    if (running) return "running";
+    return job.outcome;
+  }
+
+  /** The provider's status word for the job's current phase. */
+  status(job, now = Date.now()) {
+    return job.labels[this.phase(job, now)];
+  }
+
+  /** Snapshot for tests and the control API (does not count polls). */
+  list() {
+    const now = Date.now();
+    return [...this.#jobs.values()].map((job) => ({
+      id: job.id,
+      provider: job.provider,
+      video_id: job.videoId,
+      status: this.status(job, now),
+      polls: job.polls,
+      created_at: job.createdAt,
+      body: job.body,
+    }));
+  }
+
+  clear() {
+    this.#jobs.clear();
+  }
+}

@@ -1,0 +1,252 @@
+//! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
+
+use super::common::{request, JobId};
+use crate::core::classify::{bad_body, json_body, status_error};
+use crate::core::error::Result;
+use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
+use crate::core::job::{Job, Output, ProviderName, Status, Submission, Video};
+use crate::core::json::{self, Value};
+use crate::core::options::ClientConfig;
+use crate::core::request::ExtendRequest;
+
+const MODEL: &str = "kling-extend-video";
+
+pub fn submit_request(
+    config: &ClientConfig,
+    api_key: Option<&Secret>,
+    r: &ExtendRequest,
+) -> HttpRequest {
+    let text = |s: &Option<String>| s.clone().map(Value::String);
+    let body = json::object([
+        ("video_id", text(&r.video_id)),
+        ("prompt", text(&r.prompt)),
+        ("negative_prompt", text(&r.negative_prompt)),
+        ("cfg_scale", r.cfg_scale.map(Value::Number)),
+        ("callback_url", text(&r.callback_url)),
+        (
+            "resolution",
+            r.resolution.map(|res| Value::String(res.as_str().into())),
+        ),
+    ]);
+    let path = "/v1/video/kling-extend-video";
+    request(config, Method::Post, path, credential(api_key), Some(body))
+}
+
+pub fn job_request(config: &ClientConfig, api_key: Option<&Secret>, id: &JobId) -> HttpRequest {
+    request(
+        config,
+        Method::Get,
+        &format!("/v1/jobs/{}", id.segment()),
+        credential(api_key),
+        None,
+    )
+}
+
+fn credential(api_key: Option<&Secret>) -> Option<(&'static str, HeaderValue)> {
+    api_key.map(|key| ("x-api-key", HeaderValue::Secret(key.clone())))
+}
+
+/// `202 {"job_id", "status"}`.
+pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
+    let doc = success_body(response, now_ms)?;
+    let job_id = doc
+        .get("job_id")
+        .or(doc.get("id"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let Some(job_id) = job_id else {
+        return Err(bad_body(response, "no job_id in the answer"));
+    };
+    Ok(Submission {
+        job_id: job_id.to_owned(),
+        status: doc
+            .get("status")
+            .and_then(Value::as_str)
+            .map_or(Status::Queued, Status::from_wire),
+        provider: ProviderName::Trinetra,
+        request_id: response.header("x-request-id").map(str::to_owned),
+    })
+}
+
+pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
+    let doc = success_body(response, now_ms)?;
+    parse_job_document(doc).map_err(|why| bad_body(response, why))
+}
+
+fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
+    if !(200..300).contains(&response.status) {
+        return Err(status_error(response, now_ms));
+    }
+    json_body(response)
+}
+
+/// A job document (`GET /v1/jobs/{id}`, or a webhook body) → `Job`.
+fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
+    let id = doc
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or("a job document without an id")?;
+    let status = doc
+        .get("status")
+        .and_then(Value::as_str)
+        .ok_or("a job document without a status")?;
+    let outputs = match doc.get("output").and_then(|o| o.get_present("outputs")) {
+        None => None,
+        Some(list) => Some(list.as_array().ok_or("output.outputs that is not a list")?),
+    };
+    let videos = outputs
+        .unwrap_or_default()
+        .iter()
+        .map(|item| {
+            let url = item
+                .get("url")
+                .and_then(Value::as_str)
+                .ok_or("an output without a url")?;
+            Ok(Video {
+                url: url.to_owned(),
+                kind: "video",
+                id: item.get("id").and_then(Value::as_str).map(str::to_owned),
+                duration: item.get("duration").and_then(seconds),
+            })
+        })
+        .collect::<Result<Vec<_>, &'static str>>()?;
+    Ok(Job {
+        id: id.to_owned(),
+        model: doc
+            .get("model")
+            .and_then(Value::as_str)
+            .unwrap_or(MODEL)
+            .to_owned(),
+        status: Status::from_wire(status),
+        output: outputs.map(|_| Output { outputs: videos }),
+        credits_charged: doc.get("credits_charged").and_then(Value::as_f64),
+        error: failure_reason(&doc),
+        raw: doc,
+    })
+}
+
+/// A duration given as a number or as a numeric string (Kling's style).
+fn seconds(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => json::parse_number(s.trim()),
+        _ => None,
+    }
+}
+
+fn failure_reason(doc: &Value) -> Option<String> {
+    let error = doc.get_present("error")?;
+    let text = error
+        .as_str()
+        .or(error.get("message").and_then(Value::as_str))?;
+    Some(crate::core::classify::clean(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+    use crate::core::json::parse;
+
+    fn config(json: &str) -> ClientConfig {
+        ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).unwrap()
+    }
+
+    fn ok(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("x-request-id".into(), "req_1".into())],
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn builds_the_documented_submit() {
+        let c = config(r#"{"apiKey":"k_1","baseUrl":"http://127.0.0.1:8787"}"#);
+        let r = ExtendRequest::from_value(
+            &parse(br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#).unwrap(),
+            ProviderName::Trinetra,
+        )
+        .unwrap();
+        let http = c.submit_request(&r);
+        assert_eq!(http.method, Method::Post);
+        assert_eq!(
+            http.url,
+            "http://127.0.0.1:8787/v1/video/kling-extend-video"
+        );
+        assert_eq!(http.header("x-api-key"), Some("k_1"));
+        assert_eq!(http.header("content-type"), Some("application/json"));
+        let body = parse(
+            br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#,
+        );
+        assert_eq!(http.body, body.ok());
+    }
+
+    #[test]
+    fn a_proxy_base_url_sends_no_key() {
+        let c = config(r#"{"baseUrl":"https://proxy.example/api/"}"#);
+        let http = c.job_request(&JobId::parse(&Value::String("job 1".into())).unwrap());
+        assert_eq!(http.url, "https://proxy.example/api/v1/jobs/job%201");
+        assert_eq!(http.header("x-api-key"), None);
+    }
+
+    #[test]
+    fn reads_the_seed_documents() {
+        let s = read_submission(
+            &ok(
+                202,
+                r#"{"job_id":"job_klingextendvideo_a1b2c3","status":"queued"}"#,
+            ),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (s.job_id.as_str(), s.status, s.request_id.as_deref()),
+            ("job_klingextendvideo_a1b2c3", Status::Queued, Some("req_1"))
+        );
+        let job = read_job(
+            &ok(200, r#"{"id":"job_1","model":"kling-extend-video","status":"succeeded",
+                "output":{"outputs":[{"url":"https://cdn.test/a.mp4","type":"video"}]},"credits_charged":10}"#),
+            0,
+        )
+        .unwrap();
+        assert_eq!(job.status, Status::Succeeded);
+        assert_eq!(job.output.unwrap().outputs[0].url, "https://cdn.test/a.mp4");
+        assert_eq!(job.credits_charged, Some(10.0));
+    }
+
+    #[test]
+    fn a_failed_job_carries_its_reason() {
+        let job = read_job(
+            &ok(
+                200,
+                r#"{"id":"j","status":"failed","error":{"message":"source rejected"}}"#,
+            ),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (job.status, job.error.as_deref()),
+            (Status::Failed, Some("source rejected"))
+        );
+    }
+
+    #[test]
+    fn malformed_documents_are_bad_responses() {
+        for body in [
+            "{\"id\": ",
+            "<html></html>",
+            "{}",
+            r#"{"id":"j"}"#,
+            r#"{"id":"j","status":"succeeded","output":{"outputs":{}}}"#,
+        ] {
+            let e = read_job(&ok(200, body), 0).unwrap_err();
+            assert_eq!(e.code, ErrorCode::BadResponse, "{body}");
+        }
+        assert_eq!(
+            read_submission(&ok(202, "{}"), 0).unwrap_err().code,
+            ErrorCode::BadResponse
+        );
+    }
+}

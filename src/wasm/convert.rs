@@ -1,0 +1,91 @@
+//! Values across the JS boundary: plain data in as `json::Value`, results and
+//! errors out as plain objects.
+
+use crate::core::error::Error;
+use crate::core::json::Value;
+use js_sys::{Array, Function, Object, Reflect, Symbol};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
+
+/// Marks the objects that `src/js/api.js` turns into `KlingExtendError`s, so
+/// an exception thrown by a caller's own callback passes through untouched.
+const ERROR_BRAND: &str = "kling-extend.error";
+
+/// Copies a caller's plain data (JSON-like) into the core's value type.
+pub fn to_value(js: &JsValue, field: &str) -> Result<Value, Error> {
+    serde_wasm_bindgen::from_value(js.clone()).map_err(|_| {
+        Error::invalid(
+            field,
+            "must be plain data (strings, numbers, booleans, arrays, objects)",
+        )
+    })
+}
+
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    // Every value crossing here is bounded by the core, so this cannot fail.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn error_to_js(error: Error) -> JsValue {
+    let object = to_js(&error);
+    let _ = Reflect::set(&object, &Symbol::for_(ERROR_BRAND), &JsValue::TRUE);
+    object
+}
+
+/// The options that are not data: they stay JS objects.
+#[derive(Default)]
+pub struct Hooks {
+    pub fetch: Option<Function>,
+    pub signal: Option<AbortSignal>,
+    pub on_update: Option<Function>,
+}
+
+/// Splits the options object into data for the core and hooks for the driver.
+pub fn split_options(options: &JsValue) -> Result<(Value, Hooks), Error> {
+    let mut hooks = Hooks::default();
+    let mut data = Vec::new();
+    if options.is_undefined() || options.is_null() {
+        return Ok((Value::Object(data), hooks));
+    }
+    if !options.is_object() || Array::is_array(options) {
+        return Err(Error::invalid("options", "must be an object"));
+    }
+    for entry in Object::entries(options.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let (key, value) = (entry.get(0).as_string().unwrap_or_default(), entry.get(1));
+        if value.is_undefined() {
+            continue;
+        }
+        match key.as_str() {
+            "fetch" => hooks.fetch = Some(function(value, "fetch")?),
+            "onUpdate" => hooks.on_update = Some(function(value, "onUpdate")?),
+            "signal" => hooks.signal = Some(signal(value)?),
+            _ => {
+                let item = to_value(&value, &key)?;
+                data.push((key, item));
+            }
+        }
+    }
+    Ok((Value::Object(data), hooks))
+}
+
+fn function(value: JsValue, field: &str) -> Result<Function, Error> {
+    value
+        .dyn_into()
+        .map_err(|_| Error::invalid(field, "must be a function"))
+}
+
+/// Any object shaped like an `AbortSignal` (polyfills included).
+fn signal(value: JsValue) -> Result<AbortSignal, Error> {
+    let has = |name: &str| Reflect::get(&value, &JsValue::from_str(name)).ok();
+    let aborted = has("aborted").is_some_and(|v| v.as_bool().is_some());
+    let listens = has("addEventListener").is_some_and(|v| v.is_function());
+    if aborted && listens {
+        Ok(value.unchecked_into())
+    } else {
+        Err(Error::invalid("signal", "must be an AbortSignal"))
+    }
+}

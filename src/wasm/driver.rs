@@ -1,0 +1,66 @@
+//! Runs a core state machine against real `fetch` and timers.
+
+use super::convert::{error_to_js, to_js, Hooks};
+use super::fetch::Fetcher;
+use super::timer::sleep;
+use crate::core::machine::{Event, Machine, Step};
+use js_sys::{Date, Function, Math};
+use wasm_bindgen::JsValue;
+use web_sys::AbortSignal;
+
+pub struct Driver {
+    fetcher: Fetcher,
+    signal: Option<AbortSignal>,
+    on_update: Option<Function>,
+}
+
+impl Driver {
+    pub fn new(hooks: Hooks) -> Result<Driver, JsValue> {
+        Ok(Driver {
+            fetcher: Fetcher::new(hooks.fetch)?,
+            signal: hooks.signal,
+            on_update: hooks.on_update,
+        })
+    }
+
+    /// Drives `machine` to its end. A throwing `onUpdate` ends the call with
+    /// the caller's own exception.
+    pub async fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output, JsValue> {
+        let mut step = machine.start(now());
+        loop {
+            if let (Some(job), Some(on_update)) = (machine.take_update(), &self.on_update) {
+                on_update.call1(&JsValue::UNDEFINED, &to_js(&job))?;
+            }
+            let event = match step {
+                Step::Done(result) => return result.map_err(error_to_js),
+                Step::Send { .. } if self.aborted() => Event::Aborted,
+                Step::Send {
+                    request,
+                    timeout_ms,
+                } => {
+                    self.fetcher
+                        .send(&request, timeout_ms, self.signal.as_ref())
+                        .await
+                }
+                Step::Wait { ms } => match sleep(ms, self.signal.as_ref()).await {
+                    true => Event::Waited,
+                    false => Event::Aborted,
+                },
+            };
+            step = machine.handle(event, now());
+        }
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+}
+
+fn now() -> u64 {
+    Date::now() as u64
+}
+
+/// A seed for retry jitter.
+pub fn seed() -> u64 {
+    (Math::random() * 9_007_199_254_740_992.0) as u64
+}

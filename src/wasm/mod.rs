@@ -1,0 +1,81 @@
+//! The JS face of the crate: converts arguments, runs the core, converts back.
+//! `src/js/api.js` wraps these exports into the public API.
+
+mod convert;
+mod driver;
+mod fetch;
+mod timer;
+
+use crate::core::call::Call;
+use crate::core::error::Error;
+use crate::core::options::{ClientConfig, PollConfig};
+use crate::core::poll::Poll;
+use crate::core::request::ExtendRequest;
+use crate::core::{json::Value, quote};
+use crate::providers::JobId;
+use convert::{error_to_js, split_options, to_js, to_value};
+use driver::{seed, Driver};
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+
+/// The validated options of a network call, and a driver for its hooks.
+fn prepare(options: &JsValue) -> Result<(ClientConfig, Value, Driver), JsValue> {
+    let (data, hooks) = split_options(options).map_err(error_to_js)?;
+    let config = ClientConfig::from_value(&data, in_browser()).map_err(error_to_js)?;
+    Ok((config, data, Driver::new(hooks)?))
+}
+
+/// A page, where a key would be visible to every visitor.
+fn in_browser() -> bool {
+    let global = js_sys::global();
+    ["window", "document"]
+        .iter()
+        .all(|name| Reflect::has(&global, &(*name).into()).unwrap_or(false))
+}
+
+fn job_id(id: &JsValue) -> Result<JobId, JsValue> {
+    JobId::parse(&to_value(id, "jobId").map_err(error_to_js)?).map_err(error_to_js)
+}
+
+fn checked<T>(result: Result<T, Error>) -> Result<T, JsValue> {
+    result.map_err(error_to_js)
+}
+
+#[wasm_bindgen(js_name = extendVideo)]
+pub async fn extend_video(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let (config, _, driver) = prepare(&options)?;
+    let request = checked(to_value(&request, "request"))?;
+    let request = checked(ExtendRequest::from_value(&request, config.provider.name()))?;
+    Ok(to_js(
+        &driver.run(Call::submit(config, request, seed())).await?,
+    ))
+}
+
+#[wasm_bindgen(js_name = getJob)]
+pub async fn get_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let (config, _, driver) = prepare(&options)?;
+    let id = job_id(&id)?;
+    Ok(to_js(&driver.run(Call::read(config, id, seed())).await?))
+}
+
+#[wasm_bindgen(js_name = pollJob)]
+pub async fn poll_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let (config, data, driver) = prepare(&options)?;
+    let poll = checked(PollConfig::from_value(&data))?;
+    let id = job_id(&id)?;
+    Ok(to_js(
+        &driver.run(Poll::new(config, poll, id, seed())).await?,
+    ))
+}
+
+#[wasm_bindgen]
+pub fn quote(input: JsValue) -> Result<JsValue, JsValue> {
+    let input = checked(to_value(&input, "input"))?;
+    Ok(to_js(&checked(quote::quote(&input))?))
+}
+
+#[wasm_bindgen(js_name = quoteChain)]
+pub fn quote_chain(input: JsValue) -> Result<JsValue, JsValue> {
+    let input = checked(to_value(&input, "input"))?;
+    Ok(to_js(&checked(quote::quote_chain(&input))?))
+}
