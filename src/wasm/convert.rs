@@ -12,14 +12,51 @@ use web_sys::AbortSignal;
 /// an exception thrown by a caller's own callback passes through untouched.
 const ERROR_BRAND: &str = "kling-extend.error";
 
-/// Copies a caller's plain data (JSON-like) into the core's value type.
+/// Nesting deeper than this in a caller's value is refused (and cycles end).
+const MAX_DEPTH: usize = 32;
+
+/// Copies a caller's plain data (JSON-like) into the core's value type;
+/// `undefined` counts as absent, like `null`.
 pub fn to_value(js: &JsValue, field: &str) -> Result<Value, Error> {
-    serde_wasm_bindgen::from_value(js.clone()).map_err(|_| {
-        Error::invalid(
-            field,
-            "must be plain data (strings, numbers, booleans, arrays, objects)",
-        )
-    })
+    from_js(js, field, 0)
+}
+
+fn from_js(js: &JsValue, field: &str, depth: usize) -> Result<Value, Error> {
+    if js.is_null() || js.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = js.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = js.as_f64() {
+        return Ok(Value::Number(n));
+    }
+    if let Some(s) = js.as_string() {
+        return Ok(Value::String(s));
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Error::invalid(field, "is nested too deeply"));
+    }
+    if Array::is_array(js) {
+        let array = Array::from(js);
+        let items = array.iter().enumerate();
+        let items = items.map(|(i, item)| from_js(&item, &format!("{field}[{i}]"), depth + 1));
+        return items.collect::<Result<_, _>>().map(Value::Array);
+    }
+    if js.is_object() && !js.is_function() {
+        let mut members = Vec::new();
+        for entry in Object::entries(js.unchecked_ref()).iter() {
+            let entry: Array = entry.unchecked_into();
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let value = from_js(&entry.get(1), &format!("{field}.{key}"), depth + 1)?;
+            members.push((key, value));
+        }
+        return Ok(Value::Object(members));
+    }
+    Err(Error::invalid(
+        field,
+        "must be plain data (strings, numbers, booleans, arrays, objects)",
+    ))
 }
 
 pub fn to_js<T: Serialize>(value: &T) -> JsValue {

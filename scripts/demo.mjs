@@ -1,0 +1,60 @@
+// The demo server: a local mock of the gateway (no key needed, like a proxy
+// that holds one) and a static server for www/ with the built package at
+// /pkg/. Prints the one URL to open. Usage: node scripts/demo.mjs [--port N]
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMock } from "../pkg/mock/index.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const portArg = process.argv.indexOf("--port");
+const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.PORT ?? 8080);
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+const mock = await startMock({ advance: { mode: "time", stepMs: 1500 } });
+
+/** Maps a URL path to a file under www/ or pkg/, refusing anything outside. */
+function fileFor(pathname) {
+  const [dir, rest] = pathname.startsWith("/pkg/") ? ["pkg", pathname.slice(5)] : ["www", pathname.slice(1)];
+  const relative = normalize(decodeURIComponent(rest || "index.html"));
+  return relative.startsWith("..") ? null : join(root, dir, relative);
+}
+
+const server = createServer(async (req, res) => {
+  const { pathname } = new URL(req.url, "http://localhost");
+  if (pathname === "/config.json") {
+    res.writeHead(200, { "content-type": TYPES[".json"] });
+    res.end(JSON.stringify({ baseUrl: mock.url }));
+    return;
+  }
+  const file = fileFor(pathname.endsWith("/") ? `${pathname}index.html` : pathname);
+  try {
+    const body = await readFile(file ?? "");
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("not found");
+  }
+});
+
+server.listen(port, "127.0.0.1", () => {
+  console.log(`kling-extend demo: http://127.0.0.1:${server.address().port}/  (mock service at ${mock.url})`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    server.close();
+    await mock.close();
+    process.exit(0);
+  });
+}
