@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test: format and lints, the host tests of the Rust core, the
-# mock's own tests, then the consumer tests of the packed package in Node,
-# headless Chromium and workerd, the TypeScript check, and the shipped sizes.
+# Runs every test: format and lints; the host tests of the Rust core (unit
+# and property tests); the bindings' tests in Node; the mock's own tests;
+# then the packed package installed by a consumer and run in Node, headless
+# Chromium and workerd, plus the TypeScript check; last, the shipped sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh browser
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
-cargo clippy --quiet --target wasm32-unknown-unknown --release -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo test --quiet
+# The bindings' own tests, in Node through wasm-bindgen-test.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \
+  cargo test --target wasm32-unknown-unknown --lib 2>&1 | grep -v '^ *Compiling'
 bash scripts/build.sh
 node --test --test-concurrency=1 tests/mock.test.mjs tests/e2e/
 node scripts/size.mjs

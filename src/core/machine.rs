@@ -25,7 +25,7 @@ pub enum Step<T> {
 }
 
 /// What happened since the last step.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Event {
     Response(HttpResponse),
     Failed(Transport),

@@ -6,6 +6,9 @@ mod driver;
 mod fetch;
 mod timer;
 
+#[cfg(test)]
+mod tests;
+
 use crate::core::call::Call;
 use crate::core::error::Error;
 use crate::core::options::{ClientConfig, PollConfig};
