@@ -4,7 +4,7 @@
 
 use kling_extend::core::call::Call;
 use kling_extend::core::http::{HttpResponse, Transport};
-use kling_extend::core::job::ProviderName;
+use kling_extend::core::job::{JobId, ProviderName};
 use kling_extend::core::json::{self, Value};
 use kling_extend::core::machine::{Event, Machine, Step};
 use kling_extend::core::options::{ClientConfig, PollConfig};
@@ -12,7 +12,6 @@ use kling_extend::core::poll::Poll;
 use kling_extend::core::quote::{quote, quote_chain};
 use kling_extend::core::request::ExtendRequest;
 use kling_extend::core::retry::parse_retry_after;
-use kling_extend::providers::JobId;
 use proptest::prelude::*;
 
 /// Any JSON-like value, including the awkward numbers JS can hand over.
@@ -81,20 +80,14 @@ fn response() -> impl Strategy<Value = HttpResponse> {
         Just(b"<html>502</html>".to_vec()),
     ];
     let header = (
-        prop_oneof![
-            Just("retry-after"),
-            Just("content-type"),
-            Just("x-request-id")
-        ],
+        prop_oneof![Just("retry-after"), Just("content-type"), Just("x-request-id")],
         ".{0,30}",
     )
         .prop_map(|(k, v)| (k.to_owned(), v));
-    (0u16..1000, prop::collection::vec(header, 0..3), body).prop_map(|(status, headers, body)| {
-        HttpResponse {
-            status,
-            headers,
-            body,
-        }
+    (0u16..1000, prop::collection::vec(header, 0..3), body).prop_map(|(status, headers, body)| HttpResponse {
+        status,
+        headers,
+        body,
     })
 }
 
@@ -109,8 +102,7 @@ fn event() -> impl Strategy<Value = Event> {
 }
 
 fn config() -> ClientConfig {
-    let options =
-        json::parse(br#"{"apiKey":"k","baseUrl":"http://127.0.0.1:1","maxRetries":3}"#).unwrap();
+    let options = json::parse(br#"{"apiKey":"k","baseUrl":"http://127.0.0.1:1","maxRetries":3}"#).unwrap();
     ClientConfig::from_value(&options, false).unwrap()
 }
 

@@ -2,12 +2,11 @@
 
 use super::error::{Error, ErrorCode};
 use super::http::{HttpResponse, Transport};
-use super::job::{Job, Submission};
+use super::job::{Job, JobId, Submission};
 use super::machine::{Event, Machine, Step};
-use super::options::ClientConfig;
 use super::request::ExtendRequest;
 use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
-use crate::providers::JobId;
+use super::service::Service;
 
 /// Whether the service may have acted on a failed submit. Only a submit it
 /// certainly did not accept may be sent again: nothing is paid for twice.
@@ -28,41 +27,31 @@ enum State {
     Waiting,
 }
 
-pub struct Call<T> {
-    config: ClientConfig,
+pub struct Call<S, T> {
+    service: S,
     operation: Operation,
-    read: fn(&ClientConfig, &HttpResponse, u64) -> Result<T, Error>,
+    read: fn(&S, &HttpResponse, u64) -> Result<T, Error>,
     retries: u32,
     rng: Rng,
     state: State,
 }
 
-impl Call<Submission> {
-    pub fn submit(config: ClientConfig, request: ExtendRequest, seed: u64) -> Self {
-        Call::new(
-            config,
-            Operation::Submit(request),
-            ClientConfig::read_submission,
-            seed,
-        )
+impl<S: Service> Call<S, Submission> {
+    pub fn submit(service: S, request: ExtendRequest, seed: u64) -> Self {
+        Call::new(service, Operation::Submit(request), S::read_submission, seed)
     }
 }
 
-impl Call<Job> {
-    pub fn read(config: ClientConfig, id: JobId, seed: u64) -> Self {
-        Call::new(config, Operation::Read(id), ClientConfig::read_job, seed)
+impl<S: Service> Call<S, Job> {
+    pub fn read(service: S, id: JobId, seed: u64) -> Self {
+        Call::new(service, Operation::Read(id), S::read_job, seed)
     }
 }
 
-impl<T> Call<T> {
-    fn new(
-        config: ClientConfig,
-        operation: Operation,
-        read: fn(&ClientConfig, &HttpResponse, u64) -> Result<T, Error>,
-        seed: u64,
-    ) -> Self {
+impl<S: Service, T> Call<S, T> {
+    fn new(service: S, operation: Operation, read: fn(&S, &HttpResponse, u64) -> Result<T, Error>, seed: u64) -> Self {
         Call {
-            config,
+            service,
             operation,
             read,
             retries: 0,
@@ -71,25 +60,23 @@ impl<T> Call<T> {
         }
     }
 
-    fn send(&mut self) -> Step<T> {
+    fn send(&mut self, now_ms: u64) -> Step<T> {
         self.state = State::Sending;
         let request = match &self.operation {
-            Operation::Submit(r) => self.config.submit_request(r),
-            Operation::Read(id) => self.config.job_request(id),
+            Operation::Submit(r) => self.service.submit_request(r, now_ms),
+            Operation::Read(id) => self.service.job_request(id, now_ms),
         };
         Step::Send {
             request,
-            timeout_ms: self.config.timeout_ms,
+            timeout_ms: self.service.limits().timeout_ms,
         }
     }
 
     fn fail(&mut self, error: Error, acceptance: Acceptance) -> Step<T> {
         let is_submit = matches!(self.operation, Operation::Submit(_));
         let may_repeat = !is_submit || acceptance == Acceptance::Refused;
-        let hint_ok = error
-            .retry_after_ms
-            .is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS);
-        if error.retryable && may_repeat && hint_ok && self.retries < self.config.max_retries {
+        let hint_ok = error.retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS);
+        if error.retryable && may_repeat && hint_ok && self.retries < self.service.limits().max_retries {
             let ms = delay_ms(self.retries, error.retry_after_ms, &mut self.rng);
             self.retries += 1;
             self.state = State::Waiting;
@@ -106,20 +93,20 @@ impl<T> Call<T> {
                 ..error.maybe_submitted(true).retryable(false)
             },
         };
-        Step::Done(Err(error.redact(&self.config.secrets())))
+        Step::Done(Err(error.redact(&self.service.secrets())))
     }
 }
 
-impl<T> Machine for Call<T> {
+impl<S: Service, T> Machine for Call<S, T> {
     type Output = T;
 
-    fn start(&mut self, _now_ms: u64) -> Step<T> {
-        self.send()
+    fn start(&mut self, now_ms: u64) -> Step<T> {
+        self.send(now_ms)
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<T> {
         match event {
-            Event::Response(response) => match (self.read)(&self.config, &response, now_ms) {
+            Event::Response(response) => match (self.read)(&self.service, &response, now_ms) {
                 Ok(value) => Step::Done(Ok(value)),
                 Err(error) => self.fail(error, response_acceptance(response.status)),
             },
@@ -128,12 +115,9 @@ impl<T> Machine for Call<T> {
                     Transport::ConnectFailed => Acceptance::Refused,
                     Transport::Network | Transport::Timeout => Acceptance::Unknown,
                 };
-                self.fail(
-                    transport_error(transport, self.config.timeout_ms),
-                    acceptance,
-                )
+                self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance)
             }
-            Event::Waited => self.send(),
+            Event::Waited => self.send(now_ms),
             Event::Aborted => {
                 let acceptance = match self.state {
                     State::Sending => Acceptance::Unknown,
@@ -156,10 +140,7 @@ fn response_acceptance(status: u16) -> Acceptance {
 
 pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
     let (code, message) = match transport {
-        Transport::ConnectFailed => (
-            ErrorCode::NetworkError,
-            "could not connect to the service".to_owned(),
-        ),
+        Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned()),
         Transport::Network => (
             ErrorCode::NetworkError,
             "the connection failed before a response arrived".to_owned(),
@@ -182,34 +163,25 @@ mod tests {
     use crate::core::http::{HttpRequest, Method};
     use crate::core::job::{ProviderName, Status};
     use crate::core::json::{parse, Value};
+    use crate::core::options::ClientConfig;
 
     fn config() -> ClientConfig {
         let options = br#"{"apiKey":"secret-key-1","baseUrl":"http://127.0.0.1:9","maxRetries":2}"#;
         ClientConfig::from_value(&parse(options).unwrap(), false).unwrap()
     }
 
-    fn submit() -> Call<Submission> {
-        let request = ExtendRequest::from_value(
-            &parse(br#"{"video_id":"v"}"#).unwrap(),
-            ProviderName::Trinetra,
-        )
-        .unwrap();
+    fn submit() -> Call<ClientConfig, Submission> {
+        let request =
+            ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
         Call::submit(config(), request, 1)
     }
 
-    fn read() -> Call<Job> {
-        Call::read(
-            config(),
-            JobId::parse(&Value::String("j".into())).unwrap(),
-            1,
-        )
+    fn read() -> Call<ClientConfig, Job> {
+        Call::read(config(), JobId::parse(&Value::String("j".into())).unwrap(), 1)
     }
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Event {
-        let headers = headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Event::Response(HttpResponse {
             status,
             headers,
@@ -259,10 +231,7 @@ mod tests {
     fn a_read_obeys_retry_after_and_stops_when_retries_run_out() {
         let mut call = read();
         call.start(0);
-        assert_eq!(
-            waited(call.handle(response(429, &[("retry-after", "2")], ""), 0)),
-            2000
-        );
+        assert_eq!(waited(call.handle(response(429, &[("retry-after", "2")], ""), 0)), 2000);
         call.handle(Event::Waited, 0);
         waited(call.handle(Event::Failed(Transport::Network), 0));
         call.handle(Event::Waited, 0);
@@ -295,10 +264,7 @@ mod tests {
         call.handle(Event::Waited, 0);
         waited(call.handle(response(503, &[], ""), 0));
         call.handle(Event::Waited, 0);
-        let ok = call.handle(
-            response(202, &[], r#"{"job_id":"j1","status":"queued"}"#),
-            0,
-        );
+        let ok = call.handle(response(202, &[], r#"{"job_id":"j1","status":"queued"}"#), 0);
         assert!(matches!(ok, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "j1"));
     }
 
@@ -314,11 +280,7 @@ mod tests {
             let mut call = submit();
             call.start(0);
             let e = failed(call.handle(event, 0));
-            assert_eq!(
-                (e.maybe_submitted, e.retryable),
-                (Some(true), false),
-                "{e:?}"
-            );
+            assert_eq!((e.maybe_submitted, e.retryable), (Some(true), false), "{e:?}");
         }
     }
 
@@ -328,32 +290,20 @@ mod tests {
         call.start(0);
         waited(call.handle(Event::Failed(Transport::ConnectFailed), 0));
         call.handle(Event::Waited, 0);
-        let e = failed(call.handle(
-            response(400, &[], r#"{"error":{"message":"bad video"}}"#),
-            0,
-        ));
-        assert_eq!(
-            (e.code, e.maybe_submitted),
-            (ErrorCode::InvalidRequest, Some(false))
-        );
+        let e = failed(call.handle(response(400, &[], r#"{"error":{"message":"bad video"}}"#), 0));
+        assert_eq!((e.code, e.maybe_submitted), (ErrorCode::InvalidRequest, Some(false)));
     }
 
     #[test]
     fn an_abort_reports_whether_the_submit_was_in_flight() {
         let mut call = submit();
         call.start(0);
-        assert_eq!(
-            failed(call.handle(Event::Aborted, 0)).maybe_submitted,
-            Some(true)
-        );
+        assert_eq!(failed(call.handle(Event::Aborted, 0)).maybe_submitted, Some(true));
         let mut call = submit();
         call.start(0);
         call.handle(response(429, &[], ""), 0);
         let e = failed(call.handle(Event::Aborted, 0));
-        assert_eq!(
-            (e.code, e.maybe_submitted),
-            (ErrorCode::Aborted, Some(false))
-        );
+        assert_eq!((e.code, e.maybe_submitted), (ErrorCode::Aborted, Some(false)));
     }
 
     #[test]

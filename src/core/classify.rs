@@ -9,7 +9,7 @@ use super::retry::parse_retry_after;
 const MAX_MESSAGE_CHARS: usize = 300;
 
 /// The error for a response with a non-2xx status. Providers whose bodies
-/// carry their own codes refine the result (see `providers::kling`).
+/// carry their own codes (Kling) refine the result.
 pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
     let status = response.status;
     let code = match status {
@@ -42,10 +42,7 @@ pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
     Error {
         status: Some(response.status),
         request_id: response.header("x-request-id").map(clean),
-        ..Error::new(
-            ErrorCode::BadResponse,
-            format!("HTTP {} with {why}", response.status),
-        )
+        ..Error::new(ErrorCode::BadResponse, format!("HTTP {} with {why}", response.status))
     }
 }
 
@@ -56,22 +53,12 @@ pub fn json_body(response: &HttpResponse) -> Result<Value, Error> {
 
 /// What a body is, for messages that cannot quote it.
 pub fn describe_body(response: &HttpResponse) -> String {
-    let content_type = response
-        .header("content-type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = response.header("content-type").unwrap_or("").to_ascii_lowercase();
     let text = String::from_utf8_lossy(&response.body);
-    let head = text
-        .trim_start()
-        .get(..15)
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
     if response.body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".into()
-    } else if content_type.contains("html")
-        || head.starts_with("<!doctype html")
-        || head.starts_with("<html")
-    {
+    } else if content_type.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html") {
         "an HTML page instead of JSON".into()
     } else if json::parse(&response.body).is_ok() {
         "an unexpected JSON document".into()
@@ -99,11 +86,7 @@ fn body_message(response: &HttpResponse) -> Option<String> {
 /// a hostile body cannot forge log lines or flood a message.
 pub fn clean(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let joined: String = words
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
+    let joined: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
     match joined.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((cut, _)) => format!("{}…", &joined[..cut]),
         None => joined,
@@ -129,11 +112,7 @@ mod tests {
     #[test]
     fn statuses_become_codes_and_retry_hints() {
         let e = status_error(
-            &response(
-                429,
-                "application/json",
-                r#"{"error":{"message":"slow down"}}"#,
-            ),
+            &response(429, "application/json", r#"{"error":{"message":"slow down"}}"#),
             0,
         );
         assert_eq!(
@@ -161,10 +140,7 @@ mod tests {
 
     #[test]
     fn html_pages_are_described_not_quoted() {
-        let e = status_error(
-            &response(502, "text/html", "<html><body>Bad gateway</body></html>"),
-            0,
-        );
+        let e = status_error(&response(502, "text/html", "<html><body>Bad gateway</body></html>"), 0);
         assert_eq!(e.message, "HTTP 502 with an HTML page instead of JSON");
         let e = bad_body(
             &response(200, "application/json", "{\"id\": "),
@@ -172,19 +148,13 @@ mod tests {
         );
         assert_eq!(
             (e.code, e.message.as_str()),
-            (
-                ErrorCode::BadResponse,
-                "HTTP 200 with a body that is not valid JSON"
-            )
+            (ErrorCode::BadResponse, "HTTP 200 with a body that is not valid JSON")
         );
     }
 
     #[test]
     fn service_messages_are_cleaned_and_bounded() {
         assert_eq!(clean("a\n\tb\u{7}c"), "a bc");
-        assert_eq!(
-            clean(&"x".repeat(1000)).chars().count(),
-            MAX_MESSAGE_CHARS + 1
-        );
+        assert_eq!(clean(&"x".repeat(1000)).chars().count(), MAX_MESSAGE_CHARS + 1);
     }
 }

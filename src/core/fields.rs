@@ -21,25 +21,14 @@ impl<'a> Fields<'a> {
     pub fn nested(value: &'a Value, what: &str, prefix: &'a str) -> Result<Fields<'a>> {
         match value {
             Value::Object(members) => Ok(Fields { members, prefix }),
-            other => Err(Error::invalid(
-                what,
-                format!("must be an object, not {}", other.kind()),
-            )),
+            other => Err(Error::invalid(what, format!("must be an object, not {}", other.kind()))),
         }
     }
 
     /// Refuses any key not in `known`; `explain` may give a better reason for
     /// keys that are known elsewhere (e.g. to the other provider).
-    pub fn deny_unknown(
-        &self,
-        known: &[&str],
-        explain: impl Fn(&str) -> Option<String>,
-    ) -> Result<()> {
-        match self
-            .members
-            .iter()
-            .find(|(k, _)| !known.contains(&k.as_str()))
-        {
+    pub fn deny_unknown(&self, known: &[&str], explain: impl Fn(&str) -> Option<String>) -> Result<()> {
+        match self.members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
             None => Ok(()),
             Some((key, _)) => {
                 let why = explain(key).unwrap_or_else(|| "is not a known field".to_owned());
@@ -65,10 +54,7 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
-        Error::invalid(
-            &self.name(key),
-            format!("must be {expected}, not {}", got.kind()),
-        )
+        Error::invalid(&self.name(key), format!("must be {expected}, not {}", got.kind()))
     }
 
     pub fn string(&self, key: &str) -> Result<Option<&'a str>> {
@@ -82,9 +68,7 @@ impl<'a> Fields<'a> {
     /// A string that, when given, must not be empty or blank.
     pub fn text(&self, key: &str) -> Result<Option<&'a str>> {
         match self.string(key)? {
-            Some(s) if s.trim().is_empty() => {
-                Err(Error::invalid(&self.name(key), "must not be empty"))
-            }
+            Some(s) if s.trim().is_empty() => Err(Error::invalid(&self.name(key), "must not be empty")),
             other => Ok(other),
         }
     }
@@ -94,9 +78,7 @@ impl<'a> Fields<'a> {
         match self.present(key) {
             None => Ok(None),
             Some(Value::Number(n)) if n.is_finite() => Ok(Some(*n)),
-            Some(Value::Number(_)) => {
-                Err(Error::invalid(&self.name(key), "must be a finite number"))
-            }
+            Some(Value::Number(_)) => Err(Error::invalid(&self.name(key), "must be a finite number")),
             Some(other) => Err(self.wrong(key, "a number", other)),
         }
     }
@@ -105,18 +87,10 @@ impl<'a> Fields<'a> {
     pub fn integer(&self, key: &str, range: std::ops::RangeInclusive<u64>) -> Result<Option<u64>> {
         match self.number(key)? {
             None => Ok(None),
-            Some(n)
-                if n.fract() == 0.0 && n >= *range.start() as f64 && n <= *range.end() as f64 =>
-            {
-                Ok(Some(n as u64))
-            }
+            Some(n) if n.fract() == 0.0 && n >= *range.start() as f64 && n <= *range.end() as f64 => Ok(Some(n as u64)),
             Some(_) => Err(Error::invalid(
                 &self.name(key),
-                format!(
-                    "must be a whole number from {} to {}",
-                    range.start(),
-                    range.end()
-                ),
+                format!("must be a whole number from {} to {}", range.start(), range.end()),
             )),
         }
     }

@@ -112,12 +112,7 @@ impl Transport {
     pub fn from_cause_code(code: Option<&str>) -> Transport {
         match code {
             Some(
-                "ECONNREFUSED"
-                | "ENOTFOUND"
-                | "EAI_AGAIN"
-                | "UND_ERR_CONNECT_TIMEOUT"
-                | "EHOSTUNREACH"
-                | "ENETUNREACH",
+                "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "UND_ERR_CONNECT_TIMEOUT" | "EHOSTUNREACH" | "ENETUNREACH",
             ) => Transport::ConnectFailed,
             _ => Transport::Network,
         }
@@ -149,10 +144,7 @@ mod tests {
             Transport::from_cause_code(Some("ECONNREFUSED")),
             Transport::ConnectFailed
         );
-        assert_eq!(
-            Transport::from_cause_code(Some("ECONNRESET")),
-            Transport::Network
-        );
+        assert_eq!(Transport::from_cause_code(Some("ECONNRESET")), Transport::Network);
         assert_eq!(Transport::from_cause_code(None), Transport::Network);
     }
 }

@@ -390,17 +390,15 @@ pub fn parse_number(text: &str) -> Option<f64> {
         return None;
     }
     let value = scale(mantissa as f64, exponent);
-    value
-        .is_finite()
-        .then_some(if negative { -value } else { value })
+    value.is_finite().then_some(if negative { -value } else { value })
 }
 
 /// `m × 10^e`, with a single rounding when `|e| ≤ 22` (powers of ten that
 /// are exact in f64).
 fn scale(m: f64, e: i64) -> f64 {
     const EXACT: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
     ];
     if m == 0.0 {
         return 0.0;
@@ -459,10 +457,7 @@ mod tests {
         assert_eq!(v.get("n").and_then(Value::as_f64), Some(-150.0));
         assert_eq!(v.get("ok"), Some(&Value::Bool(true)));
         assert_eq!(v.get_present("none"), None);
-        assert_eq!(
-            v.get("list").and_then(Value::as_array).map(<[Value]>::len),
-            Some(2)
-        );
+        assert_eq!(v.get("list").and_then(Value::as_array).map(<[Value]>::len), Some(2));
     }
 
     #[test]

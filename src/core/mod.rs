@@ -15,5 +15,6 @@ pub mod quote;
 pub mod request;
 pub mod retry;
 pub mod schedule;
+pub mod service;
 pub mod tier;
 pub mod url;

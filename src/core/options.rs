@@ -57,9 +57,15 @@ pub struct ClientConfig {
     pub provider: Provider,
     /// Without a trailing slash.
     pub base_url: String,
+    pub limits: Limits,
+    pub headers: Vec<(String, String)>,
+}
+
+/// How long one HTTP attempt may take, and how many times a call may retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
     pub timeout_ms: u32,
     pub max_retries: u32,
-    pub headers: Vec<(String, String)>,
 }
 
 /// How `pollJob` paces its reads.
@@ -93,21 +99,13 @@ impl ClientConfig {
                     "\"kling\" is not available in this version yet",
                 ))
             }
-            _ => {
-                return Err(Error::invalid(
-                    "provider",
-                    "must be \"trinetra\" or \"kling\"",
-                ))
-            }
+            _ => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
         };
         let base_url = match f.string("baseUrl")? {
             Some(url) => {
                 check_http_url(url).map_err(|why| Error::invalid("baseUrl", why))?;
                 if url.contains(['?', '#']) {
-                    return Err(Error::invalid(
-                        "baseUrl",
-                        "must not have a query or fragment",
-                    ));
+                    return Err(Error::invalid("baseUrl", "must not have a query or fragment"));
                 }
                 url.trim_end_matches('/').to_owned()
             }
@@ -116,10 +114,12 @@ impl ClientConfig {
         Ok(ClientConfig {
             provider,
             base_url,
-            timeout_ms: ms(&f, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
-            max_retries: f
-                .integer("maxRetries", 0..=MAX_RETRIES)?
-                .map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+            limits: Limits {
+                timeout_ms: ms(&f, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
+                max_retries: f
+                    .integer("maxRetries", 0..=MAX_RETRIES)?
+                    .map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+            },
             headers: headers(&f)?,
         })
     }
@@ -129,13 +129,9 @@ impl PollConfig {
     pub fn from_value(options: &Value) -> Result<PollConfig> {
         let f = Fields::of(options, "options")?;
         let interval_ms = ms(&f, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
-        let max_interval_ms =
-            ms(&f, "maxIntervalMs")?.unwrap_or(DEFAULT_MAX_INTERVAL_MS.max(interval_ms));
+        let max_interval_ms = ms(&f, "maxIntervalMs")?.unwrap_or(DEFAULT_MAX_INTERVAL_MS.max(interval_ms));
         if max_interval_ms < interval_ms {
-            return Err(Error::invalid(
-                "maxIntervalMs",
-                "must not be less than intervalMs",
-            ));
+            return Err(Error::invalid("maxIntervalMs", "must not be less than intervalMs"));
         }
         Ok(PollConfig {
             interval_ms,
@@ -206,7 +202,7 @@ mod tests {
     fn defaults_follow_the_contract() {
         let c = config("{}", false).unwrap();
         assert_eq!(c.base_url, TRINETRA_BASE_URL);
-        assert_eq!((c.timeout_ms, c.max_retries), (30_000, 2));
+        assert_eq!((c.limits.timeout_ms, c.limits.max_retries), (30_000, 2));
         assert_eq!(c.provider, Provider::Trinetra { api_key: None });
         let p = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
         assert_eq!(
@@ -241,15 +237,9 @@ mod tests {
             (r#"{"headers":{"x-a":1}}"#, "headers.x-a"),
             (r#"{"timeoutMS":5}"#, "timeoutMS"),
         ] {
-            assert_eq!(
-                config(json, false).unwrap_err().field.as_deref(),
-                Some(field),
-                "{json}"
-            );
+            assert_eq!(config(json, false).unwrap_err().field.as_deref(), Some(field), "{json}");
         }
-        let e =
-            PollConfig::from_value(&parse(br#"{"intervalMs":5000,"maxIntervalMs":10}"#).unwrap())
-                .unwrap_err();
+        let e = PollConfig::from_value(&parse(br#"{"intervalMs":5000,"maxIntervalMs":10}"#).unwrap()).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("maxIntervalMs"));
     }
 

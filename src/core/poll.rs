@@ -2,15 +2,15 @@
 
 use super::call::{aborted, transport_error};
 use super::error::{Error, ErrorCode};
-use super::job::{Job, Status};
+use super::job::{Job, JobId, Status};
 use super::machine::{Event, Machine, Step};
-use super::options::{ClientConfig, PollConfig};
+use super::options::PollConfig;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
-use crate::providers::JobId;
+use super::service::Service;
 
-pub struct Poll {
-    config: ClientConfig,
+pub struct Poll<S> {
+    service: S,
     id: JobId,
     wait_timeout_ms: u32,
     schedule: PollSchedule,
@@ -22,10 +22,10 @@ pub struct Poll {
     update: Option<Job>,
 }
 
-impl Poll {
-    pub fn new(config: ClientConfig, poll: PollConfig, id: JobId, seed: u64) -> Poll {
+impl<S: Service> Poll<S> {
+    pub fn new(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
         Poll {
-            config,
+            service,
             id,
             wait_timeout_ms: poll.wait_timeout_ms,
             schedule: PollSchedule::new(&poll),
@@ -43,9 +43,9 @@ impl Poll {
         if left == 0 {
             return self.timed_out();
         }
-        let timeout_ms = u64::from(self.config.timeout_ms).min(left) as u32;
+        let timeout_ms = u64::from(self.service.limits().timeout_ms).min(left) as u32;
         Step::Send {
-            request: self.config.job_request(&self.id),
+            request: self.service.job_request(&self.id, now_ms),
             timeout_ms,
         }
     }
@@ -73,7 +73,7 @@ impl Poll {
             Some(job) if error.job.is_none() => error.with_job(job),
             _ => error,
         });
-        Step::Done(result.map_err(|e| e.redact(&self.config.secrets())))
+        Step::Done(result.map_err(|e| e.redact(&self.service.secrets())))
     }
 
     fn seen(&mut self, job: Job, now_ms: u64) -> Step<Job> {
@@ -85,11 +85,7 @@ impl Poll {
         match job.status {
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
-                let reason = job
-                    .error
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default();
+                let reason = job.error.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
                 let error = Error::new(ErrorCode::JobFailed, format!("the job failed{reason}"));
                 self.finish(Err(error.with_job(job)))
             }
@@ -116,7 +112,7 @@ impl Poll {
     }
 }
 
-impl Machine for Poll {
+impl<S: Service> Machine for Poll<S> {
     type Output = Job;
 
     fn start(&mut self, now_ms: u64) -> Step<Job> {
@@ -126,12 +122,12 @@ impl Machine for Poll {
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
         match event {
-            Event::Response(response) => match self.config.read_job(&response, now_ms) {
+            Event::Response(response) => match self.service.read_job(&response, now_ms) {
                 Ok(job) => self.seen(job, now_ms),
                 Err(error) => self.failed(error, now_ms),
             },
             Event::Failed(transport) => {
-                self.failed(transport_error(transport, self.config.timeout_ms), now_ms)
+                self.failed(transport_error(transport, self.service.limits().timeout_ms), now_ms)
             }
             Event::Waited => self.read(now_ms),
             Event::Aborted => self.finish(Err(aborted())),
@@ -148,17 +144,13 @@ mod tests {
     use super::*;
     use crate::core::http::{HttpResponse, Transport};
     use crate::core::json::{parse, Value};
+    use crate::core::options::ClientConfig;
 
-    fn poll(options: &str) -> Poll {
+    fn poll(options: &str) -> Poll<ClientConfig> {
         let options = parse(options.as_bytes()).unwrap();
         let config = ClientConfig::from_value(&options, false).unwrap();
         let poll = PollConfig::from_value(&options).unwrap();
-        Poll::new(
-            config,
-            poll,
-            JobId::parse(&Value::String("j".into())).unwrap(),
-            3,
-        )
+        Poll::new(config, poll, JobId::parse(&Value::String("j".into())).unwrap(), 3)
     }
 
     fn job(status: &str) -> Event {
@@ -173,23 +165,11 @@ mod tests {
     #[test]
     fn reads_until_success_reporting_each_change_once() {
         let mut p = poll("{}");
-        assert!(matches!(
-            p.start(0),
-            Step::Send {
-                timeout_ms: 30_000,
-                ..
-            }
-        ));
-        assert!(matches!(
-            p.handle(job("queued"), 0),
-            Step::Wait { ms: 1_000 }
-        ));
+        assert!(matches!(p.start(0), Step::Send { timeout_ms: 30_000, .. }));
+        assert!(matches!(p.handle(job("queued"), 0), Step::Wait { ms: 1_000 }));
         assert_eq!(p.take_update().map(|j| j.status), Some(Status::Queued));
         assert!(matches!(p.handle(Event::Waited, 1_000), Step::Send { .. }));
-        assert!(matches!(
-            p.handle(job("queued"), 1_000),
-            Step::Wait { ms: 1_500 }
-        ));
+        assert!(matches!(p.handle(job("queued"), 1_000), Step::Wait { ms: 1_500 }));
         assert!(p.take_update().is_none());
         p.handle(Event::Waited, 2_500);
         p.handle(job("running"), 2_500);
@@ -235,15 +215,9 @@ mod tests {
         ));
         assert!(matches!(
             p.handle(Event::Waited, 2_100),
-            Step::Send {
-                timeout_ms: 400,
-                ..
-            }
+            Step::Send { timeout_ms: 400, .. }
         ));
-        assert!(matches!(
-            p.handle(job("running"), 2_200),
-            Step::Wait { ms: 300 }
-        ));
+        assert!(matches!(p.handle(job("running"), 2_200), Step::Wait { ms: 300 }));
         let Step::Done(Err(e)) = p.handle(Event::Waited, 2_500) else {
             panic!()
         };

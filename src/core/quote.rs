@@ -109,10 +109,7 @@ pub fn quote(input: &Value) -> Result<Quote> {
 /// extending a clip `extensions` times, as a range, step by step.
 pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
     let f = Fields::of(input, "input")?;
-    f.deny_unknown(
-        &[COMMON, &["sourceSeconds", "extensions", "basis"]].concat(),
-        |_| None,
-    )?;
+    f.deny_unknown(&[COMMON, &["sourceSeconds", "extensions", "basis"]].concat(), |_| None)?;
     let tariff = Tariff::from_fields(&f)?;
     let source = seconds(&f, "sourceSeconds")?;
     let extensions = f
@@ -163,10 +160,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
 fn seconds(f: &Fields, key: &str) -> Result<f64> {
     match f.number(key)? {
         Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
-        Some(_) => Err(Error::invalid(
-            key,
-            format!("must be from 0 to {MAX_SECONDS} seconds"),
-        )),
+        Some(_) => Err(Error::invalid(key, format!("must be from 0 to {MAX_SECONDS} seconds"))),
         None => Err(Error::invalid(key, "is required")),
     }
 }
@@ -176,12 +170,7 @@ impl Tariff {
         let provider = match f.string("provider")?.unwrap_or("trinetra") {
             "trinetra" => ProviderName::Trinetra,
             "kling" => ProviderName::Kling,
-            _ => {
-                return Err(Error::invalid(
-                    "provider",
-                    "must be \"trinetra\" or \"kling\"",
-                ))
-            }
+            _ => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
         };
         let (tier, misplaced) = match provider {
             ProviderName::Trinetra => {
@@ -189,20 +178,11 @@ impl Tariff {
                     .string("resolution")?
                     .map(|w| Resolution::parse("resolution", w))
                     .transpose()?;
-                (
-                    Tier::Resolution(r.unwrap_or(Resolution::P720)),
-                    ("mode", "kling"),
-                )
+                (Tier::Resolution(r.unwrap_or(Resolution::P720)), ("mode", "kling"))
             }
             ProviderName::Kling => {
-                let m = f
-                    .string("mode")?
-                    .map(|w| Mode::parse("mode", w))
-                    .transpose()?;
-                (
-                    Tier::Mode(m.unwrap_or(Mode::Standard)),
-                    ("resolution", "trinetra"),
-                )
+                let m = f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?;
+                (Tier::Mode(m.unwrap_or(Mode::Standard)), ("resolution", "trinetra"))
             }
         };
         if f.string(misplaced.0)?.is_some() {
@@ -239,8 +219,7 @@ impl Tariff {
     }
 
     fn total<'a>(&self, quotes: impl Iterator<Item = &'a Quote>) -> Quote {
-        let (mut seconds, mut billed, mut units, mut list, mut amount) =
-            (0.0, 0, None, Paise(0), Paise(0));
+        let (mut seconds, mut billed, mut units, mut list, mut amount) = (0.0, 0, None, Paise(0), Paise(0));
         for q in quotes {
             seconds += q.seconds;
             billed += q.billed_seconds;
@@ -337,12 +316,7 @@ mod tests {
     fn trinetra_bills_each_second_of_output_by_resolution() {
         let a = q(r#"{"seconds":10}"#).unwrap();
         assert_eq!(
-            (
-                a.credits,
-                a.per_second,
-                a.billed_seconds,
-                a.formatted.as_str()
-            ),
+            (a.credits, a.per_second, a.billed_seconds, a.formatted.as_str()),
             (190.0, 19.0, 10, "₹190.00")
         );
         let b = q(r#"{"seconds":10.2,"resolution":"1080p"}"#).unwrap();
@@ -369,8 +343,7 @@ mod tests {
             (b.list_credits, b.credits, b.formatted.as_str()),
             (133.0, 116.38, "₹116.38")
         );
-        let big =
-            q(r#"{"seconds":86400,"resolution":"1080p","rates":{"1080p":99999.99}}"#).unwrap();
+        let big = q(r#"{"seconds":86400,"resolution":"1080p","rates":{"1080p":99999.99}}"#).unwrap();
         assert_eq!(big.formatted, "₹8,63,99,99,136.00");
     }
 
@@ -406,10 +379,7 @@ mod tests {
     fn a_trinetra_chain_bills_every_output_in_full_by_default() {
         let c = chain(r#"{"sourceSeconds":5,"extensions":2}"#);
         assert_eq!(c.basis, Basis::Output);
-        assert_eq!(
-            (c.steps[0].output_seconds.min, c.steps[1].output_seconds.max),
-            (9, 15)
-        );
+        assert_eq!((c.steps[0].output_seconds.min, c.steps[1].output_seconds.max), (9, 15));
         assert_eq!(
             (c.min.credits, c.max.credits),
             (19.0 * (9 + 13) as f64, 19.0 * (10 + 15) as f64)
@@ -424,9 +394,6 @@ mod tests {
         let c = chain(r#"{"sourceSeconds":3.5,"extensions":3,"discountPercent":33.33}"#);
         let sum: u64 = c.steps.iter().map(|s| s.max.amount.0).sum();
         assert_eq!(c.max.amount.0, sum);
-        assert_eq!(
-            chain(r#"{"sourceSeconds":1,"extensions":0}"#).max.credits,
-            0.0
-        );
+        assert_eq!(chain(r#"{"sourceSeconds":1,"extensions":0}"#).max.credits, 0.0);
     }
 }

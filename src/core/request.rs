@@ -76,10 +76,7 @@ impl ExtendRequest {
                 .transpose()?,
             external_task_id: owned(f.text("external_task_id")?),
             duration: duration(&f)?,
-            mode: f
-                .string("mode")?
-                .map(|w| Mode::parse("mode", w))
-                .transpose()?,
+            mode: f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?,
             model_name: owned(f.text("model_name")?),
         };
         if request.video_id.is_none() && request.task_id.is_none() {
@@ -108,9 +105,7 @@ fn prompt<'a>(f: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
 
 fn cfg_scale(f: &Fields) -> Result<Option<f64>> {
     match f.number("cfg_scale")? {
-        Some(n) if !(0.0..=1.0).contains(&n) => {
-            Err(Error::invalid("cfg_scale", "must be between 0 and 1"))
-        }
+        Some(n) if !(0.0..=1.0).contains(&n) => Err(Error::invalid("cfg_scale", "must be between 0 and 1")),
         other => Ok(other),
     }
 }
@@ -154,10 +149,7 @@ mod tests {
     }
 
     fn field_of(json: &str) -> String {
-        check(json, ProviderName::Trinetra)
-            .unwrap_err()
-            .field
-            .unwrap()
+        check(json, ProviderName::Trinetra).unwrap_err().field.unwrap()
     }
 
     #[test]
@@ -179,24 +171,15 @@ mod tests {
         assert_eq!(field_of(r#"{"video_id":"  "}"#), "video_id");
         assert_eq!(field_of(r#"{"video_id":7}"#), "video_id");
         assert_eq!(field_of(r#"{"video_id":"v","cfg_scale":1.5}"#), "cfg_scale");
-        assert_eq!(
-            field_of(r#"{"video_id":"v","cfg_scale":"0.5"}"#),
-            "cfg_scale"
-        );
+        assert_eq!(field_of(r#"{"video_id":"v","cfg_scale":"0.5"}"#), "cfg_scale");
         assert_eq!(
             field_of(r#"{"video_id":"v","callback_url":"/relative"}"#),
             "callback_url"
         );
-        assert_eq!(
-            field_of(r#"{"video_id":"v","resolution":"4k"}"#),
-            "resolution"
-        );
+        assert_eq!(field_of(r#"{"video_id":"v","resolution":"4k"}"#), "resolution");
         assert_eq!(field_of(r#"{"video_id":"v","colour":"red"}"#), "colour");
         let long = "é".repeat(MAX_PROMPT_CHARS + 1);
-        assert_eq!(
-            field_of(&format!(r#"{{"video_id":"v","prompt":"{long}"}}"#)),
-            "prompt"
-        );
+        assert_eq!(field_of(&format!(r#"{{"video_id":"v","prompt":"{long}"}}"#)), "prompt");
         let exact = "é".repeat(MAX_PROMPT_CHARS);
         assert!(check(
             &format!(r#"{{"video_id":"v","negative_prompt":"{exact}"}}"#),
@@ -209,25 +192,14 @@ mod tests {
     fn fields_of_the_other_provider_say_so() {
         let e = check(r#"{"video_id":"v","mode":"pro"}"#, ProviderName::Trinetra).unwrap_err();
         assert_eq!(e.message, "mode is only used with provider \"kling\"");
-        let e = check(
-            r#"{"video_id":"v","resolution":"720p"}"#,
-            ProviderName::Kling,
-        )
-        .unwrap_err();
+        let e = check(r#"{"video_id":"v","resolution":"720p"}"#, ProviderName::Kling).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("resolution"));
     }
 
     #[test]
     fn kling_takes_a_task_id_a_mode_and_a_duration() {
-        let r = check(
-            r#"{"task_id":"t","mode":"pro","duration":5}"#,
-            ProviderName::Kling,
-        )
-        .unwrap();
-        assert_eq!(
-            (r.mode, r.duration.as_deref()),
-            (Some(Mode::Professional), Some("5"))
-        );
+        let r = check(r#"{"task_id":"t","mode":"pro","duration":5}"#, ProviderName::Kling).unwrap();
+        assert_eq!((r.mode, r.duration.as_deref()), (Some(Mode::Professional), Some("5")));
         assert!(check(r#"{"task_id":"t","duration":"five"}"#, ProviderName::Kling).is_err());
         assert!(check(r#"{"task_id":"t","mode":"turbo"}"#, ProviderName::Kling).is_err());
     }

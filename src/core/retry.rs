@@ -131,8 +131,7 @@ mod tests {
     #[test]
     fn jitter_spreads_clients() {
         let mut rng = Rng::new(42);
-        let waits: std::collections::BTreeSet<u64> =
-            (0..20).map(|_| backoff_ms(3, &mut rng)).collect();
+        let waits: std::collections::BTreeSet<u64> = (0..20).map(|_| backoff_ms(3, &mut rng)).collect();
         assert!(waits.len() > 10);
     }
 
@@ -141,10 +140,7 @@ mod tests {
         assert_eq!(parse_retry_after("2", 0), Some(2000));
         assert_eq!(parse_retry_after(" 0.25 ", 0), Some(250));
         let now = 784_111_777_000 - 3_000; // 3 s before Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
-            Some(3_000)
-        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(3_000));
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 10_000),
             Some(0)

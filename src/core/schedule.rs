@@ -55,20 +55,14 @@ mod tests {
     fn grows_by_half_and_caps() {
         let mut s = default_schedule();
         let waits: Vec<u64> = (0..8).map(|_| s.next_wait()).collect();
-        assert_eq!(
-            waits,
-            [1_000, 1_500, 2_250, 3_375, 5_062, 7_593, 10_000, 10_000]
-        );
+        assert_eq!(waits, [1_000, 1_500, 2_250, 3_375, 5_062, 7_593, 10_000, 10_000]);
     }
 
     #[test]
     fn a_minute_long_job_costs_few_reads_and_little_delay() {
         let mut s = default_schedule();
         let (reads, late) = reads_until(|| s.next_wait(), 60_000);
-        assert!(
-            reads <= 12 && late <= 10_000,
-            "{reads} reads, {late} ms late"
-        );
+        assert!(reads <= 12 && late <= 10_000, "{reads} reads, {late} ms late");
         let mut s = default_schedule();
         let (_, late) = reads_until(|| s.next_wait(), 240_000);
         assert!(late <= 24_000, "{late} ms late");

@@ -1,44 +1,8 @@
 //! What every provider's HTTP exchange shares.
 
-use crate::core::error::{Error, Result};
 use crate::core::http::{HeaderValue, HttpRequest, Method};
 use crate::core::json::Value;
 use crate::core::options::ClientConfig;
-use crate::core::url::encode_segment;
-
-/// A job id fit to be a URL path segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobId(String);
-
-impl JobId {
-    pub fn parse(id: &Value) -> Result<JobId> {
-        let Some(text) = id.as_str() else {
-            return Err(Error::invalid(
-                "jobId",
-                format!("must be a string, not {}", id.kind()),
-            ));
-        };
-        if text.trim().is_empty() || text.len() > 512 {
-            return Err(Error::invalid(
-                "jobId",
-                "must be a non-empty string of at most 512 bytes",
-            ));
-        }
-        // "." and ".." would be resolved away by URL parsers and change the route.
-        if text.bytes().all(|b| b == b'.') {
-            return Err(Error::invalid("jobId", "is not a valid id"));
-        }
-        Ok(JobId(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn segment(&self) -> String {
-        encode_segment(&self.0)
-    }
-}
 
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.
@@ -49,21 +13,13 @@ pub fn request(
     credential: Option<(&str, HeaderValue)>,
     body: Option<Value>,
 ) -> HttpRequest {
-    let mut headers: Vec<(String, HeaderValue)> = vec![(
-        "accept".into(),
-        HeaderValue::Plain("application/json".into()),
-    )];
+    let mut headers: Vec<(String, HeaderValue)> =
+        vec![("accept".into(), HeaderValue::Plain("application/json".into()))];
     if body.is_some() {
-        headers.push((
-            "content-type".into(),
-            HeaderValue::Plain("application/json".into()),
-        ));
+        headers.push(("content-type".into(), HeaderValue::Plain("application/json".into())));
     }
     let replaced = |name: &str| {
-        headers_named(&headers, name)
-            || credential
-                .as_ref()
-                .is_some_and(|(c, _)| c.eq_ignore_ascii_case(name))
+        headers_named(&headers, name) || credential.as_ref().is_some_and(|(c, _)| c.eq_ignore_ascii_case(name))
     };
     let extra: Vec<_> = config
         .headers
@@ -91,26 +47,9 @@ mod tests {
     use crate::core::json::parse;
 
     #[test]
-    fn job_ids_cannot_change_the_route() {
-        assert_eq!(
-            JobId::parse(&Value::String("a/../b".into()))
-                .unwrap()
-                .segment(),
-            "a%2F..%2Fb"
-        );
-        for bad in [r#""""#, r#"" ""#, r#"".""#, r#""..""#, "7", "null"] {
-            assert!(
-                JobId::parse(&parse(bad.as_bytes()).unwrap()).is_err(),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
     fn extra_headers_cannot_replace_the_credential() {
         let config = ClientConfig::from_value(
-            &parse(br#"{"headers":{"X-API-Key":"spoof","x-trace":"1","Accept":"text/html"}}"#)
-                .unwrap(),
+            &parse(br#"{"headers":{"X-API-Key":"spoof","x-trace":"1","Accept":"text/html"}}"#).unwrap(),
             false,
         )
         .unwrap();

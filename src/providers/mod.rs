@@ -7,41 +7,41 @@ mod trinetra;
 
 use crate::core::error::Result;
 use crate::core::http::{HttpRequest, HttpResponse};
-use crate::core::job::{Job, Submission};
-use crate::core::options::{ClientConfig, Provider};
+use crate::core::job::{Job, JobId, Submission};
+use crate::core::options::{ClientConfig, Limits, Provider};
 use crate::core::request::ExtendRequest;
+use crate::core::service::Service;
 
-pub use common::JobId;
-
-impl ClientConfig {
-    pub fn submit_request(&self, request: &ExtendRequest) -> HttpRequest {
+impl Service for ClientConfig {
+    fn submit_request(&self, request: &ExtendRequest, _now_ms: u64) -> HttpRequest {
         match &self.provider {
-            Provider::Trinetra { api_key } => {
-                trinetra::submit_request(self, api_key.as_ref(), request)
-            }
+            Provider::Trinetra { api_key } => trinetra::submit_request(self, api_key.as_ref(), request),
         }
     }
 
-    pub fn job_request(&self, id: &JobId) -> HttpRequest {
+    fn job_request(&self, id: &JobId, _now_ms: u64) -> HttpRequest {
         match &self.provider {
             Provider::Trinetra { api_key } => trinetra::job_request(self, api_key.as_ref(), id),
         }
     }
 
-    pub fn read_submission(&self, response: &HttpResponse, now_ms: u64) -> Result<Submission> {
+    fn read_submission(&self, response: &HttpResponse, now_ms: u64) -> Result<Submission> {
         match &self.provider {
             Provider::Trinetra { .. } => trinetra::read_submission(response, now_ms),
         }
     }
 
-    pub fn read_job(&self, response: &HttpResponse, now_ms: u64) -> Result<Job> {
+    fn read_job(&self, response: &HttpResponse, now_ms: u64) -> Result<Job> {
         match &self.provider {
             Provider::Trinetra { .. } => trinetra::read_job(response, now_ms),
         }
     }
 
-    /// Credentials to scrub from any message that might echo them.
-    pub fn secrets(&self) -> Vec<&str> {
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn secrets(&self) -> Vec<&str> {
         match &self.provider {
             Provider::Trinetra { api_key } => api_key.iter().map(|k| k.expose()).collect(),
         }

@@ -1,21 +1,19 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
 
-use super::common::{request, JobId};
+use super::common::request;
 use crate::core::classify::{bad_body, json_body, status_error};
 use crate::core::error::Result;
 use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::job::{Job, Output, ProviderName, Status, Submission, Video};
+use crate::core::job::{Job, JobId, Output, ProviderName, Status, Submission, Video};
 use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
 use crate::core::request::ExtendRequest;
+#[cfg(test)]
+use crate::core::service::Service;
 
 const MODEL: &str = "kling-extend-video";
 
-pub fn submit_request(
-    config: &ClientConfig,
-    api_key: Option<&Secret>,
-    r: &ExtendRequest,
-) -> HttpRequest {
+pub fn submit_request(config: &ClientConfig, api_key: Option<&Secret>, r: &ExtendRequest) -> HttpRequest {
     let text = |s: &Option<String>| s.clone().map(Value::String);
     let body = json::object([
         ("video_id", text(&r.video_id)),
@@ -23,10 +21,7 @@ pub fn submit_request(
         ("negative_prompt", text(&r.negative_prompt)),
         ("cfg_scale", r.cfg_scale.map(Value::Number)),
         ("callback_url", text(&r.callback_url)),
-        (
-            "resolution",
-            r.resolution.map(|res| Value::String(res.as_str().into())),
-        ),
+        ("resolution", r.resolution.map(|res| Value::String(res.as_str().into()))),
     ]);
     let path = "/v1/video/kling-extend-video";
     request(config, Method::Post, path, credential(api_key), Some(body))
@@ -113,11 +108,7 @@ fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         .collect::<Result<Vec<_>, &'static str>>()?;
     Ok(Job {
         id: id.to_owned(),
-        model: doc
-            .get("model")
-            .and_then(Value::as_str)
-            .unwrap_or(MODEL)
-            .to_owned(),
+        model: doc.get("model").and_then(Value::as_str).unwrap_or(MODEL).to_owned(),
         status: Status::from_wire(status),
         output: outputs.map(|_| Output { outputs: videos }),
         credits_charged: doc.get("credits_charged").and_then(Value::as_f64),
@@ -137,9 +128,7 @@ fn seconds(value: &Value) -> Option<f64> {
 
 fn failure_reason(doc: &Value) -> Option<String> {
     let error = doc.get_present("error")?;
-    let text = error
-        .as_str()
-        .or(error.get("message").and_then(Value::as_str))?;
+    let text = error.as_str().or(error.get("message").and_then(Value::as_str))?;
     Some(crate::core::classify::clean(text))
 }
 
@@ -169,24 +158,19 @@ mod tests {
             ProviderName::Trinetra,
         )
         .unwrap();
-        let http = c.submit_request(&r);
+        let http = c.submit_request(&r, 0);
         assert_eq!(http.method, Method::Post);
-        assert_eq!(
-            http.url,
-            "http://127.0.0.1:8787/v1/video/kling-extend-video"
-        );
+        assert_eq!(http.url, "http://127.0.0.1:8787/v1/video/kling-extend-video");
         assert_eq!(http.header("x-api-key"), Some("k_1"));
         assert_eq!(http.header("content-type"), Some("application/json"));
-        let body = parse(
-            br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#,
-        );
+        let body = parse(br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#);
         assert_eq!(http.body, body.ok());
     }
 
     #[test]
     fn a_proxy_base_url_sends_no_key() {
         let c = config(r#"{"baseUrl":"https://proxy.example/api/"}"#);
-        let http = c.job_request(&JobId::parse(&Value::String("job 1".into())).unwrap());
+        let http = c.job_request(&JobId::parse(&Value::String("job 1".into())).unwrap(), 0);
         assert_eq!(http.url, "https://proxy.example/api/v1/jobs/job%201");
         assert_eq!(http.header("x-api-key"), None);
     }
@@ -194,10 +178,7 @@ mod tests {
     #[test]
     fn reads_the_seed_documents() {
         let s = read_submission(
-            &ok(
-                202,
-                r#"{"job_id":"job_klingextendvideo_a1b2c3","status":"queued"}"#,
-            ),
+            &ok(202, r#"{"job_id":"job_klingextendvideo_a1b2c3","status":"queued"}"#),
             0,
         )
         .unwrap();
@@ -206,8 +187,11 @@ mod tests {
             ("job_klingextendvideo_a1b2c3", Status::Queued, Some("req_1"))
         );
         let job = read_job(
-            &ok(200, r#"{"id":"job_1","model":"kling-extend-video","status":"succeeded",
-                "output":{"outputs":[{"url":"https://cdn.test/a.mp4","type":"video"}]},"credits_charged":10}"#),
+            &ok(
+                200,
+                r#"{"id":"job_1","model":"kling-extend-video","status":"succeeded",
+                "output":{"outputs":[{"url":"https://cdn.test/a.mp4","type":"video"}]},"credits_charged":10}"#,
+            ),
             0,
         )
         .unwrap();

@@ -34,13 +34,8 @@ impl Driver {
             let event = match step {
                 Step::Done(result) => return result.map_err(error_to_js),
                 Step::Send { .. } if self.aborted() => Event::Aborted,
-                Step::Send {
-                    request,
-                    timeout_ms,
-                } => {
-                    self.fetcher
-                        .send(&request, timeout_ms, self.signal.as_ref())
-                        .await
+                Step::Send { request, timeout_ms } => {
+                    self.fetcher.send(&request, timeout_ms, self.signal.as_ref()).await
                 }
                 Step::Wait { ms } => match sleep(ms, self.signal.as_ref()).await {
                     true => Event::Waited,

@@ -27,9 +27,7 @@ impl Fetcher {
                 let global = js_sys::global();
                 let fetch = Reflect::get(&global, &"fetch".into())?
                     .dyn_into::<Function>()
-                    .map_err(|_| {
-                        JsValue::from_str("this runtime has no fetch; pass options.fetch")
-                    })?;
+                    .map_err(|_| JsValue::from_str("this runtime has no fetch; pass options.fetch"))?;
                 Ok(Fetcher {
                     fetch,
                     receiver: global.into(),
@@ -39,12 +37,7 @@ impl Fetcher {
     }
 
     /// Sends `request`, aborting it after `timeout_ms` or when `signal` fires.
-    pub async fn send(
-        &self,
-        request: &HttpRequest,
-        timeout_ms: u32,
-        signal: Option<&AbortSignal>,
-    ) -> Event {
+    pub async fn send(&self, request: &HttpRequest, timeout_ms: u32, signal: Option<&AbortSignal>) -> Event {
         let Ok(controller) = AbortController::new() else {
             return Event::Failed(Transport::ConnectFailed);
         };
@@ -73,11 +66,7 @@ impl Fetcher {
         }
     }
 
-    async fn exchange(
-        &self,
-        request: &HttpRequest,
-        signal: &AbortSignal,
-    ) -> Result<HttpResponse, JsValue> {
+    async fn exchange(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<HttpResponse, JsValue> {
         let headers = Object::new();
         for (name, value) in &request.headers {
             Reflect::set(&headers, &name.into(), &value.as_str().into())?;
@@ -86,20 +75,12 @@ impl Fetcher {
         Reflect::set(&init, &"method".into(), &request.method.as_str().into())?;
         Reflect::set(&init, &"headers".into(), &headers)?;
         if let Some(body) = &request.body {
-            Reflect::set(
-                &init,
-                &"body".into(),
-                &JSON::stringify(&to_js(body))?.into(),
-            )?;
+            Reflect::set(&init, &"body".into(), &JSON::stringify(&to_js(body))?.into())?;
         }
         Reflect::set(&init, &"signal".into(), signal)?;
-        let pending = self
-            .fetch
-            .call2(&self.receiver, &request.url.as_str().into(), &init)?;
+        let pending = self.fetch.call2(&self.receiver, &request.url.as_str().into(), &init)?;
         let response = JsFuture::from(Promise::resolve(&pending)).await?;
-        let status = Reflect::get(&response, &"status".into())?
-            .as_f64()
-            .unwrap_or(0.0);
+        let status = Reflect::get(&response, &"status".into())?.as_f64().unwrap_or(0.0);
         let header_bag = Reflect::get(&response, &"headers".into())?;
         let get = Reflect::get(&header_bag, &"get".into())?.dyn_into::<Function>()?;
         let mut headers = Vec::new();

@@ -11,11 +11,11 @@ mod tests;
 
 use crate::core::call::Call;
 use crate::core::error::Error;
+use crate::core::job::JobId;
 use crate::core::options::{ClientConfig, PollConfig};
 use crate::core::poll::Poll;
 use crate::core::request::ExtendRequest;
 use crate::core::{json::Value, quote};
-use crate::providers::JobId;
 use convert::{error_to_js, split_options, to_js, to_value};
 use driver::{seed, Driver};
 use js_sys::Reflect;
@@ -49,9 +49,7 @@ pub async fn extend_video(request: JsValue, options: JsValue) -> Result<JsValue,
     let (config, _, driver) = prepare(&options)?;
     let request = checked(to_value(&request, "request"))?;
     let request = checked(ExtendRequest::from_value(&request, config.provider.name()))?;
-    Ok(to_js(
-        &driver.run(Call::submit(config, request, seed())).await?,
-    ))
+    Ok(to_js(&driver.run(Call::submit(config, request, seed())).await?))
 }
 
 #[wasm_bindgen(js_name = getJob)]
@@ -66,9 +64,7 @@ pub async fn poll_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let (config, data, driver) = prepare(&options)?;
     let poll = checked(PollConfig::from_value(&data))?;
     let id = job_id(&id)?;
-    Ok(to_js(
-        &driver.run(Poll::new(config, poll, id, seed())).await?,
-    ))
+    Ok(to_js(&driver.run(Poll::new(config, poll, id, seed())).await?))
 }
 
 #[wasm_bindgen]

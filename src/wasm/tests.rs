@@ -21,11 +21,7 @@ fn field(error: Error) -> Option<String> {
 
 #[wasm_bindgen_test]
 fn plain_data_becomes_a_value() {
-    let v = to_value(
-        &js(r#"{ a: [1, "x", true, null, undefined], b: { c: 0.5 } }"#),
-        "input",
-    )
-    .unwrap();
+    let v = to_value(&js(r#"{ a: [1, "x", true, null, undefined], b: { c: 0.5 } }"#), "input").unwrap();
     let expected = Value::Object(vec![
         (
             "a".into(),
@@ -37,10 +33,7 @@ fn plain_data_becomes_a_value() {
                 Value::Null,
             ]),
         ),
-        (
-            "b".into(),
-            Value::Object(vec![("c".into(), Value::Number(0.5))]),
-        ),
+        ("b".into(), Value::Object(vec![("c".into(), Value::Number(0.5))])),
     ]);
     assert_eq!(v, expected);
 }
@@ -62,10 +55,7 @@ fn what_is_not_data_is_refused_by_its_path() {
 fn hooks_are_taken_out_of_the_options() {
     let options = js("{ fetch: globalThis.fetch, signal: new AbortController().signal, onUpdate() {}, timeoutMs: 5 }");
     let (data, hooks) = split_options(&options).unwrap();
-    assert_eq!(
-        data,
-        Value::Object(vec![("timeoutMs".into(), Value::Number(5.0))])
-    );
+    assert_eq!(data, Value::Object(vec![("timeoutMs".into(), Value::Number(5.0))]));
     assert!(hooks.fetch.is_some() && hooks.signal.is_some() && hooks.on_update.is_some());
     assert_eq!(
         field(split_options(&js("{ fetch: 'x' }")).err().unwrap()).as_deref(),
