@@ -97,7 +97,7 @@ fn event() -> impl Strategy<Value = Event> {
         1 => Just(Event::Failed(Transport::Network)),
         1 => Just(Event::Failed(Transport::ConnectFailed)),
         1 => Just(Event::Failed(Transport::Timeout)),
-        1 => Just(Event::Aborted),
+        1 => any::<bool>().prop_map(|in_flight| Event::Aborted { in_flight }),
     ]
 }
 

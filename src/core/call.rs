@@ -21,19 +21,12 @@ enum Operation {
     Read(JobId),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    Sending,
-    Waiting,
-}
-
 pub struct Call<S, T> {
     service: S,
     operation: Operation,
     read: fn(&S, &HttpResponse, u64) -> Result<T, Error>,
     retries: u32,
     rng: Rng,
-    state: State,
 }
 
 impl<S: Service> Call<S, Submission> {
@@ -56,12 +49,10 @@ impl<S: Service, T> Call<S, T> {
             read,
             retries: 0,
             rng: Rng::new(seed),
-            state: State::Sending,
         }
     }
 
     fn send(&mut self, now_ms: u64) -> Step<T> {
-        self.state = State::Sending;
         let request = match &self.operation {
             Operation::Submit(r) => self.service.submit_request(r, now_ms),
             Operation::Read(id) => self.service.job_request(id, now_ms),
@@ -79,7 +70,6 @@ impl<S: Service, T> Call<S, T> {
         if error.retryable && may_repeat && hint_ok && self.retries < self.service.limits().max_retries {
             let ms = delay_ms(self.retries, error.retry_after_ms, &mut self.rng);
             self.retries += 1;
-            self.state = State::Waiting;
             return Step::Wait { ms };
         }
         let error = match (is_submit, acceptance) {
@@ -118,13 +108,8 @@ impl<S: Service, T> Machine for Call<S, T> {
                 self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance)
             }
             Event::Waited => self.send(now_ms),
-            Event::Aborted => {
-                let acceptance = match self.state {
-                    State::Sending => Acceptance::Unknown,
-                    State::Waiting => Acceptance::Refused,
-                };
-                self.fail(aborted(), acceptance)
-            }
+            Event::Aborted { in_flight: true } => self.fail(aborted(), Acceptance::Unknown),
+            Event::Aborted { in_flight: false } => self.fail(aborted(), Acceptance::Refused),
         }
     }
 }
@@ -298,11 +283,20 @@ mod tests {
     fn an_abort_reports_whether_the_submit_was_in_flight() {
         let mut call = submit();
         call.start(0);
-        assert_eq!(failed(call.handle(Event::Aborted, 0)).maybe_submitted, Some(true));
+        assert_eq!(
+            failed(call.handle(Event::Aborted { in_flight: true }, 0)).maybe_submitted,
+            Some(true)
+        );
+        let mut call = submit();
+        call.start(0);
+        assert_eq!(
+            failed(call.handle(Event::Aborted { in_flight: false }, 0)).maybe_submitted,
+            Some(false)
+        );
         let mut call = submit();
         call.start(0);
         call.handle(response(429, &[], ""), 0);
-        let e = failed(call.handle(Event::Aborted, 0));
+        let e = failed(call.handle(Event::Aborted { in_flight: false }, 0));
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::Aborted, Some(false)));
     }
 

@@ -30,8 +30,11 @@ pub enum Event {
     Response(HttpResponse),
     Failed(Transport),
     Waited,
-    /// The caller's signal fired, during a send or a wait.
-    Aborted,
+    /// The caller's signal fired. `in_flight` is true when a request had
+    /// been handed to the network, so the service may have acted on it.
+    Aborted {
+        in_flight: bool,
+    },
 }
 
 pub trait Machine {

@@ -1,9 +1,11 @@
 //! The sans-IO core: plain Rust, no JS types, no I/O, no clock.
 
+pub mod base64;
 pub mod call;
 pub mod classify;
 pub mod error;
 pub mod fields;
+pub mod hmac;
 pub mod http;
 pub mod job;
 pub mod json;

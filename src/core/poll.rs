@@ -130,7 +130,7 @@ impl<S: Service> Machine for Poll<S> {
                 self.failed(transport_error(transport, self.service.limits().timeout_ms), now_ms)
             }
             Event::Waited => self.read(now_ms),
-            Event::Aborted => self.finish(Err(aborted())),
+            Event::Aborted { .. } => self.finish(Err(aborted())),
         }
     }
 
@@ -260,7 +260,7 @@ mod tests {
         let mut p = poll("{}");
         p.start(0);
         p.handle(job("queued"), 0);
-        let Step::Done(Err(e)) = p.handle(Event::Aborted, 10) else {
+        let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, 10) else {
             panic!()
         };
         assert_eq!(e.code, ErrorCode::Aborted);

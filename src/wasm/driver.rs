@@ -33,13 +33,13 @@ impl Driver {
             }
             let event = match step {
                 Step::Done(result) => return result.map_err(error_to_js),
-                Step::Send { .. } if self.aborted() => Event::Aborted,
+                Step::Send { .. } if self.aborted() => Event::Aborted { in_flight: false },
                 Step::Send { request, timeout_ms } => {
                     self.fetcher.send(&request, timeout_ms, self.signal.as_ref()).await
                 }
                 Step::Wait { ms } => match sleep(ms, self.signal.as_ref()).await {
                     true => Event::Waited,
-                    false => Event::Aborted,
+                    false => Event::Aborted { in_flight: false },
                 },
             };
             step = machine.handle(event, now());

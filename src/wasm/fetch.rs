@@ -60,7 +60,7 @@ impl Fetcher {
         }
         match result {
             Ok(response) => Event::Response(response),
-            Err(_) if signal.is_some_and(AbortSignal::aborted) => Event::Aborted,
+            Err(_) if signal.is_some_and(AbortSignal::aborted) => Event::Aborted { in_flight: true },
             Err(_) if controller.signal().aborted() => Event::Failed(Transport::Timeout),
             Err(error) => Event::Failed(Transport::from_cause_code(cause_code(&error).as_deref())),
         }
