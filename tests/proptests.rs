@@ -29,14 +29,8 @@ fn value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         number.prop_map(Value::Number),
         ".{0,12}".prop_map(Value::String),
-        prop_oneof![
-            Just("720p"),
-            Just("1080p"),
-            Just("kling"),
-            Just("pro"),
-            Just("https://a.test/x")
-        ]
-        .prop_map(|s| Value::String(s.into())),
+        prop_oneof![Just("720p"), Just("1080p"), Just("kling"), Just("pro"), Just("https://a.test/x")]
+            .prop_map(|s| Value::String(s.into())),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         let key = prop_oneof![
@@ -79,10 +73,7 @@ fn response() -> impl Strategy<Value = HttpResponse> {
         Just(br#"{"error":{"message":"no"}}"#.to_vec()),
         Just(b"<html>502</html>".to_vec()),
     ];
-    let header = (
-        prop_oneof![Just("retry-after"), Just("content-type"), Just("x-request-id")],
-        ".{0,30}",
-    )
+    let header = (prop_oneof![Just("retry-after"), Just("content-type"), Just("x-request-id")], ".{0,30}")
         .prop_map(|(k, v)| (k.to_owned(), v));
     (0u16..1000, prop::collection::vec(header, 0..3), body).prop_map(|(status, headers, body)| HttpResponse {
         status,
@@ -181,7 +172,7 @@ proptest! {
     #[test]
     fn any_exchange_ends_a_submit_cleanly(events in prop::collection::vec(event(), 0..12), seed in any::<u64>()) {
         let request = ExtendRequest::from_value(&json::parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
-        run(Call::submit(config(), request, seed), events);
+        run(Call::submit(config(), request, seed, [1; 16]), events);
     }
 
     #[test]

@@ -21,16 +21,29 @@ enum Operation {
     Read(JobId),
 }
 
+enum Phase {
+    /// Sending the operation (again, after a wait).
+    Operating,
+    /// After a submit failed ambiguously: reading the task by the id the
+    /// submit carried, to learn whether it exists.
+    LookingUp { ambiguity: Error },
+}
+
 pub struct Call<S, T> {
     service: S,
     operation: Operation,
     read: fn(&S, &HttpResponse, u64) -> Result<T, Error>,
+    phase: Phase,
     retries: u32,
+    /// Whether the credential was already signed again after it expired.
+    refreshed: bool,
     rng: Rng,
 }
 
 impl<S: Service> Call<S, Submission> {
-    pub fn submit(service: S, request: ExtendRequest, seed: u64) -> Self {
+    /// `nonce`: 16 random bytes, for an id the service can find the task by.
+    pub fn submit(service: S, mut request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
+        service.make_findable(&mut request, nonce);
         Call::new(service, Operation::Submit(request), S::read_submission, seed)
     }
 }
@@ -43,27 +56,23 @@ impl<S: Service> Call<S, Job> {
 
 impl<S: Service, T> Call<S, T> {
     fn new(service: S, operation: Operation, read: fn(&S, &HttpResponse, u64) -> Result<T, Error>, seed: u64) -> Self {
-        Call {
-            service,
-            operation,
-            read,
-            retries: 0,
-            rng: Rng::new(seed),
-        }
+        Call { service, operation, read, phase: Phase::Operating, retries: 0, refreshed: false, rng: Rng::new(seed) }
     }
 
     fn send(&mut self, now_ms: u64) -> Step<T> {
+        self.phase = Phase::Operating;
         let request = match &self.operation {
             Operation::Submit(r) => self.service.submit_request(r, now_ms),
             Operation::Read(id) => self.service.job_request(id, now_ms),
         };
-        Step::Send {
-            request,
-            timeout_ms: self.service.limits().timeout_ms,
-        }
+        Step::Send { request, timeout_ms: self.service.limits().timeout_ms }
     }
 
-    fn fail(&mut self, error: Error, acceptance: Acceptance) -> Step<T> {
+    fn fail(&mut self, error: Error, acceptance: Acceptance, now_ms: u64) -> Step<T> {
+        if !self.refreshed && self.service.refreshable(&error) {
+            self.refreshed = true;
+            return self.send(now_ms);
+        }
         let is_submit = matches!(self.operation, Operation::Submit(_));
         let may_repeat = !is_submit || acceptance == Acceptance::Refused;
         let hint_ok = error.retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS);
@@ -72,14 +81,38 @@ impl<S: Service, T> Call<S, T> {
             self.retries += 1;
             return Step::Wait { ms };
         }
-        let error = match (is_submit, acceptance) {
-            (false, _) => error,
-            (true, Acceptance::Refused) => error.maybe_submitted(false),
-            (true, Acceptance::Unknown) => Error {
-                message: format!(
-                    "{}; the service may have accepted the job, so it was not sent again",
-                    error.message
-                ),
+        if let (Operation::Submit(request), Acceptance::Unknown) = (&self.operation, acceptance) {
+            if let Some(lookup) = self.service.lookup_request(request, now_ms) {
+                self.phase = Phase::LookingUp { ambiguity: error };
+                return Step::Send { request: lookup, timeout_ms: self.service.limits().timeout_ms };
+            }
+        }
+        self.finish(error, is_submit.then_some(acceptance))
+    }
+
+    /// After a lookup: found means submitted; not found means the submit
+    /// never took effect, so it may be sent again; anything else leaves it unknown.
+    fn looked_up(&mut self, ambiguity: Error, found: Result<T, Error>, now_ms: u64) -> Step<T> {
+        match found {
+            Ok(value) => Step::Done(Ok(value)),
+            Err(e) if e.code == ErrorCode::NotFound && self.retries < self.service.limits().max_retries => {
+                self.retries += 1;
+                self.send(now_ms)
+            }
+            Err(e) if e.code == ErrorCode::NotFound => {
+                self.finish(ambiguity.retryable(true), Some(Acceptance::Refused))
+            }
+            Err(_) => self.finish(ambiguity, Some(Acceptance::Unknown)),
+        }
+    }
+
+    /// Ends the call; `acceptance` is `Some` for submits.
+    fn finish(&mut self, error: Error, acceptance: Option<Acceptance>) -> Step<T> {
+        let error = match acceptance {
+            None => error,
+            Some(Acceptance::Refused) => error.maybe_submitted(false),
+            Some(Acceptance::Unknown) => Error {
+                message: format!("{}; the service may have accepted the job, so it was not sent again", error.message),
                 ..error.maybe_submitted(true).retryable(false)
             },
         };
@@ -95,21 +128,34 @@ impl<S: Service, T> Machine for Call<S, T> {
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<T> {
+        if let Phase::LookingUp { ambiguity } = std::mem::replace(&mut self.phase, Phase::Operating) {
+            return match event {
+                Event::Response(response) => {
+                    let found = (self.read)(&self.service, &response, now_ms);
+                    self.looked_up(ambiguity, found, now_ms)
+                }
+                Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
+                _ => self.finish(ambiguity, Some(Acceptance::Unknown)),
+            };
+        }
         match event {
             Event::Response(response) => match (self.read)(&self.service, &response, now_ms) {
                 Ok(value) => Step::Done(Ok(value)),
-                Err(error) => self.fail(error, response_acceptance(response.status)),
+                Err(error) => self.fail(error, response_acceptance(response.status), now_ms),
             },
             Event::Failed(transport) => {
                 let acceptance = match transport {
                     Transport::ConnectFailed => Acceptance::Refused,
                     Transport::Network | Transport::Timeout => Acceptance::Unknown,
                 };
-                self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance)
+                self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance, now_ms)
             }
             Event::Waited => self.send(now_ms),
-            Event::Aborted { in_flight: true } => self.fail(aborted(), Acceptance::Unknown),
-            Event::Aborted { in_flight: false } => self.fail(aborted(), Acceptance::Refused),
+            Event::Aborted { in_flight } => {
+                let acceptance = if in_flight { Acceptance::Unknown } else { Acceptance::Refused };
+                let is_submit = matches!(self.operation, Operation::Submit(_));
+                self.finish(aborted(), is_submit.then_some(acceptance))
+            }
         }
     }
 }
@@ -126,14 +172,8 @@ fn response_acceptance(status: u16) -> Acceptance {
 pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
     let (code, message) = match transport {
         Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned()),
-        Transport::Network => (
-            ErrorCode::NetworkError,
-            "the connection failed before a response arrived".to_owned(),
-        ),
-        Transport::Timeout => (
-            ErrorCode::Timeout,
-            format!("no response within timeoutMs ({timeout_ms} ms)"),
-        ),
+        Transport::Network => (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned()),
+        Transport::Timeout => (ErrorCode::Timeout, format!("no response within timeoutMs ({timeout_ms} ms)")),
     };
     Error::new(code, message).retryable(true)
 }
@@ -158,7 +198,7 @@ mod tests {
     fn submit() -> Call<ClientConfig, Submission> {
         let request =
             ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
-        Call::submit(config(), request, 1)
+        Call::submit(config(), request, 1, [7; 16])
     }
 
     fn read() -> Call<ClientConfig, Job> {
@@ -167,11 +207,7 @@ mod tests {
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Event {
         let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Event::Response(HttpResponse {
-            status,
-            headers,
-            body: body.into(),
-        })
+        Event::Response(HttpResponse { status, headers, body: body.into() })
     }
 
     fn sent<T>(step: Step<T>) -> HttpRequest {
@@ -203,13 +239,7 @@ mod tests {
         assert!((250..=500).contains(&wait));
         sent(call.handle(Event::Waited, 0));
         let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), 0);
-        assert!(matches!(
-            step,
-            Step::Done(Ok(Job {
-                status: Status::Running,
-                ..
-            }))
-        ));
+        assert!(matches!(step, Step::Done(Ok(Job { status: Status::Running, .. }))));
     }
 
     #[test]
@@ -221,20 +251,14 @@ mod tests {
         waited(call.handle(Event::Failed(Transport::Network), 0));
         call.handle(Event::Waited, 0);
         let e = failed(call.handle(response(502, &[], ""), 0));
-        assert_eq!(
-            (e.code, e.retryable, e.maybe_submitted),
-            (ErrorCode::ServerError, true, None)
-        );
+        assert_eq!((e.code, e.retryable, e.maybe_submitted), (ErrorCode::ServerError, true, None));
     }
 
     #[test]
     fn a_read_does_not_retry_client_errors_or_long_hints() {
         let mut call = read();
         call.start(0);
-        assert_eq!(
-            failed(call.handle(response(401, &[], ""), 0)).code,
-            ErrorCode::Unauthorized
-        );
+        assert_eq!(failed(call.handle(response(401, &[], ""), 0)).code, ErrorCode::Unauthorized);
         let mut call = read();
         call.start(0);
         let e = failed(call.handle(response(429, &[("retry-after", "3600")], ""), 0));
@@ -283,16 +307,10 @@ mod tests {
     fn an_abort_reports_whether_the_submit_was_in_flight() {
         let mut call = submit();
         call.start(0);
-        assert_eq!(
-            failed(call.handle(Event::Aborted { in_flight: true }, 0)).maybe_submitted,
-            Some(true)
-        );
+        assert_eq!(failed(call.handle(Event::Aborted { in_flight: true }, 0)).maybe_submitted, Some(true));
         let mut call = submit();
         call.start(0);
-        assert_eq!(
-            failed(call.handle(Event::Aborted { in_flight: false }, 0)).maybe_submitted,
-            Some(false)
-        );
+        assert_eq!(failed(call.handle(Event::Aborted { in_flight: false }, 0)).maybe_submitted, Some(false));
         let mut call = submit();
         call.start(0);
         call.handle(response(429, &[], ""), 0);
@@ -306,5 +324,69 @@ mod tests {
         call.start(0);
         let e = failed(call.handle(response(401, &[], r#"{"error":"bad key secret-key-1"}"#), 0));
         assert!(!e.message.contains("secret-key-1"), "{}", e.message);
+    }
+
+    fn kling_submit(options: &str) -> Call<ClientConfig, Submission> {
+        let config = ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+        let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Kling).unwrap();
+        Call::submit(config, request, 1, [0x11; 16])
+    }
+
+    const KLING: &str = r#"{"provider":"kling","accessKey":"ak","secretKey":"sk-secret","maxRetries":1}"#;
+    const TASK: &str = r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#;
+
+    #[test]
+    fn an_ambiguous_kling_submit_is_found_by_its_external_id() {
+        let mut call = kling_submit(KLING);
+        let submit = sent(call.start(0));
+        let external = submit.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str).unwrap();
+        let lookup = sent(call.handle(Event::Failed(Transport::Network), 0));
+        assert_eq!((lookup.method, lookup.url.ends_with(external)), (Method::Get, true));
+        let found = call.handle(response(200, &[], TASK), 0);
+        assert!(matches!(found, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "t1"));
+    }
+
+    #[test]
+    fn a_kling_submit_that_was_not_created_is_sent_once_more() {
+        let mut call = kling_submit(KLING);
+        call.start(0);
+        sent(call.handle(response(500, &[], r#"{"code":5000,"message":"oops"}"#), 0));
+        let again = sent(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), 0));
+        assert_eq!(again.method, Method::Post);
+        sent(call.handle(Event::Failed(Transport::Timeout), 0));
+        let e = failed(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), 0));
+        assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Timeout, Some(false), true));
+    }
+
+    #[test]
+    fn a_failed_lookup_leaves_the_submit_unknown() {
+        let mut call = kling_submit(KLING);
+        call.start(0);
+        sent(call.handle(Event::Failed(Transport::Network), 0));
+        let e = failed(call.handle(Event::Failed(Transport::Network), 0));
+        assert_eq!((e.code, e.maybe_submitted), (ErrorCode::NetworkError, Some(true)));
+    }
+
+    #[test]
+    fn an_expired_token_is_signed_again_once() {
+        let mut call = kling_submit(KLING);
+        let first = sent(call.start(0));
+        let expired = r#"{"code":1004,"message":"token expired"}"#;
+        let second = sent(call.handle(response(401, &[], expired), 60_000));
+        assert_ne!(first.header("authorization"), second.header("authorization"));
+        let e = failed(call.handle(response(401, &[], expired), 60_000));
+        assert_eq!((e.code, e.provider_code, e.maybe_submitted), (ErrorCode::Unauthorized, Some(1004), Some(false)));
+        assert!(!e.message.contains("sk-secret"));
+    }
+
+    #[test]
+    fn a_kling_account_out_of_credit_fails_at_once() {
+        let mut call = kling_submit(KLING);
+        call.start(0);
+        let e = failed(call.handle(response(429, &[], r#"{"code":1102,"message":"resource pack exhausted"}"#), 0));
+        assert_eq!((e.code, e.provider_code, e.retryable), (ErrorCode::InsufficientCredits, Some(1102), false));
+        let mut call = kling_submit(KLING);
+        call.start(0);
+        waited(call.handle(response(429, &[], r#"{"code":1302,"message":"too fast"}"#), 0));
     }
 }

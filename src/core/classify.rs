@@ -30,9 +30,7 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
     Error {
         status: Some(status),
         request_id: response.header("x-request-id").map(clean),
-        retry_after_ms: response
-            .header("retry-after")
-            .and_then(|v| parse_retry_after(v, now_ms)),
+        retry_after_ms: response.header("retry-after").and_then(|v| parse_retry_after(v, now_ms)),
         ..Error::new(code, message).retryable(matches!(status, 408 | 429 | 500 | 502 | 503 | 504))
     }
 }
@@ -111,14 +109,8 @@ mod tests {
 
     #[test]
     fn statuses_become_codes_and_retry_hints() {
-        let e = status_error(
-            &response(429, "application/json", r#"{"error":{"message":"slow down"}}"#),
-            0,
-        );
-        assert_eq!(
-            (e.code, e.retryable, e.retry_after_ms),
-            (ErrorCode::RateLimited, true, Some(3000))
-        );
+        let e = status_error(&response(429, "application/json", r#"{"error":{"message":"slow down"}}"#), 0);
+        assert_eq!((e.code, e.retryable, e.retry_after_ms), (ErrorCode::RateLimited, true, Some(3000)));
         assert_eq!(e.message, "HTTP 429: slow down");
         assert_eq!(e.request_id.as_deref(), Some("req_9"));
         for (status, code, retryable) in [
@@ -142,10 +134,8 @@ mod tests {
     fn html_pages_are_described_not_quoted() {
         let e = status_error(&response(502, "text/html", "<html><body>Bad gateway</body></html>"), 0);
         assert_eq!(e.message, "HTTP 502 with an HTML page instead of JSON");
-        let e = bad_body(
-            &response(200, "application/json", "{\"id\": "),
-            &describe_body(&response(200, "", "{\"id\": ")),
-        );
+        let e =
+            bad_body(&response(200, "application/json", "{\"id\": "), &describe_body(&response(200, "", "{\"id\": ")));
         assert_eq!(
             (e.code, e.message.as_str()),
             (ErrorCode::BadResponse, "HTTP 200 with a body that is not valid JSON")

@@ -46,11 +46,7 @@ impl<'a> Fields<'a> {
     }
 
     fn present(&self, key: &str) -> Option<&'a Value> {
-        self.members
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
-            .filter(|v| !matches!(v, Value::Null))
+        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Value::Null))
     }
 
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
@@ -124,10 +120,7 @@ mod tests {
         assert_eq!(f.string("a").unwrap(), Some("x"));
         assert_eq!(f.string("z").unwrap(), None);
         let e = f.string("n").unwrap_err();
-        assert_eq!(
-            (e.field.as_deref(), e.message.as_str()),
-            (Some("n"), "n must be a string, not a number")
-        );
+        assert_eq!((e.field.as_deref(), e.message.as_str()), (Some("n"), "n must be a string, not a number"));
         assert!(f.integer("n", 0..=10).is_err());
         assert!(f.object("o").is_err());
         let e = f.deny_unknown(&["a", "n", "z"], |_| None).unwrap_err();

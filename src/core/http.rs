@@ -67,10 +67,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -87,10 +84,7 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -128,10 +122,7 @@ mod tests {
         let request = HttpRequest {
             method: Method::Post,
             url: "https://example.test/v1".into(),
-            headers: vec![(
-                "X-API-Key".into(),
-                HeaderValue::Secret(Secret::new("sk_live_123".into())),
-            )],
+            headers: vec![("X-API-Key".into(), HeaderValue::Secret(Secret::new("sk_live_123".into())))],
             body: None,
         };
         assert!(!format!("{request:?}").contains("sk_live_123"));
@@ -140,10 +131,7 @@ mod tests {
 
     #[test]
     fn only_a_connection_that_never_opened_is_certain() {
-        assert_eq!(
-            Transport::from_cause_code(Some("ECONNREFUSED")),
-            Transport::ConnectFailed
-        );
+        assert_eq!(Transport::from_cause_code(Some("ECONNREFUSED")), Transport::ConnectFailed);
         assert_eq!(Transport::from_cause_code(Some("ECONNRESET")), Transport::Network);
         assert_eq!(Transport::from_cause_code(None), Transport::Network);
     }

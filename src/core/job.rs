@@ -93,10 +93,7 @@ impl JobId {
             return Err(Error::invalid("jobId", format!("must be a string, not {}", id.kind())));
         };
         if text.trim().is_empty() || text.len() > 512 {
-            return Err(Error::invalid(
-                "jobId",
-                "must be a non-empty string of at most 512 bytes",
-            ));
+            return Err(Error::invalid("jobId", "must be a non-empty string of at most 512 bytes"));
         }
         // "." and ".." would be resolved away by URL parsers and change the route.
         if text.bytes().all(|b| b == b'.') {
@@ -121,10 +118,7 @@ mod tests {
 
     #[test]
     fn job_ids_cannot_change_the_route() {
-        assert_eq!(
-            JobId::parse(&Value::String("a/../b".into())).unwrap().segment(),
-            "a%2F..%2Fb"
-        );
+        assert_eq!(JobId::parse(&Value::String("a/../b".into())).unwrap().segment(), "a%2F..%2Fb");
         for bad in [r#""""#, r#"" ""#, r#"".""#, r#""..""#, "7", "null"] {
             assert!(JobId::parse(&parse(bad.as_bytes()).unwrap()).is_err(), "{bad}");
         }

@@ -91,9 +91,7 @@ impl fmt::Display for ParseError {
 /// Parses a complete JSON document (a UTF-8 BOM and surrounding white space allowed).
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| ParseError {
-        offset: e.valid_up_to(),
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| ParseError { offset: e.valid_up_to() })?;
     let mut parser = Parser { text, pos: 0 };
     let value = parser.value(0)?;
     parser.skip_ws();
@@ -242,9 +240,7 @@ impl Parser<'_> {
             }
         }
         self.pos = pos;
-        parse_number(&self.text[start..pos])
-            .map(Value::Number)
-            .ok_or(ParseError { offset: start })
+        parse_number(&self.text[start..pos]).map(Value::Number).ok_or(ParseError { offset: start })
     }
 
     fn string(&mut self) -> Result<String, ParseError> {
@@ -252,9 +248,7 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let rest = &self.text[self.pos..];
-            let run = rest.find(['"', '\\']).ok_or(ParseError {
-                offset: self.text.len(),
-            })?;
+            let run = rest.find(['"', '\\']).ok_or(ParseError { offset: self.text.len() })?;
             let plain = &rest[..run];
             if plain.chars().any(|c| c < ' ') {
                 return Err(self.error());
@@ -411,14 +405,30 @@ fn scale(m: f64, e: i64) -> f64 {
     }
 }
 
+/// `text` as a JSON string literal, quotes included.
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c < ' ' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Builds an object from members whose values may be absent.
 pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Value {
-    Value::Object(
-        members
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-            .collect(),
-    )
+    Value::Object(members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect())
 }
 
 impl Serialize for Value {
@@ -497,19 +507,16 @@ mod tests {
     }
 
     #[test]
+    fn string_literals_parse_back_to_their_text() {
+        for text in ["plain", "q\"uote", "back\\slash", "line\nbreak\u{1}", "é😀"] {
+            let literal = string_literal(text);
+            assert_eq!(parse(literal.as_bytes()), Ok(Value::String(text.into())), "{literal}");
+        }
+    }
+
+    #[test]
     fn numbers_match_the_standard_parser() {
-        for text in [
-            "0",
-            "-0",
-            "7",
-            "0.7",
-            "19.99",
-            "1e3",
-            "2.5E-3",
-            "123456789012345678",
-            "0.1e-3",
-            "4.35e+21",
-        ] {
+        for text in ["0", "-0", "7", "0.7", "19.99", "1e3", "2.5E-3", "123456789012345678", "0.1e-3", "4.35e+21"] {
             assert_eq!(parse_number(text), text.parse::<f64>().ok(), "{text}");
         }
         for bad in ["", "-", "1.", ".5", "1e", "0x10", "1e400", "+1", "1 "] {

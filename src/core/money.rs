@@ -14,10 +14,7 @@ impl Paise {
     pub fn from_credits(field: &str, credits: f64) -> Result<Paise> {
         let (paise, ok) = hundredths(credits);
         if !(0.0..=f64::from(MAX_CREDITS)).contains(&credits) {
-            return Err(Error::invalid(
-                field,
-                format!("must be a number from 0 to {MAX_CREDITS}"),
-            ));
+            return Err(Error::invalid(field, format!("must be a number from 0 to {MAX_CREDITS}")));
         }
         if !ok {
             return Err(Error::invalid(field, "must have at most two decimals"));
@@ -70,14 +67,7 @@ pub fn hundredths(x: f64) -> (u64, bool) {
     let scaled = x * 100.0;
     let rounded = scaled.round();
     let exact = (scaled - rounded).abs() < 1e-6 * rounded.abs().max(1.0);
-    (
-        if rounded.is_finite() && rounded >= 0.0 {
-            rounded as u64
-        } else {
-            0
-        },
-        exact,
-    )
+    (if rounded.is_finite() && rounded >= 0.0 { rounded as u64 } else { 0 }, exact)
 }
 
 #[cfg(test)]

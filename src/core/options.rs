@@ -13,6 +13,7 @@ pub const DEFAULT_INTERVAL_MS: u32 = 1_000;
 pub const DEFAULT_MAX_INTERVAL_MS: u32 = 10_000;
 pub const DEFAULT_WAIT_TIMEOUT_MS: u32 = 600_000;
 pub const TRINETRA_BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
+pub const KLING_BASE_URL: &str = "https://api.klingai.com";
 
 /// The longest delay timers accept everywhere (2³¹−1 ms).
 const MAX_MS: u64 = i32::MAX as u64;
@@ -41,13 +42,37 @@ const KNOWN: &[&str] = &[
 #[derive(Clone, Debug, PartialEq)]
 pub enum Provider {
     /// `api_key` is `None` when `base_url` is a proxy that adds it.
-    Trinetra { api_key: Option<Secret> },
+    Trinetra {
+        api_key: Option<Secret>,
+    },
+    Kling {
+        auth: KlingAuth,
+    },
+}
+
+/// How requests to the Kling API prove who sends them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KlingAuth {
+    /// `base_url` is a proxy that signs requests itself.
+    None,
+    /// A JWT is signed from these for every attempt.
+    Keys { access_key: Secret, secret_key: Secret },
+    /// A ready JWT, e.g. minted by a server for a browser.
+    Token(Secret),
 }
 
 impl Provider {
     pub fn name(&self) -> ProviderName {
         match self {
             Provider::Trinetra { .. } => ProviderName::Trinetra,
+            Provider::Kling { .. } => ProviderName::Kling,
+        }
+    }
+
+    fn default_base_url(&self) -> &'static str {
+        match self {
+            Provider::Trinetra { .. } => TRINETRA_BASE_URL,
+            Provider::Kling { .. } => KLING_BASE_URL,
         }
     }
 }
@@ -84,20 +109,12 @@ impl ClientConfig {
         guard_browser(&f, in_browser)?;
         let provider = match f.string("provider")?.unwrap_or("trinetra") {
             "trinetra" => {
-                for key in ["accessKey", "secretKey", "token"] {
-                    if f.string(key)?.is_some() {
-                        return Err(Error::invalid(key, "is only used with provider \"kling\""));
-                    }
-                }
-                Provider::Trinetra {
-                    api_key: secret(&f, "apiKey")?,
-                }
+                only_for_other_provider(&f, &["accessKey", "secretKey", "token"], "kling")?;
+                Provider::Trinetra { api_key: secret(&f, "apiKey")? }
             }
             "kling" => {
-                return Err(Error::invalid(
-                    "provider",
-                    "\"kling\" is not available in this version yet",
-                ))
+                only_for_other_provider(&f, &["apiKey"], "trinetra")?;
+                Provider::Kling { auth: kling_auth(&f)? }
             }
             _ => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
         };
@@ -109,16 +126,14 @@ impl ClientConfig {
                 }
                 url.trim_end_matches('/').to_owned()
             }
-            None => TRINETRA_BASE_URL.to_owned(),
+            None => provider.default_base_url().to_owned(),
         };
         Ok(ClientConfig {
             provider,
             base_url,
             limits: Limits {
                 timeout_ms: ms(&f, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
-                max_retries: f
-                    .integer("maxRetries", 0..=MAX_RETRIES)?
-                    .map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+                max_retries: f.integer("maxRetries", 0..=MAX_RETRIES)?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
             },
             headers: headers(&f)?,
         })
@@ -157,6 +172,24 @@ fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()> {
+    match keys.iter().find(|key| matches!(f.string(key), Ok(Some(_)) | Err(_))) {
+        Some(key) => Err(Error::invalid(key, format!("is only used with provider \"{other}\""))),
+        None => Ok(()),
+    }
+}
+
+fn kling_auth(f: &Fields) -> Result<KlingAuth> {
+    match (secret(f, "accessKey")?, secret(f, "secretKey")?, secret(f, "token")?) {
+        (None, None, None) => Ok(KlingAuth::None),
+        (Some(access_key), Some(secret_key), None) => Ok(KlingAuth::Keys { access_key, secret_key }),
+        (None, None, Some(token)) => Ok(KlingAuth::Token(token)),
+        (Some(_), None, _) => Err(Error::invalid("secretKey", "is required with accessKey")),
+        (None, Some(_), _) => Err(Error::invalid("accessKey", "is required with secretKey")),
+        (Some(_), Some(_), Some(_)) => Err(Error::invalid("token", "cannot be combined with accessKey and secretKey")),
+    }
 }
 
 fn secret(f: &Fields, key: &str) -> Result<Option<Secret>> {
@@ -205,10 +238,7 @@ mod tests {
         assert_eq!((c.limits.timeout_ms, c.limits.max_retries), (30_000, 2));
         assert_eq!(c.provider, Provider::Trinetra { api_key: None });
         let p = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
-        assert_eq!(
-            (p.interval_ms, p.max_interval_ms, p.wait_timeout_ms),
-            (1_000, 10_000, 600_000)
-        );
+        assert_eq!((p.interval_ms, p.max_interval_ms, p.wait_timeout_ms), (1_000, 10_000, 600_000));
     }
 
     #[test]
@@ -230,6 +260,10 @@ mod tests {
             (r#"{"maxRetries":99}"#, "maxRetries"),
             (r#"{"baseUrl":"localhost:8787"}"#, "baseUrl"),
             (r#"{"provider":"openai"}"#, "provider"),
+            (r#"{"provider":"kling","apiKey":"k"}"#, "apiKey"),
+            (r#"{"provider":"kling","accessKey":"a"}"#, "secretKey"),
+            (r#"{"provider":"kling","secretKey":"s"}"#, "accessKey"),
+            (r#"{"provider":"kling","accessKey":"a","secretKey":"s","token":"t"}"#, "token"),
             (r#"{"apiKey":""}"#, "apiKey"),
             (r#"{"token":"t"}"#, "token"),
             (r#"{"headers":{"bad name":"x"}}"#, "headers.bad name"),
@@ -244,11 +278,20 @@ mod tests {
     }
 
     #[test]
+    fn kling_takes_keys_or_a_token_or_neither() {
+        let keys = config(r#"{"provider":"kling","accessKey":"a","secretKey":"s"}"#, false).unwrap();
+        assert_eq!(keys.base_url, KLING_BASE_URL);
+        assert!(matches!(keys.provider, Provider::Kling { auth: KlingAuth::Keys { .. } }));
+        let token = config(r#"{"provider":"kling","token":"t"}"#, true).unwrap();
+        assert!(matches!(token.provider, Provider::Kling { auth: KlingAuth::Token(_) }));
+        let e = config(r#"{"provider":"kling","accessKey":"a","secretKey":"s"}"#, true).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("accessKey"));
+    }
+
+    #[test]
     fn base_url_loses_its_trailing_slash() {
         assert_eq!(
-            config(r#"{"baseUrl":"http://127.0.0.1:9/api/"}"#, false)
-                .unwrap()
-                .base_url,
+            config(r#"{"baseUrl":"http://127.0.0.1:9/api/"}"#, false).unwrap().base_url,
             "http://127.0.0.1:9/api"
         );
     }

@@ -44,10 +44,7 @@ impl<S: Service> Poll<S> {
             return self.timed_out();
         }
         let timeout_ms = u64::from(self.service.limits().timeout_ms).min(left) as u32;
-        Step::Send {
-            request: self.service.job_request(&self.id, now_ms),
-            timeout_ms,
-        }
+        Step::Send { request: self.service.job_request(&self.id, now_ms), timeout_ms }
     }
 
     /// A wait, cut short at the deadline.
@@ -60,10 +57,7 @@ impl<S: Service> Poll<S> {
     }
 
     fn timed_out(&mut self) -> Step<Job> {
-        let message = format!(
-            "the job did not finish within waitTimeoutMs ({} ms)",
-            self.wait_timeout_ms
-        );
+        let message = format!("the job did not finish within waitTimeoutMs ({} ms)", self.wait_timeout_ms);
         let error = Error::new(ErrorCode::Timeout, message).retryable(true);
         self.finish(Err(error))
     }
@@ -155,11 +149,7 @@ mod tests {
 
     fn job(status: &str) -> Event {
         let body = format!(r#"{{"id":"j","status":"{status}","error":"no luck"}}"#);
-        Event::Response(HttpResponse {
-            status: 200,
-            headers: vec![],
-            body: body.into_bytes(),
-        })
+        Event::Response(HttpResponse { status: 200, headers: vec![], body: body.into_bytes() })
     }
 
     #[test]
@@ -175,13 +165,7 @@ mod tests {
         p.handle(job("running"), 2_500);
         assert_eq!(p.take_update().map(|j| j.status), Some(Status::Running));
         p.handle(Event::Waited, 4_750);
-        assert!(matches!(
-            p.handle(job("succeeded"), 4_750),
-            Step::Done(Ok(Job {
-                status: Status::Succeeded,
-                ..
-            }))
-        ));
+        assert!(matches!(p.handle(job("succeeded"), 4_750), Step::Done(Ok(Job { status: Status::Succeeded, .. }))));
         assert_eq!(p.take_update().map(|j| j.status), Some(Status::Succeeded));
     }
 
@@ -189,19 +173,12 @@ mod tests {
     fn failed_and_canceled_jobs_reject_with_the_document() {
         let mut p = poll("{}");
         p.start(0);
-        let Step::Done(Err(e)) = p.handle(job("failed"), 0) else {
-            panic!()
-        };
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (ErrorCode::JobFailed, "the job failed: no luck")
-        );
+        let Step::Done(Err(e)) = p.handle(job("failed"), 0) else { panic!() };
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck"));
         assert_eq!(e.job.map(|j| j.status), Some(Status::Failed));
         let mut p = poll("{}");
         p.start(0);
-        let Step::Done(Err(e)) = p.handle(job("cancelled"), 0) else {
-            panic!()
-        };
+        let Step::Done(Err(e)) = p.handle(job("cancelled"), 0) else { panic!() };
         assert_eq!(e.code, ErrorCode::JobCanceled);
     }
 
@@ -209,18 +186,10 @@ mod tests {
     fn never_waits_or_reads_past_the_deadline() {
         let mut p = poll(r#"{"waitTimeoutMs":2500,"intervalMs":2000,"timeoutMs":30000}"#);
         p.start(0);
-        assert!(matches!(
-            p.handle(job("paused_for_review"), 100),
-            Step::Wait { ms: 2_000 }
-        ));
-        assert!(matches!(
-            p.handle(Event::Waited, 2_100),
-            Step::Send { timeout_ms: 400, .. }
-        ));
+        assert!(matches!(p.handle(job("paused_for_review"), 100), Step::Wait { ms: 2_000 }));
+        assert!(matches!(p.handle(Event::Waited, 2_100), Step::Send { timeout_ms: 400, .. }));
         assert!(matches!(p.handle(job("running"), 2_200), Step::Wait { ms: 300 }));
-        let Step::Done(Err(e)) = p.handle(Event::Waited, 2_500) else {
-            panic!()
-        };
+        let Step::Done(Err(e)) = p.handle(Event::Waited, 2_500) else { panic!() };
         assert_eq!(e.code, ErrorCode::Timeout);
         assert_eq!(e.job.map(|j| j.status), Some(Status::Running));
     }
@@ -229,29 +198,13 @@ mod tests {
     fn transient_errors_are_waited_out_but_fatal_ones_end_the_wait() {
         let mut p = poll("{}");
         p.start(0);
-        assert!(matches!(
-            p.handle(Event::Failed(Transport::Network), 0),
-            Step::Wait { .. }
-        ));
+        assert!(matches!(p.handle(Event::Failed(Transport::Network), 0), Step::Wait { .. }));
         p.handle(Event::Waited, 500);
-        let retry_after = HttpResponse {
-            status: 503,
-            headers: vec![("retry-after".into(), "4".into())],
-            body: vec![],
-        };
-        assert!(matches!(
-            p.handle(Event::Response(retry_after), 500),
-            Step::Wait { ms: 4_000 }
-        ));
+        let retry_after = HttpResponse { status: 503, headers: vec![("retry-after".into(), "4".into())], body: vec![] };
+        assert!(matches!(p.handle(Event::Response(retry_after), 500), Step::Wait { ms: 4_000 }));
         p.handle(Event::Waited, 4_500);
-        let gone = HttpResponse {
-            status: 404,
-            headers: vec![],
-            body: vec![],
-        };
-        let Step::Done(Err(e)) = p.handle(Event::Response(gone), 4_500) else {
-            panic!()
-        };
+        let gone = HttpResponse { status: 404, headers: vec![], body: vec![] };
+        let Step::Done(Err(e)) = p.handle(Event::Response(gone), 4_500) else { panic!() };
         assert_eq!(e.code, ErrorCode::NotFound);
     }
 
@@ -260,9 +213,7 @@ mod tests {
         let mut p = poll("{}");
         p.start(0);
         p.handle(job("queued"), 0);
-        let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, 10) else {
-            panic!()
-        };
+        let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, 10) else { panic!() };
         assert_eq!(e.code, ErrorCode::Aborted);
     }
 }

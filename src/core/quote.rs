@@ -112,9 +112,8 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
     f.deny_unknown(&[COMMON, &["sourceSeconds", "extensions", "basis"]].concat(), |_| None)?;
     let tariff = Tariff::from_fields(&f)?;
     let source = seconds(&f, "sourceSeconds")?;
-    let extensions = f
-        .integer("extensions", 0..=MAX_EXTENSIONS)?
-        .ok_or_else(|| Error::invalid("extensions", "is required"))?;
+    let extensions =
+        f.integer("extensions", 0..=MAX_EXTENSIONS)?.ok_or_else(|| Error::invalid("extensions", "is required"))?;
     let basis = match f.string("basis")? {
         None if tariff.provider == ProviderName::Trinetra => Basis::Output,
         None | Some("added") => Basis::Added,
@@ -123,10 +122,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
     };
     let steps: Vec<ChainStep> = (1..=extensions)
         .map(|index| {
-            let added = Range {
-                min: ADDED_SECONDS.0,
-                max: ADDED_SECONDS.1,
-            };
+            let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
             let output = |per: u64| source + (index * per) as f64;
             let billed = |per: u64| match basis {
                 Basis::Output => output(per),
@@ -135,10 +131,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
             ChainStep {
                 index,
                 added_seconds: added,
-                output_seconds: Range {
-                    min: output(added.min).ceil() as u64,
-                    max: output(added.max).ceil() as u64,
-                },
+                output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
                 min: tariff.bill(billed(added.min)),
                 max: tariff.bill(billed(added.max)),
             }
@@ -174,10 +167,7 @@ impl Tariff {
         };
         let (tier, misplaced) = match provider {
             ProviderName::Trinetra => {
-                let r = f
-                    .string("resolution")?
-                    .map(|w| Resolution::parse("resolution", w))
-                    .transpose()?;
+                let r = f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?;
                 (Tier::Resolution(r.unwrap_or(Resolution::P720)), ("mode", "kling"))
             }
             ProviderName::Kling => {
@@ -192,17 +182,9 @@ impl Tariff {
         let discount = f.number("discountPercent")?.unwrap_or(0.0);
         let (discount_bp, exact) = hundredths(discount);
         if !(0.0..=100.0).contains(&discount) || !exact {
-            return Err(Error::invalid(
-                "discountPercent",
-                "must be from 0 to 100, with at most two decimals",
-            ));
+            return Err(Error::invalid("discountPercent", "must be from 0 to 100, with at most two decimals"));
         }
-        Ok(Tariff {
-            provider,
-            tier,
-            rate: rate(f, tier)?,
-            discount_bp,
-        })
+        Ok(Tariff { provider, tier, rate: rate(f, tier)?, discount_bp })
     }
 
     fn bill(&self, seconds: f64) -> Quote {
@@ -227,10 +209,7 @@ impl Tariff {
             list = list + q.list;
             amount = amount + q.amount;
         }
-        Quote {
-            amount,
-            ..self.quote(seconds, billed, units.or(self.per_unit().map(|_| 0)), list)
-        }
+        Quote { amount, ..self.quote(seconds, billed, units.or(self.per_unit().map(|_| 0)), list) }
     }
 
     fn per_unit(&self) -> Option<f64> {
@@ -272,16 +251,8 @@ impl Tariff {
 /// The list rate for `tier`, or the caller's negotiated one from `rates`.
 fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
     let (keys, key, list): (&[&str], &str, u64) = match tier {
-        Tier::Resolution(r) => (
-            &["720p", "1080p"],
-            r.as_str(),
-            if r == Resolution::P720 { 19 } else { 30 },
-        ),
-        Tier::Mode(m) => (
-            &["standard", "professional"],
-            m.as_str(),
-            if m == Mode::Standard { 10 } else { 35 },
-        ),
+        Tier::Resolution(r) => (&["720p", "1080p"], r.as_str(), if r == Resolution::P720 { 19 } else { 30 }),
+        Tier::Mode(m) => (&["standard", "professional"], m.as_str(), if m == Mode::Standard { 10 } else { 35 }),
     };
     let Some(rates) = f.object("rates")? else {
         return Ok(Paise(list * 100));
@@ -315,10 +286,7 @@ mod tests {
     #[test]
     fn trinetra_bills_each_second_of_output_by_resolution() {
         let a = q(r#"{"seconds":10}"#).unwrap();
-        assert_eq!(
-            (a.credits, a.per_second, a.billed_seconds, a.formatted.as_str()),
-            (190.0, 19.0, 10, "₹190.00")
-        );
+        assert_eq!((a.credits, a.per_second, a.billed_seconds, a.formatted.as_str()), (190.0, 19.0, 10, "₹190.00"));
         let b = q(r#"{"seconds":10.2,"resolution":"1080p"}"#).unwrap();
         assert_eq!((b.credits, b.billed_seconds), (330.0, 11));
     }
@@ -326,10 +294,7 @@ mod tests {
     #[test]
     fn kling_bills_five_second_units_by_mode() {
         let a = q(r#"{"provider":"kling","seconds":5}"#).unwrap();
-        assert_eq!(
-            (a.credits, a.units, a.per_unit, a.per_second),
-            (10.0, Some(1), Some(10.0), 2.0)
-        );
+        assert_eq!((a.credits, a.units, a.per_unit, a.per_second), (10.0, Some(1), Some(10.0), 2.0));
         let b = q(r#"{"provider":"kling","mode":"pro","seconds":6}"#).unwrap();
         assert_eq!((b.credits, b.units, b.billed_seconds), (70.0, Some(2), 10));
     }
@@ -339,10 +304,7 @@ mod tests {
         let a = q(r#"{"seconds":3,"rates":{"720p":0.1}}"#).unwrap();
         assert_eq!(a.credits, 0.3);
         let b = q(r#"{"seconds":7,"discountPercent":12.5}"#).unwrap();
-        assert_eq!(
-            (b.list_credits, b.credits, b.formatted.as_str()),
-            (133.0, 116.38, "₹116.38")
-        );
+        assert_eq!((b.list_credits, b.credits, b.formatted.as_str()), (133.0, 116.38, "₹116.38"));
         let big = q(r#"{"seconds":86400,"resolution":"1080p","rates":{"1080p":99999.99}}"#).unwrap();
         assert_eq!(big.formatted, "₹8,63,99,99,136.00");
     }
@@ -380,10 +342,7 @@ mod tests {
         let c = chain(r#"{"sourceSeconds":5,"extensions":2}"#);
         assert_eq!(c.basis, Basis::Output);
         assert_eq!((c.steps[0].output_seconds.min, c.steps[1].output_seconds.max), (9, 15));
-        assert_eq!(
-            (c.min.credits, c.max.credits),
-            (19.0 * (9 + 13) as f64, 19.0 * (10 + 15) as f64)
-        );
+        assert_eq!((c.min.credits, c.max.credits), (19.0 * (9 + 13) as f64, 19.0 * (10 + 15) as f64));
         let added = chain(r#"{"sourceSeconds":5,"extensions":2,"basis":"added"}"#);
         assert_eq!((added.min.credits, added.max.credits), (152.0, 190.0));
         assert_eq!(added.steps.len(), 2);

@@ -10,14 +10,7 @@ use super::url::check_http_url;
 /// The services' limit on `prompt` and `negative_prompt`, in characters.
 pub const MAX_PROMPT_CHARS: usize = 2500;
 
-const TRINETRA_FIELDS: &[&str] = &[
-    "video_id",
-    "prompt",
-    "negative_prompt",
-    "cfg_scale",
-    "callback_url",
-    "resolution",
-];
+const TRINETRA_FIELDS: &[&str] = &["video_id", "prompt", "negative_prompt", "cfg_scale", "callback_url", "resolution"];
 const KLING_FIELDS: &[&str] = &[
     "video_id",
     "task_id",
@@ -57,10 +50,7 @@ impl ExtendRequest {
             ProviderName::Kling => (KLING_FIELDS, ("trinetra", TRINETRA_FIELDS)),
         };
         f.deny_unknown(known, |key| {
-            other
-                .1
-                .contains(&key)
-                .then(|| format!("is only used with provider \"{}\"", other.0))
+            other.1.contains(&key).then(|| format!("is only used with provider \"{}\"", other.0))
         })?;
         let owned = |s: Option<&str>| s.map(str::to_owned);
         let request = ExtendRequest {
@@ -70,10 +60,7 @@ impl ExtendRequest {
             negative_prompt: owned(prompt(&f, "negative_prompt")?),
             cfg_scale: cfg_scale(&f)?,
             callback_url: owned(callback_url(&f)?),
-            resolution: f
-                .string("resolution")?
-                .map(|w| Resolution::parse("resolution", w))
-                .transpose()?,
+            resolution: f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?,
             external_task_id: owned(f.text("external_task_id")?),
             duration: duration(&f)?,
             mode: f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?,
@@ -94,10 +81,7 @@ fn prompt<'a>(f: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
     match f.string(key)? {
         Some(text) if text.chars().count() > MAX_PROMPT_CHARS => Err(Error::invalid(
             key,
-            format!(
-                "must be at most {MAX_PROMPT_CHARS} characters (got {})",
-                text.chars().count()
-            ),
+            format!("must be at most {MAX_PROMPT_CHARS} characters (got {})", text.chars().count()),
         )),
         other => Ok(other),
     }
@@ -112,9 +96,7 @@ fn cfg_scale(f: &Fields) -> Result<Option<f64>> {
 
 fn callback_url<'a>(f: &Fields<'a>) -> Result<Option<&'a str>> {
     match f.string("callback_url")? {
-        Some(url) => check_http_url(url)
-            .map(|_| Some(url))
-            .map_err(|why| Error::invalid("callback_url", why)),
+        Some(url) => check_http_url(url).map(|_| Some(url)).map_err(|why| Error::invalid("callback_url", why)),
         None => Ok(None),
     }
 }
@@ -125,17 +107,11 @@ fn duration(f: &Fields) -> Result<Option<String>> {
     let seconds = match f.string("duration") {
         Ok(Some(text)) => text.parse::<u32>().ok(),
         Ok(None) => return Ok(None),
-        Err(_) => f
-            .number("duration")?
-            .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0)
-            .map(|n| n as u32),
+        Err(_) => f.number("duration")?.filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0).map(|n| n as u32),
     };
     match seconds {
         Some(s @ 1..=60) => Ok(Some(s.to_string())),
-        _ => Err(Error::invalid(
-            "duration",
-            "must be a whole number of seconds, such as \"5\"",
-        )),
+        _ => Err(Error::invalid("duration", "must be a whole number of seconds, such as \"5\"")),
     }
 }
 
@@ -172,20 +148,13 @@ mod tests {
         assert_eq!(field_of(r#"{"video_id":7}"#), "video_id");
         assert_eq!(field_of(r#"{"video_id":"v","cfg_scale":1.5}"#), "cfg_scale");
         assert_eq!(field_of(r#"{"video_id":"v","cfg_scale":"0.5"}"#), "cfg_scale");
-        assert_eq!(
-            field_of(r#"{"video_id":"v","callback_url":"/relative"}"#),
-            "callback_url"
-        );
+        assert_eq!(field_of(r#"{"video_id":"v","callback_url":"/relative"}"#), "callback_url");
         assert_eq!(field_of(r#"{"video_id":"v","resolution":"4k"}"#), "resolution");
         assert_eq!(field_of(r#"{"video_id":"v","colour":"red"}"#), "colour");
         let long = "é".repeat(MAX_PROMPT_CHARS + 1);
         assert_eq!(field_of(&format!(r#"{{"video_id":"v","prompt":"{long}"}}"#)), "prompt");
         let exact = "é".repeat(MAX_PROMPT_CHARS);
-        assert!(check(
-            &format!(r#"{{"video_id":"v","negative_prompt":"{exact}"}}"#),
-            ProviderName::Trinetra
-        )
-        .is_ok());
+        assert!(check(&format!(r#"{{"video_id":"v","negative_prompt":"{exact}"}}"#), ProviderName::Trinetra).is_ok());
     }
 
     #[test]

@@ -12,9 +12,7 @@ pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
 /// jitter": half the step is fixed, half random, so clients that failed
 /// together do not come back together, yet never retry at once.
 pub fn backoff_ms(retry: u32, rng: &mut Rng) -> u64 {
-    let step = BACKOFF_BASE_MS
-        .saturating_mul(1u64 << retry.min(20))
-        .min(BACKOFF_CAP_MS);
+    let step = BACKOFF_BASE_MS.saturating_mul(1u64 << retry.min(20)).min(BACKOFF_CAP_MS);
     step / 2 + rng.below(step / 2 + 1)
 }
 
@@ -41,20 +39,12 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
 /// `Sun, 06 Nov 1994 08:49:37 GMT` → Unix milliseconds.
 fn parse_http_date(value: &str) -> Option<u64> {
     let mut parts = value.split_ascii_whitespace();
-    let (_weekday, day, month, year, time, zone) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
+    let (_weekday, day, month, year, time, zone) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || zone != "GMT" {
         return None;
     }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
     let day: u64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
     let year: u64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
@@ -112,15 +102,7 @@ mod tests {
     #[test]
     fn backoff_doubles_within_jitter_and_caps() {
         let mut rng = Rng::new(7);
-        for (retry, step) in [
-            (0, 500),
-            (1, 1000),
-            (2, 2000),
-            (3, 4000),
-            (4, 8000),
-            (9, 8000),
-            (60, 8000),
-        ] {
+        for (retry, step) in [(0, 500), (1, 1000), (2, 2000), (3, 4000), (4, 8000), (9, 8000), (60, 8000)] {
             for _ in 0..50 {
                 let d = backoff_ms(retry, &mut rng);
                 assert!(d >= step / 2 && d <= step, "retry {retry}: {d}");
@@ -141,18 +123,8 @@ mod tests {
         assert_eq!(parse_retry_after(" 0.25 ", 0), Some(250));
         let now = 784_111_777_000 - 3_000; // 3 s before Sun, 06 Nov 1994 08:49:37 GMT
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(3_000));
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 10_000),
-            Some(0)
-        );
-        for bad in [
-            "",
-            "soon",
-            "-1",
-            "1.2.3",
-            "Sun, 06 Nov 1994 08:49:37 PST",
-            "Sun, 32 Nov 1994 08:49:37 GMT",
-        ] {
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 10_000), Some(0));
+        for bad in ["", "soon", "-1", "1.2.3", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 32 Nov 1994 08:49:37 GMT"] {
             assert_eq!(parse_retry_after(bad, 0), None, "{bad}");
         }
     }

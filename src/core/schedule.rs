@@ -14,10 +14,7 @@ pub struct PollSchedule {
 
 impl PollSchedule {
     pub fn new(config: &PollConfig) -> PollSchedule {
-        PollSchedule {
-            next_ms: config.interval_ms.into(),
-            max_ms: config.max_interval_ms.into(),
-        }
+        PollSchedule { next_ms: config.interval_ms.into(), max_ms: config.max_interval_ms.into() }
     }
 
     /// The wait before the next read.
@@ -44,11 +41,7 @@ mod tests {
     use super::*;
 
     fn default_schedule() -> PollSchedule {
-        PollSchedule::new(&PollConfig {
-            interval_ms: 1_000,
-            max_interval_ms: 10_000,
-            wait_timeout_ms: 600_000,
-        })
+        PollSchedule::new(&PollConfig { interval_ms: 1_000, max_interval_ms: 10_000, wait_timeout_ms: 600_000 })
     }
 
     #[test]

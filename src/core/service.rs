@@ -2,7 +2,7 @@
 //! needs to know about a provider. `providers` implements it; the core never
 //! names a provider's URLs or documents.
 
-use super::error::Result;
+use super::error::{Error, Result};
 use super::http::{HttpRequest, HttpResponse};
 use super::job::{Job, JobId, Submission};
 use super::options::Limits;
@@ -17,4 +17,20 @@ pub trait Service {
     fn limits(&self) -> Limits;
     /// Credentials to scrub from any message that might echo them.
     fn secrets(&self) -> Vec<&str>;
+
+    /// Gives a submit an id the service can find it by after an ambiguous
+    /// failure, where the service has such ids (Kling's `external_task_id`).
+    /// `nonce` is 16 bytes from a cryptographic source.
+    fn make_findable(&self, _request: &mut ExtendRequest, _nonce: [u8; 16]) {}
+
+    /// The read that finds a submit by that id; `None` where there is none,
+    /// and then an ambiguous submit is reported, never repeated.
+    fn lookup_request(&self, _request: &ExtendRequest, _now_ms: u64) -> Option<HttpRequest> {
+        None
+    }
+
+    /// Whether signing the credential again cures `error` (an expired token).
+    fn refreshable(&self, _error: &Error) -> bool {
+        false
+    }
 }

@@ -38,10 +38,7 @@ impl Mode {
         match word {
             "standard" | "std" => Ok(Mode::Standard),
             "professional" | "pro" => Ok(Mode::Professional),
-            _ => Err(Error::invalid(
-                field,
-                "must be \"standard\" or \"professional\" (or \"std\", \"pro\")",
-            )),
+            _ => Err(Error::invalid(field, "must be \"standard\" or \"professional\" (or \"std\", \"pro\")")),
         }
     }
 

@@ -1,7 +1,7 @@
 //! What every provider's HTTP exchange shares.
 
 use crate::core::http::{HeaderValue, HttpRequest, Method};
-use crate::core::json::Value;
+use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
 
 /// A request to `path` under the base URL, with the caller's extra headers
@@ -29,16 +29,21 @@ pub fn request(
         .collect();
     headers.extend(extra);
     headers.extend(credential.map(|(name, value)| (name.to_owned(), value)));
-    HttpRequest {
-        method,
-        url: format!("{}{path}", config.base_url),
-        headers,
-        body,
-    }
+    HttpRequest { method, url: format!("{}{path}", config.base_url), headers, body }
 }
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {
     headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// A number given as a number or as a numeric string (Kling writes
+/// durations as strings).
+pub fn seconds(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => json::parse_number(s.trim()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
 
-use super::common::request;
+use super::common::{request, seconds};
 use crate::core::classify::{bad_body, json_body, status_error};
 use crate::core::error::Result;
 use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
@@ -28,13 +28,7 @@ pub fn submit_request(config: &ClientConfig, api_key: Option<&Secret>, r: &Exten
 }
 
 pub fn job_request(config: &ClientConfig, api_key: Option<&Secret>, id: &JobId) -> HttpRequest {
-    request(
-        config,
-        Method::Get,
-        &format!("/v1/jobs/{}", id.segment()),
-        credential(api_key),
-        None,
-    )
+    request(config, Method::Get, &format!("/v1/jobs/{}", id.segment()), credential(api_key), None)
 }
 
 fn credential(api_key: Option<&Secret>) -> Option<(&'static str, HeaderValue)> {
@@ -44,20 +38,13 @@ fn credential(api_key: Option<&Secret>) -> Option<(&'static str, HeaderValue)> {
 /// `202 {"job_id", "status"}`.
 pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
     let doc = success_body(response, now_ms)?;
-    let job_id = doc
-        .get("job_id")
-        .or(doc.get("id"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty());
+    let job_id = doc.get("job_id").or(doc.get("id")).and_then(Value::as_str).filter(|s| !s.is_empty());
     let Some(job_id) = job_id else {
         return Err(bad_body(response, "no job_id in the answer"));
     };
     Ok(Submission {
         job_id: job_id.to_owned(),
-        status: doc
-            .get("status")
-            .and_then(Value::as_str)
-            .map_or(Status::Queued, Status::from_wire),
+        status: doc.get("status").and_then(Value::as_str).map_or(Status::Queued, Status::from_wire),
         provider: ProviderName::Trinetra,
         request_id: response.header("x-request-id").map(str::to_owned),
     })
@@ -77,15 +64,8 @@ fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
 
 /// A job document (`GET /v1/jobs/{id}`, or a webhook body) → `Job`.
 fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
-    let id = doc
-        .get("id")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or("a job document without an id")?;
-    let status = doc
-        .get("status")
-        .and_then(Value::as_str)
-        .ok_or("a job document without a status")?;
+    let id = doc.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or("a job document without an id")?;
+    let status = doc.get("status").and_then(Value::as_str).ok_or("a job document without a status")?;
     let outputs = match doc.get("output").and_then(|o| o.get_present("outputs")) {
         None => None,
         Some(list) => Some(list.as_array().ok_or("output.outputs that is not a list")?),
@@ -94,10 +74,7 @@ fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         .unwrap_or_default()
         .iter()
         .map(|item| {
-            let url = item
-                .get("url")
-                .and_then(Value::as_str)
-                .ok_or("an output without a url")?;
+            let url = item.get("url").and_then(Value::as_str).ok_or("an output without a url")?;
             Ok(Video {
                 url: url.to_owned(),
                 kind: "video",
@@ -117,15 +94,6 @@ fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
     })
 }
 
-/// A duration given as a number or as a numeric string (Kling's style).
-fn seconds(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => Some(*n),
-        Value::String(s) => json::parse_number(s.trim()),
-        _ => None,
-    }
-}
-
 fn failure_reason(doc: &Value) -> Option<String> {
     let error = doc.get_present("error")?;
     let text = error.as_str().or(error.get("message").and_then(Value::as_str))?;
@@ -143,11 +111,7 @@ mod tests {
     }
 
     fn ok(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![("x-request-id".into(), "req_1".into())],
-            body: body.into(),
-        }
+        HttpResponse { status, headers: vec![("x-request-id".into(), "req_1".into())], body: body.into() }
     }
 
     #[test]
@@ -177,11 +141,7 @@ mod tests {
 
     #[test]
     fn reads_the_seed_documents() {
-        let s = read_submission(
-            &ok(202, r#"{"job_id":"job_klingextendvideo_a1b2c3","status":"queued"}"#),
-            0,
-        )
-        .unwrap();
+        let s = read_submission(&ok(202, r#"{"job_id":"job_klingextendvideo_a1b2c3","status":"queued"}"#), 0).unwrap();
         assert_eq!(
             (s.job_id.as_str(), s.status, s.request_id.as_deref()),
             ("job_klingextendvideo_a1b2c3", Status::Queued, Some("req_1"))
@@ -202,18 +162,9 @@ mod tests {
 
     #[test]
     fn a_failed_job_carries_its_reason() {
-        let job = read_job(
-            &ok(
-                200,
-                r#"{"id":"j","status":"failed","error":{"message":"source rejected"}}"#,
-            ),
-            0,
-        )
-        .unwrap();
-        assert_eq!(
-            (job.status, job.error.as_deref()),
-            (Status::Failed, Some("source rejected"))
-        );
+        let job =
+            read_job(&ok(200, r#"{"id":"j","status":"failed","error":{"message":"source rejected"}}"#), 0).unwrap();
+        assert_eq!((job.status, job.error.as_deref()), (Status::Failed, Some("source rejected")));
     }
 
     #[test]
@@ -228,9 +179,6 @@ mod tests {
             let e = read_job(&ok(200, body), 0).unwrap_err();
             assert_eq!(e.code, ErrorCode::BadResponse, "{body}");
         }
-        assert_eq!(
-            read_submission(&ok(202, "{}"), 0).unwrap_err().code,
-            ErrorCode::BadResponse
-        );
+        assert_eq!(read_submission(&ok(202, "{}"), 0).unwrap_err().code, ErrorCode::BadResponse);
     }
 }

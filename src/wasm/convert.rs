@@ -53,17 +53,12 @@ fn from_js(js: &JsValue, field: &str, depth: usize) -> Result<Value, Error> {
         }
         return Ok(Value::Object(members));
     }
-    Err(Error::invalid(
-        field,
-        "must be plain data (strings, numbers, booleans, arrays, objects)",
-    ))
+    Err(Error::invalid(field, "must be plain data (strings, numbers, booleans, arrays, objects)"))
 }
 
 pub fn to_js<T: Serialize>(value: &T) -> JsValue {
     // Every value crossing here is bounded by the core, so this cannot fail.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::UNDEFINED)
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }
 
 pub fn error_to_js(error: Error) -> JsValue {
@@ -110,9 +105,7 @@ pub fn split_options(options: &JsValue) -> Result<(Value, Hooks), Error> {
 }
 
 fn function(value: JsValue, field: &str) -> Result<Function, Error> {
-    value
-        .dyn_into()
-        .map_err(|_| Error::invalid(field, "must be a function"))
+    value.dyn_into().map_err(|_| Error::invalid(field, "must be a function"))
 }
 
 /// Any object shaped like an `AbortSignal` (polyfills included).

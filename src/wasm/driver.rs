@@ -4,8 +4,8 @@ use super::convert::{error_to_js, to_js, Hooks};
 use super::fetch::Fetcher;
 use super::timer::sleep;
 use crate::core::machine::{Event, Machine, Step};
-use js_sys::{Date, Function, Math};
-use wasm_bindgen::JsValue;
+use js_sys::{Date, Function, Math, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
 pub struct Driver {
@@ -16,11 +16,7 @@ pub struct Driver {
 
 impl Driver {
     pub fn new(hooks: Hooks) -> Result<Driver, JsValue> {
-        Ok(Driver {
-            fetcher: Fetcher::new(hooks.fetch)?,
-            signal: hooks.signal,
-            on_update: hooks.on_update,
-        })
+        Ok(Driver { fetcher: Fetcher::new(hooks.fetch)?, signal: hooks.signal, on_update: hooks.on_update })
     }
 
     /// Drives `machine` to its end. A throwing `onUpdate` ends the call with
@@ -58,4 +54,15 @@ fn now() -> u64 {
 /// A seed for retry jitter.
 pub fn seed() -> u64 {
     (Math::random() * 9_007_199_254_740_992.0) as u64
+}
+
+/// 16 bytes from the platform's cryptographic generator (`crypto.getRandomValues`).
+pub fn nonce() -> Result<[u8; 16], JsValue> {
+    let crypto = Reflect::get(&js_sys::global(), &"crypto".into())?;
+    let fill = Reflect::get(&crypto, &"getRandomValues".into())?.dyn_into::<Function>()?;
+    let bytes = Uint8Array::new_with_length(16);
+    fill.call1(&crypto, &bytes)?;
+    let mut out = [0u8; 16];
+    bytes.copy_to(&mut out);
+    Ok(out)
 }

@@ -19,19 +19,13 @@ pub struct Fetcher {
 impl Fetcher {
     pub fn new(custom: Option<Function>) -> Result<Fetcher, JsValue> {
         match custom {
-            Some(fetch) => Ok(Fetcher {
-                fetch,
-                receiver: JsValue::UNDEFINED,
-            }),
+            Some(fetch) => Ok(Fetcher { fetch, receiver: JsValue::UNDEFINED }),
             None => {
                 let global = js_sys::global();
                 let fetch = Reflect::get(&global, &"fetch".into())?
                     .dyn_into::<Function>()
                     .map_err(|_| JsValue::from_str("this runtime has no fetch; pass options.fetch"))?;
-                Ok(Fetcher {
-                    fetch,
-                    receiver: global.into(),
-                })
+                Ok(Fetcher { fetch, receiver: global.into() })
             }
         }
     }
@@ -45,9 +39,7 @@ impl Fetcher {
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
             .map(|f| f.bind0(&controller));
-        let timer = abort
-            .as_ref()
-            .map(|f| set_timeout(f, timeout_ms.min(i32::MAX as u32) as i32));
+        let timer = abort.as_ref().map(|f| set_timeout(f, timeout_ms.min(i32::MAX as u32) as i32));
         if let (Some(signal), Some(abort)) = (signal, &abort) {
             let _ = signal.add_event_listener_with_callback("abort", abort);
         }
@@ -91,11 +83,7 @@ impl Fetcher {
         }
         let read = Reflect::get(&response, &"arrayBuffer".into())?.dyn_into::<Function>()?;
         let buffer = JsFuture::from(Promise::resolve(&read.call0(&response)?)).await?;
-        Ok(HttpResponse {
-            status: status.clamp(0.0, 999.0) as u16,
-            headers,
-            body: Uint8Array::new(&buffer).to_vec(),
-        })
+        Ok(HttpResponse { status: status.clamp(0.0, 999.0) as u16, headers, body: Uint8Array::new(&buffer).to_vec() })
     }
 }
 

@@ -17,7 +17,7 @@ use crate::core::poll::Poll;
 use crate::core::request::ExtendRequest;
 use crate::core::{json::Value, quote};
 use convert::{error_to_js, split_options, to_js, to_value};
-use driver::{seed, Driver};
+use driver::{nonce, seed, Driver};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
@@ -31,9 +31,7 @@ fn prepare(options: &JsValue) -> Result<(ClientConfig, Value, Driver), JsValue> 
 /// A page, where a key would be visible to every visitor.
 fn in_browser() -> bool {
     let global = js_sys::global();
-    ["window", "document"]
-        .iter()
-        .all(|name| Reflect::has(&global, &(*name).into()).unwrap_or(false))
+    ["window", "document"].iter().all(|name| Reflect::has(&global, &(*name).into()).unwrap_or(false))
 }
 
 fn job_id(id: &JsValue) -> Result<JobId, JsValue> {
@@ -49,7 +47,7 @@ pub async fn extend_video(request: JsValue, options: JsValue) -> Result<JsValue,
     let (config, _, driver) = prepare(&options)?;
     let request = checked(to_value(&request, "request"))?;
     let request = checked(ExtendRequest::from_value(&request, config.provider.name()))?;
-    Ok(to_js(&driver.run(Call::submit(config, request, seed())).await?))
+    Ok(to_js(&driver.run(Call::submit(config, request, seed(), nonce()?)).await?))
 }
 
 #[wasm_bindgen(js_name = getJob)]

@@ -10,9 +10,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn js(source: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({source});"))
-        .call0(&JsValue::NULL)
-        .unwrap()
+    Function::new_no_args(&format!("return ({source});")).call0(&JsValue::NULL).unwrap()
 }
 
 fn field(error: Error) -> Option<String> {
@@ -45,10 +43,7 @@ fn what_is_not_data_is_refused_by_its_path() {
     assert!(to_value(&js("Symbol('s')"), "v").is_err());
     assert!(to_value(&js("10n"), "v").is_err());
     let cyclic = js("(() => { const o = {}; o.self = o; return o; })()");
-    assert!(to_value(&cyclic, "v")
-        .unwrap_err()
-        .message
-        .contains("nested too deeply"));
+    assert!(to_value(&cyclic, "v").unwrap_err().message.contains("nested too deeply"));
 }
 
 #[wasm_bindgen_test]
@@ -57,14 +52,8 @@ fn hooks_are_taken_out_of_the_options() {
     let (data, hooks) = split_options(&options).unwrap();
     assert_eq!(data, Value::Object(vec![("timeoutMs".into(), Value::Number(5.0))]));
     assert!(hooks.fetch.is_some() && hooks.signal.is_some() && hooks.on_update.is_some());
-    assert_eq!(
-        field(split_options(&js("{ fetch: 'x' }")).err().unwrap()).as_deref(),
-        Some("fetch")
-    );
-    assert_eq!(
-        field(split_options(&js("{ signal: {} }")).err().unwrap()).as_deref(),
-        Some("signal")
-    );
+    assert_eq!(field(split_options(&js("{ fetch: 'x' }")).err().unwrap()).as_deref(), Some("fetch"));
+    assert_eq!(field(split_options(&js("{ signal: {} }")).err().unwrap()).as_deref(), Some("signal"));
     assert!(split_options(&js("[1]")).is_err());
     assert!(split_options(&JsValue::UNDEFINED).is_ok());
 }
@@ -72,15 +61,9 @@ fn hooks_are_taken_out_of_the_options() {
 #[wasm_bindgen_test]
 fn errors_carry_the_brand_and_only_the_fields_they_have() {
     let e = error_to_js(Error::invalid("prompt", "is too long"));
-    assert_eq!(
-        Reflect::get(&e, &Symbol::for_("kling-extend.error")).unwrap(),
-        JsValue::TRUE
-    );
+    assert_eq!(Reflect::get(&e, &Symbol::for_("kling-extend.error")).unwrap(), JsValue::TRUE);
     let text = JSON::stringify(&e).unwrap().as_string().unwrap();
-    assert_eq!(
-        text,
-        r#"{"code":"invalid_request","message":"prompt is too long","retryable":false,"field":"prompt"}"#
-    );
+    assert_eq!(text, r#"{"code":"invalid_request","message":"prompt is too long","retryable":false,"field":"prompt"}"#);
 }
 
 #[wasm_bindgen_test]

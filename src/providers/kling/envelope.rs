@@ -1,0 +1,96 @@
+//! Kling's response envelope: `{code, message, request_id, data}`. `code` 0
+//! is success; anything else is an error, whatever the HTTP status says.
+
+use super::codes::classify;
+use crate::core::classify::{bad_body, clean, describe_body, status_error};
+use crate::core::error::{Error, Result};
+use crate::core::http::HttpResponse;
+use crate::core::json::{self, Value};
+
+/// An opened envelope: its `data` and the whole document (for `raw`).
+pub struct Opened {
+    pub data: Value,
+    pub document: Value,
+    pub request_id: Option<String>,
+}
+
+pub fn open(response: &HttpResponse, now_ms: u64) -> Result<Opened> {
+    let success = (200..300).contains(&response.status);
+    let document = match json::parse(&response.body) {
+        Ok(document) => document,
+        Err(_) if success => return Err(bad_body(response, &describe_body(response))),
+        Err(_) => return Err(status_error(response, now_ms)),
+    };
+    let request_id = document
+        .get("request_id")
+        .and_then(Value::as_str)
+        .map(clean)
+        .or_else(|| response.header("x-request-id").map(clean));
+    let code = document.get("code").and_then(Value::as_f64);
+    match code {
+        Some(code) if code != 0.0 => Err(Error { request_id, ..code_error(code as i64, &document, response, now_ms) }),
+        Some(_) if success => match document.get("data") {
+            Some(data @ Value::Object(_)) => Ok(Opened { data: data.clone(), document, request_id }),
+            _ => Err(bad_body(response, "a Kling answer without data")),
+        },
+        _ if success => Err(bad_body(response, "an answer without Kling's envelope")),
+        _ => Err(Error { request_id, ..status_error(response, now_ms) }),
+    }
+}
+
+fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64) -> Error {
+    let by_status = status_error(response, now_ms);
+    let message = document.get("message").and_then(Value::as_str).map(clean).unwrap_or_default();
+    let (error_code, retryable) = classify(code).unwrap_or((by_status.code, by_status.retryable));
+    Error {
+        code: error_code,
+        retryable,
+        provider_code: Some(code),
+        message: format!("Kling {code} (HTTP {}): {message}", response.status),
+        ..by_status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse { status, headers: vec![("retry-after".into(), "2".into())], body: body.into() }
+    }
+
+    #[test]
+    fn code_zero_opens_to_its_data() {
+        let opened = open(&response(200, r#"{"code":0,"message":"ok","request_id":"r1","data":{"task_id":"t"}}"#), 0);
+        let opened = opened.ok().unwrap();
+        assert_eq!(opened.data.get("task_id").and_then(Value::as_str), Some("t"));
+        assert_eq!(opened.request_id.as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn a_code_is_an_error_even_with_http_200() {
+        let e = open(&response(200, r#"{"code":1201,"message":"bad prompt","request_id":"r2"}"#), 0).err().unwrap();
+        assert_eq!(
+            (e.code, e.provider_code, e.request_id.as_deref()),
+            (ErrorCode::InvalidRequest, Some(1201), Some("r2"))
+        );
+        assert_eq!(e.message, "Kling 1201 (HTTP 200): bad prompt");
+    }
+
+    #[test]
+    fn a_429_for_money_is_not_retryable_but_one_for_speed_is() {
+        let e = open(&response(429, r#"{"code":1102,"message":"resource pack exhausted"}"#), 0).err().unwrap();
+        assert_eq!((e.code, e.retryable), (ErrorCode::InsufficientCredits, false));
+        let e = open(&response(429, r#"{"code":1302,"message":"too fast"}"#), 0).err().unwrap();
+        assert_eq!((e.code, e.retryable, e.retry_after_ms), (ErrorCode::RateLimited, true, Some(2000)));
+    }
+
+    #[test]
+    fn what_is_not_an_envelope_is_typed_by_status() {
+        assert_eq!(open(&response(200, r#"{"task_id":"t"}"#), 0).err().unwrap().code, ErrorCode::BadResponse);
+        assert_eq!(open(&response(200, "{\"code\": "), 0).err().unwrap().code, ErrorCode::BadResponse);
+        assert_eq!(open(&response(502, "<html></html>"), 0).err().unwrap().code, ErrorCode::ServerError);
+        assert_eq!(open(&response(404, r#"{"error":"nope"}"#), 0).err().unwrap().code, ErrorCode::NotFound);
+    }
+}

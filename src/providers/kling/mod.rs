@@ -1,0 +1,169 @@
+//! The official Kling API: a JWT per request, answers in an envelope with
+//! body codes, and `external_task_id`, which lets a client find a task after
+//! a submit whose answer was lost.
+
+mod codes;
+mod envelope;
+pub mod jwt;
+mod task;
+
+use super::common::request;
+use crate::core::classify::bad_body;
+use crate::core::error::{Error, Result};
+use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
+use crate::core::job::{Job, JobId, Submission};
+use crate::core::json::{self, Value};
+use crate::core::options::{ClientConfig, KlingAuth};
+use crate::core::request::ExtendRequest;
+use crate::core::tier::Mode;
+
+const TASKS: &str = "/v1/videos/video-extend";
+
+pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, now_ms: u64) -> HttpRequest {
+    let text = |s: &Option<String>| s.clone().map(Value::String);
+    let mode = r.mode.map(|m| {
+        Value::String(match m {
+            Mode::Standard => "std".into(),
+            Mode::Professional => "pro".into(),
+        })
+    });
+    let body = json::object([
+        ("video_id", text(&r.video_id)),
+        ("task_id", text(&r.task_id)),
+        ("prompt", text(&r.prompt)),
+        ("negative_prompt", text(&r.negative_prompt)),
+        ("cfg_scale", r.cfg_scale.map(Value::Number)),
+        ("callback_url", text(&r.callback_url)),
+        ("external_task_id", text(&r.external_task_id)),
+        ("duration", text(&r.duration)),
+        ("mode", mode),
+        ("model_name", text(&r.model_name)),
+    ]);
+    request(config, Method::Post, TASKS, credential(auth, now_ms), Some(body))
+}
+
+pub fn job_request(config: &ClientConfig, auth: &KlingAuth, id: &JobId, now_ms: u64) -> HttpRequest {
+    request(config, Method::Get, &format!("{TASKS}/{}", id.segment()), credential(auth, now_ms), None)
+}
+
+/// The task path also takes the caller's `external_task_id`.
+pub fn lookup_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, now_ms: u64) -> Option<HttpRequest> {
+    let id = JobId::parse(&Value::String(r.external_task_id.clone()?)).ok()?;
+    Some(job_request(config, auth, &id, now_ms))
+}
+
+/// `ke-` and 32 hex digits: unique per submit, so a lost answer can be found.
+pub fn external_task_id(nonce: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digits = nonce.iter().flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+    format!("ke-{}", digits.map(char::from).collect::<String>())
+}
+
+fn credential(auth: &KlingAuth, now_ms: u64) -> Option<(&'static str, HeaderValue)> {
+    let token = match auth {
+        KlingAuth::None => return None,
+        KlingAuth::Keys { access_key, secret_key } => {
+            jwt::sign(access_key.expose(), secret_key.expose(), now_ms / 1000)
+        }
+        KlingAuth::Token(token) => token.expose().to_owned(),
+    };
+    Some(("authorization", HeaderValue::Secret(Secret::new(format!("Bearer {token}")))))
+}
+
+pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
+    let opened = envelope::open(response, now_ms)?;
+    task::submission(&opened.data, opened.request_id).map_err(|why| bad_body(response, why))
+}
+
+pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
+    let opened = envelope::open(response, now_ms)?;
+    task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
+}
+
+/// An expired token is cured by signing again, which only keys allow.
+pub fn refreshable(auth: &KlingAuth, error: &Error) -> bool {
+    matches!(auth, KlingAuth::Keys { .. }) && error.provider_code == Some(codes::TOKEN_EXPIRED)
+}
+
+pub fn secrets(auth: &KlingAuth) -> Vec<&str> {
+    match auth {
+        KlingAuth::None => vec![],
+        KlingAuth::Keys { access_key, secret_key } => vec![access_key.expose(), secret_key.expose()],
+        KlingAuth::Token(token) => vec![token.expose()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::job::{ProviderName, Status};
+    use crate::core::json::parse;
+    use crate::core::service::Service;
+
+    fn config(json: &str) -> ClientConfig {
+        ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).unwrap()
+    }
+
+    #[test]
+    fn builds_the_submit_with_a_signed_token_and_wire_mode() {
+        let c = config(r#"{"provider":"kling","accessKey":"ak_test","secretKey":"sk_test"}"#);
+        let mut r = ExtendRequest::from_value(
+            &parse(br#"{"task_id":"t0","prompt":"p","mode":"professional","duration":5}"#).unwrap(),
+            ProviderName::Kling,
+        )
+        .unwrap();
+        c.make_findable(&mut r, [0xab; 16]);
+        let http = c.submit_request(&r, 1_700_000_000_000);
+        assert_eq!(http.url, "https://api.klingai.com/v1/videos/video-extend");
+        assert_eq!(
+            http.header("authorization"),
+            Some(format!("Bearer {}", jwt::sign("ak_test", "sk_test", 1_700_000_000)).as_str())
+        );
+        let body = http.body.unwrap();
+        assert_eq!(body.get("mode"), Some(&Value::String("pro".into())));
+        assert_eq!(body.get("duration"), Some(&Value::String("5".into())));
+        let external = body.get("external_task_id").and_then(Value::as_str).unwrap();
+        assert_eq!(external, format!("ke-{}", "ab".repeat(16)));
+        let lookup = c.lookup_request(&r, 0).unwrap();
+        assert_eq!(lookup.url, format!("https://api.klingai.com/v1/videos/video-extend/{external}"));
+    }
+
+    #[test]
+    fn a_caller_external_id_is_kept() {
+        let c = config(r#"{"provider":"kling","token":"tok"}"#);
+        let mut r = ExtendRequest::from_value(
+            &parse(br#"{"video_id":"v","external_task_id":"mine-1"}"#).unwrap(),
+            ProviderName::Kling,
+        )
+        .unwrap();
+        c.make_findable(&mut r, [0; 16]);
+        assert_eq!(r.external_task_id.as_deref(), Some("mine-1"));
+        assert_eq!(
+            c.job_request(&JobId::parse(&Value::String("t".into())).unwrap(), 0).header("authorization"),
+            Some("Bearer tok")
+        );
+    }
+
+    #[test]
+    fn reads_answers_in_their_envelope() {
+        let submit = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: br#"{"code":0,"request_id":"r","data":{"task_id":"t1","task_status":"submitted","task_info":{"external_task_id":"e"}}}"#.to_vec(),
+        };
+        let s = read_submission(&submit, 0).unwrap();
+        assert_eq!(
+            (s.job_id.as_str(), s.status, s.provider, s.request_id.as_deref()),
+            ("t1", Status::Queued, ProviderName::Kling, Some("r"))
+        );
+    }
+
+    #[test]
+    fn only_keys_can_cure_an_expired_token() {
+        let expired =
+            Error { provider_code: Some(1004), ..Error::new(crate::core::error::ErrorCode::Unauthorized, "") };
+        let keys = KlingAuth::Keys { access_key: Secret::new("a".into()), secret_key: Secret::new("s".into()) };
+        assert!(refreshable(&keys, &expired));
+        assert!(!refreshable(&KlingAuth::Token(Secret::new("t".into())), &expired));
+    }
+}
