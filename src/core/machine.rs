@@ -44,9 +44,18 @@ pub trait Machine {
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output>;
 
-    /// A job whose status changed, for progress callbacks; the driver asks
+    /// Progress to report (`onUpdate`, `onStep`); the driver drains these
     /// after every step.
-    fn take_update(&mut self) -> Option<Job> {
+    fn take_update(&mut self) -> Option<Update> {
         None
     }
+}
+
+/// Progress worth telling the caller about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Update {
+    /// A job's status changed.
+    Status(Job),
+    /// Step `index` (0-based) of a chain finished with `job`.
+    Step { index: usize, job: Job },
 }

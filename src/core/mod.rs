@@ -2,6 +2,7 @@
 
 pub mod base64;
 pub mod call;
+pub mod chain;
 pub mod classify;
 pub mod error;
 pub mod fields;

@@ -35,6 +35,7 @@ const KNOWN: &[&str] = &[
     "intervalMs",
     "maxIntervalMs",
     "waitTimeoutMs",
+    "sourceSeconds",
 ];
 
 /// Where and how to reach one provider. Credentials belong to the provider

@@ -3,7 +3,7 @@
 use super::call::{aborted, transport_error};
 use super::error::{Error, ErrorCode};
 use super::job::{Job, JobId, Status};
-use super::machine::{Event, Machine, Step};
+use super::machine::{Event, Machine, Step, Update};
 use super::options::PollConfig;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
@@ -128,8 +128,8 @@ impl<S: Service> Machine for Poll<S> {
         }
     }
 
-    fn take_update(&mut self) -> Option<Job> {
-        self.update.take()
+    fn take_update(&mut self) -> Option<Update> {
+        self.update.take().map(Update::Status)
     }
 }
 
@@ -147,6 +147,13 @@ mod tests {
         Poll::new(config, poll, JobId::parse(&Value::String("j".into())).unwrap(), 3)
     }
 
+    fn status(update: Update) -> Status {
+        match update {
+            Update::Status(job) => job.status,
+            Update::Step { .. } => panic!("a poll has no steps"),
+        }
+    }
+
     fn job(status: &str) -> Event {
         let body = format!(r#"{{"id":"j","status":"{status}","error":"no luck"}}"#);
         Event::Response(HttpResponse { status: 200, headers: vec![], body: body.into_bytes() })
@@ -157,16 +164,16 @@ mod tests {
         let mut p = poll("{}");
         assert!(matches!(p.start(0), Step::Send { timeout_ms: 30_000, .. }));
         assert!(matches!(p.handle(job("queued"), 0), Step::Wait { ms: 1_000 }));
-        assert_eq!(p.take_update().map(|j| j.status), Some(Status::Queued));
+        assert_eq!(p.take_update().map(status), Some(Status::Queued));
         assert!(matches!(p.handle(Event::Waited, 1_000), Step::Send { .. }));
         assert!(matches!(p.handle(job("queued"), 1_000), Step::Wait { ms: 1_500 }));
         assert!(p.take_update().is_none());
         p.handle(Event::Waited, 2_500);
         p.handle(job("running"), 2_500);
-        assert_eq!(p.take_update().map(|j| j.status), Some(Status::Running));
+        assert_eq!(p.take_update().map(status), Some(Status::Running));
         p.handle(Event::Waited, 4_750);
         assert!(matches!(p.handle(job("succeeded"), 4_750), Step::Done(Ok(Job { status: Status::Succeeded, .. }))));
-        assert_eq!(p.take_update().map(|j| j.status), Some(Status::Succeeded));
+        assert_eq!(p.take_update().map(status), Some(Status::Succeeded));
     }
 
     #[test]

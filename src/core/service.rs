@@ -4,11 +4,13 @@
 
 use super::error::{Error, Result};
 use super::http::{HttpRequest, HttpResponse};
-use super::job::{Job, JobId, Submission};
+use super::job::{Job, JobId, ProviderName, Submission};
 use super::options::Limits;
 use super::request::ExtendRequest;
 
 pub trait Service {
+    fn provider(&self) -> ProviderName;
+
     /// `now_ms` lets a provider sign a short-lived credential per attempt.
     fn submit_request(&self, request: &ExtendRequest, now_ms: u64) -> HttpRequest;
     fn job_request(&self, id: &JobId, now_ms: u64) -> HttpRequest;

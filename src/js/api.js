@@ -49,6 +49,14 @@ export function quoteChain(input) {
   }
 }
 
+export function signKlingToken(accessKey, secretKey, nowSeconds) {
+  try {
+    return wasm.signKlingToken(accessKey, secretKey, nowSeconds);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
 export function extendVideo(request, options) {
   return wasm.extendVideo(request, options).catch(rethrow);
 }
@@ -61,6 +69,10 @@ export function pollJob(jobId, options) {
   return wasm.pollJob(jobId, options).catch(rethrow);
 }
 
+export function chainExtensions(videoId, prompts, options) {
+  return wasm.chainExtensions(videoId, prompts, options).catch(rethrow);
+}
+
 /** Binds options once; options given to a call override them (headers merge). */
 export function createClient(options = {}) {
   const merge = (own) => ({ ...options, ...own, headers: { ...options.headers, ...own?.headers } });
@@ -68,5 +80,6 @@ export function createClient(options = {}) {
     extendVideo: (request, own) => extendVideo(request, merge(own)),
     getJob: (jobId, own) => getJob(jobId, merge(own)),
     pollJob: (jobId, own) => pollJob(jobId, merge(own)),
+    chainExtensions: (videoId, prompts, own) => chainExtensions(videoId, prompts, merge(own)),
   };
 }

@@ -58,6 +58,19 @@ export interface PollOptions extends ClientOptions {
   onUpdate?: (job: Job) => void;
 }
 
+export interface ChainStepReport {
+  /** 0-based. */
+  index: number;
+  job: Job;
+}
+
+export interface ChainOptions extends PollOptions {
+  /** Called when each extension has finished. */
+  onStep?: (step: ChainStepReport) => void;
+  /** Length of the source video, when known (Kling's 180 s limit is checked against it; 5 s assumed otherwise). */
+  sourceSeconds?: number;
+}
+
 export interface ExtendRequest {
   video_id?: string;
   prompt?: string;
@@ -182,11 +195,15 @@ export interface Client {
   extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
   getJob(jobId: string, options?: ClientOptions): Promise<Job>;
   pollJob(jobId: string, options?: PollOptions): Promise<Job>;
+  chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<Job[]>;
 }
 
 export declare function extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
 export declare function getJob(jobId: string, options?: ClientOptions): Promise<Job>;
 export declare function pollJob(jobId: string, options?: PollOptions): Promise<Job>;
+export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<Job[]>;
+/** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */
+export declare function signKlingToken(accessKey: string, secretKey: string, nowSeconds?: number): string;
 export declare function quote(input: QuoteInput): Quote;
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
-export declare function createClient(options?: PollOptions): Client;
+export declare function createClient(options?: ChainOptions): Client;

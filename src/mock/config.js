@@ -1,5 +1,6 @@
 /**
- * Run-time settings of the mock (auth keys, status advancing, output length),
+ * Run-time settings of the mock (auth keys of both services, status
+ * advancing, output length),
  * validated in one place because they arrive both from JS callers and as
  * JSON over the control API. Invalid input throws a TypeError whose message
  * the control API returns as a 400.
@@ -11,17 +12,21 @@ export const DEFAULT_VIDEO_SECONDS = 10;
 
 /**
  * Fresh settings from startMock() options.
- * @param {{ apiKeys?: string[], advance?: object, videoSeconds?: number }} options
+ * @param {{ apiKeys?: string[], klingKeys?: { accessKey: string, secretKey: string }[],
+ *           advance?: object, videoSeconds?: number }} options
  */
 export function createSettings(options = {}) {
-  /** @type {{ apiKeys: string[], advance: { mode: "time"|"polls", stepMs: number, stepPolls: number }, videoSeconds: number }} */
+  /** @type {{ apiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[],
+   *           advance: { mode: "time"|"polls", stepMs: number, stepPolls: number }, videoSeconds: number }} */
   const settings = {
     apiKeys: [],
+    klingKeys: [],
     advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
     videoSeconds: DEFAULT_VIDEO_SECONDS,
   };
   applySettings(settings, {
     apiKeys: options.apiKeys,
+    klingKeys: options.klingKeys,
     advance: options.advance,
     videoSeconds: options.videoSeconds,
   });
@@ -32,11 +37,11 @@ export function createSettings(options = {}) {
  * Validates a partial update, then applies it all at once (or nothing).
  * `advance` is merged into the current value, so `{ stepMs: 50 }` keeps the mode.
  * @param {ReturnType<typeof createSettings>} settings
- * @param {{ apiKeys?: string[], advance?: object, videoSeconds?: number }} patch
+ * @param {{ apiKeys?: string[], klingKeys?: object[], advance?: object, videoSeconds?: number }} patch
  */
 export function applySettings(settings, patch) {
   if (!isPlainObject(patch)) throw new TypeError("config must be an object");
-  const known = new Set(["apiKeys", "advance", "videoSeconds"]);
+  const known = new Set(["apiKeys", "klingKeys", "advance", "videoSeconds"]);
   for (const key of Object.keys(patch)) {
     if (!known.has(key)) throw new TypeError(`unknown config field "${key}"`);
   }
@@ -49,6 +54,8 @@ export function applySettings(settings, patch) {
     }
     next.apiKeys = [...keys];
   }
+
+  if (patch.klingKeys !== undefined) next.klingKeys = checkKlingKeys(patch.klingKeys);
 
   if (patch.advance !== undefined) {
     const a = patch.advance;
@@ -75,13 +82,42 @@ export function applySettings(settings, patch) {
   Object.assign(settings, next);
 }
 
-/** Settings as safe to show: the keys themselves are never returned. */
+/**
+ * `[{ accessKey, secretKey }]` → a validated copy. Access keys must be unique:
+ * a token names its key by `iss`, so one access key has one secret.
+ * Messages never contain a key.
+ */
+function checkKlingKeys(keys) {
+  const message = "klingKeys must be an array of { accessKey, secretKey } with non-empty strings";
+  if (!Array.isArray(keys)) throw new TypeError(message);
+  const seen = new Set();
+  return keys.map((k, i) => {
+    if (!isPlainObject(k)) throw new TypeError(message);
+    for (const field of Object.keys(k)) {
+      if (field !== "accessKey" && field !== "secretKey") throw new TypeError(`unknown field "${field}" in klingKeys[${i}]`);
+    }
+    if (typeof k.accessKey !== "string" || k.accessKey === "" || typeof k.secretKey !== "string" || k.secretKey === "") {
+      throw new TypeError(message);
+    }
+    if (seen.has(k.accessKey)) throw new TypeError(`klingKeys[${i}] repeats an earlier accessKey`);
+    seen.add(k.accessKey);
+    return { accessKey: k.accessKey, secretKey: k.secretKey };
+  });
+}
+
+/**
+ * Settings as safe to show: the keys themselves are never returned.
+ * `klingAuth: true` is only present when Kling keys are configured, so a
+ * mock without them reports exactly what it did before Kling was added.
+ */
 export function publicSettings(settings) {
-  return {
+  const shown = {
     auth: settings.apiKeys.length > 0,
     advance: { ...settings.advance },
     videoSeconds: settings.videoSeconds,
   };
+  if (settings.klingKeys.length > 0) shown.klingAuth = true;
+  return shown;
 }
 
 export function isPlainObject(value) {

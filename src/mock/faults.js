@@ -4,12 +4,15 @@
  * provider code knowing about it. Faults are validated when queued so a typo
  * in a test fails loudly instead of silently never matching.
  *
- * Fault: { method?, path?, times? = 1, status?, headers?, body?, delayMs?, drop? }
+ * Fault: { method?, path?, times? = 1, status?, klingCode?, headers?, body?, delayMs?, drop? }
  *   method  – "GET", "POST", … (case-insensitive); omitted = any method
  *   path    – prefix of the request target (path + query), e.g. "/v1/jobs/"
  *   times   – how many requests it applies to (integer >= 1, or Infinity in JS)
  *   status  – answer with this status instead of processing the request
- *   headers – extra/overriding response headers (with `status`)
+ *   klingCode – instead of status/body: answer with the official Kling API's
+ *             envelope { code, message, request_id } for this code, with the
+ *             code's HTTP status (table in klingcodes.js)
+ *   headers – extra/overriding response headers (with `status` or `klingCode`)
  *   body    – response body with `status`: string as-is, anything else as JSON
  *   delayMs – wait before answering / processing
  *   drop    – "before": close the socket unprocessed;
@@ -17,8 +20,9 @@
  */
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import { isPlainObject } from "./config.js";
+import { isKlingCode } from "./klingcodes.js";
 
-const FIELDS = new Set(["method", "path", "times", "status", "headers", "body", "delayMs", "drop"]);
+const FIELDS = new Set(["method", "path", "times", "status", "klingCode", "headers", "body", "delayMs", "drop"]);
 const MAX_DELAY_MS = 2 ** 31 - 1; // setTimeout's limit
 
 /**
@@ -49,6 +53,12 @@ export function validateFault(input) {
   if (f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 200 && f.status <= 599)) {
     throw new TypeError("fault.status must be an integer from 200 to 599");
   }
+  if (f.klingCode !== undefined) {
+    if (!isKlingCode(f.klingCode)) throw new TypeError("fault.klingCode must be a known Kling error code (1000-1304, 5000-5002)");
+    if (f.status !== undefined || f.body !== undefined) {
+      throw new TypeError("fault.klingCode cannot be combined with status or body");
+    }
+  }
   if (f.headers !== undefined) {
     if (!isPlainObject(f.headers)) throw new TypeError("fault.headers must be an object");
     const headers = {};
@@ -72,12 +82,15 @@ export function validateFault(input) {
   if (f.drop !== undefined && f.drop !== "before" && f.drop !== "after") {
     throw new TypeError('fault.drop must be "before" or "after"');
   }
-  if (f.drop !== undefined && (f.status !== undefined || f.headers !== undefined || f.body !== undefined)) {
+  if (f.drop !== undefined && (f.status !== undefined || f.klingCode !== undefined || f.headers !== undefined || f.body !== undefined)) {
     // A dropped connection sends nothing, so an answer would silently be ignored.
-    throw new TypeError("fault.drop cannot be combined with status, headers or body");
+    throw new TypeError("fault.drop cannot be combined with status, klingCode, headers or body");
   }
-  if ((f.headers !== undefined || f.body !== undefined) && f.status === undefined) {
-    throw new TypeError("fault.headers and fault.body need fault.status");
+  if (f.body !== undefined && f.status === undefined) {
+    throw new TypeError("fault.body needs fault.status");
+  }
+  if (f.headers !== undefined && f.status === undefined && f.klingCode === undefined) {
+    throw new TypeError("fault.headers need fault.status or fault.klingCode");
   }
   return f;
 }

@@ -15,6 +15,9 @@
  * The store speaks in provider-neutral phases ("queued", "running",
  * "succeeded", "failed", "canceled", "unknown"); each provider maps them to
  * its own status words through the `labels` it gives when creating a job.
+ *
+ * A job may also carry a caller-chosen `externalId` (Kling's
+ * `external_task_id`), unique per provider, by which it can be found.
  */
 import { randomBytes } from "node:crypto";
 
@@ -43,6 +46,8 @@ export function randomId(prefix) {
 export class JobStore {
   /** @type {Map<string, any>} */
   #jobs = new Map();
+  /** `${provider} ${externalId}` → job */
+  #external = new Map();
   #getAdvance;
 
   /**
@@ -55,14 +60,16 @@ export class JobStore {
 
   /**
    * @param {{ id: string, provider: string, videoId: string, body: any,
-   *           labels: Record<Phase, string>, data?: any }} init
-   *   `data` holds provider-specific values fixed at submit time (price, …)
+   *           labels: Record<Phase, string>, data?: any, externalId?: string }} init
+   *   `data` holds provider-specific values fixed at submit time (price, …);
+   *   `externalId` must not be taken yet (check with `findExternal`)
    */
-  create({ id, provider, videoId, body, labels, data = {} }) {
+  create({ id, provider, videoId, body, labels, data = {}, externalId }) {
     const job = {
       id,
       provider,
       videoId,
+      externalId,
       body,
       labels,
       data,
@@ -71,7 +78,18 @@ export class JobStore {
       polls: 0,
     };
     this.#jobs.set(id, job);
+    if (externalId !== undefined) this.#external.set(`${provider} ${externalId}`, job);
     return job;
+  }
+
+  /** The provider's job with this external id, without counting a poll. */
+  findExternal(provider, externalId) {
+    return this.#external.get(`${provider} ${externalId}`);
+  }
+
+  /** Every job of a provider, oldest first (no polls counted). */
+  *ofProvider(provider) {
+    for (const job of this.#jobs.values()) if (job.provider === provider) yield job;
   }
 
   /** Looks a job up without counting a poll. */
@@ -115,6 +133,7 @@ export class JobStore {
       id: job.id,
       provider: job.provider,
       video_id: job.videoId,
+      external_task_id: job.externalId ?? null,
       status: this.status(job, now),
       polls: job.polls,
       created_at: job.createdAt,
@@ -124,5 +143,6 @@ export class JobStore {
 
   clear() {
     this.#jobs.clear();
+    this.#external.clear();
   }
 }

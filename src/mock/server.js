@@ -6,12 +6,17 @@
  * A route is `{ method, path, handle(ctx) }`: `path` is an exact string or a
  * RegExp whose groups become `ctx.params`; `handle` returns (or resolves to)
  * `{ status, headers?, body? }` where a non-string body is sent as JSON.
+ * `ctx.requestId` is the id sent in `x-request-id` (Kling's envelope repeats
+ * it). A route with `method: "*"` takes any method; put it after the routes
+ * of the same path, so it only sees what they did not take (a provider's own
+ * "wrong method" answer instead of the generic 405).
  *
  * Requests under CONTROL_PREFIX are the control API: never logged, never
  * faulted, so a test can always drive the mock. OPTIONS is answered here
  * (CORS preflight) and is likewise never logged or faulted.
  */
 import { createServer } from "node:http";
+import { klingError } from "./klingcodes.js";
 
 export const CONTROL_PREFIX = "/__mock/";
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -106,7 +111,7 @@ export async function startServer({ host, port, routes, log, faults }) {
       return finish("dropped");
     }
 
-    const answer = fault?.status !== undefined ? faultAnswer(fault) : await dispatch(req, path, read.text);
+    const answer = isAnswering(fault) ? faultAnswer(fault, requestId) : await dispatch(req, path, read.text, requestId);
     if (fault?.drop === "after") {
       req.socket.destroy();
       return finish("dropped");
@@ -117,17 +122,17 @@ export async function startServer({ host, port, routes, log, faults }) {
   }
 
   /** Runs the matching route; 404 / 405 / 500 as JSON otherwise. */
-  async function dispatch(req, path, text) {
+  async function dispatch(req, path, text, requestId) {
     const allowed = [];
     for (const route of routes) {
       const params = matchPath(route.path, path);
       if (!params) continue;
-      if (route.method !== req.method) {
+      if (route.method !== req.method && route.method !== "*") {
         allowed.push(route.method);
         continue;
       }
       try {
-        return await route.handle({ method: req.method, path, params, headers: req.headers, text });
+        return await route.handle({ method: req.method, path, params, headers: req.headers, text, requestId });
       } catch (err) {
         console.error("kling-extend mock: route failed", err);
         return errorAnswer(500, "mock internal error");
@@ -170,7 +175,16 @@ export function errorAnswer(status, message, extra = {}) {
   return { status, body: { error: { message, ...extra } } };
 }
 
-function faultAnswer(fault) {
+/** True when the fault answers in place of the request (status or klingCode). */
+function isAnswering(fault) {
+  return fault !== undefined && (fault.status !== undefined || fault.klingCode !== undefined);
+}
+
+function faultAnswer(fault, requestId) {
+  if (fault.klingCode !== undefined) {
+    // Kling's envelope with the table's status; fault headers still override.
+    return { ...klingError(fault.klingCode, requestId), headers: fault.headers };
+  }
   return {
     status: fault.status,
     headers: fault.headers,

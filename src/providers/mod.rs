@@ -8,12 +8,16 @@ mod trinetra;
 
 use crate::core::error::{Error, Result};
 use crate::core::http::{HttpRequest, HttpResponse};
-use crate::core::job::{Job, JobId, Submission};
+use crate::core::job::{Job, JobId, ProviderName, Submission};
 use crate::core::options::{ClientConfig, Limits, Provider};
 use crate::core::request::ExtendRequest;
 use crate::core::service::Service;
 
 impl Service for ClientConfig {
+    fn provider(&self) -> ProviderName {
+        self.provider.name()
+    }
+
     fn submit_request(&self, request: &ExtendRequest, now_ms: u64) -> HttpRequest {
         match &self.provider {
             Provider::Trinetra { api_key } => trinetra::submit_request(self, api_key.as_ref(), request),

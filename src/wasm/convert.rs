@@ -73,6 +73,7 @@ pub struct Hooks {
     pub fetch: Option<Function>,
     pub signal: Option<AbortSignal>,
     pub on_update: Option<Function>,
+    pub on_step: Option<Function>,
 }
 
 /// Splits the options object into data for the core and hooks for the driver.
@@ -94,6 +95,7 @@ pub fn split_options(options: &JsValue) -> Result<(Value, Hooks), Error> {
         match key.as_str() {
             "fetch" => hooks.fetch = Some(function(value, "fetch")?),
             "onUpdate" => hooks.on_update = Some(function(value, "onUpdate")?),
+            "onStep" => hooks.on_step = Some(function(value, "onStep")?),
             "signal" => hooks.signal = Some(signal(value)?),
             _ => {
                 let item = to_value(&value, &key)?;

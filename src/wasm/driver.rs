@@ -3,8 +3,10 @@
 use super::convert::{error_to_js, to_js, Hooks};
 use super::fetch::Fetcher;
 use super::timer::sleep;
-use crate::core::machine::{Event, Machine, Step};
+use crate::core::job::Job;
+use crate::core::machine::{Event, Machine, Step, Update};
 use js_sys::{Date, Function, Math, Reflect, Uint8Array};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
@@ -12,11 +14,24 @@ pub struct Driver {
     fetcher: Fetcher,
     signal: Option<AbortSignal>,
     on_update: Option<Function>,
+    on_step: Option<Function>,
+}
+
+/// What `onStep` receives.
+#[derive(Serialize)]
+struct StepReport {
+    index: usize,
+    job: Job,
 }
 
 impl Driver {
     pub fn new(hooks: Hooks) -> Result<Driver, JsValue> {
-        Ok(Driver { fetcher: Fetcher::new(hooks.fetch)?, signal: hooks.signal, on_update: hooks.on_update })
+        Ok(Driver {
+            fetcher: Fetcher::new(hooks.fetch)?,
+            signal: hooks.signal,
+            on_update: hooks.on_update,
+            on_step: hooks.on_step,
+        })
     }
 
     /// Drives `machine` to its end. A throwing `onUpdate` ends the call with
@@ -24,8 +39,8 @@ impl Driver {
     pub async fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output, JsValue> {
         let mut step = machine.start(now());
         loop {
-            if let (Some(job), Some(on_update)) = (machine.take_update(), &self.on_update) {
-                on_update.call1(&JsValue::UNDEFINED, &to_js(&job))?;
+            while let Some(update) = machine.take_update() {
+                self.report(update)?;
             }
             let event = match step {
                 Step::Done(result) => return result.map_err(error_to_js),
@@ -39,6 +54,17 @@ impl Driver {
                 },
             };
             step = machine.handle(event, now());
+        }
+    }
+
+    fn report(&self, update: Update) -> Result<(), JsValue> {
+        let (hook, value) = match update {
+            Update::Status(job) => (&self.on_update, to_js(&job)),
+            Update::Step { index, job } => (&self.on_step, to_js(&StepReport { index, job })),
+        };
+        match hook {
+            Some(hook) => hook.call1(&JsValue::UNDEFINED, &value).map(drop),
+            None => Ok(()),
         }
     }
 

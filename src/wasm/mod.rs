@@ -10,12 +10,14 @@ mod timer;
 mod tests;
 
 use crate::core::call::Call;
+use crate::core::chain::{Chain, ChainPlan};
 use crate::core::error::Error;
 use crate::core::job::JobId;
 use crate::core::options::{ClientConfig, PollConfig};
 use crate::core::poll::Poll;
 use crate::core::request::ExtendRequest;
 use crate::core::{json::Value, quote};
+use crate::providers::kling::jwt;
 use convert::{error_to_js, split_options, to_js, to_value};
 use driver::{nonce, seed, Driver};
 use js_sys::Reflect;
@@ -63,6 +65,27 @@ pub async fn poll_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let poll = checked(PollConfig::from_value(&data))?;
     let id = job_id(&id)?;
     Ok(to_js(&driver.run(Poll::new(config, poll, id, seed())).await?))
+}
+
+#[wasm_bindgen(js_name = chainExtensions)]
+pub async fn chain_extensions(video_id: JsValue, prompts: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let (config, data, driver) = prepare(&options)?;
+    let poll = checked(PollConfig::from_value(&data))?;
+    let video_id = checked(to_value(&video_id, "videoId"))?;
+    let prompts = checked(to_value(&prompts, "prompts"))?;
+    let plan = checked(ChainPlan::from_values(&video_id, &prompts, &data, config.provider.name()))?;
+    let nonces = (0..plan.steps()).map(|_| nonce()).collect::<Result<_, _>>()?;
+    Ok(to_js(&driver.run(Chain::new(config, poll, plan, nonces, seed())).await?))
+}
+
+/// The Kling JWT for servers that mint short-lived tokens for browsers.
+#[wasm_bindgen(js_name = signKlingToken)]
+pub fn sign_kling_token(access_key: JsValue, secret_key: JsValue, now_seconds: JsValue) -> Result<String, JsValue> {
+    let now = match now_seconds.is_undefined() {
+        true => js_sys::Date::now() / 1000.0,
+        false => now_seconds.as_f64().unwrap_or(f64::NAN),
+    };
+    checked(jwt::sign_checked(access_key.as_string(), secret_key.as_string(), now))
 }
 
 #[wasm_bindgen]

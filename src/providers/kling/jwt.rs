@@ -2,6 +2,7 @@
 //! seconds ago (clock skew) for 30 minutes, signed with the secret key.
 
 use crate::core::base64::encode_url;
+use crate::core::error::Error;
 use crate::core::hmac::hmac_sha256;
 use crate::core::json::string_literal;
 
@@ -22,6 +23,17 @@ pub fn sign(access_key: &str, secret_key: &str, now_s: u64) -> String {
     format!("{signing_input}.{}", encode_url(&signature))
 }
 
+/// [`sign`] for callers whose arguments are not yet checked (`signKlingToken`).
+pub fn sign_checked(access_key: Option<String>, secret_key: Option<String>, now_s: f64) -> Result<String, Error> {
+    let key = |value: Option<String>, field: &str| {
+        value.filter(|k| !k.is_empty()).ok_or_else(|| Error::invalid(field, "must be a non-empty string"))
+    };
+    if !(0.0..1e11).contains(&now_s) {
+        return Err(Error::invalid("nowSeconds", "must be a non-negative number of seconds"));
+    }
+    Ok(sign(&key(access_key, "accessKey")?, &key(secret_key, "secretKey")?, now_s as u64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,6 +48,23 @@ mod tests {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\
              eyJpc3MiOiJha190ZXN0IiwiZXhwIjoxNzAwMDAxODAwLCJuYmYiOjE2OTk5OTk5OTV9.\
              eDa_F6Qhv7yHoYstKBIL6uubYWDLHLekl_49ClsUCf4"
+        );
+    }
+
+    #[test]
+    fn unchecked_arguments_are_refused_by_name() {
+        assert_eq!(
+            sign_checked(Some("ak_test".into()), Some("sk_test".into()), 1_700_000_000.9),
+            Ok(sign("ak_test", "sk_test", 1_700_000_000))
+        );
+        assert_eq!(sign_checked(None, Some("s".into()), 0.0).unwrap_err().field.as_deref(), Some("accessKey"));
+        assert_eq!(
+            sign_checked(Some("a".into()), Some(String::new()), 0.0).unwrap_err().field.as_deref(),
+            Some("secretKey")
+        );
+        assert_eq!(
+            sign_checked(Some("a".into()), Some("s".into()), f64::NAN).unwrap_err().field.as_deref(),
+            Some("nowSeconds")
         );
     }
 }
