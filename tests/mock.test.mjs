@@ -1,10 +1,12 @@
-// Tests of the Trinetra gateway mock (src/mock), over real HTTP on 127.0.0.1.
+// Tests of the mock (src/mock): the Trinetra gateway and the official Kling
+// API, over real HTTP on 127.0.0.1.
 import { test, describe, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { startMock, FAILURE_MESSAGE } from "../src/mock/index.js";
+import { startMock, FAILURE_MESSAGE, CANCELED_MESSAGE, KLING_CODES } from "../src/mock/index.js";
 
 const KEY = "test-key-s3cret";
 const SUBMIT = "/v1/video/kling-extend-video";
@@ -465,5 +467,411 @@ describe("lifecycle", () => {
     } finally {
       child.kill("SIGKILL");
     }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The official Kling API (same server, same faults, log and control routes).
+
+const AK = "ak_test_access";
+const SK = "sk_test_s3cret_value";
+const KSUBMIT = "/v1/videos/video-extend";
+
+/** An HS256 JWT as the Kling docs describe it; `claims` override iss/exp/nbf. */
+function signJwt({ accessKey = AK, secretKey = SK, ...claims } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const input = `${part({ alg: "HS256", typ: "JWT" })}.${part({ iss: accessKey, exp: now + 1800, nbf: now - 5, ...claims })}`;
+  return `${input}.${createHmac("sha256", secretKey).update(input).digest("base64url")}`;
+}
+
+/** Kling call: signs a fresh token unless `token` is given (null = no Authorization header). */
+function kcall(mock, method, path, { token = signJwt(), headers = {}, ...opts } = {}) {
+  return call(mock, method, path, {
+    key: null,
+    headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
+    ...opts,
+  });
+}
+const ksubmit = (mock, body, opts) => kcall(mock, "POST", KSUBMIT, { body, ...opts });
+const kread = (mock, id, opts) => kcall(mock, "GET", `${KSUBMIT}/${encodeURIComponent(id)}`, opts);
+
+/** Asserts an error envelope (and that its request_id is the x-request-id header). */
+function assertKlingError(res, status, code, message) {
+  assert.equal(res.status, status, res.text);
+  assert.equal(res.json.code, code, res.text);
+  assert.equal(res.json.request_id, res.headers.get("x-request-id"));
+  assert.equal(res.json.data, undefined);
+  if (message instanceof RegExp) assert.match(res.json.message, message);
+  else if (message !== undefined) assert.equal(res.json.message, message);
+}
+
+/** Reads a task `n` times and returns the last `data`. */
+async function kreadN(mock, id, n) {
+  let res;
+  for (let i = 0; i < n; i++) res = await kread(mock, id);
+  assert.equal(res.json.code, 0, res.text);
+  return res.json.data;
+}
+
+describe("Kling routes (polls mode, auth on)", () => {
+  let mock;
+  before(async () => {
+    mock = await startMock({
+      apiKeys: [KEY],
+      klingKeys: [{ accessKey: "ak_other", secretKey: "sk_other" }, { accessKey: AK, secretKey: SK }],
+      advance: { mode: "polls", stepPolls: 1 },
+    });
+  });
+  after(() => mock.close());
+  beforeEach(() => mock.reset());
+
+  test("submit, then submitted → processing → succeed with the extended video", async () => {
+    const t0 = Date.now();
+    const sub = await ksubmit(mock, { video_id: "vid_source", prompt: "more", cfg_scale: 0.5, mode: "std", duration: "5", model_name: "kling-v1" });
+    assert.equal(sub.status, 200);
+    assert.equal(sub.headers.get("content-type"), "application/json");
+    const { code, message, request_id, data } = sub.json;
+    assert.deepEqual([code, message, request_id], [0, "SUCCEED", sub.headers.get("x-request-id")]);
+    assert.match(data.task_id, /^task_[0-9a-f]+$/);
+    assert.equal(data.task_status, "submitted");
+    assert.deepEqual(data.task_info, {});
+    assert.ok(data.created_at >= t0 && data.created_at <= Date.now());
+    assert.equal(data.updated_at, data.created_at);
+
+    const id = data.task_id;
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push((await kread(mock, id)).json);
+    assert.deepEqual(seen.map((r) => [r.code, r.data.task_status]), [[0, "submitted"], [0, "processing"], [0, "succeed"], [0, "succeed"]]);
+    assert.equal(seen[0].data.task_result, undefined);
+    assert.equal(seen[0].data.final_unit_deduction, undefined);
+    assert.equal(seen[0].data.task_status_msg, undefined);
+    const done = seen[2].data;
+    assert.match(done.task_result.videos[0].id, /^vid_[0-9a-f]+$/);
+    assert.deepEqual(done, {
+      task_id: id,
+      task_status: "succeed",
+      task_info: { parent_video: { id: "vid_source", url: null, duration: "5" } },
+      task_result: {
+        videos: [
+          {
+            id: done.task_result.videos[0].id,
+            url: `${mock.url}/media/${id}.mp4`,
+            watermark_url: `${mock.url}/media/${id}-watermark.mp4`,
+            duration: "10",
+          },
+        ],
+      },
+      final_unit_deduction: "1",
+      created_at: data.created_at,
+      updated_at: done.updated_at,
+    });
+    assert.ok(done.updated_at >= seen[1].data.updated_at && seen[1].data.updated_at > 0);
+    assert.equal(seen[3].data.updated_at, done.updated_at, "no change, same updated_at");
+    const [job] = mock.jobs;
+    assert.deepEqual([job.provider, job.video_id, job.status, job.polls, job.external_task_id], ["kling", "vid_source", "succeed", 4, null]);
+  });
+
+  test("read by external_task_id; pro mode deducts 3.5 units", async () => {
+    const sub = await ksubmit(mock, { task_id: "task_seed", external_task_id: "mine-1", mode: "professional" });
+    assert.deepEqual(sub.json.data.task_info, { external_task_id: "mine-1" });
+    const byExternal = await kreadN(mock, "mine-1", 3);
+    assert.equal(byExternal.task_id, sub.json.data.task_id);
+    assert.equal(byExternal.task_status, "succeed");
+    assert.deepEqual(byExternal.task_info, { external_task_id: "mine-1", parent_video: { id: "task_seed", url: null, duration: "5" } });
+    assert.equal(byExternal.final_unit_deduction, "3.5");
+    const byId = (await kread(mock, sub.json.data.task_id)).json.data;
+    assert.deepEqual(byId, byExternal, "the same task either way");
+    assert.equal(mock.jobs[0].polls, 4, "reads by either id are polls of one job");
+    assert.equal(mock.jobs[0].external_task_id, "mine-1");
+  });
+
+  test("auth: 1001 / 1002 / 1000 / 1004 / 1003, no job, no poll, nothing echoed", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const cases = [
+      [null, 1001],
+      ["", 1001],
+      [signJwt({ secretKey: "wrong-secret" }), 1000],
+      [signJwt({ accessKey: "ak_nobody" }), 1000],
+      [signJwt({ exp: now - 1 }), 1004],
+      [signJwt({ exp: now }), 1004],
+      [signJwt({ nbf: now + 60 }), 1003],
+      ["not-a-jwt", 1002],
+      ["a.b", 1002],
+    ];
+    const texts = [];
+    for (const [token, code] of cases) {
+      const headers = token === "" ? { authorization: "" } : {};
+      const res = await ksubmit(mock, { video_id: "v" }, { token: token === "" ? null : token, headers });
+      assertKlingError(res, 401, code);
+      texts.push(res.text);
+    }
+    // Without "Bearer ", and with a Trinetra key only.
+    assertKlingError(await ksubmit(mock, { video_id: "v" }, { token: null, headers: { authorization: signJwt() } }), 401, 1002);
+    assertKlingError(await ksubmit(mock, { video_id: "v" }, { token: null, headers: { "x-api-key": KEY } }), 401, 1001);
+    assert.equal(mock.jobs.length, 0);
+
+    // A signed token of the other configured key works; unauthorized reads are no polls.
+    const sub = await ksubmit(mock, { video_id: "v" }, { token: signJwt({ accessKey: "ak_other", secretKey: "sk_other" }) });
+    assert.equal(sub.status, 200);
+    assertKlingError(await kread(mock, sub.json.data.task_id, { token: signJwt({ secretKey: "x" }) }), 401, 1000);
+    assert.equal(mock.jobs[0].polls, 0);
+
+    for (const p of ["/__mock/log", "/__mock/config", "/__mock/jobs"]) texts.push((await call(mock, "GET", p)).text);
+    const tokens = cases.map(([token]) => token).filter((t) => t && t.includes("."));
+    for (const text of texts) {
+      for (const secret of [SK, "sk_other", "wrong-secret", "eyJ", ...tokens]) assert.ok(!text.includes(secret), `${secret} leaked in ${text}`);
+    }
+    assert.ok(mock.log.length > 0 && mock.log.every((e) => e.headers.authorization === undefined || e.headers.authorization === "[redacted]"));
+  });
+
+  test("400 / 1201 validation naming the field; 1200 for a body that is not a JSON object", async () => {
+    const cases = [
+      [{}, "video_id or task_id is required"],
+      [{ prompt: "p" }, "video_id or task_id is required"],
+      [{ video_id: "" }, "video_id must be a non-empty string"],
+      [{ task_id: 7 }, "task_id must be a non-empty string"],
+      [{ video_id: "v", cfg_scale: 1.5 }, "cfg_scale must be a number from 0 to 1"],
+      [{ video_id: "v", cfg_scale: "0.5" }, "cfg_scale must be a number from 0 to 1"],
+      [{ video_id: "v", mode: "turbo" }, 'mode must be "std" or "pro"'],
+      [{ video_id: "v", duration: "10" }, 'duration must be "5"'],
+      [{ video_id: "v", duration: 5 }, 'duration must be "5"'],
+      [{ video_id: "v", prompt: 1 }, "prompt must be a string"],
+      [{ video_id: "v", prompt: "x".repeat(2501) }, "prompt must be at most 2500 characters"],
+      [{ video_id: "v", external_task_id: "" }, "external_task_id must be a non-empty string"],
+    ];
+    for (const [body, message] of cases) assertKlingError(await ksubmit(mock, body), 400, 1201, message);
+    assertKlingError(await ksubmit(mock, "video_id=v"), 400, 1200);
+    assertKlingError(await ksubmit(mock, []), 400, 1200);
+    assert.equal(mock.jobs.length, 0);
+    for (const mode of ["std", "pro", "standard", "professional"]) {
+      assert.equal((await ksubmit(mock, { video_id: "v", mode, cfg_scale: 0 })).json.code, 0, mode);
+    }
+  });
+
+  test("a duplicate external_task_id is refused", async () => {
+    assert.equal((await ksubmit(mock, { video_id: "v", external_task_id: "dup" })).json.code, 0);
+    assertKlingError(await ksubmit(mock, { task_id: "t", external_task_id: "dup" }), 400, 1201, "external_task_id already exists");
+    assert.equal(mock.jobs.length, 1);
+    mock.reset();
+    assert.equal((await ksubmit(mock, { video_id: "v", external_task_id: "dup" })).json.code, 0, "reset forgets external ids");
+  });
+
+  test("chains: durations grow 5 → 10 → 15 → 20 by video_id or task_id", async () => {
+    const first = (await ksubmit(mock, { video_id: "seed_video" })).json.data.task_id;
+    const a = await kreadN(mock, first, 3);
+    assert.equal(a.task_result.videos[0].duration, "10");
+
+    const second = (await ksubmit(mock, { video_id: a.task_result.videos[0].id })).json.data.task_id;
+    const b = await kreadN(mock, second, 3);
+    assert.equal(b.task_result.videos[0].duration, "15");
+    assert.deepEqual(b.task_info.parent_video, { id: a.task_result.videos[0].id, url: a.task_result.videos[0].url, duration: "10" });
+
+    const third = (await ksubmit(mock, { task_id: second })).json.data.task_id;
+    const c = await kreadN(mock, third, 3);
+    assert.equal(c.task_result.videos[0].duration, "20");
+    assert.deepEqual(c.task_info.parent_video, { id: b.task_result.videos[0].id, url: b.task_result.videos[0].url, duration: "15" });
+  });
+
+  test("magic prefixes: fail, cancel (failed, \"canceled\"), unknown", async () => {
+    const ids = {};
+    for (const v of ["fail_x", "cancel_x", "unknown_x"]) ids[v] = (await ksubmit(mock, { video_id: v })).json.data.task_id;
+    const failed = await kreadN(mock, ids.fail_x, 3);
+    assert.deepEqual([failed.task_status, failed.task_status_msg, failed.task_result, failed.final_unit_deduction], ["failed", FAILURE_MESSAGE, undefined, undefined]);
+    const canceled = await kreadN(mock, ids.cancel_x, 3);
+    assert.deepEqual([canceled.task_status, canceled.task_status_msg], ["failed", CANCELED_MESSAGE]);
+    assert.equal(CANCELED_MESSAGE, "canceled");
+    const unknown = await kreadN(mock, ids.unknown_x, 5);
+    assert.deepEqual([unknown.task_status, unknown.task_status_msg, unknown.task_result], ["paused_for_review", undefined, undefined]);
+    const byTask = (await ksubmit(mock, { task_id: "fail_task" })).json.data.task_id;
+    assert.equal((await kreadN(mock, byTask, 3)).task_status, "failed", "task_id prefixes count too");
+  });
+
+  test("404 / 1203 for an unknown task (Trinetra jobs included); 404 / 1202 for a wrong method", async () => {
+    assertKlingError(await kread(mock, "task_nope"), 404, 1203, "task not found");
+    const trinetra = await submit(mock, { video_id: "v" });
+    assertKlingError(await kread(mock, trinetra.json.job_id), 404, 1203);
+    assert.equal((await readJob(mock, trinetra.json.job_id)).status, 200, "and the other way round");
+    const kling = (await ksubmit(mock, { video_id: "v", external_task_id: "ext" })).json.data.task_id;
+    assert.equal((await readJob(mock, kling)).status, 404);
+    assertKlingError(await kcall(mock, "GET", KSUBMIT), 404, 1202);
+    assertKlingError(await kcall(mock, "DELETE", `${KSUBMIT}/${kling}`), 404, 1202);
+  });
+
+  test("log: Kling requests are logged with the token redacted", async () => {
+    const sub = await ksubmit(mock, { video_id: "v" });
+    await kread(mock, sub.json.data.task_id);
+    assert.deepEqual(mock.log.map((e) => [e.method, e.path, e.outcome, e.headers.authorization]), [
+      ["POST", KSUBMIT, 200, "[redacted]"],
+      ["GET", `${KSUBMIT}/${sub.json.data.task_id}`, 200, "[redacted]"],
+    ]);
+    assert.equal(mock.log[0].requestId, sub.json.request_id);
+  });
+});
+
+describe("Kling faults", () => {
+  let mock;
+  before(async () => {
+    mock = await startMock({ klingKeys: [{ accessKey: AK, secretKey: SK }], advance: { mode: "polls", stepPolls: 1 } });
+  });
+  after(() => mock.close());
+  beforeEach(() => mock.reset());
+
+  test("klingCode answers the code's status and envelope; no task is created", async () => {
+    mock.fault([
+      { method: "POST", path: KSUBMIT, klingCode: 1102 },
+      { method: "POST", path: KSUBMIT, klingCode: 1302, headers: { "retry-after": "2" } },
+      { method: "POST", path: KSUBMIT, klingCode: 5001 },
+    ]);
+    assertKlingError(await ksubmit(mock, { video_id: "v" }), 429, 1102, KLING_CODES[1102][1]);
+    const limited = await ksubmit(mock, { video_id: "v" });
+    assertKlingError(limited, 429, 1302);
+    assert.equal(limited.headers.get("retry-after"), "2");
+    assertKlingError(await ksubmit(mock, { video_id: "v" }), 503, 5001);
+    assert.equal(mock.jobs.length, 0);
+    assert.equal((await ksubmit(mock, { video_id: "v" })).json.code, 0, "faults used up");
+    assert.deepEqual(mock.log.map((e) => e.outcome), [429, 429, 503, 200]);
+  });
+
+  test("every code of the table has its documented HTTP status", () => {
+    const expected = {
+      1000: 401, 1001: 401, 1002: 401, 1003: 401, 1004: 401, 1100: 429, 1101: 429, 1102: 429, 1103: 403,
+      1200: 400, 1201: 400, 1202: 404, 1203: 404, 1300: 400, 1301: 400, 1302: 429, 1303: 429, 1304: 429,
+      5000: 500, 5001: 503, 5002: 504,
+    };
+    assert.deepEqual(Object.fromEntries(Object.entries(KLING_CODES).map(([c, [status]]) => [c, status])), expected);
+  });
+
+  test("a plain fault can send HTTP 200 with code 1201", async () => {
+    mock.fault({ path: KSUBMIT, status: 200, body: { code: 1201, message: "bad prompt", request_id: "r2" } });
+    const res = await ksubmit(mock, { video_id: "v" });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json, { code: 1201, message: "bad prompt", request_id: "r2" });
+    assert.equal(mock.jobs.length, 0);
+  });
+
+  test("invalid klingCode faults are rejected (JS and HTTP)", async () => {
+    for (const bad of [{ klingCode: 4242 }, { klingCode: 0 }, { klingCode: "1102" }, { klingCode: 1102, status: 429 }, { klingCode: 1102, body: "x" }, { klingCode: 1102, drop: "after" }]) {
+      assert.throws(() => mock.fault(bad), TypeError, JSON.stringify(bad));
+    }
+    const res = await call(mock, "POST", "/__mock/faults", { key: null, body: { klingCode: 9999 } });
+    assert.equal(res.status, 400);
+    assert.match(res.json.error.message, /klingCode/);
+    const ok = await call(mock, "POST", "/__mock/faults", { key: null, body: { klingCode: 1303, path: KSUBMIT } });
+    assert.deepEqual(ok.json, { queued: 1 });
+    assert.deepEqual(mock.faults, [{ klingCode: 1303, path: KSUBMIT, times: 1 }]);
+  });
+
+  test("drop after on submit: exactly one task, found by its external_task_id", async () => {
+    mock.fault({ method: "POST", path: KSUBMIT, drop: "after" });
+    await assert.rejects(ksubmit(mock, { video_id: "v", external_task_id: "lost-answer" }));
+    assert.equal(mock.jobs.length, 1);
+    assert.equal(mock.log.at(-1).outcome, "dropped");
+    const found = await kread(mock, "lost-answer");
+    assert.equal(found.json.code, 0);
+    assert.equal(found.json.data.task_id, mock.jobs[0].id);
+    assert.equal(found.json.data.task_info.external_task_id, "lost-answer");
+    assertKlingError(await ksubmit(mock, { video_id: "v", external_task_id: "lost-answer" }), 400, 1201, "external_task_id already exists");
+    assert.equal(mock.jobs.length, 1);
+  });
+
+  test("drop before, delay and a status fault on reads apply to Kling routes too", async () => {
+    mock.fault([{ method: "POST", path: KSUBMIT, drop: "before" }, { method: "GET", path: `${KSUBMIT}/`, status: 502, body: "<html>bad gateway</html>", headers: { "content-type": "text/html" } }, { path: KSUBMIT, delayMs: 150 }]);
+    await assert.rejects(ksubmit(mock, { video_id: "v", external_task_id: "x1" }));
+    assert.equal(mock.jobs.length, 0);
+    const t0 = Date.now();
+    const sub = await ksubmit(mock, { video_id: "v", external_task_id: "x1" });
+    assert.ok(Date.now() - t0 >= 140);
+    assert.equal(sub.json.code, 0);
+    const html = await kread(mock, "x1");
+    assert.deepEqual([html.status, html.text], [502, "<html>bad gateway</html>"]);
+    assert.equal((await kread(mock, "x1")).json.data.task_status, "submitted", "the faulted read was no poll");
+  });
+});
+
+describe("Kling settings", () => {
+  test("no klingKeys: no auth on Kling routes; keys set at run time over HTTP", async () => {
+    const mock = await startMock({ advance: { mode: "polls", stepPolls: 0 } });
+    try {
+      assert.equal(mock.config.klingAuth, undefined);
+      const open = await ksubmit(mock, { video_id: "v" }, { token: null });
+      assert.equal(open.json.code, 0);
+      assert.equal((await kread(mock, open.json.data.task_id, { token: "garbage" })).json.data.task_status, "succeed");
+
+      const cfg = await call(mock, "POST", "/__mock/config", { key: null, body: { klingKeys: [{ accessKey: AK, secretKey: SK }] } });
+      assert.equal(cfg.status, 204);
+      const shown = await call(mock, "GET", "/__mock/config", { key: null });
+      assert.deepEqual(shown.json, { auth: false, advance: { mode: "polls", stepMs: 300, stepPolls: 0 }, videoSeconds: 10, klingAuth: true });
+      assert.ok(!shown.text.includes(SK) && !shown.text.includes(AK));
+      assertKlingError(await kread(mock, open.json.data.task_id, { token: null }), 401, 1001);
+      assert.equal((await kread(mock, open.json.data.task_id)).json.code, 0);
+
+      for (const bad of [
+        { klingKeys: "ak:sk" },
+        { klingKeys: [{ accessKey: AK }] },
+        { klingKeys: [{ accessKey: "", secretKey: "s" }] },
+        { klingKeys: [{ accessKey: AK, secretKey: SK, extra: 1 }] },
+        { klingKeys: [{ accessKey: AK, secretKey: "a" }, { accessKey: AK, secretKey: "b" }] },
+      ]) {
+        assert.throws(() => mock.configure(bad), TypeError, JSON.stringify(bad));
+        const res = await call(mock, "POST", "/__mock/config", { key: null, body: bad });
+        assert.equal(res.status, 400);
+        assert.ok(!res.text.includes(SK));
+      }
+      assert.equal(mock.config.klingAuth, true, "a bad update changes nothing");
+      mock.configure({ klingKeys: [] });
+      assert.equal(mock.config.klingAuth, undefined);
+      assert.equal((await ksubmit(mock, { video_id: "v" }, { token: null })).json.code, 0);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  test("time mode advances Kling tasks too", async () => {
+    const mock = await startMock({ advance: { mode: "time", stepMs: 150 } });
+    try {
+      const t0 = Date.now();
+      const id = (await ksubmit(mock, { video_id: "v" }, { token: null })).json.data.task_id;
+      assert.equal((await kread(mock, id, { token: null })).json.data.task_status, "submitted");
+      await sleep(225 - (Date.now() - t0));
+      assert.equal((await kread(mock, id, { token: null })).json.data.task_status, "processing");
+      await sleep(320 - (Date.now() - t0));
+      assert.equal((await kread(mock, id, { token: null })).json.data.task_status, "succeed");
+    } finally {
+      await mock.close();
+    }
+  });
+
+  test("CLI --kling-key ACCESS:SECRET turns on Kling auth; a malformed one exits 2", async () => {
+    const cli = fileURLToPath(new URL("../src/mock/cli.js", import.meta.url));
+    const child = spawn(process.execPath, [cli, "--kling-key", `${AK}:${SK}:with-colon`, "--advance", "polls"], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const line = await new Promise((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          if (out.includes("\n")) resolve(out.split("\n")[0]);
+        });
+        child.on("exit", () => reject(new Error("CLI exited early")));
+      });
+      const mock = { url: /(http:\/\/\S+)$/.exec(line)[1] };
+      assertKlingError(await ksubmit(mock, { video_id: "v" }, { token: null }), 401, 1001);
+      assertKlingError(await ksubmit(mock, { video_id: "v" }), 401, 1000, /signature/);
+      const ok = await ksubmit(mock, { video_id: "v" }, { token: signJwt({ secretKey: `${SK}:with-colon` }) });
+      assert.equal(ok.json.code, 0, "the secret is everything after the first colon");
+      const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+
+    const bad = spawn(process.execPath, [cli, "--kling-key", "no-colon-here"], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    bad.stderr.on("data", (d) => (err += d));
+    const code = await new Promise((resolve) => bad.on("exit", resolve));
+    assert.equal(code, 2);
+    assert.match(err, /--kling-key must be ACCESS_KEY:SECRET_KEY/);
+    assert.ok(!err.includes("no-colon-here"), "the value is not echoed");
   });
 });

@@ -2,6 +2,7 @@
 /**
  * Runs the mock from a shell, e.g. next to a dev server or a browser test run:
  *   node src/mock/cli.js --port 8787 --api-key KEY --advance polls --step-polls 1
+ *   node src/mock/cli.js --kling-key ACCESS:SECRET
  * Prints exactly one line, "kling-extend mock listening on http://127.0.0.1:PORT",
  * so scripts can read the URL, then runs until SIGINT/SIGTERM.
  */
@@ -12,6 +13,8 @@ const USAGE = `Usage: kling-extend-mock [options]
   --host HOST            interface to listen on (default 127.0.0.1)
   --port PORT            port, 0 = any free port (default 0)
   --api-key KEY          accepted X-API-Key; repeat for several; none = no auth
+  --kling-key AK:SK      Kling access key and secret key (split at the first ":");
+                         repeat for several; none = no auth on the Kling routes
   --advance time|polls   how job status advances (default time)
   --step-ms MS           time mode: ms per status step (default 300)
   --step-polls N         polls mode: reads per status step (default 1)
@@ -23,12 +26,20 @@ function num(value) {
   return value === undefined ? undefined : Number(value);
 }
 
+/** "ACCESS:SECRET" → { accessKey, secretKey }; the message never repeats the value. */
+function klingKey(value) {
+  const colon = value.indexOf(":");
+  if (colon <= 0 || colon === value.length - 1) throw new TypeError("--kling-key must be ACCESS_KEY:SECRET_KEY");
+  return { accessKey: value.slice(0, colon), secretKey: value.slice(colon + 1) };
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "0" },
       "api-key": { type: "string", multiple: true, default: [] },
+      "kling-key": { type: "string", multiple: true, default: [] },
       advance: { type: "string" },
       "step-ms": { type: "string" },
       "step-polls": { type: "string" },
@@ -49,6 +60,7 @@ async function main() {
     host: values.host,
     port: num(values.port),
     apiKeys: values["api-key"],
+    klingKeys: values["kling-key"].map(klingKey),
     advance,
     videoSeconds: num(values["video-seconds"]),
   });

@@ -1,4 +1,4 @@
-// Types for the Trinetra gateway mock (see README.md in this folder).
+// Types for the Trinetra gateway and Kling API mock (see README.md in this folder).
 
 export type AdvanceMode = "time" | "polls";
 
@@ -10,12 +10,21 @@ export interface Advance {
   stepPolls: number;
 }
 
+export interface KlingKey {
+  /** The JWT's `iss`. */
+  accessKey: string;
+  /** HMAC-SHA256 key of the JWT signature. */
+  secretKey: string;
+}
+
 export interface MockSettings {
-  /** Accepted X-API-Key values; empty = no auth required. */
+  /** Accepted X-API-Key values on the Trinetra routes; empty = no auth required. */
   apiKeys?: string[];
+  /** Keys accepted for Kling JWTs (access keys unique); empty = no auth on the Kling routes. Replaces the list. */
+  klingKeys?: KlingKey[];
   /** Merged into the current value. */
   advance?: Partial<Advance>;
-  /** Output length in seconds used for credits_charged. */
+  /** Output length in seconds used for Trinetra's credits_charged. */
   videoSeconds?: number;
 }
 
@@ -31,8 +40,11 @@ export interface Fault {
   path?: string;
   times?: number;
   status?: number;
+  /** Instead of status/body: Kling's envelope for this code, with the code's HTTP status (a key of KLING_CODES). */
+  klingCode?: number;
+  /** With status or klingCode. */
   headers?: Record<string, string | number>;
-  /** A string is sent as is; anything else as JSON. */
+  /** With status. A string is sent as is; anything else as JSON. */
   body?: unknown;
   delayMs?: number;
   drop?: "before" | "after";
@@ -55,14 +67,26 @@ export interface LogEntry {
 
 export interface MockJob {
   id: string;
-  provider: string;
+  provider: "trinetra" | "kling";
+  /** The source id the caller gave (Kling: video_id, else task_id). */
   video_id: string;
+  /** Kling's caller-chosen id, or null. */
+  external_task_id: string | null;
   /** current status in the provider's words */
   status: string;
   polls: number;
   /** ms since the epoch */
   created_at: number;
   body: unknown;
+}
+
+export interface MockConfig {
+  /** Trinetra X-API-Key required. */
+  auth: boolean;
+  advance: Advance;
+  videoSeconds: number;
+  /** Present (true) only when Kling keys are configured. */
+  klingAuth?: true;
 }
 
 export interface Mock {
@@ -75,7 +99,7 @@ export interface Mock {
   /** Pending faults, fresh snapshot on each read. */
   readonly faults: Fault[];
   /** Current settings, without the keys. */
-  readonly config: { auth: boolean; advance: Advance; videoSeconds: number };
+  readonly config: MockConfig;
   /** Queues faults; returns how many. Throws TypeError if any is invalid. */
   fault(fault: Fault | Fault[]): number;
   /** Throws TypeError if invalid (then nothing changes). */
@@ -92,3 +116,44 @@ export function startMock(options?: MockOptions): Promise<Mock>;
 export const FAILURE_MESSAGE: string;
 /** Credits per second of output by resolution. */
 export const RATES: { "720p": number; "1080p": number };
+
+/** task_status_msg of a Kling task whose source id starts with "cancel". */
+export const CANCELED_MESSAGE: string;
+/** Kling's final_unit_deduction by wire mode. */
+export const UNITS: { std: string; pro: string };
+/** Kling error code → [HTTP status, default message]. */
+export const KLING_CODES: Readonly<Record<number, readonly [number, string]>>;
+
+/** The Kling API's answer envelope; `data` only when `code` is 0. */
+export interface KlingEnvelope<T = unknown> {
+  code: number;
+  message: string;
+  request_id: string;
+  data?: T;
+}
+
+export interface KlingVideo {
+  id: string;
+  url: string;
+  watermark_url: string;
+  /** Seconds of the whole extended video, as a string, e.g. "10". */
+  duration: string;
+}
+
+/** `data` of a Kling task read. */
+export interface KlingTask {
+  task_id: string;
+  task_status: "submitted" | "processing" | "succeed" | "failed" | (string & {});
+  /** Only when failed. */
+  task_status_msg?: string;
+  task_info: {
+    external_task_id?: string;
+    parent_video: { id: string; url: string | null; duration: string };
+  };
+  /** Only when succeeded. */
+  task_result?: { videos: KlingVideo[] };
+  /** Only when succeeded. */
+  final_unit_deduction?: string;
+  created_at: number;
+  updated_at: number;
+}

@@ -1,6 +1,7 @@
 /**
- * Mock of the Trinetra gateway for tests: a real HTTP server on 127.0.0.1 so
- * Node, browsers and Workers all exercise the client over the network.
+ * Mock of the Trinetra gateway and of the official Kling API for tests: one
+ * real HTTP server on 127.0.0.1 serving both, so Node, browsers and Workers
+ * all exercise the client over the network.
  *
  *   import { startMock } from "kling-extend/mock";
  *   const mock = await startMock({ apiKeys: ["test-key"], advance: { mode: "polls" } });
@@ -9,17 +10,22 @@
  *
  * Magic video_id prefixes pick the job's outcome: "fail…" → failed,
  * "cancel…" → canceled, "unknown…" → "paused_for_review" forever,
- * anything else → succeeded. See README.md next to this file.
+ * anything else → succeeded (Kling: the prefix of video_id or task_id, and
+ * "cancel…" ends failed with the message "canceled"). See README.md next to
+ * this file.
  */
 import { applySettings, createSettings, publicSettings } from "./config.js";
 import { controlRoutes } from "./control.js";
 import { FaultQueue } from "./faults.js";
 import { JobStore } from "./jobs.js";
+import { klingRoutes } from "./kling.js";
 import { mediaRoutes } from "./media.js";
 import { startServer } from "./server.js";
 import { trinetraRoutes } from "./trinetra.js";
 
 export { FAILURE_MESSAGE, RATES } from "./trinetra.js";
+export { CANCELED_MESSAGE, UNITS } from "./kling.js";
+export { KLING_CODES } from "./klingcodes.js";
 
 /**
  * Starts the mock and resolves once it is listening.
@@ -27,7 +33,8 @@ export { FAILURE_MESSAGE, RATES } from "./trinetra.js";
  * @param {{
  *   host?: string,            // default "127.0.0.1"
  *   port?: number,            // default 0 = any free port
- *   apiKeys?: string[],       // [] = no auth required
+ *   apiKeys?: string[],       // Trinetra X-API-Key values; [] = no auth required
+ *   klingKeys?: { accessKey: string, secretKey: string }[],  // Kling JWT keys; [] = no auth
  *   advance?: { mode?: "time"|"polls", stepMs?: number, stepPolls?: number },
  *   videoSeconds?: number,    // output length used for credits_charged, default 10
  * }} [options]
@@ -81,9 +88,11 @@ export async function startMock(options = {}) {
     },
   };
 
+  const mediaUrl = (id) => `${url}/media/${id}.mp4`;
   const routes = [
     ...controlRoutes(mock),
-    ...trinetraRoutes({ jobs, settings, mediaUrl: (id) => `${url}/media/${id}.mp4` }),
+    ...trinetraRoutes({ jobs, settings, mediaUrl }),
+    ...klingRoutes({ jobs, settings, mediaUrl }),
     ...mediaRoutes(),
   ];
   const server = await startServer({ host, port, routes, log, faults });
