@@ -1,0 +1,230 @@
+// The e2e scenarios in headless Chromium, two ways a page gets the package:
+//   chromium-vite:  a page of the consumer project built by Vite (production
+//                   build), so "kling-extend" resolves through the bundler;
+//   chromium-plain: a page with no bundler at all, an import map pointing
+//                   "kling-extend" at the installed package's index.js.
+// A small node:http server serves the consumer directory (and Vite's dist/
+// under /dist/); the mock runs on another port, so every call is cross-origin.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, readdir } from "node:fs/promises";
+import { extname, join, resolve, sep } from "node:path";
+import { build } from "vite";
+import { chromium } from "playwright-core";
+import { closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+
+const SCENARIO_TIMEOUT_MS = 30_000;
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+// The page-side runner, shared by both pages: runScenario never throws, it
+// answers { ok, error } so failures come back as readable text.
+const HARNESS = `
+function describe(error) {
+  if (error instanceof Error) return String(error.stack || error.name + ": " + error.message);
+  try { return JSON.stringify(error); } catch { return String(error); }
+}
+export function install(scenarios) {
+  window.scenarioInfo = scenarios.map((s) => ({ name: s.name, httpErrors: s.httpErrors }));
+  window.runScenario = async (name, ctx) => {
+    const scenario = scenarios.find((s) => s.name === name);
+    if (!scenario) return { ok: false, error: "no scenario named " + name };
+    try {
+      await scenario.run(ctx);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: describe(error) };
+    }
+  };
+}
+`;
+
+const VITE_HTML = `<!doctype html>
+<html>
+  <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>kling-extend e2e (Vite)</title></head>
+  <body>
+    <script type="module" src="./main.js"></script>
+  </body>
+</html>
+`;
+
+const VITE_MAIN = `import { scenarios } from "./scenarios.js";
+import { install } from "./harness.js";
+
+install(scenarios);
+`;
+
+const PLAIN_HTML = `<!doctype html>
+<html>
+  <head>
+    <meta charset="utf-8">
+    <link rel="icon" href="data:,">
+    <title>kling-extend e2e (no bundler)</title>
+    <script type="importmap">
+      {"imports":{"kling-extend":"/node_modules/kling-extend/index.js"}}
+    </script>
+  </head>
+  <body>
+    <script type="module">
+      import { scenarios } from "./scenarios.js";
+      import { install } from "./harness.js";
+      install(scenarios);
+    </script>
+  </body>
+</html>
+`;
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".map": "application/json",
+};
+
+/** A static file server for `root` on 127.0.0.1 (any free port). */
+async function serveStatic(root) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      const file = resolve(base, `.${path}`);
+      if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error("outside root"), { code: "ENOENT" });
+      const body = await readFile(file);
+      res.writeHead(200, {
+        "content-type": MIME[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      });
+      res.end(body);
+    } catch (err) {
+      res.writeHead(err.code === "ENOENT" || err.code === "EISDIR" ? 404 : 500, { "content-type": "text/plain" });
+      res.end(String(err.code ?? err));
+    }
+  });
+  await new Promise((ok, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", ok);
+  });
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+// All set-up happens before the first test() is registered: node:test runs
+// the after() hooks as soon as registered tests are done.
+const consumer = await createConsumer({
+  name: "browser",
+  files: { "index.html": VITE_HTML, "main.js": VITE_MAIN, "plain.html": PLAIN_HTML, "harness.js": HARNESS },
+});
+let mock;
+let server;
+let browser;
+const teardown = () =>
+  closeAll([() => browser?.close(), () => server?.close(), () => mock?.close(), () => consumer.cleanup()]);
+
+const pages = {};
+let distFiles;
+let expectedNames;
+try {
+  // (a) A production build by Vite, as a user's project would make it.
+  await build({
+    root: consumer.dir,
+    base: "/dist/",
+    configFile: false,
+    logLevel: "warn",
+    build: { outDir: "dist", emptyOutDir: true },
+  });
+  distFiles = await readdir(join(consumer.dir, "dist", "assets"));
+
+  mock = await startInstalledMock(consumer);
+  server = await serveStatic(consumer.dir);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  expectedNames = (await importFrom(consumer, "scenarios.js")).scenarios.map((s) => s.name);
+
+  for (const [runtime, path] of [
+    ["chromium-vite", "/dist/index.html"],
+    ["chromium-plain", "/plain.html"],
+  ]) {
+    const page = await browser.newPage();
+    const state = { runtime, page, console: [], pageErrors: [], failedLoads: [] };
+    page.on("console", (msg) => {
+      if (msg.type() === "error" || msg.type() === "warning") state.console.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => state.pageErrors.push(String(err?.stack ?? err)));
+    page.on("requestfailed", (req) => {
+      if (req.url().startsWith(server.url)) state.failedLoads.push(`${req.url()}: ${req.failure()?.errorText}`);
+    });
+    await page.goto(server.url + path);
+    try {
+      await page.waitForFunction(() => Array.isArray(window.scenarioInfo), null, { timeout: 15_000 });
+    } catch (err) {
+      throw new Error(
+        `${runtime}: the page never became ready (${err.message})\n` +
+          `page errors: ${state.pageErrors.join("\n")}\nconsole: ${state.console.join("\n")}\nfailed loads: ${state.failedLoads.join("\n")}`,
+      );
+    }
+    state.info = await page.evaluate(() => window.scenarioInfo);
+    state.ctx = scenarioContext(mock, runtime);
+    pages[runtime] = state;
+  }
+} catch (err) {
+  await teardown();
+  throw err;
+}
+after(teardown);
+
+test("chromium-vite: the build emits the wasm as an asset next to the bundle", async () => {
+  const wasm = distFiles.filter((f) => f.endsWith(".wasm"));
+  const js = distFiles.filter((f) => f.endsWith(".js"));
+  assert.equal(wasm.length, 1, `one .wasm asset (assets: ${distFiles.join(", ")})`);
+  const code = (await Promise.all(js.map((f) => readFile(join(consumer.dir, "dist", "assets", f), "utf8")))).join("\n");
+  assert.ok(code.includes(wasm[0]), "the bundle refers to the emitted .wasm");
+  assert.ok(!code.includes("readFileSync") && !code.includes("node:fs"), "not the node entry");
+});
+
+for (const state of Object.values(pages)) {
+  const { runtime } = state;
+
+  test(`${runtime}: the page loaded cleanly and sees every scenario`, () => {
+    assert.deepEqual(state.pageErrors, [], "page errors");
+    assert.deepEqual(state.console, [], "console errors and warnings while loading");
+    assert.deepEqual(state.failedLoads, [], "failed loads");
+    assert.deepEqual(
+      state.info.map((s) => s.name),
+      expectedNames,
+    );
+  });
+
+  for (const { name, httpErrors } of state.info) {
+    test(`${runtime}: ${name}`, { timeout: SCENARIO_TIMEOUT_MS + 5_000 }, async () => {
+      state.console.length = 0;
+      state.pageErrors.length = 0;
+      const result = await state.page.evaluate(([n, ctx]) => window.runScenario(n, ctx), [name, state.ctx]);
+      // Let late console messages (network errors are reported asynchronously) arrive.
+      await state.page.evaluate(() => new Promise((r) => setTimeout(r, 30)));
+      if (!result.ok) assert.fail(result.error);
+      assert.deepEqual(state.pageErrors, [], "uncaught errors in the page");
+      // Chromium logs every failed or non-2xx fetch as "Failed to load resource";
+      // that is expected only where the scenario makes such requests on purpose.
+      const unexpected = state.console.filter((line) => !(httpErrors && /^error: Failed to load resource: /.test(line)));
+      assert.deepEqual(unexpected, [], "unexpected console errors/warnings");
+    });
+  }
+}

@@ -1,0 +1,157 @@
+// Makes a throw-away consumer project that installs kling-extend the way a
+// user does: `npm pack` of pkg/, then `npm install <tarball>` in a fresh
+// directory. The e2e scenarios are copied next to it, so the bare specifier
+// "kling-extend" resolves through the package's `exports`, per runtime.
+//
+//   const consumer = await createConsumer();
+//   consumer.dir          // the project root (package.json, node_modules, scenarios.js, assert.js)
+//   consumer.packageDir   // <dir>/node_modules/kling-extend
+//   consumer.tarball      // the packed .tgz
+//   consumer.packedFiles  // paths inside the tarball, as npm pack reported them
+//   await consumer.cleanup()
+//
+// Environment: KLING_E2E_BUILD=1 runs `bash scripts/build.sh` first (by
+// default pkg/ must already be built, as scripts/test.sh does); KLING_E2E_KEEP=1 keeps the temp directory (its path is printed).
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+export const REPO = resolve(HERE, "../..");
+export const PKG = join(REPO, "pkg");
+export const BIN = join(REPO, "node_modules", ".bin");
+export const API_KEY = "test-key-123";
+
+/**
+ * Checks that pkg/ was built (scripts/test.sh runs `bash scripts/build.sh`
+ * first). KLING_E2E_BUILD=1 runs the build here instead. The package is never
+ * rebuilt behind the caller's back: other people may be building at the same time.
+ */
+export async function buildPackage() {
+  if (process.env.KLING_E2E_BUILD) {
+    try {
+      await run("bash", ["scripts/build.sh"], { cwd: REPO, maxBuffer: 64 << 20 });
+    } catch (err) {
+      throw new Error(`bash scripts/build.sh failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+    }
+  }
+  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "kling_extend_bg.wasm"]) {
+    if (!existsSync(join(PKG, file))) {
+      throw new Error(`pkg/${file} is missing: run \`bash scripts/build.sh\` in ${REPO} first`);
+    }
+  }
+}
+
+/** npm with its cache and config kept inside `root`, quiet and offline-friendly. */
+function npm(args, cwd, root) {
+  return run("npm", args, {
+    cwd,
+    maxBuffer: 64 << 20,
+    env: {
+      ...process.env,
+      npm_config_cache: join(root, ".npm-cache"),
+      npm_config_userconfig: join(root, ".npmrc"),
+      npm_config_update_notifier: "false",
+      npm_config_fund: "false",
+      npm_config_audit: "false",
+      npm_config_loglevel: "error",
+    },
+  });
+}
+
+/**
+ * @param {{ name?: string, files?: Record<string, string> }} [options]
+ *   `files`: extra files to write into the project (path relative to its root → text)
+ */
+export async function createConsumer({ name = "consumer", files = {} } = {}) {
+  await buildPackage();
+  const root = mkdtempSync(join(tmpdir(), `kling-extend-e2e-${name}-`));
+  try {
+    writeFileSync(join(root, ".npmrc"), "");
+    const packed = await npm(["pack", PKG, "--pack-destination", root, "--json"], root, root);
+    const [info] = JSON.parse(packed.stdout);
+    const tarball = join(root, info.filename);
+
+    const dir = join(root, "app");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "package.json"),
+      `${JSON.stringify({ name: `kling-extend-e2e-${name}`, version: "0.0.0", private: true, type: "module" }, null, 2)}\n`,
+    );
+    await npm(["install", "--no-audit", "--no-fund", "--offline", tarball], dir, root);
+
+    copyFileSync(join(HERE, "scenarios.js"), join(dir, "scenarios.js"));
+    copyFileSync(join(HERE, "assert.js"), join(dir, "assert.js"));
+    // Resolved from inside the project, so "kling-extend/mock" goes through `exports` too.
+    writeFileSync(join(dir, "mock-entry.mjs"), 'export { startMock } from "kling-extend/mock";\n');
+    writeFileSync(
+      join(dir, "package-entry.mjs"),
+      'export * from "kling-extend";\nexport const resolved = import.meta.resolve("kling-extend");\n',
+    );
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, ".."), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+
+    return {
+      root,
+      dir,
+      tarball,
+      packageDir: join(dir, "node_modules", "kling-extend"),
+      packedFiles: info.files.map((f) => f.path),
+      async cleanup() {
+        if (process.env.KLING_E2E_KEEP) {
+          console.error(`kling-extend e2e: kept ${root}`);
+          return;
+        }
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Runs every closer in order even if some fail (so the temp dir is always
+ * removed), then throws the first failure.
+ * @param {Array<(() => unknown) | undefined>} closers
+ */
+export async function closeAll(closers) {
+  let first;
+  for (const close of closers) {
+    try {
+      await close?.();
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first) throw first;
+}
+
+/** Imports a file of the consumer project (so its bare imports resolve from there). */
+export function importFrom(consumer, file) {
+  return import(pathToFileURL(join(consumer.dir, file)).href);
+}
+
+/** Starts the mock from the installed package (`kling-extend/mock`). */
+export async function startInstalledMock(consumer) {
+  const { startMock } = await importFrom(consumer, "mock-entry.mjs");
+  return startMock({ port: 0, apiKeys: [API_KEY] });
+}
+
+/** The ctx the scenarios expect. */
+export function scenarioContext(mock, runtime) {
+  const browser = runtime.startsWith("chromium");
+  return {
+    mockUrl: mock.url,
+    apiKey: API_KEY,
+    runtime,
+    options: { baseUrl: mock.url, apiKey: API_KEY, ...(browser ? { dangerouslyAllowBrowser: true } : {}) },
+  };
+}

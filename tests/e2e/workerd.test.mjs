@@ -1,0 +1,153 @@
+// The e2e scenarios in workerd: a Worker in the consumer project imports the
+// scenarios, wrangler bundles it the way a user deploys it (so it picks the
+// package's "workerd" export condition), and Miniflare runs the bundle.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { BIN, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+
+const run = promisify(execFile);
+const COMPATIBILITY_DATE = "2026-04-01";
+
+const WORKER = `// A Worker that runs one e2e scenario per request:
+//   POST /run?name=<scenario name>   body: the scenario ctx as JSON
+//   → 200 { ok: true } or { ok: false, error }
+import { scenarios } from "./scenarios.js";
+
+function describe(error) {
+  if (error instanceof Error) return String(error.stack || \`\${error.name}: \${error.message}\`);
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/list") return Response.json(scenarios.map((s) => s.name));
+    if (url.pathname !== "/run") return new Response("not found", { status: 404 });
+    const name = url.searchParams.get("name");
+    const scenario = scenarios.find((s) => s.name === name);
+    if (!scenario) return Response.json({ ok: false, error: \`no scenario named \${name}\` }, { status: 404 });
+    let ctx;
+    try {
+      ctx = request.method === "POST" ? await request.json() : JSON.parse(url.searchParams.get("ctx") ?? "");
+    } catch (error) {
+      return Response.json({ ok: false, error: \`bad ctx: \${describe(error)}\` }, { status: 400 });
+    }
+    try {
+      await scenario.run(ctx);
+      return Response.json({ ok: true });
+    } catch (error) {
+      return Response.json({ ok: false, error: describe(error) });
+    }
+  },
+};
+`;
+
+const WRANGLER_TOML = `name = "kling-extend-e2e"
+main = "worker.js"
+compatibility_date = "${COMPATIBILITY_DATE}"
+`;
+
+// All set-up happens before the first test() is registered: node:test runs
+// the after() hooks as soon as registered tests are done, even while the
+// module is still awaiting.
+const consumer = await createConsumer({
+  name: "workerd",
+  files: { "worker.js": WORKER, "wrangler.toml": WRANGLER_TOML },
+});
+let mock;
+let mf;
+const teardown = () => closeAll([() => mf?.dispose(), () => mock?.close(), () => consumer.cleanup()]);
+
+const dist = join(consumer.dir, "dist");
+const scriptPath = join(dist, "worker.js");
+let wranglerOutput;
+let bundle;
+let names;
+let ctx;
+try {
+  // Bundle as a user would; HOME and XDG_CONFIG_HOME point into the temp dir
+  // so wrangler writes nothing elsewhere, CI=true so it never prompts.
+  const home = join(consumer.root, "home");
+  mkdirSync(home);
+  try {
+    const out = await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
+      cwd: consumer.dir,
+      maxBuffer: 64 << 20,
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, ".config"),
+        WRANGLER_SEND_METRICS: "false",
+        CI: "true",
+        NO_COLOR: "1",
+      },
+    });
+    wranglerOutput = out.stdout + out.stderr;
+  } catch (err) {
+    throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+  }
+  bundle = readFileSync(scriptPath, "utf8");
+
+  mock = await startInstalledMock(consumer);
+  mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    // Module names are paths relative to this; the default (the cwd) would
+    // need "../" to reach the temp dir, which workerd refuses.
+    modulesRoot: dist,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: COMPATIBILITY_DATE,
+  });
+  await mf.ready;
+  ctx = scenarioContext(mock, "workerd");
+  names = await (await mf.dispatchFetch("http://worker.test/list")).json();
+} catch (err) {
+  await teardown();
+  throw err;
+}
+after(teardown);
+
+test("workerd: wrangler bundles the package's workerd entry, importing the wasm as a module", () => {
+  const wasmFiles = readdirSync(dist).filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasmFiles.length, 1, `one .wasm module next to the bundle (dist: ${readdirSync(dist).join(", ")})`);
+  const imports = [...bundle.matchAll(/^import\s+(\w+)\s+from\s+"\.\/([^"]+\.wasm)";?$/gm)];
+  assert.equal(imports.length, 1, "the bundle imports the .wasm statically (workerd.js)");
+  assert.equal(imports[0][2], wasmFiles[0], "it imports the file wrangler emitted");
+  assert.ok(!bundle.includes("readFileSync") && !bundle.includes("node:fs"), "not the node entry");
+  assert.ok(!/module_or_path/.test(bundle), "not the browser entry (no wasm fetched by URL)");
+  assert.match(wranglerOutput, /--dry-run: exiting now/);
+});
+
+test("workerd: the Worker sees every scenario", async () => {
+  const { scenarios } = await importFrom(consumer, "scenarios.js");
+  assert.deepEqual(names, scenarios.map((s) => s.name));
+});
+
+for (const name of names) {
+  test(`workerd: ${name}`, { timeout: 30_000 }, async () => {
+    const res = await mf.dispatchFetch(`http://worker.test/run?name=${encodeURIComponent(name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ctx),
+    });
+    const text = await res.text();
+    let result;
+    try {
+      result = JSON.parse(text);
+    } catch {
+      assert.fail(`the Worker answered ${res.status} with ${text.slice(0, 2000)}`);
+    }
+    if (!result.ok) assert.fail(result.error);
+    assert.equal(res.status, 200);
+  });
+}
+

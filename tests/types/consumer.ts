@@ -1,0 +1,241 @@
+// A TypeScript consumer of kling-extend: uses every public function and type
+// the way an application would, under `--strict`. Each `@ts-expect-error`
+// line is wrong usage the typings must reject (tsc fails if one compiles).
+// Checked by tests/e2e/types.test.mjs; never run.
+import {
+  createClient,
+  extendVideo,
+  getJob,
+  KlingExtendError,
+  pollJob,
+  quote,
+  quoteChain,
+  type ChainQuote,
+  type ChainQuoteInput,
+  type ChainStep,
+  type Client,
+  type ClientOptions,
+  type ErrorCode,
+  type ExtendRequest,
+  type Job,
+  type JobStatus,
+  type JobVideo,
+  type Mode,
+  type PollOptions,
+  type Provider,
+  type Quote,
+  type QuoteInput,
+  type Resolution,
+  type SecondsRange,
+  type Submission,
+} from "kling-extend";
+import { startMock, FAILURE_MESSAGE, RATES, type Fault, type LogEntry, type Mock, type MockJob } from "kling-extend/mock";
+
+const controller = new AbortController();
+const options: ClientOptions = {
+  provider: "trinetra",
+  baseUrl: "https://gateway.example",
+  apiKey: "key",
+  timeoutMs: 10_000,
+  maxRetries: 2,
+  signal: controller.signal,
+  fetch: (input, init) => fetch(input, init),
+  headers: { "x-trace-id": "t-1" },
+  dangerouslyAllowBrowser: false,
+};
+const provider: Provider = options.provider ?? "kling";
+const resolution: Resolution = "1080p";
+const mode: Mode = "pro";
+
+/** Every error code the contract names, handled exhaustively. */
+function advice(code: ErrorCode): string {
+  switch (code) {
+    case "invalid_request":
+    case "unauthorized":
+    case "forbidden":
+    case "insufficient_credits":
+    case "not_found":
+    case "content_policy":
+      return "fix the request";
+    case "rate_limited":
+    case "server_error":
+    case "network_error":
+    case "timeout":
+      return "try again later";
+    case "aborted":
+      return "nothing to do";
+    case "job_failed":
+    case "job_canceled":
+      return "look at err.job";
+    case "bad_response":
+      return "report it";
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
+
+function describeStatus(status: JobStatus): string {
+  switch (status) {
+    case "queued":
+    case "running":
+      return "pending";
+    case "succeeded":
+    case "failed":
+    case "canceled":
+      return "over";
+    default: {
+      const unreachable: never = status;
+      return unreachable;
+    }
+  }
+}
+
+function firstVideo(job: Job): JobVideo | undefined {
+  const video = job.output?.outputs[0];
+  if (video) {
+    const url: string = video.url;
+    const type: "video" = video.type;
+    const seconds: number | undefined = video.duration;
+    void [url, type, seconds, video.id];
+  }
+  return video;
+}
+
+async function extend(): Promise<Job | undefined> {
+  const request: ExtendRequest = {
+    video_id: "kling_vid_1",
+    prompt: "the camera pulls back",
+    negative_prompt: "blur",
+    cfg_scale: 0.5,
+    callback_url: "https://example.com/hook",
+    resolution,
+  };
+  const submission: Submission = await extendVideo(request, options);
+  const id: string = submission.job_id;
+  const requestId: string | undefined = submission.request_id;
+  void [submission.status, submission.provider, requestId];
+
+  const once: Job = await getJob(id, options);
+  void describeStatus(once.status);
+
+  const pollOptions: PollOptions = {
+    ...options,
+    intervalMs: 500,
+    maxIntervalMs: 5_000,
+    waitTimeoutMs: 60_000,
+    onUpdate: (job: Job) => console.log(job.status, job.raw),
+  };
+  try {
+    const done = await pollJob(id, pollOptions);
+    const credits: number | undefined = done.credits_charged;
+    void [credits, done.model, done.id, done.error, firstVideo(done)];
+    return done;
+  } catch (err) {
+    if (err instanceof KlingExtendError) {
+      const code: ErrorCode = err.code;
+      const message: string = err.message;
+      const retryable: boolean = err.retryable;
+      const status: number | undefined = err.status;
+      const field: string | undefined = err.field;
+      const retryAfterMs: number | undefined = err.retryAfterMs;
+      const maybeSubmitted: boolean | undefined = err.maybeSubmitted;
+      const serialized: Record<string, unknown> = err.toJSON();
+      void [message, retryable, status, field, retryAfterMs, maybeSubmitted, serialized, err.requestId, err.providerCode];
+      if (err.code === "job_failed" || err.code === "job_canceled") {
+        const job: Job | undefined = err.job;
+        return job;
+      }
+      console.error(advice(code));
+      // @ts-expect-error: the code is read-only
+      err.code = "timeout";
+      return undefined;
+    }
+    if (err instanceof Error) throw err;
+    throw new Error(String(err));
+  }
+}
+
+async function withClient(): Promise<void> {
+  const client: Client = createClient({ ...options, intervalMs: 250 });
+  const { job_id } = await client.extendVideo({ video_id: "v" }, { timeoutMs: 5_000 });
+  const job: Job = await client.getJob(job_id);
+  const final: Job = await client.pollJob(job_id, { waitTimeoutMs: 10_000, onUpdate: (j) => void j.status });
+  void [job, final];
+}
+
+function costs(): number {
+  const input: QuoteInput = { provider: "trinetra", resolution: "720p", seconds: 10, discountPercent: 10 };
+  const q: Quote = quote(input);
+  const kling: Quote = quote({ provider: "kling", mode, seconds: 5, rates: { standard: 9, professional: 30 } });
+  const fields: [number, number, string, number, number, number | undefined, number | undefined] = [
+    q.credits,
+    q.inr,
+    q.formatted,
+    q.billedSeconds,
+    q.perSecond,
+    kling.units,
+    kling.perUnit,
+  ];
+  void fields;
+
+  const chainInput: ChainQuoteInput = { sourceSeconds: 5, extensions: 3, resolution: "1080p", basis: "added" };
+  const chain: ChainQuote = quoteChain(chainInput);
+  const range: SecondsRange = chain.outputSeconds;
+  const steps: ChainStep[] = chain.steps;
+  const first: ChainStep | undefined = steps[0];
+  void [range.min, range.max, first?.index, first?.addedSeconds, first?.outputSeconds, first?.min.credits, chain.basis];
+  return chain.max.credits - chain.min.credits;
+}
+
+async function mockTypes(): Promise<void> {
+  const mock: Mock = await startMock({ port: 0, apiKeys: ["k"], advance: { mode: "polls", stepPolls: 1 } });
+  const fault: Fault = { method: "POST", path: "/v1/", status: 503, headers: { "retry-after": 1 } };
+  const queued: number = mock.fault(fault);
+  const log: LogEntry[] = mock.log;
+  const jobs: MockJob[] = mock.jobs;
+  void [queued, log, jobs, FAILURE_MESSAGE, RATES["720p"], mock.url];
+  await mock.close();
+}
+
+// ---- wrong usage the typings must reject
+
+// @ts-expect-error: "4k" is not a Resolution
+void extendVideo({ video_id: "v", resolution: "4k" });
+
+// @ts-expect-error: `seconds` is required
+void quote({ resolution: "720p" });
+
+// @ts-expect-error: an unknown request field
+void extendVideo({ video_id: "v", colour: "red" });
+
+// @ts-expect-error: timeoutMs is a number
+void getJob("job_1", { timeoutMs: "fast" });
+
+// @ts-expect-error: "turbo" is not a Mode
+void quote({ provider: "kling", mode: "turbo", seconds: 5 });
+
+// @ts-expect-error: the submission is a promise, it must be awaited
+const notAwaited: Submission = extendVideo({ video_id: "v" });
+
+// @ts-expect-error: onUpdate receives a Job, not a string
+void pollJob("job_1", { onUpdate: (status: string) => status.length });
+
+// @ts-expect-error: a job id is a string
+void getJob(42);
+
+// @ts-expect-error: quote is synchronous, not a promise
+void quote({ seconds: 1 }).then;
+
+declare const someJob: Job;
+// @ts-expect-error: "paused_for_review" is not a JobStatus (it is reported as "running")
+void (someJob.status === "paused_for_review");
+
+// @ts-expect-error: no such error code
+const badCode: ErrorCode = "payment_required";
+
+// @ts-expect-error: quoteChain needs `extensions`
+void quoteChain({ sourceSeconds: 5 });
+
+void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes];
