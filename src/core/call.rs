@@ -141,7 +141,10 @@ impl<S: Service, T> Machine for Call<S, T> {
         match event {
             Event::Response(response) => match (self.read)(&self.service, &response, now_ms) {
                 Ok(value) => Step::Done(Ok(value)),
-                Err(error) => self.fail(error, response_acceptance(response.status), now_ms),
+                Err(error) => {
+                    let acceptance = response_acceptance(response.status, &error);
+                    self.fail(error, acceptance, now_ms)
+                }
             },
             Event::Failed(transport) => {
                 let acceptance = match transport {
@@ -160,11 +163,15 @@ impl<S: Service, T> Machine for Call<S, T> {
     }
 }
 
-/// A status that proves the service turned the submit away. Other 5xx and
-/// any 2xx/3xx we could not read leave it unknown.
-fn response_acceptance(status: u16) -> Acceptance {
-    match status {
-        400..=499 | 503 => Acceptance::Refused,
+/// Whether an answer proves the service turned the submit away: a 503, a
+/// 4xx, or an error code in the body (Kling answers refusals with HTTP 200).
+/// Server errors and answers we could not read leave it unknown.
+fn response_acceptance(status: u16, error: &Error) -> Acceptance {
+    match (status, error.code) {
+        (503, _) => Acceptance::Refused,
+        (_, ErrorCode::ServerError | ErrorCode::BadResponse) => Acceptance::Unknown,
+        (400..=499, _) => Acceptance::Refused,
+        _ if error.provider_code.is_some() => Acceptance::Refused,
         _ => Acceptance::Unknown,
     }
 }
@@ -388,5 +395,17 @@ mod tests {
         let mut call = kling_submit(KLING);
         call.start(0);
         waited(call.handle(response(429, &[], r#"{"code":1302,"message":"too fast"}"#), 0));
+    }
+
+    #[test]
+    fn a_refusal_in_the_body_is_final_whatever_the_status() {
+        let mut call = kling_submit(KLING);
+        call.start(0);
+        let e = failed(call.handle(response(200, &[], r#"{"code":1201,"message":"bad prompt"}"#), 0));
+        assert_eq!((e.code, e.maybe_submitted), (ErrorCode::InvalidRequest, Some(false)));
+        let mut call = kling_submit(KLING);
+        call.start(0);
+        let lookup = sent(call.handle(response(200, &[], r#"{"code":5000,"message":"internal"}"#), 0));
+        assert_eq!(lookup.method, Method::Get);
     }
 }

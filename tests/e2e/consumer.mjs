@@ -19,6 +19,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
+/** The runtime-neutral files every runner loads (scenarios.js imports the rest). */
+const SCENARIO_FILES = ["scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "assert.js"];
+
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const REPO = resolve(HERE, "../..");
@@ -84,8 +87,7 @@ export async function createConsumer({ name = "consumer", files = {} } = {}) {
     );
     await npm(["install", "--no-audit", "--no-fund", "--offline", tarball], dir, root);
 
-    copyFileSync(join(HERE, "scenarios.js"), join(dir, "scenarios.js"));
-    copyFileSync(join(HERE, "assert.js"), join(dir, "assert.js"));
+    for (const file of SCENARIO_FILES) copyFileSync(join(HERE, file), join(dir, file));
     // Resolved from inside the project, so "kling-extend/mock" goes through `exports` too.
     writeFileSync(join(dir, "mock-entry.mjs"), 'export { startMock } from "kling-extend/mock";\n');
     writeFileSync(
