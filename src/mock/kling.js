@@ -104,12 +104,7 @@ export function klingRoutes({ jobs, settings, mediaUrl }) {
   function read({ headers, params, requestId }) {
     const denied = checkAuth(headers, requestId);
     if (denied) return denied;
-    let id;
-    try {
-      id = decodeURIComponent(params[0]);
-    } catch {
-      id = params[0];
-    }
+    const [id] = params;
     const byId = jobs.get(id);
     const found = byId?.provider === PROVIDER ? byId : jobs.findExternal(PROVIDER, id);
     if (!found) return klingError(1203, requestId, "task not found");

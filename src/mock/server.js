@@ -4,7 +4,7 @@
  * control API) only supply routes; they never see faults, sockets or CORS.
  *
  * A route is `{ method, path, handle(ctx) }`: `path` is an exact string or a
- * RegExp whose groups become `ctx.params`; `handle` returns (or resolves to)
+ * RegExp whose groups become `ctx.params` (percent-decoded); `handle` returns (or resolves to)
  * `{ status, headers?, body? }` where a non-string body is sent as JSON.
  * `ctx.requestId` is the id sent in `x-request-id` (Kling's envelope repeats
  * it). A route with `method: "*"` takes any method; put it after the routes
@@ -279,7 +279,16 @@ function delay(ms, res) {
 function matchPath(pattern, path) {
   if (typeof pattern === "string") return pattern === path ? [] : null;
   const m = pattern.exec(path);
-  return m ? m.slice(1) : null;
+  return m ? m.slice(1).map(decodeSegment) : null;
+}
+
+/** A percent-decoded path segment; a malformed escape is kept as it came. */
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Path without the query; origin-form targets are not URL-parsed, so odd ones cannot throw. */

@@ -65,12 +65,7 @@ export function trinetraRoutes({ jobs, settings, mediaUrl }) {
   function read({ headers, params }) {
     const denied = checkKey(headers);
     if (denied) return denied;
-    let id;
-    try {
-      id = decodeURIComponent(params[0]);
-    } catch {
-      id = params[0];
-    }
+    const [id] = params;
     const found = jobs.get(id);
     if (!found || found.provider !== PROVIDER) return errorAnswer(404, "job not found");
     const job = jobs.poll(id);

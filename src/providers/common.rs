@@ -1,6 +1,7 @@
 //! What every provider's HTTP exchange shares.
 
 use crate::core::http::{HeaderValue, HttpRequest, Method};
+use crate::core::job::{Output, Video};
 use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
 
@@ -34,6 +35,31 @@ pub fn request(
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {
     headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// A member that must be a non-empty string, or `missing` as the reason.
+pub fn required_str<'a>(doc: &'a Value, key: &str, missing: &'static str) -> Result<&'a str, &'static str> {
+    doc.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or(missing)
+}
+
+/// A list of result videos, `[{ url, id?, duration? }]`; `None` when absent.
+pub fn videos(list: Option<&Value>) -> Result<Option<Output>, &'static str> {
+    let Some(list) = list.filter(|v| !matches!(v, Value::Null)) else {
+        return Ok(None);
+    };
+    let items = list.as_array().ok_or("a list of videos that is not a list")?;
+    let outputs = items
+        .iter()
+        .map(|item| {
+            Ok(Video {
+                url: required_str(item, "url", "a video without a url")?.to_owned(),
+                kind: "video",
+                id: item.get("id").and_then(Value::as_str).map(str::to_owned),
+                duration: item.get("duration").and_then(seconds),
+            })
+        })
+        .collect::<Result<_, &'static str>>()?;
+    Ok(Some(Output { outputs }))
 }
 
 /// A number given as a number or as a numeric string (Kling writes

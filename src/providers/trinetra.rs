@@ -1,10 +1,10 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
 
-use super::common::{request, seconds};
+use super::common::{request, required_str, videos};
 use crate::core::classify::{bad_body, json_body, status_error};
 use crate::core::error::Result;
 use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::job::{Job, JobId, Output, ProviderName, Status, Submission, Video};
+use crate::core::job::{Job, JobId, ProviderName, Status, Submission};
 use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
 use crate::core::request::ExtendRequest;
@@ -64,30 +64,13 @@ fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
 
 /// A job document (`GET /v1/jobs/{id}`, or a webhook body) → `Job`.
 fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
-    let id = doc.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or("a job document without an id")?;
-    let status = doc.get("status").and_then(Value::as_str).ok_or("a job document without a status")?;
-    let outputs = match doc.get("output").and_then(|o| o.get_present("outputs")) {
-        None => None,
-        Some(list) => Some(list.as_array().ok_or("output.outputs that is not a list")?),
-    };
-    let videos = outputs
-        .unwrap_or_default()
-        .iter()
-        .map(|item| {
-            let url = item.get("url").and_then(Value::as_str).ok_or("an output without a url")?;
-            Ok(Video {
-                url: url.to_owned(),
-                kind: "video",
-                id: item.get("id").and_then(Value::as_str).map(str::to_owned),
-                duration: item.get("duration").and_then(seconds),
-            })
-        })
-        .collect::<Result<Vec<_>, &'static str>>()?;
+    let id = required_str(&doc, "id", "a job document without an id")?;
+    let status = required_str(&doc, "status", "a job document without a status")?;
     Ok(Job {
         id: id.to_owned(),
         model: doc.get("model").and_then(Value::as_str).unwrap_or(MODEL).to_owned(),
         status: Status::from_wire(status),
-        output: outputs.map(|_| Output { outputs: videos }),
+        output: videos(doc.get("output").and_then(|o| o.get("outputs")))?,
         credits_charged: doc.get("credits_charged").and_then(Value::as_f64),
         error: failure_reason(&doc),
         raw: doc,

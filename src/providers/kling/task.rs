@@ -1,37 +1,21 @@
 //! Kling's task document (poll answers and callbacks) → the contract's `Job`.
 
-use super::super::common::seconds;
+use super::super::common::{required_str, seconds, videos};
 use crate::core::classify::clean;
-use crate::core::job::{Job, Output, ProviderName, Status, Submission, Video};
+use crate::core::job::{Job, ProviderName, Status, Submission};
 use crate::core::json::Value;
 
 const MODEL: &str = "kling-extend-video";
 
 /// `data` of a task answer; `raw` is the whole document as received.
 pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
-    let id = data.get("task_id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or("a task without task_id")?;
-    let status = data.get("task_status").and_then(Value::as_str).ok_or("a task without task_status")?;
-    let videos = match data.get("task_result").and_then(|r| r.get_present("videos")) {
-        None => None,
-        Some(list) => Some(list.as_array().ok_or("task_result.videos that is not a list")?),
-    };
-    let outputs = videos
-        .unwrap_or_default()
-        .iter()
-        .map(|video| {
-            Ok(Video {
-                url: video.get("url").and_then(Value::as_str).ok_or("a video without a url")?.to_owned(),
-                kind: "video",
-                id: video.get("id").and_then(Value::as_str).map(str::to_owned),
-                duration: video.get("duration").and_then(seconds),
-            })
-        })
-        .collect::<Result<Vec<_>, &'static str>>()?;
+    let id = required_str(data, "task_id", "a task without task_id")?;
+    let status = required_str(data, "task_status", "a task without task_status")?;
     Ok(Job {
         id: id.to_owned(),
         model: MODEL.to_owned(),
         status: Status::from_wire(status),
-        output: videos.map(|_| Output { outputs }),
+        output: videos(data.get("task_result").and_then(|r| r.get("videos")))?,
         credits_charged: data.get("final_unit_deduction").and_then(seconds),
         error: data.get("task_status_msg").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
         raw,
@@ -40,7 +24,7 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
 
 /// `data` of a submit answer (or of a task found by its external id).
 pub fn submission(data: &Value, request_id: Option<String>) -> Result<Submission, &'static str> {
-    let id = data.get("task_id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or("a task without task_id")?;
+    let id = required_str(data, "task_id", "a task without task_id")?;
     Ok(Submission {
         job_id: id.to_owned(),
         status: data.get("task_status").and_then(Value::as_str).map_or(Status::Queued, Status::from_wire),
