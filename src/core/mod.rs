@@ -21,3 +21,4 @@ pub mod schedule;
 pub mod service;
 pub mod tier;
 pub mod url;
+pub mod webhook;

@@ -57,6 +57,23 @@ export function signKlingToken(accessKey, secretKey, nowSeconds) {
   }
 }
 
+export function parseWebhook(body, options) {
+  try {
+    return wasm.parseWebhook(body, options);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
+/** Checks a Standard Webhooks signature, then parses like parseWebhook. */
+export async function verifyWebhook(rawBody, headers, secret, options) {
+  try {
+    return wasm.verifyWebhook(rawBody, headers, secret, options);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
 export function extendVideo(request, options) {
   return wasm.extendVideo(request, options).catch(rethrow);
 }

@@ -204,6 +204,31 @@ export declare function pollJob(jobId: string, options?: PollOptions): Promise<J
 export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<Job[]>;
 /** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */
 export declare function signKlingToken(accessKey: string, secretKey: string, nowSeconds?: number): string;
+export interface WebhookOptions {
+  /** Which service sent the body; guessed from its shape when omitted. */
+  provider?: Provider;
+  /** How far webhook-timestamp may be from now, either way; default 300. */
+  toleranceSeconds?: number;
+  /** "Now" in Unix seconds, for replaying stored deliveries; default the clock. */
+  nowSeconds?: number;
+}
+
+/** A Headers object or a plain record of header names (any case) to values. */
+export type WebhookHeaders = Headers | Record<string, string>;
+
+/** Validates and normalises a Trinetra job document or a Kling callback body. */
+export declare function parseWebhook(body: string | object, options?: WebhookOptions): Job;
+/**
+ * Checks a Standard Webhooks signature (webhook-id, webhook-timestamp,
+ * webhook-signature: v1,<base64>) with one `whsec_` secret or several (rotation),
+ * then parses the body. `rawBody` must be the body exactly as received.
+ */
+export declare function verifyWebhook(
+  rawBody: string | Uint8Array | ArrayBuffer,
+  headers: WebhookHeaders,
+  secret: string | string[],
+  options?: WebhookOptions,
+): Promise<Job>;
 export declare function quote(input: QuoteInput): Quote;
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
 export declare function createClient(options?: ChainOptions): Client;

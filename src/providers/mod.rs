@@ -9,9 +9,26 @@ mod trinetra;
 use crate::core::error::{Error, Result};
 use crate::core::http::{HttpRequest, HttpResponse};
 use crate::core::job::{Job, JobId, ProviderName, Submission};
+use crate::core::json::Value;
 use crate::core::options::{ClientConfig, Limits, Provider};
 use crate::core::request::ExtendRequest;
 use crate::core::service::Service;
+
+/// A webhook or callback body from either service → the contract's `Job`.
+/// Kling callbacks carry `task_id` (bare, or inside an envelope's `data`);
+/// Trinetra sends its job document.
+pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> {
+    let kling_data = doc.get("data").filter(|d| d.get("task_id").is_some()).cloned();
+    let provider = provider.unwrap_or(match kling_data.is_some() || doc.get("task_id").is_some() {
+        true => ProviderName::Kling,
+        false => ProviderName::Trinetra,
+    });
+    let parsed = match provider {
+        ProviderName::Trinetra => trinetra::parse_job_document(doc),
+        ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
+    };
+    parsed.map_err(|why| Error::invalid("body", format!("is not a job document of either service ({why})")))
+}
 
 impl Service for ClientConfig {
     fn provider(&self) -> ProviderName {
@@ -75,5 +92,41 @@ impl Service for ClientConfig {
             Provider::Trinetra { .. } => false,
             Provider::Kling { auth } => kling::refreshable(auth, error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+    use crate::core::job::Status;
+    use crate::core::json::parse;
+
+    fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {
+        parse_webhook(parse(body.as_bytes()).unwrap(), provider)
+    }
+
+    #[test]
+    fn reads_a_trinetra_job_document() {
+        let job =
+            webhook(r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"u","type":"video"}]}}"#, None);
+        assert_eq!(job.map(|j| (j.id, j.status)), Ok(("j1".into(), Status::Succeeded)));
+    }
+
+    #[test]
+    fn reads_a_kling_callback_bare_or_in_an_envelope() {
+        let bare = webhook(r#"{"task_id":"t1","task_status":"failed","task_status_msg":"policy"}"#, None).unwrap();
+        assert_eq!((bare.id.as_str(), bare.status, bare.error.as_deref()), ("t1", Status::Failed, Some("policy")));
+        let wrapped = webhook(r#"{"code":0,"data":{"task_id":"t2","task_status":"succeed"}}"#, None).unwrap();
+        assert_eq!((wrapped.id.as_str(), wrapped.status), ("t2", Status::Succeeded));
+    }
+
+    #[test]
+    fn anything_else_is_an_invalid_request() {
+        for body in [r#"{}"#, r#"{"hello":"world"}"#, r#"[1]"#, r#"{"id":"j"}"#] {
+            let e = webhook(body, None).unwrap_err();
+            assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidRequest, Some("body")), "{body}");
+        }
+        assert!(webhook(r#"{"id":"j1","status":"queued"}"#, Some(ProviderName::Kling)).is_err());
     }
 }

@@ -63,7 +63,7 @@ fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
 }
 
 /// A job document (`GET /v1/jobs/{id}`, or a webhook body) → `Job`.
-fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
+pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
     let id = required_str(&doc, "id", "a job document without an id")?;
     let status = required_str(&doc, "status", "a job document without a status")?;
     Ok(Job {

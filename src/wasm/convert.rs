@@ -61,10 +61,13 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }
 
-pub fn error_to_js(error: Error) -> JsValue {
-    let object = to_js(&error);
-    let _ = Reflect::set(&object, &Symbol::for_(ERROR_BRAND), &JsValue::TRUE);
-    object
+/// Lets `?` turn a core error into the branded object JS receives.
+impl From<Error> for JsValue {
+    fn from(error: Error) -> JsValue {
+        let object = to_js(&error);
+        let _ = Reflect::set(&object, &Symbol::for_(ERROR_BRAND), &JsValue::TRUE);
+        object
+    }
 }
 
 /// The options that are not data: they stay JS objects.

@@ -1,6 +1,6 @@
 //! Runs a core state machine against real `fetch` and timers.
 
-use super::convert::{error_to_js, to_js, Hooks};
+use super::convert::{to_js, Hooks};
 use super::fetch::Fetcher;
 use super::timer::sleep;
 use crate::core::job::Job;
@@ -43,7 +43,7 @@ impl Driver {
                 self.report(update)?;
             }
             let event = match step {
-                Step::Done(result) => return result.map_err(error_to_js),
+                Step::Done(result) => return Ok(result?),
                 Step::Send { .. } if self.aborted() => Event::Aborted { in_flight: false },
                 Step::Send { request, timeout_ms } => {
                     self.fetcher.send(&request, timeout_ms, self.signal.as_ref()).await

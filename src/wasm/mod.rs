@@ -5,28 +5,28 @@ mod convert;
 mod driver;
 mod fetch;
 mod timer;
+mod webhook;
 
 #[cfg(test)]
 mod tests;
 
 use crate::core::call::Call;
 use crate::core::chain::{Chain, ChainPlan};
-use crate::core::error::Error;
 use crate::core::job::JobId;
 use crate::core::options::{ClientConfig, PollConfig};
 use crate::core::poll::Poll;
 use crate::core::request::ExtendRequest;
 use crate::core::{json::Value, quote};
 use crate::providers::kling::jwt;
-use convert::{error_to_js, split_options, to_js, to_value};
+use convert::{split_options, to_js, to_value};
 use driver::{nonce, seed, Driver};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 /// The validated options of a network call, and a driver for its hooks.
 fn prepare(options: &JsValue) -> Result<(ClientConfig, Value, Driver), JsValue> {
-    let (data, hooks) = split_options(options).map_err(error_to_js)?;
-    let config = ClientConfig::from_value(&data, in_browser()).map_err(error_to_js)?;
+    let (data, hooks) = split_options(options)?;
+    let config = ClientConfig::from_value(&data, in_browser())?;
     Ok((config, data, Driver::new(hooks)?))
 }
 
@@ -37,18 +37,14 @@ fn in_browser() -> bool {
 }
 
 fn job_id(id: &JsValue) -> Result<JobId, JsValue> {
-    JobId::parse(&to_value(id, "jobId").map_err(error_to_js)?).map_err(error_to_js)
-}
-
-fn checked<T>(result: Result<T, Error>) -> Result<T, JsValue> {
-    result.map_err(error_to_js)
+    Ok(JobId::parse(&to_value(id, "jobId")?)?)
 }
 
 #[wasm_bindgen(js_name = extendVideo)]
 pub async fn extend_video(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let (config, _, driver) = prepare(&options)?;
-    let request = checked(to_value(&request, "request"))?;
-    let request = checked(ExtendRequest::from_value(&request, config.provider.name()))?;
+    let request = to_value(&request, "request")?;
+    let request = ExtendRequest::from_value(&request, config.provider.name())?;
     Ok(to_js(&driver.run(Call::submit(config, request, seed(), nonce()?)).await?))
 }
 
@@ -62,7 +58,7 @@ pub async fn get_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
 #[wasm_bindgen(js_name = pollJob)]
 pub async fn poll_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let (config, data, driver) = prepare(&options)?;
-    let poll = checked(PollConfig::from_value(&data))?;
+    let poll = PollConfig::from_value(&data)?;
     let id = job_id(&id)?;
     Ok(to_js(&driver.run(Poll::new(config, poll, id, seed())).await?))
 }
@@ -70,10 +66,10 @@ pub async fn poll_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue>
 #[wasm_bindgen(js_name = chainExtensions)]
 pub async fn chain_extensions(video_id: JsValue, prompts: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let (config, data, driver) = prepare(&options)?;
-    let poll = checked(PollConfig::from_value(&data))?;
-    let video_id = checked(to_value(&video_id, "videoId"))?;
-    let prompts = checked(to_value(&prompts, "prompts"))?;
-    let plan = checked(ChainPlan::from_values(&video_id, &prompts, &data, config.provider.name()))?;
+    let poll = PollConfig::from_value(&data)?;
+    let video_id = to_value(&video_id, "videoId")?;
+    let prompts = to_value(&prompts, "prompts")?;
+    let plan = ChainPlan::from_values(&video_id, &prompts, &data, config.provider.name())?;
     let nonces = (0..plan.steps()).map(|_| nonce()).collect::<Result<_, _>>()?;
     Ok(to_js(&driver.run(Chain::new(config, poll, plan, nonces, seed())).await?))
 }
@@ -85,17 +81,17 @@ pub fn sign_kling_token(access_key: JsValue, secret_key: JsValue, now_seconds: J
         true => js_sys::Date::now() / 1000.0,
         false => now_seconds.as_f64().unwrap_or(f64::NAN),
     };
-    checked(jwt::sign_checked(access_key.as_string(), secret_key.as_string(), now))
+    Ok(jwt::sign_checked(access_key.as_string(), secret_key.as_string(), now)?)
 }
 
 #[wasm_bindgen]
 pub fn quote(input: JsValue) -> Result<JsValue, JsValue> {
-    let input = checked(to_value(&input, "input"))?;
-    Ok(to_js(&checked(quote::quote(&input))?))
+    let input = to_value(&input, "input")?;
+    Ok(to_js(&quote::quote(&input)?))
 }
 
 #[wasm_bindgen(js_name = quoteChain)]
 pub fn quote_chain(input: JsValue) -> Result<JsValue, JsValue> {
-    let input = checked(to_value(&input, "input"))?;
-    Ok(to_js(&checked(quote::quote_chain(&input))?))
+    let input = to_value(&input, "input")?;
+    Ok(to_js(&quote::quote_chain(&input)?))
 }

@@ -1,7 +1,7 @@
 //! The bindings, run in a real JS engine (Node) by wasm-bindgen-test: what
 //! crosses the boundary, in both directions.
 
-use super::convert::{error_to_js, split_options, to_value};
+use super::convert::{split_options, to_value};
 use super::{quote, quote_chain};
 use crate::core::error::Error;
 use crate::core::json::Value;
@@ -60,7 +60,7 @@ fn hooks_are_taken_out_of_the_options() {
 
 #[wasm_bindgen_test]
 fn errors_carry_the_brand_and_only_the_fields_they_have() {
-    let e = error_to_js(Error::invalid("prompt", "is too long"));
+    let e = JsValue::from(Error::invalid("prompt", "is too long"));
     assert_eq!(Reflect::get(&e, &Symbol::for_("kling-extend.error")).unwrap(), JsValue::TRUE);
     let text = JSON::stringify(&e).unwrap().as_string().unwrap();
     assert_eq!(text, r#"{"code":"invalid_request","message":"prompt is too long","retryable":false,"field":"prompt"}"#);

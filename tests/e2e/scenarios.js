@@ -2,5 +2,6 @@
 // scenario is and the ctx it receives. Each runtime's runner imports this file.
 import "./trinetra.scenarios.js";
 import "./kling.scenarios.js";
+import "./webhook.scenarios.js";
 
 export { scenarios } from "./support.js";

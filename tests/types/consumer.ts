@@ -3,6 +3,10 @@
 // line is wrong usage the typings must reject (tsc fails if one compiles).
 // Checked by tests/e2e/types.test.mjs; never run.
 import {
+  chainExtensions,
+  parseWebhook,
+  signKlingToken,
+  verifyWebhook,
   createClient,
   extendVideo,
   getJob,
@@ -10,6 +14,10 @@ import {
   pollJob,
   quote,
   quoteChain,
+  type ChainOptions,
+  type ChainStepReport,
+  type WebhookHeaders,
+  type WebhookOptions,
   type ChainQuote,
   type ChainQuoteInput,
   type ChainStep,
@@ -238,4 +246,27 @@ const badCode: ErrorCode = "payment_required";
 // @ts-expect-error: quoteChain needs `extensions`
 void quoteChain({ sourceSeconds: 5 });
 
-void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes];
+/** Kling through a Worker-held key, a chain with progress, and webhooks. */
+async function klingAndWebhooks(rawBody: string, request: Request): Promise<Job[]> {
+  const token: string = signKlingToken("ak", "sk", 1_700_000_000);
+  const chain: ChainOptions = {
+    provider: "kling",
+    token,
+    sourceSeconds: 5,
+    onStep: (step: ChainStepReport) => console.log(step.index, step.job.output?.outputs[0]?.id),
+  };
+  const jobs: Job[] = await chainExtensions("vid_1", ["one", "two"], chain);
+  const client: Client = createClient({ provider: "kling", accessKey: "ak", secretKey: "sk" });
+  await client.chainExtensions("vid_2", ["three"]);
+  const headers: WebhookHeaders = request.headers;
+  const options: WebhookOptions = { toleranceSeconds: 600 };
+  const verified: Job = await verifyWebhook(rawBody, headers, ["whsec_new", "whsec_old"], options);
+  const parsed: Job = parseWebhook({ task_id: "t", task_status: "succeed" }, { provider: "kling" });
+  // @ts-expect-error: a parsed body cannot be verified
+  await verifyWebhook({ id: "j" }, headers, "whsec_x");
+  // @ts-expect-error: signKlingToken is synchronous and returns the token itself
+  void signKlingToken("ak", "sk").then;
+  return [...jobs, verified, parsed];
+}
+
+void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks];

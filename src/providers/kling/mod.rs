@@ -80,6 +80,11 @@ pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
     task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
 }
 
+/// A callback's task document (`data` of an envelope, or bare) → `Job`.
+pub fn callback_job(data: Value, raw: Value) -> Result<Job, &'static str> {
+    task::job(&data, raw)
+}
+
 /// An expired token is cured by signing again, which only keys allow.
 pub fn refreshable(auth: &KlingAuth, error: &Error) -> bool {
     matches!(auth, KlingAuth::Keys { .. }) && error.provider_code == Some(codes::TOKEN_EXPIRED)

@@ -1,0 +1,175 @@
+//! Standard Webhooks signatures: `webhook-signature: v1,<base64>` is
+//! HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{body}` under a `whsec_`
+//! secret. Several signatures and several secrets are accepted, so keys can be
+//! rotated without dropping deliveries.
+
+use super::base64;
+use super::error::{Error, Result};
+use super::fields::Fields;
+use super::hmac::{constant_time_eq, hmac_sha256};
+use super::job::ProviderName;
+use super::json::Value;
+
+/// How far a delivery's timestamp may be from now, either way (replays of an
+/// old delivery, or a clock far ahead, are refused).
+pub const DEFAULT_TOLERANCE_S: u64 = 300;
+
+/// `parseWebhook` / `verifyWebhook` options.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WebhookOptions {
+    /// Which service sent it; guessed from the body's shape when `None`.
+    pub provider: Option<ProviderName>,
+    pub tolerance_s: u64,
+    /// "Now" for the timestamp check (tests, replays); the clock when `None`.
+    pub now_s: Option<u64>,
+}
+
+impl WebhookOptions {
+    /// `null` or `undefined` options mean the defaults.
+    pub fn from_value(options: &Value) -> Result<WebhookOptions> {
+        let empty = Value::Object(Vec::new());
+        let f = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
+        f.deny_unknown(&["provider", "toleranceSeconds", "nowSeconds"], |_| None)?;
+        let provider = match f.string("provider")? {
+            None => None,
+            Some("trinetra") => Some(ProviderName::Trinetra),
+            Some("kling") => Some(ProviderName::Kling),
+            Some(_) => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
+        };
+        Ok(WebhookOptions {
+            provider,
+            tolerance_s: f.integer("toleranceSeconds", 0..=86_400)?.unwrap_or(DEFAULT_TOLERANCE_S),
+            now_s: f.integer("nowSeconds", 0..=100_000_000_000)?,
+        })
+    }
+}
+
+/// The three headers a signed delivery carries.
+pub struct Signed<'a> {
+    pub id: &'a str,
+    pub timestamp: &'a str,
+    pub signature: &'a str,
+}
+
+pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tolerance_s: u64) -> Result<()> {
+    if signed.id.is_empty() {
+        return Err(Error::invalid("headers.webhook-id", "is required"));
+    }
+    let sent_at = parse_timestamp(signed.timestamp)?;
+    if now_s.abs_diff(sent_at) > tolerance_s {
+        let why = format!("is {} s away from now, outside the tolerance of {tolerance_s} s", now_s.abs_diff(sent_at));
+        return Err(Error::invalid("headers.webhook-timestamp", why));
+    }
+    let keys = secrets.iter().map(|s| key(s)).collect::<Result<Vec<_>>>()?;
+    if keys.is_empty() {
+        return Err(Error::invalid("secret", "is required"));
+    }
+    let message: [&[u8]; 5] = [signed.id.as_bytes(), b".", signed.timestamp.as_bytes(), b".", body];
+    let expected: Vec<[u8; 32]> = keys.iter().map(|key| hmac_sha256(key, &message)).collect();
+    let offered: Vec<Vec<u8>> = signed
+        .signature
+        .split_ascii_whitespace()
+        .filter_map(|entry| entry.strip_prefix("v1,"))
+        .filter_map(base64::decode)
+        .collect();
+    if offered.is_empty() {
+        return Err(Error::invalid("headers.webhook-signature", "has no v1 signature"));
+    }
+    let matched = offered.iter().any(|sig| expected.iter().any(|mac| constant_time_eq(sig, mac)));
+    match matched {
+        true => Ok(()),
+        false => Err(Error::invalid("headers.webhook-signature", "does not match the body, id and timestamp")),
+    }
+}
+
+fn parse_timestamp(text: &str) -> Result<u64> {
+    let digits = !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit());
+    match digits.then(|| text.parse::<u64>().ok()).flatten() {
+        Some(seconds) => Ok(seconds),
+        None => Err(Error::invalid("headers.webhook-timestamp", "must be Unix time in seconds")),
+    }
+}
+
+/// The key bytes of a `whsec_<base64>` secret.
+fn key(secret: &str) -> Result<Vec<u8>> {
+    let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
+    base64::decode(encoded)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| Error::invalid("secret", "must be a whsec_ secret (base64 after the prefix)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const BODY: &[u8] = br#"{"id":"job_1","status":"succeeded"}"#;
+
+    /// A signature made independently (Python: hmac, hashlib, base64).
+    const SIGNATURE: &str = "v1,lc43DJPf19p1aiUIf38JRGwyy+MbVzLQRuQHecR7t5o=";
+
+    fn signed<'a>(id: &'a str, timestamp: &'a str, signature: &'a str) -> Signed<'a> {
+        Signed { id, timestamp, signature }
+    }
+
+    fn field(result: Result<()>) -> String {
+        result.unwrap_err().field.unwrap_or_default()
+    }
+
+    #[test]
+    fn accepts_a_genuine_delivery() {
+        let s = signed("msg_1", "1700000000", SIGNATURE);
+        assert_eq!(verify(BODY, &s, &[SECRET.into()], 1_700_000_100, DEFAULT_TOLERANCE_S), Ok(()));
+    }
+
+    #[test]
+    fn refuses_tampering_with_the_body_or_the_id() {
+        let s = signed("msg_1", "1700000000", SIGNATURE);
+        assert_eq!(field(verify(b"{}", &s, &[SECRET.into()], 1_700_000_000, 300)), "headers.webhook-signature");
+        let other_id = signed("msg_2", "1700000000", SIGNATURE);
+        assert_eq!(field(verify(BODY, &other_id, &[SECRET.into()], 1_700_000_000, 300)), "headers.webhook-signature");
+    }
+
+    #[test]
+    fn refuses_stale_and_future_timestamps() {
+        let s = signed("msg_1", "1700000000", SIGNATURE);
+        assert_eq!(field(verify(BODY, &s, &[SECRET.into()], 1_700_000_301, 300)), "headers.webhook-timestamp");
+        assert_eq!(field(verify(BODY, &s, &[SECRET.into()], 1_699_999_699, 300)), "headers.webhook-timestamp");
+        assert_eq!(verify(BODY, &s, &[SECRET.into()], 1_700_000_300, 300), Ok(()));
+    }
+
+    #[test]
+    fn accepts_rotated_secrets_and_several_signatures() {
+        let s = signed("msg_1", "1700000000", SIGNATURE);
+        let rotated = ["whsec_b2xkIHNlY3JldA==".to_owned(), SECRET.to_owned()];
+        assert_eq!(verify(BODY, &s, &rotated, 1_700_000_000, 300), Ok(()));
+        let several = format!("v1,AAAA v2,ignored {SIGNATURE}");
+        assert_eq!(
+            verify(BODY, &signed("msg_1", "1700000000", &several), &[SECRET.into()], 1_700_000_000, 300),
+            Ok(())
+        );
+        assert!(verify(BODY, &s, &["whsec_b2xkIHNlY3JldA==".into()], 1_700_000_000, 300).is_err());
+    }
+
+    #[test]
+    fn malformed_headers_and_secrets_name_their_field() {
+        let now = 1_700_000_000;
+        assert_eq!(
+            field(verify(BODY, &signed("", "1700000000", SIGNATURE), &[SECRET.into()], now, 300)),
+            "headers.webhook-id"
+        );
+        assert_eq!(
+            field(verify(BODY, &signed("m", "soon", SIGNATURE), &[SECRET.into()], now, 300)),
+            "headers.webhook-timestamp"
+        );
+        assert_eq!(
+            field(verify(BODY, &signed("m", "1700000000", "v2,abc"), &[SECRET.into()], now, 300)),
+            "headers.webhook-signature"
+        );
+        assert_eq!(
+            field(verify(BODY, &signed("m", "1700000000", SIGNATURE), &["whsec_!!".into()], now, 300)),
+            "secret"
+        );
+        assert_eq!(field(verify(BODY, &signed("m", "1700000000", SIGNATURE), &[], now, 300)), "secret");
+    }
+}

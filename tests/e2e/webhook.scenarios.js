@@ -1,0 +1,106 @@
+// Webhooks: parseWebhook and verifyWebhook. Deliveries are signed here with
+// the platform's Web Crypto, independently of the package's own HMAC.
+import { parseWebhook, verifyWebhook } from "kling-extend";
+import * as assert from "./assert.js";
+import { checkError, expectRejection, expectThrow, scenario } from "./support.js";
+
+const KEY_BYTES = new TextEncoder().encode("webhook signing key for e2e");
+const OLD_KEY_BYTES = new TextEncoder().encode("the key before the rotation");
+const toBase64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+const SECRET = `whsec_${toBase64(KEY_BYTES)}`;
+const OLD_SECRET = `whsec_${toBase64(OLD_KEY_BYTES)}`;
+const BODY = JSON.stringify({ id: "job_hook_1", model: "kling-extend-video", status: "succeeded", credits_charged: 190 });
+const NOW = 1_763_600_000;
+
+async function sign(keyBytes, id, timestamp, body) {
+  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
+  return `v1,${toBase64(mac)}`;
+}
+
+async function delivery({ id = "msg_1", timestamp = NOW, body = BODY, keyBytes = KEY_BYTES } = {}) {
+  const signature = await sign(keyBytes, id, String(timestamp), body);
+  return { body, headers: { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature } };
+}
+
+const at = (nowSeconds) => ({ nowSeconds });
+
+scenario("verifyWebhook accepts a genuine delivery, as a string or bytes, with any header bag", {}, async () => {
+  const { body, headers } = await delivery();
+  const job = await verifyWebhook(body, headers, SECRET, at(NOW));
+  assert.equal(job.id, "job_hook_1", "job.id");
+  assert.equal(job.status, "succeeded", "job.status");
+  assert.equal(job.credits_charged, 190, "job.credits_charged");
+  const bytes = new TextEncoder().encode(body);
+  const shouted = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]));
+  assert.equal((await verifyWebhook(bytes, new Headers(headers), SECRET, at(NOW))).id, "job_hook_1", "bytes and Headers");
+  assert.equal((await verifyWebhook(bytes.buffer, shouted, SECRET, at(NOW + 299))).id, "job_hook_1", "ArrayBuffer, upper-case names");
+});
+
+scenario("verifyWebhook refuses a tampered body or id", {}, async (ctx) => {
+  const { body, headers } = await delivery();
+  const tampered = body.replace("succeeded", "failed");
+  await expectRejection(ctx, () => verifyWebhook(tampered, headers, SECRET, at(NOW)), {
+    code: "invalid_request",
+    field: "headers.webhook-signature",
+  });
+  await expectRejection(ctx, () => verifyWebhook(body, { ...headers, "webhook-id": "msg_2" }, SECRET, at(NOW)), {
+    code: "invalid_request",
+    field: "headers.webhook-signature",
+  });
+});
+
+scenario("verifyWebhook refuses stale and future timestamps", {}, async (ctx) => {
+  const { body, headers } = await delivery();
+  const expected = { code: "invalid_request", field: "headers.webhook-timestamp" };
+  await expectRejection(ctx, () => verifyWebhook(body, headers, SECRET, at(NOW + 301)), expected);
+  await expectRejection(ctx, () => verifyWebhook(body, headers, SECRET, at(NOW - 301)), expected);
+  await expectRejection(ctx, () => verifyWebhook(body, headers, SECRET), expected);
+  const job = await verifyWebhook(body, headers, SECRET, { nowSeconds: NOW + 3000, toleranceSeconds: 3600 });
+  assert.equal(job.id, "job_hook_1", "a wider tolerance");
+});
+
+scenario("verifyWebhook takes rotated secrets and several signatures", {}, async (ctx) => {
+  const { body, headers } = await delivery({ keyBytes: OLD_KEY_BYTES });
+  assert.equal((await verifyWebhook(body, headers, [SECRET, OLD_SECRET], at(NOW))).id, "job_hook_1", "the old key still listed");
+  await expectRejection(ctx, () => verifyWebhook(body, headers, SECRET, at(NOW)), { field: "headers.webhook-signature" });
+  const current = await delivery();
+  const both = { ...headers, "webhook-signature": `v1,AAAA ${headers["webhook-signature"]} ${current.headers["webhook-signature"]}` };
+  assert.equal((await verifyWebhook(body, both, SECRET, at(NOW))).id, "job_hook_1", "several signatures, one good");
+});
+
+scenario("verifyWebhook refuses malformed headers, secrets and parsed bodies", {}, async (ctx) => {
+  const { body, headers } = await delivery();
+  const cases = [
+    [{ ...headers, "webhook-id": undefined }, SECRET, "headers.webhook-id"],
+    [{ ...headers, "webhook-timestamp": "yesterday" }, SECRET, "headers.webhook-timestamp"],
+    [{ ...headers, "webhook-signature": "v2,abc" }, SECRET, "headers.webhook-signature"],
+    [headers, "whsec_***", "secret"],
+    [headers, 42, "secret"],
+  ];
+  for (const [bag, secret, field] of cases) {
+    await expectRejection(ctx, () => verifyWebhook(body, bag, secret, at(NOW)), { code: "invalid_request", field });
+  }
+  await expectRejection(ctx, () => verifyWebhook(JSON.parse(body), headers, SECRET, at(NOW)), {
+    code: "invalid_request",
+    field: "rawBody",
+  });
+  const garbage = await delivery({ body: "<html>not json</html>" });
+  await expectRejection(ctx, () => verifyWebhook(garbage.body, garbage.headers, SECRET, at(NOW)), { field: "rawBody" });
+});
+
+scenario("parseWebhook normalises both services' bodies and refuses anything else", {}, async (ctx) => {
+  const trinetra = parseWebhook(BODY);
+  assert.equal(trinetra.status, "succeeded", "a Trinetra job document (string)");
+  const callback = { task_id: "task_9", task_status: "succeed", task_result: { videos: [{ id: "vid_9", url: "https://cdn.test/9.mp4", duration: "10.1" }] } };
+  const kling = parseWebhook(callback);
+  assert.equal(kling.id, "task_9", "a Kling callback (object)");
+  assert.equal(kling.output.outputs[0].duration, 10.1, "duration as a number");
+  assert.deepEqual(kling.raw, callback, "raw keeps the body");
+  assert.equal(parseWebhook({ code: 0, data: callback }).id, "task_9", "a callback in an envelope");
+  for (const bad of ["not json", "{}", { hello: "world" }, 7]) {
+    const err = expectThrow(ctx, () => parseWebhook(bad), { code: "invalid_request" });
+    checkError(ctx, err, { retryable: false });
+  }
+  expectThrow(ctx, () => parseWebhook(BODY, { provider: "kling" }), { code: "invalid_request", field: "body" });
+});
