@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
-const files = ["kling_extend_bg.wasm", "kling_extend.js", "api.js", "index.js"];
+const files = ["kling_extend_bg.wasm", "kling_extend.js", "api.js", "error.js", "proxy.js", "index.js"];
 const sizes = files.map((name) => {
   const bytes = readFileSync(new URL(`../pkg/${name}`, import.meta.url));
   return {

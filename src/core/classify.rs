@@ -29,6 +29,7 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
     };
     Error {
         status: Some(status),
+        field: body_field(response),
         request_id: response.header("x-request-id").map(clean),
         retry_after_ms: response.header("retry-after").and_then(|v| parse_retry_after(v, now_ms)),
         ..Error::new(code, message).retryable(matches!(status, 408 | 429 | 500 | 502 | 503 | 504))
@@ -78,6 +79,13 @@ fn body_message(response: &HttpResponse) -> Option<String> {
         .as_str()?;
     let text = clean(text);
     (!text.is_empty()).then_some(text)
+}
+
+/// `error.field` of an error body: a `createProxy` in front of the service
+/// names the field its validation refused.
+fn body_field(response: &HttpResponse) -> Option<String> {
+    let doc = json::parse(&response.body).ok()?;
+    doc.get("error")?.get("field")?.as_str().map(clean)
 }
 
 /// Collapses white space, drops control characters and bounds the length, so

@@ -4,8 +4,7 @@ use super::job::Job;
 use serde::Serialize;
 
 /// The contract's error codes; callers branch on these, never on messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
     InvalidRequest,
     Unauthorized,
@@ -21,6 +20,33 @@ pub enum ErrorCode {
     JobFailed,
     JobCanceled,
     BadResponse,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::InsufficientCredits => "insufficient_credits",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ContentPolicy => "content_policy",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::NetworkError => "network_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Aborted => "aborted",
+            ErrorCode::JobFailed => "job_failed",
+            ErrorCode::JobCanceled => "job_canceled",
+            ErrorCode::BadResponse => "bad_response",
+        }
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// A failure with everything a caller needs to decide what to do next.

@@ -99,6 +99,14 @@ impl<'a> Fields<'a> {
         }
     }
 
+    pub fn array(&self, key: &str) -> Result<Option<&'a [Value]>> {
+        match self.present(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => Ok(Some(items)),
+            Some(other) => Err(self.wrong(key, "a list", other)),
+        }
+    }
+
     pub fn object(&self, key: &str) -> Result<Option<&'a Value>> {
         match self.present(key) {
             None => Ok(None),

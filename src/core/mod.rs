@@ -14,6 +14,7 @@ pub mod machine;
 pub mod money;
 pub mod options;
 pub mod poll;
+pub mod proxy;
 pub mod quote;
 pub mod request;
 pub mod retry;

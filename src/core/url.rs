@@ -37,6 +37,31 @@ pub fn encode_segment(segment: &str) -> String {
     out
 }
 
+/// Percent-decodes a path segment; an escape that is not two hex digits, or
+/// bytes that are not UTF-8, are kept as they came.
+pub fn decode_segment(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| segment.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +73,15 @@ mod tests {
         for bad in ["", "example.com", "ftp://x", "https://", "https:///path", "http://a b", "javascript:alert(1)"] {
             assert!(check_http_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn segments_decode_what_encode_made() {
+        for id in ["job_1", "a/../b", "é ü?#", "100%"] {
+            assert_eq!(decode_segment(&encode_segment(id)), id);
+        }
+        assert_eq!(decode_segment("%zz%4"), "%zz%4");
+        assert_eq!(decode_segment("%ff"), "%ff");
     }
 
     #[test]

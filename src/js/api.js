@@ -2,36 +2,10 @@
 // Runtime-neutral; each entry file (index.js, node.js, workerd.js) instantiates
 // the wasm its own way and then re-exports this module.
 import * as wasm from "./kling_extend.js";
+import { rethrow } from "./error.js";
 
-const BRAND = Symbol.for("kling-extend.error");
-const FIELDS = [
-  "code", "status", "providerCode", "requestId", "retryable",
-  "retryAfterMs", "field", "job", "maybeSubmitted",
-];
-
-export class KlingExtendError extends Error {
-  constructor(detail) {
-    super(detail.message);
-    this.name = "KlingExtendError";
-    for (const key of FIELDS) {
-      if (detail[key] !== undefined) this[key] = detail[key];
-    }
-  }
-
-  toJSON() {
-    const out = { name: this.name, message: this.message };
-    for (const key of FIELDS) {
-      if (this[key] !== undefined) out[key] = this[key];
-    }
-    return out;
-  }
-}
-
-// Errors made by the wasm layer carry the brand; anything else (an exception
-// from the caller's own onUpdate, say) is rethrown as it is.
-function rethrow(error) {
-  throw error !== null && typeof error === "object" && error[BRAND] ? new KlingExtendError(error) : error;
-}
+export { KlingExtendError } from "./error.js";
+export { createProxy } from "./proxy.js";
 
 export function quote(input) {
   try {

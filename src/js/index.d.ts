@@ -229,6 +229,31 @@ export declare function verifyWebhook(
   secret: string | string[],
   options?: WebhookOptions,
 ): Promise<Job>;
+export interface ProxyConfig {
+  provider?: Provider;
+  /** The upstream service; default per provider. */
+  baseUrl?: string;
+  /** Trinetra: the key the proxy adds. */
+  apiKey?: string;
+  /** Kling: the proxy signs a token per request from these (or uses `token`). */
+  accessKey?: string;
+  secretKey?: string;
+  token?: string;
+  /** Origins of the pages that may call the proxy, e.g. "https://app.example.com", or "*". */
+  allowedOrigins: string[];
+  /** Your own check of the caller (a session cookie, a user token); false answers 401. */
+  authorize?: (request: Request) => boolean | Promise<boolean>;
+  /** Largest accepted body; default 65536. */
+  maxBodyBytes?: number;
+  /** Per upstream request; default 30000. */
+  timeoutMs?: number;
+}
+
+/**
+ * A fetch-API handler (a Worker's `fetch`, or any server's) that forwards only
+ * the provider's submit and job-read routes, adding the key server-side.
+ */
+export declare function createProxy(config: ProxyConfig): (request: Request) => Promise<Response>;
 export declare function quote(input: QuoteInput): Quote;
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
 export declare function createClient(options?: ChainOptions): Client;

@@ -4,6 +4,7 @@
 mod convert;
 mod driver;
 mod fetch;
+mod proxy;
 mod timer;
 mod webhook;
 

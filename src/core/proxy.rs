@@ -1,0 +1,367 @@
+//! `createProxy`'s decisions, without its I/O: which requests a key-holding
+//! proxy forwards, what it answers itself, and the upstream request it makes.
+//! Deny by default: only the provider's submit and job-read routes, with their
+//! methods, from allowed origins, with bodies that pass the client's own rules.
+
+use super::error::{Error, ErrorCode, Result};
+use super::fields::Fields;
+use super::http::HttpRequest;
+use super::job::{JobId, ProviderName};
+use super::json::{self, Value};
+use super::options::{ClientConfig, KlingAuth, Provider};
+use super::request::ExtendRequest;
+use super::service::Service;
+use super::url::{check_http_url, decode_segment};
+
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
+/// How long browsers may cache a preflight answer, in seconds.
+const PREFLIGHT_MAX_AGE: &str = "600";
+/// Upstream headers passed back to the caller.
+pub const PASSED_BACK: [&str; 3] = ["content-type", "retry-after", "x-request-id"];
+
+/// The config keys that belong to the proxy itself; the rest describe the
+/// upstream service exactly as a client's options do.
+const OWN_KEYS: [&str; 2] = ["allowedOrigins", "maxBodyBytes"];
+const UPSTREAM_KEYS: [&str; 7] = ["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProxyConfig {
+    upstream: ClientConfig,
+    origins: Origins,
+    max_body_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Origins {
+    Any,
+    Only(Vec<String>),
+}
+
+/// The two routes a proxy serves, as the service itself names them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    Submit,
+    Read(JobId),
+}
+
+/// An answer the proxy gives without asking upstream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// A JSON document (the contract's error shape), if any.
+    pub body: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decision {
+    Reply(Reply),
+    /// Ask `authorize`, read the body if `read_body` (at most `max_body_bytes`),
+    /// then call [`ProxyConfig::forward`].
+    Forward {
+        read_body: bool,
+        max_body_bytes: u64,
+    },
+}
+
+impl ProxyConfig {
+    pub fn from_value(config: &Value, in_browser: bool) -> Result<ProxyConfig> {
+        let f = Fields::of(config, "config")?;
+        f.deny_unknown(&[&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat(), |_| None)?;
+        let members = config.as_object().unwrap_or_default();
+        let upstream_members = members.iter().filter(|(k, _)| UPSTREAM_KEYS.contains(&k.as_str())).cloned();
+        let upstream = ClientConfig::from_value(&Value::Object(upstream_members.collect()), in_browser)?;
+        let has_credential = match &upstream.provider {
+            Provider::Trinetra { api_key } => api_key.is_some(),
+            Provider::Kling { auth } => !matches!(auth, KlingAuth::None),
+        };
+        if !has_credential {
+            let (field, why) = match upstream.provider.name() {
+                ProviderName::Trinetra => ("apiKey", "is required: the proxy adds it to every request"),
+                ProviderName::Kling => {
+                    ("accessKey", "and secretKey (or token) are required: the proxy signs every request")
+                }
+            };
+            return Err(Error::invalid(field, why));
+        }
+        Ok(ProxyConfig {
+            upstream,
+            origins: origins(&f)?,
+            max_body_bytes: f.integer("maxBodyBytes", 1..=(16 << 20))?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        })
+    }
+
+    /// What to do with a request, before its body is read.
+    pub fn decide(&self, method: &str, path: &str, origin: Option<&str>, content_length: Option<&str>) -> Decision {
+        if !self.allows(origin) {
+            return Decision::Reply(error_reply(403, ErrorCode::Forbidden, "this origin is not allowed", vec![]));
+        }
+        let cors = self.cors(origin);
+        let route = match self.route(path) {
+            Ok(route) => route,
+            Err(reply) => return Decision::Reply(Reply { headers: cors, ..reply }),
+        };
+        let allowed = match route {
+            Route::Submit => "POST",
+            Route::Read(_) => "GET",
+        };
+        if method == "OPTIONS" {
+            return Decision::Reply(self.preflight(cors, allowed));
+        }
+        if method != allowed {
+            let mut headers = cors;
+            headers.push(("allow".into(), format!("{allowed}, OPTIONS")));
+            return Decision::Reply(error_reply(405, ErrorCode::InvalidRequest, "method not allowed here", headers));
+        }
+        let read_body = route == Route::Submit;
+        let declared = content_length.and_then(|n| n.trim().parse::<u64>().ok());
+        if read_body && declared.is_some_and(|n| n > self.max_body_bytes) {
+            return Decision::Reply(self.reply(413, origin));
+        }
+        Decision::Forward { read_body, max_body_bytes: self.max_body_bytes }
+    }
+
+    /// The upstream request for an allowed request: the body re-built from
+    /// its validated fields (nothing unknown passes), the server's credential
+    /// added, nothing of the caller's headers kept.
+    pub fn forward(
+        &self,
+        path: &str,
+        body: Option<&[u8]>,
+        origin: Option<&str>,
+        now_ms: u64,
+    ) -> Result<HttpRequest, Reply> {
+        let cors = || self.cors(origin);
+        match self.route(path).map_err(|reply| Reply { headers: cors(), ..reply })? {
+            Route::Read(id) => Ok(self.upstream.job_request(&id, now_ms)),
+            Route::Submit => {
+                let invalid = |e: Error| Reply { headers: cors(), ..error_reply_from(400, &e) };
+                let doc = json::parse(body.unwrap_or_default())
+                    .map_err(|_| invalid(Error::invalid("body", "must be a JSON object")))?;
+                let request = ExtendRequest::from_value(&doc, self.upstream.provider.name()).map_err(invalid)?;
+                Ok(self.upstream.submit_request(&request, now_ms))
+            }
+        }
+    }
+
+    /// A canned answer: 401 (authorize said no), 413 (body too large) or 502
+    /// (upstream unreachable).
+    pub fn reply(&self, status: u16, origin: Option<&str>) -> Reply {
+        let (code, message) = match status {
+            401 => (ErrorCode::Unauthorized, "not authorized"),
+            413 => (ErrorCode::InvalidRequest, "the body is too large"),
+            _ => (ErrorCode::NetworkError, "the service could not be reached"),
+        };
+        error_reply(status, code, message, self.cors(origin))
+    }
+
+    /// CORS headers for a response to `origin` (none for non-browser callers).
+    pub fn cors(&self, origin: Option<&str>) -> Vec<(String, String)> {
+        let Some(origin) = origin.filter(|o| self.allows(Some(o))) else {
+            return Vec::new();
+        };
+        vec![
+            ("access-control-allow-origin".into(), origin.to_owned()),
+            ("access-control-expose-headers".into(), "retry-after, x-request-id".into()),
+            ("vary".into(), "Origin".into()),
+        ]
+    }
+
+    pub fn timeout_ms(&self) -> u32 {
+        self.upstream.limits.timeout_ms
+    }
+
+    /// A request without `Origin` is not from a page; CORS does not apply and
+    /// `authorize` is the gate.
+    fn allows(&self, origin: Option<&str>) -> bool {
+        match (origin, &self.origins) {
+            (None, _) | (Some(_), Origins::Any) => true,
+            (Some(origin), Origins::Only(list)) => list.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin)),
+        }
+    }
+
+    fn route(&self, path: &str) -> Result<Route, Reply> {
+        let (submit, jobs) = match self.upstream.provider.name() {
+            ProviderName::Trinetra => ("/v1/video/kling-extend-video", "/v1/jobs/"),
+            ProviderName::Kling => ("/v1/videos/video-extend", "/v1/videos/video-extend/"),
+        };
+        if path == submit {
+            return Ok(Route::Submit);
+        }
+        match path.strip_prefix(jobs).filter(|id| !id.is_empty() && !id.contains('/')) {
+            Some(segment) => JobId::parse(&Value::String(decode_segment(segment)))
+                .map(Route::Read)
+                .map_err(|e| error_reply_from(400, &e)),
+            None => Err(error_reply(404, ErrorCode::NotFound, "no such route on this proxy", vec![])),
+        }
+    }
+
+    fn preflight(&self, mut headers: Vec<(String, String)>, method: &str) -> Reply {
+        headers.push(("access-control-allow-methods".into(), format!("{method}, OPTIONS")));
+        headers.push(("access-control-allow-headers".into(), "content-type, authorization, accept".into()));
+        headers.push(("access-control-max-age".into(), PREFLIGHT_MAX_AGE.into()));
+        Reply { status: 204, headers, body: None }
+    }
+}
+
+fn origins(f: &Fields) -> Result<Origins> {
+    let Some(list) = f.array("allowedOrigins")? else {
+        return Err(Error::invalid("allowedOrigins", "is required: the origins of the pages that may call the proxy"));
+    };
+    let mut origins = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let field = format!("allowedOrigins[{i}]");
+        match item.as_str() {
+            Some("*") => return Ok(Origins::Any),
+            Some(origin) if is_origin(origin) => origins.push(origin.to_owned()),
+            _ => return Err(Error::invalid(&field, "must be an origin such as \"https://app.example.com\", or \"*\"")),
+        }
+    }
+    Ok(Origins::Only(origins))
+}
+
+/// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.
+fn is_origin(text: &str) -> bool {
+    check_http_url(text).is_ok() && text.split_once("://").is_some_and(|(_, host)| !host.contains(['/', '?', '#']))
+}
+
+/// The contract's error shape: `{"error": {code, message, field?}}`.
+fn error_reply(status: u16, code: ErrorCode, message: &str, headers: Vec<(String, String)>) -> Reply {
+    Reply { status, headers, body: Some(error_body(code, message, None)) }
+}
+
+fn error_reply_from(status: u16, error: &Error) -> Reply {
+    Reply { status, headers: vec![], body: Some(error_body(error.code, &error.message, error.field.as_deref())) }
+}
+
+fn error_body(code: ErrorCode, message: &str, field: Option<&str>) -> Value {
+    let text = |s: &str| Some(Value::String(s.to_owned()));
+    let error =
+        json::object([("code", text(code.as_str())), ("message", text(message)), ("field", field.and_then(text))]);
+    json::object([("error", Some(error))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::http::Method;
+    use crate::core::json::parse;
+
+    const APP: &str = "https://app.example.com";
+
+    fn proxy(extra: &str) -> ProxyConfig {
+        let config =
+            format!(r#"{{"apiKey":"server-key","baseUrl":"http://127.0.0.1:9","allowedOrigins":["{APP}"]{extra}}}"#);
+        ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap()
+    }
+
+    fn reply(decision: Decision) -> Reply {
+        match decision {
+            Decision::Reply(reply) => reply,
+            other => panic!("expected a reply, got {other:?}"),
+        }
+    }
+
+    fn error_code(reply: &Reply) -> Option<&str> {
+        reply.body.as_ref()?.get("error")?.get("code")?.as_str()
+    }
+
+    #[test]
+    fn forwards_only_the_two_routes_with_their_methods() {
+        let p = proxy("");
+        let submit = "/v1/video/kling-extend-video";
+        assert_eq!(
+            p.decide("POST", submit, Some(APP), Some("40")),
+            Decision::Forward { read_body: true, max_body_bytes: 65536 }
+        );
+        assert_eq!(
+            p.decide("GET", "/v1/jobs/job_1", Some(APP), None),
+            Decision::Forward { read_body: false, max_body_bytes: 65536 }
+        );
+        assert_eq!(reply(p.decide("GET", "/v1/admin", Some(APP), None)).status, 404);
+        assert_eq!(reply(p.decide("GET", "/v1/jobs/a/b", Some(APP), None)).status, 404);
+        let wrong = reply(p.decide("GET", submit, Some(APP), None));
+        assert_eq!((wrong.status, error_code(&wrong)), (405, Some("invalid_request")));
+        assert!(wrong.headers.contains(&("allow".into(), "POST, OPTIONS".into())));
+    }
+
+    #[test]
+    fn other_origins_are_refused_and_preflights_answered() {
+        let p = proxy("");
+        let refused = reply(p.decide("POST", "/v1/video/kling-extend-video", Some("https://evil.example"), None));
+        assert_eq!((refused.status, error_code(&refused)), (403, Some("forbidden")));
+        assert!(refused.headers.is_empty());
+        let preflight = reply(p.decide("OPTIONS", "/v1/jobs/j", Some(APP), None));
+        assert_eq!(preflight.status, 204);
+        assert!(preflight.headers.contains(&("access-control-allow-origin".into(), APP.into())));
+        assert!(preflight.headers.contains(&("access-control-allow-methods".into(), "GET, OPTIONS".into())));
+        assert_eq!(reply(p.decide("OPTIONS", "/v1/jobs/j", Some("https://evil.example"), None)).status, 403);
+        assert!(matches!(p.decide("GET", "/v1/jobs/j", None, None), Decision::Forward { .. }));
+    }
+
+    #[test]
+    fn a_declared_large_body_is_refused_unread() {
+        let p = proxy(r#","maxBodyBytes":100"#);
+        assert_eq!(reply(p.decide("POST", "/v1/video/kling-extend-video", Some(APP), Some("101"))).status, 413);
+        assert_eq!(p.reply(413, Some(APP)).status, 413);
+    }
+
+    #[test]
+    fn the_upstream_request_carries_the_server_key_and_only_validated_fields() {
+        let p = proxy("");
+        let body = br#"{"video_id":"v","prompt":"p","cfg_scale":0.5}"#;
+        let upstream = p.forward("/v1/video/kling-extend-video", Some(body), Some(APP), 0).unwrap();
+        assert_eq!(
+            (upstream.method, upstream.url.as_str()),
+            (Method::Post, "http://127.0.0.1:9/v1/video/kling-extend-video")
+        );
+        assert_eq!(upstream.header("x-api-key"), Some("server-key"));
+        assert_eq!(upstream.body, parse(body).ok());
+        let read = p.forward("/v1/jobs/job%201", None, None, 0).unwrap();
+        assert_eq!(read.url, "http://127.0.0.1:9/v1/jobs/job%201");
+    }
+
+    #[test]
+    fn a_bad_body_is_answered_with_the_contract_error_shape() {
+        let p = proxy("");
+        for (body, field) in [
+            (&br#"{"video_id":"v","cfg_scale":3}"#[..], "cfg_scale"),
+            (b"{}", "video_id"),
+            (b"<html>", "body"),
+            (br#"{"video_id":"v","x":1}"#, "x"),
+        ] {
+            let refused = p.forward("/v1/video/kling-extend-video", Some(body), Some(APP), 0).unwrap_err();
+            assert_eq!(refused.status, 400);
+            let error = refused.body.as_ref().and_then(|b| b.get("error")).unwrap();
+            assert_eq!(error.get("field").and_then(Value::as_str), Some(field));
+            assert_eq!(error.get("code").and_then(Value::as_str), Some("invalid_request"));
+            assert!(refused.headers.iter().any(|(k, _)| k == "access-control-allow-origin"));
+        }
+    }
+
+    #[test]
+    fn a_kling_proxy_signs_with_its_keys() {
+        let config = r#"{"provider":"kling","accessKey":"ak","secretKey":"sk","allowedOrigins":["*"]}"#;
+        let p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap();
+        let upstream =
+            p.forward("/v1/videos/video-extend/ke-1", None, Some("https://any.example"), 1_700_000_000_000).unwrap();
+        assert!(upstream.header("authorization").is_some_and(|h| h.starts_with("Bearer ey")));
+        assert_eq!(p.cors(Some("https://any.example")).len(), 3);
+    }
+
+    #[test]
+    fn config_mistakes_name_their_field() {
+        for (config, field) in [
+            (r#"{"allowedOrigins":["*"]}"#, "apiKey"),
+            (r#"{"provider":"kling","allowedOrigins":["*"]}"#, "accessKey"),
+            (r#"{"apiKey":"k"}"#, "allowedOrigins"),
+            (r#"{"apiKey":"k","allowedOrigins":["app.example.com"]}"#, "allowedOrigins[0]"),
+            (r#"{"apiKey":"k","allowedOrigins":["https://a.example/path"]}"#, "allowedOrigins[0]"),
+            (r#"{"apiKey":"k","allowedOrigins":["*"],"maxBodyBytes":0}"#, "maxBodyBytes"),
+            (r#"{"apiKey":"k","allowedOrigins":["*"],"authorise":true}"#, "authorise"),
+        ] {
+            let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{config}");
+        }
+    }
+}
