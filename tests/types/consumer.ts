@@ -4,6 +4,7 @@
 // Checked by tests/e2e/types.test.mjs; never run.
 import {
   chainExtensions,
+  createProxy,
   parseWebhook,
   signKlingToken,
   verifyWebhook,
@@ -15,6 +16,7 @@ import {
   quote,
   quoteChain,
   type ChainOptions,
+  type ProxyConfig,
   type ChainStepReport,
   type WebhookHeaders,
   type WebhookOptions,
@@ -269,4 +271,17 @@ async function klingAndWebhooks(rawBody: string, request: Request): Promise<Job[
   return [...jobs, verified, parsed];
 }
 
-void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks];
+/** A Worker's fetch handler that keeps the key server-side. */
+function proxyWorker(env: { KEY: string }): (request: Request) => Promise<Response> {
+  const config: ProxyConfig = {
+    apiKey: env.KEY,
+    allowedOrigins: ["https://app.example.com"],
+    authorize: async (request) => request.headers.get("authorization") === "Bearer user",
+    maxBodyBytes: 16_384,
+  };
+  // @ts-expect-error: allowedOrigins is required
+  createProxy({ apiKey: env.KEY });
+  return createProxy(config);
+}
+
+void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks, proxyWorker];
