@@ -1,11 +1,14 @@
-// The demo server: a local mock of the gateway (no key needed, like a proxy
-// that holds one) and a static server for www/ with the built package at
-// /pkg/. Prints the one URL to open. Usage: node scripts/demo.mjs [--port N]
+// The demo server: the intended set-up, page → proxy → service, on one
+// machine. A local mock of the gateway (which demands a key), the package's
+// createProxy holding that key on the service's own paths (/v1/…), and a
+// static server for www/ with the built package at /pkg/. The page needs no
+// key. Prints the one URL to open. Usage: node scripts/demo.mjs [--port N]
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMock } from "../pkg/mock/index.js";
+import { createProxy } from "../pkg/node.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const portArg = process.argv.indexOf("--port");
@@ -20,7 +23,9 @@ const TYPES = {
   ".png": "image/png",
 };
 
-const mock = await startMock({ advance: { mode: "time", stepMs: 1500 } });
+const DEMO_KEY = "demo-server-key";
+const mock = await startMock({ apiKeys: [DEMO_KEY], advance: { mode: "time", stepMs: 1500 } });
+let proxy;
 
 /** Maps a URL path to a file under www/ or pkg/, refusing anything outside. */
 function fileFor(pathname) {
@@ -31,9 +36,10 @@ function fileFor(pathname) {
 
 const server = createServer(async (req, res) => {
   const { pathname } = new URL(req.url, "http://localhost");
+  if (pathname.startsWith("/v1/")) return relay(req, res);
   if (pathname === "/config.json") {
     res.writeHead(200, { "content-type": TYPES[".json"] });
-    res.end(JSON.stringify({ baseUrl: mock.url }));
+    res.end(JSON.stringify({ baseUrl: origin() }));
     return;
   }
   const file = fileFor(pathname.endsWith("/") ? `${pathname}index.html` : pathname);
@@ -47,8 +53,20 @@ const server = createServer(async (req, res) => {
   }
 });
 
+const origin = () => `http://127.0.0.1:${server.address().port}`;
+
+/** The proxy, as a Worker would run it, behind Node's http server. */
+async function relay(req, res) {
+  proxy ??= createProxy({ apiKey: DEMO_KEY, baseUrl: mock.url, allowedOrigins: [origin()] });
+  const body = ["GET", "HEAD"].includes(req.method) ? undefined : req;
+  const request = new Request(new URL(req.url, origin()), { method: req.method, headers: req.headers, body, duplex: "half" });
+  const response = await proxy(request);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
 server.listen(port, "127.0.0.1", () => {
-  console.log(`kling-extend demo: http://127.0.0.1:${server.address().port}/  (mock service at ${mock.url})`);
+  console.log(`kling-extend demo: ${origin()}/  (page → proxy on /v1 → mock service at ${mock.url})`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
