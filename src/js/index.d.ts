@@ -21,20 +21,24 @@ export type ErrorCode =
   | "job_canceled"
   | "bad_response";
 
-export interface ClientOptions {
+/** Which service, where, and the credential for it. */
+export interface ServiceOptions {
   /** Default "trinetra". */
   provider?: Provider;
   /** Default per provider; a proxy URL needs no key. */
   baseUrl?: string;
   /** Trinetra: sent as X-API-Key. */
   apiKey?: string;
-  /** Kling: a JWT is signed from these. */
+  /** Kling: a JWT is signed from these for every request. */
   accessKey?: string;
   secretKey?: string;
   /** Kling: a ready JWT (e.g. minted by a server). */
   token?: string;
   /** Per HTTP attempt; default 30000. */
   timeoutMs?: number;
+}
+
+export interface ClientOptions extends ServiceOptions {
   /** Per call; default 2. */
   maxRetries?: number;
   /** Aborts the call, its retries and its waits. */
@@ -229,24 +233,14 @@ export declare function verifyWebhook(
   secret: string | string[],
   options?: WebhookOptions,
 ): Promise<Job>;
-export interface ProxyConfig {
-  provider?: Provider;
-  /** The upstream service; default per provider. */
-  baseUrl?: string;
-  /** Trinetra: the key the proxy adds. */
-  apiKey?: string;
-  /** Kling: the proxy signs a token per request from these (or uses `token`). */
-  accessKey?: string;
-  secretKey?: string;
-  token?: string;
+/** The upstream service and its credential (required here), plus the proxy's own rules. */
+export interface ProxyConfig extends ServiceOptions {
   /** Origins of the pages that may call the proxy, e.g. "https://app.example.com", or "*". */
   allowedOrigins: string[];
   /** Your own check of the caller (a session cookie, a user token); false answers 401. */
   authorize?: (request: Request) => boolean | Promise<boolean>;
   /** Largest accepted body; default 65536. */
   maxBodyBytes?: number;
-  /** Per upstream request; default 30000. */
-  timeoutMs?: number;
 }
 
 /**
