@@ -144,15 +144,24 @@ impl ProxyConfig {
         }
     }
 
-    /// A canned answer: 401 (authorize said no), 413 (body too large) or 502
-    /// (upstream unreachable).
+    /// A canned answer: 401 (authorize said no), 413 (body too large), 504
+    /// (upstream too slow) or 502 (upstream unreachable).
     pub fn reply(&self, status: u16, origin: Option<&str>) -> Reply {
         let (code, message) = match status {
             401 => (ErrorCode::Unauthorized, "not authorized"),
             413 => (ErrorCode::InvalidRequest, "the body is too large"),
+            504 => (ErrorCode::Timeout, "the service did not answer in time"),
             _ => (ErrorCode::NetworkError, "the service could not be reached"),
         };
         error_reply(status, code, message, self.cors(origin))
+    }
+
+    /// Every credential `sent` carried (the configured keys and the token
+    /// signed for it), to [`scrub`] from its answer.
+    pub fn credentials(&self, sent: &HttpRequest) -> Vec<String> {
+        let token = sent.header("authorization").map(|h| h.trim_start_matches("Bearer "));
+        let secrets = self.upstream.secrets().into_iter().chain(token);
+        secrets.filter(|s| !s.is_empty()).map(str::to_owned).collect()
     }
 
     /// CORS headers for a response to `origin` (none for non-browser callers).
@@ -218,6 +227,12 @@ fn origins(f: &Fields) -> Result<Origins> {
         }
     }
     Ok(Origins::Only(origins))
+}
+
+/// An upstream answer with every credential replaced: a service that echoes
+/// the key in an error must not show it to the page.
+pub fn scrub(body: &str, credentials: &[String]) -> String {
+    credentials.iter().fold(body.to_owned(), |text, secret| text.replace(secret.as_str(), "[redacted]"))
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.
@@ -347,6 +362,20 @@ mod tests {
             p.forward("/v1/videos/video-extend/ke-1", None, Some("https://any.example"), 1_700_000_000_000).unwrap();
         assert!(upstream.header("authorization").is_some_and(|h| h.starts_with("Bearer ey")));
         assert_eq!(p.cors(Some("https://any.example")).len(), 3);
+    }
+
+    #[test]
+    fn an_upstream_echo_of_a_credential_is_scrubbed() {
+        let config = r#"{"provider":"kling","accessKey":"ak_x","secretKey":"sk_x","allowedOrigins":["*"]}"#;
+        let p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap();
+        let sent = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
+        let token = sent.header("authorization").unwrap().trim_start_matches("Bearer ").to_owned();
+        let echoed = format!(r#"{{"message":"bad iss ak_x, secret sk_x, token {token}"}}"#);
+        let scrubbed = scrub(&echoed, &p.credentials(&sent));
+        assert_eq!(scrubbed, r#"{"message":"bad iss [redacted], secret [redacted], token [redacted]"}"#);
+        let trinetra = proxy("");
+        let sent = trinetra.forward("/v1/jobs/j", None, None, 0).unwrap();
+        assert_eq!(scrub("key server-key refused", &trinetra.credentials(&sent)), "key [redacted] refused");
     }
 
     #[test]

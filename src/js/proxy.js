@@ -29,13 +29,21 @@ export function createProxy(config) {
     }
     const forward = core.forward(pathname, body, origin);
     if (forward.reply) return respond(forward.reply);
-    return relay(forward.upstream, () => respond(core.reply(502, origin).reply));
+    try {
+      return await relay(forward, (status) => respond(core.reply(status, origin).reply));
+    } finally {
+      forward.free();
+    }
   };
 }
 
-/** Sends the upstream request and passes its status and body back. */
-async function relay(upstream, unreachable) {
-  let answer;
+/**
+ * Sends the upstream request and passes its status and body back, with any
+ * credential the service echoed scrubbed from the body.
+ */
+async function relay(forward, failed) {
+  const upstream = forward.upstream;
+  let answer, text;
   try {
     answer = await fetch(upstream.url, {
       method: upstream.method,
@@ -43,15 +51,17 @@ async function relay(upstream, unreachable) {
       body: upstream.body === undefined ? undefined : JSON.stringify(upstream.body),
       signal: AbortSignal.timeout(upstream.timeoutMs),
     });
-  } catch {
-    return unreachable();
+    text = await answer.text();
+  } catch (error) {
+    return failed(error?.name === "TimeoutError" ? 504 : 502);
   }
   const headers = new Headers(upstream.cors);
   for (const name of upstream.passBack) {
     const value = answer.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  return new Response(answer.body, { status: answer.status, headers });
+  const empty = [204, 205, 304].includes(answer.status);
+  return new Response(empty ? null : forward.scrub(text), { status: answer.status, headers });
 }
 
 function respond(reply) {

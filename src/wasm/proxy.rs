@@ -4,12 +4,34 @@ use super::convert::{to_js, to_value};
 use super::in_browser;
 use crate::core::http::HttpRequest;
 use crate::core::json::{object, Value};
-use crate::core::proxy::{Decision, ProxyConfig, Reply, PASSED_BACK};
+use crate::core::proxy::{scrub, Decision, ProxyConfig, Reply, PASSED_BACK};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 pub struct ProxyCore {
     config: ProxyConfig,
+}
+
+/// A request to forward: what to send, and the credentials it carries, so
+/// its answer can be scrubbed of them.
+#[wasm_bindgen]
+pub struct Forwarded {
+    upstream: Value,
+    credentials: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Forwarded {
+    /// `{ url, method, headers, body, timeoutMs, cors, passBack }`.
+    #[wasm_bindgen(getter)]
+    pub fn upstream(&self) -> JsValue {
+        to_js(&self.upstream)
+    }
+
+    /// The upstream answer's body with every credential replaced.
+    pub fn scrub(&self, body: &str) -> String {
+        scrub(body, &self.credentials)
+    }
 }
 
 #[wasm_bindgen]
@@ -34,16 +56,19 @@ impl ProxyCore {
         }
     }
 
-    /// `{ upstream: { url, method, headers, body, timeoutMs, cors, passBack } }`, or `{ reply }`.
+    /// A [`Forwarded`], or `{ reply }` when the request is refused.
     pub fn forward(&self, path: &str, body: Option<Vec<u8>>, origin: Option<String>) -> JsValue {
         let now_ms = js_sys::Date::now() as u64;
         match self.config.forward(path, body.as_deref(), origin.as_deref(), now_ms) {
-            Ok(request) => to_js(&object([("upstream", Some(self.upstream(request, origin.as_deref())))])),
+            Ok(request) => JsValue::from(Forwarded {
+                credentials: self.config.credentials(&request),
+                upstream: self.upstream(request, origin.as_deref()),
+            }),
             Err(reply) => reply_js(reply),
         }
     }
 
-    /// `{ reply }` for 401 (refused by `authorize`), 413 or 502.
+    /// `{ reply }` for 401 (refused by `authorize`), 413, 502 or 504.
     pub fn reply(&self, status: u16, origin: Option<String>) -> JsValue {
         reply_js(self.config.reply(status, origin.as_deref()))
     }
