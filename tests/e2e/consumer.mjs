@@ -157,3 +157,31 @@ export function scenarioContext(mock, runtime) {
     options: { baseUrl: mock.url, apiKey: API_KEY, ...(browser ? { dangerouslyAllowBrowser: true } : {}) },
   };
 }
+
+/**
+ * Bundles the consumer's Worker as a user would (`wrangler deploy --dry-run
+ * --outdir dist`) and returns wrangler's output. HOME and XDG_CONFIG_HOME
+ * point into the temp dir so wrangler writes nothing elsewhere; CI=true so it
+ * never prompts; no metrics.
+ */
+export async function wranglerDryRun(consumer) {
+  const home = join(consumer.root, "home");
+  mkdirSync(home, { recursive: true });
+  try {
+    const out = await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
+      cwd: consumer.dir,
+      maxBuffer: 64 << 20,
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, ".config"),
+        WRANGLER_SEND_METRICS: "false",
+        CI: "true",
+        NO_COLOR: "1",
+      },
+    });
+    return out.stdout + out.stderr;
+  } catch (err) {
+    throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+  }
+}

@@ -8,17 +8,14 @@
 // Every response received is kept and finally searched for the secrets.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
-import { BIN, REPO, closeAll, createConsumer, importFrom } from "./consumer.mjs";
+import { REPO, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
 
-const run = promisify(execFile);
 
 const API_KEY = "server-key-123";
 const ACCESS_KEY = "ak_proxy";
@@ -75,27 +72,7 @@ try {
     advance: { mode: "polls", stepPolls: 1 },
   });
 
-  // Bundle as workerd.test.mjs does: HOME and XDG_CONFIG_HOME in the temp
-  // dir, CI=true so wrangler never prompts, no metrics.
-  const home = join(consumer.root, "home");
-  mkdirSync(home);
-  try {
-    const out = await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
-      cwd: consumer.dir,
-      maxBuffer: 64 << 20,
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, ".config"),
-        WRANGLER_SEND_METRICS: "false",
-        CI: "true",
-        NO_COLOR: "1",
-      },
-    });
-    wranglerOutput = out.stdout + out.stderr;
-  } catch (err) {
-    throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
-  }
+  wranglerOutput = await wranglerDryRun(consumer);
   scriptName = readdirSync(dist).find((f) => f.endsWith(".js"));
   bundle = readFileSync(join(dist, scriptName), "utf8");
   compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(EXAMPLE, "wrangler.toml"), "utf8"))[1];

@@ -3,14 +3,11 @@
 // package's "workerd" export condition), and Miniflare runs the bundle.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
-import { BIN, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock, wranglerDryRun } from "./consumer.mjs";
 
-const run = promisify(execFile);
 const COMPATIBILITY_DATE = "2026-04-01";
 
 const WORKER = `// A Worker that runs one e2e scenario per request:
@@ -74,27 +71,7 @@ let bundle;
 let names;
 let ctx;
 try {
-  // Bundle as a user would; HOME and XDG_CONFIG_HOME point into the temp dir
-  // so wrangler writes nothing elsewhere, CI=true so it never prompts.
-  const home = join(consumer.root, "home");
-  mkdirSync(home);
-  try {
-    const out = await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
-      cwd: consumer.dir,
-      maxBuffer: 64 << 20,
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, ".config"),
-        WRANGLER_SEND_METRICS: "false",
-        CI: "true",
-        NO_COLOR: "1",
-      },
-    });
-    wranglerOutput = out.stdout + out.stderr;
-  } catch (err) {
-    throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
-  }
+  wranglerOutput = await wranglerDryRun(consumer);
   bundle = readFileSync(scriptPath, "utf8");
 
   mock = await startInstalledMock(consumer);
