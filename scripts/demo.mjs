@@ -23,9 +23,11 @@ const TYPES = {
   ".png": "image/png",
 };
 
-const DEMO_KEY = "demo-server-key";
-const mock = await startMock({ apiKeys: [DEMO_KEY], advance: { mode: "time", stepMs: 1500 } });
-let proxy;
+// The keys only this server knows; the page never sees them.
+const TRINETRA_KEY = "demo-trinetra-key";
+const KLING_KEYS = { accessKey: "demo-kling-access", secretKey: "demo-kling-secret" };
+const mock = await startMock({ apiKeys: [TRINETRA_KEY], klingKeys: [KLING_KEYS], advance: { mode: "time", stepMs: 1500 } });
+const proxies = {};
 
 /** Maps a URL path to a file under www/ or pkg/, refusing anything outside. */
 function fileFor(pathname) {
@@ -55,18 +57,28 @@ const server = createServer(async (req, res) => {
 
 const origin = () => `http://127.0.0.1:${server.address().port}`;
 
-/** The proxy, as a Worker would run it, behind Node's http server. */
+/** The proxy of the provider whose paths these are (Kling's are /v1/videos/…). */
+function proxyFor(pathname) {
+  const provider = pathname.startsWith("/v1/videos/") ? "kling" : "trinetra";
+  const credential = provider === "kling" ? KLING_KEYS : { apiKey: TRINETRA_KEY };
+  proxies[provider] ??= createProxy({ provider, baseUrl: mock.url, allowedOrigins: [origin()], ...credential });
+  return proxies[provider];
+}
+
+/** A proxy, as a Worker would run it, behind Node's http server. */
 async function relay(req, res) {
-  proxy ??= createProxy({ apiKey: DEMO_KEY, baseUrl: mock.url, allowedOrigins: [origin()] });
   const body = ["GET", "HEAD"].includes(req.method) ? undefined : req;
-  const request = new Request(new URL(req.url, origin()), { method: req.method, headers: req.headers, body, duplex: "half" });
-  const response = await proxy(request);
+  const url = new URL(req.url, origin());
+  const request = new Request(url, { method: req.method, headers: req.headers, body, duplex: "half" });
+  const response = await proxyFor(url.pathname)(request);
+  // A body the proxy refused unread must not be taken for the next request.
+  if (!req.complete) res.setHeader("connection", "close");
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
 server.listen(port, "127.0.0.1", () => {
-  console.log(`kling-extend demo: ${origin()}/  (page → proxy on /v1 → mock service at ${mock.url})`);
+  console.log(`kling-extend demo: ${origin()}/  (page → proxies on /v1 → mock services at ${mock.url})`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -162,8 +162,15 @@ describe("gateway routes (polls mode, auth on)", () => {
     const method = await call(mock, "GET", SUBMIT);
     assert.equal(method.status, 405);
     assert.equal(method.headers.get("allow"), "POST");
-    const media = await call(mock, "GET", "/media/job_x.mp4");
-    assert.equal(media.status, 404);
+  });
+
+  test("media URLs serve a real MP4 test pattern", async () => {
+    const res = await fetch(`${mock.url}/media/job_x.mp4`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "video/mp4");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.ok(bytes.length > 10_000, `${bytes.length} bytes`);
+    assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "ftyp", "an ISO media file");
   });
 
   test("413 for bodies over 1 MiB", async () => {

@@ -1,6 +1,7 @@
 //! The contract's `Job` and `Submission`, the same for every provider.
 
 use super::error::{Error, Result};
+use super::fields::Fields;
 use super::json::Value;
 use super::url::encode_segment;
 use serde::Serialize;
@@ -11,6 +12,23 @@ use serde::Serialize;
 pub enum ProviderName {
     Trinetra,
     Kling,
+}
+
+impl ProviderName {
+    /// The `provider` member of `f`; Trinetra, the default, when absent.
+    pub fn from_fields(f: &Fields) -> Result<ProviderName> {
+        Ok(Self::optional(f)?.unwrap_or(ProviderName::Trinetra))
+    }
+
+    /// The `provider` member of `f`, if given.
+    pub fn optional(f: &Fields) -> Result<Option<ProviderName>> {
+        match f.string("provider")? {
+            None => Ok(None),
+            Some("trinetra") => Ok(Some(ProviderName::Trinetra)),
+            Some("kling") => Ok(Some(ProviderName::Kling)),
+            Some(_) => Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -108,16 +108,15 @@ impl ClientConfig {
         let f = Fields::of(options, "options")?;
         f.deny_unknown(KNOWN, |_| None)?;
         guard_browser(&f, in_browser)?;
-        let provider = match f.string("provider")?.unwrap_or("trinetra") {
-            "trinetra" => {
+        let provider = match ProviderName::from_fields(&f)? {
+            ProviderName::Trinetra => {
                 only_for_other_provider(&f, &["accessKey", "secretKey", "token"], "kling")?;
                 Provider::Trinetra { api_key: secret(&f, "apiKey")? }
             }
-            "kling" => {
+            ProviderName::Kling => {
                 only_for_other_provider(&f, &["apiKey"], "trinetra")?;
                 Provider::Kling { auth: kling_auth(&f)? }
             }
-            _ => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
         };
         let base_url = match f.string("baseUrl")? {
             Some(url) => {

@@ -160,11 +160,7 @@ fn seconds(f: &Fields, key: &str) -> Result<f64> {
 
 impl Tariff {
     fn from_fields(f: &Fields) -> Result<Tariff> {
-        let provider = match f.string("provider")?.unwrap_or("trinetra") {
-            "trinetra" => ProviderName::Trinetra,
-            "kling" => ProviderName::Kling,
-            _ => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
-        };
+        let provider = ProviderName::from_fields(f)?;
         let (tier, misplaced) = match provider {
             ProviderName::Trinetra => {
                 let r = f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?;

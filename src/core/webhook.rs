@@ -30,14 +30,8 @@ impl WebhookOptions {
         let empty = Value::Object(Vec::new());
         let f = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
         f.deny_unknown(&["provider", "toleranceSeconds", "nowSeconds"], |_| None)?;
-        let provider = match f.string("provider")? {
-            None => None,
-            Some("trinetra") => Some(ProviderName::Trinetra),
-            Some("kling") => Some(ProviderName::Kling),
-            Some(_) => return Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
-        };
         Ok(WebhookOptions {
-            provider,
+            provider: ProviderName::optional(&f)?,
             tolerance_s: f.integer("toleranceSeconds", 0..=86_400)?.unwrap_or(DEFAULT_TOLERANCE_S),
             now_s: f.integer("nowSeconds", 0..=100_000_000_000)?,
         })

@@ -31,6 +31,14 @@ export function signKlingToken(accessKey, secretKey, nowSeconds) {
   }
 }
 
+export function validateRequest(request, options) {
+  try {
+    wasm.validateRequest(request, options);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
 export function parseWebhook(body, options) {
   try {
     return wasm.parseWebhook(body, options);

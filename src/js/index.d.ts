@@ -248,6 +248,11 @@ export interface ProxyConfig extends ServiceOptions {
  * the provider's submit and job-read routes, adding the key server-side.
  */
 export declare function createProxy(config: ProxyConfig): (request: Request) => Promise<Response>;
+/**
+ * Applies extendVideo's request rules without sending anything (for forms that
+ * check as the user types); throws a KlingExtendError naming the field.
+ */
+export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider }): void;
 export declare function quote(input: QuoteInput): Quote;
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
 export declare function createClient(options?: ChainOptions): Client;

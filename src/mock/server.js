@@ -224,7 +224,8 @@ function send(res, answer, base) {
     res.end();
   } else {
     // setHeader (not writeHead) lets Node add content-length itself.
-    res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+    const raw = typeof answer.body === "string" || answer.body instanceof Uint8Array;
+    res.end(raw ? answer.body : JSON.stringify(answer.body));
   }
 }
 

@@ -13,7 +13,8 @@ mod tests;
 
 use crate::core::call::Call;
 use crate::core::chain::{Chain, ChainPlan};
-use crate::core::job::JobId;
+use crate::core::fields::Fields;
+use crate::core::job::{JobId, ProviderName};
 use crate::core::options::{ClientConfig, PollConfig};
 use crate::core::poll::Poll;
 use crate::core::request::ExtendRequest;
@@ -83,6 +84,18 @@ pub fn sign_kling_token(access_key: JsValue, secret_key: JsValue, now_seconds: J
         false => now_seconds.as_f64().unwrap_or(f64::NAN),
     };
     Ok(jwt::sign_checked(access_key.as_string(), secret_key.as_string(), now)?)
+}
+
+/// The request rules `extendVideo` applies, for forms that check as the user
+/// types; `options.provider` picks the service (default Trinetra).
+#[wasm_bindgen(js_name = validateRequest)]
+pub fn validate_request(request: JsValue, options: JsValue) -> Result<(), JsValue> {
+    let provider = match to_value(&options, "options")? {
+        Value::Null => ProviderName::Trinetra,
+        options => ProviderName::from_fields(&Fields::of(&options, "options")?)?,
+    };
+    ExtendRequest::from_value(&to_value(&request, "request")?, provider)?;
+    Ok(())
 }
 
 #[wasm_bindgen]
