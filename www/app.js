@@ -1,36 +1,36 @@
-import { quote, extendVideo, pollJob } from "kling-extend";
+// The demo page: wires the connection, the quote panel, the extend form and
+// the job view together. Each lives in its own module.
+import { createConnection } from "./connection.js";
+import { createExtendForm } from "./extend-form.js";
+import { createJobView } from "./job-view.js";
+import { createQuotePanel } from "./quote-panel.js";
 
-const { baseUrl } = await (await fetch("/config.json")).json();
-const $ = (id) => document.getElementById(id);
+/** Set once /config.json has been read. */
+let connection = null;
 
-function showQuote() {
-  const form = new FormData($("quote-form"));
-  try {
-    const q = quote({ seconds: Number(form.get("seconds")), resolution: form.get("resolution") });
-    $("quote").textContent = `${q.formatted} (${q.billedSeconds} s × ${q.perSecond} credits)`;
-  } catch (error) {
-    $("quote").textContent = error.message;
-  }
-}
+// The calculator needs no network: the quote panel works before (and without) the rest.
+const quotePanel = createQuotePanel();
 
-$("quote-form").addEventListener("input", showQuote);
-showQuote();
-
-$("extend-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const status = $("status");
-  try {
-    const { job_id } = await extendVideo({ video_id: form.get("video_id"), prompt: form.get("prompt") }, { baseUrl });
-    status.textContent = `submitted ${job_id}`;
-    const job = await pollJob(job_id, {
-      baseUrl,
-      intervalMs: 500,
-      onUpdate: (update) => (status.textContent = `${job_id}: ${update.status}`),
-    });
-    status.textContent = `${job_id}: succeeded, ${job.credits_charged} credits`;
-    Object.assign($("video"), { src: job.output.outputs[0].url, hidden: false });
-  } catch (error) {
-    status.textContent = `${error.code ?? "error"}: ${error.message}`;
-  }
+const jobView = createJobView({
+  onBusy: (busy) => extendForm.setBusy(busy),
+  onFieldError: (field, message) => connection?.showError(field, message) || extendForm.showRemoteError(field, message),
+  onExtendResult: (videoId) => extendForm.useVideoId(videoId),
 });
+
+const extendForm = createExtendForm({
+  onSubmit: ({ provider, request }) => {
+    if (!connection) return; // still reading /config.json
+    const estimate = quotePanel.estimate({ provider, resolution: request.resolution, mode: request.mode });
+    void jobView.run({ baseUrl: connection.baseUrl, provider, request, estimate });
+  },
+});
+
+connection = await createConnection({
+  onProviderChange: (provider) => {
+    extendForm.setProvider(provider);
+    quotePanel.setProvider(provider);
+  },
+});
+extendForm.setProvider(connection.provider);
+quotePanel.setProvider(connection.provider);
+document.documentElement.dataset.ready = "true";

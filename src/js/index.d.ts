@@ -113,6 +113,7 @@ export interface Job {
   model: string;
   status: JobStatus;
   output?: { outputs: JobVideo[] };
+  /** Trinetra: credits (1 credit = ₹1). Kling: its `final_unit_deduction`, in Kling's own units. */
   credits_charged?: number;
   /** The failure reason, when the service gives one. */
   error?: string;

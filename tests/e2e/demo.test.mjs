@@ -1,0 +1,368 @@
+// The demo page (www/) in headless Chromium, served by scripts/demo-server.mjs:
+// page → createProxy → mock services. Checks the quote panel against the
+// calculator run in Node, the extend form's validation (nothing reaches the
+// mock while a field is invalid), full jobs on both providers, Cancel, error
+// states, and that no key is stored. Saves screenshots under
+// test-output/screenshots/.
+//   bash scripts/build.sh && node --test tests/e2e/demo.test.mjs
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startDemo } from "../../scripts/demo-server.mjs";
+import { quote, quoteChain, validateRequest } from "../../pkg/node.js";
+
+const SHOTS = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
+const STEP_MS = 250;
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+// All set-up happens here, before the first test().
+await mkdir(SHOTS, { recursive: true });
+const demo = await startDemo({ stepMs: STEP_MS });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+const page = await context.newPage();
+page.setDefaultTimeout(10_000);
+
+/** Console errors and page errors; `expected` marks the ones a test provoked on purpose. */
+const problems = [];
+let expectingFailedRequests = false;
+page.on("console", (message) => {
+  if (message.type() !== "error") return;
+  const text = message.text();
+  const expected = expectingFailedRequests && /^Failed to load resource: the server responded with a status of 4\d\d/.test(text);
+  problems.push({ text, expected });
+});
+page.on("pageerror", (error) => problems.push({ text: `pageerror: ${error.message}`, expected: false }));
+
+after(async () => {
+  await browser.close();
+  await demo.close();
+});
+
+/** A fresh page and an empty mock (jobs, log, faults). */
+async function fresh() {
+  demo.mock.reset();
+  await page.goto(`${demo.url}/`);
+  await page.waitForSelector("html[data-ready='true']");
+}
+
+const GROUPED = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
+const span = (min, max) => (min === max ? `${min}` : `${min} – ${max}`);
+const text = (selector) => page.locator(selector).innerText();
+
+async function setQuote({ provider = "trinetra", resolution, mode, sourceSeconds, extensions, basis, discountPercent }) {
+  await page.selectOption("#q-provider", provider);
+  if (resolution) await page.selectOption("#q-resolution", resolution);
+  if (mode) await page.selectOption("#q-mode", mode);
+  if (sourceSeconds !== undefined) await page.fill("#q-source", String(sourceSeconds));
+  if (extensions !== undefined) await page.fill("#q-extensions", String(extensions));
+  if (basis) await page.selectOption("#q-basis", basis);
+  if (discountPercent !== undefined) await page.fill("#q-discount", String(discountPercent));
+}
+
+/** What the panel should show for this chain, from the calculator in Node. */
+function expectedChain(input) {
+  const chain = quoteChain(input);
+  return {
+    inr: span(chain.min.formatted, chain.max.formatted),
+    credits: `${span(GROUPED.format(chain.min.credits), GROUPED.format(chain.max.credits))} credits`,
+    rows: chain.steps.map((step) => [
+      String(step.index),
+      `${span(step.addedSeconds.min, step.addedSeconds.max)} s`,
+      `${span(step.outputSeconds.min, step.outputSeconds.max)} s`,
+      step.min.units === undefined
+        ? `${span(step.min.billedSeconds, step.max.billedSeconds)} s`
+        : `${span(step.min.units, step.max.units)} × 5 s`,
+      span(step.min.formatted, step.max.formatted),
+    ]),
+  };
+}
+
+async function shownQuote() {
+  return {
+    inr: await text("#quote-inr"),
+    credits: await text("#quote-credits"),
+    rows: await page.$$eval("#quote-steps tbody tr", (rows) => rows.map((tr) => [...tr.cells].map((cell) => cell.textContent))),
+  };
+}
+
+/** The mock's reads of one job (both providers' read routes). */
+function readsOf(jobId) {
+  return demo.mock.log.filter((entry) => entry.method === "GET" && entry.path.endsWith(`/${jobId}`)).length;
+}
+
+async function chooseProvider(provider) {
+  await page.click(`label[for='c-provider-${provider}']`);
+  await page.waitForFunction((p) => document.getElementById("q-provider").value === p, provider);
+}
+
+/** The calculator's or the rules' own error for an input, as Node sees it. */
+function errorOf(fn) {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}
+
+async function assertNoStackTrace(selector) {
+  const shown = await text(selector);
+  assert.doesNotMatch(shown, /\n\s+at |\.js:\d+|\.wasm|Error\n/, `a stack trace is shown: ${shown}`);
+}
+
+test("the quote panel shows the calculator's numbers, per step and as a range", async () => {
+  await fresh();
+  // Defaults: Trinetra 720p, one extension of a 5 s video, whole output billed.
+  assert.deepEqual(await shownQuote(), expectedChain({ sourceSeconds: 5, extensions: 1 }));
+
+  // Trinetra 1080p, 10 s as one job (no extension): quote().
+  await setQuote({ resolution: "1080p", sourceSeconds: 10, extensions: 0 });
+  const single = quote({ seconds: 10, resolution: "1080p" });
+  assert.equal(await text("#quote-inr"), single.formatted);
+  assert.equal(single.formatted, "₹300.00");
+  assert.equal(await text("#quote-credits"), `${GROUPED.format(single.credits)} credits`);
+  assert.equal(await page.locator("#quote-steps-wrap").isHidden(), true);
+
+  // The same source extended once: quoteChain().
+  await setQuote({ extensions: 1 });
+  assert.deepEqual(await shownQuote(), expectedChain({ resolution: "1080p", sourceSeconds: 10, extensions: 1 }));
+
+  // Trinetra 720p, 2 extensions of 5 s: whole output vs added seconds.
+  await setQuote({ resolution: "720p", sourceSeconds: 5, extensions: 2, basis: "output" });
+  const output = expectedChain({ resolution: "720p", sourceSeconds: 5, extensions: 2, basis: "output" });
+  assert.deepEqual(await shownQuote(), output);
+  await setQuote({ basis: "added" });
+  const added = expectedChain({ resolution: "720p", sourceSeconds: 5, extensions: 2, basis: "added" });
+  assert.deepEqual(await shownQuote(), added);
+  assert.notEqual(added.inr, output.inr);
+
+  // A large chain: Indian grouping in credits and rupees.
+  await setQuote({ resolution: "1080p", sourceSeconds: 600, extensions: 60, basis: "output" });
+  const large = expectedChain({ resolution: "1080p", sourceSeconds: 600, extensions: 60, basis: "output" });
+  assert.equal(await text("#quote-inr"), large.inr);
+  assert.match(large.inr, /₹\d{1,2},\d\d,\d\d\d\.\d\d/);
+  assert.equal(await text("#quote-credits"), large.credits);
+  assert.equal((await shownQuote()).rows.length, 50); // the rest summarised
+  assert.match(await text("#quote-more"), /10 more steps/);
+
+  // Kling professional, a chain of 3 from 5 s, 12.5% off (basis: Kling's default, added).
+  await setQuote({ provider: "kling", mode: "professional", sourceSeconds: 5, extensions: 3, discountPercent: 12.5 });
+  assert.equal(await page.inputValue("#q-basis"), "added");
+  const kling = expectedChain({ provider: "kling", mode: "professional", sourceSeconds: 5, extensions: 3, discountPercent: 12.5 });
+  assert.deepEqual(await shownQuote(), kling);
+  assert.equal(kling.rows.length, 3);
+  assert.match(await text("#quote-detail"), /12\.5% off/);
+  await page.locator("section.quote").screenshot({ path: `${SHOTS}quote-panel.png` });
+});
+
+test("an invalid quote input shows the calculator's error next to its field", async () => {
+  await fresh();
+  const cases = [
+    ["#q-discount", "150", { sourceSeconds: 5, extensions: 1, discountPercent: 150 }],
+    ["#q-extensions", "1.5", { sourceSeconds: 5, extensions: 1.5 }],
+    ["#q-source", "-3", { sourceSeconds: -3, extensions: 1 }],
+    ["#q-source", "", { sourceSeconds: Number.NaN, extensions: 1 }],
+  ];
+  for (const [selector, value, input] of cases) {
+    await page.fill(selector, value);
+    const expected = errorOf(() => quoteChain(input));
+    assert.equal(await text(`${selector}-error`), expected.message, `${selector} = ${value}`);
+    assert.equal(await page.getAttribute(selector, "aria-invalid"), "true");
+    assert.equal(await page.locator("#quote-result").isHidden(), true);
+    // Only that field is marked.
+    assert.equal(await page.locator("#quote-form [aria-invalid='true']").count(), 1);
+    await page.fill(selector, selector === "#q-discount" ? "0" : selector === "#q-extensions" ? "1" : "5");
+    assert.equal(await page.getAttribute(selector, "aria-invalid"), null);
+    assert.equal(await page.locator("#quote-result").isVisible(), true);
+  }
+});
+
+test("an invalid extend field blocks submit; nothing reaches the mock", async () => {
+  await fresh();
+  const valid = { video_id: "kling_vid_xyz789", prompt: "the camera pulls back to reveal a crowd", cfg_scale: 0.5, resolution: "720p" };
+  const cases = [
+    // [input, typed, field, request as the rules see it, focused after submit: the first invalid field]
+    ["#e-cfg-scale", "1.5", "cfg_scale", { ...valid, cfg_scale: 1.5 }, "e-cfg-scale"],
+    ["#e-callback-url", "/hooks/kling", "callback_url", { ...valid, callback_url: "/hooks/kling" }, "e-cfg-scale"],
+    ["#e-video-id", "", "video_id", { ...valid, video_id: "" }, "e-video-id"],
+  ];
+  for (const [selector, value, field, request, focused] of cases) {
+    await page.fill(selector, value);
+    const expected = errorOf(() => validateRequest(request, { provider: "trinetra" }));
+    assert.equal(expected.field, field);
+    // Shown as the user types, before any submit.
+    assert.equal(await text(`${selector}-error`), expected.message);
+    await page.click("#e-submit");
+    assert.match(await text("#e-status"), /Not sent/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), focused);
+    await page.waitForTimeout(300);
+    assert.equal(demo.mock.log.length, 0, `a request reached the mock with ${field} = ${JSON.stringify(value)}`);
+    assert.equal(await page.locator("#job-body").isHidden(), true);
+  }
+  // All three at once are all marked.
+  assert.equal(await page.locator("#extend-form [aria-invalid='true']").count(), 3);
+  // Pressing Enter in a field does not send either.
+  await page.press("#e-callback-url", "Enter");
+  await page.waitForTimeout(200);
+  assert.equal(demo.mock.log.length, 0);
+});
+
+test("a full Trinetra job: timeline, polls, the video, credits next to the quote", async () => {
+  await fresh();
+  demo.mock.configure({ advance: { stepMs: 1_500 } }); // long enough to see "running"
+  try {
+    await page.click("#e-submit");
+    await page.waitForSelector("#job-status[data-status='running']");
+    await page.screenshot({ path: `${SHOTS}job-running.png`, fullPage: true });
+  } finally {
+    demo.mock.configure({ advance: { stepMs: STEP_MS } });
+  }
+  await page.waitForSelector("#job-status[data-status='succeeded']");
+  await page.waitForFunction(() => {
+    const video = document.getElementById("job-video");
+    return video.readyState >= 1 && video.duration > 0;
+  });
+  const jobId = await text("#job-id");
+  assert.match(jobId, /^job_/);
+  const polls = Number(await text("#job-polls"));
+  assert.ok(polls > 0, "polls counted");
+  assert.equal(polls, readsOf(jobId), "the page counts every read the mock saw");
+  assert.equal(await page.locator("#job-timeline li.reached").count(), 3);
+  assert.equal(await text("#job-timeline li[data-step='done'] .step-name"), "Succeeded");
+  assert.match(await text("#job-elapsed"), /^\d+\.\d s$/);
+  const estimate = quoteChain({ sourceSeconds: 5, extensions: 1, resolution: "720p" });
+  assert.match(await text("#job-quote"), new RegExp(`^${span(estimate.min.formatted, estimate.max.formatted)}`));
+  assert.equal(await text("#job-charged"), "190 credits (₹190.00), within the quote");
+  assert.equal(await page.locator("#job-actions").isHidden(), true);
+  assert.match(await text("#job-announce"), /succeeded/);
+  await page.waitForTimeout(300); // a frame of the video
+  await page.screenshot({ path: `${SHOTS}job-finished.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}job-finished-phone.png`, fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways on a phone by ${overflow}px`);
+  await page.setViewportSize({ width: 1200, height: 900 });
+
+  // The result can be extended again: its id goes into the form.
+  await page.click("#job-extend-again");
+  assert.equal(await page.inputValue("#e-video-id"), jobId);
+});
+
+test("a full Kling job through the Kling proxy", async () => {
+  await fresh();
+  await chooseProvider("kling");
+  assert.equal(await page.locator("#e-mode").isVisible(), true);
+  assert.equal(await page.locator("#e-resolution").isVisible(), false);
+  await page.selectOption("#e-mode", "professional");
+  await page.click("#e-submit");
+  await page.waitForSelector("#job-status[data-status='succeeded']");
+  await page.waitForFunction(() => document.getElementById("job-video").duration > 0);
+  const jobId = await text("#job-id");
+  assert.match(jobId, /^task_/);
+  assert.ok(Number(await text("#job-polls")) > 0);
+  const submit = demo.mock.log.find((entry) => entry.method === "POST");
+  assert.equal(submit.path, "/v1/videos/video-extend");
+  assert.equal(JSON.parse(submit.body).mode, "pro"); // the package sends Kling's own word
+  assert.equal(submit.headers.authorization, "[redacted]"); // the proxy signed it, not the page
+  assert.match(await text("#job-charged"), /^3\.5 Kling units/);
+  const estimate = quoteChain({ provider: "kling", mode: "professional", sourceSeconds: 5, extensions: 1 });
+  assert.match(await text("#job-quote"), new RegExp(`^${estimate.min.formatted}`));
+});
+
+test("Cancel stops polling: no further reads of the job", async () => {
+  await fresh();
+  demo.mock.configure({ advance: { stepMs: 60_000 } });
+  try {
+    // By keyboard: Enter on the form's button, then Enter on Cancel (focused when the job starts).
+    await page.focus("#e-submit");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => Number(document.getElementById("job-polls").textContent) >= 2);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "job-cancel");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#job-status[data-status='aborted']");
+    const jobId = await text("#job-id");
+    await page.waitForTimeout(100); // a read already in flight lands
+    const reads = readsOf(jobId);
+    assert.ok(reads >= 2);
+    await page.waitForTimeout(2_500); // several polling intervals (0.5 s, growing to 1.5 s)
+    assert.equal(readsOf(jobId), reads, "the page read the job after Cancel");
+    assert.equal(await text("#job-error-code"), "aborted");
+    assert.equal(await text("#job-timeline li[data-step='done'] .step-name"), "Stopped");
+    assert.equal(await page.locator("#e-submit").isEnabled(), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "job-title"); // focus not lost
+  } finally {
+    demo.mock.configure({ advance: { stepMs: STEP_MS } });
+  }
+});
+
+test("a failed job shows job_failed with the reason, not a stack trace", async () => {
+  await fresh();
+  await page.click("#e-video-id-hint button[data-video-id^='fail']");
+  await page.click("#e-submit");
+  await page.waitForSelector("#job-status[data-status='failed']");
+  assert.equal(await text("#job-error-code"), "job_failed");
+  const message = await text("#job-error-message");
+  assert.match(message, /the source video was rejected/);
+  assert.match(await text("#job-error-details"), /Reason\s+Extension failed: the source video was rejected \(mock\)/);
+  assert.equal(await text("#job-timeline li[data-step='done'] .step-name"), "Failed");
+  assert.equal(await page.locator("#job-video").isHidden(), true);
+  await assertNoStackTrace("#job-error");
+  await page.screenshot({ path: `${SHOTS}job-failed.png`, fullPage: true });
+});
+
+test("Kling's 1102 on submit shows insufficient_credits; no job is read", async () => {
+  await fresh();
+  await chooseProvider("kling");
+  demo.mock.fault({ method: "POST", path: "/v1/videos/video-extend", klingCode: 1102 });
+  expectingFailedRequests = true;
+  try {
+    await page.click("#e-submit");
+    await page.waitForSelector("#job-status[data-status='error']");
+  } finally {
+    await page.waitForTimeout(100);
+    expectingFailedRequests = false;
+  }
+  assert.equal(await text("#job-error-code"), "insufficient_credits");
+  assert.match(await text("#job-error-message"), /1102/);
+  const details = await text("#job-error-details");
+  assert.match(details, /HTTP status\s+429/);
+  assert.match(details, /Service code\s+1102/);
+  assert.match(details, /Retry later\?\s+no/);
+  assert.equal(await text("#job-id"), "(not created)");
+  assert.equal(await text("#job-polls"), "0");
+  assert.equal(demo.mock.log.length, 1); // the one refused submit
+  await assertNoStackTrace("#job-error");
+  await page.screenshot({ path: `${SHOTS}error-insufficient-credits.png`, fullPage: true });
+});
+
+test("no key is asked for or stored; no unexpected console errors", async () => {
+  await fresh();
+  const fields = await page.$$eval("input, textarea, select", (elements) =>
+    elements.map((element) => `${element.id} ${element.name} ${element.type} ${element.labels?.[0]?.textContent ?? ""}`),
+  );
+  for (const field of fields) assert.doesNotMatch(field, /key|token|secret|password/i, `a credential field: ${field}`);
+  assert.match(await text("#key-note"), /No API key here/);
+  const stored = await page.evaluate(() => ({
+    local: Object.entries(localStorage),
+    session: Object.entries(sessionStorage),
+    cookie: document.cookie,
+  }));
+  assert.deepEqual(stored, { local: [], session: [], cookie: "" });
+  assert.deepEqual(await context.cookies(), []);
+  const pageText = await page.content();
+  assert.doesNotMatch(pageText, /demo-trinetra-key|demo-kling-(access|secret)/);
+  const unexpected = problems.filter((problem) => !problem.expected).map((problem) => problem.text);
+  assert.deepEqual(unexpected, []);
+});

@@ -1,0 +1,50 @@
+// The connection: where requests go (the base URL, by default this demo's
+// proxy from /config.json) and which service's API to speak. There is no key
+// field: the proxy holds the key.
+import { byId, setFieldError } from "./dom.js";
+
+/** /config.json names the local proxy; without it (a static copy of the page) this origin is used. */
+async function loadConfig() {
+  try {
+    const response = await fetch("/config.json", { cache: "no-store" });
+    if (response.ok) {
+      const config = await response.json();
+      if (typeof config?.baseUrl === "string" && config.baseUrl) return config;
+    }
+  } catch {
+    // Offline or served without the demo server: fall through.
+  }
+  return { baseUrl: location.origin };
+}
+
+export async function createConnection({ onProviderChange }) {
+  const form = byId("connection-form");
+  const baseUrl = byId("c-base-url");
+  const { baseUrl: proxyUrl } = await loadConfig();
+  baseUrl.value = proxyUrl;
+  baseUrl.placeholder = proxyUrl;
+
+  const provider = () => form.elements.provider.value;
+  form.addEventListener("input", (event) => {
+    if (event.target === baseUrl) setFieldError(baseUrl, "");
+    else onProviderChange(provider());
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  return {
+    get provider() {
+      return provider();
+    },
+    /** The typed base URL; an empty field means the local proxy. */
+    get baseUrl() {
+      return baseUrl.value.trim() || proxyUrl;
+    },
+    /** An invalid_request about the connection (baseUrl, provider), next to its field. */
+    showError(field, message) {
+      if (field !== "baseUrl") return false;
+      setFieldError(baseUrl, message);
+      baseUrl.focus();
+      return true;
+    },
+  };
+}

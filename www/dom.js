@@ -1,0 +1,62 @@
+// Small DOM and formatting helpers shared by the page's modules.
+
+/** The element with this id; throws if the page lacks it (a typo, not a user error). */
+export function byId(id) {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`the page has no #${id}`);
+  return element;
+}
+
+/**
+ * Shows (or, with an empty message, clears) the error line of an input: the
+ * element `#<input id>-error`, which the input names in aria-describedby.
+ */
+export function setFieldError(input, message) {
+  const line = document.getElementById(`${input.id}-error`);
+  if (line) line.textContent = message ?? "";
+  if (message) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}
+
+/** Shows or hides the `.field` wrappers marked `data-provider` for a provider. */
+export function showProviderFields(root, provider) {
+  for (const wrapper of root.querySelectorAll("[data-provider]")) {
+    wrapper.hidden = wrapper.dataset.provider !== provider;
+  }
+}
+
+/** A number typed in an input; NaN for empty or unreadable text, so the calculator names the problem. */
+export function numberFrom(input) {
+  if (input.validity?.badInput) return Number.NaN;
+  const text = input.value.trim();
+  return text === "" ? Number.NaN : Number(text);
+}
+
+const GROUPED = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
+
+/** Credits with Indian digit grouping: 123456.5 → "1,23,456.5". */
+export function formatCredits(value) {
+  return GROUPED.format(value);
+}
+
+/** "a" when both ends are the same text, else "a – b". */
+export function span(min, max) {
+  return min === max ? `${min}` : `${min} – ${max}`;
+}
+
+/** Seconds for people: 3.04 → "3.0 s". */
+export function formatSeconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A table row of these texts; the first `header` cells are row headers. */
+export function row(cells, { header = 0 } = {}) {
+  const tr = document.createElement("tr");
+  cells.forEach((text, index) => {
+    const cell = document.createElement(index < header ? "th" : "td");
+    if (index < header) cell.scope = "row";
+    cell.textContent = text;
+    tr.append(cell);
+  });
+  return tr;
+}

@@ -1,0 +1,180 @@
+// The quote panel: prices extensions offline, on every input, with the
+// package's wasm calculator (quote, quoteChain). Errors are the calculator's
+// own, shown next to the field it names.
+import { quote, quoteChain } from "kling-extend";
+import { byId, formatCredits, numberFrom, row, setFieldError, showProviderFields, span } from "./dom.js";
+
+/** Rows of the per-step table; a longer chain is summarised below it. */
+const MAX_ROWS = 50;
+/** Each provider's billing basis (the calculator's default too). */
+export const DEFAULT_BASIS = { trinetra: "output", kling: "added" };
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function createQuotePanel() {
+  const form = byId("quote-form");
+  const inputs = {
+    provider: byId("q-provider"),
+    resolution: byId("q-resolution"),
+    mode: byId("q-mode"),
+    sourceSeconds: byId("q-source"),
+    extensions: byId("q-extensions"),
+    basis: byId("q-basis"),
+    discountPercent: byId("q-discount"),
+  };
+  const out = {
+    result: byId("quote-result"),
+    invalid: byId("quote-invalid"),
+    summary: byId("quote-summary"),
+    inr: byId("quote-inr"),
+    credits: byId("quote-credits"),
+    detail: byId("quote-detail"),
+    stepsWrap: byId("quote-steps-wrap"),
+    steps: byId("quote-steps").tBodies[0],
+    more: byId("quote-more"),
+  };
+
+  /** The calculator's input from the form, as typed (the calculator judges it). */
+  function read() {
+    const provider = inputs.provider.value;
+    const discount = inputs.discountPercent.value.trim();
+    const input = {
+      provider,
+      sourceSeconds: numberFrom(inputs.sourceSeconds),
+      extensions: numberFrom(inputs.extensions),
+      basis: inputs.basis.value,
+      discountPercent: discount === "" && !inputs.discountPercent.validity.badInput ? 0 : numberFrom(inputs.discountPercent),
+    };
+    if (provider === "kling") input.mode = inputs.mode.value;
+    else input.resolution = inputs.resolution.value;
+    return input;
+  }
+
+  /** No extension: the price of the source length as one job (quote); otherwise the chain (quoteChain). */
+  function compute(input) {
+    if (input.extensions === 0) {
+      const { sourceSeconds, extensions, basis, ...rest } = input;
+      return { single: quote({ ...rest, seconds: sourceSeconds }) };
+    }
+    return { chain: quoteChain(input) };
+  }
+
+  function rate(q) {
+    return q.provider === "kling"
+      ? `${formatCredits(q.perUnit)} credits per 5 s unit (${q.mode})`
+      : `${formatCredits(q.perSecond)} credits per second (${q.resolution})`;
+  }
+
+  function discountNote(min, max) {
+    if (!min.discountPercent) return "";
+    const list = span(formatCredits(min.listCredits), formatCredits(max.listCredits));
+    return ` · list price ${list} credits, ${min.discountPercent}% off`;
+  }
+
+  function renderSingle(q) {
+    out.summary.textContent = `A ${q.seconds} s video, priced as one job`;
+    out.inr.textContent = q.formatted;
+    out.credits.textContent = `${formatCredits(q.credits)} credits`;
+    const billed = q.units === undefined ? `${q.billedSeconds} s billed` : `${plural(q.units, "unit")} of 5 s billed`;
+    out.detail.textContent = `${rate(q)} · ${billed}${discountNote(q, q)}`;
+    out.stepsWrap.hidden = true;
+    out.more.hidden = true;
+  }
+
+  function renderChain(input, chain) {
+    const { min, max, steps, outputSeconds } = chain;
+    out.summary.textContent =
+      `${plural(steps.length, "extension")} of a ${input.sourceSeconds} s video · output ${span(outputSeconds.min, outputSeconds.max)} s`;
+    out.inr.textContent = span(min.formatted, max.formatted);
+    out.credits.textContent = `${span(formatCredits(min.credits), formatCredits(max.credits))} credits`;
+    const basis = chain.basis === "output" ? "each step bills its whole output" : "each step bills only the seconds it adds";
+    out.detail.textContent = `${rate(min)} · ${basis}${discountNote(min, max)}`;
+
+    out.steps.replaceChildren(
+      ...steps.slice(0, MAX_ROWS).map((step) =>
+        row(
+          [
+            String(step.index),
+            `${span(step.addedSeconds.min, step.addedSeconds.max)} s`,
+            `${span(step.outputSeconds.min, step.outputSeconds.max)} s`,
+            step.min.units === undefined
+              ? `${span(step.min.billedSeconds, step.max.billedSeconds)} s`
+              : `${span(step.min.units, step.max.units)} × 5 s`,
+            span(step.min.formatted, step.max.formatted),
+          ],
+          { header: 1 },
+        ),
+      ),
+    );
+    out.stepsWrap.hidden = false;
+    out.more.hidden = steps.length <= MAX_ROWS;
+    out.more.textContent = `… and ${steps.length - MAX_ROWS} more steps, included in the total.`;
+  }
+
+  function showError(error) {
+    const field = error?.field === "seconds" ? "sourceSeconds" : error?.field;
+    const input = inputs[field];
+    if (input) setFieldError(input, error.message);
+    out.invalid.textContent = input ? "Fix the marked field to see a quote." : `${error?.code ?? "error"}: ${error?.message}`;
+    out.result.hidden = true;
+    out.invalid.hidden = false;
+  }
+
+  function update() {
+    for (const input of Object.values(inputs)) setFieldError(input, "");
+    const input = read();
+    let result;
+    try {
+      result = compute(input);
+    } catch (error) {
+      showError(error);
+      return;
+    }
+    if (result.single) renderSingle(result.single);
+    else renderChain(input, result.chain);
+    out.result.hidden = false;
+    out.invalid.hidden = true;
+  }
+
+  function providerChanged() {
+    const provider = inputs.provider.value;
+    showProviderFields(form, provider);
+    inputs.basis.value = DEFAULT_BASIS[provider] ?? "output";
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target === inputs.provider) providerChanged();
+    update();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  providerChanged();
+  update();
+
+  return {
+    /** Follows the connection's provider (the panel can still be changed on its own). */
+    setProvider(provider) {
+      if (inputs.provider.value === provider) return;
+      inputs.provider.value = provider;
+      providerChanged();
+      update();
+    },
+    /**
+     * The quote for one extension of a job about to be sent: the panel's source
+     * length and discount (when valid), the job's provider, resolution or mode,
+     * and that provider's billing basis.
+     */
+    estimate({ provider, resolution, mode }) {
+      const typed = read();
+      const sourceSeconds = Number.isFinite(typed.sourceSeconds) ? typed.sourceSeconds : 5;
+      const discountPercent = Number.isFinite(typed.discountPercent) ? typed.discountPercent : 0;
+      const input = { provider, sourceSeconds, extensions: 1, discountPercent, basis: DEFAULT_BASIS[provider] };
+      if (provider === "kling") input.mode = mode;
+      else input.resolution = resolution;
+      try {
+        return { input, chain: quoteChain(input) };
+      } catch {
+        return { input, chain: quoteChain({ ...input, sourceSeconds: 5, discountPercent: 0 }) };
+      }
+    },
+  };
+}
