@@ -41,8 +41,10 @@ export async function startServer({ host, port, routes, log, faults }) {
       if (!res.headersSent && !res.destroyed) res.destroy();
     });
   });
-  // Short keep-alive: idle sockets of finished test clients go away quickly.
-  server.keepAliveTimeout = 2000;
+  // Node's fetch subtracts 2 s from the `keep-alive: timeout` hint and closes
+  // the connection when nothing is left, so 2 s would mean a new connection
+  // per request; close() ends idle sockets anyway.
+  server.keepAliveTimeout = 10_000;
   server.on("clientError", (err, socket) => {
     // Malformed HTTP or a reset socket: answer if still possible, never throw.
     if (socket.writable && err.code !== "ECONNRESET") {

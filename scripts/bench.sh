@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Prints the benchmark report (markdown, ready to paste into BENCHMARKS.md):
+# shipped bytes, start-up in Node and workerd, call overhead against a plain
+# fetch, quote() against plain JS, polling efficiency, wasm memory over many
+# calls; every goal marked PASS or MISS. About two minutes on 2 cores.
+# Installs nothing beyond scripts/setup.sh; builds pkg/ when it is stale.
+# Only the report goes to stdout; set-up, build and progress go to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh >&2
+bash scripts/build.sh >&2
+# The schedule's figures come from the crate itself (host build, before the
+# timings start so the compiler does not compete with them).
+polling=$(mktemp)
+trap 'rm -f "$polling"' EXIT
+cargo run --quiet --release --example poll_efficiency >"$polling"
+node scripts/bench.mjs --polling "$polling"
