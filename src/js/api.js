@@ -7,70 +7,32 @@ import { rethrow } from "./error.js";
 export { KlingExtendError } from "./error.js";
 export { createProxy } from "./proxy.js";
 
-export function quote(input) {
+/** A synchronous export whose failures become KlingExtendErrors. */
+const synchronous = (fn) => (...args) => {
   try {
-    return wasm.quote(input);
+    return fn(...args);
   } catch (error) {
-    rethrow(error);
+    return rethrow(error);
   }
-}
+};
 
-export function quoteChain(input) {
-  try {
-    return wasm.quoteChain(input);
-  } catch (error) {
-    rethrow(error);
-  }
-}
+/** An asynchronous export whose rejections become KlingExtendErrors. */
+const asynchronous = (fn) => (...args) => fn(...args).catch(rethrow);
 
-export function signKlingToken(accessKey, secretKey, nowSeconds) {
-  try {
-    return wasm.signKlingToken(accessKey, secretKey, nowSeconds);
-  } catch (error) {
-    rethrow(error);
-  }
-}
+export const quote = synchronous(wasm.quote);
+export const quoteChain = synchronous(wasm.quoteChain);
+export const signKlingToken = synchronous(wasm.signKlingToken);
+export const validateRequest = synchronous(wasm.validateRequest);
+export const parseWebhook = synchronous(wasm.parseWebhook);
 
-export function validateRequest(request, options) {
-  try {
-    wasm.validateRequest(request, options);
-  } catch (error) {
-    rethrow(error);
-  }
-}
-
-export function parseWebhook(body, options) {
-  try {
-    return wasm.parseWebhook(body, options);
-  } catch (error) {
-    rethrow(error);
-  }
-}
-
+const verify = synchronous(wasm.verifyWebhook);
 /** Checks a Standard Webhooks signature, then parses like parseWebhook. */
-export async function verifyWebhook(rawBody, headers, secret, options) {
-  try {
-    return wasm.verifyWebhook(rawBody, headers, secret, options);
-  } catch (error) {
-    rethrow(error);
-  }
-}
+export const verifyWebhook = async (...args) => verify(...args);
 
-export function extendVideo(request, options) {
-  return wasm.extendVideo(request, options).catch(rethrow);
-}
-
-export function getJob(jobId, options) {
-  return wasm.getJob(jobId, options).catch(rethrow);
-}
-
-export function pollJob(jobId, options) {
-  return wasm.pollJob(jobId, options).catch(rethrow);
-}
-
-export function chainExtensions(videoId, prompts, options) {
-  return wasm.chainExtensions(videoId, prompts, options).catch(rethrow);
-}
+export const extendVideo = asynchronous(wasm.extendVideo);
+export const getJob = asynchronous(wasm.getJob);
+export const pollJob = asynchronous(wasm.pollJob);
+export const chainExtensions = asynchronous(wasm.chainExtensions);
 
 /** Binds options once; options given to a call override them (headers merge). */
 export function createClient(options = {}) {

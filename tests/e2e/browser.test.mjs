@@ -12,20 +12,9 @@ import { readFile, readdir } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { build } from "vite";
 import { chromium } from "playwright-core";
-import { closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 
 const SCENARIO_TIMEOUT_MS = 30_000;
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // The page-side runner, shared by both pages: runScenario never throws, it
 // answers { ok, error } so failures come back as readable text.
@@ -155,7 +144,7 @@ try {
 
   mock = await startInstalledMock(consumer);
   server = await serveStatic(consumer.dir);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
   expectedNames = (await importFrom(consumer, "scenarios.js")).scenarios.map((s) => s.name);
 
   for (const [runtime, path] of [

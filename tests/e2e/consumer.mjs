@@ -13,7 +13,7 @@
 // Environment: KLING_E2E_BUILD=1 runs `bash scripts/build.sh` first (by
 // default pkg/ must already be built, as scripts/test.sh does); KLING_E2E_KEEP=1 keeps the temp directory (its path is printed).
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -28,6 +28,25 @@ export const REPO = resolve(HERE, "../..");
 export const PKG = join(REPO, "pkg");
 export const BIN = join(REPO, "node_modules", ".bin");
 export const API_KEY = "test-key-123";
+
+/**
+ * How the browser tests launch Debian's chromium (never a downloaded one):
+ * headless, and without the background networking this machine's closed
+ * network refuses.
+ */
+export const CHROMIUM_LAUNCH = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
 
 /**
  * Checks that pkg/ was built (scripts/test.sh runs `bash scripts/build.sh`
@@ -184,4 +203,20 @@ export async function wranglerDryRun(consumer) {
   } catch (err) {
     throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
   }
+}
+
+/**
+ * Checks that wrangler bundled the package's `workerd` entry: the `.wasm`
+ * emitted as a module beside the bundle and imported statically, and
+ * neither the Node entry nor the browser one.
+ */
+export function assertWorkerdBundle(assert, dist, bundle, wranglerOutput) {
+  assert.match(wranglerOutput, /--dry-run: exiting now/);
+  const wasmFiles = readdirSync(dist).filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasmFiles.length, 1, `one .wasm module next to the bundle (dist: ${readdirSync(dist).join(", ")})`);
+  const imports = [...bundle.matchAll(/^import\s+(\w+)\s+from\s+"\.\/([^"]+\.wasm)";?$/gm)];
+  assert.equal(imports.length, 1, "the bundle imports the .wasm statically (workerd.js)");
+  assert.equal(imports[0][2], wasmFiles[0], "it imports the file wrangler emitted");
+  assert.ok(!bundle.includes("readFileSync") && !bundle.includes("node:fs"), "not the node entry");
+  assert.ok(!/module_or_path/.test(bundle), "not the browser entry (no wasm fetched by URL)");
 }

@@ -11,25 +11,16 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDemo } from "../../scripts/demo-server.mjs";
+import { CHROMIUM_LAUNCH } from "./consumer.mjs";
 import { quote, quoteChain, validateRequest } from "../../pkg/node.js";
 
 const SHOTS = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
 const STEP_MS = 250;
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // All set-up happens here, before the first test().
 await mkdir(SHOTS, { recursive: true });
 const demo = await startDemo({ stepMs: STEP_MS });
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 const page = await context.newPage();
 page.setDefaultTimeout(10_000);

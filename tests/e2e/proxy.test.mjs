@@ -14,7 +14,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
-import { REPO, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
+import { REPO, assertWorkerdBundle, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
 
 
 const API_KEY = "server-key-123";
@@ -291,14 +291,7 @@ function closeServer(server) {
 // ------------------------------------------------------------------ workerd
 
 test("workerd: the example Worker bundles with the package's workerd entry, importing the wasm as a module", () => {
-  assert.match(wranglerOutput, /--dry-run: exiting now/);
-  const wasmFiles = readdirSync(dist).filter((f) => f.endsWith(".wasm"));
-  assert.equal(wasmFiles.length, 1, `one .wasm module next to the bundle (dist: ${readdirSync(dist).join(", ")})`);
-  const imports = [...bundle.matchAll(/^import\s+(\w+)\s+from\s+"\.\/([^"]+\.wasm)";?$/gm)];
-  assert.equal(imports.length, 1, "the bundle imports the .wasm statically (workerd.js)");
-  assert.equal(imports[0][2], wasmFiles[0], "it imports the file wrangler emitted");
-  assert.ok(!bundle.includes("readFileSync") && !bundle.includes("node:fs"), "not the node entry");
-  assert.ok(!/module_or_path/.test(bundle), "not the browser entry");
+  assertWorkerdBundle(assert, dist, bundle, wranglerOutput);
   assert.ok(bundle.includes("createProxy"), "the bundle holds createProxy");
   assert.match(pkg.resolved, /\/node_modules\/kling-extend\/node\.js$/, "the page-like client is the installed package");
 });

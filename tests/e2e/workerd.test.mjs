@@ -3,10 +3,10 @@
 // package's "workerd" export condition), and Miniflare runs the bundle.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock, wranglerDryRun } from "./consumer.mjs";
+import { assertWorkerdBundle, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock, wranglerDryRun } from "./consumer.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01";
 
@@ -94,14 +94,7 @@ try {
 after(teardown);
 
 test("workerd: wrangler bundles the package's workerd entry, importing the wasm as a module", () => {
-  const wasmFiles = readdirSync(dist).filter((f) => f.endsWith(".wasm"));
-  assert.equal(wasmFiles.length, 1, `one .wasm module next to the bundle (dist: ${readdirSync(dist).join(", ")})`);
-  const imports = [...bundle.matchAll(/^import\s+(\w+)\s+from\s+"\.\/([^"]+\.wasm)";?$/gm)];
-  assert.equal(imports.length, 1, "the bundle imports the .wasm statically (workerd.js)");
-  assert.equal(imports[0][2], wasmFiles[0], "it imports the file wrangler emitted");
-  assert.ok(!bundle.includes("readFileSync") && !bundle.includes("node:fs"), "not the node entry");
-  assert.ok(!/module_or_path/.test(bundle), "not the browser entry (no wasm fetched by URL)");
-  assert.match(wranglerOutput, /--dry-run: exiting now/);
+  assertWorkerdBundle(assert, dist, bundle, wranglerOutput);
 });
 
 test("workerd: the Worker sees every scenario", async () => {
