@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already
-# there: the wasm target, the wasm-bindgen CLI matching Cargo.lock (into
-# .tools/), the npm dev dependencies and, with "browser", Debian's chromium.
+# there: the wasm target and std's source, the wasm-bindgen CLI matching
+# Cargo.lock (into .tools/), the npm dev dependencies and, with "browser",
+# Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
+fi
+# The shipped wasm rebuilds std from source (scripts/build.sh).
+if ! rustup component list --installed | grep -qx rust-src; then
+  rustup component add rust-src
 fi
 
 # The CLI must match the wasm-bindgen crate exactly. Installed without
