@@ -1,24 +1,55 @@
-// Prints the shipped size of the package: each file a browser loads, raw,
-// gzip -9 and brotli (quality 11), and the total. Usage: node scripts/size.mjs
+// The shipped size of the package: each file of a build, raw, gzip -9 and
+// brotli (quality 11), and the totals. `node scripts/size.mjs` prints the
+// tables; tests/size.test.mjs holds the browser total to the budget.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
-const files = ["kling_extend_bg.wasm", "kling_extend.js", "api.js", "error.js", "proxy.js", "index.js"];
-const sizes = files.map((name) => {
-  const bytes = readFileSync(new URL(`../pkg/${name}`, import.meta.url));
-  return {
-    name,
-    raw: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-});
-const total = ["raw", "gzip", "brotli"].reduce((t, k) => ({ ...t, [k]: sizes.reduce((s, f) => s + f[k], 0) }), {
-  name: "total (browser)",
-});
-const kb = (n) => (n / 1000).toFixed(1).padStart(7);
-console.log(`| file                 |  raw KB | gzip KB | brotli KB |`);
-console.log(`|----------------------|--------:|--------:|----------:|`);
-for (const f of [...sizes, total]) {
-  console.log(`| ${f.name.padEnd(20)} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli).padStart(9)} |`);
+/** The whole contract a page loads must fit in this many bytes of brotli. */
+export const BROTLI_BUDGET = 40_000;
+
+/** What a browser loads (index.js and the web build) and what Node and Workers load. */
+export const BUILDS = {
+  browser: ["index.js", "web/kling_extend_bg.wasm", "web/kling_extend.js", "web/api.js", "web/error.js"],
+  server: [
+    "node.js",
+    "server/kling_extend_bg.wasm",
+    "server/kling_extend.js",
+    "server/api.js",
+    "server/error.js",
+    "server/server.js",
+    "server/proxy.js",
+  ],
+};
+
+/** Sizes of `files` (paths in pkg/), plus a `total` row. */
+export function measure(files) {
+  const rows = files.map((name) => {
+    const bytes = readFileSync(new URL(`../pkg/${name}`, import.meta.url));
+    return {
+      name,
+      raw: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+  const sum = (key) => rows.reduce((s, row) => s + row[key], 0);
+  return { rows, total: { name: "total", raw: sum("raw"), gzip: sum("gzip"), brotli: sum("brotli") } };
+}
+
+/** A Markdown table of one build (KB = 1000 bytes). */
+export function sizeTable(build) {
+  const { rows, total } = measure(BUILDS[build]);
+  const kb = (n) => (n / 1000).toFixed(1).padStart(7);
+  const line = (f) => `| ${f.name.padEnd(27)} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli).padStart(9)} |`;
+  return [
+    `| ${build.padEnd(27)} |  raw KB | gzip KB | brotli KB |`,
+    `|-----------------------------|--------:|--------:|----------:|`,
+    ...rows.map(line),
+    line({ ...total, name: `total (${build})` }),
+  ].join("\n");
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(`${sizeTable("browser")}\n\n${sizeTable("server")}`);
 }

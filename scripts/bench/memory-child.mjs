@@ -8,7 +8,7 @@ import { extendVideo, getJob, pollJob, quote } from "kling-extend";
 import { startMock } from "kling-extend/mock";
 // The same module instance the entry initialised (same resolved file), so
 // initSync() hands back the existing instance's exports instead of a new one.
-import { initSync } from "./node_modules/kling-extend/kling_extend.js";
+import { initSync } from "./node_modules/kling-extend/server/kling_extend.js";
 
 const [warmUp, measured, marks] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
 const checkpoints = new Set(marks.split(",").map(Number));

@@ -29,3 +29,15 @@ export class KlingExtendError extends Error {
 export function rethrow(error) {
   throw error !== null && typeof error === "object" && error[BRAND] ? new KlingExtendError(error) : error;
 }
+
+/** A synchronous export whose failures become KlingExtendErrors. */
+export const synchronous = (fn) => (...args) => {
+  try {
+    return fn(...args);
+  } catch (error) {
+    return rethrow(error);
+  }
+};
+
+/** An asynchronous export whose rejections become KlingExtendErrors. */
+export const asynchronous = (fn) => (...args) => fn(...args).catch(rethrow);

@@ -1,6 +1,7 @@
-// Browsers and bundlers: fetch and compile the wasm beside this file.
-import init from "./kling_extend.js";
+// Browsers and bundlers: fetch and compile the web build's wasm (the client
+// and the calculator; createProxy and webhooks are for servers).
+import init from "./web/kling_extend.js";
 
-await init({ module_or_path: new URL("./kling_extend_bg.wasm", import.meta.url) });
+await init({ module_or_path: new URL("./web/kling_extend_bg.wasm", import.meta.url) });
 
-export * from "./api.js";
+export * from "./web/api.js";

@@ -1,7 +1,7 @@
-// Node: read the wasm from disk (Node's fetch cannot load file: URLs).
+// Node: read the server build's wasm from disk (Node's fetch cannot load file: URLs).
 import { readFileSync } from "node:fs";
-import { initSync } from "./kling_extend.js";
+import { initSync } from "./server/kling_extend.js";
 
-initSync({ module: readFileSync(new URL("./kling_extend_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("./server/kling_extend_bg.wasm", import.meta.url)) });
 
-export * from "./api.js";
+export * from "./server/server.js";

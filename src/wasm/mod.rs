@@ -4,8 +4,10 @@
 mod convert;
 mod driver;
 mod fetch;
+#[cfg(feature = "server")]
 mod proxy;
 mod timer;
+#[cfg(feature = "server")]
 mod webhook;
 
 #[cfg(test)]

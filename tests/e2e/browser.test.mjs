@@ -16,6 +16,12 @@ import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext,
 
 const SCENARIO_TIMEOUT_MS = 30_000;
 
+/** What the browser entry exports: no createProxy, parseWebhook or verifyWebhook (servers only). */
+const CLIENT_EXPORTS = [
+  "KlingExtendError", "chainExtensions", "createClient", "extendVideo", "getJob",
+  "pollJob", "quote", "quoteChain", "signKlingToken", "validateRequest",
+];
+
 // The page-side runner, shared by both pages: runScenario never throws, it
 // answers { ok, error } so failures come back as readable text.
 const HARNESS = `
@@ -47,9 +53,11 @@ const VITE_HTML = `<!doctype html>
 </html>
 `;
 
-const VITE_MAIN = `import { scenarios } from "./scenarios.js";
+const VITE_MAIN = `import * as kling from "kling-extend";
+import { scenarios } from "./client.scenarios.js";
 import { install } from "./harness.js";
 
+window.packageExports = Object.keys(kling).sort();
 install(scenarios);
 `;
 
@@ -65,8 +73,10 @@ const PLAIN_HTML = `<!doctype html>
   </head>
   <body>
     <script type="module">
-      import { scenarios } from "./scenarios.js";
+      import * as kling from "kling-extend";
+      import { scenarios } from "./client.scenarios.js";
       import { install } from "./harness.js";
+      window.packageExports = Object.keys(kling).sort();
       install(scenarios);
     </script>
   </body>
@@ -145,18 +155,21 @@ try {
   mock = await startInstalledMock(consumer);
   server = await serveStatic(consumer.dir);
   browser = await chromium.launch(CHROMIUM_LAUNCH);
-  expectedNames = (await importFrom(consumer, "scenarios.js")).scenarios.map((s) => s.name);
+  expectedNames = (await importFrom(consumer, "client.scenarios.js")).scenarios.map((s) => s.name);
 
   for (const [runtime, path] of [
     ["chromium-vite", "/dist/index.html"],
     ["chromium-plain", "/plain.html"],
   ]) {
     const page = await browser.newPage();
-    const state = { runtime, page, console: [], pageErrors: [], failedLoads: [] };
+    const state = { runtime, page, console: [], pageErrors: [], failedLoads: [], wasmLoads: [] };
     page.on("console", (msg) => {
       if (msg.type() === "error" || msg.type() === "warning") state.console.push(`${msg.type()}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => state.pageErrors.push(String(err?.stack ?? err)));
+    page.on("request", (req) => {
+      if (new URL(req.url()).pathname.endsWith(".wasm")) state.wasmLoads.push(new URL(req.url()).pathname);
+    });
     page.on("requestfailed", (req) => {
       if (req.url().startsWith(server.url)) state.failedLoads.push(`${req.url()}: ${req.failure()?.errorText}`);
     });
@@ -170,6 +183,7 @@ try {
       );
     }
     state.info = await page.evaluate(() => window.scenarioInfo);
+    state.exports = await page.evaluate(() => window.packageExports);
     state.ctx = scenarioContext(mock, runtime);
     pages[runtime] = state;
   }
@@ -199,6 +213,12 @@ for (const state of Object.values(pages)) {
       state.info.map((s) => s.name),
       expectedNames,
     );
+  });
+
+  test(`${runtime}: the page gets the web build, the client API without the server's functions`, () => {
+    assert.deepEqual(state.exports, CLIENT_EXPORTS);
+    assert.equal(state.wasmLoads.length, 1, `one wasm loaded (${state.wasmLoads.join(", ")})`);
+    assert.match(state.wasmLoads[0], runtime === "chromium-plain" ? /\/kling-extend\/web\/kling_extend_bg\.wasm$/ : /\.wasm$/);
   });
 
   for (const { name, httpErrors } of state.info) {

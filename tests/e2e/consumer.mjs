@@ -19,8 +19,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
-/** The runtime-neutral files every runner loads (scenarios.js imports the rest). */
-const SCENARIO_FILES = ["scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "webhook.scenarios.js", "assert.js"];
+/** The runtime-neutral files the runners load (scenarios.js and client.scenarios.js import the rest). */
+const SCENARIO_FILES = ["scenarios.js", "client.scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "webhook.scenarios.js", "assert.js"];
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -61,7 +61,7 @@ export async function buildPackage() {
       throw new Error(`bash scripts/build.sh failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
     }
   }
-  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "kling_extend_bg.wasm"]) {
+  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "web/kling_extend_bg.wasm", "server/kling_extend_bg.wasm"]) {
     if (!existsSync(join(PKG, file))) {
       throw new Error(`pkg/${file} is missing: run \`bash scripts/build.sh\` in ${REPO} first`);
     }
