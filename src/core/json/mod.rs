@@ -2,6 +2,7 @@
 //!
 //! The package avoids `serde_json` (≈15 KB brotli, a third of the size budget).
 
+mod number;
 mod parse;
 mod write;
 
