@@ -1,6 +1,9 @@
 //! A small JSON value with a parser and a writer.
 //!
 //! The package avoids `serde_json` (≈15 KB brotli, a third of the size budget).
+//! Results and errors leave the crate as values: each core type converts
+//! itself with `From<T> for Value` (taking the value, so nothing is cloned),
+//! and the wasm layer hands JS the text.
 
 mod number;
 mod parse;
@@ -8,8 +11,6 @@ mod write;
 
 pub use parse::{parse, parse_number, ParseError};
 pub use write::string_literal;
-
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -82,27 +83,39 @@ pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Option<Value>)>) -
     Value::Object(members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect())
 }
 
-impl Serialize for Value {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Null => serializer.serialize_unit(),
-            Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Number(n) => serializer.serialize_f64(*n),
-            Value::String(s) => serializer.serialize_str(s),
-            Value::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Value::Object(members) => {
-                let mut map = serializer.serialize_map(Some(members.len()))?;
-                for (key, item) in members {
-                    map.serialize_entry(key, item)?;
-                }
-                map.end()
-            }
-        }
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Value {
+        Value::Number(n)
+    }
+}
+
+/// Counts and durations; JS numbers hold them exactly below 2^53.
+impl From<u64> for Value {
+    fn from(n: u64) -> Value {
+        Value::Number(n as f64)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_owned())
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::Array(items.into_iter().map(Into::into).collect())
     }
 }
