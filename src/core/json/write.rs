@@ -4,8 +4,8 @@ use super::number::write_number;
 use super::Value;
 
 impl Value {
-    /// This value as JSON text. Duplicate keys are written as they are (a
-    /// reader keeps the last one, as `JSON.parse` does).
+    /// This value as JSON text. Duplicate keys are written as they are
+    /// (`JSON.parse` keeps the last).
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         write_value(&mut out, self);
@@ -26,29 +26,25 @@ fn write_value(out: &mut String, value: &Value) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => write_number(out, *n),
         Value::String(s) => write_string(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            out.push('{');
-            for (i, (key, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, key);
-                out.push(':');
-                write_value(out, item);
-            }
-            out.push('}');
-        }
+        Value::Array(items) => write_list(out, ['[', ']'], items, write_value),
+        Value::Object(members) => write_list(out, ['{', '}'], members, |out, (key, item)| {
+            write_string(out, key);
+            out.push(':');
+            write_value(out, item);
+        }),
     }
+}
+
+/// `items` between `brackets`, separated by commas.
+fn write_list<T>(out: &mut String, brackets: [char; 2], items: &[T], write: impl Fn(&mut String, &T)) {
+    out.push(brackets[0]);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(out, item);
+    }
+    out.push(brackets[1]);
 }
 
 /// Escapes only what JSON requires (quotes, backslashes, control characters),
