@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Property tests: no input makes a parser, a validator, a state machine or
-//! the calculator panic (a panic in wasm is a trap that kills the instance).
+//! the calculator panic (a panic in wasm is a trap that kills the instance),
+//! and what the JSON writer writes reads back as the same value.
 
 use kling_extend::core::call::Call;
 use kling_extend::core::http::{HttpResponse, Transport};
@@ -63,6 +64,43 @@ fn value() -> impl Strategy<Value = Value> {
             prop::collection::vec((key, inner), 0..6).prop_map(Value::Object),
         ]
     })
+}
+
+/// Any finite f64: bit patterns (mostly written exactly) and short decimals.
+fn finite() -> impl Strategy<Value = f64> {
+    use prop::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
+    prop_oneof![
+        POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO,
+        (any::<i32>(), 0..20i32).prop_map(|(n, places)| f64::from(n) / 10f64.powi(places)),
+    ]
+}
+
+/// Values for a round trip through the crate's own parser, which is exact for
+/// up to 19 digits: their numbers are short decimals, their text the
+/// characters that need escaping, and some that do not.
+fn written_value() -> impl Strategy<Value = Value> {
+    let text = r#"[\x00-\x1f"\\/a-zé😀]{0,8}"#;
+    let number = (-(1i64 << 53) + 1..1i64 << 53, 0..18i32).prop_map(|(s, places)| s as f64 / 10f64.powi(places));
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        number.prop_map(Value::Number),
+        text.prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((text, inner), 0..6).prop_map(Value::Object),
+        ]
+    })
+}
+
+/// JSON's number syntax, less the exponent the writer never uses.
+fn is_json_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').map_or((unsigned, None), |(w, f)| (w, Some(f)));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && (whole == "0" || !whole.starts_with('0')) && fraction.is_none_or(digits)
 }
 
 fn response() -> impl Strategy<Value = HttpResponse> {
@@ -129,6 +167,19 @@ proptest! {
         if let Some(n) = json::parse_number(&text) {
             prop_assert!(n.is_finite());
         }
+    }
+
+    #[test]
+    fn any_finite_number_is_written_as_json_that_reads_back_exactly(x in finite()) {
+        let text = Value::Number(x).to_json();
+        prop_assert!(is_json_number(&text), "{}", text);
+        let unsigned_zero = if x == 0.0 { 0.0 } else { x };
+        prop_assert_eq!(text.parse::<f64>().map(f64::to_bits), Ok(unsigned_zero.to_bits()));
+    }
+
+    #[test]
+    fn any_value_written_parses_back(v in written_value()) {
+        prop_assert_eq!(json::parse(v.to_json().as_bytes()), Ok(v));
     }
 
     #[test]

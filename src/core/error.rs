@@ -1,7 +1,7 @@
 //! The one error type every failure becomes: the contract's `KlingExtendError`.
 
 use super::job::Job;
-use serde::Serialize;
+use super::json::{object, Value};
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,36 +43,22 @@ impl ErrorCode {
     }
 }
 
-impl Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// A failure with everything a caller needs to decide what to do next.
 ///
 /// Messages are written by this crate or taken (trimmed) from a service's error
 /// body; credentials never reach them because requests are not echoed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     /// Whether the same call may succeed if made again later.
     pub retryable: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_code: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<Box<Job>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maybe_submitted: Option<bool>,
 }
 
@@ -124,8 +110,64 @@ impl Error {
     }
 }
 
+/// The contract's keys are camelCase; absent members are left out.
+impl From<Error> for Value {
+    fn from(error: Error) -> Value {
+        object([
+            ("code", Some(error.code.as_str().into())),
+            ("message", Some(error.message.into())),
+            ("retryable", Some(error.retryable.into())),
+            ("status", error.status.map(|s| Value::Number(s.into()))),
+            ("providerCode", error.provider_code.map(|c| Value::Number(c as f64))),
+            ("requestId", error.request_id.map(Value::from)),
+            ("retryAfterMs", error.retry_after_ms.map(Value::from)),
+            ("field", error.field.map(Value::from)),
+            ("job", error.job.map(|job| Value::from(*job))),
+            ("maybeSubmitted", error.maybe_submitted.map(Value::from)),
+        ])
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::job::Status;
+
+    #[test]
+    fn errors_keep_their_camel_case_keys_and_leave_out_what_they_lack() {
+        let plain = Error::invalid("prompt", "is too long");
+        let text = r#"{"code":"invalid_request","message":"prompt is too long","retryable":false,"field":"prompt"}"#;
+        assert_eq!(Value::from(plain).to_json(), text);
+        let full = Error {
+            status: Some(429),
+            provider_code: Some(1302),
+            request_id: Some("r1".into()),
+            retry_after_ms: Some(1500),
+            ..Error::new(ErrorCode::RateLimited, "slow down").retryable(true).maybe_submitted(false)
+        };
+        let text = r#"{"code":"rate_limited","message":"slow down","retryable":true,"status":429,"providerCode":1302,"requestId":"r1","retryAfterMs":1500,"maybeSubmitted":false}"#;
+        assert_eq!(Value::from(full).to_json(), text);
+    }
+
+    #[test]
+    fn a_failed_job_travels_with_its_error() {
+        let job = Job {
+            id: "j1".into(),
+            model: "m".into(),
+            status: Status::Failed,
+            output: None,
+            credits_charged: None,
+            error: Some("boom".into()),
+            raw: Value::Null,
+        };
+        let error = Value::from(Error::new(ErrorCode::JobFailed, "boom").with_job(job));
+        let text = r#"{"id":"j1","model":"m","status":"failed","error":"boom","raw":null}"#;
+        assert_eq!(error.get("job").map(Value::to_json).as_deref(), Some(text));
     }
 }

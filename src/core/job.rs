@@ -2,13 +2,11 @@
 
 use super::error::{Error, Result};
 use super::fields::Fields;
-use super::json::Value;
+use super::json::{object, Value};
 use super::url::encode_segment;
-use serde::Serialize;
 
 /// Which service a document came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProviderName {
     Trinetra,
     Kling,
@@ -29,10 +27,16 @@ impl ProviderName {
             Some(_) => Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
         }
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderName::Trinetra => "trinetra",
+            ProviderName::Kling => "kling",
+        }
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Queued,
     Running,
@@ -58,47 +62,95 @@ impl Status {
     pub fn is_terminal(self) -> bool {
         matches!(self, Status::Succeeded | Status::Failed | Status::Canceled)
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+            Status::Canceled => "canceled",
+        }
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Video {
     pub url: String,
-    #[serde(rename = "type")]
+    /// Written as `type`, a word Rust reserves.
     pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Output {
     pub outputs: Vec<Video>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub id: String,
     pub model: String,
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Output>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits_charged: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The service's document exactly as received.
     pub raw: Value,
 }
 
 /// What a successful submit resolves with.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Submission {
     pub job_id: String,
     pub status: Status,
     pub provider: ProviderName,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// `{ url, type, id?, duration? }`.
+impl From<Video> for Value {
+    fn from(video: Video) -> Value {
+        object([
+            ("url", Some(video.url.into())),
+            ("type", Some(video.kind.into())),
+            ("id", video.id.map(Value::from)),
+            ("duration", video.duration.map(Value::from)),
+        ])
+    }
+}
+
+impl From<Output> for Value {
+    fn from(output: Output) -> Value {
+        object([("outputs", Some(output.outputs.into()))])
+    }
+}
+
+/// Keys as the services name them (`credits_charged`), like [`Submission`]'s.
+impl From<Job> for Value {
+    fn from(job: Job) -> Value {
+        object([
+            ("id", Some(job.id.into())),
+            ("model", Some(job.model.into())),
+            ("status", Some(job.status.as_str().into())),
+            ("output", job.output.map(Value::from)),
+            ("credits_charged", job.credits_charged.map(Value::from)),
+            ("error", job.error.map(Value::from)),
+            ("raw", Some(job.raw)),
+        ])
+    }
+}
+
+impl From<Submission> for Value {
+    fn from(submission: Submission) -> Value {
+        object([
+            ("job_id", Some(submission.job_id.into())),
+            ("status", Some(submission.status.as_str().into())),
+            ("provider", Some(submission.provider.as_str().into())),
+            ("request_id", submission.request_id.map(Value::from)),
+        ])
+    }
 }
 
 /// A job id fit to be a URL path segment.
@@ -133,6 +185,25 @@ impl JobId {
 mod tests {
     use super::*;
     use crate::core::json::parse;
+
+    #[test]
+    fn jobs_and_submissions_keep_the_services_keys() {
+        let video = Video { url: "u".into(), kind: "video", id: None, duration: Some(5.1) };
+        let job = Job {
+            id: "j1".into(),
+            model: "m".into(),
+            status: Status::Succeeded,
+            output: Some(Output { outputs: vec![video] }),
+            credits_charged: Some(95.0),
+            error: None,
+            raw: parse(br#"{"id":"j1","n":[1,null]}"#).unwrap(),
+        };
+        let text = r#"{"id":"j1","model":"m","status":"succeeded","output":{"outputs":[{"url":"u","type":"video","duration":5.1}]},"credits_charged":95,"raw":{"id":"j1","n":[1,null]}}"#;
+        assert_eq!(Value::from(job).to_json(), text);
+        let submission =
+            Submission { job_id: "j1".into(), status: Status::Queued, provider: ProviderName::Kling, request_id: None };
+        assert_eq!(Value::from(submission).to_json(), r#"{"job_id":"j1","status":"queued","provider":"kling"}"#);
+    }
 
     #[test]
     fn job_ids_cannot_change_the_route() {

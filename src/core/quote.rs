@@ -8,10 +8,9 @@
 use super::error::{Error, Result};
 use super::fields::Fields;
 use super::job::ProviderName;
-use super::json::Value;
+use super::json::{object, Value};
 use super::money::{hundredths, Paise};
 use super::tier::{Mode, Resolution};
-use serde::Serialize;
 
 const KLING_UNIT_SECONDS: u64 = 5;
 const MAX_SECONDS: u32 = 86_400;
@@ -35,40 +34,33 @@ enum Tier {
     Mode(Mode),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
     pub provider: ProviderName,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<&'static str>,
     pub seconds: f64,
     pub billed_seconds: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<u64>,
     pub per_second: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit: Option<f64>,
     pub list_credits: f64,
     pub discount_percent: f64,
     pub credits: f64,
     pub inr: f64,
     pub formatted: String,
-    #[serde(skip)]
+    /// The exact amounts behind `credits` and `listCredits`, for totals; not written.
     amount: Paise,
-    #[serde(skip)]
     list: Paise,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Range {
     pub min: u64,
     pub max: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChainStep {
     pub index: u64,
     pub added_seconds: Range,
@@ -77,8 +69,7 @@ pub struct ChainStep {
     pub max: Quote,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChainQuote {
     pub basis: Basis,
     pub output_seconds: Range,
@@ -88,11 +79,70 @@ pub struct ChainQuote {
 }
 
 /// What a chain step is billed on: the whole output video, or the new seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Basis {
     Output,
     Added,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Output => "output",
+            Basis::Added => "added",
+        }
+    }
+}
+
+/// The contract's camelCase keys; absent members are left out.
+impl From<Quote> for Value {
+    fn from(q: Quote) -> Value {
+        object([
+            ("provider", Some(q.provider.as_str().into())),
+            ("resolution", q.resolution.map(Value::from)),
+            ("mode", q.mode.map(Value::from)),
+            ("seconds", Some(q.seconds.into())),
+            ("billedSeconds", Some(q.billed_seconds.into())),
+            ("units", q.units.map(Value::from)),
+            ("perSecond", Some(q.per_second.into())),
+            ("perUnit", q.per_unit.map(Value::from)),
+            ("listCredits", Some(q.list_credits.into())),
+            ("discountPercent", Some(q.discount_percent.into())),
+            ("credits", Some(q.credits.into())),
+            ("inr", Some(q.inr.into())),
+            ("formatted", Some(q.formatted.into())),
+        ])
+    }
+}
+
+impl From<Range> for Value {
+    fn from(range: Range) -> Value {
+        object([("min", Some(range.min.into())), ("max", Some(range.max.into()))])
+    }
+}
+
+impl From<ChainStep> for Value {
+    fn from(step: ChainStep) -> Value {
+        object([
+            ("index", Some(step.index.into())),
+            ("addedSeconds", Some(step.added_seconds.into())),
+            ("outputSeconds", Some(step.output_seconds.into())),
+            ("min", Some(step.min.into())),
+            ("max", Some(step.max.into())),
+        ])
+    }
+}
+
+impl From<ChainQuote> for Value {
+    fn from(chain: ChainQuote) -> Value {
+        object([
+            ("basis", Some(chain.basis.as_str().into())),
+            ("outputSeconds", Some(chain.output_seconds.into())),
+            ("min", Some(chain.min.into())),
+            ("max", Some(chain.max.into())),
+            ("steps", Some(chain.steps.into())),
+        ])
+    }
 }
 
 const COMMON: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates"];
@@ -277,6 +327,34 @@ mod tests {
 
     fn chain(json: &str) -> ChainQuote {
         quote_chain(&parse(json.as_bytes()).unwrap()).unwrap()
+    }
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value.as_object().unwrap_or_default().iter().map(|(key, _)| key.as_str()).collect()
+    }
+
+    #[test]
+    fn quotes_keep_their_camel_case_keys_and_leave_out_the_other_tier() {
+        let kling = Value::from(q(r#"{"provider":"kling","seconds":6,"discountPercent":10}"#).unwrap());
+        let text = r#"{"provider":"kling","mode":"standard","seconds":6,"billedSeconds":10,"units":2,"perSecond":2,"perUnit":10,"listCredits":20,"discountPercent":10,"credits":18,"inr":18,"formatted":"₹18.00"}"#;
+        assert_eq!(kling.to_json(), text);
+        let trinetra = Value::from(q(r#"{"seconds":2.5,"discountPercent":12.5}"#).unwrap());
+        let text = r#"{"provider":"trinetra","resolution":"720p","seconds":2.5,"billedSeconds":3,"perSecond":19,"listCredits":57,"discountPercent":12.5,"credits":49.88,"inr":49.88,"formatted":"₹49.88"}"#;
+        assert_eq!(trinetra.to_json(), text);
+    }
+
+    #[test]
+    fn chain_quotes_keep_their_camel_case_keys() {
+        let c = Value::from(chain(r#"{"sourceSeconds":5,"extensions":2}"#));
+        let text = |of: &Value, key: &str| of.get(key).map(Value::to_json).unwrap_or_default();
+        assert_eq!(keys(&c), ["basis", "outputSeconds", "min", "max", "steps"]);
+        assert_eq!(text(&c, "basis"), r#""output""#);
+        assert_eq!(text(&c, "outputSeconds"), r#"{"min":13,"max":15}"#);
+        let steps = c.get("steps").and_then(Value::as_array).unwrap_or_default();
+        assert_eq!(keys(&steps[1]), ["index", "addedSeconds", "outputSeconds", "min", "max"]);
+        assert_eq!(text(&steps[1], "index"), "2");
+        assert_eq!(text(&steps[1], "addedSeconds"), r#"{"min":4,"max":5}"#);
+        assert!(text(&steps[1], "max").starts_with(r#"{"provider":"trinetra","resolution":"720p","seconds":15,"#));
     }
 
     #[test]

@@ -3,8 +3,7 @@
 
 use crate::core::error::Error;
 use crate::core::json::Value;
-use js_sys::{Array, Function, Object, Reflect, Symbol};
-use serde::Serialize;
+use js_sys::{Array, Function, Object, Reflect, Symbol, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
@@ -56,15 +55,17 @@ fn from_js(js: &JsValue, field: &str, depth: usize) -> Result<Value, Error> {
     Err(Error::invalid(field, "must be plain data (strings, numbers, booleans, arrays, objects)"))
 }
 
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    // Every value crossing here is bounded by the core, so this cannot fail.
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
+/// A result as a plain JS object, through its JSON text: one call across the
+/// boundary, and no serializer in the wasm.
+pub fn to_js(value: &Value) -> JsValue {
+    // The writer's text is always valid JSON, so this cannot fail.
+    JSON::parse(&value.to_json()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Lets `?` turn a core error into the branded object JS receives.
 impl From<Error> for JsValue {
     fn from(error: Error) -> JsValue {
-        let object = to_js(&error);
+        let object = to_js(&error.into());
         let _ = Reflect::set(&object, &Symbol::for_(ERROR_BRAND), &JsValue::TRUE);
         object
     }

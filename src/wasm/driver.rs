@@ -4,9 +4,9 @@ use super::convert::{to_js, Hooks};
 use super::fetch::Fetcher;
 use super::timer::sleep;
 use crate::core::job::Job;
+use crate::core::json::{object, Value};
 use crate::core::machine::{Event, Machine, Step, Update};
 use js_sys::{Date, Function, Math, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
@@ -15,13 +15,6 @@ pub struct Driver {
     signal: Option<AbortSignal>,
     on_update: Option<Function>,
     on_step: Option<Function>,
-}
-
-/// What `onStep` receives.
-#[derive(Serialize)]
-struct StepReport {
-    index: usize,
-    job: Job,
 }
 
 impl Driver {
@@ -59,11 +52,11 @@ impl Driver {
 
     fn report(&self, update: Update) -> Result<(), JsValue> {
         let (hook, value) = match update {
-            Update::Status(job) => (&self.on_update, to_js(&job)),
-            Update::Step { index, job } => (&self.on_step, to_js(&StepReport { index, job })),
+            Update::Status(job) => (&self.on_update, Value::from(job)),
+            Update::Step { index, job } => (&self.on_step, step_report(index, job)),
         };
         match hook {
-            Some(hook) => hook.call1(&JsValue::UNDEFINED, &value).map(drop),
+            Some(hook) => hook.call1(&JsValue::UNDEFINED, &to_js(&value)).map(drop),
             None => Ok(()),
         }
     }
@@ -71,6 +64,11 @@ impl Driver {
     fn aborted(&self) -> bool {
         self.signal.as_ref().is_some_and(AbortSignal::aborted)
     }
+}
+
+/// What `onStep` receives: `{ index, job }`.
+fn step_report(index: usize, job: Job) -> Value {
+    object([("index", Some((index as u64).into())), ("job", Some(job.into()))])
 }
 
 fn now() -> u64 {

@@ -1,10 +1,9 @@
 //! One HTTP exchange through `fetch` (the global one or the caller's).
 
-use super::convert::to_js;
 use super::timer::{clear_timeout, set_timeout};
 use crate::core::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
 use crate::core::machine::Event;
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
@@ -67,7 +66,7 @@ impl Fetcher {
         Reflect::set(&init, &"method".into(), &request.method.as_str().into())?;
         Reflect::set(&init, &"headers".into(), &headers)?;
         if let Some(body) = &request.body {
-            Reflect::set(&init, &"body".into(), &JSON::stringify(&to_js(body))?.into())?;
+            Reflect::set(&init, &"body".into(), &body.to_json().into())?;
         }
         Reflect::set(&init, &"signal".into(), signal)?;
         let pending = self.fetch.call2(&self.receiver, &request.url.as_str().into(), &init)?;

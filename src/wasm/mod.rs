@@ -49,14 +49,14 @@ pub async fn extend_video(request: JsValue, options: JsValue) -> Result<JsValue,
     let (config, _, driver) = prepare(&options)?;
     let request = to_value(&request, "request")?;
     let request = ExtendRequest::from_value(&request, config.provider.name())?;
-    Ok(to_js(&driver.run(Call::submit(config, request, seed(), nonce()?)).await?))
+    Ok(to_js(&driver.run(Call::submit(config, request, seed(), nonce()?)).await?.into()))
 }
 
 #[wasm_bindgen(js_name = getJob)]
 pub async fn get_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let (config, _, driver) = prepare(&options)?;
     let id = job_id(&id)?;
-    Ok(to_js(&driver.run(Call::read(config, id, seed())).await?))
+    Ok(to_js(&driver.run(Call::read(config, id, seed())).await?.into()))
 }
 
 #[wasm_bindgen(js_name = pollJob)]
@@ -64,7 +64,7 @@ pub async fn poll_job(id: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let (config, data, driver) = prepare(&options)?;
     let poll = PollConfig::from_value(&data)?;
     let id = job_id(&id)?;
-    Ok(to_js(&driver.run(Poll::new(config, poll, id, seed())).await?))
+    Ok(to_js(&driver.run(Poll::new(config, poll, id, seed())).await?.into()))
 }
 
 #[wasm_bindgen(js_name = chainExtensions)]
@@ -75,7 +75,7 @@ pub async fn chain_extensions(video_id: JsValue, prompts: JsValue, options: JsVa
     let prompts = to_value(&prompts, "prompts")?;
     let plan = ChainPlan::from_values(&video_id, &prompts, &data, config.provider.name())?;
     let nonces = (0..plan.steps()).map(|_| nonce()).collect::<Result<_, _>>()?;
-    Ok(to_js(&driver.run(Chain::new(config, poll, plan, nonces, seed())).await?))
+    Ok(to_js(&driver.run(Chain::new(config, poll, plan, nonces, seed())).await?.into()))
 }
 
 /// The Kling JWT for servers that mint short-lived tokens for browsers.
@@ -103,11 +103,11 @@ pub fn validate_request(request: JsValue, options: JsValue) -> Result<(), JsValu
 #[wasm_bindgen]
 pub fn quote(input: JsValue) -> Result<JsValue, JsValue> {
     let input = to_value(&input, "input")?;
-    Ok(to_js(&quote::quote(&input)?))
+    Ok(to_js(&quote::quote(&input)?.into()))
 }
 
 #[wasm_bindgen(js_name = quoteChain)]
 pub fn quote_chain(input: JsValue) -> Result<JsValue, JsValue> {
     let input = to_value(&input, "input")?;
-    Ok(to_js(&quote::quote_chain(&input)?))
+    Ok(to_js(&quote::quote_chain(&input)?.into()))
 }

@@ -17,7 +17,7 @@ pub fn parse_webhook(body: JsValue, options: JsValue) -> Result<JsValue, JsValue
         Some(text) => json::parse(text.as_bytes()).map_err(|_| Error::invalid("body", "is not JSON"))?,
         None => to_value(&body, "body")?,
     };
-    Ok(to_js(&parse_job(doc, options.provider)?))
+    Ok(to_js(&parse_job(doc, options.provider)?.into()))
 }
 
 #[wasm_bindgen(js_name = verifyWebhook)]
@@ -35,7 +35,7 @@ pub fn verify_webhook(
     let signed = Signed { id: &id, timestamp: &timestamp, signature: &signature };
     verify(&body, &signed, &secrets, now_s, options.tolerance_s)?;
     let doc = json::parse(&body).map_err(|_| Error::invalid("rawBody", "is not JSON"))?;
-    Ok(to_js(&parse_job(doc, options.provider)?))
+    Ok(to_js(&parse_job(doc, options.provider)?.into()))
 }
 
 /// The body exactly as received: a string or bytes. A parsed object cannot be

@@ -1,80 +1,11 @@
-//! A small JSON value with a parser and a writer.
-//!
-//! The package avoids `serde_json` (≈15 KB brotli, a third of the size budget).
-//! Documents here are small and shallow, so a direct recursive-descent parser
-//! with a depth limit is enough; it never panics on any input.
+//! The parser: a direct recursive descent with a depth limit, enough for the
+//! small, shallow documents here; it never panics on any input.
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use super::Value;
 use std::fmt;
 
 /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
 const MAX_DEPTH: usize = 64;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    Array(Vec<Value>),
-    /// Keys keep their order; a duplicated key resolves to its first value.
-    Object(Vec<(String, Value)>),
-}
-
-impl Value {
-    /// The member `key` of an object; `None` for other values.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        match self {
-            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// Like [`Value::get`], but a JSON `null` counts as absent.
-    pub fn get_present(&self, key: &str) -> Option<&Value> {
-        self.get(key).filter(|v| !matches!(v, Value::Null))
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Value::Number(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    pub fn as_array(&self) -> Option<&[Value]> {
-        match self {
-            Value::Array(items) => Some(items),
-            _ => None,
-        }
-    }
-
-    pub fn as_object(&self) -> Option<&[(String, Value)]> {
-        match self {
-            Value::Object(members) => Some(members),
-            _ => None,
-        }
-    }
-
-    /// The JSON type's name, for error messages.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        }
-    }
-}
 
 /// Why a body is not JSON; the position helps when debugging a service.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -405,57 +336,6 @@ fn scale(m: f64, e: i64) -> f64 {
     }
 }
 
-/// `text` as a JSON string literal, quotes included.
-pub fn string_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c < ' ' => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(c as usize) >> 4]));
-                out.push(char::from(HEX[(c as usize) & 15]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Builds an object from members whose values may be absent.
-pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Value {
-    Value::Object(members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect())
-}
-
-impl Serialize for Value {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Null => serializer.serialize_unit(),
-            Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Number(n) => serializer.serialize_f64(*n),
-            Value::String(s) => serializer.serialize_str(s),
-            Value::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Value::Object(members) => {
-                let mut map = serializer.serialize_map(Some(members.len()))?;
-                for (key, item) in members {
-                    map.serialize_entry(key, item)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,14 +384,6 @@ mod tests {
         assert!(parse(deep.as_bytes()).is_err());
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(ok.as_bytes()).is_ok());
-    }
-
-    #[test]
-    fn string_literals_parse_back_to_their_text() {
-        for text in ["plain", "q\"uote", "back\\slash", "line\nbreak\u{1}", "é😀"] {
-            let literal = string_literal(text);
-            assert_eq!(parse(literal.as_bytes()), Ok(Value::String(text.into())), "{literal}");
-        }
     }
 
     #[test]
