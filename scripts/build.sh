@@ -29,7 +29,7 @@ build() {
   node_modules/.bin/wasm-opt -Oz "pkg/$dir/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
   # The generated typings describe internals; src/js/index.d.ts is the public face.
   rm "pkg/$dir/kling_extend.d.ts" "pkg/$dir/kling_extend_bg.wasm.d.ts"
-  cp src/js/api.js src/js/error.js "pkg/$dir/"
+  cp src/js/api.js src/js/boundary.js src/js/driver.js src/js/error.js "pkg/$dir/"
 }
 
 rm -rf pkg

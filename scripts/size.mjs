@@ -8,18 +8,15 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 /** The whole contract a page loads must fit in this many bytes of brotli. */
 export const BROTLI_BUDGET = 40_000;
 
+/** The files of a build that every runtime loads: the wasm, its glue, the client API. */
+function client(dir) {
+  return ["kling_extend_bg.wasm", "kling_extend.js", "api.js", "boundary.js", "driver.js", "error.js"].map((f) => `${dir}/${f}`);
+}
+
 /** What a browser loads (index.js and the web build) and what Node and Workers load. */
 export const BUILDS = {
-  browser: ["index.js", "web/kling_extend_bg.wasm", "web/kling_extend.js", "web/api.js", "web/error.js"],
-  server: [
-    "node.js",
-    "server/kling_extend_bg.wasm",
-    "server/kling_extend.js",
-    "server/api.js",
-    "server/error.js",
-    "server/server.js",
-    "server/proxy.js",
-  ],
+  browser: ["index.js", ...client("web")],
+  server: ["node.js", ...client("server"), "server/server.js", "server/proxy.js"],
 };
 
 /** Sizes of `files` (paths in pkg/), plus a `total` row. */

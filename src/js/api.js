@@ -1,21 +1,32 @@
-// The client API, in every build: wasm exports wrapped so every failure is a
-// KlingExtendError. Runtime-neutral; each entry file (index.js, node.js,
-// workerd.js) instantiates its build's wasm and then re-exports this module
-// (browsers) or server.js (Node, Workers).
-import * as wasm from "./kling_extend.js";
-import { asynchronous, synchronous } from "./error.js";
+// The client API, in every build. Runtime-neutral: each entry file (index.js,
+// node.js, workerd.js) instantiates its build's wasm, then re-exports this
+// module (browsers) or server.js (Node, Workers). Values cross to the core as
+// JSON text (boundary.js); network calls run as core Tasks (driver.js).
+import { Task, quote as coreQuote, quoteChain as coreQuoteChain, signKlingToken as sign, validateRequest as validate } from "./kling_extend.js";
+import { answer, inBrowser, toJson } from "./boundary.js";
+import { run } from "./driver.js";
+import { invalid } from "./error.js";
 
 export { KlingExtendError } from "./error.js";
 
-export const quote = synchronous(wasm.quote);
-export const quoteChain = synchronous(wasm.quoteChain);
-export const signKlingToken = synchronous(wasm.signKlingToken);
-export const validateRequest = synchronous(wasm.validateRequest);
+export const quote = (input) => answer(coreQuote(toJson(input, "input")));
+export const quoteChain = (input) => answer(coreQuoteChain(toJson(input, "input")));
 
-export const extendVideo = asynchronous(wasm.extendVideo);
-export const getJob = asynchronous(wasm.getJob);
-export const pollJob = asynchronous(wasm.pollJob);
-export const chainExtensions = asynchronous(wasm.chainExtensions);
+/** The request rules extendVideo applies, for forms that check as the user types. */
+export function validateRequest(request, options) {
+  answer(validate(toJson(request, "request"), toJson(options, "options")));
+}
+
+/** The Kling JWT, for servers that mint short-lived tokens for browsers. */
+export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1000) {
+  return answer(sign(toJson([accessKey, secretKey, nowSeconds], "")));
+}
+
+export const extendVideo = async (request, options) => task("extendVideo", [toJson(request, "request")], options);
+export const getJob = async (jobId, options) => task("getJob", [toJson(jobId, "jobId")], options);
+export const pollJob = async (jobId, options) => task("pollJob", [toJson(jobId, "jobId")], options);
+export const chainExtensions = async (videoId, prompts, options) =>
+  task("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options);
 
 /** Binds options once; options given to a call override them (headers merge). */
 export function createClient(options = {}) {
@@ -26,4 +37,41 @@ export function createClient(options = {}) {
     pollJob: (jobId, own) => pollJob(jobId, merge(own)),
     chainExtensions: (videoId, prompts, own) => chainExtensions(videoId, prompts, merge(own)),
   };
+}
+
+/** The options that are not data: they stay in JS, for the driver. */
+const HOOKS = new Set(["fetch", "onUpdate", "onStep"]);
+
+/**
+ * Runs the core's `kind` Task on `args` (JSON texts) and the options' data,
+ * with 16 random bytes for the submits' idempotency keys.
+ */
+function task(kind, args, options) {
+  const [data, hooks] = split(options);
+  const entropy = crypto.getRandomValues(new Uint8Array(16));
+  const json = `[${args},${toJson(data, "")}]`;
+  return run(new Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
+}
+
+function split(options) {
+  const data = {};
+  const hooks = {};
+  if (options === undefined || options === null) return [data, hooks];
+  if (typeof options !== "object" || Array.isArray(options)) throw invalid("options", "must be an object");
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (HOOKS.has(key)) {
+      if (typeof value !== "function") throw invalid(key, "must be a function");
+      hooks[key] = value;
+    } else if (key === "signal") {
+      // Any object shaped like an AbortSignal (polyfills included).
+      if (typeof value?.aborted !== "boolean" || typeof value.addEventListener !== "function") {
+        throw invalid("signal", "must be an AbortSignal");
+      }
+      hooks.signal = value;
+    } else {
+      data[key] = value;
+    }
+  }
+  return [data, hooks];
 }

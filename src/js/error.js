@@ -1,6 +1,5 @@
-// KlingExtendError, and the conversion of the wasm layer's error objects.
+// KlingExtendError: every failure the package reports, with a `code`.
 
-const BRAND = Symbol.for("kling-extend.error");
 const FIELDS = [
   "code", "status", "providerCode", "requestId", "retryable",
   "retryAfterMs", "field", "job", "maybeSubmitted",
@@ -24,20 +23,7 @@ export class KlingExtendError extends Error {
   }
 }
 
-// Errors made by the wasm layer carry the brand; anything else (an exception
-// from the caller's own onUpdate, say) is rethrown as it is.
-export function rethrow(error) {
-  throw error !== null && typeof error === "object" && error[BRAND] ? new KlingExtendError(error) : error;
+/** Bad input caught on the JS side, worded as the core words its own. */
+export function invalid(field, why) {
+  return new KlingExtendError({ code: "invalid_request", message: `${field} ${why}`, retryable: false, field });
 }
-
-/** A synchronous export whose failures become KlingExtendErrors. */
-export const synchronous = (fn) => (...args) => {
-  try {
-    return fn(...args);
-  } catch (error) {
-    return rethrow(error);
-  }
-};
-
-/** An asynchronous export whose rejections become KlingExtendErrors. */
-export const asynchronous = (fn) => (...args) => fn(...args).catch(rethrow);

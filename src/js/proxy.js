@@ -2,39 +2,45 @@
 // server. Every decision (routes, origins, CORS, validation, the upstream
 // request and its credential) is made by the Rust core (ProxyCore).
 import { ProxyCore } from "./kling_extend.js";
-import { KlingExtendError, rethrow } from "./error.js";
+import { answer, inBrowser, toJson } from "./boundary.js";
+import { invalid } from "./error.js";
 
 export function createProxy(config) {
   const { authorize, ...data } = config ?? {};
-  if (authorize !== undefined && typeof authorize !== "function") {
-    throw new KlingExtendError({ code: "invalid_request", field: "authorize", message: "authorize must be a function", retryable: false });
-  }
-  let core;
-  try {
-    core = new ProxyCore(data);
-  } catch (error) {
-    rethrow(error);
-  }
+  if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
+  const core = newCore(toJson(data, "config"));
+  const reply = (status, origin) => respond(JSON.parse(core.reply(status, origin)));
 
   return async function proxy(request) {
     const { pathname } = new URL(request.url);
     const origin = request.headers.get("origin") ?? undefined;
-    const decision = core.decide(request.method, pathname, origin, request.headers.get("content-length") ?? undefined);
+    const decision = JSON.parse(core.decide(request.method, pathname, origin, request.headers.get("content-length") ?? undefined));
     if (decision.reply) return respond(decision.reply);
-    if (authorize && !(await authorize(request))) return respond(core.reply(401, origin).reply);
+    if (authorize && !(await authorize(request))) return reply(401, origin);
     let body;
     if (decision.forward.readBody) {
       body = await readLimited(request, decision.forward.maxBodyBytes);
-      if (body === null) return respond(core.reply(413, origin).reply);
+      if (body === null) return reply(413, origin);
     }
-    const forward = core.forward(pathname, body, origin);
-    if (forward.reply) return respond(forward.reply);
+    const forward = core.forward(pathname, body, origin, Date.now());
     try {
-      return await relay(forward, (status) => respond(core.reply(status, origin).reply));
+      const refusal = forward.refusal();
+      if (refusal !== undefined) return respond(JSON.parse(refusal));
+      return await relay(forward, (status) => reply(status, origin));
     } finally {
       forward.free();
     }
   };
+}
+
+/** The core for `config` (JSON); a refused config throws its KlingExtendError. */
+function newCore(config) {
+  try {
+    return new ProxyCore(config, inBrowser());
+  } catch (thrown) {
+    if (typeof thrown !== "string") throw thrown;
+    return answer(thrown);
+  }
 }
 
 /**
@@ -42,13 +48,13 @@ export function createProxy(config) {
  * credential the service echoed scrubbed from the body.
  */
 async function relay(forward, failed) {
-  const upstream = forward.upstream;
+  const upstream = JSON.parse(forward.upstream());
   let answer, text;
   try {
     answer = await fetch(upstream.url, {
       method: upstream.method,
       headers: upstream.headers,
-      body: upstream.body === undefined ? undefined : JSON.stringify(upstream.body),
+      body: upstream.body,
       signal: AbortSignal.timeout(upstream.timeoutMs),
     });
     text = await answer.text();
@@ -68,7 +74,7 @@ function respond(reply) {
   const headers = new Headers(reply.headers);
   if (reply.body === undefined) return new Response(null, { status: reply.status, headers });
   headers.set("content-type", "application/json");
-  return new Response(JSON.stringify(reply.body), { status: reply.status, headers });
+  return new Response(reply.body, { status: reply.status, headers });
 }
 
 /** The body, or null once it passes `max` bytes (the rest is never read). */

@@ -1,7 +1,7 @@
-//! `createProxy`'s core as a JS class; `src/js/proxy.js` does the I/O.
+//! `createProxy`'s core as a JS class; `src/js/proxy.js` does the I/O. Answers
+//! cross as JSON text, like every other export.
 
-use super::convert::{to_js, to_value};
-use super::in_browser;
+use super::convert::{answer, arg};
 use crate::core::http::HttpRequest;
 use crate::core::json::{object, Value};
 use crate::core::proxy::{scrub, Decision, ProxyConfig, Reply, PASSED_BACK};
@@ -12,65 +12,68 @@ pub struct ProxyCore {
     config: ProxyConfig,
 }
 
-/// A request to forward: what to send, and the credentials it carries, so
-/// its answer can be scrubbed of them.
+/// A request to forward (what to send, and the credentials it carries, so its
+/// answer can be scrubbed of them), or the reply that refuses it.
 #[wasm_bindgen]
 pub struct Forwarded {
-    upstream: Value,
-    credentials: Vec<String>,
+    outcome: Result<(Value, Vec<String>), Reply>,
 }
 
 #[wasm_bindgen]
 impl Forwarded {
-    /// `{ url, method, headers, body, timeoutMs, cors, passBack }`.
-    #[wasm_bindgen(getter)]
-    pub fn upstream(&self) -> JsValue {
-        to_js(&self.upstream)
+    /// `{ status, headers, body? }` when the request is refused.
+    pub fn refusal(&self) -> Option<String> {
+        self.outcome.as_ref().err().map(|reply| reply_value(reply.clone()).to_json())
+    }
+
+    /// `{ url, method, headers, body?, timeoutMs, cors, passBack }`; `body` is the text to send.
+    pub fn upstream(&self) -> Option<String> {
+        self.outcome.as_ref().ok().map(|(upstream, _)| upstream.to_json())
     }
 
     /// The upstream answer's body with every credential replaced.
     pub fn scrub(&self, body: &str) -> String {
-        scrub(body, &self.credentials)
+        self.outcome.as_ref().map_or_else(|_| body.to_owned(), |(_, credentials)| scrub(body, credentials))
     }
 }
 
 #[wasm_bindgen]
 impl ProxyCore {
-    /// `config` without `authorize`, which stays in JS.
+    /// `config` (JSON, without `authorize`, which stays in JS); a refused
+    /// config throws its `{"error":…}` answer.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<ProxyCore, JsValue> {
-        Ok(ProxyCore { config: ProxyConfig::from_value(&to_value(&config, "config")?, in_browser())? })
+    pub fn new(config: &str, browser: bool) -> Result<ProxyCore, String> {
+        let config = arg(config).and_then(|config| ProxyConfig::from_value(&config, browser));
+        config.map(|config| ProxyCore { config }).map_err(|error| answer(Err(error)))
     }
 
     /// `{ reply }` to answer at once, or `{ forward: { readBody, maxBodyBytes } }`.
-    pub fn decide(&self, method: &str, path: &str, origin: Option<String>, content_length: Option<String>) -> JsValue {
-        match self.config.decide(method, path, origin.as_deref(), content_length.as_deref()) {
-            Decision::Reply(reply) => reply_js(reply),
-            Decision::Forward { read_body, max_body_bytes } => to_js(&object([(
+    pub fn decide(&self, method: &str, path: &str, origin: Option<String>, content_length: Option<String>) -> String {
+        let decision = match self.config.decide(method, path, origin.as_deref(), content_length.as_deref()) {
+            Decision::Reply(reply) => ("reply", reply_value(reply)),
+            Decision::Forward { read_body, max_body_bytes } => (
                 "forward",
-                Some(object([
+                object([
                     ("readBody", Some(Value::Bool(read_body))),
                     ("maxBodyBytes", Some(Value::Number(max_body_bytes as f64))),
-                ])),
-            )])),
-        }
+                ]),
+            ),
+        };
+        object([(decision.0, Some(decision.1))]).to_json()
     }
 
-    /// A [`Forwarded`], or `{ reply }` when the request is refused.
-    pub fn forward(&self, path: &str, body: Option<Vec<u8>>, origin: Option<String>) -> JsValue {
-        let now_ms = js_sys::Date::now() as u64;
-        match self.config.forward(path, body.as_deref(), origin.as_deref(), now_ms) {
-            Ok(request) => JsValue::from(Forwarded {
-                credentials: self.config.credentials(&request),
-                upstream: self.upstream(request, origin.as_deref()),
-            }),
-            Err(reply) => reply_js(reply),
-        }
+    pub fn forward(&self, path: &str, body: Option<Vec<u8>>, origin: Option<String>, now_ms: f64) -> Forwarded {
+        let request = self.config.forward(path, body.as_deref(), origin.as_deref(), now_ms as u64);
+        let outcome = request.map(|request| {
+            let credentials = self.config.credentials(&request);
+            (self.upstream(request, origin.as_deref()), credentials)
+        });
+        Forwarded { outcome }
     }
 
-    /// `{ reply }` for 401 (refused by `authorize`), 413, 502 or 504.
-    pub fn reply(&self, status: u16, origin: Option<String>) -> JsValue {
-        reply_js(self.config.reply(status, origin.as_deref()))
+    /// `{ status, headers, body? }` for 401 (refused by `authorize`), 413, 502 or 504.
+    pub fn reply(&self, status: u16, origin: Option<String>) -> String {
+        reply_value(self.config.reply(status, origin.as_deref())).to_json()
     }
 }
 
@@ -82,7 +85,7 @@ impl ProxyCore {
             ("url", text(&request.url)),
             ("method", text(request.method.as_str())),
             ("headers", Some(Value::Object(headers.collect()))),
-            ("body", request.body),
+            ("body", request.body.map(|body| Value::String(body.to_json()))),
             ("timeoutMs", Some(Value::Number(self.config.timeout_ms().into()))),
             ("cors", Some(pairs(self.config.cors(origin)))),
             ("passBack", Some(Value::Array(PASSED_BACK.iter().map(|h| Value::String((*h).into())).collect()))),
@@ -94,11 +97,11 @@ fn pairs(headers: Vec<(String, String)>) -> Value {
     Value::Object(headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
 }
 
-fn reply_js(reply: Reply) -> JsValue {
-    let reply = object([
+/// `body` is the text to send.
+fn reply_value(reply: Reply) -> Value {
+    object([
         ("status", Some(Value::Number(reply.status.into()))),
         ("headers", Some(pairs(reply.headers))),
-        ("body", reply.body),
-    ]);
-    to_js(&object([("reply", Some(reply))]))
+        ("body", reply.body.map(|body| Value::String(body.to_json()))),
+    ])
 }

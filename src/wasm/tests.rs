@@ -1,78 +1,84 @@
-//! The bindings, run in a real JS engine (Node) by wasm-bindgen-test: what
-//! crosses the boundary, in both directions.
+//! The bindings, run in a real JS engine (Node) by wasm-bindgen-test: the
+//! JSON text protocol of the exports and of a `Task`, step by step.
 
-use super::convert::{split_options, to_value};
-use super::{quote, quote_chain};
-use crate::core::error::Error;
-use crate::core::json::Value;
-use js_sys::{Function, Reflect, Symbol, JSON};
-use wasm_bindgen::JsValue;
+use super::task::Task;
+use super::{quote, quote_chain, validate_request};
+use crate::core::json::{parse, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn js(source: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({source});")).call0(&JsValue::NULL).unwrap()
+/// The answer or step, parsed, and the member at `path` ("error.field").
+fn at(text: &str, path: &str) -> Value {
+    let doc = parse(text.as_bytes()).expect("the bindings write JSON");
+    path.split('.').fold(doc, |value, key| match key.parse::<usize>() {
+        Ok(i) => value.as_array().and_then(|items| items.get(i)).cloned().unwrap_or(Value::Null),
+        Err(_) => value.get(key).cloned().unwrap_or(Value::Null),
+    })
 }
 
-fn field(error: Error) -> Option<String> {
-    error.field
+fn text(value: &str) -> Value {
+    Value::String(value.into())
+}
+
+const OPTIONS: &str = r#"{"apiKey":"sk_test_1","baseUrl":"http://127.0.0.1:9"}"#;
+
+#[wasm_bindgen_test]
+fn quotes_answer_ok_or_an_error_naming_the_field() {
+    let q = quote(r#"{"seconds":10,"resolution":"1080p"}"#);
+    assert_eq!(at(&q, "ok.formatted"), text("₹300.00"));
+    assert_eq!(at(&q, "ok.credits"), Value::Number(300.0));
+    assert_eq!(at(&quote_chain(r#"{"sourceSeconds":5,"extensions":2}"#), "ok.steps.1.index"), Value::Number(2.0));
+    let nan = quote(r#"{"seconds":NaN}"#);
+    assert_eq!((at(&nan, "error.code"), at(&nan, "error.field")), (text("invalid_request"), text("seconds")));
+    assert_eq!(at(&quote("{"), "error.field"), text("arguments"));
 }
 
 #[wasm_bindgen_test]
-fn plain_data_becomes_a_value() {
-    let v = to_value(&js(r#"{ a: [1, "x", true, null, undefined], b: { c: 0.5 } }"#), "input").unwrap();
-    let expected = Value::Object(vec![
-        (
-            "a".into(),
-            Value::Array(vec![
-                Value::Number(1.0),
-                Value::String("x".into()),
-                Value::Bool(true),
-                Value::Null,
-                Value::Null,
-            ]),
-        ),
-        ("b".into(), Value::Object(vec![("c".into(), Value::Number(0.5))])),
-    ]);
-    assert_eq!(v, expected);
+fn validation_answers_null_when_the_request_is_good() {
+    let pro = r#"{"video_id":"v","mode":"pro"}"#;
+    assert_eq!(validate_request(pro, r#"{"provider":"kling"}"#), r#"{"ok":null}"#);
+    let trinetra = validate_request(pro, "null");
+    assert_eq!((at(&trinetra, "error.code"), at(&trinetra, "error.field")), (text("invalid_request"), text("mode")));
 }
 
 #[wasm_bindgen_test]
-fn what_is_not_data_is_refused_by_its_path() {
-    let e = to_value(&js("{ headers: { x: () => 1 } }"), "options").unwrap_err();
-    assert_eq!(field(e).as_deref(), Some("options.headers.x"));
-    assert!(to_value(&js("Symbol('s')"), "v").is_err());
-    assert!(to_value(&js("10n"), "v").is_err());
-    let cyclic = js("(() => { const o = {}; o.self = o; return o; })()");
-    assert!(to_value(&cyclic, "v").unwrap_err().message.contains("nested too deeply"));
+fn a_task_asks_for_a_request_then_ends_with_the_job() {
+    let mut task = Task::new("getJob", &format!(r#"["job 1",{OPTIONS}]"#), false, 7.0, &[1; 16]);
+    let send = task.start(0.0);
+    assert_eq!(at(&send, "send.url"), text("http://127.0.0.1:9/v1/jobs/job%201"));
+    assert_eq!(at(&send, "send.method"), text("GET"));
+    assert_eq!(at(&send, "send.read"), parse(br#"["content-type","retry-after","x-request-id"]"#).unwrap());
+    let body = br#"{"id":"job 1","status":"processing"}"#;
+    let done = task.response(200.0, r#"["application/json",null,"req_9"]"#, body, 10.0);
+    assert_eq!((at(&done, "done.id"), at(&done, "done.status")), (text("job 1"), text("running")));
+    assert_eq!(at(&done, "updates"), Value::Array(Vec::new()));
 }
 
 #[wasm_bindgen_test]
-fn hooks_are_taken_out_of_the_options() {
-    let options = js("{ fetch: globalThis.fetch, signal: new AbortController().signal, onUpdate() {}, timeoutMs: 5 }");
-    let (data, hooks) = split_options(&options).unwrap();
-    assert_eq!(data, Value::Object(vec![("timeoutMs".into(), Value::Number(5.0))]));
-    assert!(hooks.fetch.is_some() && hooks.signal.is_some() && hooks.on_update.is_some());
-    assert_eq!(field(split_options(&js("{ fetch: 'x' }")).err().unwrap()).as_deref(), Some("fetch"));
-    assert_eq!(field(split_options(&js("{ signal: {} }")).err().unwrap()).as_deref(), Some("signal"));
-    assert!(split_options(&js("[1]")).is_err());
-    assert!(split_options(&JsValue::UNDEFINED).is_ok());
+fn a_task_retries_a_refused_connection_and_honours_an_abort() {
+    let mut task = Task::new("getJob", &format!(r#"["job_1",{OPTIONS}]"#), false, 7.0, &[1; 16]);
+    task.start(0.0);
+    let wait = task.failed("ECONNREFUSED", 5.0);
+    assert!(at(&wait, "wait").as_f64().is_some_and(|ms| ms > 0.0), "{wait}");
+    let aborted = task.aborted(false, 6.0);
+    assert_eq!(at(&aborted, "error.code"), text("aborted"));
 }
 
 #[wasm_bindgen_test]
-fn errors_carry_the_brand_and_only_the_fields_they_have() {
-    let e = JsValue::from(Error::invalid("prompt", "is too long"));
-    assert_eq!(Reflect::get(&e, &Symbol::for_("kling-extend.error")).unwrap(), JsValue::TRUE);
-    let text = JSON::stringify(&e).unwrap().as_string().unwrap();
-    assert_eq!(text, r#"{"code":"invalid_request","message":"prompt is too long","retryable":false,"field":"prompt"}"#);
+fn a_poll_reports_each_new_status_as_an_update() {
+    let mut task = Task::new("pollJob", &format!(r#"["job_1",{OPTIONS}]"#), false, 7.0, &[1; 16]);
+    task.start(0.0);
+    let step = task.response(200.0, "[null,null,null]", br#"{"id":"job_1","status":"queued"}"#, 1.0);
+    assert_eq!(at(&step, "updates.0.onUpdate.status"), text("queued"));
+    assert!(at(&step, "wait").as_f64().is_some(), "{step}");
 }
 
 #[wasm_bindgen_test]
-fn quotes_cross_as_plain_objects() {
-    let q = quote(js("{ seconds: 10, resolution: '1080p' }")).unwrap();
-    assert_eq!(Reflect::get(&q, &"formatted".into()).unwrap(), "₹300.00");
-    assert_eq!(Reflect::get(&q, &"credits".into()).unwrap(), 300.0);
-    let chain = quote_chain(js("{ sourceSeconds: 5, extensions: 2 }")).unwrap();
-    let steps = Reflect::get(&chain, &"steps".into()).unwrap();
-    assert_eq!(Reflect::get(&steps, &"length".into()).unwrap(), 2.0);
-    assert!(quote(js("{ seconds: NaN }")).is_err());
+fn a_task_refused_up_front_answers_its_error_at_start() {
+    let bad_request =
+        Task::new("extendVideo", &format!(r#"[{{"prompt":"p"}},{OPTIONS}]"#), false, 1.0, &[1; 16]).start(0.0);
+    assert_eq!(at(&bad_request, "error.field"), text("video_id"));
+    let key_in_page = Task::new("getJob", &format!(r#"["j",{OPTIONS}]"#), true, 1.0, &[1; 16]).start(0.0);
+    assert_eq!(at(&key_in_page, "error.field"), text("apiKey"));
+    assert!(!key_in_page.contains("sk_test_1"), "no key in an error: {key_in_page}");
+    assert_eq!(at(&Task::new("deleteJob", "[]", false, 1.0, &[1; 16]).start(0.0), "error.field"), text("kind"));
 }

@@ -9,7 +9,7 @@ mod number;
 mod parse;
 mod write;
 
-pub use parse::{parse, parse_number, ParseError};
+pub use parse::{parse, parse_from_js, parse_number, ParseError};
 pub use write::string_literal;
 
 #[derive(Clone, Debug, PartialEq)]

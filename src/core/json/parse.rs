@@ -21,9 +21,20 @@ impl fmt::Display for ParseError {
 
 /// Parses a complete JSON document (a UTF-8 BOM and surrounding white space allowed).
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+    parse_with(bytes, false)
+}
+
+/// Parses what `src/js/boundary.js` writes: JSON, plus the `NaN`, `Infinity`
+/// and `-Infinity` that JS numbers can be, so the rules that read a caller's
+/// value can name a non-finite number's field. Never for a service's bodies.
+pub fn parse_from_js(bytes: &[u8]) -> Result<Value, ParseError> {
+    parse_with(bytes, true)
+}
+
+fn parse_with(bytes: &[u8], non_finite: bool) -> Result<Value, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| ParseError { offset: e.valid_up_to() })?;
-    let mut parser = Parser { text, pos: 0 };
+    let mut parser = Parser { text, pos: 0, non_finite };
     let value = parser.value(0)?;
     parser.skip_ws();
     if parser.pos == text.len() {
@@ -36,6 +47,8 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// Whether `NaN`, `Infinity` and `-Infinity` are numbers here.
+    non_finite: bool,
 }
 
 impl Parser<'_> {
@@ -83,6 +96,11 @@ impl Parser<'_> {
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
+            Some(b'N') if self.non_finite => self.literal("NaN", Value::Number(f64::NAN)),
+            Some(b'I') if self.non_finite => self.literal("Infinity", Value::Number(f64::INFINITY)),
+            Some(b'-') if self.non_finite && self.text[self.pos..].starts_with("-I") => {
+                self.literal("-Infinity", Value::Number(f64::NEG_INFINITY))
+            }
             Some(b'-' | b'0'..=b'9') => self.number(),
             _ => Err(self.error()),
         }
@@ -384,6 +402,17 @@ mod tests {
         assert!(parse(deep.as_bytes()).is_err());
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn non_finite_numbers_only_from_js() {
+        let text = br#"[NaN, Infinity, -Infinity, -1]"#;
+        assert!(parse(text).is_err());
+        let Ok(Value::Array(items)) = parse_from_js(text) else { panic!("not parsed") };
+        let numbers: Vec<f64> = items.iter().filter_map(Value::as_f64).collect();
+        assert!(numbers[0].is_nan());
+        assert_eq!(numbers[1..], [f64::INFINITY, f64::NEG_INFINITY, -1.0]);
+        assert!(parse_from_js(b"-Inf").is_err() && parse_from_js(b"nan").is_err());
     }
 
     #[test]

@@ -1,0 +1,196 @@
+//! A network call as a JS object: the core's state machine behind methods
+//! that take what happened (with the time) and answer the next step as JSON
+//! text. `src/js/driver.js` performs the steps with `fetch` and timers.
+
+use super::convert::{arg, args};
+use crate::core::call::Call;
+use crate::core::chain::{Chain, ChainPlan};
+use crate::core::error::{Error, Result};
+use crate::core::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
+use crate::core::job::JobId;
+use crate::core::json::{object, Value};
+use crate::core::machine::{Event, Machine, Step, Update};
+use crate::core::options::{ClientConfig, PollConfig};
+use crate::core::poll::Poll;
+use crate::core::request::ExtendRequest;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+pub struct Task {
+    /// The machine, or why the call was refused before any I/O.
+    machine: Result<Box<dyn Drive>>,
+}
+
+#[wasm_bindgen]
+impl Task {
+    /// `kind` is the API function ("extendVideo", "getJob", "pollJob",
+    /// "chainExtensions"), `args` its arguments with the options' data last;
+    /// `entropy` is 16 random bytes for the submits' idempotency keys.
+    #[wasm_bindgen(constructor)]
+    pub fn new(kind: &str, args: &str, browser: bool, seed: f64, entropy: &[u8]) -> Task {
+        Task { machine: machine(kind, args, browser, seed as u64, entropy) }
+    }
+
+    pub fn start(&mut self, now: f64) -> String {
+        self.next(|m| m.start(now as u64))
+    }
+
+    /// `headers`: the values of the send step's `read` names, as a JSON list.
+    pub fn response(&mut self, status: f64, headers: &str, body: &[u8], now: f64) -> String {
+        let response = HttpResponse {
+            status: status.clamp(0.0, 999.0) as u16,
+            headers: response_headers(headers),
+            body: body.to_vec(),
+        };
+        self.next(|m| m.handle(Event::Response(response), now as u64))
+    }
+
+    /// The request got no answer; `cause` is Node's `err.cause.code`, if any.
+    pub fn failed(&mut self, cause: &str, now: f64) -> String {
+        let transport = Transport::from_cause_code(Some(cause).filter(|c| !c.is_empty()));
+        self.next(|m| m.handle(Event::Failed(transport), now as u64))
+    }
+
+    #[wasm_bindgen(js_name = timedOut)]
+    pub fn timed_out(&mut self, now: f64) -> String {
+        self.next(|m| m.handle(Event::Failed(Transport::Timeout), now as u64))
+    }
+
+    pub fn aborted(&mut self, in_flight: bool, now: f64) -> String {
+        self.next(|m| m.handle(Event::Aborted { in_flight }, now as u64))
+    }
+
+    pub fn waited(&mut self, now: f64) -> String {
+        self.next(|m| m.handle(Event::Waited, now as u64))
+    }
+}
+
+impl Task {
+    /// `{ send | wait | done | error, updates }`.
+    fn next(&mut self, advance: impl FnOnce(&mut dyn Drive) -> Step<Value>) -> String {
+        let machine = match &mut self.machine {
+            Ok(machine) => machine,
+            Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
+        };
+        let step = advance(machine.as_mut());
+        let updates = std::iter::from_fn(|| machine.take_update()).map(update_json).collect();
+        step_json(step, updates)
+    }
+}
+
+/// A machine whose result crosses as a JSON value, so one `Task` type runs them all.
+trait Drive {
+    fn start(&mut self, now_ms: u64) -> Step<Value>;
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value>;
+    fn take_update(&mut self) -> Option<Update>;
+}
+
+impl<M: Machine> Drive for M
+where
+    M::Output: Into<Value>,
+{
+    fn start(&mut self, now_ms: u64) -> Step<Value> {
+        erase(Machine::start(self, now_ms))
+    }
+
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value> {
+        erase(Machine::handle(self, event, now_ms))
+    }
+
+    fn take_update(&mut self) -> Option<Update> {
+        Machine::take_update(self)
+    }
+}
+
+fn erase<T: Into<Value>>(step: Step<T>) -> Step<Value> {
+    match step {
+        Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
+        Step::Wait { ms } => Step::Wait { ms },
+        Step::Done(result) => Step::Done(result.map(Into::into)),
+    }
+}
+
+/// The machine for `kind`, with every argument validated before any I/O.
+fn machine(kind: &str, text: &str, browser: bool, seed: u64, entropy: &[u8]) -> Result<Box<dyn Drive>> {
+    let nonce: [u8; 16] = entropy.try_into().map_err(|_| Error::invalid("entropy", "must be 16 bytes"))?;
+    let config = |options: &Value| ClientConfig::from_value(options, browser);
+    Ok(match kind {
+        "extendVideo" => {
+            let [request, options] = args(text)?;
+            let config = config(&options)?;
+            let request = ExtendRequest::from_value(&request, config.provider.name())?;
+            Box::new(Call::submit(config, request, seed, nonce))
+        }
+        "getJob" => {
+            let [id, options] = args(text)?;
+            Box::new(Call::read(config(&options)?, JobId::parse(&id)?, seed))
+        }
+        "pollJob" => {
+            let [id, options] = args(text)?;
+            let config = config(&options)?;
+            Box::new(Poll::new(config, PollConfig::from_value(&options)?, JobId::parse(&id)?, seed))
+        }
+        "chainExtensions" => {
+            let [video_id, prompts, options] = args(text)?;
+            let config = config(&options)?;
+            let poll = PollConfig::from_value(&options)?;
+            let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
+            let nonces = (0..plan.steps()).map(|i| step_nonce(nonce, i)).collect();
+            Box::new(Chain::new(config, poll, plan, nonces, seed))
+        }
+        _ => return Err(Error::invalid("kind", "is not a network call")),
+    })
+}
+
+/// One nonce per chain step: the call's random bytes with the step's index
+/// mixed into the last two, unique within the chain and random across calls.
+fn step_nonce(mut nonce: [u8; 16], index: usize) -> [u8; 16] {
+    nonce[14] ^= (index >> 8) as u8;
+    nonce[15] ^= index as u8;
+    nonce
+}
+
+/// The headers the core reads: `values` lines up with [`RESPONSE_HEADERS`]
+/// (the send step's `read`), `null` where the response has none.
+fn response_headers(values: &str) -> Vec<(String, String)> {
+    let Ok(Value::Array(values)) = arg(values) else { return Vec::new() };
+    let present = RESPONSE_HEADERS.iter().zip(values).filter_map(|(name, value)| match value {
+        Value::String(value) => Some(((*name).to_owned(), value)),
+        _ => None,
+    });
+    present.collect()
+}
+
+fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
+    let (key, value) = match step {
+        Step::Send { request, timeout_ms } => ("send", send_json(request, timeout_ms)),
+        Step::Wait { ms } => ("wait", Value::Number(ms as f64)),
+        Step::Done(Ok(result)) => ("done", result),
+        Step::Done(Err(error)) => ("error", error.into()),
+    };
+    object([(key, Some(value)), ("updates", Some(Value::Array(updates)))]).to_json()
+}
+
+/// What `fetch` needs; the body goes as the text to send.
+fn send_json(request: HttpRequest, timeout_ms: u32) -> Value {
+    let headers = request.headers.into_iter().map(|(name, value)| (name, Value::String(value.as_str().to_owned())));
+    object([
+        ("url", Some(Value::String(request.url))),
+        ("method", Some(Value::String(request.method.as_str().to_owned()))),
+        ("headers", Some(Value::Object(headers.collect()))),
+        ("body", request.body.map(|body| Value::String(body.to_json()))),
+        ("timeoutMs", Some(Value::Number(timeout_ms.into()))),
+        ("read", Some(Value::Array(RESPONSE_HEADERS.iter().map(|name| Value::String((*name).to_owned())).collect()))),
+    ])
+}
+
+/// An update as `{ hookName: argument }`, for the driver to call.
+fn update_json(update: Update) -> Value {
+    match update {
+        Update::Status(job) => object([("onUpdate", Some(job.into()))]),
+        Update::Step { index, job } => object([(
+            "onStep",
+            Some(object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))])),
+        )]),
+    }
+}
