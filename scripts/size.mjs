@@ -8,15 +8,18 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 /** The whole contract a page loads must fit in this many bytes of brotli. */
 export const BROTLI_BUDGET = 40_000;
 
-/** The files of a build that every runtime loads: the wasm, its glue, the client API. */
-function client(dir) {
-  return ["kling_extend_bg.wasm", "kling_extend.js", "api.js", "boundary.js", "driver.js", "error.js"].map((f) => `${dir}/${f}`);
-}
+/** lib/ modules, by name. */
+const lib = (...names) => names.map((name) => `lib/${name}.js`);
+const CLIENT = lib("api", "boundary", "driver", "error", "wasm", "webhook");
 
-/** What a browser loads (index.js and the web build) and what Node and Workers load. */
+/**
+ * What a page loads (index.js, the web build, lib/), and what Node and Workers
+ * load (the server build, which a page fetches only when it calls createProxy
+ * or verifyWebhook).
+ */
 export const BUILDS = {
-  browser: ["index.js", ...client("web")],
-  server: ["node.js", ...client("server"), "server/server.js", "server/proxy.js"],
+  browser: ["index.js", "web/kling_extend_bg.wasm", "web/kling_extend.js", ...CLIENT, ...lib("on-demand")],
+  server: ["node.js", "server/kling_extend_bg.wasm", "server/kling_extend.js", ...CLIENT, ...lib("server", "proxy", "signature")],
 };
 
 /** Sizes of `files` (paths in pkg/), plus a `total` row. */

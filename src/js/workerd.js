@@ -1,8 +1,11 @@
 // Cloudflare Workers: workerd forbids compiling wasm from bytes, so the
 // bundler imports the server build's module statically.
 import wasmModule from "./server/kling_extend_bg.wasm";
-import { initSync } from "./server/kling_extend.js";
+import * as server from "./server/kling_extend.js";
+import { bind } from "./lib/wasm.js";
 
-initSync({ module: wasmModule });
+server.initSync({ module: wasmModule });
+bind(server, { server });
 
-export * from "./server/server.js";
+export * from "./lib/api.js";
+export * from "./lib/server.js";

@@ -5,8 +5,9 @@
 mod convert;
 #[cfg(feature = "server")]
 mod proxy;
-mod task;
 #[cfg(feature = "server")]
+mod signature;
+mod task;
 mod webhook;
 
 #[cfg(test)]
@@ -55,3 +56,8 @@ pub fn sign_kling_token(input: &str) -> String {
         jwt::sign_checked(text(access_key), text(secret_key), now.as_f64().unwrap_or(f64::NAN)).map(Value::String)
     }))
 }
+
+// SAFETY: wasm32-unknown-unknown without atomics has one thread.
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -16,10 +16,10 @@ import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext,
 
 const SCENARIO_TIMEOUT_MS = 30_000;
 
-/** What the browser entry exports: no createProxy, parseWebhook or verifyWebhook (servers only). */
-const CLIENT_EXPORTS = [
-  "KlingExtendError", "chainExtensions", "createClient", "extendVideo", "getJob",
-  "pollJob", "quote", "quoteChain", "signKlingToken", "validateRequest",
+/** The contract's names, exported by the page entry like every other. */
+const EXPORTS = [
+  "KlingExtendError", "chainExtensions", "createClient", "createProxy", "extendVideo", "getJob", "parseWebhook",
+  "pollJob", "quote", "quoteChain", "signKlingToken", "validateRequest", "verifyWebhook",
 ];
 
 // The page-side runner, shared by both pages: runScenario never throws, it
@@ -54,7 +54,7 @@ const VITE_HTML = `<!doctype html>
 `;
 
 const VITE_MAIN = `import * as kling from "kling-extend";
-import { scenarios } from "./client.scenarios.js";
+import { scenarios } from "./scenarios.js";
 import { install } from "./harness.js";
 
 window.packageExports = Object.keys(kling).sort();
@@ -74,7 +74,7 @@ const PLAIN_HTML = `<!doctype html>
   <body>
     <script type="module">
       import * as kling from "kling-extend";
-      import { scenarios } from "./client.scenarios.js";
+      import { scenarios } from "./scenarios.js";
       import { install } from "./harness.js";
       window.packageExports = Object.keys(kling).sort();
       install(scenarios);
@@ -155,7 +155,7 @@ try {
   mock = await startInstalledMock(consumer);
   server = await serveStatic(consumer.dir);
   browser = await chromium.launch(CHROMIUM_LAUNCH);
-  expectedNames = (await importFrom(consumer, "client.scenarios.js")).scenarios.map((s) => s.name);
+  expectedNames = (await importFrom(consumer, "scenarios.js")).scenarios.map((s) => s.name);
 
   for (const [runtime, path] of [
     ["chromium-vite", "/dist/index.html"],
@@ -184,6 +184,7 @@ try {
     }
     state.info = await page.evaluate(() => window.scenarioInfo);
     state.exports = await page.evaluate(() => window.packageExports);
+    state.initialWasm = [...state.wasmLoads];
     state.ctx = scenarioContext(mock, runtime);
     pages[runtime] = state;
   }
@@ -193,12 +194,12 @@ try {
 }
 after(teardown);
 
-test("chromium-vite: the build emits the wasm as an asset next to the bundle", async () => {
+test("chromium-vite: the build emits both wasm builds as assets next to the bundle", async () => {
   const wasm = distFiles.filter((f) => f.endsWith(".wasm"));
   const js = distFiles.filter((f) => f.endsWith(".js"));
-  assert.equal(wasm.length, 1, `one .wasm asset (assets: ${distFiles.join(", ")})`);
+  assert.equal(wasm.length, 2, `the web and the server .wasm (assets: ${distFiles.join(", ")})`);
   const code = (await Promise.all(js.map((f) => readFile(join(consumer.dir, "dist", "assets", f), "utf8")))).join("\n");
-  assert.ok(code.includes(wasm[0]), "the bundle refers to the emitted .wasm");
+  for (const file of wasm) assert.ok(code.includes(file), `the bundle refers to ${file}`);
   assert.ok(!code.includes("readFileSync") && !code.includes("node:fs"), "not the node entry");
 });
 
@@ -215,10 +216,10 @@ for (const state of Object.values(pages)) {
     );
   });
 
-  test(`${runtime}: the page gets the web build, the client API without the server's functions`, () => {
-    assert.deepEqual(state.exports, CLIENT_EXPORTS);
-    assert.equal(state.wasmLoads.length, 1, `one wasm loaded (${state.wasmLoads.join(", ")})`);
-    assert.match(state.wasmLoads[0], runtime === "chromium-plain" ? /\/kling-extend\/web\/kling_extend_bg\.wasm$/ : /\.wasm$/);
+  test(`${runtime}: the page exports the whole contract and loads only the web build at first`, () => {
+    assert.deepEqual(state.exports, EXPORTS);
+    assert.equal(state.initialWasm.length, 1, `one wasm loaded (${state.initialWasm.join(", ")})`);
+    assert.match(state.initialWasm[0], runtime === "chromium-plain" ? /\/kling-extend\/web\/kling_extend_bg\.wasm$/ : /\.wasm$/);
   });
 
   for (const { name, httpErrors } of state.info) {

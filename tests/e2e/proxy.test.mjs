@@ -292,7 +292,7 @@ function closeServer(server) {
 
 test("workerd: the example Worker bundles with the package's workerd entry, importing the wasm as a module", () => {
   assertWorkerdBundle(assert, dist, bundle, wranglerOutput);
-  assert.ok(bundle.includes("createProxy"), "the bundle holds createProxy");
+  assert.ok(bundle.includes("ProxyCore"), "the bundle holds createProxy (its core, ProxyCore)");
   assert.match(pkg.resolved, /\/node_modules\/kling-extend\/node\.js$/, "the page-like client is the installed package");
 });
 

@@ -1,14 +1,20 @@
 // createProxy: the I/O of a key-holding proxy for Workers or any fetch-API
 // server. Every decision (routes, origins, CORS, validation, the upstream
-// request and its credential) is made by the Rust core (ProxyCore).
-import { ProxyCore } from "./kling_extend.js";
+// request and its credential) is made by the Rust core (the server build's
+// ProxyCore).
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
+import { serverBuild } from "./wasm.js";
 
 export function createProxy(config) {
   const { authorize, ...data } = config ?? {};
   if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
-  const core = newCore(toJson(data, "config"));
+  const json = toJson(data, "config");
+  return handler(newCore(serverBuild(), json), authorize);
+}
+
+/** The fetch-API handler around a ProxyCore. */
+function handler(core, authorize) {
   const reply = (status, origin) => respond(JSON.parse(core.reply(status, origin)));
 
   return async function proxy(request) {
@@ -34,9 +40,9 @@ export function createProxy(config) {
 }
 
 /** The core for `config` (JSON); a refused config throws its KlingExtendError. */
-function newCore(config) {
+function newCore(build, config) {
   try {
-    return new ProxyCore(config, inBrowser());
+    return new build.ProxyCore(config, inBrowser());
   } catch (thrown) {
     if (typeof thrown !== "string") throw thrown;
     return answer(thrown);

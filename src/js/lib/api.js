@@ -1,25 +1,27 @@
-// The client API, in every build. Runtime-neutral: each entry file (index.js,
-// node.js, workerd.js) instantiates its build's wasm, then re-exports this
-// module (browsers) or server.js (Node, Workers). Values cross to the core as
-// JSON text (boundary.js); network calls run as core Tasks (driver.js).
-import { Task, quote as coreQuote, quoteChain as coreQuoteChain, signKlingToken as sign, validateRequest as validate } from "./kling_extend.js";
+// The public API of every build, runtime-neutral: each entry file (index.js,
+// node.js, workerd.js) instantiates its wasm build, binds it (wasm.js) and
+// re-exports this module, plus the server functions (server.js, or
+// on-demand.js in pages). Values cross to the core as JSON text (boundary.js); network
+// calls run as core Tasks (driver.js).
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { run } from "./driver.js";
 import { invalid } from "./error.js";
+import { wasm } from "./wasm.js";
 
 export { KlingExtendError } from "./error.js";
+export { parseWebhook } from "./webhook.js";
 
-export const quote = (input) => answer(coreQuote(toJson(input, "input")));
-export const quoteChain = (input) => answer(coreQuoteChain(toJson(input, "input")));
+export const quote = (input) => answer(wasm.quote(toJson(input, "input")));
+export const quoteChain = (input) => answer(wasm.quoteChain(toJson(input, "input")));
 
 /** The request rules extendVideo applies, for forms that check as the user types. */
 export function validateRequest(request, options) {
-  answer(validate(toJson(request, "request"), toJson(options, "options")));
+  answer(wasm.validateRequest(toJson(request, "request"), toJson(options, "options")));
 }
 
 /** The Kling JWT, for servers that mint short-lived tokens for browsers. */
 export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1000) {
-  return answer(sign(toJson([accessKey, secretKey, nowSeconds], "")));
+  return answer(wasm.signKlingToken(toJson([accessKey, secretKey, nowSeconds], "")));
 }
 
 export const extendVideo = async (request, options) => task("extendVideo", [toJson(request, "request")], options);
@@ -50,7 +52,7 @@ function task(kind, args, options) {
   const [data, hooks] = split(options);
   const entropy = crypto.getRandomValues(new Uint8Array(16));
   const json = `[${args},${toJson(data, "")}]`;
-  return run(new Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
+  return run(new wasm.Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
 }
 
 function split(options) {
