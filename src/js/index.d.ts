@@ -223,14 +223,13 @@ export type WebhookHeaders = Headers | Record<string, string>;
 
 /**
  * Validates and normalises a Trinetra job document or a Kling callback body.
- * Servers only: exported by the `node` and `workerd` entries, not to browsers.
  */
 export declare function parseWebhook(body: string | object, options?: WebhookOptions): Job;
 /**
  * Checks a Standard Webhooks signature (webhook-id, webhook-timestamp,
  * webhook-signature: v1,<base64>) with one `whsec_` secret or several (rotation),
  * then parses the body. `rawBody` must be the body exactly as received.
- * Servers only: exported by the `node` and `workerd` entries, not to browsers.
+ * In a page, the first call fetches the server build.
  */
 export declare function verifyWebhook(
   rawBody: string | Uint8Array | ArrayBuffer,
@@ -251,7 +250,8 @@ export interface ProxyConfig extends ServiceOptions {
 /**
  * A fetch-API handler (a Worker's `fetch`, or any server's) that forwards only
  * the provider's submit and job-read routes, adding the key server-side.
- * Servers only: exported by the `node` and `workerd` entries, not to browsers.
+ * In a page, the server build is fetched first, so a bad `config` fails the
+ * first request instead of this call.
  */
 export declare function createProxy(config: ProxyConfig): (request: Request) => Promise<Response>;
 /**

@@ -196,20 +196,24 @@ impl Parser<'_> {
         self.eat(b'"')?;
         let mut out = String::new();
         loop {
-            let rest = &self.text[self.pos..];
-            let run = rest.find(['"', '\\']).ok_or(ParseError { offset: self.text.len() })?;
-            let plain = &rest[..run];
-            if plain.chars().any(|c| c < ' ') {
-                return Err(self.error());
-            }
-            out.push_str(plain);
+            // Runs between quotes, backslashes and control bytes are copied
+            // whole; all three are ASCII, so a run ends on a char boundary.
+            let rest = &self.text.as_bytes()[self.pos..];
+            let run = rest.iter().position(|&b| matches!(b, b'"' | b'\\' | ..=0x1f));
+            let run = run.ok_or(ParseError { offset: self.text.len() })?;
+            out.push_str(&self.text[self.pos..self.pos + run]);
             self.pos += run;
-            if self.peek() == Some(b'"') {
-                self.pos += 1;
-                return Ok(out);
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                _ => return Err(self.error()),
             }
-            self.pos += 1;
-            self.escape(&mut out)?;
         }
     }
 
