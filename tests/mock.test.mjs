@@ -11,6 +11,28 @@ import { startMock, FAILURE_MESSAGE, CANCELED_MESSAGE, KLING_CODES } from "../sr
 const KEY = "test-key-s3cret";
 const SUBMIT = "/v1/video/kling-extend-video";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CLI = fileURLToPath(new URL("../src/mock/cli.js", import.meta.url));
+
+/** Starts the mock's CLI with `args`; resolves with the process and the first line it prints. */
+async function startCli(args) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.split("\n")[0]);
+    });
+    child.on("exit", () => reject(new Error("CLI exited early")));
+  });
+  return { child, line };
+}
+
+/** SIGTERM stops the CLI cleanly (exit code 0). */
+async function stopCli(child) {
+  const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0);
+}
 
 /** Small fetch wrapper: JSON in, { status, headers, text, json } out. */
 async function call(mock, method, path, { body, headers = {}, key = KEY, ...init } = {}) {
@@ -448,19 +470,8 @@ describe("lifecycle", () => {
   });
 
   test("CLI prints its URL and stops on SIGTERM", async () => {
-    const cli = fileURLToPath(new URL("../src/mock/cli.js", import.meta.url));
-    const child = spawn(process.execPath, [cli, "--port", "0", "--api-key", KEY, "--advance", "polls", "--step-polls", "1"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const { child, line } = await startCli(["--port", "0", "--api-key", KEY, "--advance", "polls", "--step-polls", "1"]);
     try {
-      const line = await new Promise((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (out.includes("\n")) resolve(out.split("\n")[0]);
-        });
-        child.on("exit", () => reject(new Error("CLI exited early")));
-      });
       const m = /^kling-extend mock listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
       assert.ok(m, line);
       const mock = { url: m[1] };
@@ -468,9 +479,7 @@ describe("lifecycle", () => {
       assert.equal(sub.status, 202);
       assert.equal((await readJob(mock, sub.json.job_id)).json.status, "queued");
       assert.equal((await readJob(mock, sub.json.job_id)).json.status, "running");
-      const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-      child.kill("SIGTERM");
-      assert.equal(await exited, 0);
+      await stopCli(child);
     } finally {
       child.kill("SIGKILL");
     }
@@ -850,30 +859,19 @@ describe("Kling settings", () => {
   });
 
   test("CLI --kling-key ACCESS:SECRET turns on Kling auth; a malformed one exits 2", async () => {
-    const cli = fileURLToPath(new URL("../src/mock/cli.js", import.meta.url));
-    const child = spawn(process.execPath, [cli, "--kling-key", `${AK}:${SK}:with-colon`, "--advance", "polls"], { stdio: ["ignore", "pipe", "inherit"] });
+    const { child, line } = await startCli(["--kling-key", `${AK}:${SK}:with-colon`, "--advance", "polls"]);
     try {
-      const line = await new Promise((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (out.includes("\n")) resolve(out.split("\n")[0]);
-        });
-        child.on("exit", () => reject(new Error("CLI exited early")));
-      });
       const mock = { url: /(http:\/\/\S+)$/.exec(line)[1] };
       assertKlingError(await ksubmit(mock, { video_id: "v" }, { token: null }), 401, 1001);
       assertKlingError(await ksubmit(mock, { video_id: "v" }), 401, 1000, /signature/);
       const ok = await ksubmit(mock, { video_id: "v" }, { token: signJwt({ secretKey: `${SK}:with-colon` }) });
       assert.equal(ok.json.code, 0, "the secret is everything after the first colon");
-      const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-      child.kill("SIGTERM");
-      assert.equal(await exited, 0);
+      await stopCli(child);
     } finally {
       child.kill("SIGKILL");
     }
 
-    const bad = spawn(process.execPath, [cli, "--kling-key", "no-colon-here"], { stdio: ["ignore", "ignore", "pipe"] });
+    const bad = spawn(process.execPath, [CLI, "--kling-key", "no-colon-here"], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     bad.stderr.on("data", (d) => (err += d));
     const code = await new Promise((resolve) => bad.on("exit", resolve));

@@ -1,4 +1,4 @@
-//! Values across the JS boundary, as JSON text both ways: `src/js/boundary.js`
+//! Values across the JS boundary, as JSON text both ways: `src/js/lib/boundary.js`
 //! writes the caller's data, and every answer is `{"ok":…}` or `{"error":…}`.
 //! One string each way is the whole protocol, so the wasm needs no JS object
 //! glue and no serializer.

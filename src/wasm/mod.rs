@@ -1,6 +1,6 @@
 //! The JS face of the crate: every export takes and answers JSON text
-//! (`convert.rs`), and network calls are `Task`s that `src/js/driver.js`
-//! performs. `src/js/api.js` wraps these exports into the public API.
+//! (`convert.rs`), and network calls are `Task`s that `src/js/lib/driver.js`
+//! performs. `src/js/lib/api.js` wraps these exports into the public API.
 
 mod convert;
 #[cfg(feature = "server")]

@@ -1,4 +1,4 @@
-//! `createProxy`'s core as a JS class; `src/js/proxy.js` does the I/O. Answers
+//! `createProxy`'s core as a JS class; `src/js/lib/proxy.js` does the I/O. Answers
 //! cross as JSON text, like every other export.
 
 use super::convert::{answer, arg};

@@ -1,5 +1,5 @@
 //! `verifyWebhook`: a raw body and the signed headers in, a `Job` out, as
-//! JSON text. `src/js/webhook.js` turns a caller's raw body into bytes and a
+//! JSON text. `src/js/lib/signature.js` turns a caller's raw body into bytes and a
 //! header bag into a plain record first.
 
 use super::convert::{answer, arg};

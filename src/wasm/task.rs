@@ -1,6 +1,6 @@
 //! A network call as a JS object: the core's state machine behind methods
 //! that take what happened (with the time) and answer the next step as JSON
-//! text. `src/js/driver.js` performs the steps with `fetch` and timers.
+//! text. `src/js/lib/driver.js` performs the steps with `fetch` and timers.
 
 use super::convert::{arg, args};
 use crate::core::call::Call;

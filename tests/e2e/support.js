@@ -18,15 +18,7 @@
 // A scenario may carry `httpErrors: true`: it deliberately makes requests that
 // fail (4xx/5xx answers, dropped connections), which browsers report on the
 // console; runners may use it to tell expected console errors from others.
-import {
-  extendVideo,
-  getJob,
-  pollJob,
-  quote,
-  quoteChain,
-  createClient,
-  KlingExtendError,
-} from "kling-extend";
+import { extendVideo, KlingExtendError } from "kling-extend";
 import * as assert from "./assert.js";
 
 export const SUBMIT_PATH = "/v1/video/kling-extend-video";

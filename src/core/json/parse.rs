@@ -24,7 +24,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     parse_with(bytes, false)
 }
 
-/// Parses what `src/js/boundary.js` writes: JSON, plus the `NaN`, `Infinity`
+/// Parses what `src/js/lib/boundary.js` writes: JSON, plus the `NaN`, `Infinity`
 /// and `-Infinity` that JS numbers can be, so the rules that read a caller's
 /// value can name a non-finite number's field. Never for a service's bodies.
 pub fn parse_from_js(bytes: &[u8]) -> Result<Value, ParseError> {

@@ -1,8 +1,8 @@
 // The public API of every build, runtime-neutral: each entry file (index.js,
 // node.js, workerd.js) instantiates its wasm build, binds it (wasm.js) and
 // re-exports this module, plus the server functions (server.js, or
-// on-demand.js in pages). Values cross to the core as JSON text (boundary.js); network
-// calls run as core Tasks (driver.js).
+// on-demand.js in pages). Values cross to the core as JSON text
+// (boundary.js); network calls run as core Tasks (driver.js).
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { run } from "./driver.js";
 import { invalid } from "./error.js";
@@ -55,6 +55,7 @@ function task(kind, args, options) {
   return run(new wasm.Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
 }
 
+/** The options' data (for the core) and their hooks (for the driver), each checked. */
 function split(options) {
   const data = {};
   const hooks = {};
