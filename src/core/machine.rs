@@ -24,6 +24,17 @@ pub enum Step<T> {
     Done(Result<T>),
 }
 
+impl<T> Step<T> {
+    /// The same step, with `f` applied to its result if it has one.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
+        match self {
+            Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
+            Step::Wait { ms } => Step::Wait { ms },
+            Step::Done(result) => Step::Done(result.map(f)),
+        }
+    }
+}
+
 /// What happened since the last step.
 #[derive(Clone, Debug)]
 pub enum Event {

@@ -31,8 +31,20 @@ impl Task {
         Task { machine: machine(kind, args, browser, seed as u64, entropy) }
     }
 
-    pub fn start(&mut self, now: f64) -> String {
-        self.next(|m| m.start(now as u64))
+    /// What happened that is not a response: "start", "waited",
+    /// "timedOut", "failed" (`detail`: Node's `err.cause.code`, if any) or
+    /// "aborted" (`detail`: "inFlight" when a request was under way).
+    pub fn event(&mut self, name: &str, detail: &str, now: f64) -> String {
+        let now = now as u64;
+        let event = match name {
+            "start" => return self.next(|m| m.start(now)),
+            "waited" => Event::Waited,
+            "timedOut" => Event::Failed(Transport::Timeout),
+            "failed" => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
+            "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
+            _ => return step_json(Step::Done(Err(Error::invalid("event", "is not a task event"))), Vec::new()),
+        };
+        self.next(|m| m.handle(event, now))
     }
 
     /// `headers`: the values of the send step's `read` names, as a JSON list.
@@ -43,25 +55,6 @@ impl Task {
             body: body.to_vec(),
         };
         self.next(|m| m.handle(Event::Response(response), now as u64))
-    }
-
-    /// The request got no answer; `cause` is Node's `err.cause.code`, if any.
-    pub fn failed(&mut self, cause: &str, now: f64) -> String {
-        let transport = Transport::from_cause_code(Some(cause).filter(|c| !c.is_empty()));
-        self.next(|m| m.handle(Event::Failed(transport), now as u64))
-    }
-
-    #[wasm_bindgen(js_name = timedOut)]
-    pub fn timed_out(&mut self, now: f64) -> String {
-        self.next(|m| m.handle(Event::Failed(Transport::Timeout), now as u64))
-    }
-
-    pub fn aborted(&mut self, in_flight: bool, now: f64) -> String {
-        self.next(|m| m.handle(Event::Aborted { in_flight }, now as u64))
-    }
-
-    pub fn waited(&mut self, now: f64) -> String {
-        self.next(|m| m.handle(Event::Waited, now as u64))
     }
 }
 
@@ -90,23 +83,15 @@ where
     M::Output: Into<Value>,
 {
     fn start(&mut self, now_ms: u64) -> Step<Value> {
-        erase(Machine::start(self, now_ms))
+        Machine::start(self, now_ms).map(Into::into)
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value> {
-        erase(Machine::handle(self, event, now_ms))
+        Machine::handle(self, event, now_ms).map(Into::into)
     }
 
     fn take_update(&mut self) -> Option<Update> {
         Machine::take_update(self)
-    }
-}
-
-fn erase<T: Into<Value>>(step: Step<T>) -> Step<Value> {
-    match step {
-        Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
-        Step::Wait { ms } => Step::Wait { ms },
-        Step::Done(result) => Step::Done(result.map(Into::into)),
     }
 }
 

@@ -3,25 +3,25 @@
 // re-exports this module, plus the server functions (server.js, or
 // on-demand.js in pages). Values cross to the core as JSON text
 // (boundary.js); network calls run as core Tasks (driver.js).
-import { answer, inBrowser, toJson } from "./boundary.js";
+import { inBrowser, toJson } from "./boundary.js";
 import { run } from "./driver.js";
 import { invalid } from "./error.js";
-import { wasm } from "./wasm.js";
+import { call, wasm } from "./wasm.js";
 
 export { KlingExtendError } from "./error.js";
 export { parseWebhook } from "./webhook.js";
 
-export const quote = (input) => answer(wasm.quote(toJson(input, "input")));
-export const quoteChain = (input) => answer(wasm.quoteChain(toJson(input, "input")));
+export const quote = (input) => call("quote", toJson(input, "input"));
+export const quoteChain = (input) => call("quoteChain", toJson(input, "input"));
 
 /** The request rules extendVideo applies, for forms that check as the user types. */
 export function validateRequest(request, options) {
-  answer(wasm.validateRequest(toJson(request, "request"), toJson(options, "options")));
+  call("validateRequest", toJson(request, "request"), toJson(options, "options"));
 }
 
 /** The Kling JWT, for servers that mint short-lived tokens for browsers. */
 export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1000) {
-  return answer(wasm.signKlingToken(toJson([accessKey, secretKey, nowSeconds], "")));
+  return call("signKlingToken", toJson(accessKey, "accessKey"), toJson(secretKey, "secretKey"), toJson(nowSeconds, "nowSeconds"));
 }
 
 export const extendVideo = async (request, options) => task("extendVideo", [toJson(request, "request")], options);

@@ -13,7 +13,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  */
 export async function run(task, hooks) {
   try {
-    let step = JSON.parse(task.start(Date.now()));
+    let step = JSON.parse(task.event("start", "", Date.now()));
     for (;;) {
       for (const update of step.updates) {
         for (const [hook, value] of Object.entries(update)) hooks[hook]?.(value);
@@ -22,9 +22,9 @@ export async function run(task, hooks) {
       if ("done" in step) return step.done;
       let event;
       if (step.wait !== undefined) {
-        event = (await sleep(step.wait, hooks.signal)) ? task.waited(Date.now()) : task.aborted(false, Date.now());
+        event = (await sleep(step.wait, hooks.signal)) ? task.event("waited", "", Date.now()) : task.event("aborted", "", Date.now());
       } else if (hooks.signal?.aborted) {
-        event = task.aborted(false, Date.now());
+        event = task.event("aborted", "", Date.now());
       } else {
         event = await exchange(task, step.send, hooks);
       }
@@ -49,10 +49,10 @@ async function exchange(task, send, { fetch: custom, signal }) {
     const headers = JSON.stringify(send.read.map((name) => response.headers.get(name)));
     return task.response(Number(response.status) || 0, headers, body, Date.now());
   } catch (error) {
-    if (signal?.aborted) return task.aborted(true, Date.now());
-    if (controller.signal.aborted) return task.timedOut(Date.now());
+    if (signal?.aborted) return task.event("aborted", "inFlight", Date.now());
+    if (controller.signal.aborted) return task.event("timedOut", "", Date.now());
     // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
-    return task.failed(String(error?.cause?.code ?? ""), Date.now());
+    return task.event("failed", String(error?.cause?.code ?? ""), Date.now());
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);
