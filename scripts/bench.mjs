@@ -125,7 +125,8 @@ function withCustomSection(bytes, name, payload) {
 
 async function startupNodeCompile(consumer) {
   progress("2a. compile + instantiate in Node");
-  const glue = pathToFileURL(join(consumer.packageDir, "web/kling_extend.js")).href;
+  // The package bundles the web build's glue into index.js; this is the build's own copy of it.
+  const glue = pathToFileURL(join(REPO, "target/shipped/web/pkg/kling_extend.js")).href;
   const bytes = readFileSync(join(consumer.packageDir, "web/kling_extend_bg.wasm"));
   const compile = [];
   const instantiate = [];
