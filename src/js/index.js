@@ -2,11 +2,14 @@
 // the calculator, parseWebhook); createProxy and verifyWebhook load the
 // server half (lib/server-build.js) on first use. The build bundles this file
 // and what it imports into one module but leaves that import() as written:
-// it is here, where its path is the same in the bundle.
-import init, * as web from "./web/kling_extend.js";
+// it is here, where its path is the same in the bundle. The glue's exports
+// are named, not imported `* as`: a namespace would keep all of them (initSync
+// too) in the bundle.
+import init, { Task, parseWebhook, quote, quoteChain, signKlingToken, validateRequest } from "./web/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
 await init({ module_or_path: new URL("./web/kling_extend_bg.wasm", import.meta.url) });
+const web = { Task, parseWebhook, quote, quoteChain, signKlingToken, validateRequest };
 bind(web, () => import("./lib/server-build.js"));
 
 export * from "./lib/api.js";
