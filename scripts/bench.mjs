@@ -125,7 +125,8 @@ function withCustomSection(bytes, name, payload) {
 
 async function startupNodeCompile(consumer) {
   progress("2a. compile + instantiate in Node");
-  const glue = pathToFileURL(join(consumer.packageDir, "web/kling_extend.js")).href;
+  // The package bundles the web build's glue into index.js; this is the build's own copy of it.
+  const glue = pathToFileURL(join(REPO, "target/shipped/web/pkg/kling_extend.js")).href;
   const bytes = readFileSync(join(consumer.packageDir, "web/kling_extend_bg.wasm"));
   const compile = [];
   const instantiate = [];
@@ -140,7 +141,7 @@ async function startupNodeCompile(consumer) {
     const t1 = performance.now();
     fresh.initSync({ module });
     const t2 = performance.now();
-    const q = JSON.parse(fresh.quote('{"seconds":10}')).ok;
+    const q = JSON.parse(fresh.call("quote", '[{"seconds":10}]')).ok;
     const t3 = performance.now();
     if (q?.formatted !== "₹190.00") throw new Error(`fresh instance quoted ${q.formatted}`);
     if (i < 0) continue;

@@ -2,8 +2,9 @@
 # Builds the npm package into pkg/: two size-optimised wasm builds, web/ for
 # pages (the client, the calculator, parseWebhook) and server/ for Node and
 # Workers (plus createProxy and verifyWebhook, which pages load on demand);
-# the shared JS in lib/, the entries per runtime, the types, the mock and the
-# manifest (from pkg.json). Skips the work when nothing it is built from changed.
+# the page entry as one bundle, the other entries and the shared JS in lib/,
+# the types, the mock and the manifest (from pkg.json). Skips the work when
+# nothing it is built from changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,13 +13,15 @@ if [ -f "$stamp" ] && [ -z "$(find src Cargo.toml Cargo.lock pkg.json README.md 
   exit 0
 fi
 
-# The shipped JS is minified module by module (ESM kept, names of exports
-# kept): it counts against the 40 KB budget like the wasm does.
+# The shipped JS is minified (ESM kept, names of exports kept): what a page
+# loads counts against the 40 KB budget like the wasm does.
 minify() {
   node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$1" --outfile="$2"
 }
 
-# build <dir> [cargo flags]: one wasm build and its glue in pkg/<dir>.
+# build <dir> [cargo flags]: one wasm build in pkg/<dir>, its glue in
+# target/shipped/<dir>/pkg. The glue gets no default wasm URL: every entry
+# passes its own, and one bundled elsewhere would point at nothing.
 build() {
   local dir=$1
   shift
@@ -29,7 +32,7 @@ build() {
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
     cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/shipped/$dir" \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size "$@"
-  .tools/bin/wasm-bindgen --target web --out-dir "target/shipped/$dir/pkg" --out-name kling_extend \
+  .tools/bin/wasm-bindgen --target web --omit-default-module-path --out-dir "target/shipped/$dir/pkg" --out-name kling_extend \
     "target/shipped/$dir/wasm32-unknown-unknown/release/kling_extend.wasm"
   mkdir -p "pkg/$dir"
   # Debian's wasm-opt (108) breaks the externref table; npm's binaryen is correct.
@@ -39,15 +42,29 @@ build() {
   node_modules/.bin/wasm-opt --always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 \
     -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
     "target/shipped/$dir/pkg/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
-  minify "target/shipped/$dir/pkg/kling_extend.js" "pkg/$dir/kling_extend.js"
 }
 
 rm -rf pkg
 build web
 build server --features server
-for file in src/js/*.js src/js/lib/*.js; do
-  minify "$file" "pkg/${file#src/js/}"
+# Node, Workers and a page's server half (lib/server-build.js) import the
+# shared modules one by one; on-demand.js is a page's only.
+minify target/shipped/server/pkg/kling_extend.js pkg/server/kling_extend.js
+for file in src/js/node.js src/js/workerd.js src/js/lib/*.js; do
+  [ "$file" = src/js/lib/on-demand.js ] || minify "$file" "pkg/${file#src/js/}"
 done
+# A page loads one module at first: index.js bundled with the web glue and
+# what it imports, from a copy of src/js laid out like pkg/. The server half
+# stays an import() of the modules above: bundled in, every page would
+# download it; split out (--splitting), the code both use would move to a
+# shared chunk, a second module at first.
+page=target/shipped/page
+rm -rf "$page"
+mkdir -p "$page/web"
+cp -r src/js/. "$page"
+cp target/shipped/web/pkg/kling_extend.js "$page/web/"
+node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
+  --external:./lib/server-build.js "$page/index.js" --outfile=pkg/index.js
 cp src/js/index.d.ts README.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json

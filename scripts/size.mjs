@@ -10,16 +10,18 @@ export const BROTLI_BUDGET = 40_000;
 
 /** lib/ modules, by name. */
 const lib = (...names) => names.map((name) => `lib/${name}.js`);
-const CLIENT = lib("api", "boundary", "driver", "error", "wasm", "webhook");
 
 /**
- * What a page loads (index.js, the web build, lib/), and what Node and Workers
- * load (the server build, which a page fetches only when it calls createProxy
- * or verifyWebhook).
+ * What a page loads at first (index.js, one bundle, and the web build's
+ * wasm), and what Node loads (node.js, the server build and lib/; a page
+ * fetches the server build only when it calls createProxy or verifyWebhook).
  */
 export const BUILDS = {
-  browser: ["index.js", "web/kling_extend_bg.wasm", "web/kling_extend.js", ...CLIENT, ...lib("on-demand")],
-  server: ["node.js", "server/kling_extend_bg.wasm", "server/kling_extend.js", ...CLIENT, ...lib("server", "proxy", "signature")],
+  browser: ["index.js", "web/kling_extend_bg.wasm"],
+  server: [
+    "node.js", "server/kling_extend_bg.wasm", "server/kling_extend.js",
+    ...lib("api", "boundary", "driver", "error", "wasm", "webhook", "server", "proxy", "signature"),
+  ],
 };
 
 /** Sizes of `files` (paths in pkg/), plus a `total` row. */

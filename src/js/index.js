@@ -1,11 +1,16 @@
 // Browsers and bundlers: fetch and compile the web build's wasm (the client,
 // the calculator, parseWebhook); createProxy and verifyWebhook load the
-// server build on first use.
-import init, * as web from "./web/kling_extend.js";
+// server half (lib/server-build.js) on first use. The build bundles this file
+// and what it imports into one module but leaves that import() as written:
+// it is here, where its path is the same in the bundle. The glue's exports
+// are named, not imported `* as`: a namespace would keep all of them (initSync
+// too) in the bundle.
+import init, { Task, call } from "./web/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
 await init({ module_or_path: new URL("./web/kling_extend_bg.wasm", import.meta.url) });
-bind(web, { loadServer: () => import("./lib/server-build.js") });
+const web = { Task, call };
+bind(web, () => import("./lib/server-build.js"));
 
 export * from "./lib/api.js";
 export * from "./lib/on-demand.js";

@@ -4,7 +4,7 @@ import * as server from "./server/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
 server.initSync({ module: readFileSync(new URL("./server/kling_extend_bg.wasm", import.meta.url)) });
-bind(server, { server });
+bind(server);
 
 export * from "./lib/api.js";
 export * from "./lib/server.js";

@@ -5,7 +5,7 @@ import * as server from "./server/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
 server.initSync({ module: wasmModule });
-bind(server, { server });
+bind(server);
 
 export * from "./lib/api.js";
 export * from "./lib/server.js";

@@ -57,6 +57,7 @@ const VITE_MAIN = `import * as kling from "kling-extend";
 import { scenarios } from "./scenarios.js";
 import { install } from "./harness.js";
 
+window.kling = kling;
 window.packageExports = Object.keys(kling).sort();
 install(scenarios);
 `;
@@ -76,6 +77,7 @@ const PLAIN_HTML = `<!doctype html>
       import * as kling from "kling-extend";
       import { scenarios } from "./scenarios.js";
       import { install } from "./harness.js";
+      window.kling = kling;
       window.packageExports = Object.keys(kling).sort();
       install(scenarios);
     </script>
@@ -162,13 +164,15 @@ try {
     ["chromium-plain", "/plain.html"],
   ]) {
     const page = await browser.newPage();
-    const state = { runtime, page, console: [], pageErrors: [], failedLoads: [], wasmLoads: [] };
+    const state = { runtime, page, console: [], pageErrors: [], failedLoads: [], wasmLoads: [], packageScripts: [] };
     page.on("console", (msg) => {
       if (msg.type() === "error" || msg.type() === "warning") state.console.push(`${msg.type()}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => state.pageErrors.push(String(err?.stack ?? err)));
     page.on("request", (req) => {
-      if (new URL(req.url()).pathname.endsWith(".wasm")) state.wasmLoads.push(new URL(req.url()).pathname);
+      const { pathname } = new URL(req.url());
+      if (pathname.endsWith(".wasm")) state.wasmLoads.push(pathname);
+      if (pathname.startsWith("/node_modules/kling-extend/")) state.packageScripts.push(pathname);
     });
     page.on("requestfailed", (req) => {
       if (req.url().startsWith(server.url)) state.failedLoads.push(`${req.url()}: ${req.failure()?.errorText}`);
@@ -185,6 +189,7 @@ try {
     state.info = await page.evaluate(() => window.scenarioInfo);
     state.exports = await page.evaluate(() => window.packageExports);
     state.initialWasm = [...state.wasmLoads];
+    state.initialScripts = state.packageScripts.filter((path) => path.endsWith(".js"));
     state.ctx = scenarioContext(mock, runtime);
     pages[runtime] = state;
   }
@@ -220,6 +225,40 @@ for (const state of Object.values(pages)) {
     assert.deepEqual(state.exports, EXPORTS);
     assert.equal(state.initialWasm.length, 1, `one wasm loaded (${state.initialWasm.join(", ")})`);
     assert.match(state.initialWasm[0], runtime === "chromium-plain" ? /\/kling-extend\/web\/kling_extend_bg\.wasm$/ : /\.wasm$/);
+    if (runtime === "chromium-plain") {
+      assert.deepEqual(state.initialScripts, ["/node_modules/kling-extend/index.js"], "one module of the package at first");
+    }
+  });
+
+  // Before any scenario, so this call is the one that loads the server half.
+  test(`${runtime}: errors of the server half, loaded on first use, are the page's KlingExtendError`, async () => {
+    const errors = await state.page.evaluate(async () => {
+      const { KlingExtendError, createProxy, verifyWebhook } = window.kling;
+      const headers = { "webhook-id": "msg_1", "webhook-timestamp": "1763600000", "webhook-signature": "v1,AAAA" };
+      const attempts = [
+        () => verifyWebhook("{}", headers, "whsec_c2VjcmV0", { nowSeconds: 1763600000 }),
+        () => verifyWebhook({}, headers, "whsec_c2VjcmV0"),
+        () => createProxy({ allowedOrigins: ["https://app.example"] })(new Request("https://proxy.example/")),
+        () => createProxy({ apiKey: "k", allowedOrigins: ["*"], authorize: true })(new Request("https://proxy.example/")),
+      ];
+      const seen = [];
+      for (const attempt of attempts) {
+        try {
+          await attempt();
+          seen.push("resolved");
+        } catch (error) {
+          seen.push({ field: error.field, ours: error instanceof KlingExtendError && error.constructor === KlingExtendError });
+        }
+      }
+      return seen;
+    });
+    assert.deepEqual(errors, [
+      { field: "headers.webhook-signature", ours: true },
+      { field: "rawBody", ours: true },
+      { field: "apiKey", ours: true },
+      { field: "authorize", ours: true },
+    ]);
+    assert.equal(state.wasmLoads.length, 2, `the server build loaded on first use (${state.wasmLoads.join(", ")})`);
   });
 
   for (const { name, httpErrors } of state.info) {

@@ -1,20 +1,31 @@
 // The server functions as a page exports them: their code and the server
-// build load on first use, so a page that never calls them never downloads them.
-import { loadServerBuild } from "./wasm.js";
+// build load on first use (server-build.js), so a page that never calls them
+// never downloads them.
+import { KlingExtendError } from "./error.js";
+import { loadServer } from "./wasm.js";
 
-async function serverApi() {
-  await loadServerBuild();
-  return import("./server.js");
+/**
+ * `call` on the server half. Its KlingExtendError is a copy of this one, so
+ * an error of that class gets this prototype: a page sees one class.
+ */
+async function onServer(call) {
+  const half = await loadServer();
+  try {
+    return await call(half);
+  } catch (error) {
+    if (error instanceof half.KlingExtendError) Object.setPrototypeOf(error, KlingExtendError.prototype);
+    throw error;
+  }
 }
 
-/** createProxy, whose config is checked when the server build has loaded (the first request fails if it is bad). */
+/** createProxy, whose config is checked when the server half has loaded (the first request fails if it is bad). */
 export function createProxy(config) {
-  const ready = serverApi().then((api) => api.createProxy(config));
+  const ready = onServer((half) => half.createProxy(config));
   ready.catch(() => {});
   return async (request) => (await ready)(request);
 }
 
-/** verifyWebhook, once the server build has loaded. */
-export async function verifyWebhook(...args) {
-  return (await serverApi()).verifyWebhook(...args);
+/** verifyWebhook, once the server half has loaded. */
+export function verifyWebhook(...args) {
+  return onServer((half) => half.verifyWebhook(...args));
 }

@@ -4,13 +4,13 @@
 // ProxyCore).
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { serverBuild } from "./wasm.js";
+import { wasm } from "./wasm.js";
 
 export function createProxy(config) {
   const { authorize, ...data } = config ?? {};
   if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
   const json = toJson(data, "config");
-  return handler(newCore(serverBuild(), json), authorize);
+  return handler(newCore(json), authorize);
 }
 
 /** The fetch-API handler around a ProxyCore. */
@@ -40,9 +40,9 @@ function handler(core, authorize) {
 }
 
 /** The core for `config` (JSON); a refused config throws its KlingExtendError. */
-function newCore(build, config) {
+function newCore(config) {
   try {
-    return new build.ProxyCore(config, inBrowser());
+    return new wasm.ProxyCore(config, inBrowser());
   } catch (thrown) {
     if (typeof thrown !== "string") throw thrown;
     return answer(thrown);

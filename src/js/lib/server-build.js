@@ -1,7 +1,13 @@
-// The server build, as a page loads it on first use of createProxy or
-// verifyWebhook (Node and Workers load it at start-up instead).
-import init from "../server/kling_extend.js";
+// A page's server half, loaded on first use of createProxy or verifyWebhook:
+// the server build and the modules that use it, bound here (Node and Workers
+// load them at start-up instead). The page's own module is a bundle, so these
+// modules are copies of its shared ones: on-demand.js gives errors of this
+// KlingExtendError the page's class.
+import init, * as server from "../server/kling_extend.js";
+import { bind } from "./wasm.js";
 
 await init({ module_or_path: new URL("../server/kling_extend_bg.wasm", import.meta.url) });
+bind(server);
 
-export * from "../server/kling_extend.js";
+export { KlingExtendError } from "./error.js";
+export * from "./server.js";

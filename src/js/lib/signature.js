@@ -1,7 +1,7 @@
 // verifyWebhook: the server build checks the signature, then parses.
 import { answer, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { serverBuild } from "./wasm.js";
+import { wasm } from "./wasm.js";
 
 /** Checks a Standard Webhooks signature, then parses like parseWebhook. */
 export async function verifyWebhook(rawBody, headers, secret, options) {
@@ -9,7 +9,7 @@ export async function verifyWebhook(rawBody, headers, secret, options) {
     ? Object.fromEntries(headers)
     : headers;
   const args = [bytes(rawBody), toJson(record, "headers"), toJson(secret, "secret"), toJson(options, "options")];
-  return answer(serverBuild().verifyWebhook(...args, Date.now() / 1000));
+  return answer(wasm.verifyWebhook(...args, Date.now() / 1000));
 }
 
 /** The body exactly as received; a parsed object cannot be verified, its bytes are gone. */
