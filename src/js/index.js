@@ -5,12 +5,22 @@
 // it is here, where its path is the same in the bundle. The glue's exports
 // are named, not imported `* as`: a namespace would keep all of them (initSync
 // too) in the bundle.
-import init, { Task, call } from "./web/kling_extend.js";
+import { Task, call, initSync } from "./web/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
-await init({ module_or_path: new URL("./web/kling_extend_bg.wasm", import.meta.url) });
+initSync({ module: await compile(new URL("./web/kling_extend_bg.wasm", import.meta.url)) });
 const web = { Task, call };
 bind(web, () => import("./lib/server-build.js"));
 
 export * from "./lib/api.js";
 export * from "./lib/on-demand.js";
+
+/**
+ * The wasm at `url`, compiled. Read whole rather than streamed: streaming
+ * needs the server to send `application/wasm`, and these bytes are few.
+ */
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`kling-extend: could not load ${url} (HTTP ${response.status})`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
