@@ -12,6 +12,7 @@ use super::options::PollConfig;
 use super::poll::Poll;
 use super::request::ExtendRequest;
 use super::service::Service;
+use super::text::decimal;
 use std::collections::VecDeque;
 
 /// Kling's limit on the length of an extended video.
@@ -50,7 +51,10 @@ impl ChainPlan {
             _ => return Err(Error::invalid("videoId", "must be a non-empty string")),
         };
         let Some(items) = prompts.as_array().filter(|p| (1..=MAX_STEPS).contains(&p.len())) else {
-            return Err(Error::invalid("prompts", format!("must be a list of 1 to {MAX_STEPS} prompts")));
+            return Err(Error::invalid(
+                "prompts",
+                &["must be a list of 1 to ", &decimal(MAX_STEPS as u64), " prompts"].concat(),
+            ));
         };
         let mut texts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -58,8 +62,9 @@ impl ChainPlan {
                 ("video_id", Some(Value::String(video_id.clone()))),
                 ("prompt", Some(item.clone())),
             ]);
-            let checked = ExtendRequest::from_value(&request, provider)
-                .map_err(|e| Error::invalid(&format!("prompts[{i}]"), e.message.trim_start_matches("prompt ")))?;
+            let checked = ExtendRequest::from_value(&request, provider).map_err(|e| {
+                Error::invalid(&["prompts[", &decimal(i as u64), "]"].concat(), e.message.trim_start_matches("prompt "))
+            })?;
             texts.push(checked.prompt.unwrap_or_default());
         }
         let source_seconds = Fields::of(options, "options")?.number("sourceSeconds")?;
@@ -127,11 +132,15 @@ impl<S: Service + Clone> Chain<S> {
         if total <= KLING_MAX_SECONDS {
             return Ok(());
         }
-        let message = format!(
-            "this chain would make a video of up to {} s, past Kling's limit of {} s",
-            total as u64, KLING_MAX_SECONDS as u64
-        );
-        Err(Error::invalid("prompts", message))
+        let message = [
+            "this chain would make a video of up to ",
+            &decimal(total as u64),
+            " s, past Kling's limit of ",
+            &decimal(KLING_MAX_SECONDS as u64),
+            " s",
+        ]
+        .concat();
+        Err(Error::invalid("prompts", &message))
     }
 
     fn submit_next(&mut self, now_ms: u64) -> Step<Vec<Job>> {

@@ -4,6 +4,7 @@ use super::error::{Error, ErrorCode};
 use super::http::HttpResponse;
 use super::json::{self, Value};
 use super::retry::parse_retry_after;
+use super::text::decimal;
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -24,8 +25,8 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
         _ => ErrorCode::BadResponse,
     };
     let message = match body_message(response) {
-        Some(detail) => format!("HTTP {status}: {detail}"),
-        None => format!("HTTP {status} with {}", describe_body(response)),
+        Some(detail) => ["HTTP ", &decimal(status.into()), ": ", &detail].concat(),
+        None => ["HTTP ", &decimal(status.into()), " with ", &describe_body(response)].concat(),
     };
     Error {
         status: Some(status),
@@ -41,7 +42,7 @@ pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
     Error {
         status: Some(response.status),
         request_id: response.header("x-request-id").map(clean),
-        ..Error::new(ErrorCode::BadResponse, format!("HTTP {} with {why}", response.status))
+        ..Error::new(ErrorCode::BadResponse, ["HTTP ", &decimal(response.status.into()), " with ", why].concat())
     }
 }
 
@@ -94,7 +95,7 @@ pub fn clean(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let joined: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
     match joined.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((cut, _)) => format!("{}…", &joined[..cut]),
+        Some((cut, _)) => [&joined[..cut], "…"].concat(),
         None => joined,
     }
 }

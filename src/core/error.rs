@@ -81,8 +81,8 @@ impl Error {
     }
 
     /// Bad input from the caller: names the field and why.
-    pub fn invalid(field: &str, why: impl std::fmt::Display) -> Self {
-        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, format!("{field} {why}")) }
+    pub fn invalid(field: &str, why: &str) -> Self {
+        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, [field, " ", why].concat()) }
     }
 
     pub fn retryable(mut self, retryable: bool) -> Self {

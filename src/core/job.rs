@@ -160,7 +160,7 @@ pub struct JobId(String);
 impl JobId {
     pub fn parse(id: &Value) -> Result<JobId> {
         let Some(text) = id.as_str() else {
-            return Err(Error::invalid("jobId", format!("must be a string, not {}", id.kind())));
+            return Err(Error::invalid("jobId", &["must be a string, not ", id.kind()].concat()));
         };
         if text.trim().is_empty() || text.len() > 512 {
             return Err(Error::invalid("jobId", "must be a non-empty string of at most 512 bytes"));

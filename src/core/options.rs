@@ -176,7 +176,7 @@ fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
 
 fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()> {
     match keys.iter().find(|key| matches!(f.string(key), Ok(Some(_)) | Err(_))) {
-        Some(key) => Err(Error::invalid(key, format!("is only used with provider \"{other}\""))),
+        Some(key) => Err(Error::invalid(key, &["is only used with provider \"", other, "\""].concat())),
         None => Ok(()),
     }
 }
@@ -207,7 +207,7 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
     let h = Fields::nested(object, "headers", "headers.")?;
     let mut out = Vec::new();
     for name in h.keys() {
-        let field = format!("headers.{name}");
+        let field = ["headers.", name].concat();
         let is_token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
         if name.is_empty() || !name.chars().all(is_token) {
             return Err(Error::invalid(&field, "is not a valid header name"));

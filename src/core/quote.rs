@@ -10,6 +10,7 @@ use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::{object, Value};
 use super::money::{hundredths, Paise};
+use super::text::decimal;
 use super::tier::{Mode, Resolution};
 
 const KLING_UNIT_SECONDS: u64 = 5;
@@ -203,7 +204,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
 fn seconds(f: &Fields, key: &str) -> Result<f64> {
     match f.number(key)? {
         Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
-        Some(_) => Err(Error::invalid(key, format!("must be from 0 to {MAX_SECONDS} seconds"))),
+        Some(_) => Err(Error::invalid(key, &["must be from 0 to ", &decimal(MAX_SECONDS.into()), " seconds"].concat())),
         None => Err(Error::invalid(key, "is required")),
     }
 }
@@ -222,8 +223,8 @@ impl Tariff {
             }
         };
         if f.string(misplaced.0)?.is_some() {
-            let why = format!("is only used with provider \"{}\"", misplaced.1);
-            return Err(Error::invalid(misplaced.0, why));
+            let why = ["is only used with provider \"", misplaced.1, "\""].concat();
+            return Err(Error::invalid(misplaced.0, &why));
         }
         let discount = f.number("discountPercent")?.unwrap_or(0.0);
         let (discount_bp, exact) = hundredths(discount);
@@ -307,11 +308,11 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
     rates.deny_unknown(keys, |_| None)?;
     for other in keys {
         if let Some(n) = rates.number(other)? {
-            Paise::from_credits(&format!("rates.{other}"), n)?;
+            Paise::from_credits(&["rates.", other].concat(), n)?;
         }
     }
     match rates.number(key)? {
-        Some(n) => Paise::from_credits(&format!("rates.{key}"), n),
+        Some(n) => Paise::from_credits(&["rates.", key].concat(), n),
         None => Ok(Paise(list * 100)),
     }
 }

@@ -30,7 +30,7 @@ pub fn request(
         .collect();
     headers.extend(extra);
     headers.extend(credential.map(|(name, value)| (name.to_owned(), value)));
-    HttpRequest { method, url: format!("{}{path}", config.base_url), headers, body }
+    HttpRequest { method, url: [&config.base_url, path].concat(), headers, body }
 }
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {

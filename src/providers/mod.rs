@@ -27,7 +27,7 @@ pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> 
         ProviderName::Trinetra => trinetra::parse_job_document(doc),
         ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
     };
-    parsed.map_err(|why| Error::invalid("body", format!("is not a job document of either service ({why})")))
+    parsed.map_err(|why| Error::invalid("body", &["is not a job document of either service (", why, ")"].concat()))
 }
 
 impl Service for ClientConfig {

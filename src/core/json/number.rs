@@ -2,6 +2,8 @@
 //! code and tables cost kilobytes of wasm. Every finite f64 is written so that
 //! `JSON.parse` (or `str::parse::<f64>`) gives back exactly the same f64.
 
+use crate::core::text::{decimal, push_decimal};
+
 /// 2^53: integers below it, and their products with exact powers of ten, are exact in f64.
 const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
 
@@ -19,9 +21,9 @@ pub fn write_number(out: &mut String, x: f64) {
     }
     let x = x.abs();
     if x == x.trunc() && x < EXACT_INTEGERS {
-        out.push_str(&(x as u64).to_string());
+        push_decimal(out, x as u64);
     } else if let Some((digits, places)) = short_decimal(x) {
-        place_point(out, &digits.to_string(), places);
+        place_point(out, &decimal(digits), places);
     } else {
         write_exact(out, x);
     }
