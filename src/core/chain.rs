@@ -63,7 +63,10 @@ impl ChainPlan {
                 ("prompt", Some(item.clone())),
             ]);
             let checked = ExtendRequest::from_value(&request, provider).map_err(|e| {
-                Error::invalid(&["prompts[", &decimal(i as u64), "]"].concat(), e.message.trim_start_matches("prompt "))
+                Error::invalid(
+                    &["prompts[", &decimal(i as u64), "]"].concat(),
+                    e.message.strip_prefix("prompt ").unwrap_or(&e.message),
+                )
             })?;
             texts.push(checked.prompt.unwrap_or_default());
         }

@@ -4,7 +4,7 @@ use super::error::{Error, ErrorCode};
 use super::http::HttpResponse;
 use super::json::{self, Value};
 use super::retry::parse_retry_after;
-use super::text::decimal;
+use super::text::{decimal, find};
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -58,7 +58,7 @@ pub fn describe_body(response: &HttpResponse) -> String {
     let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
     if response.body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".into()
-    } else if content_type.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html") {
+    } else if find(&content_type, "html").is_some() || head.starts_with("<!doctype html") || head.starts_with("<html") {
         "an HTML page instead of JSON".into()
     } else if json::parse(&response.body).is_ok() {
         "an unexpected JSON document".into()

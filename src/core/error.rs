@@ -2,6 +2,7 @@
 
 use super::job::Job;
 use super::json::{object, Value};
+use super::text::replace;
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +105,7 @@ impl Error {
     /// line of defence against a service that echoes what it was sent.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            self.message = self.message.replace(secret, "[redacted]");
+            self.message = replace(&self.message, secret, "[redacted]");
         }
         self
     }

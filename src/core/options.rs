@@ -208,8 +208,9 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for name in h.keys() {
         let field = ["headers.", name].concat();
-        let is_token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-        if name.is_empty() || !name.chars().all(is_token) {
+        // Byte by byte: a non-ASCII char's bytes are no token bytes either.
+        let is_token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if name.is_empty() || !name.bytes().all(is_token) {
             return Err(Error::invalid(&field, "is not a valid header name"));
         }
         if let Some(value) = h.string(name)? {

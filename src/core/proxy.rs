@@ -11,6 +11,7 @@ use super::json::{self, Value};
 use super::options::{ClientConfig, KlingAuth, Provider};
 use super::request::ExtendRequest;
 use super::service::Service;
+use super::text::replace;
 use super::url::{check_http_url, decode_segment};
 
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
@@ -232,7 +233,7 @@ fn origins(f: &Fields) -> Result<Origins> {
 /// An upstream answer with every credential replaced: a service that echoes
 /// the key in an error must not show it to the page.
 pub fn scrub(body: &str, credentials: &[String]) -> String {
-    credentials.iter().fold(body.to_owned(), |text, secret| text.replace(secret.as_str(), "[redacted]"))
+    credentials.iter().fold(body.to_owned(), |text, secret| replace(&text, secret, "[redacted]"))
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.

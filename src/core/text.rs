@@ -1,7 +1,10 @@
-//! Numbers in text without `core::fmt`. `format!` and `to_string()` on a
-//! number pull in the formatting machinery (`fmt::write`, `Formatter`'s
-//! padding, the integer tables: about 2 KB of wasm); the messages here are only
-//! pieces of text joined with `concat` and whole numbers written by these.
+//! Text work without std's heavier machinery, which a page pays for in wasm.
+//!
+//! `format!` and `to_string()` on a number pull in `core::fmt` (`fmt::write`,
+//! `Formatter`'s padding, the integer tables: about 2 KB); the messages here
+//! are only pieces of text joined with `concat` and whole numbers written by
+//! [`decimal`]. `str::find` and `str::replace` with a `&str` bring the two-way
+//! searcher (about 2.5 KB); the texts searched here are short.
 
 /// `n` in decimal: `decimal(429)` is `"429"`.
 pub fn decimal(n: u64) -> String {
@@ -24,6 +27,30 @@ pub fn signed_decimal(n: i64) -> String {
     [sign, &decimal(n.unsigned_abs())].concat()
 }
 
+/// Where `needle` first occurs in `text`, by a plain scan; an empty needle
+/// is found nowhere. A match of valid UTF-8 in valid UTF-8 always starts and
+/// ends on char boundaries.
+pub fn find(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    text.as_bytes().windows(needle.len()).position(|window| window == needle.as_bytes())
+}
+
+/// `text` with every `needle` replaced by `with`, left to right, as
+/// `str::replace` does (an empty needle replaces nothing).
+pub fn replace(text: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = find(rest, needle) {
+        out.push_str(&rest[..at]);
+        out.push_str(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +66,14 @@ mod tests {
         let mut out = "HTTP ".to_owned();
         push_decimal(&mut out, 503);
         assert_eq!(out, "HTTP 503");
+    }
+
+    #[test]
+    fn finds_and_replaces_as_str_does() {
+        for (text, needle) in [("", "a"), ("abc", "abcd"), ("aaa", "aa"), ("xé key é", "é"), ("a key, key", "key")] {
+            assert_eq!(find(text, needle), text.find(needle), "{text} {needle}");
+            assert_eq!(replace(text, needle, "[redacted]"), text.replace(needle, "[redacted]"), "{text} {needle}");
+        }
+        assert_eq!((find("abc", ""), replace("abc", "", "x").as_str()), (None, "abc"));
     }
 }
