@@ -214,7 +214,7 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
             return Err(Error::invalid(&field, "is not a valid header name"));
         }
         if let Some(value) = h.string(name)? {
-            if value.contains(['\r', '\n', '\0']) {
+            if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\0')) {
                 return Err(Error::invalid(&field, "must not contain line breaks"));
             }
             out.push((name.to_owned(), value.to_owned()));
