@@ -4,7 +4,7 @@ use super::error::{Error, Result};
 use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::Value;
-use super::text::decimal;
+use super::text::{decimal, parse_u64};
 use super::tier::{Mode, Resolution};
 use super::url::check_http_url;
 
@@ -113,12 +113,12 @@ fn callback_url<'a>(f: &Fields<'a>) -> Result<Option<&'a str>> {
 /// accepted too, since that is what callers naturally write.
 fn duration(f: &Fields) -> Result<Option<String>> {
     let seconds = match f.string("duration") {
-        Ok(Some(text)) => text.parse::<u32>().ok(),
+        Ok(Some(text)) => parse_u64(text, 10),
         Ok(None) => return Ok(None),
-        Err(_) => f.number("duration")?.filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0).map(|n| n as u32),
+        Err(_) => f.number("duration")?.filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0).map(|n| n as u64),
     };
     match seconds {
-        Some(s @ 1..=60) => Ok(Some(decimal(s.into()))),
+        Some(s @ 1..=60) => Ok(Some(decimal(s))),
         _ => Err(Error::invalid("duration", "must be a whole number of seconds, such as \"5\"")),
     }
 }

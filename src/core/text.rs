@@ -4,7 +4,8 @@
 //! `Formatter`'s padding, the integer tables: about 2 KB); the messages here
 //! are only pieces of text joined with `concat` and whole numbers written by
 //! [`decimal`]. `str::find` and `str::replace` with a `&str` bring the two-way
-//! searcher (about 2.5 KB); the texts searched here are short.
+//! searcher (about 2.5 KB); the texts searched here are short. `str::parse`
+//! and `from_str_radix` cost about 300 B each per integer type.
 
 /// `n` in decimal: `decimal(429)` is `"429"`.
 pub fn decimal(n: u64) -> String {
@@ -25,6 +26,24 @@ pub fn push_decimal(out: &mut String, n: u64) {
 pub fn signed_decimal(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };
     [sign, &decimal(n.unsigned_abs())].concat()
+}
+
+/// `text` as a whole number in `radix` (2 to 36), read as `u64::from_str_radix`
+/// reads it: digits only, after an optional `+`; `None` when there are none or
+/// the number passes `u64::MAX`.
+pub fn parse_u64(text: &str, radix: u32) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    let radix_u64 = u64::from(radix);
+    digits.bytes().try_fold(0u64, |n, b| n.checked_mul(radix_u64)?.checked_add(char::from(b).to_digit(radix)?.into()))
+}
+
+/// `text` split around the first `byte` (an ASCII one, so both halves are text).
+pub fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((&text[..at], &text[at + 1..]))
 }
 
 /// Where `needle` first occurs in `text`, by a plain scan; an empty needle
@@ -66,6 +85,25 @@ mod tests {
         let mut out = "HTTP ".to_owned();
         push_decimal(&mut out, 503);
         assert_eq!(out, "HTTP 503");
+    }
+
+    #[test]
+    fn reads_whole_numbers_as_std_does() {
+        for text in
+            ["0", "9", "10", "+5", "007", "18446744073709551615", "18446744073709551616", "", "+", "-1", "1 ", "٣"]
+        {
+            assert_eq!(parse_u64(text, 10), text.parse::<u64>().ok(), "{text}");
+        }
+        for text in ["ff", "FF", "+f", "0d83d", "g", "-f", "ffffffffffffffff", "10000000000000000"] {
+            assert_eq!(parse_u64(text, 16), u64::from_str_radix(text, 16).ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn splits_at_the_first_byte() {
+        assert_eq!(split_at_byte("08:49:37", b':'), Some(("08", "49:37")));
+        assert_eq!(split_at_byte(":", b':'), Some(("", "")));
+        assert_eq!(split_at_byte("é", b':'), None);
     }
 
     #[test]
