@@ -209,7 +209,7 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
     for name in h.keys() {
         let field = ["headers.", name].concat();
         // Byte by byte: a non-ASCII char's bytes are no token bytes either.
-        let is_token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        let is_token = |b: u8| b.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".bytes().any(|t| t == b);
         if name.is_empty() || !name.bytes().all(is_token) {
             return Err(Error::invalid(&field, "is not a valid header name"));
         }
