@@ -92,12 +92,27 @@ fn body_field(response: &HttpResponse) -> Option<String> {
 /// Collapses white space, drops control characters and bounds the length, so
 /// a hostile body cannot forge log lines or flood a message.
 pub fn clean(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let joined: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
-    match joined.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((cut, _)) => [&joined[..cut], "…"].concat(),
-        None => joined,
+    let mut joined = String::with_capacity(text.len());
+    let mut gap = false;
+    // In one pass rather than `split_whitespace` and `join`, which cost wasm.
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap {
+            joined.push(' ');
+            gap = false;
+        }
+        if !c.is_control() {
+            joined.push(c);
+        }
     }
+    if let Some((cut, _)) = joined.char_indices().nth(MAX_MESSAGE_CHARS) {
+        joined.truncate(cut);
+        joined.push('…');
+    }
+    joined
 }
 
 #[cfg(test)]
@@ -154,6 +169,7 @@ mod tests {
     #[test]
     fn service_messages_are_cleaned_and_bounded() {
         assert_eq!(clean("a\n\tb\u{7}c"), "a bc");
+        assert_eq!(clean(" \u{a0}a \u{7} b\u{85}\u{3000}c  "), "a  b c");
         assert_eq!(clean(&"x".repeat(1000)).chars().count(), MAX_MESSAGE_CHARS + 1);
     }
 }
