@@ -13,7 +13,6 @@ use super::poll::Poll;
 use super::request::ExtendRequest;
 use super::service::Service;
 use super::text::decimal;
-use std::collections::VecDeque;
 
 /// Kling's limit on the length of an extended video.
 pub const KLING_MAX_SECONDS: f64 = 180.0;
@@ -87,8 +86,10 @@ pub struct Chain<S> {
     service: S,
     provider: ProviderName,
     poll: PollConfig,
-    prompts: VecDeque<String>,
-    nonces: VecDeque<[u8; 16]>,
+    /// What is left to send, taken from the front: iterators rather than
+    /// `VecDeque`s, whose methods cost about 1 KB of wasm.
+    prompts: std::vec::IntoIter<String>,
+    nonces: std::vec::IntoIter<[u8; 16]>,
     /// The video (or, for Kling without a video id, the task) to extend next.
     source: Source,
     /// Length of `source` in seconds, when known.
@@ -96,7 +97,9 @@ pub struct Chain<S> {
     seed: u64,
     stage: Option<Stage<S>>,
     jobs: Vec<Job>,
-    updates: VecDeque<Update>,
+    /// Oldest first. A `Vec` for the same reason; the driver drains it after
+    /// every step, so it holds two at most and `remove(0)` is cheap.
+    updates: Vec<Update>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -112,14 +115,14 @@ impl<S: Service + Clone> Chain<S> {
             provider: service.provider(),
             service,
             poll,
-            prompts: plan.prompts.into(),
-            nonces: nonces.into(),
+            prompts: plan.prompts.into_iter(),
+            nonces: nonces.into_iter(),
             source: Source::Video(plan.video_id),
             source_seconds: plan.source_seconds,
             seed,
             stage: None,
             jobs: Vec::new(),
-            updates: VecDeque::new(),
+            updates: Vec::new(),
         }
     }
 
@@ -150,7 +153,7 @@ impl<S: Service + Clone> Chain<S> {
         if let Err(error) = self.check_limit() {
             return Step::Done(Err(error));
         }
-        let (Some(prompt), Some(nonce)) = (self.prompts.pop_front(), self.nonces.pop_front()) else {
+        let (Some(prompt), Some(nonce)) = (self.prompts.next(), self.nonces.next()) else {
             return Step::Done(Ok(std::mem::take(&mut self.jobs)));
         };
         let (video_id, task_id) = match &self.source {
@@ -200,7 +203,7 @@ impl<S: Service + Clone> Chain<S> {
             Step::Wait { ms } => Step::Wait { ms },
             Step::Done(Err(error)) => Step::Done(Err(error)),
             Step::Done(Ok(job)) => {
-                self.updates.push_back(Update::Step { index: self.jobs.len(), job: job.clone() });
+                self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
                 self.follow(&job);
                 self.jobs.push(job);
                 self.submit_next(now_ms)
@@ -244,7 +247,7 @@ impl<S: Service + Clone> Machine for Chain<S> {
     }
 
     fn take_update(&mut self) -> Option<Update> {
-        self.updates.pop_front()
+        (!self.updates.is_empty()).then(|| self.updates.remove(0))
     }
 }
 
