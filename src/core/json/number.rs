@@ -74,11 +74,13 @@ fn decompose(x: f64) -> (u64, i32) {
 
 /// Writes `digits` with a decimal point `places` (≥ 1) from the right: ("5", 2) → "0.05".
 fn place_point(out: &mut String, digits: &str, places: usize) {
-    let padded = "0".repeat((places + 1).saturating_sub(digits.len())) + digits;
-    let (whole, fraction) = padded.split_at(padded.len() - places);
-    out.push_str(whole);
+    let whole = digits.len().saturating_sub(places);
+    out.push_str(if whole == 0 { "0" } else { &digits[..whole] });
     out.push('.');
-    out.push_str(fraction);
+    for _ in digits.len()..places {
+        out.push('0');
+    }
+    out.push_str(&digits[whole..]);
 }
 
 /// A natural number as base-10 digits, least significant first: big enough
