@@ -7,7 +7,7 @@ use super::machine::{Event, Machine, Step};
 use super::request::ExtendRequest;
 use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use super::service::Service;
-use super::text::decimal;
+use super::text::{concat, decimal};
 
 /// Whether the service may have acted on a failed submit. Only a submit it
 /// certainly did not accept may be sent again: nothing is paid for twice.
@@ -183,7 +183,7 @@ pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
         Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned()),
         Transport::Network => (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned()),
         Transport::Timeout => {
-            (ErrorCode::Timeout, ["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"].concat())
+            (ErrorCode::Timeout, concat(&["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"]))
         }
     };
     Error::new(code, message).retryable(true)

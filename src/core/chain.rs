@@ -12,7 +12,7 @@ use super::options::PollConfig;
 use super::poll::Poll;
 use super::request::ExtendRequest;
 use super::service::Service;
-use super::text::decimal;
+use super::text::{concat, decimal};
 
 /// Kling's limit on the length of an extended video.
 pub const KLING_MAX_SECONDS: f64 = 180.0;
@@ -52,7 +52,7 @@ impl ChainPlan {
         let Some(items) = prompts.as_array().filter(|p| (1..=MAX_STEPS).contains(&p.len())) else {
             return Err(Error::invalid(
                 "prompts",
-                &["must be a list of 1 to ", &decimal(MAX_STEPS as u64), " prompts"].concat(),
+                &concat(&["must be a list of 1 to ", &decimal(MAX_STEPS as u64), " prompts"]),
             ));
         };
         let mut texts = Vec::with_capacity(items.len());
@@ -63,7 +63,7 @@ impl ChainPlan {
             ]);
             let checked = ExtendRequest::from_value(&request, provider).map_err(|e| {
                 Error::invalid(
-                    &["prompts[", &decimal(i as u64), "]"].concat(),
+                    &concat(&["prompts[", &decimal(i as u64), "]"]),
                     e.message.strip_prefix("prompt ").unwrap_or(&e.message),
                 )
             })?;
@@ -138,14 +138,13 @@ impl<S: Service + Clone> Chain<S> {
         if total <= KLING_MAX_SECONDS {
             return Ok(());
         }
-        let message = [
+        let message = concat(&[
             "this chain would make a video of up to ",
             &decimal(total as u64),
             " s, past Kling's limit of ",
             &decimal(KLING_MAX_SECONDS as u64),
             " s",
-        ]
-        .concat();
+        ]);
         Err(Error::invalid("prompts", &message))
     }
 

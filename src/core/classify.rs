@@ -4,7 +4,7 @@ use super::error::{Error, ErrorCode};
 use super::http::HttpResponse;
 use super::json::{self, Value};
 use super::retry::parse_retry_after;
-use super::text::{decimal, find};
+use super::text::{concat, decimal, find};
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -25,8 +25,8 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
         _ => ErrorCode::BadResponse,
     };
     let message = match body_message(response) {
-        Some(detail) => ["HTTP ", &decimal(status.into()), ": ", &detail].concat(),
-        None => ["HTTP ", &decimal(status.into()), " with ", &describe_body(response)].concat(),
+        Some(detail) => concat(&["HTTP ", &decimal(status.into()), ": ", &detail]),
+        None => concat(&["HTTP ", &decimal(status.into()), " with ", &describe_body(response)]),
     };
     Error {
         status: Some(status),
@@ -42,7 +42,7 @@ pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
     Error {
         status: Some(response.status),
         request_id: response.header("x-request-id").map(clean),
-        ..Error::new(ErrorCode::BadResponse, ["HTTP ", &decimal(response.status.into()), " with ", why].concat())
+        ..Error::new(ErrorCode::BadResponse, concat(&["HTTP ", &decimal(response.status.into()), " with ", why]))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::job::Job;
 use super::json::{object, Value};
-use super::text::replace;
+use super::text::{concat, replace};
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl Error {
 
     /// Bad input from the caller: names the field and why.
     pub fn invalid(field: &str, why: &str) -> Self {
-        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, [field, " ", why].concat()) }
+        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, concat(&[field, " ", why])) }
     }
 
     pub fn retryable(mut self, retryable: bool) -> Self {

@@ -1,7 +1,7 @@
 //! Money in whole paise, so sums and discounts are exact (1 credit = ₹1).
 
 use super::error::{Error, Result};
-use super::text::{decimal, push_decimal};
+use super::text::{concat, decimal, push_decimal};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Paise(pub u64);
@@ -15,7 +15,7 @@ impl Paise {
     pub fn from_credits(field: &str, credits: f64) -> Result<Paise> {
         let (paise, ok) = hundredths(credits);
         if !(0.0..=f64::from(MAX_CREDITS)).contains(&credits) {
-            return Err(Error::invalid(field, &["must be a number from 0 to ", &decimal(MAX_CREDITS.into())].concat()));
+            return Err(Error::invalid(field, &concat(&["must be a number from 0 to ", &decimal(MAX_CREDITS.into())])));
         }
         if !ok {
             return Err(Error::invalid(field, "must have at most two decimals"));

@@ -8,7 +8,7 @@ use super::options::PollConfig;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
 use super::service::Service;
-use super::text::decimal;
+use super::text::{concat, decimal};
 
 pub struct Poll<S> {
     service: S,
@@ -59,7 +59,7 @@ impl<S: Service> Poll<S> {
 
     fn timed_out(&mut self) -> Step<Job> {
         let message =
-            ["the job did not finish within waitTimeoutMs (", &decimal(self.wait_timeout_ms.into()), " ms)"].concat();
+            concat(&["the job did not finish within waitTimeoutMs (", &decimal(self.wait_timeout_ms.into()), " ms)"]);
         let error = Error::new(ErrorCode::Timeout, message).retryable(true);
         self.finish(Err(error))
     }
@@ -82,7 +82,7 @@ impl<S: Service> Poll<S> {
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
                 let message = match job.error.as_deref() {
-                    Some(reason) => ["the job failed: ", reason].concat(),
+                    Some(reason) => concat(&["the job failed: ", reason]),
                     None => "the job failed".to_owned(),
                 };
                 let error = Error::new(ErrorCode::JobFailed, message);

@@ -10,7 +10,7 @@ use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::{object, Value};
 use super::money::{hundredths, Paise};
-use super::text::decimal;
+use super::text::{concat, decimal};
 use super::tier::{Mode, Resolution};
 
 const KLING_UNIT_SECONDS: u64 = 5;
@@ -204,7 +204,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
 fn seconds(f: &Fields, key: &str) -> Result<f64> {
     match f.number(key)? {
         Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
-        Some(_) => Err(Error::invalid(key, &["must be from 0 to ", &decimal(MAX_SECONDS.into()), " seconds"].concat())),
+        Some(_) => Err(Error::invalid(key, &concat(&["must be from 0 to ", &decimal(MAX_SECONDS.into()), " seconds"]))),
         None => Err(Error::invalid(key, "is required")),
     }
 }
@@ -223,7 +223,7 @@ impl Tariff {
             }
         };
         if f.string(misplaced.0)?.is_some() {
-            let why = ["is only used with provider \"", misplaced.1, "\""].concat();
+            let why = concat(&["is only used with provider \"", misplaced.1, "\""]);
             return Err(Error::invalid(misplaced.0, &why));
         }
         let discount = f.number("discountPercent")?.unwrap_or(0.0);
@@ -308,11 +308,11 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
     rates.deny_unknown(keys, |_| None)?;
     for other in keys {
         if let Some(n) = rates.number(other)? {
-            Paise::from_credits(&["rates.", other].concat(), n)?;
+            Paise::from_credits(&concat(&["rates.", other]), n)?;
         }
     }
     match rates.number(key)? {
-        Some(n) => Paise::from_credits(&["rates.", key].concat(), n),
+        Some(n) => Paise::from_credits(&concat(&["rates.", key]), n),
         None => Ok(Paise(list * 100)),
     }
 }

@@ -4,7 +4,7 @@ use super::error::{Error, Result};
 use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::Value;
-use super::text::{decimal, parse_u64};
+use super::text::{concat, decimal, parse_u64};
 use super::tier::{Mode, Resolution};
 use super::url::check_http_url;
 
@@ -51,7 +51,7 @@ impl ExtendRequest {
             ProviderName::Kling => (KLING_FIELDS, ("trinetra", TRINETRA_FIELDS)),
         };
         f.deny_unknown(known, |key| {
-            other.1.contains(&key).then(|| ["is only used with provider \"", other.0, "\""].concat())
+            other.1.contains(&key).then(|| concat(&["is only used with provider \"", other.0, "\""]))
         })?;
         let owned = |s: Option<&str>| s.map(str::to_owned);
         let request = ExtendRequest {
@@ -82,14 +82,13 @@ fn prompt<'a>(f: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
     match f.string(key)? {
         Some(text) if text.chars().count() > MAX_PROMPT_CHARS => Err(Error::invalid(
             key,
-            &[
+            &concat(&[
                 "must be at most ",
                 &decimal(MAX_PROMPT_CHARS as u64),
                 " characters (got ",
                 &decimal(text.chars().count() as u64),
                 ")",
-            ]
-            .concat(),
+            ]),
         )),
         other => Ok(other),
     }

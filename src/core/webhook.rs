@@ -9,7 +9,7 @@ use super::fields::Fields;
 use super::hmac::{constant_time_eq, hmac_sha256};
 use super::job::ProviderName;
 use super::json::Value;
-use super::text::decimal;
+use super::text::{concat, decimal};
 
 /// How far a delivery's timestamp may be from now, either way (replays of an
 /// old delivery, or a clock far ahead, are refused).
@@ -53,7 +53,7 @@ pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tole
     let sent_at = parse_timestamp(signed.timestamp)?;
     if now_s.abs_diff(sent_at) > tolerance_s {
         let away = decimal(now_s.abs_diff(sent_at));
-        let why = ["is ", &away, " s away from now, outside the tolerance of ", &decimal(tolerance_s), " s"].concat();
+        let why = concat(&["is ", &away, " s away from now, outside the tolerance of ", &decimal(tolerance_s), " s"]);
         return Err(Error::invalid("headers.webhook-timestamp", &why));
     }
     let keys = secrets.iter().map(|s| key(s)).collect::<Result<Vec<_>>>()?;

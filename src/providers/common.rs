@@ -4,6 +4,7 @@ use crate::core::http::{HeaderValue, HttpRequest, Method};
 use crate::core::job::{Output, Video};
 use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
+use crate::core::text::concat;
 
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.
@@ -30,7 +31,7 @@ pub fn request(
         .collect();
     headers.extend(extra);
     headers.extend(credential.map(|(name, value)| (name.to_owned(), value)));
-    HttpRequest { method, url: [&config.base_url, path].concat(), headers, body }
+    HttpRequest { method, url: concat(&[&config.base_url, path]), headers, body }
 }
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {
