@@ -154,11 +154,13 @@ fn step_nonce(mut nonce: [u8; 16], index: usize) -> [u8; 16] {
 /// (the send step's `read`), `null` where the response has none.
 fn response_headers(values: &str) -> Vec<(String, String)> {
     let Ok(Value::Array(values)) = arg(values) else { return Vec::new() };
-    let present = RESPONSE_HEADERS.iter().zip(values).filter_map(|(name, value)| match value {
-        Value::String(value) => Some(((*name).to_owned(), value)),
-        _ => None,
-    });
-    present.collect()
+    let mut headers = Vec::new();
+    for (name, value) in RESPONSE_HEADERS.iter().zip(values) {
+        if let Value::String(value) = value {
+            headers.push(((*name).to_owned(), value));
+        }
+    }
+    headers
 }
 
 fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
