@@ -20,17 +20,17 @@ pub fn request(
     if body.is_some() {
         headers.push(("content-type".into(), HeaderValue::Plain("application/json".into())));
     }
-    let replaced = |name: &str| {
-        headers_named(&headers, name) || credential.as_ref().is_some_and(|(c, _)| c.eq_ignore_ascii_case(name))
-    };
-    let extra: Vec<_> = config
-        .headers
-        .iter()
-        .filter(|(name, _)| !replaced(name))
-        .map(|(name, value)| (name.clone(), HeaderValue::Plain(value.clone())))
-        .collect();
-    headers.extend(extra);
-    headers.extend(credential.map(|(name, value)| (name.to_owned(), value)));
+    // Extra headers give way to the package's own, not to one another.
+    let own = headers.len();
+    for (name, value) in &config.headers {
+        let credential_name = credential.as_ref().is_some_and(|(c, _)| c.eq_ignore_ascii_case(name));
+        if !headers_named(&headers[..own], name) && !credential_name {
+            headers.push((name.clone(), HeaderValue::Plain(value.clone())));
+        }
+    }
+    if let Some((name, value)) = credential {
+        headers.push((name.to_owned(), value));
+    }
     HttpRequest { method, url: concat(&[&config.base_url, path]), headers, body }
 }
 
@@ -90,5 +90,14 @@ mod tests {
         assert_eq!(r.header("x-trace"), Some("1"));
         assert_eq!(r.header("accept"), Some("application/json"));
         assert_eq!(r.headers.len(), 3);
+    }
+
+    #[test]
+    fn extra_headers_do_not_replace_one_another() {
+        let config =
+            ClientConfig::from_value(&parse(br#"{"headers":{"X-Trace":"1","x-trace":"2"}}"#).unwrap(), false).unwrap();
+        let r = request(&config, Method::Get, "/v1/jobs/x", None, None);
+        let names: Vec<&str> = r.headers.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["accept", "X-Trace", "x-trace"]);
     }
 }
