@@ -171,23 +171,22 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
         Some("output") => Basis::Output,
         Some(_) => return Err(Error::invalid("basis", "must be \"output\" or \"added\"")),
     };
-    let steps: Vec<ChainStep> = (1..=extensions)
-        .map(|index| {
-            let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
-            let output = |per: u64| source + (index * per) as f64;
-            let billed = |per: u64| match basis {
-                Basis::Output => output(per),
-                Basis::Added => per as f64,
-            };
-            ChainStep {
-                index,
-                added_seconds: added,
-                output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
-                min: tariff.bill(billed(added.min)),
-                max: tariff.bill(billed(added.max)),
-            }
-        })
-        .collect();
+    let mut steps = Vec::new();
+    for index in 1..=extensions {
+        let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
+        let output = |per: u64| source + (index * per) as f64;
+        let billed = |per: u64| match basis {
+            Basis::Output => output(per),
+            Basis::Added => per as f64,
+        };
+        steps.push(ChainStep {
+            index,
+            added_seconds: added,
+            output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
+            min: tariff.bill(billed(added.min)),
+            max: tariff.bill(billed(added.max)),
+        });
+    }
     let total = |pick: fn(&ChainStep) -> &Quote| tariff.total(steps.iter().map(pick));
     Ok(ChainQuote {
         basis,
