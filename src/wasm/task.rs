@@ -175,11 +175,14 @@ fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
 
 /// What `fetch` needs; the body goes as the text to send.
 fn send_json(request: HttpRequest, timeout_ms: u32) -> Value {
-    let headers = request.headers.into_iter().map(|(name, value)| (name, Value::String(value.as_str().to_owned())));
+    let mut headers = Vec::with_capacity(request.headers.len());
+    for (name, value) in request.headers {
+        headers.push((name, Value::String(value.as_str().to_owned())));
+    }
     object([
         ("url", Some(Value::String(request.url))),
         ("method", Some(Value::String(request.method.as_str().to_owned()))),
-        ("headers", Some(Value::Object(headers.collect()))),
+        ("headers", Some(Value::Object(headers))),
         ("body", request.body.map(|body| Value::String(body.to_json()))),
         ("timeoutMs", Some(Value::Number(timeout_ms.into()))),
         ("read", Some(Value::Array(RESPONSE_HEADERS.iter().map(|name| Value::String((*name).to_owned())).collect()))),
