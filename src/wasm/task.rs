@@ -135,7 +135,10 @@ fn machine(kind: &str, text: &str, browser: bool, seed: u64, entropy: &[u8]) -> 
             let config = config(&options)?;
             let poll = PollConfig::from_value(&options)?;
             let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
-            let nonces = (0..plan.steps()).map(|i| step_nonce(nonce, i)).collect();
+            let mut nonces = Vec::with_capacity(plan.steps());
+            for i in 0..plan.steps() {
+                nonces.push(step_nonce(nonce, i));
+            }
             Box::new(Chain::new(config, poll, plan, nonces, seed))
         }
         _ => return Err(Error::invalid("kind", "is not a network call")),
