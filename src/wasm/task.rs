@@ -73,7 +73,10 @@ impl Task {
             Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
         };
         let step = advance(machine.as_mut());
-        let updates = std::iter::from_fn(|| machine.take_update()).map(update_json).collect();
+        let mut updates = Vec::new();
+        while let Some(update) = machine.take_update() {
+            updates.push(update_json(update));
+        }
         step_json(step, updates)
     }
 }
