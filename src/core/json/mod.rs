@@ -127,6 +127,11 @@ impl From<&str> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Value {
-        Value::Array(items.into_iter().map(Into::into).collect())
+        // A loop: `collect` here compiles to in-place iteration code per `T`.
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            values.push(item.into());
+        }
+        Value::Array(values)
     }
 }
