@@ -195,7 +195,9 @@ impl<S: Service + Clone> Chain<S> {
 
     fn waiting(&mut self, step: Step<Job>, now_ms: u64) -> Step<Vec<Job>> {
         if let Some(Stage::Waiting(poll)) = &mut self.stage {
-            self.updates.extend(poll.take_update());
+            if let Some(update) = poll.take_update() {
+                self.updates.push(update);
+            }
         }
         match step {
             Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
