@@ -191,7 +191,7 @@ fn send_json(request: HttpRequest, timeout_ms: u32) -> Value {
         ("headers", Some(Value::Object(headers))),
         ("body", request.body.map(|body| Value::String(body.to_json()))),
         ("timeoutMs", Some(Value::Number(timeout_ms.into()))),
-        ("read", Some(Value::Array(RESPONSE_HEADERS.iter().map(|name| Value::String((*name).to_owned())).collect()))),
+        ("read", Some(RESPONSE_HEADERS.to_vec().into())),
     ])
 }
 
