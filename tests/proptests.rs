@@ -196,6 +196,11 @@ proptest! {
     }
 
     #[test]
+    fn any_bytes_decode_lossily_as_std_decodes_them(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        prop_assert_eq!(text::from_utf8_lossy(&bytes), String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
     fn any_retry_after_is_handled(text in ".{0,40}", now in any::<u64>()) {
         let _ = parse_retry_after(&text, now);
     }

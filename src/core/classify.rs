@@ -4,7 +4,7 @@ use super::error::{Error, ErrorCode};
 use super::http::HttpResponse;
 use super::json::{self, Value};
 use super::retry::parse_retry_after;
-use super::text::{concat, decimal, find};
+use super::text::{concat, decimal, find, from_utf8_lossy};
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -54,7 +54,7 @@ pub fn json_body(response: &HttpResponse) -> Result<Value, Error> {
 /// What a body is, for messages that cannot quote it.
 pub fn describe_body(response: &HttpResponse) -> String {
     let content_type = response.header("content-type").unwrap_or("").to_ascii_lowercase();
-    let text = String::from_utf8_lossy(&response.body);
+    let text = from_utf8_lossy(&response.body);
     let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
     if response.body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".into()

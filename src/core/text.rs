@@ -50,6 +50,28 @@ pub fn parse_u64(text: &str, radix: u32) -> Option<u64> {
     digits.bytes().try_fold(0u64, |n, b| n.checked_mul(radix_u64)?.checked_add(char::from(b).to_digit(radix)?.into()))
 }
 
+/// `bytes` as text, each invalid sequence replaced by U+FFFD: what
+/// `String::from_utf8_lossy` gives, built on `str::from_utf8` (which the JSON
+/// parser needs anyway) rather than on `Utf8Chunks` (about 750 B of wasm).
+pub fn from_utf8_lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                out.push_str(text);
+                return out;
+            }
+            Err(e) => {
+                let (valid, invalid) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                out.push(char::REPLACEMENT_CHARACTER);
+                rest = &invalid[e.error_len().map_or(invalid.len(), usize::from)..];
+            }
+        }
+    }
+}
+
 /// `text` split around the first `byte` (an ASCII one, so both halves are text).
 pub fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
     let at = text.bytes().position(|b| b == byte)?;
@@ -112,6 +134,14 @@ mod tests {
         }
         for text in ["ff", "FF", "+f", "0d83d", "g", "-f", "ffffffffffffffff", "10000000000000000"] {
             assert_eq!(parse_u64(text, 16), u64::from_str_radix(text, 16).ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn decodes_lossily_as_std_does() {
+        for bytes in [&b""[..], b"ok \xc3\xa9", b"\xff", b"a\xffb\xfe", b"\xe2\x82", b"x\xf0\x9f\x98", b"\xed\xa0\x80z"]
+        {
+            assert_eq!(from_utf8_lossy(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
         }
     }
 
