@@ -42,7 +42,7 @@ pub fn signed_decimal(n: i64) -> String {
 /// reads it: digits only, after an optional `+`; `None` when there are none or
 /// the number passes `u64::MAX`.
 pub fn parse_u64(text: &str, radix: u32) -> Option<u64> {
-    let digits = text.strip_prefix('+').unwrap_or(text);
+    let digits = text.strip_prefix("+").unwrap_or(text);
     if digits.is_empty() {
         return None;
     }
