@@ -46,8 +46,12 @@ pub fn parse_u64(text: &str, radix: u32) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
-    let radix_u64 = u64::from(radix);
-    digits.bytes().try_fold(0u64, |n, b| n.checked_mul(radix_u64)?.checked_add(char::from(b).to_digit(radix)?.into()))
+    let mut n: u64 = 0;
+    for byte in digits.bytes() {
+        let digit = char::from(byte).to_digit(radix)?;
+        n = n.checked_mul(radix.into())?.checked_add(digit.into())?;
+    }
+    Some(n)
 }
 
 /// `bytes` as text, each invalid sequence replaced by U+FFFD: what

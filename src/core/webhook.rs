@@ -9,7 +9,7 @@ use super::fields::Fields;
 use super::hmac::{constant_time_eq, hmac_sha256};
 use super::job::ProviderName;
 use super::json::Value;
-use super::text::{concat, decimal};
+use super::text::{concat, decimal, parse_u64};
 
 /// How far a delivery's timestamp may be from now, either way (replays of an
 /// old delivery, or a clock far ahead, are refused).
@@ -80,7 +80,7 @@ pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tole
 
 fn parse_timestamp(text: &str) -> Result<u64> {
     let digits = !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit());
-    match digits.then(|| text.parse::<u64>().ok()).flatten() {
+    match digits.then(|| parse_u64(text, 10)).flatten() {
         Some(seconds) => Ok(seconds),
         None => Err(Error::invalid("headers.webhook-timestamp", "must be Unix time in seconds")),
     }
