@@ -76,7 +76,8 @@ pub fn from_utf8_lossy(bytes: &[u8]) -> String {
     }
 }
 
-/// `text` split around the first `byte` (an ASCII one, so both halves are text).
+/// `text` split around the first `byte` (an ASCII one, so both halves are
+/// text), by a plain scan where `split_once` on a char brings `memchr`.
 pub fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
     let at = text.bytes().position(|b| b == byte)?;
     Some((&text[..at], &text[at + 1..]))
