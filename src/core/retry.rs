@@ -1,5 +1,7 @@
 //! When to try again: exponential backoff with jitter, and `Retry-After`.
 
+use super::text::{parse_u64, split_at_byte};
+
 /// First backoff step; each retry doubles it, up to [`BACKOFF_CAP_MS`].
 pub const BACKOFF_BASE_MS: u64 = 500;
 pub const BACKOFF_CAP_MS: u64 = 8_000;
@@ -7,8 +9,6 @@ pub const BACKOFF_CAP_MS: u64 = 8_000;
 /// `retryAfterMs` set, and the caller decides (a minute-long stall inside one
 /// call surprises more than it helps).
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
-
-use super::text::{parse_u64, split_at_byte};
 
 /// The wait before retry number `retry` (0 for the first), with "equal
 /// jitter": half the step is fixed, half random, so clients that failed
