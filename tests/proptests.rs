@@ -13,6 +13,7 @@ use kling_extend::core::poll::Poll;
 use kling_extend::core::quote::{quote, quote_chain};
 use kling_extend::core::request::ExtendRequest;
 use kling_extend::core::retry::parse_retry_after;
+use kling_extend::core::text;
 use proptest::prelude::*;
 
 /// Any JSON-like value, including the awkward numbers JS can hand over.
@@ -180,6 +181,23 @@ proptest! {
     #[test]
     fn any_value_written_parses_back(v in written_value()) {
         prop_assert_eq!(json::parse(v.to_json().as_bytes()), Ok(v));
+    }
+
+    #[test]
+    fn whole_numbers_read_as_std_reads_them(text in "[-+0-9a-fA-F٣ ]{0,22}") {
+        prop_assert_eq!(text::parse_u64(&text, 10), text.parse::<u64>().ok());
+        prop_assert_eq!(text::parse_u64(&text, 16), u64::from_str_radix(&text, 16).ok());
+    }
+
+    #[test]
+    fn text_is_searched_as_std_searches_it(text in "[ab é]{0,12}", needle in "[ab é]{1,3}") {
+        prop_assert_eq!(text::find(&text, &needle), text.find(&needle));
+        prop_assert_eq!(text::replace(&text, &needle, "[x]"), text.replace(&needle, "[x]"));
+    }
+
+    #[test]
+    fn any_bytes_decode_lossily_as_std_decodes_them(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        prop_assert_eq!(text::from_utf8_lossy(&bytes), String::from_utf8_lossy(&bytes));
     }
 
     #[test]

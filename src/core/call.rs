@@ -7,6 +7,7 @@ use super::machine::{Event, Machine, Step};
 use super::request::ExtendRequest;
 use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use super::service::Service;
+use super::text::{concat, decimal};
 
 /// Whether the service may have acted on a failed submit. Only a submit it
 /// certainly did not accept may be sent again: nothing is paid for twice.
@@ -111,10 +112,11 @@ impl<S: Service, T> Call<S, T> {
         let error = match acceptance {
             None => error,
             Some(Acceptance::Refused) => error.maybe_submitted(false),
-            Some(Acceptance::Unknown) => Error {
-                message: format!("{}; the service may have accepted the job, so it was not sent again", error.message),
-                ..error.maybe_submitted(true).retryable(false)
-            },
+            Some(Acceptance::Unknown) => {
+                let mut error = error.maybe_submitted(true).retryable(false);
+                error.message.push_str("; the service may have accepted the job, so it was not sent again");
+                error
+            }
         };
         Step::Done(Err(error.redact(&self.service.secrets())))
     }
@@ -180,7 +182,9 @@ pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
     let (code, message) = match transport {
         Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned()),
         Transport::Network => (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned()),
-        Transport::Timeout => (ErrorCode::Timeout, format!("no response within timeoutMs ({timeout_ms} ms)")),
+        Transport::Timeout => {
+            (ErrorCode::Timeout, concat(&["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"]))
+        }
     };
     Error::new(code, message).retryable(true)
 }

@@ -12,7 +12,7 @@ use super::options::PollConfig;
 use super::poll::Poll;
 use super::request::ExtendRequest;
 use super::service::Service;
-use std::collections::VecDeque;
+use super::text::{concat, decimal};
 
 /// Kling's limit on the length of an extended video.
 pub const KLING_MAX_SECONDS: f64 = 180.0;
@@ -50,7 +50,10 @@ impl ChainPlan {
             _ => return Err(Error::invalid("videoId", "must be a non-empty string")),
         };
         let Some(items) = prompts.as_array().filter(|p| (1..=MAX_STEPS).contains(&p.len())) else {
-            return Err(Error::invalid("prompts", format!("must be a list of 1 to {MAX_STEPS} prompts")));
+            return Err(Error::invalid(
+                "prompts",
+                &concat(&["must be a list of 1 to ", &decimal(MAX_STEPS as u64), " prompts"]),
+            ));
         };
         let mut texts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -58,8 +61,12 @@ impl ChainPlan {
                 ("video_id", Some(Value::String(video_id.clone()))),
                 ("prompt", Some(item.clone())),
             ]);
-            let checked = ExtendRequest::from_value(&request, provider)
-                .map_err(|e| Error::invalid(&format!("prompts[{i}]"), e.message.trim_start_matches("prompt ")))?;
+            let checked = ExtendRequest::from_value(&request, provider).map_err(|e| {
+                Error::invalid(
+                    &concat(&["prompts[", &decimal(i as u64), "]"]),
+                    e.message.strip_prefix("prompt ").unwrap_or(&e.message),
+                )
+            })?;
             texts.push(checked.prompt.unwrap_or_default());
         }
         let source_seconds = Fields::of(options, "options")?.number("sourceSeconds")?;
@@ -79,8 +86,10 @@ pub struct Chain<S> {
     service: S,
     provider: ProviderName,
     poll: PollConfig,
-    prompts: VecDeque<String>,
-    nonces: VecDeque<[u8; 16]>,
+    /// What is left to send, taken from the front: iterators rather than
+    /// `VecDeque`s, whose methods cost about 1 KB of wasm.
+    prompts: std::vec::IntoIter<String>,
+    nonces: std::vec::IntoIter<[u8; 16]>,
     /// The video (or, for Kling without a video id, the task) to extend next.
     source: Source,
     /// Length of `source` in seconds, when known.
@@ -88,7 +97,9 @@ pub struct Chain<S> {
     seed: u64,
     stage: Option<Stage<S>>,
     jobs: Vec<Job>,
-    updates: VecDeque<Update>,
+    /// Oldest first. A `Vec` for the same reason; the driver drains it after
+    /// every step, so it holds two at most and `remove(0)` is cheap.
+    updates: Vec<Update>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,14 +115,14 @@ impl<S: Service + Clone> Chain<S> {
             provider: service.provider(),
             service,
             poll,
-            prompts: plan.prompts.into(),
-            nonces: nonces.into(),
+            prompts: plan.prompts.into_iter(),
+            nonces: nonces.into_iter(),
             source: Source::Video(plan.video_id),
             source_seconds: plan.source_seconds,
             seed,
             stage: None,
             jobs: Vec::new(),
-            updates: VecDeque::new(),
+            updates: Vec::new(),
         }
     }
 
@@ -127,18 +138,21 @@ impl<S: Service + Clone> Chain<S> {
         if total <= KLING_MAX_SECONDS {
             return Ok(());
         }
-        let message = format!(
-            "this chain would make a video of up to {} s, past Kling's limit of {} s",
-            total as u64, KLING_MAX_SECONDS as u64
-        );
-        Err(Error::invalid("prompts", message))
+        let message = concat(&[
+            "this chain would make a video of up to ",
+            &decimal(total as u64),
+            " s, past Kling's limit of ",
+            &decimal(KLING_MAX_SECONDS as u64),
+            " s",
+        ]);
+        Err(Error::invalid("prompts", &message))
     }
 
     fn submit_next(&mut self, now_ms: u64) -> Step<Vec<Job>> {
         if let Err(error) = self.check_limit() {
             return Step::Done(Err(error));
         }
-        let (Some(prompt), Some(nonce)) = (self.prompts.pop_front(), self.nonces.pop_front()) else {
+        let (Some(prompt), Some(nonce)) = (self.prompts.next(), self.nonces.next()) else {
             return Step::Done(Ok(std::mem::take(&mut self.jobs)));
         };
         let (video_id, task_id) = match &self.source {
@@ -181,14 +195,16 @@ impl<S: Service + Clone> Chain<S> {
 
     fn waiting(&mut self, step: Step<Job>, now_ms: u64) -> Step<Vec<Job>> {
         if let Some(Stage::Waiting(poll)) = &mut self.stage {
-            self.updates.extend(poll.take_update());
+            if let Some(update) = poll.take_update() {
+                self.updates.push(update);
+            }
         }
         match step {
             Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
             Step::Wait { ms } => Step::Wait { ms },
             Step::Done(Err(error)) => Step::Done(Err(error)),
             Step::Done(Ok(job)) => {
-                self.updates.push_back(Update::Step { index: self.jobs.len(), job: job.clone() });
+                self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
                 self.follow(&job);
                 self.jobs.push(job);
                 self.submit_next(now_ms)
@@ -232,7 +248,7 @@ impl<S: Service + Clone> Machine for Chain<S> {
     }
 
     fn take_update(&mut self) -> Option<Update> {
-        self.updates.pop_front()
+        (!self.updates.is_empty()).then(|| self.updates.remove(0))
     }
 }
 

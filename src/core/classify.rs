@@ -4,6 +4,7 @@ use super::error::{Error, ErrorCode};
 use super::http::HttpResponse;
 use super::json::{self, Value};
 use super::retry::parse_retry_after;
+use super::text::{concat, decimal, find, from_utf8_lossy};
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -24,8 +25,8 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
         _ => ErrorCode::BadResponse,
     };
     let message = match body_message(response) {
-        Some(detail) => format!("HTTP {status}: {detail}"),
-        None => format!("HTTP {status} with {}", describe_body(response)),
+        Some(detail) => concat(&["HTTP ", &decimal(status.into()), ": ", &detail]),
+        None => concat(&["HTTP ", &decimal(status.into()), " with ", &describe_body(response)]),
     };
     Error {
         status: Some(status),
@@ -41,7 +42,7 @@ pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
     Error {
         status: Some(response.status),
         request_id: response.header("x-request-id").map(clean),
-        ..Error::new(ErrorCode::BadResponse, format!("HTTP {} with {why}", response.status))
+        ..Error::new(ErrorCode::BadResponse, concat(&["HTTP ", &decimal(response.status.into()), " with ", why]))
     }
 }
 
@@ -53,11 +54,11 @@ pub fn json_body(response: &HttpResponse) -> Result<Value, Error> {
 /// What a body is, for messages that cannot quote it.
 pub fn describe_body(response: &HttpResponse) -> String {
     let content_type = response.header("content-type").unwrap_or("").to_ascii_lowercase();
-    let text = String::from_utf8_lossy(&response.body);
+    let text = from_utf8_lossy(&response.body);
     let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
     if response.body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".into()
-    } else if content_type.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html") {
+    } else if find(&content_type, "html").is_some() || head.starts_with("<!doctype html") || head.starts_with("<html") {
         "an HTML page instead of JSON".into()
     } else if json::parse(&response.body).is_ok() {
         "an unexpected JSON document".into()
@@ -91,12 +92,27 @@ fn body_field(response: &HttpResponse) -> Option<String> {
 /// Collapses white space, drops control characters and bounds the length, so
 /// a hostile body cannot forge log lines or flood a message.
 pub fn clean(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let joined: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
-    match joined.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((cut, _)) => format!("{}…", &joined[..cut]),
-        None => joined,
+    let mut joined = String::with_capacity(text.len());
+    let mut gap = false;
+    // In one pass rather than `split_whitespace` and `join`, which cost wasm.
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap {
+            joined.push(' ');
+            gap = false;
+        }
+        if !c.is_control() {
+            joined.push(c);
+        }
     }
+    if let Some((cut, _)) = joined.char_indices().nth(MAX_MESSAGE_CHARS) {
+        joined.truncate(cut);
+        joined.push('…');
+    }
+    joined
 }
 
 #[cfg(test)]
@@ -153,6 +169,7 @@ mod tests {
     #[test]
     fn service_messages_are_cleaned_and_bounded() {
         assert_eq!(clean("a\n\tb\u{7}c"), "a bc");
+        assert_eq!(clean(" \u{a0}a \u{7} b\u{85}\u{3000}c  "), "a  b c");
         assert_eq!(clean(&"x".repeat(1000)).chars().count(), MAX_MESSAGE_CHARS + 1);
     }
 }

@@ -2,6 +2,7 @@
 
 use super::job::Job;
 use super::json::{object, Value};
+use super::text::{concat, replace};
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,8 +82,8 @@ impl Error {
     }
 
     /// Bad input from the caller: names the field and why.
-    pub fn invalid(field: &str, why: impl std::fmt::Display) -> Self {
-        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, format!("{field} {why}")) }
+    pub fn invalid(field: &str, why: &str) -> Self {
+        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, concat(&[field, " ", why])) }
     }
 
     pub fn retryable(mut self, retryable: bool) -> Self {
@@ -104,7 +105,7 @@ impl Error {
     /// line of defence against a service that echoes what it was sent.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            self.message = self.message.replace(secret, "[redacted]");
+            self.message = replace(&self.message, secret, "[redacted]");
         }
         self
     }

@@ -20,6 +20,7 @@ pub mod request;
 pub mod retry;
 pub mod schedule;
 pub mod service;
+pub mod text;
 pub mod tier;
 pub mod url;
 pub mod webhook;

@@ -1,6 +1,7 @@
 //! Money in whole paise, so sums and discounts are exact (1 credit = ₹1).
 
 use super::error::{Error, Result};
+use super::text::{concat, decimal, push_decimal};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Paise(pub u64);
@@ -14,7 +15,7 @@ impl Paise {
     pub fn from_credits(field: &str, credits: f64) -> Result<Paise> {
         let (paise, ok) = hundredths(credits);
         if !(0.0..=f64::from(MAX_CREDITS)).contains(&credits) {
-            return Err(Error::invalid(field, format!("must be a number from 0 to {MAX_CREDITS}")));
+            return Err(Error::invalid(field, &concat(&["must be a number from 0 to ", &decimal(MAX_CREDITS.into())])));
         }
         if !ok {
             return Err(Error::invalid(field, "must have at most two decimals"));
@@ -38,19 +39,23 @@ impl Paise {
 
     /// `₹1,23,456.00`: Indian grouping, thousands then pairs.
     pub fn format_inr(self) -> String {
-        let rupees = (self.0 / 100).to_string();
+        let rupees = decimal(self.0 / 100);
         let (head, tail) = rupees.split_at(rupees.len().saturating_sub(3));
-        let mut grouped = String::new();
+        let mut out = String::from("₹");
         for (i, digit) in head.chars().enumerate() {
             if i > 0 && (head.len() - i) % 2 == 0 {
-                grouped.push(',');
+                out.push(',');
             }
-            grouped.push(digit);
+            out.push(digit);
         }
         if !head.is_empty() {
-            grouped.push(',');
+            out.push(',');
         }
-        format!("₹{grouped}{tail}.{:02}", self.0 % 100)
+        out.push_str(tail);
+        out.push('.');
+        push_decimal(&mut out, self.0 % 100 / 10);
+        push_decimal(&mut out, self.0 % 10);
+        out
     }
 }
 

@@ -5,6 +5,7 @@ use super::fields::Fields;
 use super::http::Secret;
 use super::job::ProviderName;
 use super::json::Value;
+use super::text::concat;
 use super::url::check_http_url;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -176,7 +177,7 @@ fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
 
 fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()> {
     match keys.iter().find(|key| matches!(f.string(key), Ok(Some(_)) | Err(_))) {
-        Some(key) => Err(Error::invalid(key, format!("is only used with provider \"{other}\""))),
+        Some(key) => Err(Error::invalid(key, &concat(&["is only used with provider \"", other, "\""]))),
         None => Ok(()),
     }
 }
@@ -207,13 +208,14 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
     let h = Fields::nested(object, "headers", "headers.")?;
     let mut out = Vec::new();
     for name in h.keys() {
-        let field = format!("headers.{name}");
-        let is_token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-        if name.is_empty() || !name.chars().all(is_token) {
+        let field = concat(&["headers.", name]);
+        // Byte by byte: a non-ASCII char's bytes are no token bytes either.
+        let is_token = |b: u8| b.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".bytes().any(|t| t == b);
+        if name.is_empty() || !name.bytes().all(is_token) {
             return Err(Error::invalid(&field, "is not a valid header name"));
         }
         if let Some(value) = h.string(name)? {
-            if value.contains(['\r', '\n', '\0']) {
+            if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\0')) {
                 return Err(Error::invalid(&field, "must not contain line breaks"));
             }
             out.push((name.to_owned(), value.to_owned()));

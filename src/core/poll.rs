@@ -8,6 +8,7 @@ use super::options::PollConfig;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
 use super::service::Service;
+use super::text::{concat, decimal};
 
 pub struct Poll<S> {
     service: S,
@@ -57,7 +58,8 @@ impl<S: Service> Poll<S> {
     }
 
     fn timed_out(&mut self) -> Step<Job> {
-        let message = format!("the job did not finish within waitTimeoutMs ({} ms)", self.wait_timeout_ms);
+        let message =
+            concat(&["the job did not finish within waitTimeoutMs (", &decimal(self.wait_timeout_ms.into()), " ms)"]);
         let error = Error::new(ErrorCode::Timeout, message).retryable(true);
         self.finish(Err(error))
     }
@@ -79,8 +81,11 @@ impl<S: Service> Poll<S> {
         match job.status {
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
-                let reason = job.error.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-                let error = Error::new(ErrorCode::JobFailed, format!("the job failed{reason}"));
+                let message = match job.error.as_deref() {
+                    Some(reason) => concat(&["the job failed: ", reason]),
+                    None => "the job failed".to_owned(),
+                };
+                let error = Error::new(ErrorCode::JobFailed, message);
                 self.finish(Err(error.with_job(job)))
             }
             Status::Canceled => {

@@ -10,6 +10,7 @@ use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::{object, Value};
 use super::money::{hundredths, Paise};
+use super::text::{concat, decimal};
 use super::tier::{Mode, Resolution};
 
 const KLING_UNIT_SECONDS: u64 = 5;
@@ -170,23 +171,22 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
         Some("output") => Basis::Output,
         Some(_) => return Err(Error::invalid("basis", "must be \"output\" or \"added\"")),
     };
-    let steps: Vec<ChainStep> = (1..=extensions)
-        .map(|index| {
-            let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
-            let output = |per: u64| source + (index * per) as f64;
-            let billed = |per: u64| match basis {
-                Basis::Output => output(per),
-                Basis::Added => per as f64,
-            };
-            ChainStep {
-                index,
-                added_seconds: added,
-                output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
-                min: tariff.bill(billed(added.min)),
-                max: tariff.bill(billed(added.max)),
-            }
-        })
-        .collect();
+    let mut steps = Vec::new();
+    for index in 1..=extensions {
+        let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
+        let output = |per: u64| source + (index * per) as f64;
+        let billed = |per: u64| match basis {
+            Basis::Output => output(per),
+            Basis::Added => per as f64,
+        };
+        steps.push(ChainStep {
+            index,
+            added_seconds: added,
+            output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
+            min: tariff.bill(billed(added.min)),
+            max: tariff.bill(billed(added.max)),
+        });
+    }
     let total = |pick: fn(&ChainStep) -> &Quote| tariff.total(steps.iter().map(pick));
     Ok(ChainQuote {
         basis,
@@ -203,7 +203,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
 fn seconds(f: &Fields, key: &str) -> Result<f64> {
     match f.number(key)? {
         Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
-        Some(_) => Err(Error::invalid(key, format!("must be from 0 to {MAX_SECONDS} seconds"))),
+        Some(_) => Err(Error::invalid(key, &concat(&["must be from 0 to ", &decimal(MAX_SECONDS.into()), " seconds"]))),
         None => Err(Error::invalid(key, "is required")),
     }
 }
@@ -222,8 +222,8 @@ impl Tariff {
             }
         };
         if f.string(misplaced.0)?.is_some() {
-            let why = format!("is only used with provider \"{}\"", misplaced.1);
-            return Err(Error::invalid(misplaced.0, why));
+            let why = concat(&["is only used with provider \"", misplaced.1, "\""]);
+            return Err(Error::invalid(misplaced.0, &why));
         }
         let discount = f.number("discountPercent")?.unwrap_or(0.0);
         let (discount_bp, exact) = hundredths(discount);
@@ -307,11 +307,11 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
     rates.deny_unknown(keys, |_| None)?;
     for other in keys {
         if let Some(n) = rates.number(other)? {
-            Paise::from_credits(&format!("rates.{other}"), n)?;
+            Paise::from_credits(&concat(&["rates.", other]), n)?;
         }
     }
     match rates.number(key)? {
-        Some(n) => Paise::from_credits(&format!("rates.{key}"), n),
+        Some(n) => Paise::from_credits(&concat(&["rates.", key]), n),
         None => Ok(Paise(list * 100)),
     }
 }

@@ -1,5 +1,7 @@
 //! When to try again: exponential backoff with jitter, and `Retry-After`.
 
+use super::text::{parse_u64, split_at_byte};
+
 /// First backoff step; each retry doubles it, up to [`BACKOFF_CAP_MS`].
 pub const BACKOFF_BASE_MS: u64 = 500;
 pub const BACKOFF_CAP_MS: u64 = 8_000;
@@ -46,11 +48,13 @@ fn parse_http_date(value: &str) -> Option<u64> {
     }
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
-    let day: u64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
-    let year: u64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
-    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if hms.next().is_some() || h > 23 || m > 59 || s > 60 {
+    let day = parse_u64(day, 10).filter(|d| (1..=31).contains(d))?;
+    let year = parse_u64(year, 10).filter(|y| (1970..=9999).contains(y))?;
+    let (h, rest) = split_at_byte(time, b':')?;
+    let (m, s) = split_at_byte(rest, b':')?;
+    // A third colon leaves `s` with one, which no number has.
+    let (h, m, s) = (parse_u64(h, 10)?, parse_u64(m, 10)?, parse_u64(s, 10)?);
+    if h > 23 || m > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day);

@@ -1,5 +1,7 @@
 //! The little URL handling the package needs: checks and path building.
 
+use super::text::parse_u64;
+
 /// Checks that `url` is an absolute `http(s)` URL with a host and no white
 /// space; returns why not.
 pub fn check_http_url(url: &str) -> Result<(), &'static str> {
@@ -14,8 +16,9 @@ pub fn check_http_url(url: &str) -> Result<(), &'static str> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("must not contain spaces or control characters");
     }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit('@').next().unwrap_or(host);
+    // The authority ends at the path, query or fragment; the host follows any user info.
+    let authority = &rest[..rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len())];
+    let host = &authority[authority.bytes().rposition(|b| b == b'@').map_or(0, |at| at + 1)..];
     if host.is_empty() || host.starts_with(':') {
         return Err("must name a host");
     }
@@ -26,7 +29,7 @@ pub fn check_http_url(url: &str) -> Result<(), &'static str> {
 pub fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(byte as char);
         } else {
             out.push('%');
@@ -47,7 +50,8 @@ pub fn decode_segment(segment: &str) -> String {
         let hex = bytes
             .get(i + 1..i + 3)
             .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
+            .and_then(|h| parse_u64(h, 16))
+            .map(|n| n as u8); // Two hex digits at most.
         match (bytes[i], hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);

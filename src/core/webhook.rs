@@ -9,6 +9,7 @@ use super::fields::Fields;
 use super::hmac::{constant_time_eq, hmac_sha256};
 use super::job::ProviderName;
 use super::json::Value;
+use super::text::{concat, decimal, parse_u64};
 
 /// How far a delivery's timestamp may be from now, either way (replays of an
 /// old delivery, or a clock far ahead, are refused).
@@ -51,8 +52,9 @@ pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tole
     }
     let sent_at = parse_timestamp(signed.timestamp)?;
     if now_s.abs_diff(sent_at) > tolerance_s {
-        let why = format!("is {} s away from now, outside the tolerance of {tolerance_s} s", now_s.abs_diff(sent_at));
-        return Err(Error::invalid("headers.webhook-timestamp", why));
+        let away = decimal(now_s.abs_diff(sent_at));
+        let why = concat(&["is ", &away, " s away from now, outside the tolerance of ", &decimal(tolerance_s), " s"]);
+        return Err(Error::invalid("headers.webhook-timestamp", &why));
     }
     let keys = secrets.iter().map(|s| key(s)).collect::<Result<Vec<_>>>()?;
     if keys.is_empty() {
@@ -78,7 +80,7 @@ pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tole
 
 fn parse_timestamp(text: &str) -> Result<u64> {
     let digits = !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit());
-    match digits.then(|| text.parse::<u64>().ok()).flatten() {
+    match digits.then(|| parse_u64(text, 10)).flatten() {
         Some(seconds) => Ok(seconds),
         None => Err(Error::invalid("headers.webhook-timestamp", "must be Unix time in seconds")),
     }

@@ -4,6 +4,7 @@ use crate::core::http::{HeaderValue, HttpRequest, Method};
 use crate::core::job::{Output, Video};
 use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
+use crate::core::text::concat;
 
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.
@@ -19,18 +20,18 @@ pub fn request(
     if body.is_some() {
         headers.push(("content-type".into(), HeaderValue::Plain("application/json".into())));
     }
-    let replaced = |name: &str| {
-        headers_named(&headers, name) || credential.as_ref().is_some_and(|(c, _)| c.eq_ignore_ascii_case(name))
-    };
-    let extra: Vec<_> = config
-        .headers
-        .iter()
-        .filter(|(name, _)| !replaced(name))
-        .map(|(name, value)| (name.clone(), HeaderValue::Plain(value.clone())))
-        .collect();
-    headers.extend(extra);
-    headers.extend(credential.map(|(name, value)| (name.to_owned(), value)));
-    HttpRequest { method, url: format!("{}{path}", config.base_url), headers, body }
+    // Extra headers give way to the package's own, not to one another.
+    let own = headers.len();
+    for (name, value) in &config.headers {
+        let credential_name = credential.as_ref().is_some_and(|(c, _)| c.eq_ignore_ascii_case(name));
+        if !headers_named(&headers[..own], name) && !credential_name {
+            headers.push((name.clone(), HeaderValue::Plain(value.clone())));
+        }
+    }
+    if let Some((name, value)) = credential {
+        headers.push((name.to_owned(), value));
+    }
+    HttpRequest { method, url: concat(&[&config.base_url, path]), headers, body }
 }
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {
@@ -48,17 +49,16 @@ pub fn videos(list: Option<&Value>) -> Result<Option<Output>, &'static str> {
         return Ok(None);
     };
     let items = list.as_array().ok_or("a list of videos that is not a list")?;
-    let outputs = items
-        .iter()
-        .map(|item| {
-            Ok(Video {
-                url: required_str(item, "url", "a video without a url")?.to_owned(),
-                kind: "video",
-                id: item.get("id").and_then(Value::as_str).map(str::to_owned),
-                duration: item.get("duration").and_then(seconds),
-            })
-        })
-        .collect::<Result<_, &'static str>>()?;
+    // A loop rather than `collect::<Result<Vec<_>, _>>()`, whose adapters cost wasm.
+    let mut outputs = Vec::with_capacity(items.len());
+    for item in items {
+        outputs.push(Video {
+            url: required_str(item, "url", "a video without a url")?.to_owned(),
+            kind: "video",
+            id: item.get("id").and_then(Value::as_str).map(str::to_owned),
+            duration: item.get("duration").and_then(seconds),
+        });
+    }
     Ok(Some(Output { outputs }))
 }
 
@@ -90,5 +90,14 @@ mod tests {
         assert_eq!(r.header("x-trace"), Some("1"));
         assert_eq!(r.header("accept"), Some("application/json"));
         assert_eq!(r.headers.len(), 3);
+    }
+
+    #[test]
+    fn extra_headers_do_not_replace_one_another() {
+        let config =
+            ClientConfig::from_value(&parse(br#"{"headers":{"X-Trace":"1","x-trace":"2"}}"#).unwrap(), false).unwrap();
+        let r = request(&config, Method::Get, "/v1/jobs/x", None, None);
+        let names: Vec<&str> = r.headers.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["accept", "X-Trace", "x-trace"]);
     }
 }

@@ -66,7 +66,10 @@ impl Task {
             Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
         };
         let step = advance(machine.as_mut());
-        let updates = std::iter::from_fn(|| machine.take_update()).map(update_json).collect();
+        let mut updates = Vec::new();
+        while let Some(update) = machine.take_update() {
+            updates.push(update_json(update));
+        }
         step_json(step, updates)
     }
 }
@@ -120,7 +123,10 @@ fn machine(kind: &str, text: &str, browser: bool, seed: u64, entropy: &[u8]) -> 
             let config = config(&options)?;
             let poll = PollConfig::from_value(&options)?;
             let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
-            let nonces = (0..plan.steps()).map(|i| step_nonce(nonce, i)).collect();
+            let mut nonces = Vec::with_capacity(plan.steps());
+            for i in 0..plan.steps() {
+                nonces.push(step_nonce(nonce, i));
+            }
             Box::new(Chain::new(config, poll, plan, nonces, seed))
         }
         _ => return Err(Error::invalid("kind", "is not a network call")),
@@ -139,11 +145,13 @@ fn step_nonce(mut nonce: [u8; 16], index: usize) -> [u8; 16] {
 /// (the send step's `read`), `null` where the response has none.
 fn response_headers(values: &str) -> Vec<(String, String)> {
     let Ok(Value::Array(values)) = arg(values) else { return Vec::new() };
-    let present = RESPONSE_HEADERS.iter().zip(values).filter_map(|(name, value)| match value {
-        Value::String(value) => Some(((*name).to_owned(), value)),
-        _ => None,
-    });
-    present.collect()
+    let mut headers = Vec::new();
+    for (name, value) in RESPONSE_HEADERS.iter().zip(values) {
+        if let Value::String(value) = value {
+            headers.push(((*name).to_owned(), value));
+        }
+    }
+    headers
 }
 
 fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
@@ -158,14 +166,17 @@ fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
 
 /// What `fetch` needs; the body goes as the text to send.
 fn send_json(request: HttpRequest, timeout_ms: u32) -> Value {
-    let headers = request.headers.into_iter().map(|(name, value)| (name, Value::String(value.as_str().to_owned())));
+    let mut headers = Vec::with_capacity(request.headers.len());
+    for (name, value) in request.headers {
+        headers.push((name, Value::String(value.as_str().to_owned())));
+    }
     object([
         ("url", Some(Value::String(request.url))),
         ("method", Some(Value::String(request.method.as_str().to_owned()))),
-        ("headers", Some(Value::Object(headers.collect()))),
+        ("headers", Some(Value::Object(headers))),
         ("body", request.body.map(|body| Value::String(body.to_json()))),
         ("timeoutMs", Some(Value::Number(timeout_ms.into()))),
-        ("read", Some(Value::Array(RESPONSE_HEADERS.iter().map(|name| Value::String((*name).to_owned())).collect()))),
+        ("read", Some(RESPONSE_HEADERS.to_vec().into())),
     ])
 }
 

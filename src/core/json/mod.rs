@@ -80,7 +80,18 @@ impl Value {
 
 /// Builds an object from members whose values may be absent.
 pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Value {
-    Value::Object(members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect())
+    Value::Object(present(&mut members.into_iter()))
+}
+
+/// The body of [`object`], compiled once rather than once per member count.
+fn present(members: &mut dyn Iterator<Item = (&str, Option<Value>)>) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (key, value) in members {
+        if let Some(value) = value {
+            out.push((key.to_owned(), value));
+        }
+    }
+    out
 }
 
 impl From<bool> for Value {
@@ -116,6 +127,11 @@ impl From<&str> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Value {
-        Value::Array(items.into_iter().map(Into::into).collect())
+        // A loop: `collect` here compiles to in-place iteration code per `T`.
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            values.push(item.into());
+        }
+        Value::Array(values)
     }
 }

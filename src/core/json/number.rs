@@ -2,6 +2,8 @@
 //! code and tables cost kilobytes of wasm. Every finite f64 is written so that
 //! `JSON.parse` (or `str::parse::<f64>`) gives back exactly the same f64.
 
+use crate::core::text::{decimal, push_decimal};
+
 /// 2^53: integers below it, and their products with exact powers of ten, are exact in f64.
 const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
 
@@ -19,9 +21,9 @@ pub fn write_number(out: &mut String, x: f64) {
     }
     let x = x.abs();
     if x == x.trunc() && x < EXACT_INTEGERS {
-        out.push_str(&(x as u64).to_string());
+        push_decimal(out, x as u64);
     } else if let Some((digits, places)) = short_decimal(x) {
-        place_point(out, &digits.to_string(), places);
+        place_point(out, &decimal(digits), places);
     } else {
         write_exact(out, x);
     }
@@ -72,11 +74,13 @@ fn decompose(x: f64) -> (u64, i32) {
 
 /// Writes `digits` with a decimal point `places` (≥ 1) from the right: ("5", 2) → "0.05".
 fn place_point(out: &mut String, digits: &str, places: usize) {
-    let padded = "0".repeat((places + 1).saturating_sub(digits.len())) + digits;
-    let (whole, fraction) = padded.split_at(padded.len() - places);
-    out.push_str(whole);
+    let whole = digits.len().saturating_sub(places);
+    out.push_str(if whole == 0 { "0" } else { &digits[..whole] });
     out.push('.');
-    out.push_str(fraction);
+    for _ in digits.len()..places {
+        out.push('0');
+    }
+    out.push_str(&digits[whole..]);
 }
 
 /// A natural number as base-10 digits, least significant first: big enough

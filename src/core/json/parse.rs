@@ -2,6 +2,7 @@
 //! small, shallow documents here; it never panics on any input.
 
 use super::Value;
+use crate::core::text::parse_u64;
 use std::fmt;
 
 /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
@@ -266,7 +267,7 @@ impl Parser<'_> {
             return Err(self.error());
         }
         self.pos += 4;
-        u32::from_str_radix(digits, 16).map_err(|_| self.error())
+        parse_u64(digits, 16).map(|n| n as u32).ok_or(self.error())
     }
 }
 

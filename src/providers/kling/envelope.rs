@@ -6,6 +6,7 @@ use crate::core::classify::{bad_body, clean, describe_body, status_error};
 use crate::core::error::{Error, Result};
 use crate::core::http::HttpResponse;
 use crate::core::json::{self, Value};
+use crate::core::text::{concat, decimal, signed_decimal};
 
 /// An opened envelope: its `data` and the whole document (for `raw`).
 pub struct Opened {
@@ -46,7 +47,14 @@ fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64)
         code: error_code,
         retryable,
         provider_code: Some(code),
-        message: format!("Kling {code} (HTTP {}): {message}", response.status),
+        message: concat(&[
+            "Kling ",
+            &signed_decimal(code),
+            " (HTTP ",
+            &decimal(response.status.into()),
+            "): ",
+            &message,
+        ]),
         ..by_status
     }
 }

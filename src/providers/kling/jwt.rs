@@ -5,6 +5,7 @@ use crate::core::base64::encode_url;
 use crate::core::error::Error;
 use crate::core::hmac::hmac_sha256;
 use crate::core::json::string_literal;
+use crate::core::text::{concat, decimal};
 
 pub const LIFETIME_S: u64 = 1800;
 pub const SKEW_S: u64 = 5;
@@ -12,15 +13,18 @@ pub const SKEW_S: u64 = 5;
 /// `base64url(header).base64url(payload).base64url(signature)`.
 pub fn sign(access_key: &str, secret_key: &str, now_s: u64) -> String {
     let header = encode_url(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = format!(
-        r#"{{"iss":{},"exp":{},"nbf":{}}}"#,
-        string_literal(access_key),
-        now_s + LIFETIME_S,
-        now_s.saturating_sub(SKEW_S)
-    );
-    let signing_input = format!("{header}.{}", encode_url(payload.as_bytes()));
+    let payload = concat(&[
+        r#"{"iss":"#,
+        &string_literal(access_key),
+        r#","exp":"#,
+        &decimal(now_s + LIFETIME_S),
+        r#","nbf":"#,
+        &decimal(now_s.saturating_sub(SKEW_S)),
+        "}",
+    ]);
+    let signing_input = concat(&[&header, ".", &encode_url(payload.as_bytes())]);
     let signature = hmac_sha256(secret_key.as_bytes(), &[signing_input.as_bytes()]);
-    format!("{signing_input}.{}", encode_url(&signature))
+    concat(&[&signing_input, ".", &encode_url(&signature)])
 }
 
 /// [`sign`] for callers whose arguments are not yet checked (`signKlingToken`).

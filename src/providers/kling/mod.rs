@@ -15,6 +15,7 @@ use crate::core::job::{Job, JobId, Submission};
 use crate::core::json::{self, Value};
 use crate::core::options::{ClientConfig, KlingAuth};
 use crate::core::request::ExtendRequest;
+use crate::core::text::concat;
 use crate::core::tier::Mode;
 
 const TASKS: &str = "/v1/videos/video-extend";
@@ -43,7 +44,7 @@ pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest
 }
 
 pub fn job_request(config: &ClientConfig, auth: &KlingAuth, id: &JobId, now_ms: u64) -> HttpRequest {
-    request(config, Method::Get, &format!("{TASKS}/{}", id.segment()), credential(auth, now_ms), None)
+    request(config, Method::Get, &concat(&[TASKS, "/", &id.segment()]), credential(auth, now_ms), None)
 }
 
 /// The task path also takes the caller's `external_task_id`.
@@ -55,8 +56,12 @@ pub fn lookup_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest
 /// `ke-` and 32 hex digits: unique per submit, so a lost answer can be found.
 pub fn external_task_id(nonce: [u8; 16]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digits = nonce.iter().flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-    format!("ke-{}", digits.map(char::from).collect::<String>())
+    let mut id = String::from("ke-");
+    for byte in nonce {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    id
 }
 
 fn credential(auth: &KlingAuth, now_ms: u64) -> Option<(&'static str, HeaderValue)> {
@@ -67,7 +72,7 @@ fn credential(auth: &KlingAuth, now_ms: u64) -> Option<(&'static str, HeaderValu
         }
         KlingAuth::Token(token) => token.expose().to_owned(),
     };
-    Some(("authorization", HeaderValue::Secret(Secret::new(format!("Bearer {token}")))))
+    Some(("authorization", HeaderValue::Secret(Secret::new(concat(&["Bearer ", &token])))))
 }
 
 pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
