@@ -12,6 +12,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { build } from "vite";
 import { chromium } from "playwright-core";
+import { BUILDS } from "../../scripts/size.mjs";
 import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 
 const SCENARIO_TIMEOUT_MS = 30_000;
@@ -190,6 +191,7 @@ try {
     state.exports = await page.evaluate(() => window.packageExports);
     state.initialWasm = [...state.wasmLoads];
     state.initialScripts = state.packageScripts.filter((path) => path.endsWith(".js"));
+    state.initialFiles = state.packageScripts.map((path) => path.slice("/node_modules/kling-extend/".length));
     state.ctx = scenarioContext(mock, runtime);
     pages[runtime] = state;
   }
@@ -227,6 +229,8 @@ for (const state of Object.values(pages)) {
     assert.match(state.initialWasm[0], runtime === "chromium-plain" ? /\/kling-extend\/web\/kling_extend_bg\.wasm$/ : /\.wasm$/);
     if (runtime === "chromium-plain") {
       assert.deepEqual(state.initialScripts, ["/node_modules/kling-extend/index.js"], "one module of the package at first");
+      // The size budget (tests/size.test.mjs) is held against exactly these files.
+      assert.deepEqual(state.initialFiles.toSorted(), BUILDS.browser.toSorted(), "what scripts/size.mjs measures");
     }
   });
 
