@@ -3,8 +3,9 @@
 // server half (lib/server-build.js) on first use. The build bundles this file
 // and what it imports into one module but leaves that import() as written:
 // it is here, where its path is the same in the bundle. The glue's exports
-// are named, not imported `* as`: a namespace would keep all of them (initSync
-// too) in the bundle.
+// are named, not imported `* as`, and the wasm is compiled here for initSync:
+// the bundle then drops the glue's exports it does not use (its async loader
+// among them).
 import { Task, call, initSync } from "./web/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
