@@ -66,7 +66,7 @@ impl<S: Service, T> Call<S, T> {
             Operation::Submit(r) => self.service.submit_request(r, now_ms),
             Operation::Read(id) => self.service.job_request(id, now_ms),
         };
-        Step::Send { request, timeout_ms: self.service.limits().timeout_ms }
+        self.service.limits().send(request)
     }
 
     fn fail(&mut self, error: Error, acceptance: Acceptance, now_ms: u64) -> Step<T> {
@@ -85,7 +85,7 @@ impl<S: Service, T> Call<S, T> {
         if let (Operation::Submit(request), Acceptance::Unknown) = (&self.operation, acceptance) {
             if let Some(lookup) = self.service.lookup_request(request, now_ms) {
                 self.phase = Phase::LookingUp { ambiguity: error };
-                return Step::Send { request: lookup, timeout_ms: self.service.limits().timeout_ms };
+                return self.service.limits().send(lookup);
             }
         }
         self.finish(error, is_submit.then_some(acceptance))
@@ -149,10 +149,7 @@ impl<S: Service, T> Machine for Call<S, T> {
                 }
             },
             Event::Failed(transport) => {
-                let acceptance = match transport {
-                    Transport::ConnectFailed => Acceptance::Refused,
-                    Transport::Network | Transport::Timeout => Acceptance::Unknown,
-                };
+                let acceptance = if transport.nothing_sent() { Acceptance::Refused } else { Acceptance::Unknown };
                 self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance, now_ms)
             }
             Event::Waited => self.send(now_ms),
@@ -179,14 +176,41 @@ fn response_acceptance(status: u16, error: &Error) -> Acceptance {
 }
 
 pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
-    let (code, message) = match transport {
-        Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned()),
-        Transport::Network => (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned()),
-        Transport::Timeout => {
-            (ErrorCode::Timeout, concat(&["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"]))
+    let (code, message, retryable) = match transport {
+        Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned(), true),
+        Transport::NeverSent => (
+            ErrorCode::NetworkError,
+            "the request never left: the runtime refused to send it (a blocked port, a URL it will not fetch \
+             or a missing network permission)"
+                .to_owned(),
+            false,
+        ),
+        Transport::Network => {
+            (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
         }
+        Transport::Timeout => {
+            (ErrorCode::Timeout, concat(&["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"]), true)
+        }
+        Transport::Redirected { status } => (
+            ErrorCode::BadResponse,
+            concat(&[
+                "the service answered with a redirect (HTTP ",
+                &decimal(status.into()),
+                "), which is not followed: the credential would go with it",
+            ]),
+            false,
+        ),
+        Transport::TooLarge { limit } => (
+            ErrorCode::BadResponse,
+            concat(&["the response body is larger than maxResponseBytes (", &decimal(limit.into()), " bytes)"]),
+            false,
+        ),
     };
-    Error::new(code, message).retryable(true)
+    let status = match transport {
+        Transport::Redirected { status } if status != 0 => Some(status),
+        _ => None,
+    };
+    Error { status, ..Error::new(code, message).retryable(retryable) }
 }
 
 pub fn aborted() -> Error {
@@ -251,6 +275,39 @@ mod tests {
         sent(call.handle(Event::Waited, 0));
         let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), 0);
         assert!(matches!(step, Step::Done(Ok(Job { status: Status::Running, .. }))));
+    }
+
+    #[test]
+    fn a_request_that_never_left_is_neither_retried_nor_maybe_submitted() {
+        let mut call = submit();
+        call.start(0);
+        let e = failed(call.handle(Event::Failed(Transport::NeverSent), 0));
+        assert_eq!((e.code, e.retryable, e.maybe_submitted), (ErrorCode::NetworkError, false, Some(false)));
+        assert!(e.message.contains("never left"), "{}", e.message);
+        let mut call = read();
+        call.start(0);
+        assert!(!failed(call.handle(Event::Failed(Transport::NeverSent), 0)).retryable);
+    }
+
+    #[test]
+    fn redirects_and_oversized_bodies_are_bad_responses_never_retried() {
+        for (transport, status) in
+            [(Transport::Redirected { status: 307 }, Some(307)), (Transport::TooLarge { limit: 8 }, None)]
+        {
+            let mut call = submit();
+            call.start(0);
+            let e = failed(call.handle(Event::Failed(transport), 0));
+            assert_eq!((e.code, e.status, e.maybe_submitted), (ErrorCode::BadResponse, status, Some(true)));
+            let mut call = read();
+            call.start(0);
+            let e = failed(call.handle(Event::Failed(transport), 0));
+            assert_eq!((e.code, e.retryable), (ErrorCode::BadResponse, false));
+        }
+    }
+
+    #[test]
+    fn every_send_carries_the_body_limit() {
+        assert!(matches!(read().start(0), Step::Send { max_bytes: 8_388_608, .. }));
     }
 
     #[test]

@@ -177,7 +177,7 @@ impl<S: Service + Clone> Chain<S> {
 
     fn submitting(&mut self, step: Step<Submission>, now_ms: u64) -> Step<Vec<Job>> {
         match step {
-            Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
+            Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
             Step::Wait { ms } => Step::Wait { ms },
             Step::Done(Err(error)) => Step::Done(Err(error)),
             Step::Done(Ok(submission)) => {
@@ -200,7 +200,7 @@ impl<S: Service + Clone> Chain<S> {
             }
         }
         match step {
-            Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
+            Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
             Step::Wait { ms } => Step::Wait { ms },
             Step::Done(Err(error)) => Step::Done(Err(error)),
             Step::Done(Ok(job)) => {

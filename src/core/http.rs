@@ -88,19 +88,34 @@ impl HttpResponse {
     }
 }
 
-/// How an HTTP attempt failed without a response. The distinction matters for
-/// submits: only a connection that never opened proves nothing was sent.
+/// How an HTTP attempt ended without a response the core can read. The
+/// distinction matters for submits: only a request that never left, or a
+/// connection that never opened, proves nothing was sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transport {
     /// The connection was never established (refused, DNS): nothing was sent.
     ConnectFailed,
+    /// The runtime refused to send the request at all (a blocked port, a URL
+    /// it will not fetch, a missing permission): nothing was sent, and trying
+    /// again cannot help.
+    NeverSent,
     /// Failed after the request may have left (reset, dropped, CORS, unknown).
     Network,
     /// The per-attempt timeout fired.
     Timeout,
+    /// The service answered with a redirect (`status`; 0 when a browser hides
+    /// it). Redirects are not followed: the credential would go with them.
+    Redirected { status: u16 },
+    /// The body passed `maxResponseBytes`; the driver stopped reading it.
+    TooLarge { limit: u32 },
 }
 
 impl Transport {
+    /// Whether the service certainly saw nothing of the request.
+    pub fn nothing_sent(self) -> bool {
+        matches!(self, Transport::ConnectFailed | Transport::NeverSent)
+    }
+
     /// Classifies a network failure by the platform's error code, when it gives
     /// one (Node's `err.cause.code`); browsers give none, so it stays ambiguous.
     pub fn from_cause_code(code: Option<&str>) -> Transport {
@@ -108,6 +123,7 @@ impl Transport {
             Some(
                 "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "UND_ERR_CONNECT_TIMEOUT" | "EHOSTUNREACH" | "ENETUNREACH",
             ) => Transport::ConnectFailed,
+            Some("ENOTSENT") => Transport::NeverSent,
             _ => Transport::Network,
         }
     }
@@ -134,5 +150,6 @@ mod tests {
         assert_eq!(Transport::from_cause_code(Some("ECONNREFUSED")), Transport::ConnectFailed);
         assert_eq!(Transport::from_cause_code(Some("ECONNRESET")), Transport::Network);
         assert_eq!(Transport::from_cause_code(None), Transport::Network);
+        assert_eq!(Transport::from_cause_code(Some("ENOTSENT")), Transport::NeverSent);
     }
 }

@@ -12,10 +12,12 @@ use super::job::Job;
 /// What the driver must do next.
 #[derive(Debug)]
 pub enum Step<T> {
-    /// Perform this HTTP exchange, giving up after `timeout_ms`.
+    /// Perform this HTTP exchange, giving up after `timeout_ms` or once the
+    /// body passes `max_bytes` (then report [`Transport::TooLarge`]).
     Send {
         request: HttpRequest,
         timeout_ms: u32,
+        max_bytes: u32,
     },
     /// Sleep this long (abortable), then report [`Event::Waited`].
     Wait {
@@ -28,7 +30,7 @@ impl<T> Step<T> {
     /// The same step, with `f` applied to its result if it has one.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
         match self {
-            Step::Send { request, timeout_ms } => Step::Send { request, timeout_ms },
+            Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
             Step::Wait { ms } => Step::Wait { ms },
             Step::Done(result) => Step::Done(result.map(f)),
         }

@@ -2,9 +2,10 @@
 
 use super::error::{Error, Result};
 use super::fields::Fields;
-use super::http::Secret;
+use super::http::{HttpRequest, Secret};
 use super::job::ProviderName;
 use super::json::Value;
+use super::machine::Step;
 use super::text::concat;
 use super::url::check_http_url;
 
@@ -13,12 +14,16 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 pub const DEFAULT_INTERVAL_MS: u32 = 1_000;
 pub const DEFAULT_MAX_INTERVAL_MS: u32 = 10_000;
 pub const DEFAULT_WAIT_TIMEOUT_MS: u32 = 600_000;
+/// Job documents are a few KB; 8 MiB leaves room for any real one.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 8 << 20;
 pub const TRINETRA_BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
 pub const KLING_BASE_URL: &str = "https://api.klingai.com";
 
 /// The longest delay timers accept everywhere (2³¹−1 ms).
 const MAX_MS: u64 = i32::MAX as u64;
 const MAX_RETRIES: u64 = 10;
+/// The largest body limit a caller may set: the wasm's memory holds it twice.
+const MAX_RESPONSE_BYTES: u64 = 256 << 20;
 
 /// Every data option of the contract. Functions and the abort signal are
 /// taken by the I/O layer and never reach the core.
@@ -31,6 +36,7 @@ const KNOWN: &[&str] = &[
     "token",
     "timeoutMs",
     "maxRetries",
+    "maxResponseBytes",
     "headers",
     "dangerouslyAllowBrowser",
     "intervalMs",
@@ -88,11 +94,22 @@ pub struct ClientConfig {
     pub headers: Vec<(String, String)>,
 }
 
-/// How long one HTTP attempt may take, and how many times a call may retry.
+/// How long one HTTP attempt may take, how much of an answer it reads, and
+/// how many times a call may retry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub timeout_ms: u32,
     pub max_retries: u32,
+    /// A longer body is refused while it is read, so a hostile service
+    /// cannot fill the caller's memory (or the wasm's).
+    pub max_response_bytes: u32,
+}
+
+impl Limits {
+    /// The step that sends `request` within these limits.
+    pub fn send<T>(&self, request: HttpRequest) -> Step<T> {
+        Step::Send { request, timeout_ms: self.timeout_ms, max_bytes: self.max_response_bytes }
+    }
 }
 
 /// How `pollJob` paces its reads.
@@ -135,6 +152,9 @@ impl ClientConfig {
             limits: Limits {
                 timeout_ms: ms(&f, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
                 max_retries: f.integer("maxRetries", 0..=MAX_RETRIES)?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+                max_response_bytes: f
+                    .integer("maxResponseBytes", 1..=MAX_RESPONSE_BYTES)?
+                    .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as u32),
             },
             headers: headers(&f)?,
         })

@@ -44,8 +44,13 @@ impl<S: Service> Poll<S> {
         if left == 0 {
             return self.timed_out();
         }
-        let timeout_ms = u64::from(self.service.limits().timeout_ms).min(left) as u32;
-        Step::Send { request: self.service.job_request(&self.id, now_ms), timeout_ms }
+        let limits = self.service.limits();
+        let timeout_ms = u64::from(limits.timeout_ms).min(left) as u32;
+        Step::Send {
+            request: self.service.job_request(&self.id, now_ms),
+            timeout_ms,
+            max_bytes: limits.max_response_bytes,
+        }
     }
 
     /// A wait, cut short at the deadline.

@@ -18,12 +18,12 @@ pub fn backoff_ms(retry: u32, rng: &mut Rng) -> u64 {
     step / 2 + rng.below(step / 2 + 1)
 }
 
-/// The wait to use after a failure that may carry a server hint.
+/// The wait to use after a failure that may carry a server hint. A hint
+/// only ever lengthens the backoff: a `Retry-After: 0`, a tiny value or a
+/// date in the past must not turn retries into a busy loop.
 pub fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
-    match retry_after_ms {
-        Some(hint) => hint,
-        None => backoff_ms(retry, rng),
-    }
+    let backoff = backoff_ms(retry, rng);
+    retry_after_ms.map_or(backoff, |hint| hint.max(backoff))
 }
 
 /// Parses a `Retry-After` value: delta-seconds (decimals tolerated) or an
@@ -131,5 +131,17 @@ mod tests {
         for bad in ["", "soon", "-1", "1.2.3", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 32 Nov 1994 08:49:37 GMT"] {
             assert_eq!(parse_retry_after(bad, 0), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_server_hint_never_shortens_the_backoff() {
+        let mut rng = Rng::new(3);
+        for hint in [Some(0), Some(1), None] {
+            for retry in 0..5 {
+                let floor = BACKOFF_BASE_MS.saturating_mul(1 << retry).min(BACKOFF_CAP_MS) / 2;
+                assert!(delay_ms(retry, hint, &mut rng) >= floor, "{hint:?} at retry {retry}");
+            }
+        }
+        assert_eq!(delay_ms(0, Some(30_000), &mut rng), 30_000);
     }
 }

@@ -32,7 +32,9 @@ impl Task {
     }
 
     /// What happened that is not a response: "start", "waited",
-    /// "timedOut", "failed" (`detail`: Node's `err.cause.code`, if any) or
+    /// "timedOut", "failed" (`detail`: Node's `err.cause.code`, if any, or
+    /// "ENOTSENT" when the runtime refused to send), "redirected" (`detail`:
+    /// the status, "0" when hidden), "tooLarge" (`detail`: the limit) or
     /// "aborted" (`detail`: "inFlight" when a request was under way).
     pub fn event(&mut self, name: &str, detail: &str, now: f64) -> String {
         let now = now as u64;
@@ -41,6 +43,8 @@ impl Task {
             "waited" => Event::Waited,
             "timedOut" => Event::Failed(Transport::Timeout),
             "failed" => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
+            "redirected" => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
+            "tooLarge" => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
             "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
             _ => return step_json(Step::Done(Err(Error::invalid("event", "is not a task event"))), Vec::new()),
         };
@@ -156,7 +160,7 @@ fn response_headers(values: &str) -> Vec<(String, String)> {
 
 fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
     let (key, value) = match step {
-        Step::Send { request, timeout_ms } => ("send", send_json(request, timeout_ms)),
+        Step::Send { request, timeout_ms, max_bytes } => ("send", send_json(request, timeout_ms, max_bytes)),
         Step::Wait { ms } => ("wait", Value::Number(ms as f64)),
         Step::Done(Ok(result)) => ("done", result),
         Step::Done(Err(error)) => ("error", error.into()),
@@ -165,7 +169,7 @@ fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
 }
 
 /// What `fetch` needs; the body goes as the text to send.
-fn send_json(request: HttpRequest, timeout_ms: u32) -> Value {
+fn send_json(request: HttpRequest, timeout_ms: u32, max_bytes: u32) -> Value {
     let mut headers = Vec::with_capacity(request.headers.len());
     for (name, value) in request.headers {
         headers.push((name, Value::String(value.as_str().to_owned())));
@@ -176,6 +180,7 @@ fn send_json(request: HttpRequest, timeout_ms: u32) -> Value {
         ("headers", Some(Value::Object(headers))),
         ("body", request.body.map(|body| Value::String(body.to_json()))),
         ("timeoutMs", Some(Value::Number(timeout_ms.into()))),
+        ("maxBytes", Some(Value::Number(max_bytes.into()))),
         ("read", Some(RESPONSE_HEADERS.to_vec().into())),
     ])
 }
