@@ -221,3 +221,23 @@ export function assertWorkerdBundle(assert, dist, bundle, wranglerOutput) {
   assert.ok(!bundle.includes("readFileSync") && !bundle.includes("node:fs"), "not the node entry");
   assert.ok(!bundle.includes("web/kling_extend_bg.wasm"), "not the browser entry (which fetches web/…wasm by URL)");
 }
+
+/**
+ * Grows the memory of the installed package's server wasm (the instance its
+ * Node entry uses: same module URL, so same glue) to within 2 MiB of what the
+ * engine allows. The allocator does not know of these pages, so the next
+ * allocation of more than the little it has left traps, as it would after a
+ * hostile answer filled the memory: a real trap, with nothing stubbed.
+ */
+export async function fillWasmMemory(consumer) {
+  const glue = await import(pathToFileURL(join(consumer.packageDir, "server", "kling_extend.js")).href);
+  const { memory } = glue.initSync(); // Already initialised: answers the instance's exports.
+  for (let pages = 2 ** 15; pages >= 32; ) {
+    try {
+      memory.grow(pages);
+    } catch {
+      pages /= 2;
+    }
+  }
+  return memory.buffer.byteLength;
+}

@@ -6,6 +6,7 @@
 //                     the route (the first path segment) picks the answer
 //   hostile.otherUrl  another origin (another port): a redirect target that
 //                     only logs what reaches it
+//   (route "padded-<n>": a valid job document of n MiB, for the wasm trap tests)
 //   hostile.rawUrl    a raw TCP server: `${rawUrl}/status/<n>` answers
 //                     `HTTP/1.1 <n>`, which node:http cannot write
 //   GET  {url}/__hostile/log    → { main, other, raw }: what each received
@@ -138,6 +139,9 @@ async function serveMain(req, res, logs, urls, timers) {
     const target = `${redirect[2] === "same" ? urls.url : urls.otherUrl}/ok${tail}`;
     return json(Number(redirect[1]), { moved: target }, { location: target });
   }
+  const padded = /^padded-(\d+)$/.exec(route);
+  // A valid job document of that many MiB: more than a wasm with little memory left can take.
+  if (padded) return stream(res, record, Number(padded[1]) * 2 ** 20);
   switch (route) {
     case "ok": {
       const { status, body } = ok(req);
@@ -145,6 +149,7 @@ async function serveMain(req, res, logs, urls, timers) {
     }
     case "huge":
       return stream(res, record, HUGE_BYTES);
+
     case "huge-declared":
       res.writeHead(200, { ...CORS, "content-type": "application/json", "content-length": String(DECLARED_BYTES) });
       res.write(CHUNK);

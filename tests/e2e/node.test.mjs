@@ -3,7 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect, format } from "node:util";
-import { API_KEY, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, closeAll, createConsumer, fillWasmMemory, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
 
 const consumer = await createConsumer({ name: "node" });
@@ -65,4 +65,46 @@ test("node: util.inspect of errors never shows the key", async () => {
       assert.ok(!text.includes(wrong), `the wrong key leaked into util.inspect: ${text}`);
     }
   }
+});
+
+test("node: a request refused by the runtime (a blocked port) is network_error, never sent, not maybeSubmitted", async () => {
+  const { extendVideo } = pkg;
+  // 6000 is on fetch's list of bad ports: undici refuses it with cause "bad port".
+  const error = await extendVideo({ video_id: "v" }, { ...ctx.options, baseUrl: "http://127.0.0.1:6000", maxRetries: 2 }).catch((e) => e);
+  assert.equal(error.code, "network_error", inspect(error));
+  assert.equal(error.maybeSubmitted, false);
+  assert.equal(error.retryable, false);
+  assert.match(error.message, /never left/);
+  assert.equal(error.cause?.cause?.message, "bad port", "the fetch error is the cause");
+});
+
+test("node: a wasm trap while reading an answer is bad_response with the trap as cause; the instance is reset, calls in flight end, the next call works", async () => {
+  const { extendVideo, getJob, pollJob } = pkg;
+  mock.reset();
+  mock.configure({ advance: { mode: "polls", stepPolls: 50 } });
+  // 48 MiB: more than the allocator can have left free from earlier calls.
+  const options = { ...ctx.options, baseUrl: `${hostile.url}/padded-48`, maxResponseBytes: 64 * 2 ** 20, maxRetries: 0 };
+
+  // A poll waits between reads while another call traps.
+  const { job_id } = await extendVideo({ video_id: "v_inflight" }, ctx.options);
+  const inFlight = pollJob(job_id, { ...ctx.options, intervalMs: 300 }).catch((e) => e);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+
+  const bytes = await fillWasmMemory(consumer);
+  const started = Date.now();
+  const error = await getJob("job_pad", options).catch((e) => e);
+  console.log(`wasm memory grown to ${bytes} bytes; a 48 MiB answer trapped and was reported in ${Date.now() - started} ms`);
+  assert.equal(error.code, "bad_response", inspect(error));
+  assert.equal(error.name, "KlingExtendError");
+  assert.match(error.message, /reading the service's answer/);
+  assert.ok(error.cause instanceof WebAssembly.RuntimeError, `the trap is the cause: ${inspect(error.cause)}`);
+
+  const lost = await inFlight;
+  assert.equal(lost.code, "bad_response", inspect(lost));
+  assert.match(lost.message, /restarted during this call/);
+
+  // A fresh instance: the same answer is read, and every kind of call works.
+  assert.equal((await getJob("job_pad", options)).id, "job_huge");
+  assert.match((await extendVideo({ video_id: "v_after" }, ctx.options)).job_id, /^job_/);
+  assert.equal(pkg.quote({ seconds: 5 }).credits, 95);
 });
