@@ -42,6 +42,15 @@ async function timed(fn) {
   return { err, ms: Date.now() - started };
 }
 
+function refusesHeader(value) {
+  try {
+    new Headers({ "x-note": value });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 const requests = (log) => log.map((e) => `${e.method} ${e.path}`);
 
 hostile("a redirect to the same origin is not followed: bad_response, one request, nothing sent to its target", async (ctx) => {
@@ -177,10 +186,11 @@ hostile("a job document for another id is bad_response", async (ctx) => {
 });
 
 hostile("requests that can never leave (a URL or a header value fetch refuses) are network_error, not maybeSubmitted, not retried", async (ctx) => {
-  const cases = [
-    { ...ctx.options, baseUrl: "http://127.0.0.1:99999", maxRetries: 2 },
-    { ...at(ctx, "ok"), headers: { "x-note": "✓" }, maxRetries: 2 },
-  ];
+  const cases = [{ ...ctx.options, baseUrl: "http://127.0.0.1:99999", maxRetries: 2 }];
+  // Node and browsers refuse a header value beyond Latin-1; workerd sends it (UTF-8), so there it is a normal request.
+  const badHeader = { ...at(ctx, "ok"), headers: { "x-note": "✓" }, maxRetries: 2 };
+  if (refusesHeader("✓")) cases.push(badHeader);
+  else assert.equal((await extendVideo({ video_id: "vid_ns" }, badHeader)).job_id, "job_hostile_ok");
   for (const options of cases) {
     const err = await expectRejection(ctx, () => extendVideo({ video_id: "vid_ns" }, options), {
       code: "network_error",
@@ -190,7 +200,7 @@ hostile("requests that can never leave (a URL or a header value fetch refuses) a
     });
     assert.ok(err.cause instanceof Error, `the fetch error is the cause: ${assert.show(err.cause)}`);
   }
-  assert.deepEqual((await hostileLog(ctx)).main, [], "nothing reached the service");
+  assert.equal((await hostileLog(ctx)).main.length, cases.length === 1 ? 1 : 0, "nothing refused reached the service");
   await nextCallWorks(ctx);
 });
 

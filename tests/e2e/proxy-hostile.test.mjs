@@ -1,0 +1,244 @@
+// createProxy against a hostile upstream (hostile-server.mjs) and hostile
+// callers, from the installed package, in Node: directly as a fetch-API
+// handler and behind `kling-extend/node`'s toNodeListener in node:http. The
+// handler never rejects, its answers are JSON, never carry the key, and the
+// next request works. Also a real wasm trap inside the proxy.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import { closeAll, createConsumer, fillWasmMemory, importFrom } from "./consumer.mjs";
+import { startHostile } from "./hostile-server.mjs";
+
+const API_KEY = "proxy-hostile-key-42";
+const APP = "https://app.example.com";
+
+const consumer = await createConsumer({
+  name: "proxy-hostile",
+  files: { "adapter-entry.mjs": 'export * from "kling-extend/node";\n' },
+});
+let hostile;
+const servers = [];
+const teardown = () =>
+  closeAll([...servers.map((server) => () => new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  })), () => hostile?.close(), () => consumer.cleanup()]);
+let pkg;
+let adapter;
+try {
+  pkg = await importFrom(consumer, "package-entry.mjs");
+  adapter = await importFrom(consumer, "adapter-entry.mjs");
+  hostile = await startHostile();
+} catch (err) {
+  await teardown();
+  throw err;
+}
+after(teardown);
+
+/** Every answer received, for the final key check. */
+const received = [];
+
+/** A proxy whose upstream is the hostile route `route` (or any base URL). */
+const proxyTo = (route, extra = {}) =>
+  pkg.createProxy({ baseUrl: route.startsWith("http") ? route : `${hostile.url}/${route}`, apiKey: API_KEY, allowedOrigins: [APP], ...extra });
+
+/** Calls `proxy` with a page-like request; never rejects, or the test fails. */
+async function ask(proxy, path = "/v1/jobs/job_1", init = {}) {
+  const response = await proxy(new Request(`http://proxy.local${path}`, { ...init, headers: { origin: APP, ...init.headers } }));
+  const text = await response.text();
+  received.push(`${response.status} ${[...response.headers].join("\n")}\n${text}`);
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+function assertJsonError(res, status, code) {
+  assert.equal(res.status, status, res.text);
+  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+  assert.equal(res.json?.error?.code, code, res.text);
+  assert.equal(res.headers.get("access-control-allow-origin"), APP, "CORS headers on the error");
+}
+
+async function nextRequestWorks(proxy = proxyTo("ok")) {
+  const res = await ask(proxy, "/v1/jobs/job_next");
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.id, "job_next");
+}
+
+async function listen(listener) {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+/** A raw HTTP exchange: writes `text`, resolves with everything read until the server closes (or 5 s). */
+function raw(base, text) {
+  const { port } = new URL(base);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), "127.0.0.1");
+    let answer = "";
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(done, 5_000);
+    socket.on("data", (data) => (answer += data.toString("latin1")));
+    socket.on("error", done);
+    socket.on("close", done);
+    socket.write(text);
+  });
+}
+
+// First, while the instance's allocator has little free memory of its own.
+test("proxy: a wasm trap while scrubbing an upstream answer is a JSON 502; the core is made again and the next request works", async () => {
+  const proxy = proxyTo("padded-6");
+  await fillWasmMemory(consumer);
+  assertJsonError(await ask(proxy), 502, "bad_response");
+  // The same proxy, made before the reset: its core is made again, and the answer that trapped now passes.
+  const again = await ask(proxy);
+  assert.equal(again.status, 200, again.text.slice(0, 300));
+  assert.equal(again.json.id, "job_huge");
+  await nextRequestWorks();
+});
+
+test("proxy: upstream redirects are a JSON 502; nothing reaches their target", async () => {
+  await fetch(`${hostile.url}/__hostile/reset`, { method: "POST" });
+  for (const route of ["redirect-307-same", "redirect-302-other", "redirect-308-other"]) {
+    assertJsonError(await ask(proxyTo(route)), 502, "bad_response");
+    const submit = await ask(proxyTo(route), "/v1/video/kling-extend-video", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ video_id: "v1" }),
+    });
+    assertJsonError(submit, 502, "bad_response");
+  }
+  const logs = await (await fetch(`${hostile.url}/__hostile/log`)).json();
+  assert.deepEqual(logs.other, [], "nothing reached the other origin");
+  assert.equal(logs.main.length, 6, "one request per call, none to a redirect's target");
+  await nextRequestWorks();
+});
+
+test("proxy: upstream statuses 600–999 are a JSON 502 instead of a thrown RangeError", async () => {
+  for (const status of [600, 799, 999]) {
+    assertJsonError(await ask(proxyTo(`${hostile.rawUrl}/status/${status}`)), 502, "bad_response");
+  }
+  await nextRequestWorks();
+});
+
+test("proxy: an upstream body of 200 MB is a JSON 502 after a bounded read", async () => {
+  const started = Date.now();
+  assertJsonError(await ask(proxyTo("huge")), 502, "bad_response");
+  assertJsonError(await ask(proxyTo("huge-declared")), 502, "bad_response");
+  assert.ok(Date.now() - started < 15_000, `answered in ${Date.now() - started} ms`);
+  await nextRequestWorks();
+});
+
+test("proxy: an upstream that echoes the key: the body is scrubbed and headers carrying it are dropped", async () => {
+  const res = await ask(proxyTo("echo"), "/v1/jobs/job_e");
+  assert.equal(res.status, 200, res.text);
+  assert.ok(!res.text.includes(API_KEY), res.text);
+  assert.equal(res.headers.get("x-request-id"), null, "the echoed x-request-id is dropped");
+  const refused = await ask(proxyTo("echo"), "/v1/video/kling-extend-video", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ video_id: "v1" }),
+  });
+  assert.equal(refused.status, 400, refused.text);
+  assert.ok(!refused.text.includes(API_KEY), refused.text);
+  await nextRequestWorks();
+});
+
+test("proxy: a throwing authorize is a JSON 500 that does not repeat its error; a broken caller body is a JSON 400", async () => {
+  const proxy = proxyTo("ok", {
+    authorize: () => {
+      throw new Error(`authorize exploded with ${API_KEY}`);
+    },
+  });
+  const res = await ask(proxy);
+  assertJsonError(res, 500, "server_error");
+  assert.ok(!res.text.includes("exploded"), res.text);
+
+  let pulls = 0;
+  const broken = new ReadableStream({
+    pull(controller) {
+      if (pulls++ === 0) controller.enqueue(new TextEncoder().encode('{"video_id":'));
+      else controller.error(new Error("the caller went away"));
+    },
+  });
+  const submit = await ask(proxyTo("ok"), "/v1/video/kling-extend-video", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: broken,
+    duplex: "half",
+  });
+  assertJsonError(submit, 400, "invalid_request");
+  await nextRequestWorks();
+});
+
+test("kling-extend/node: toNodeListener serves createProxy; TRACE, garbage, CONNECT, aborted uploads, huge bodies and a bad upstream never crash it", async () => {
+  const base = await listen(adapter.toNodeListener(proxyTo("ok")));
+  const bad = await listen(adapter.toNodeListener(proxyTo(`${hostile.rawUrl}/status/799`)));
+  const throwing = await listen(adapter.toNodeListener(() => {
+    throw new Error("handler bug");
+  }));
+  const get = async (url, init = {}) => {
+    const res = await fetch(url, { ...init, headers: { origin: APP, ...init.headers } });
+    const text = await res.text();
+    received.push(`${res.status} ${[...res.headers].join("\n")}\n${text}`);
+    return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+  };
+
+  const ok = await get(`${base}/v1/jobs/job_n`);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.id, "job_n");
+  assert.equal(ok.headers.get("access-control-allow-origin"), APP);
+
+  const trace = await raw(base, "TRACE /v1/jobs/job_n HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+  assert.match(trace, /^HTTP\/1\.1 405 /, trace);
+  assert.match(trace, /"code":"invalid_request"/, trace);
+  assert.match(await raw(base, "FOO /v1/jobs/x HTTP/1.1\r\nhost: x\r\n\r\n"), /^HTTP\/1\.1 400 /, "a method Node does not know");
+  await raw(base, "CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n");
+  await raw(base, "\x00\x01garbage\r\n\r\n");
+
+  // An upload the client abandons halfway.
+  const { port } = new URL(base);
+  await new Promise((resolve) => {
+    const socket = connect(Number(port), "127.0.0.1", () => {
+      socket.write(`POST /v1/video/kling-extend-video HTTP/1.1\r\nhost: x\r\norigin: ${APP}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"video_id":`);
+      setTimeout(() => socket.destroy(), 50);
+    });
+    socket.on("close", resolve);
+    socket.on("error", () => {});
+  });
+
+  // A chunked body over maxBodyBytes: 413, and the connection is closed.
+  const huge = await raw(
+    base,
+    `POST /v1/video/kling-extend-video HTTP/1.1\r\nhost: x\r\norigin: ${APP}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n` +
+      `${(200 * 1024).toString(16)}\r\n${"x".repeat(200 * 1024)}\r\n`,
+  );
+  assert.match(huge, /^HTTP\/1\.1 413 /, huge.slice(0, 300));
+  assert.match(huge, /\r\nconnection: close\r\n/i, "the connection is closed after a body refused unread");
+
+  const head = await fetch(`${base}/v1/jobs/job_n`, { method: "HEAD", headers: { origin: APP } });
+  assert.ok([200, 405].includes(head.status), `HEAD answered ${head.status}`);
+
+  assertJsonError(await get(`${bad}/v1/jobs/job_n`), 502, "bad_response");
+  const failed = await get(`${throwing}/anything`);
+  assert.equal(failed.status, 500);
+  assert.equal(failed.json.error.code, "server_error");
+  assert.ok(!failed.text.includes("handler bug"));
+
+  const after = await get(`${base}/v1/jobs/job_after`);
+  assert.equal(after.status, 200, "the server still serves after all of that");
+});
+
+test("proxy: no answer carries the key", () => {
+  assert.ok(received.length > 20, `answers collected: ${received.length}`);
+  for (const text of received) assert.ok(!text.includes(API_KEY), `the key leaked:\n${text.slice(0, 2000)}`);
+});
