@@ -7,7 +7,6 @@ use super::machine::{Event, Machine, Step};
 use super::request::ExtendRequest;
 use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use super::service::Service;
-use super::text::{concat, decimal};
 
 /// Whether the service may have acted on a failed submit. Only a submit it
 /// certainly did not accept may be sent again: nothing is paid for twice.
@@ -189,20 +188,16 @@ pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
             (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
         }
         Transport::Timeout => {
-            (ErrorCode::Timeout, concat(&["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"]), true)
+            (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true)
         }
         Transport::Redirected { status } => (
             ErrorCode::BadResponse,
-            concat(&[
-                "the service answered with a redirect (HTTP ",
-                &decimal(status.into()),
-                "), which is not followed: the credential would go with it",
-            ]),
+            format!("the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it", status),
             false,
         ),
         Transport::TooLarge { limit } => (
             ErrorCode::BadResponse,
-            concat(&["the response body is larger than maxResponseBytes (", &decimal(limit.into()), " bytes)"]),
+            format!("the response body is larger than maxResponseBytes ({} bytes)", limit),
             false,
         ),
     };

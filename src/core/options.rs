@@ -6,7 +6,6 @@ use super::http::{HttpRequest, Secret};
 use super::job::ProviderName;
 use super::json::Value;
 use super::machine::Step;
-use super::text::concat;
 use super::url::check_http_url;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -197,7 +196,7 @@ fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
 
 fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()> {
     match keys.iter().find(|key| matches!(f.string(key), Ok(Some(_)) | Err(_))) {
-        Some(key) => Err(Error::invalid(key, &concat(&["is only used with provider \"", other, "\""]))),
+        Some(key) => Err(Error::invalid(key, &format!("is only used with provider \"{other}\""))),
         None => Ok(()),
     }
 }
@@ -228,7 +227,7 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
     let h = Fields::nested(object, "headers", "headers.")?;
     let mut out = Vec::new();
     for name in h.keys() {
-        let field = concat(&["headers.", name]);
+        let field = format!("headers.{name}");
         // Byte by byte: a non-ASCII char's bytes are no token bytes either.
         let is_token = |b: u8| b.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".bytes().any(|t| t == b);
         if name.is_empty() || !name.bytes().all(is_token) {

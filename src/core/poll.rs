@@ -8,7 +8,6 @@ use super::options::PollConfig;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
 use super::service::Service;
-use super::text::{concat, decimal};
 
 pub struct Poll<S> {
     service: S,
@@ -63,8 +62,7 @@ impl<S: Service> Poll<S> {
     }
 
     fn timed_out(&mut self) -> Step<Job> {
-        let message =
-            concat(&["the job did not finish within waitTimeoutMs (", &decimal(self.wait_timeout_ms.into()), " ms)"]);
+        let message = format!("the job did not finish within waitTimeoutMs ({} ms)", self.wait_timeout_ms);
         let error = Error::new(ErrorCode::Timeout, message).retryable(true);
         self.finish(Err(error))
     }
@@ -87,7 +85,7 @@ impl<S: Service> Poll<S> {
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
                 let message = match job.error.as_deref() {
-                    Some(reason) => concat(&["the job failed: ", reason]),
+                    Some(reason) => format!("the job failed: {reason}"),
                     None => "the job failed".to_owned(),
                 };
                 let error = Error::new(ErrorCode::JobFailed, message);

@@ -1,7 +1,5 @@
 //! The little URL handling the package needs: checks and path building.
 
-use super::text::parse_u64;
-
 /// Checks that `url` is an absolute `http(s)` URL with a host and no white
 /// space; returns why not.
 pub fn check_http_url(url: &str) -> Result<(), &'static str> {
@@ -50,7 +48,7 @@ pub fn decode_segment(segment: &str) -> String {
         let hex = bytes
             .get(i + 1..i + 3)
             .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| parse_u64(h, 16))
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
             .map(|n| n as u8); // Two hex digits at most.
         match (bytes[i], hex) {
             (b'%', Some(byte)) => {
