@@ -1,5 +1,6 @@
 //! One API call (a submit or a read) with its retries.
 
+use super::classify::bad_body;
 use super::error::{Error, ErrorCode};
 use super::http::{HttpResponse, Transport};
 use super::job::{Job, JobId, Submission};
@@ -32,7 +33,7 @@ enum Phase {
 pub struct Call<S, T> {
     service: S,
     operation: Operation,
-    read: fn(&S, &HttpResponse, u64) -> Result<T, Error>,
+    read: fn(&S, &Operation, &HttpResponse, u64) -> Result<T, Error>,
     phase: Phase,
     retries: u32,
     /// Whether the credential was already signed again after it expired.
@@ -44,18 +45,51 @@ impl<S: Service> Call<S, Submission> {
     /// `nonce`: 16 random bytes, for an id the service can find the task by.
     pub fn submit(service: S, mut request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         service.make_findable(&mut request, nonce);
-        Call::new(service, Operation::Submit(request), S::read_submission, seed)
+        Call::new(
+            service,
+            Operation::Submit(request),
+            |service, _, response, now_ms| service.read_submission(response, now_ms),
+            seed,
+        )
     }
 }
 
 impl<S: Service> Call<S, Job> {
     pub fn read(service: S, id: JobId, seed: u64) -> Self {
-        Call::new(service, Operation::Read(id), S::read_job, seed)
+        Call::new(service, Operation::Read(id), read_job, seed)
+    }
+}
+
+/// A read's answer, checked to be the document of the job asked for.
+fn read_job<S: Service>(
+    service: &S,
+    operation: &Operation,
+    response: &HttpResponse,
+    now_ms: u64,
+) -> Result<Job, Error> {
+    let job = service.read_job(response, now_ms)?;
+    match operation {
+        Operation::Read(id) => expect_job(service, job, id, response),
+        Operation::Submit(_) => Ok(job),
+    }
+}
+
+/// `job` if it is the one `id` names, else `bad_response`.
+pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &HttpResponse) -> Result<Job, Error> {
+    if service.identifies(&job, id) {
+        Ok(job)
+    } else {
+        Err(bad_body(response, "the document of another job"))
     }
 }
 
 impl<S: Service, T> Call<S, T> {
-    fn new(service: S, operation: Operation, read: fn(&S, &HttpResponse, u64) -> Result<T, Error>, seed: u64) -> Self {
+    fn new(
+        service: S,
+        operation: Operation,
+        read: fn(&S, &Operation, &HttpResponse, u64) -> Result<T, Error>,
+        seed: u64,
+    ) -> Self {
         Call { service, operation, read, phase: Phase::Operating, retries: 0, refreshed: false, rng: Rng::new(seed) }
     }
 
@@ -132,7 +166,7 @@ impl<S: Service, T> Machine for Call<S, T> {
         if let Phase::LookingUp { ambiguity } = std::mem::replace(&mut self.phase, Phase::Operating) {
             return match event {
                 Event::Response(response) => {
-                    let found = (self.read)(&self.service, &response, now_ms);
+                    let found = (self.read)(&self.service, &self.operation, &response, now_ms);
                     self.looked_up(ambiguity, found, now_ms)
                 }
                 Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
@@ -140,7 +174,7 @@ impl<S: Service, T> Machine for Call<S, T> {
             };
         }
         match event {
-            Event::Response(response) => match (self.read)(&self.service, &response, now_ms) {
+            Event::Response(response) => match (self.read)(&self.service, &self.operation, &response, now_ms) {
                 Ok(value) => Step::Done(Ok(value)),
                 Err(error) => {
                     let acceptance = response_acceptance(response.status, &error);
@@ -298,6 +332,15 @@ mod tests {
             let e = failed(call.handle(Event::Failed(transport), 0));
             assert_eq!((e.code, e.retryable), (ErrorCode::BadResponse, false));
         }
+    }
+
+    #[test]
+    fn a_document_for_another_job_is_a_bad_response() {
+        let mut call = read();
+        call.start(0);
+        let e = failed(call.handle(response(200, &[], r#"{"id":"someone-else","status":"succeeded"}"#), 0));
+        assert_eq!(e.code, ErrorCode::BadResponse);
+        assert!(e.message.contains("another job"), "{}", e.message);
     }
 
     #[test]

@@ -53,6 +53,12 @@ impl ChainPlan {
         };
         let mut texts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
+            if item.as_str().is_none() {
+                return Err(Error::invalid(
+                    &format!("prompts[{i}]"),
+                    &format!("must be a string, not {}", item.kind()),
+                ));
+            }
             let request = super::json::object([
                 ("video_id", Some(Value::String(video_id.clone()))),
                 ("prompt", Some(item.clone())),
@@ -281,6 +287,14 @@ mod tests {
         format!(
             r#"{{"code":0,"data":{{"task_id":"{id}","task_status":"{status}","task_result":{{"videos":[{{"id":"{video}","url":"u","duration":"{seconds}"}}]}}}}}}"#
         )
+    }
+
+    #[test]
+    fn a_prompt_that_is_not_text_is_named_by_its_place() {
+        for bad in ["null", "7", "[]"] {
+            let e = chain("{}", &format!(r#"["a","b",{bad}]"#)).err().unwrap();
+            assert_eq!(e.field.as_deref(), Some("prompts[2]"), "{bad}");
+        }
     }
 
     #[test]

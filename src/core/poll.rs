@@ -1,6 +1,6 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
-use super::call::{aborted, transport_error};
+use super::call::{aborted, expect_job, transport_error};
 use super::error::{Error, ErrorCode};
 use super::job::{Job, JobId, Status};
 use super::machine::{Event, Machine, Step, Update};
@@ -124,7 +124,11 @@ impl<S: Service> Machine for Poll<S> {
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
         match event {
-            Event::Response(response) => match self.service.read_job(&response, now_ms) {
+            Event::Response(response) => match self
+                .service
+                .read_job(&response, now_ms)
+                .and_then(|job| expect_job(&self.service, job, &self.id, &response))
+            {
                 Ok(job) => self.seen(job, now_ms),
                 Err(error) => self.failed(error, now_ms),
             },

@@ -87,6 +87,11 @@ impl Service for ClientConfig {
         }
     }
 
+    fn identifies(&self, job: &Job, id: &JobId) -> bool {
+        job.id == id.as_str()
+            || matches!(self.provider, Provider::Kling { .. }) && kling::external_id(job) == Some(id.as_str())
+    }
+
     fn refreshable(&self, error: &Error) -> bool {
         match &self.provider {
             Provider::Trinetra { .. } => false,

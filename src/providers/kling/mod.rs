@@ -84,6 +84,12 @@ pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
     task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
 }
 
+/// The caller's own id of a task, which Kling's task path also answers to.
+pub fn external_id(job: &Job) -> Option<&str> {
+    let data = job.raw.get("data").unwrap_or(&job.raw);
+    data.get("task_info")?.get("external_task_id")?.as_str()
+}
+
 /// A callback's task document (`data` of an envelope, or bare) → `Job`.
 pub fn callback_job(data: Value, raw: Value) -> Result<Job, &'static str> {
     task::job(&data, raw)
