@@ -32,7 +32,8 @@ build() {
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
     cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/shipped/$dir" \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size "$@"
-  .tools/bin/wasm-bindgen --target web --omit-default-module-path --out-dir "target/shipped/$dir/pkg" --out-name kling_extend \
+  # The reset function lets lib/wasm.js replace an instance that trapped.
+  .tools/bin/wasm-bindgen --target web --omit-default-module-path --experimental-reset-state-function --out-dir "target/shipped/$dir/pkg" --out-name kling_extend \
     "target/shipped/$dir/wasm32-unknown-unknown/release/kling_extend.wasm"
   mkdir -p "pkg/$dir"
   # Debian's wasm-opt (108) breaks the externref table; npm's binaryen is correct.
@@ -50,7 +51,7 @@ build server --features server
 # Node, Workers and a page's server half (lib/server-build.js) import the
 # shared modules one by one; on-demand.js is a page's only.
 minify target/shipped/server/pkg/kling_extend.js pkg/server/kling_extend.js
-for file in src/js/node.js src/js/workerd.js src/js/lib/*.js; do
+for file in src/js/node.js src/js/workerd.js src/js/node-adapter.js src/js/lib/*.js; do
   [ "$file" = src/js/lib/on-demand.js ] || minify "$file" "pkg/${file#src/js/}"
 done
 # A page loads one module at first: index.js bundled with the web glue and
@@ -65,7 +66,7 @@ cp -r src/js/. "$page"
 cp target/shipped/web/pkg/kling_extend.js "$page/web/"
 node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
   --external:./lib/server-build.js "$page/index.js" --outfile=pkg/index.js
-cp src/js/index.d.ts README.md pkg/
+cp src/js/index.d.ts src/js/node-adapter.d.ts README.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json
 touch "$stamp"

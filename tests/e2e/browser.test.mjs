@@ -14,6 +14,7 @@ import { build } from "vite";
 import { chromium } from "playwright-core";
 import { BUILDS } from "../../scripts/size.mjs";
 import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { startHostile } from "./hostile-server.mjs";
 
 const SCENARIO_TIMEOUT_MS = 30_000;
 
@@ -136,10 +137,11 @@ const consumer = await createConsumer({
   files: { "index.html": VITE_HTML, "main.js": VITE_MAIN, "plain.html": PLAIN_HTML, "harness.js": HARNESS },
 });
 let mock;
+let hostile;
 let server;
 let browser;
 const teardown = () =>
-  closeAll([() => browser?.close(), () => server?.close(), () => mock?.close(), () => consumer.cleanup()]);
+  closeAll([() => browser?.close(), () => server?.close(), () => hostile?.close(), () => mock?.close(), () => consumer.cleanup()]);
 
 const pages = {};
 let distFiles;
@@ -156,6 +158,7 @@ try {
   distFiles = await readdir(join(consumer.dir, "dist", "assets"));
 
   mock = await startInstalledMock(consumer);
+  hostile = await startHostile();
   server = await serveStatic(consumer.dir);
   browser = await chromium.launch(CHROMIUM_LAUNCH);
   expectedNames = (await importFrom(consumer, "scenarios.js")).scenarios.map((s) => s.name);
@@ -192,7 +195,7 @@ try {
     state.initialWasm = [...state.wasmLoads];
     state.initialScripts = state.packageScripts.filter((path) => path.endsWith(".js"));
     state.initialFiles = state.packageScripts.map((path) => path.slice("/node_modules/kling-extend/".length));
-    state.ctx = scenarioContext(mock, runtime);
+    state.ctx = scenarioContext(mock, runtime, hostile);
     pages[runtime] = state;
   }
 } catch (err) {

@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 /** The runtime-neutral files every runner loads (scenarios.js imports the rest). */
-const SCENARIO_FILES = ["scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "webhook.scenarios.js", "assert.js"];
+const SCENARIO_FILES = ["scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "webhook.scenarios.js", "hostile.scenarios.js", "assert.js"];
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -166,11 +166,12 @@ export async function startInstalledMock(consumer) {
   return startMock({ port: 0, apiKeys: [API_KEY] });
 }
 
-/** The ctx the scenarios expect. */
-export function scenarioContext(mock, runtime) {
+/** The ctx the scenarios expect; `hostile`: a running hostile-server.mjs. */
+export function scenarioContext(mock, runtime, hostile) {
   const browser = runtime.startsWith("chromium");
   return {
     mockUrl: mock.url,
+    hostile: { url: hostile.url, otherUrl: hostile.otherUrl, rawUrl: hostile.rawUrl },
     apiKey: API_KEY,
     runtime,
     options: { baseUrl: mock.url, apiKey: API_KEY, ...(browser ? { dangerouslyAllowBrowser: true } : {}) },

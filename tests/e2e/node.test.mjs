@@ -4,24 +4,27 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect, format } from "node:util";
 import { API_KEY, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { startHostile } from "./hostile-server.mjs";
 
 const consumer = await createConsumer({ name: "node" });
 let mock;
+let hostile;
 try {
   mock = await startInstalledMock(consumer);
+  hostile = await startHostile();
 } catch (err) {
-  await consumer.cleanup();
+  await closeAll([() => mock?.close(), () => consumer.cleanup()]);
   throw err;
 }
-after(() => closeAll([() => mock.close(), () => consumer.cleanup()]));
+after(() => closeAll([() => hostile.close(), () => mock.close(), () => consumer.cleanup()]));
 const { scenarios } = await importFrom(consumer, "scenarios.js");
 const pkg = await importFrom(consumer, "package-entry.mjs");
-const ctx = scenarioContext(mock, "node");
+const ctx = scenarioContext(mock, "node", hostile);
 
 test("node: the tarball holds the package files and kling-extend resolves to node.js", () => {
   const builds = ["web/kling_extend_bg.wasm", "server/kling_extend_bg.wasm", "server/kling_extend.js"];
-  const lib = ["api", "boundary", "driver", "error", "proxy", "server", "server-build", "signature", "wasm", "webhook"];
-  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "index.d.ts", ...builds, ...lib.map((m) => `lib/${m}.js`), "mock/index.js"]) {
+  const lib = ["api", "body", "boundary", "driver", "error", "proxy", "server", "server-build", "signature", "wasm", "webhook"];
+  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "node-adapter.js", "node-adapter.d.ts", "index.d.ts", ...builds, ...lib.map((m) => `lib/${m}.js`), "mock/index.js"]) {
     assert.ok(consumer.packedFiles.includes(file), `${file} is in the tarball (${consumer.packedFiles.join(", ")})`);
   }
   assert.ok(!consumer.packedFiles.some((f) => f.startsWith("src/") || f.endsWith(".rs")), "no sources in the tarball");

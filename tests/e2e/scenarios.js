@@ -3,5 +3,6 @@
 import "./trinetra.scenarios.js";
 import "./kling.scenarios.js";
 import "./webhook.scenarios.js";
+import "./hostile.scenarios.js";
 
 export { scenarios } from "./support.js";

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { assertWorkerdBundle, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock, wranglerDryRun } from "./consumer.mjs";
+import { startHostile } from "./hostile-server.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01";
 
@@ -61,8 +62,9 @@ const consumer = await createConsumer({
   files: { "worker.js": WORKER, "wrangler.toml": WRANGLER_TOML },
 });
 let mock;
+let hostile;
 let mf;
-const teardown = () => closeAll([() => mf?.dispose(), () => mock?.close(), () => consumer.cleanup()]);
+const teardown = () => closeAll([() => mf?.dispose(), () => hostile?.close(), () => mock?.close(), () => consumer.cleanup()]);
 
 const dist = join(consumer.dir, "dist");
 const scriptPath = join(dist, "worker.js");
@@ -75,6 +77,7 @@ try {
   bundle = readFileSync(scriptPath, "utf8");
 
   mock = await startInstalledMock(consumer);
+  hostile = await startHostile();
   mf = new Miniflare({
     modules: true,
     scriptPath,
@@ -85,7 +88,7 @@ try {
     compatibilityDate: COMPATIBILITY_DATE,
   });
   await mf.ready;
-  ctx = scenarioContext(mock, "workerd");
+  ctx = scenarioContext(mock, "workerd", hostile);
   names = await (await mf.dispatchFetch("http://worker.test/list")).json();
 } catch (err) {
   await teardown();

@@ -31,8 +31,11 @@ export const chainExtensions = async (videoId, prompts, options) =>
   task("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options);
 
 /** Binds options once; options given to a call override them (headers merge). */
-export function createClient(options = {}) {
-  const merge = (own) => ({ ...options, ...own, headers: { ...options.headers, ...own?.headers } });
+export function createClient(options) {
+  if (options === undefined || options === null) options = {};
+  else if (!isRecord(options)) throw invalid("options", "must be an object");
+  // Per-call options that are not an object go through unmerged, for split() to refuse.
+  const merge = (own) => (isRecord(own) ? { ...options, ...own, headers: { ...options.headers, ...own.headers } } : own ?? options);
   return {
     extendVideo: (request, own) => extendVideo(request, merge(own)),
     getJob: (jobId, own) => getJob(jobId, merge(own)),
@@ -52,15 +55,17 @@ function task(kind, args, options) {
   const [data, hooks] = split(options);
   const entropy = crypto.getRandomValues(new Uint8Array(16));
   const json = `[${args},${toJson(data, "")}]`;
-  return run(new wasm.Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
+  return run(() => new wasm.Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
 }
+
+const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The options' data (for the core) and their hooks (for the driver), each checked. */
 function split(options) {
   const data = {};
   const hooks = {};
   if (options === undefined || options === null) return [data, hooks];
-  if (typeof options !== "object" || Array.isArray(options)) throw invalid("options", "must be an object");
+  if (!isRecord(options)) throw invalid("options", "must be an object");
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (HOOKS.has(key)) {

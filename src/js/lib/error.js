@@ -6,8 +6,15 @@ const FIELDS = [
 ];
 
 export class KlingExtendError extends Error {
-  constructor(detail) {
-    super(detail.message);
+  // The shipped files are minified, which renames the class: its name is set
+  // here so `constructor.name` stays what users match on.
+  static {
+    Object.defineProperty(this, "name", { value: "KlingExtendError" });
+  }
+
+  /** `cause`: the underlying error (a fetch failure, a wasm trap), when there is one. */
+  constructor(detail, cause) {
+    super(detail.message, cause === undefined ? undefined : { cause });
     this.name = "KlingExtendError";
     for (const key of FIELDS) {
       if (detail[key] !== undefined) this[key] = detail[key];

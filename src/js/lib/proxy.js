@@ -1,79 +1,144 @@
 // createProxy: the I/O of a key-holding proxy for Workers or any fetch-API
 // server. Every decision (routes, origins, CORS, validation, the upstream
 // request and its credential) is made by the Rust core (the server build's
-// ProxyCore).
+// ProxyCore). The handler never throws: whatever fails, the caller gets a
+// JSON error answer.
+import { declaredOver, discard, readLimited } from "./body.js";
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { wasm } from "./wasm.js";
+import { enter, generation, release, wasm } from "./wasm.js";
+
+/** The most of an upstream answer the proxy holds (it passes back job documents). */
+const MAX_UPSTREAM_BYTES = 8 * 2 ** 20;
 
 export function createProxy(config) {
   const { authorize, ...data } = config ?? {};
   if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
   const json = toJson(data, "config");
-  return handler(newCore(json), authorize);
+  return handler(json, authorize);
 }
 
-/** The fetch-API handler around a ProxyCore. */
-function handler(core, authorize) {
-  const reply = (status, origin) => respond(JSON.parse(core.reply(status, origin)));
+/** The fetch-API handler around a ProxyCore made from `json`. */
+function handler(json, authorize) {
+  let core = newCore(json);
+  let born = generation;
+  // After the wasm instance was replaced, the old core is gone: make it again.
+  const current = () => {
+    if (born !== generation) {
+      core = newCore(json);
+      born = generation;
+    }
+    return core;
+  };
+  const reply = (status, origin) => respond(JSON.parse(enter(() => current().reply(status, origin), "answering")));
 
-  return async function proxy(request) {
+  async function handle(request, origin) {
     const { pathname } = new URL(request.url);
-    const origin = request.headers.get("origin") ?? undefined;
-    const decision = JSON.parse(core.decide(request.method, pathname, origin, request.headers.get("content-length") ?? undefined));
+    const length = request.headers.get("content-length") ?? undefined;
+    const decision = JSON.parse(enter(() => current().decide(request.method, pathname, origin, length), "checking a request"));
     if (decision.reply) return respond(decision.reply);
     if (authorize && !(await authorize(request))) return reply(401, origin);
     let body;
     if (decision.forward.readBody) {
-      body = await readLimited(request, decision.forward.maxBodyBytes);
+      body = await readBody(request, decision.forward.maxBodyBytes);
       if (body === null) return reply(413, origin);
+      if (body === undefined) return fail(400, "invalid_request", "the request body could not be read", origin);
     }
-    const forward = core.forward(pathname, body, origin, Date.now());
+    const forwardBorn = generation;
+    const forward = enter(() => current().forward(pathname, body, origin, Date.now()), "checking a request");
     try {
-      const refusal = forward.refusal();
+      const refusal = enter(() => forward.refusal(), "checking a request", {}, forwardBorn);
       if (refusal !== undefined) return respond(JSON.parse(refusal));
-      return await relay(forward, (status) => reply(status, origin));
+      return await relay(forward, forwardBorn, origin, reply, fail);
     } finally {
-      forward.free();
+      release(forward, forwardBorn);
+    }
+  }
+
+  /** A JSON error answer made here, with the core's CORS headers when it can give them. */
+  function fail(status, code, message, origin) {
+    let headers = {};
+    try {
+      headers = JSON.parse(enter(() => current().reply(status, origin), "answering")).headers;
+    } catch {
+      // The core failed again: the answer goes without CORS headers.
+    }
+    return respond({ status, headers, body: JSON.stringify({ error: { code, message } }) });
+  }
+
+  return async function proxy(request) {
+    const origin = request.headers.get("origin") ?? undefined;
+    try {
+      return await handle(request, origin);
+    } catch {
+      // A thrown authorize, a failed core: the error's text (maybe a hook's) stays here.
+      return fail(500, "server_error", "the proxy failed to handle the request", origin);
     }
   };
 }
 
 /** The core for `config` (JSON); a refused config throws its KlingExtendError. */
 function newCore(config) {
+  const made = enter(() => {
+    try {
+      return { core: new wasm.ProxyCore(config, inBrowser()) };
+    } catch (thrown) {
+      // The core refuses a config by throwing its answer's text.
+      if (typeof thrown !== "string") throw thrown;
+      return { refusal: thrown };
+    }
+  }, "starting the proxy");
+  return made.core ?? answer(made.refusal);
+}
+
+/** The caller's body, null when over `max`, undefined when it broke off. */
+async function readBody(request, max) {
   try {
-    return new wasm.ProxyCore(config, inBrowser());
-  } catch (thrown) {
-    if (typeof thrown !== "string") throw thrown;
-    return answer(thrown);
+    return await readLimited(request.body, max);
+  } catch {
+    return undefined;
   }
 }
 
 /**
- * Sends the upstream request and passes its status and body back, with any
- * credential the service echoed scrubbed from the body.
+ * Sends the upstream request (never following a redirect: it would carry the
+ * key) and passes its status and body back, with any credential the service
+ * echoed scrubbed from the body and any header carrying one dropped. An
+ * answer no Response can carry (a redirect, a status outside 200–599, a body
+ * too large) is a 502.
  */
-async function relay(forward, failed) {
-  const upstream = JSON.parse(forward.upstream());
-  let answer, text;
+async function relay(forward, born, origin, reply, fail) {
+  const upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", {}, born));
+  let response, body;
   try {
-    answer = await fetch(upstream.url, {
+    response = await fetch(upstream.url, {
       method: upstream.method,
       headers: upstream.headers,
       body: upstream.body,
+      redirect: "manual",
       signal: AbortSignal.timeout(upstream.timeoutMs),
     });
-    text = await answer.text();
+    if (response.type === "opaqueredirect" || response.status < 200 || response.status > 599 || (response.status >= 300 && response.status < 400)) {
+      discard(response.body);
+      return fail(502, "bad_response", `the service answered with HTTP ${response.status}, which the proxy does not pass on`, origin);
+    }
+    body = declaredOver(response.headers, MAX_UPSTREAM_BYTES) ? (discard(response.body), null) : await readLimited(response.body, MAX_UPSTREAM_BYTES);
   } catch (error) {
-    return failed(error?.name === "TimeoutError" ? 504 : 502);
+    return reply(error?.name === "TimeoutError" ? 504 : 502, origin);
   }
-  const headers = new Headers(upstream.cors);
-  for (const name of upstream.passBack) {
-    const value = answer.headers.get(name);
-    if (value !== null) headers.set(name, value);
+  if (body === null) return fail(502, "bad_response", "the service's answer is too large", origin);
+  try {
+    const scrub = (text) => enter(() => forward.scrub(text), "reading the service's answer", {}, born);
+    const headers = new Headers(upstream.cors);
+    for (const name of upstream.passBack) {
+      const value = response.headers.get(name);
+      if (value !== null && scrub(value) === value) headers.set(name, value);
+    }
+    const empty = [204, 205, 304].includes(response.status);
+    return new Response(empty ? null : scrub(new TextDecoder().decode(body)), { status: response.status, headers });
+  } catch {
+    return fail(502, "bad_response", "the service's answer could not be read", origin);
   }
-  const empty = [204, 205, 304].includes(answer.status);
-  return new Response(empty ? null : forward.scrub(text), { status: answer.status, headers });
 }
 
 function respond(reply) {
@@ -81,29 +146,4 @@ function respond(reply) {
   if (reply.body === undefined) return new Response(null, { status: reply.status, headers });
   headers.set("content-type", "application/json");
   return new Response(reply.body, { status: reply.status, headers });
-}
-
-/** The body, or null once it passes `max` bytes (the rest is never read). */
-async function readLimited(request, max) {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }

@@ -3,9 +3,17 @@
 // createProxy's core and the signature check) in Node, Workers and a page's
 // server half (server-build.js), which a page loads only on first use.
 import { answer } from "./boundary.js";
+import { KlingExtendError } from "./error.js";
 
 export let wasm;
 let load;
+
+/**
+ * Counts instances. A failed instance is replaced (enter), and the objects it
+ * made (a Task, a ProxyCore) point into memory that is gone: they must be
+ * neither used nor freed, so each is kept with the generation it was born in.
+ */
+export let generation = 0;
 
 /** `loadServer`: how a page imports its server half. */
 export function bind(build, loadServer) {
@@ -13,8 +21,52 @@ export function bind(build, loadServer) {
   load = loadServer;
 }
 
+/**
+ * Calls into the wasm. The core answers with values, never by throwing, so
+ * anything thrown here is the instance failing: a trap (`unreachable` once
+ * memory cannot grow), the glue refusing a value still borrowed by a call a
+ * trap cut short, a RangeError from memory growth. Its state can no longer be
+ * trusted, so it is replaced by a fresh instance and the caller gets a
+ * KlingExtendError with the original as `cause`. `during` says what the core
+ * was doing, for the message; `detail` adds fields (maybeSubmitted); `born`
+ * is the generation of the object called: one from a replaced instance fails
+ * without being touched.
+ */
+export function enter(fn, during, detail, born = generation) {
+  if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail);
+  try {
+    return fn();
+  } catch (error) {
+    restart();
+    throw failure(`failed ${during} (${String(error).slice(0, 200)}); it was restarted`, detail, error);
+  }
+}
+
+/** Frees `object` unless its instance was replaced; never throws, so it cannot hide a caller's error. */
+export function release(object, born) {
+  if (born !== generation) return;
+  try {
+    object.free();
+  } catch {
+    restart();
+  }
+}
+
+function restart() {
+  generation += 1;
+  try {
+    wasm.__wbg_reset_state();
+  } catch {
+    // No instance could be made now (memory): the next call tries again.
+  }
+}
+
+function failure(what, detail, cause) {
+  return new KlingExtendError({ code: "bad_response", message: `kling-extend's wasm core ${what}`, retryable: false, ...detail }, cause);
+}
+
 /** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */
-export const call = (name, ...args) => answer(wasm.call(name, `[${args}]`));
+export const call = (name, ...args) => answer(enter(() => wasm.call(name, `[${args}]`), `in ${name}`));
 
 /** A page's server half: the module, once it has loaded (the first call loads it). */
 export const loadServer = () => load();
