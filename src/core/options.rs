@@ -305,9 +305,8 @@ mod tests {
 
     #[test]
     fn credentials_and_headers_fetch_cannot_send_are_refused_by_field() {
-        let field = |json: &str| {
-            ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).err().and_then(|e| e.field)
-        };
+        let field =
+            |json: &str| ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).err().and_then(|e| e.field);
         assert_eq!(field(r#"{"apiKey":"a\r\nb"}"#).as_deref(), Some("apiKey"));
         assert_eq!(field(r#"{"apiKey":"ключ"}"#).as_deref(), Some("apiKey"));
         assert_eq!(field(r#"{"provider":"kling","token":"t\u0000"}"#).as_deref(), Some("token"));
