@@ -1,5 +1,6 @@
 //! One API call (a submit or a read) with its retries.
 
+use super::classify::bad_body;
 use super::error::{Error, ErrorCode};
 use super::http::{HttpResponse, Transport};
 use super::job::{Job, JobId, Submission};
@@ -7,7 +8,6 @@ use super::machine::{Event, Machine, Step};
 use super::request::ExtendRequest;
 use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use super::service::Service;
-use super::text::{concat, decimal};
 
 /// Whether the service may have acted on a failed submit. Only a submit it
 /// certainly did not accept may be sent again: nothing is paid for twice.
@@ -33,7 +33,7 @@ enum Phase {
 pub struct Call<S, T> {
     service: S,
     operation: Operation,
-    read: fn(&S, &HttpResponse, u64) -> Result<T, Error>,
+    read: fn(&S, &Operation, &HttpResponse, u64) -> Result<T, Error>,
     phase: Phase,
     retries: u32,
     /// Whether the credential was already signed again after it expired.
@@ -45,18 +45,51 @@ impl<S: Service> Call<S, Submission> {
     /// `nonce`: 16 random bytes, for an id the service can find the task by.
     pub fn submit(service: S, mut request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         service.make_findable(&mut request, nonce);
-        Call::new(service, Operation::Submit(request), S::read_submission, seed)
+        Call::new(
+            service,
+            Operation::Submit(request),
+            |service, _, response, now_ms| service.read_submission(response, now_ms),
+            seed,
+        )
     }
 }
 
 impl<S: Service> Call<S, Job> {
     pub fn read(service: S, id: JobId, seed: u64) -> Self {
-        Call::new(service, Operation::Read(id), S::read_job, seed)
+        Call::new(service, Operation::Read(id), read_job, seed)
+    }
+}
+
+/// A read's answer, checked to be the document of the job asked for.
+fn read_job<S: Service>(
+    service: &S,
+    operation: &Operation,
+    response: &HttpResponse,
+    now_ms: u64,
+) -> Result<Job, Error> {
+    let job = service.read_job(response, now_ms)?;
+    match operation {
+        Operation::Read(id) => expect_job(service, job, id, response),
+        Operation::Submit(_) => Ok(job),
+    }
+}
+
+/// `job` if it is the one `id` names, else `bad_response`.
+pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &HttpResponse) -> Result<Job, Error> {
+    if service.identifies(&job, id) {
+        Ok(job)
+    } else {
+        Err(bad_body(response, "the document of another job"))
     }
 }
 
 impl<S: Service, T> Call<S, T> {
-    fn new(service: S, operation: Operation, read: fn(&S, &HttpResponse, u64) -> Result<T, Error>, seed: u64) -> Self {
+    fn new(
+        service: S,
+        operation: Operation,
+        read: fn(&S, &Operation, &HttpResponse, u64) -> Result<T, Error>,
+        seed: u64,
+    ) -> Self {
         Call { service, operation, read, phase: Phase::Operating, retries: 0, refreshed: false, rng: Rng::new(seed) }
     }
 
@@ -133,7 +166,7 @@ impl<S: Service, T> Machine for Call<S, T> {
         if let Phase::LookingUp { ambiguity } = std::mem::replace(&mut self.phase, Phase::Operating) {
             return match event {
                 Event::Response(response) => {
-                    let found = (self.read)(&self.service, &response, now_ms);
+                    let found = (self.read)(&self.service, &self.operation, &response, now_ms);
                     self.looked_up(ambiguity, found, now_ms)
                 }
                 Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
@@ -141,7 +174,7 @@ impl<S: Service, T> Machine for Call<S, T> {
             };
         }
         match event {
-            Event::Response(response) => match (self.read)(&self.service, &response, now_ms) {
+            Event::Response(response) => match (self.read)(&self.service, &self.operation, &response, now_ms) {
                 Ok(value) => Step::Done(Ok(value)),
                 Err(error) => {
                     let acceptance = response_acceptance(response.status, &error);
@@ -189,20 +222,16 @@ pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
             (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
         }
         Transport::Timeout => {
-            (ErrorCode::Timeout, concat(&["no response within timeoutMs (", &decimal(timeout_ms.into()), " ms)"]), true)
+            (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true)
         }
         Transport::Redirected { status } => (
             ErrorCode::BadResponse,
-            concat(&[
-                "the service answered with a redirect (HTTP ",
-                &decimal(status.into()),
-                "), which is not followed: the credential would go with it",
-            ]),
+            format!("the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it", status),
             false,
         ),
         Transport::TooLarge { limit } => (
             ErrorCode::BadResponse,
-            concat(&["the response body is larger than maxResponseBytes (", &decimal(limit.into()), " bytes)"]),
+            format!("the response body is larger than maxResponseBytes ({} bytes)", limit),
             false,
         ),
     };
@@ -303,6 +332,15 @@ mod tests {
             let e = failed(call.handle(Event::Failed(transport), 0));
             assert_eq!((e.code, e.retryable), (ErrorCode::BadResponse, false));
         }
+    }
+
+    #[test]
+    fn a_document_for_another_job_is_a_bad_response() {
+        let mut call = read();
+        call.start(0);
+        let e = failed(call.handle(response(200, &[], r#"{"id":"someone-else","status":"succeeded"}"#), 0));
+        assert_eq!(e.code, ErrorCode::BadResponse);
+        assert!(e.message.contains("another job"), "{}", e.message);
     }
 
     #[test]

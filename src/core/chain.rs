@@ -12,7 +12,6 @@ use super::options::PollConfig;
 use super::poll::Poll;
 use super::request::ExtendRequest;
 use super::service::Service;
-use super::text::{concat, decimal};
 
 /// Kling's limit on the length of an extended video.
 pub const KLING_MAX_SECONDS: f64 = 180.0;
@@ -50,22 +49,22 @@ impl ChainPlan {
             _ => return Err(Error::invalid("videoId", "must be a non-empty string")),
         };
         let Some(items) = prompts.as_array().filter(|p| (1..=MAX_STEPS).contains(&p.len())) else {
-            return Err(Error::invalid(
-                "prompts",
-                &concat(&["must be a list of 1 to ", &decimal(MAX_STEPS as u64), " prompts"]),
-            ));
+            return Err(Error::invalid("prompts", &format!("must be a list of 1 to {} prompts", MAX_STEPS)));
         };
         let mut texts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
+            if item.as_str().is_none() {
+                return Err(Error::invalid(
+                    &format!("prompts[{i}]"),
+                    &format!("must be a string, not {}", item.kind()),
+                ));
+            }
             let request = super::json::object([
                 ("video_id", Some(Value::String(video_id.clone()))),
                 ("prompt", Some(item.clone())),
             ]);
             let checked = ExtendRequest::from_value(&request, provider).map_err(|e| {
-                Error::invalid(
-                    &concat(&["prompts[", &decimal(i as u64), "]"]),
-                    e.message.strip_prefix("prompt ").unwrap_or(&e.message),
-                )
+                Error::invalid(&format!("prompts[{}]", i), e.message.strip_prefix("prompt ").unwrap_or(&e.message))
             })?;
             texts.push(checked.prompt.unwrap_or_default());
         }
@@ -138,13 +137,11 @@ impl<S: Service + Clone> Chain<S> {
         if total <= KLING_MAX_SECONDS {
             return Ok(());
         }
-        let message = concat(&[
-            "this chain would make a video of up to ",
-            &decimal(total as u64),
-            " s, past Kling's limit of ",
-            &decimal(KLING_MAX_SECONDS as u64),
-            " s",
-        ]);
+        // Whole seconds: the limit is one, and a page needs no float formatter.
+        let message = format!(
+            "this chain would make a video of up to {} s, past Kling's limit of {} s",
+            total as u64, KLING_MAX_SECONDS as u64
+        );
         Err(Error::invalid("prompts", &message))
     }
 
@@ -290,6 +287,14 @@ mod tests {
         format!(
             r#"{{"code":0,"data":{{"task_id":"{id}","task_status":"{status}","task_result":{{"videos":[{{"id":"{video}","url":"u","duration":"{seconds}"}}]}}}}}}"#
         )
+    }
+
+    #[test]
+    fn a_prompt_that_is_not_text_is_named_by_its_place() {
+        for bad in ["null", "7", "[]"] {
+            let e = chain("{}", &format!(r#"["a","b",{bad}]"#)).err().unwrap();
+            assert_eq!(e.field.as_deref(), Some("prompts[2]"), "{bad}");
+        }
     }
 
     #[test]

@@ -4,7 +4,6 @@ use super::error::{Error, ErrorCode};
 use super::http::HttpResponse;
 use super::json::{self, Value};
 use super::retry::parse_retry_after;
-use super::text::{concat, decimal, find, from_utf8_lossy};
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -25,8 +24,8 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
         _ => ErrorCode::BadResponse,
     };
     let message = match body_message(response) {
-        Some(detail) => concat(&["HTTP ", &decimal(status.into()), ": ", &detail]),
-        None => concat(&["HTTP ", &decimal(status.into()), " with ", &describe_body(response)]),
+        Some(detail) => format!("HTTP {}: {detail}", status),
+        None => format!("HTTP {} with {}", status, describe_body(response)),
     };
     Error {
         status: Some(status),
@@ -42,7 +41,7 @@ pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
     Error {
         status: Some(response.status),
         request_id: response.header("x-request-id").map(clean),
-        ..Error::new(ErrorCode::BadResponse, concat(&["HTTP ", &decimal(response.status.into()), " with ", why]))
+        ..Error::new(ErrorCode::BadResponse, format!("HTTP {} with {why}", response.status))
     }
 }
 
@@ -54,11 +53,11 @@ pub fn json_body(response: &HttpResponse) -> Result<Value, Error> {
 /// What a body is, for messages that cannot quote it.
 pub fn describe_body(response: &HttpResponse) -> String {
     let content_type = response.header("content-type").unwrap_or("").to_ascii_lowercase();
-    let text = from_utf8_lossy(&response.body);
+    let text = String::from_utf8_lossy(&response.body);
     let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
     if response.body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".into()
-    } else if find(&content_type, "html").is_some() || head.starts_with("<!doctype html") || head.starts_with("<html") {
+    } else if content_type.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html") {
         "an HTML page instead of JSON".into()
     } else if json::parse(&response.body).is_ok() {
         "an unexpected JSON document".into()

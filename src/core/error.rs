@@ -2,7 +2,6 @@
 
 use super::job::Job;
 use super::json::{object, Value};
-use super::text::{concat, replace};
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +82,7 @@ impl Error {
 
     /// Bad input from the caller: names the field and why.
     pub fn invalid(field: &str, why: &str) -> Self {
-        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, concat(&[field, " ", why])) }
+        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, format!("{field} {why}")) }
     }
 
     pub fn retryable(mut self, retryable: bool) -> Self {
@@ -105,7 +104,7 @@ impl Error {
     /// line of defence against a service that echoes what it was sent.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            self.message = replace(&self.message, secret, "[redacted]");
+            self.message = self.message.replace(*secret, "[redacted]");
         }
         self
     }

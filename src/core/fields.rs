@@ -5,7 +5,6 @@
 
 use super::error::{Error, Result};
 use super::json::Value;
-use super::text::{concat, decimal};
 
 pub struct Fields<'a> {
     members: &'a [(String, Value)],
@@ -22,7 +21,7 @@ impl<'a> Fields<'a> {
     pub fn nested(value: &'a Value, what: &str, prefix: &'a str) -> Result<Fields<'a>> {
         match value {
             Value::Object(members) => Ok(Fields { members, prefix }),
-            other => Err(Error::invalid(what, &concat(&["must be an object, not ", other.kind()]))),
+            other => Err(Error::invalid(what, &format!("must be an object, not {}", other.kind()))),
         }
     }
 
@@ -43,7 +42,7 @@ impl<'a> Fields<'a> {
     }
 
     fn name(&self, key: &str) -> String {
-        concat(&[self.prefix, key])
+        format!("{}{key}", self.prefix)
     }
 
     fn present(&self, key: &str) -> Option<&'a Value> {
@@ -51,7 +50,7 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
-        Error::invalid(&self.name(key), &concat(&["must be ", expected, ", not ", got.kind()]))
+        Error::invalid(&self.name(key), &format!("must be {expected}, not {}", got.kind()))
     }
 
     pub fn string(&self, key: &str) -> Result<Option<&'a str>> {
@@ -87,7 +86,7 @@ impl<'a> Fields<'a> {
             Some(n) if n.fract() == 0.0 && n >= *range.start() as f64 && n <= *range.end() as f64 => Ok(Some(n as u64)),
             Some(_) => Err(Error::invalid(
                 &self.name(key),
-                &concat(&["must be a whole number from ", &decimal(*range.start()), " to ", &decimal(*range.end())]),
+                &format!("must be a whole number from {} to {}", range.start(), range.end()),
             )),
         }
     }

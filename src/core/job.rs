@@ -3,7 +3,6 @@
 use super::error::{Error, Result};
 use super::fields::Fields;
 use super::json::{object, Value};
-use super::text::concat;
 use super::url::encode_segment;
 
 /// Which service a document came from.
@@ -161,7 +160,7 @@ pub struct JobId(String);
 impl JobId {
     pub fn parse(id: &Value) -> Result<JobId> {
         let Some(text) = id.as_str() else {
-            return Err(Error::invalid("jobId", &concat(&["must be a string, not ", id.kind()])));
+            return Err(Error::invalid("jobId", &format!("must be a string, not {}", id.kind())));
         };
         if text.trim().is_empty() || text.len() > 512 {
             return Err(Error::invalid("jobId", "must be a non-empty string of at most 512 bytes"));

@@ -1,12 +1,10 @@
 //! The sans-IO core: plain Rust, no JS types, no I/O, no clock.
 
-pub mod base64;
 pub mod call;
 pub mod chain;
 pub mod classify;
 pub mod error;
 pub mod fields;
-pub mod hmac;
 pub mod http;
 pub mod job;
 pub mod json;
@@ -20,7 +18,6 @@ pub mod request;
 pub mod retry;
 pub mod schedule;
 pub mod service;
-pub mod text;
 pub mod tier;
 pub mod url;
 pub mod webhook;

@@ -1,7 +1,6 @@
 //! Money in whole paise, so sums and discounts are exact (1 credit = ₹1).
 
 use super::error::{Error, Result};
-use super::text::{concat, decimal, push_decimal};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Paise(pub u64);
@@ -15,7 +14,7 @@ impl Paise {
     pub fn from_credits(field: &str, credits: f64) -> Result<Paise> {
         let (paise, ok) = hundredths(credits);
         if !(0.0..=f64::from(MAX_CREDITS)).contains(&credits) {
-            return Err(Error::invalid(field, &concat(&["must be a number from 0 to ", &decimal(MAX_CREDITS.into())])));
+            return Err(Error::invalid(field, &format!("must be a number from 0 to {}", MAX_CREDITS)));
         }
         if !ok {
             return Err(Error::invalid(field, "must have at most two decimals"));
@@ -39,7 +38,7 @@ impl Paise {
 
     /// `₹1,23,456.00`: Indian grouping, thousands then pairs.
     pub fn format_inr(self) -> String {
-        let rupees = decimal(self.0 / 100);
+        let rupees = (self.0 / 100).to_string();
         let (head, tail) = rupees.split_at(rupees.len().saturating_sub(3));
         let mut out = String::from("₹");
         for (i, digit) in head.chars().enumerate() {
@@ -52,10 +51,7 @@ impl Paise {
             out.push(',');
         }
         out.push_str(tail);
-        out.push('.');
-        push_decimal(&mut out, self.0 % 100 / 10);
-        push_decimal(&mut out, self.0 % 10);
-        out
+        format!("{out}.{:02}", self.0 % 100)
     }
 }
 

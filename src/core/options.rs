@@ -6,7 +6,6 @@ use super::http::{HttpRequest, Secret};
 use super::job::ProviderName;
 use super::json::Value;
 use super::machine::Step;
-use super::text::concat;
 use super::url::check_http_url;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -180,7 +179,8 @@ impl PollConfig {
 /// Keys in a page are visible to everyone who loads it: refuse them unless the
 /// caller says, by name, that it knows.
 fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
-    if !in_browser || f.boolean("dangerouslyAllowBrowser")? == Some(true) {
+    let allowed = f.boolean("dangerouslyAllowBrowser")? == Some(true);
+    if !in_browser || allowed {
         return Ok(());
     }
     for key in ["apiKey", "accessKey", "secretKey"] {
@@ -197,7 +197,7 @@ fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
 
 fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()> {
     match keys.iter().find(|key| matches!(f.string(key), Ok(Some(_)) | Err(_))) {
-        Some(key) => Err(Error::invalid(key, &concat(&["is only used with provider \"", other, "\""]))),
+        Some(key) => Err(Error::invalid(key, &format!("is only used with provider \"{other}\""))),
         None => Ok(()),
     }
 }
@@ -214,7 +214,56 @@ fn kling_auth(f: &Fields) -> Result<KlingAuth> {
 }
 
 fn secret(f: &Fields, key: &str) -> Result<Option<Secret>> {
-    Ok(f.text(key)?.map(|s| Secret::new(s.to_owned())))
+    let Some(value) = f.text(key)? else { return Ok(None) };
+    check_header_value(key, value)?;
+    Ok(Some(Secret::new(value.to_owned())))
+}
+
+/// What `fetch` can send as a header value: Latin-1 text without line
+/// breaks or NUL, and no white space at the ends (which `fetch` strips, so a
+/// key would silently change). Refused here, before any request, by field.
+fn check_header_value(field: &str, value: &str) -> Result<()> {
+    if value.chars().any(|c| matches!(c, '\r' | '\n' | '\0')) {
+        return Err(Error::invalid(field, "must not contain line breaks or NUL"));
+    }
+    if value.chars().any(|c| u32::from(c) > 0xFF) {
+        return Err(Error::invalid(field, "must contain only Latin-1 characters, which HTTP headers can carry"));
+    }
+    if value.trim() != value {
+        return Err(Error::invalid(field, "must not start or end with white space"));
+    }
+    Ok(())
+}
+
+/// Request headers `fetch` will not let a caller set (the Fetch standard's
+/// forbidden request-header names, plus its `proxy-` and `sec-` prefixes).
+const FORBIDDEN_HEADERS: &[&str] = &[
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+fn is_forbidden_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    FORBIDDEN_HEADERS.contains(&name.as_str()) || name.starts_with("proxy-") || name.starts_with("sec-")
 }
 
 fn ms(f: &Fields, key: &str) -> Result<Option<u32>> {
@@ -228,16 +277,17 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
     let h = Fields::nested(object, "headers", "headers.")?;
     let mut out = Vec::new();
     for name in h.keys() {
-        let field = concat(&["headers.", name]);
+        let field = format!("headers.{name}");
         // Byte by byte: a non-ASCII char's bytes are no token bytes either.
         let is_token = |b: u8| b.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".bytes().any(|t| t == b);
         if name.is_empty() || !name.bytes().all(is_token) {
             return Err(Error::invalid(&field, "is not a valid header name"));
         }
+        if is_forbidden_header(name) {
+            return Err(Error::invalid(&field, "is a header fetch does not let a caller set"));
+        }
         if let Some(value) = h.string(name)? {
-            if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\0')) {
-                return Err(Error::invalid(&field, "must not contain line breaks"));
-            }
+            check_header_value(&field, value)?;
             out.push((name.to_owned(), value.to_owned()));
         }
     }
@@ -251,6 +301,23 @@ mod tests {
 
     fn config(json: &str, in_browser: bool) -> Result<ClientConfig> {
         ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), in_browser)
+    }
+
+    #[test]
+    fn credentials_and_headers_fetch_cannot_send_are_refused_by_field() {
+        let field =
+            |json: &str| ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).err().and_then(|e| e.field);
+        assert_eq!(field(r#"{"apiKey":"a\r\nb"}"#).as_deref(), Some("apiKey"));
+        assert_eq!(field(r#"{"apiKey":"ключ"}"#).as_deref(), Some("apiKey"));
+        assert_eq!(field(r#"{"provider":"kling","token":"t\u0000"}"#).as_deref(), Some("token"));
+        assert_eq!(field(r#"{"headers":{"Cookie":"a=1"}}"#).as_deref(), Some("headers.Cookie"));
+        assert_eq!(field(r#"{"headers":{"Sec-Fetch-Mode":"cors"}}"#).as_deref(), Some("headers.Sec-Fetch-Mode"));
+        assert_eq!(field(r#"{"headers":{"x-trace":"€"}}"#).as_deref(), Some("headers.x-trace"));
+        assert_eq!(field(r#"{"baseUrl":"http://u:p@127.0.0.1:1"}"#).as_deref(), Some("baseUrl"));
+        assert_eq!(field(r#"{"baseUrl":"http://127.0.0.1:99999"}"#).as_deref(), Some("baseUrl"));
+        assert_eq!(field(r#"{"dangerouslyAllowBrowser":"yes"}"#).as_deref(), Some("dangerouslyAllowBrowser"));
+        assert_eq!(field(r#"{"maxResponseBytes":0}"#).as_deref(), Some("maxResponseBytes"));
+        assert_eq!(field(r#"{"apiKey":"k","headers":{"x-trace":"café"}}"#), None);
     }
 
     #[test]

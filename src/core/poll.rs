@@ -1,6 +1,6 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
-use super::call::{aborted, transport_error};
+use super::call::{aborted, expect_job, transport_error};
 use super::error::{Error, ErrorCode};
 use super::job::{Job, JobId, Status};
 use super::machine::{Event, Machine, Step, Update};
@@ -8,7 +8,6 @@ use super::options::PollConfig;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
 use super::service::Service;
-use super::text::{concat, decimal};
 
 pub struct Poll<S> {
     service: S,
@@ -63,8 +62,7 @@ impl<S: Service> Poll<S> {
     }
 
     fn timed_out(&mut self) -> Step<Job> {
-        let message =
-            concat(&["the job did not finish within waitTimeoutMs (", &decimal(self.wait_timeout_ms.into()), " ms)"]);
+        let message = format!("the job did not finish within waitTimeoutMs ({} ms)", self.wait_timeout_ms);
         let error = Error::new(ErrorCode::Timeout, message).retryable(true);
         self.finish(Err(error))
     }
@@ -87,7 +85,7 @@ impl<S: Service> Poll<S> {
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
                 let message = match job.error.as_deref() {
-                    Some(reason) => concat(&["the job failed: ", reason]),
+                    Some(reason) => format!("the job failed: {reason}"),
                     None => "the job failed".to_owned(),
                 };
                 let error = Error::new(ErrorCode::JobFailed, message);
@@ -126,7 +124,11 @@ impl<S: Service> Machine for Poll<S> {
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
         match event {
-            Event::Response(response) => match self.service.read_job(&response, now_ms) {
+            Event::Response(response) => match self
+                .service
+                .read_job(&response, now_ms)
+                .and_then(|job| expect_job(&self.service, job, &self.id, &response))
+            {
                 Ok(job) => self.seen(job, now_ms),
                 Err(error) => self.failed(error, now_ms),
             },

@@ -11,7 +11,6 @@ use super::json::{self, Value};
 use super::options::{ClientConfig, KlingAuth, Provider};
 use super::request::ExtendRequest;
 use super::service::Service;
-use super::text::{concat, decimal, parse_u64, replace};
 use super::url::{check_http_url, decode_segment};
 
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
@@ -111,11 +110,11 @@ impl ProxyConfig {
         }
         if method != allowed {
             let mut headers = cors;
-            headers.push(("allow".into(), concat(&[allowed, ", OPTIONS"])));
+            headers.push(("allow".into(), format!("{allowed}, OPTIONS")));
             return Decision::Reply(error_reply(405, ErrorCode::InvalidRequest, "method not allowed here", headers));
         }
         let read_body = route == Route::Submit;
-        let declared = content_length.and_then(|n| parse_u64(n.trim(), 10));
+        let declared = content_length.and_then(|n| n.trim().parse::<u64>().ok());
         if read_body && declared.is_some_and(|n| n > self.max_body_bytes) {
             return Decision::Reply(self.reply(413, origin));
         }
@@ -207,7 +206,7 @@ impl ProxyConfig {
     }
 
     fn preflight(&self, mut headers: Vec<(String, String)>, method: &str) -> Reply {
-        headers.push(("access-control-allow-methods".into(), concat(&[method, ", OPTIONS"])));
+        headers.push(("access-control-allow-methods".into(), format!("{method}, OPTIONS")));
         headers.push(("access-control-allow-headers".into(), "content-type, authorization, accept".into()));
         headers.push(("access-control-max-age".into(), PREFLIGHT_MAX_AGE.into()));
         Reply { status: 204, headers, body: None }
@@ -220,7 +219,7 @@ fn origins(f: &Fields) -> Result<Origins> {
     };
     let mut origins = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
-        let field = concat(&["allowedOrigins[", &decimal(i as u64), "]"]);
+        let field = format!("allowedOrigins[{}]", i);
         match item.as_str() {
             Some("*") => return Ok(Origins::Any),
             Some(origin) if is_origin(origin) => origins.push(origin.to_owned()),
@@ -233,7 +232,7 @@ fn origins(f: &Fields) -> Result<Origins> {
 /// An upstream answer with every credential replaced: a service that echoes
 /// the key in an error must not show it to the page.
 pub fn scrub(body: &str, credentials: &[String]) -> String {
-    credentials.iter().fold(body.to_owned(), |text, secret| replace(&text, secret, "[redacted]"))
+    credentials.iter().fold(body.to_owned(), |text, secret| text.replace(secret.as_str(), "[redacted]"))
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.

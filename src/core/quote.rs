@@ -10,7 +10,6 @@ use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::{object, Value};
 use super::money::{hundredths, Paise};
-use super::text::{concat, decimal};
 use super::tier::{Mode, Resolution};
 
 const KLING_UNIT_SECONDS: u64 = 5;
@@ -203,7 +202,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
 fn seconds(f: &Fields, key: &str) -> Result<f64> {
     match f.number(key)? {
         Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
-        Some(_) => Err(Error::invalid(key, &concat(&["must be from 0 to ", &decimal(MAX_SECONDS.into()), " seconds"]))),
+        Some(_) => Err(Error::invalid(key, &format!("must be from 0 to {} seconds", MAX_SECONDS))),
         None => Err(Error::invalid(key, "is required")),
     }
 }
@@ -222,7 +221,7 @@ impl Tariff {
             }
         };
         if f.string(misplaced.0)?.is_some() {
-            let why = concat(&["is only used with provider \"", misplaced.1, "\""]);
+            let why = format!("is only used with provider \"{}\"", misplaced.1);
             return Err(Error::invalid(misplaced.0, &why));
         }
         let discount = f.number("discountPercent")?.unwrap_or(0.0);
@@ -307,11 +306,11 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
     rates.deny_unknown(keys, |_| None)?;
     for other in keys {
         if let Some(n) = rates.number(other)? {
-            Paise::from_credits(&concat(&["rates.", other]), n)?;
+            Paise::from_credits(&format!("rates.{other}"), n)?;
         }
     }
     match rates.number(key)? {
-        Some(n) => Paise::from_credits(&concat(&["rates.", key]), n),
+        Some(n) => Paise::from_credits(&format!("rates.{key}"), n),
         None => Ok(Paise(list * 100)),
     }
 }

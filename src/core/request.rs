@@ -4,7 +4,6 @@ use super::error::{Error, Result};
 use super::fields::Fields;
 use super::job::ProviderName;
 use super::json::Value;
-use super::text::{concat, decimal, parse_u64};
 use super::tier::{Mode, Resolution};
 use super::url::check_http_url;
 
@@ -51,7 +50,7 @@ impl ExtendRequest {
             ProviderName::Kling => (KLING_FIELDS, ("trinetra", TRINETRA_FIELDS)),
         };
         f.deny_unknown(known, |key| {
-            other.1.contains(&key).then(|| concat(&["is only used with provider \"", other.0, "\""]))
+            other.1.contains(&key).then(|| format!("is only used with provider \"{}\"", other.0))
         })?;
         let owned = |s: Option<&str>| s.map(str::to_owned);
         let request = ExtendRequest {
@@ -82,13 +81,7 @@ fn prompt<'a>(f: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
     match f.string(key)? {
         Some(text) if text.chars().count() > MAX_PROMPT_CHARS => Err(Error::invalid(
             key,
-            &concat(&[
-                "must be at most ",
-                &decimal(MAX_PROMPT_CHARS as u64),
-                " characters (got ",
-                &decimal(text.chars().count() as u64),
-                ")",
-            ]),
+            &format!("must be at most {} characters (got {})", MAX_PROMPT_CHARS, text.chars().count()),
         )),
         other => Ok(other),
     }
@@ -112,12 +105,12 @@ fn callback_url<'a>(f: &Fields<'a>) -> Result<Option<&'a str>> {
 /// accepted too, since that is what callers naturally write.
 fn duration(f: &Fields) -> Result<Option<String>> {
     let seconds = match f.string("duration") {
-        Ok(Some(text)) => parse_u64(text, 10),
+        Ok(Some(text)) => text.parse::<u64>().ok(),
         Ok(None) => return Ok(None),
         Err(_) => f.number("duration")?.filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0).map(|n| n as u64),
     };
     match seconds {
-        Some(s @ 1..=60) => Ok(Some(decimal(s))),
+        Some(s @ 1..=60) => Ok(Some(s.to_string())),
         _ => Err(Error::invalid("duration", "must be a whole number of seconds, such as \"5\"")),
     }
 }

@@ -1,7 +1,5 @@
 //! When to try again: exponential backoff with jitter, and `Retry-After`.
 
-use super::text::{parse_u64, split_at_byte};
-
 /// First backoff step; each retry doubles it, up to [`BACKOFF_CAP_MS`].
 pub const BACKOFF_BASE_MS: u64 = 500;
 pub const BACKOFF_CAP_MS: u64 = 8_000;
@@ -48,12 +46,12 @@ fn parse_http_date(value: &str) -> Option<u64> {
     }
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
-    let day = parse_u64(day, 10).filter(|d| (1..=31).contains(d))?;
-    let year = parse_u64(year, 10).filter(|y| (1970..=9999).contains(y))?;
-    let (h, rest) = split_at_byte(time, b':')?;
-    let (m, s) = split_at_byte(rest, b':')?;
+    let day = day.parse::<u64>().ok().filter(|d| (1..=31).contains(d))?;
+    let year = year.parse::<u64>().ok().filter(|y| (1970..=9999).contains(y))?;
+    let (h, rest) = time.split_once(':')?;
+    let (m, s) = rest.split_once(':')?;
     // A third colon leaves `s` with one, which no number has.
-    let (h, m, s) = (parse_u64(h, 10)?, parse_u64(m, 10)?, parse_u64(s, 10)?);
+    let (h, m, s) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?, s.parse::<u64>().ok()?);
     if h > 23 || m > 59 || s > 60 {
         return None;
     }

@@ -31,6 +31,12 @@ pub trait Service {
         None
     }
 
+    /// Whether `job` is the document of the job `id` names: a service (or a
+    /// proxy) that answers with another job's document must not end a wait.
+    fn identifies(&self, job: &Job, id: &JobId) -> bool {
+        job.id == id.as_str()
+    }
+
     /// Whether signing the credential again cures `error` (an expired token).
     fn refreshable(&self, _error: &Error) -> bool {
         false

@@ -1,9 +1,8 @@
 //! The little URL handling the package needs: checks and path building.
 
-use super::text::parse_u64;
-
-/// Checks that `url` is an absolute `http(s)` URL with a host and no white
-/// space; returns why not.
+/// Checks that `url` is an absolute `http(s)` URL that `fetch` will take:
+/// a host, a possible port, no white space and no user info (which `fetch`
+/// refuses, and which would put a credential in every URL); returns why not.
 pub fn check_http_url(url: &str) -> Result<(), &'static str> {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
@@ -18,11 +17,19 @@ pub fn check_http_url(url: &str) -> Result<(), &'static str> {
     }
     // The authority ends at the path, query or fragment; the host follows any user info.
     let authority = &rest[..rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len())];
-    let host = &authority[authority.bytes().rposition(|b| b == b'@').map_or(0, |at| at + 1)..];
-    if host.is_empty() || host.starts_with(':') {
+    if authority.contains('@') {
+        return Err("must not carry credentials (user:password@); pass them as options");
+    }
+    if authority.is_empty() || authority.starts_with(':') {
         return Err("must name a host");
     }
-    Ok(())
+    // A port follows the last colon, unless that colon is inside an IPv6 `[…]`.
+    match authority.rsplit_once(':') {
+        Some((_, port)) if !port.is_empty() && !port.contains(']') && !port.parse::<u16>().is_ok_and(|n| n > 0) => {
+            Err("must have a port from 1 to 65535")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Percent-encodes one path segment, so an id can never change the route.
@@ -50,7 +57,7 @@ pub fn decode_segment(segment: &str) -> String {
         let hex = bytes
             .get(i + 1..i + 3)
             .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| parse_u64(h, 16))
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
             .map(|n| n as u8); // Two hex digits at most.
         match (bytes[i], hex) {
             (b'%', Some(byte)) => {
@@ -69,6 +76,25 @@ pub fn decode_segment(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_fetch_would_refuse_are_refused_first() {
+        for good in
+            ["http://127.0.0.1:8080/v1", "https://a.test", "http://[::1]:9/x", "http://[::1]/x", "https://a.test:443"]
+        {
+            assert_eq!(check_http_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "http://user:pw@a.test",
+            "http://a.test:99999",
+            "http://a.test:0",
+            "http://a.test:8o",
+            "http://:80",
+            "ftp://a",
+        ] {
+            assert!(check_http_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn accepts_only_absolute_http_urls_with_a_host() {

@@ -41,6 +41,11 @@ export interface ServiceOptions {
 export interface ClientOptions extends ServiceOptions {
   /** Per call; default 2. */
   maxRetries?: number;
+  /**
+   * The longest response body read, in bytes; default 8 MiB (8388608), at most
+   * 256 MiB. A longer one is refused as `bad_response` while it is read.
+   */
+  maxResponseBytes?: number;
   /** Aborts the call, its retries and its waits. */
   signal?: AbortSignal;
   /** Default: the global fetch. */

@@ -4,7 +4,6 @@ use crate::core::http::{HeaderValue, HttpRequest, Method};
 use crate::core::job::{Output, Video};
 use crate::core::json::{self, Value};
 use crate::core::options::ClientConfig;
-use crate::core::text::concat;
 
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.
@@ -31,7 +30,7 @@ pub fn request(
     if let Some((name, value)) = credential {
         headers.push((name.to_owned(), value));
     }
-    HttpRequest { method, url: concat(&[&config.base_url, path]), headers, body }
+    HttpRequest { method, url: format!("{}{path}", config.base_url), headers, body }
 }
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {

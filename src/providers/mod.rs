@@ -13,7 +13,6 @@ use crate::core::json::Value;
 use crate::core::options::{ClientConfig, Limits, Provider};
 use crate::core::request::ExtendRequest;
 use crate::core::service::Service;
-use crate::core::text::concat;
 
 /// A webhook or callback body from either service → the contract's `Job`.
 /// Kling callbacks carry `task_id` (bare, or inside an envelope's `data`);
@@ -28,7 +27,7 @@ pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> 
         ProviderName::Trinetra => trinetra::parse_job_document(doc),
         ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
     };
-    parsed.map_err(|why| Error::invalid("body", &concat(&["is not a job document of either service (", why, ")"])))
+    parsed.map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
 }
 
 impl Service for ClientConfig {
@@ -86,6 +85,11 @@ impl Service for ClientConfig {
             Provider::Trinetra { .. } => None,
             Provider::Kling { auth } => kling::lookup_request(self, auth, request, now_ms),
         }
+    }
+
+    fn identifies(&self, job: &Job, id: &JobId) -> bool {
+        job.id == id.as_str()
+            || matches!(self.provider, Provider::Kling { .. }) && kling::external_id(job) == Some(id.as_str())
     }
 
     fn refreshable(&self, error: &Error) -> bool {

@@ -10,7 +10,6 @@ use crate::core::options::ClientConfig;
 use crate::core::request::ExtendRequest;
 #[cfg(test)]
 use crate::core::service::Service;
-use crate::core::text::concat;
 
 const MODEL: &str = "kling-extend-video";
 
@@ -29,7 +28,7 @@ pub fn submit_request(config: &ClientConfig, api_key: Option<&Secret>, r: &Exten
 }
 
 pub fn job_request(config: &ClientConfig, api_key: Option<&Secret>, id: &JobId) -> HttpRequest {
-    request(config, Method::Get, &concat(&["/v1/jobs/", &id.segment()]), credential(api_key), None)
+    request(config, Method::Get, &format!("/v1/jobs/{}", id.segment()), credential(api_key), None)
 }
 
 fn credential(api_key: Option<&Secret>) -> Option<(&'static str, HeaderValue)> {

@@ -8,7 +8,7 @@ use crate::core::json::{self, object, Value};
 
 /// One argument, as `boundary.js` wrote it.
 pub fn arg(text: &str) -> Result<Value> {
-    json::parse_from_js(text.as_bytes()).map_err(|_| Error::invalid("arguments", "are not JSON"))
+    json::parse(text.as_bytes()).map_err(|_| Error::invalid("arguments", "are not JSON"))
 }
 
 /// A list of `N` arguments.

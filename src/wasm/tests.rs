@@ -30,8 +30,8 @@ fn quotes_answer_ok_or_an_error_naming_the_field() {
         at(&call("quoteChain", r#"[{"sourceSeconds":5,"extensions":2}]"#), "ok.steps.1.index"),
         Value::Number(2.0)
     );
-    let nan = call("quote", r#"[{"seconds":NaN}]"#);
-    assert_eq!((at(&nan, "error.code"), at(&nan, "error.field")), (text("invalid_request"), text("seconds")));
+    let negative = call("quote", r#"[{"seconds":-1}]"#);
+    assert_eq!((at(&negative, "error.code"), at(&negative, "error.field")), (text("invalid_request"), text("seconds")));
     assert_eq!(at(&call("quote", "[{"), "error.field"), text("arguments"));
     assert_eq!(at(&call("quote", "[]"), "error.field"), text("arguments"));
     assert_eq!(at(&call("deleteJob", "[]"), "error.field"), text("name"));

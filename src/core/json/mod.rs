@@ -1,16 +1,15 @@
-//! A small JSON value with a parser and a writer.
+//! JSON values: the core's data model, read and written by `serde_json`.
 //!
-//! The package avoids `serde_json` (≈15 KB brotli, a third of the size budget).
-//! Results and errors leave the crate as values: each core type converts
-//! itself with `From<T> for Value` (taking the value, so nothing is cloned),
-//! and the wasm layer hands JS the text.
+//! The core keeps its own [`Value`] rather than `serde_json::Value` for two
+//! reasons: objects keep their members in the order received (a job's `raw`
+//! is the service's document as sent, and `serde_json`'s ordered map would
+//! bring a hasher whose keys a hostile service could collide), and numbers
+//! are plain `f64`, as JavaScript's are. Results and errors leave the crate
+//! as values: each core type converts itself with `From<T> for Value`.
 
-mod number;
-mod parse;
-mod write;
+mod serde;
 
-pub use parse::{parse, parse_from_js, parse_number, ParseError};
-pub use write::string_literal;
+pub use self::serde::{parse, parse_number, string_literal, ParseError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -19,7 +18,8 @@ pub enum Value {
     Number(f64),
     String(String),
     Array(Vec<Value>),
-    /// Keys keep their order; a duplicated key resolves to its first value.
+    /// Members in the order received; a parsed document holds each key once
+    /// (the last value given for it, where `JSON.parse` keeps it too).
     Object(Vec<(String, Value)>),
 }
 

@@ -5,31 +5,50 @@ import { KlingExtendError, invalid } from "./error.js";
 /** Nesting deeper than this is refused (and cycles end). */
 const MAX_DEPTH = 32;
 
+/** A UTF-16 surrogate without its pair: no UTF-8 text can hold it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
- * `value` as JSON text, `undefined` written as null (absent). Non-finite
- * numbers are written as NaN / Infinity tokens, which the core's reader takes
- * from here so that its own rules name the field; anything else that is not
- * data is refused here, by its path (`request.prompt`, `prompts[2]`).
+ * `value`, the argument called `name`, as JSON text; `undefined` is written
+ * as null (absent). What JSON cannot carry exactly is refused here by the
+ * name the core gives that field: a top-level object's members bare
+ * (`seconds`), nested ones dotted (`rates.720p`), list items indexed
+ * (`prompts[2]`): non-finite numbers, text with lone surrogates, and
+ * anything that is not data.
  */
-export function toJson(value, field, depth = 0) {
+export function toJson(value, name) {
+  return write(value, name, "", 0);
+}
+
+function write(value, name, path, depth) {
+  const field = path || name;
   switch (typeof value) {
     case "undefined":
       return "null";
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
-    case "string":
+      if (!Number.isFinite(value)) throw invalid(field, "must be a finite number");
       return JSON.stringify(value);
+    case "string":
+      return text(value, field);
     case "object":
       if (value === null) return "null";
       if (depth >= MAX_DEPTH) throw invalid(field, "is nested too deeply");
       if (Array.isArray(value)) {
-        return `[${Array.from(value, (item, i) => toJson(item, `${field}[${i}]`, depth + 1))}]`;
+        return `[${Array.from(value, (item, i) => write(item, name, `${field}[${i}]`, depth + 1))}]`;
       }
-      return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${toJson(item, field ? `${field}.${key}` : key, depth + 1)}`)}}`;
+      return `{${Object.entries(value).map(([key, item]) => {
+        const member = path ? `${path}.${key}` : key;
+        return `${text(key, member)}:${write(item, name, member, depth + 1)}`;
+      })}}`;
   }
   throw invalid(field, "must be plain data (strings, numbers, booleans, arrays, objects)");
+}
+
+function text(value, field) {
+  if (LONE_SURROGATE.test(value)) throw invalid(field, "must be valid Unicode text (it has a lone surrogate)");
+  return JSON.stringify(value);
 }
 
 /** The result of a core call, or its error thrown as a KlingExtendError. */

@@ -6,7 +6,6 @@ use crate::core::classify::{bad_body, clean, describe_body, status_error};
 use crate::core::error::{Error, Result};
 use crate::core::http::HttpResponse;
 use crate::core::json::{self, Value};
-use crate::core::text::{concat, decimal, signed_decimal};
 
 /// An opened envelope: its `data` and the whole document (for `raw`).
 pub struct Opened {
@@ -47,14 +46,7 @@ fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64)
         code: error_code,
         retryable,
         provider_code: Some(code),
-        message: concat(&[
-            "Kling ",
-            &signed_decimal(code),
-            " (HTTP ",
-            &decimal(response.status.into()),
-            "): ",
-            &message,
-        ]),
+        message: format!("Kling {} (HTTP {}): {message}", code, response.status),
         ..by_status
     }
 }

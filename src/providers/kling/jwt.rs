@@ -1,30 +1,26 @@
 //! Kling's bearer token: an HS256 JWT with `iss` = access key, valid from five
 //! seconds ago (clock skew) for 30 minutes, signed with the secret key.
 
-use crate::core::base64::encode_url;
 use crate::core::error::Error;
-use crate::core::hmac::hmac_sha256;
-use crate::core::json::string_literal;
-use crate::core::text::{concat, decimal};
+use crate::core::json::object;
+use base64ct::{Base64UrlUnpadded, Encoding};
+use hmac_sha256::HMAC;
 
 pub const LIFETIME_S: u64 = 1800;
 pub const SKEW_S: u64 = 5;
 
 /// `base64url(header).base64url(payload).base64url(signature)`.
 pub fn sign(access_key: &str, secret_key: &str, now_s: u64) -> String {
-    let header = encode_url(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = concat(&[
-        r#"{"iss":"#,
-        &string_literal(access_key),
-        r#","exp":"#,
-        &decimal(now_s + LIFETIME_S),
-        r#","nbf":"#,
-        &decimal(now_s.saturating_sub(SKEW_S)),
-        "}",
-    ]);
-    let signing_input = concat(&[&header, ".", &encode_url(payload.as_bytes())]);
-    let signature = hmac_sha256(secret_key.as_bytes(), &[signing_input.as_bytes()]);
-    concat(&[&signing_input, ".", &encode_url(&signature)])
+    let header = Base64UrlUnpadded::encode_string(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = object([
+        ("iss", Some(access_key.into())),
+        ("exp", Some((now_s + LIFETIME_S).into())),
+        ("nbf", Some(now_s.saturating_sub(SKEW_S).into())),
+    ])
+    .to_json();
+    let signing_input = format!("{header}.{}", Base64UrlUnpadded::encode_string(payload.as_bytes()));
+    let signature = HMAC::mac(signing_input.as_bytes(), secret_key.as_bytes());
+    format!("{signing_input}.{}", Base64UrlUnpadded::encode_string(&signature))
 }
 
 /// [`sign`] for callers whose arguments are not yet checked (`signKlingToken`).

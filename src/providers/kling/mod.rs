@@ -15,7 +15,6 @@ use crate::core::job::{Job, JobId, Submission};
 use crate::core::json::{self, Value};
 use crate::core::options::{ClientConfig, KlingAuth};
 use crate::core::request::ExtendRequest;
-use crate::core::text::concat;
 use crate::core::tier::Mode;
 
 const TASKS: &str = "/v1/videos/video-extend";
@@ -44,7 +43,7 @@ pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest
 }
 
 pub fn job_request(config: &ClientConfig, auth: &KlingAuth, id: &JobId, now_ms: u64) -> HttpRequest {
-    request(config, Method::Get, &concat(&[TASKS, "/", &id.segment()]), credential(auth, now_ms), None)
+    request(config, Method::Get, &format!("{}/{}", TASKS, id.segment()), credential(auth, now_ms), None)
 }
 
 /// The task path also takes the caller's `external_task_id`.
@@ -72,7 +71,7 @@ fn credential(auth: &KlingAuth, now_ms: u64) -> Option<(&'static str, HeaderValu
         }
         KlingAuth::Token(token) => token.expose().to_owned(),
     };
-    Some(("authorization", HeaderValue::Secret(Secret::new(concat(&["Bearer ", &token])))))
+    Some(("authorization", HeaderValue::Secret(Secret::new(format!("Bearer {token}")))))
 }
 
 pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
@@ -83,6 +82,12 @@ pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submissio
 pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
     let opened = envelope::open(response, now_ms)?;
     task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
+}
+
+/// The caller's own id of a task, which Kling's task path also answers to.
+pub fn external_id(job: &Job) -> Option<&str> {
+    let data = job.raw.get("data").unwrap_or(&job.raw);
+    data.get("task_info")?.get("external_task_id")?.as_str()
 }
 
 /// A callback's task document (`data` of an envelope, or bare) → `Job`.

@@ -1,0 +1,208 @@
+//! [`Value`] to and from JSON text, through `serde_json`.
+//!
+//! `serde_json` does the text work (escapes, UTF-8, exact numbers with
+//! `float_roundtrip`, a nesting limit); this file only says how its events
+//! build a [`Value`], and how a [`Value`] is written back.
+
+use super::Value;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use std::fmt;
+
+/// Why a text is not a JSON document.
+#[derive(Debug)]
+pub struct ParseError(serde_json::Error);
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Parses a complete JSON document; a UTF-8 byte order mark is skipped, as
+/// `Response.json()` skips it.
+pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    serde_json::from_slice(bytes).map_err(ParseError)
+}
+
+/// A JSON number written as text (Kling sends `"3.5"`), read exactly.
+pub fn parse_number(text: &str) -> Option<f64> {
+    parse(text.as_bytes()).ok()?.as_f64()
+}
+
+/// `text` as a JSON string literal, quotes included.
+pub fn string_literal(text: &str) -> String {
+    Value::from(text).to_json()
+}
+
+impl Value {
+    /// This value as compact JSON text.
+    pub fn to_json(&self) -> String {
+        // Writing to a String fails only for a non-string map key, which a
+        // Value cannot have.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The largest magnitude below which every whole f64 is an exact integer.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            // Whole numbers as integers (`5`, not `5.0`), as JSON.stringify writes them.
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < EXACT_INTEGERS => serializer.serialize_i64(*n as i64),
+            Value::Number(n) => serializer.serialize_f64(*n),
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (key, value) in members {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Number(n))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(member) = map.next_entry()? {
+            members.push(member);
+        }
+        Ok(Value::Object(last_of_each_key(members)))
+    }
+}
+
+/// Each key once, where it first appeared, with the last value given for it:
+/// what `JSON.parse` makes of duplicates, so `job.status` and `job.raw` can
+/// never disagree. Sorting positions keeps this O(n log n) on hostile input.
+fn last_of_each_key(mut members: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    if members.len() < 2 {
+        return members;
+    }
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_unstable_by(|&a, &b| members[a].0.cmp(&members[b].0).then(a.cmp(&b)));
+    let mut keep = vec![true; members.len()];
+    let mut moves = Vec::new();
+    // `sort_by` is stable: within a run of one key, positions ascend.
+    for run in order.chunk_by(|&a, &b| members[a].0 == members[b].0) {
+        if let [first, .., last] = *run {
+            moves.push((first, last));
+            for &later in &run[1..] {
+                keep[later] = false;
+            }
+        }
+    }
+    for (first, last) in moves {
+        members.swap(first, last);
+    }
+    let mut kept = keep.into_iter();
+    members.retain(|_| kept.next().unwrap_or(false));
+    members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Value {
+        parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn documents_read_and_write_back() {
+        let text = r#"{"id":"j","n":[1,-2.5,1e-300,null,true],"o":{"s":"a\"b\\c\u0001é"}}"#;
+        let value = read(text);
+        assert_eq!(value.get("id").and_then(Value::as_str), Some("j"));
+        assert_eq!(read(&value.to_json()), value);
+        assert_eq!(read("\u{feff} [] "), Value::Array(Vec::new()));
+        for bad in ["", "{", "[1,]", "01", "NaN", "\"\\ud800\"", "{\"a\" 1}", "1 2"] {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_javascript_reads_them() {
+        assert_eq!(read("950.4000000000001").as_f64(), Some(950.4000000000001));
+        assert_eq!(read("2.2250738585072014e-308").as_f64(), Some(f64::MIN_POSITIVE));
+        assert_eq!(read("18446744073709551617").as_f64(), Some(18446744073709551616.0));
+        assert_eq!(Value::Number(5.0).to_json(), "5");
+        assert_eq!(Value::Number(0.1).to_json(), "0.1");
+        assert_eq!(parse_number("3.5"), Some(3.5));
+        assert_eq!(parse_number("inf"), None);
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_place_and_the_last_value() {
+        let value = read(r#"{"status":"queued","id":"j","status":"failed","x":1,"status":"succeeded"}"#);
+        assert_eq!(value.to_json(), r#"{"status":"succeeded","id":"j","x":1}"#);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(deep.as_bytes()).is_err());
+    }
+}
