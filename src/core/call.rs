@@ -156,6 +156,10 @@ impl<S: Service, T> Call<S, T> {
 }
 
 impl<S: Service, T> Machine for Call<S, T> {
+    fn secrets(&self) -> Vec<&str> {
+        self.service.secrets()
+    }
+
     type Output = T;
 
     fn start(&mut self, now_ms: u64) -> Step<T> {

@@ -226,6 +226,10 @@ impl<S: Service + Clone> Chain<S> {
 impl<S: Service + Clone> Machine for Chain<S> {
     type Output = Vec<Job>;
 
+    fn secrets(&self) -> Vec<&str> {
+        self.service.secrets()
+    }
+
     fn start(&mut self, now_ms: u64) -> Step<Vec<Job>> {
         self.submit_next(now_ms)
     }

@@ -14,6 +14,7 @@ pub mod options;
 pub mod poll;
 pub mod proxy;
 pub mod quote;
+pub mod redact;
 pub mod request;
 pub mod retry;
 pub mod schedule;

@@ -155,7 +155,7 @@ impl ClientConfig {
                     .integer("maxResponseBytes", 1..=MAX_RESPONSE_BYTES)?
                     .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as u32),
             },
-            headers: headers(&f)?,
+            headers: headers(&f, in_browser)?,
         })
     }
 }
@@ -235,42 +235,42 @@ fn check_header_value(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Request headers `fetch` will not let a caller set (the Fetch standard's
-/// forbidden request-header names, plus its `proxy-` and `sec-` prefixes).
-const FORBIDDEN_HEADERS: &[&str] = &[
+/// Request headers no runtime's `fetch` lets a caller set: the connection's
+/// own (`fetch` manages them, Node's throws on them).
+const FORBIDDEN_EVERYWHERE: &[&str] =
+    &["connection", "content-length", "expect", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"];
+
+/// The rest of the Fetch standard's forbidden request-header names (and its
+/// `proxy-` and `sec-` prefixes): a browser drops them without a word, so in
+/// a page they are refused rather than silently not sent. Servers may send them.
+const FORBIDDEN_IN_BROWSERS: &[&str] = &[
     "accept-charset",
     "accept-encoding",
     "access-control-request-headers",
     "access-control-request-method",
-    "connection",
-    "content-length",
     "cookie",
     "cookie2",
     "date",
     "dnt",
-    "expect",
     "host",
-    "keep-alive",
     "origin",
     "referer",
     "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
     "via",
 ];
 
-fn is_forbidden_header(name: &str) -> bool {
+fn is_forbidden_header(name: &str, in_browser: bool) -> bool {
     let name = name.to_ascii_lowercase();
-    FORBIDDEN_HEADERS.contains(&name.as_str()) || name.starts_with("proxy-") || name.starts_with("sec-")
+    let browser_only =
+        || FORBIDDEN_IN_BROWSERS.contains(&name.as_str()) || name.starts_with("proxy-") || name.starts_with("sec-");
+    FORBIDDEN_EVERYWHERE.contains(&name.as_str()) || in_browser && browser_only()
 }
 
 fn ms(f: &Fields, key: &str) -> Result<Option<u32>> {
     Ok(f.integer(key, 1..=MAX_MS)?.map(|n| n as u32))
 }
 
-fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
+fn headers(f: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
     let Some(object) = f.object("headers")? else {
         return Ok(Vec::new());
     };
@@ -283,7 +283,7 @@ fn headers(f: &Fields) -> Result<Vec<(String, String)>> {
         if name.is_empty() || !name.bytes().all(is_token) {
             return Err(Error::invalid(&field, "is not a valid header name"));
         }
-        if is_forbidden_header(name) {
+        if is_forbidden_header(name, in_browser) {
             return Err(Error::invalid(&field, "is a header fetch does not let a caller set"));
         }
         if let Some(value) = h.string(name)? {
@@ -310,8 +310,10 @@ mod tests {
         assert_eq!(field(r#"{"apiKey":"a\r\nb"}"#).as_deref(), Some("apiKey"));
         assert_eq!(field(r#"{"apiKey":"ключ"}"#).as_deref(), Some("apiKey"));
         assert_eq!(field(r#"{"provider":"kling","token":"t\u0000"}"#).as_deref(), Some("token"));
-        assert_eq!(field(r#"{"headers":{"Cookie":"a=1"}}"#).as_deref(), Some("headers.Cookie"));
-        assert_eq!(field(r#"{"headers":{"Sec-Fetch-Mode":"cors"}}"#).as_deref(), Some("headers.Sec-Fetch-Mode"));
+        assert_eq!(field(r#"{"headers":{"Connection":"close"}}"#).as_deref(), Some("headers.Connection"));
+        assert_eq!(field(r#"{"headers":{"Cookie":"a=1"}}"#), None);
+        let in_page = ClientConfig::from_value(&parse(br#"{"headers":{"Sec-Fetch-Mode":"cors"}}"#).unwrap(), true);
+        assert_eq!(in_page.err().and_then(|e| e.field).as_deref(), Some("headers.Sec-Fetch-Mode"));
         assert_eq!(field(r#"{"headers":{"x-trace":"€"}}"#).as_deref(), Some("headers.x-trace"));
         assert_eq!(field(r#"{"baseUrl":"http://u:p@127.0.0.1:1"}"#).as_deref(), Some("baseUrl"));
         assert_eq!(field(r#"{"baseUrl":"http://127.0.0.1:99999"}"#).as_deref(), Some("baseUrl"));

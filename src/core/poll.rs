@@ -115,6 +115,10 @@ impl<S: Service> Poll<S> {
 }
 
 impl<S: Service> Machine for Poll<S> {
+    fn secrets(&self) -> Vec<&str> {
+        self.service.secrets()
+    }
+
     type Output = Job;
 
     fn start(&mut self, now_ms: u64) -> Step<Job> {
