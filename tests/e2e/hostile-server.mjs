@@ -141,14 +141,14 @@ async function serveMain(req, res, logs, urls, timers) {
   }
   const padded = /^padded-(\d+)$/.exec(route);
   // A valid job document of that many MiB: more than a wasm with little memory left can take.
-  if (padded) return stream(res, record, Number(padded[1]) * 2 ** 20);
+  if (padded) return stream(res, record, Number(padded[1]) * 2 ** 20, decodeURIComponent(tail.split("/").pop()));
   switch (route) {
     case "ok": {
       const { status, body } = ok(req);
       return json(status, body);
     }
     case "huge":
-      return stream(res, record, HUGE_BYTES);
+      return stream(res, record, HUGE_BYTES, "job_huge");
 
     case "huge-declared":
       res.writeHead(200, { ...CORS, "content-type": "application/json", "content-length": String(DECLARED_BYTES) });
@@ -201,10 +201,10 @@ async function serveMain(req, res, logs, urls, timers) {
   }
 }
 
-/** Writes `total` bytes of a job document's padding, as fast as the client reads. */
-async function stream(res, record, total) {
+/** Writes job `id`'s document with `total` bytes of padding, as fast as the client reads. */
+async function stream(res, record, total, id) {
   res.writeHead(200, { ...CORS, "content-type": "application/json" });
-  res.write('{"id":"job_huge","status":"running","padding":"');
+  res.write(`{"id":${JSON.stringify(id)},"status":"running","padding":"`);
   while (record.sent < total && !res.destroyed) {
     record.sent += CHUNK.length;
     if (!res.write(CHUNK)) await new Promise((resolve) => {
