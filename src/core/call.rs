@@ -5,6 +5,7 @@ use super::error::{Error, ErrorCode};
 use super::http::{HttpResponse, Transport};
 use super::job::{Job, JobId, Submission};
 use super::machine::{Event, Machine, Step};
+use super::redact::Redact;
 use super::request::ExtendRequest;
 use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use super::service::Service;
@@ -83,7 +84,7 @@ pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &Http
     }
 }
 
-impl<S: Service, T> Call<S, T> {
+impl<S: Service, T: Redact> Call<S, T> {
     fn new(
         service: S,
         operation: Operation,
@@ -128,7 +129,7 @@ impl<S: Service, T> Call<S, T> {
     /// never took effect, so it may be sent again; anything else leaves it unknown.
     fn looked_up(&mut self, ambiguity: Error, found: Result<T, Error>, now_ms: u64) -> Step<T> {
         match found {
-            Ok(value) => Step::Done(Ok(value)),
+            Ok(value) => Step::Done(Ok(value.redacted(&self.service.secrets()))),
             Err(e) if e.code == ErrorCode::NotFound && self.retries < self.service.limits().max_retries => {
                 self.retries += 1;
                 self.send(now_ms)
@@ -151,15 +152,11 @@ impl<S: Service, T> Call<S, T> {
                 error
             }
         };
-        Step::Done(Err(error.redact(&self.service.secrets())))
+        Step::Done(Err(error.redacted(&self.service.secrets())))
     }
 }
 
-impl<S: Service, T> Machine for Call<S, T> {
-    fn secrets(&self) -> Vec<&str> {
-        self.service.secrets()
-    }
-
+impl<S: Service, T: Redact> Machine for Call<S, T> {
     type Output = T;
 
     fn start(&mut self, now_ms: u64) -> Step<T> {
@@ -179,7 +176,7 @@ impl<S: Service, T> Machine for Call<S, T> {
         }
         match event {
             Event::Response(response) => match (self.read)(&self.service, &self.operation, &response, now_ms) {
-                Ok(value) => Step::Done(Ok(value)),
+                Ok(value) => Step::Done(Ok(value.redacted(&self.service.secrets()))),
                 Err(error) => {
                     let acceptance = response_acceptance(response.status, &error);
                     self.fail(error, acceptance, now_ms)

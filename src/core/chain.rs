@@ -226,10 +226,6 @@ impl<S: Service + Clone> Chain<S> {
 impl<S: Service + Clone> Machine for Chain<S> {
     type Output = Vec<Job>;
 
-    fn secrets(&self) -> Vec<&str> {
-        self.service.secrets()
-    }
-
     fn start(&mut self, now_ms: u64) -> Step<Vec<Job>> {
         self.submit_next(now_ms)
     }
@@ -285,7 +281,7 @@ mod tests {
         }
     }
 
-    const KLING: &str = r#"{"provider":"kling","token":"t","intervalMs":10}"#;
+    const KLING: &str = r#"{"provider":"kling","token":"tok-secret-123","intervalMs":10}"#;
 
     fn kling_task(id: &str, status: &str, video: &str, seconds: &str) -> String {
         format!(
@@ -327,7 +323,8 @@ mod tests {
         let mut c = chain(KLING, &prompts).unwrap();
         let Step::Done(Err(e)) = c.start(0) else { panic!() };
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidRequest, Some("prompts")));
-        let mut known = chain(r#"{"provider":"kling","token":"t","sourceSeconds":178}"#, r#"["p"]"#).unwrap();
+        let mut known =
+            chain(r#"{"provider":"kling","token":"tok-secret-123","sourceSeconds":178}"#, r#"["p"]"#).unwrap();
         assert!(matches!(known.start(0), Step::Done(Err(_))));
         assert!(matches!(chain(r#"{"sourceSeconds":178}"#, &prompts).unwrap().start(0), Step::Send { .. }));
     }

@@ -99,15 +99,6 @@ impl Error {
         self.maybe_submitted = Some(maybe);
         self
     }
-
-    /// Replaces every occurrence of a credential in the message: the last
-    /// line of defence against a service that echoes what it was sent.
-    pub fn redact(mut self, secrets: &[&str]) -> Self {
-        for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            self.message = self.message.replace(*secret, "[redacted]");
-        }
-        self
-    }
 }
 
 /// The contract's keys are camelCase; absent members are left out.

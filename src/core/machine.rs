@@ -57,9 +57,6 @@ pub trait Machine {
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output>;
 
-    /// The credentials this machine sends, which nothing it hands back may show.
-    fn secrets(&self) -> Vec<&str>;
-
     /// Progress to report (`onUpdate`, `onStep`); the driver drains these
     /// after every step.
     fn take_update(&mut self) -> Option<Update> {

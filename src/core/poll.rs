@@ -5,6 +5,7 @@ use super::error::{Error, ErrorCode};
 use super::job::{Job, JobId, Status};
 use super::machine::{Event, Machine, Step, Update};
 use super::options::PollConfig;
+use super::redact::Redact;
 use super::retry::{delay_ms, Rng};
 use super::schedule::PollSchedule;
 use super::service::Service;
@@ -72,7 +73,8 @@ impl<S: Service> Poll<S> {
             Some(job) if error.job.is_none() => error.with_job(job),
             _ => error,
         });
-        Step::Done(result.map_err(|e| e.redact(&self.service.secrets())))
+        let secrets = self.service.secrets();
+        Step::Done(result.map(|job| job.redacted(&secrets)).map_err(|error| error.redacted(&secrets)))
     }
 
     fn seen(&mut self, job: Job, now_ms: u64) -> Step<Job> {
@@ -115,10 +117,6 @@ impl<S: Service> Poll<S> {
 }
 
 impl<S: Service> Machine for Poll<S> {
-    fn secrets(&self) -> Vec<&str> {
-        self.service.secrets()
-    }
-
     type Output = Job;
 
     fn start(&mut self, now_ms: u64) -> Step<Job> {
@@ -145,7 +143,8 @@ impl<S: Service> Machine for Poll<S> {
     }
 
     fn take_update(&mut self) -> Option<Update> {
-        self.update.take().map(Update::Status)
+        let secrets = self.service.secrets();
+        self.update.take().map(|job| Update::Status(job.redacted(&secrets)))
     }
 }
 

@@ -9,6 +9,7 @@ use super::http::HttpRequest;
 use super::job::{JobId, ProviderName};
 use super::json::{self, Value};
 use super::options::{ClientConfig, KlingAuth, Provider};
+use super::redact::Redact;
 use super::request::ExtendRequest;
 use super::service::Service;
 use super::url::{check_http_url, decode_segment};
@@ -230,9 +231,16 @@ fn origins(f: &Fields) -> Result<Origins> {
 }
 
 /// An upstream answer with every credential replaced: a service that echoes
-/// the key in an error must not show it to the page.
+/// the key in an error must not show it to the page. A JSON body is redacted
+/// as parsed values, so escaped forms of a key (`\/`, `\u005f`) are found
+/// too, and rewritten only when something was taken out.
 pub fn scrub(body: &str, credentials: &[String]) -> String {
-    credentials.iter().fold(body.to_owned(), |text, secret| text.replace(secret.as_str(), "[redacted]"))
+    let secrets: Vec<&str> = credentials.iter().map(String::as_str).collect();
+    if let Ok(document) = json::parse(body.as_bytes()) {
+        let redacted = document.clone().redacted(&secrets);
+        return if redacted == document { body.to_owned() } else { redacted.to_json() };
+    }
+    body.to_owned().redacted(&secrets)
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.
@@ -279,6 +287,15 @@ mod tests {
 
     fn error_code(reply: &Reply) -> Option<&str> {
         reply.body.as_ref()?.get("error")?.get("code")?.as_str()
+    }
+
+    #[test]
+    fn escaped_echoes_of_a_credential_are_scrubbed_too() {
+        let credentials = ["sk_live/abc".to_owned()];
+        let body = r#"{"error":{"message":"key sk\u005flive\/abc refused"},"n":1.50}"#;
+        assert_eq!(scrub(body, &credentials), r#"{"error":{"message":"key [redacted] refused"},"n":1.5}"#);
+        let clean = r#"{"n":1.50}"#;
+        assert_eq!(scrub(clean, &credentials), clean, "an answer without a credential is passed as it came");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::core::http::{HttpRequest, HttpResponse};
 use crate::core::job::{Job, JobId, ProviderName, Submission};
 use crate::core::json::Value;
 use crate::core::options::{ClientConfig, Limits, Provider};
+use crate::core::redact::Redact;
 use crate::core::request::ExtendRequest;
 use crate::core::service::Service;
 
@@ -27,7 +28,10 @@ pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> 
         ProviderName::Trinetra => trinetra::parse_job_document(doc),
         ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
     };
-    parsed.map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
+    // A delivery is checked for JWT-shaped text like any answer of a service.
+    parsed
+        .map(|job| job.redacted(&[]))
+        .map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
 }
 
 impl Service for ClientConfig {

@@ -12,7 +12,6 @@ use crate::core::json::{object, Value};
 use crate::core::machine::{Event, Machine, Step, Update};
 use crate::core::options::{ClientConfig, PollConfig};
 use crate::core::poll::Poll;
-use crate::core::redact::redact_value;
 use crate::core::request::ExtendRequest;
 use wasm_bindgen::prelude::*;
 
@@ -47,13 +46,7 @@ impl Task {
             "redirected" => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
             "tooLarge" => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
             "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
-            _ => {
-                return step_json(
-                    Step::Done(Err(Error::invalid("event", "is not a task event"))),
-                    Value::Array(Vec::new()),
-                    &[],
-                )
-            }
+            _ => return step_json(Step::Done(Err(Error::invalid("event", "is not a task event"))), Vec::new()),
         };
         self.next(|m| m.handle(event, now))
     }
@@ -74,26 +67,14 @@ impl Task {
     fn next(&mut self, advance: impl FnOnce(&mut dyn Drive) -> Step<Value>) -> String {
         let machine = match &mut self.machine {
             Ok(machine) => machine,
-            Err(error) => return step_json(Step::Done(Err(error.clone())), Value::Array(Vec::new()), &[]),
+            Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
         };
         let step = advance(machine.as_mut());
         let mut updates = Vec::new();
         while let Some(update) = machine.take_update() {
             updates.push(update_json(update));
         }
-        // What goes back to the caller (not the request to send, which
-        // carries the credential on purpose) shows none of it.
-        let secrets = machine.secrets();
-        let step = match step {
-            Step::Done(result) => Step::Done(result.map(|mut value| {
-                redact_value(&mut value, &secrets);
-                value
-            })),
-            other => other,
-        };
-        let mut updates = Value::Array(updates);
-        redact_value(&mut updates, &secrets);
-        step_json(step, updates, &secrets)
+        step_json(step, updates)
     }
 }
 
@@ -102,7 +83,6 @@ trait Drive {
     fn start(&mut self, now_ms: u64) -> Step<Value>;
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value>;
     fn take_update(&mut self) -> Option<Update>;
-    fn secrets(&self) -> Vec<&str>;
 }
 
 impl<M: Machine> Drive for M
@@ -119,10 +99,6 @@ where
 
     fn take_update(&mut self) -> Option<Update> {
         Machine::take_update(self)
-    }
-
-    fn secrets(&self) -> Vec<&str> {
-        Machine::secrets(self)
     }
 }
 
@@ -182,18 +158,14 @@ fn response_headers(values: &str) -> Vec<(String, String)> {
     headers
 }
 
-fn step_json(step: Step<Value>, updates: Value, secrets: &[&str]) -> String {
+fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
     let (key, value) = match step {
         Step::Send { request, timeout_ms, max_bytes } => ("send", send_json(request, timeout_ms, max_bytes)),
         Step::Wait { ms } => ("wait", Value::Number(ms as f64)),
         Step::Done(Ok(result)) => ("done", result),
-        Step::Done(Err(error)) => {
-            let mut error = Value::from(error);
-            redact_value(&mut error, secrets);
-            ("error", error)
-        }
+        Step::Done(Err(error)) => ("error", error.into()),
     };
-    object([(key, Some(value)), ("updates", Some(updates))]).to_json()
+    object([(key, Some(value)), ("updates", Some(Value::Array(updates)))]).to_json()
 }
 
 /// What `fetch` needs; the body goes as the text to send.
