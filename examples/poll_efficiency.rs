@@ -6,8 +6,10 @@
 //!
 //! Printed as a markdown section of the benchmark report (scripts/bench.sh).
 
-use kling_extend::core::options::{PollConfig, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS};
-use kling_extend::core::schedule::{reads_until, PollSchedule};
+use kling_extend::core::client::options::{
+    PollConfig, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS,
+};
+use kling_extend::core::client::schedule::{reads_until, PollSchedule};
 
 /// Jobs that end this long after the first read.
 const FINISH_S: [u64; 3] = [10, 60, 240];

@@ -1,19 +1,27 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Property tests: no input makes a parser, a validator, a state machine or
 //! the calculator panic (a panic in wasm is a trap that kills the instance),
-//! and what the JSON writer writes reads back as the same value.
+//! hostile documents cost time linear in their size, and what the JSON writer
+//! writes reads back as the same value.
 
-use kling_extend::core::call::Call;
-use kling_extend::core::http::{HttpResponse, Transport};
-use kling_extend::core::job::{JobId, ProviderName};
-use kling_extend::core::json::{self, Value};
-use kling_extend::core::machine::{Event, Machine, Step};
-use kling_extend::core::options::{ClientConfig, PollConfig};
-use kling_extend::core::poll::Poll;
-use kling_extend::core::quote::{quote, quote_chain};
-use kling_extend::core::request::ExtendRequest;
-use kling_extend::core::retry::parse_retry_after;
+use kling_extend::core::client::call::Call;
+use kling_extend::core::client::machine::{Event, Machine, Step};
+use kling_extend::core::client::options::{ClientConfig, PollConfig};
+use kling_extend::core::client::poll::Poll;
+use kling_extend::core::client::retry::parse_retry_after;
+use kling_extend::core::client::service::Service;
+use kling_extend::core::pricing::quote::{quote, quote_chain};
+use kling_extend::core::proxy::scrub;
+use kling_extend::core::types::http::{HttpResponse, Transport};
+use kling_extend::core::types::job_id::JobId;
+use kling_extend::core::types::json::{self, Value};
+use kling_extend::core::types::provider::ProviderName;
+use kling_extend::core::types::redact::Redact;
+use kling_extend::core::types::request::ExtendRequest;
+use kling_extend::core::webhook::{verify, Signed};
+use kling_extend::providers::parse_webhook;
 use proptest::prelude::*;
+use std::time::{Duration, Instant};
 
 /// Any JSON-like value, including the awkward numbers JS can hand over.
 fn value() -> impl Strategy<Value = Value> {
@@ -224,5 +232,82 @@ proptest! {
         let poll = PollConfig::from_value(&json::parse(br#"{"waitTimeoutMs":60000}"#).unwrap()).unwrap();
         let id = JobId::parse(&Value::String("j".into())).unwrap();
         run(Poll::new(config(), poll, id, seed), events);
+    }
+
+    #[test]
+    fn any_answer_is_read_by_either_provider_without_panicking(response in response(), kling in any::<bool>()) {
+        let options = if kling { r#"{"provider":"kling","token":"tok-123"}"# } else { r#"{"apiKey":"k"}"# };
+        let config = ClientConfig::from_value(&json::parse(options.as_bytes()).unwrap(), false).unwrap();
+        let _ = config.read_job(&response, 0);
+        let _ = config.read_submission(&response, 0);
+    }
+
+    #[test]
+    fn any_bytes_are_a_webhook_or_not(bytes in prop::collection::vec(any::<u8>(), 0..256), kling in any::<bool>()) {
+        if let Ok(doc) = json::parse(&bytes) {
+            let provider = kling.then_some(ProviderName::Kling);
+            let _ = parse_webhook(doc, provider);
+        }
+        let signed = Signed { id: "msg", timestamp: "1700000000", signature: "v1,AAAA" };
+        let _ = verify(&bytes, &signed, &["whsec_AAAA".into()], 1_700_000_000, 300);
+    }
+
+    #[test]
+    fn any_headers_are_checked_without_panicking(id in ".{0,12}", timestamp in ".{0,14}", signature in ".{0,60}", secret in ".{0,20}") {
+        let signed = Signed { id: &id, timestamp: &timestamp, signature: &signature };
+        let _ = verify(b"{}", &signed, &[secret], 1_700_000_000, 300);
+    }
+
+    #[test]
+    fn no_text_keeps_a_credential_through_scrub_or_redact(text in ".{0,40}", key in "[0-9]{2,4}_[0-9/]{2,4}") {
+        // The key has an underscore, so in JSON it can only stand in a string.
+        let body = format!(r#"{{"message":"{text} {key}"}} or {text}{key}"#);
+        prop_assert!(!scrub(&body, std::slice::from_ref(&key)).contains(key.as_str()));
+        let escaped = format!(r#"{{"m":"{}"}}"#, key.replace('_', "\\u005f").replace('/', "\\/"));
+        let scrubbed = json::parse(scrub(&escaped, std::slice::from_ref(&key)).as_bytes()).unwrap();
+        prop_assert!(!scrubbed.to_json().contains(key.as_str()));
+        let mut owned = format!("{text} eyJ{text}{key}");
+        owned.redact(&[key.as_str()]);
+        prop_assert!(!owned.contains(key.as_str()));
+    }
+}
+
+/// The least of a few runs, so one scheduling hiccup cannot make a test fail.
+fn fastest(run: impl Fn()) -> Duration {
+    (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// Time grows with a hostile document's size, not with its square: four
+/// times the bytes must cost well under sixteen times the time. Numbers such
+/// as `1e-300`, one object with thousands of keys (most repeated), deep
+/// nesting at the limit; each read, written back, and redacted, as an answer is.
+#[test]
+fn hostile_documents_cost_time_linear_in_their_size() {
+    let numbers = |n: usize| format!("[{}]", vec!["1e-300"; n].join(","));
+    let keys = |n: usize| {
+        format!("{{{}}}", (0..n).map(|i| format!(r#""k{}":{i}"#, i % (n / 4))).collect::<Vec<_>>().join(","))
+    };
+    let nested = |n: usize| format!("{}{}", r#"{"a":["x","#.repeat(n), "0]}".repeat(n));
+    for (name, document) in [("numbers", &numbers as &dyn Fn(usize) -> String), ("keys", &keys), ("nested", &nested)] {
+        let cost = |n: usize| {
+            let text = document(n);
+            fastest(|| {
+                if let Ok(mut value) = json::parse(text.as_bytes()) {
+                    value.redact(&["secret-key"]);
+                    let _ = value.to_json();
+                }
+            })
+        };
+        // Nested: up to 120 levels, within serde_json's limit of 128.
+        let (small, large) = if name == "nested" { (15, 60) } else { (4_000, 16_000) };
+        let (t1, t4) = (cost(small), cost(large));
+        assert!(t4 < t1 * 12 + Duration::from_millis(5), "{name}: {t1:?} for {small}, {t4:?} for {large}");
     }
 }

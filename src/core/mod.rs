@@ -1,24 +1,11 @@
-//! The sans-IO core: plain Rust, no JS types, no I/O, no clock.
+//! The sans-IO core: plain Rust, no JS types, no I/O, no clock. Folders by
+//! concern, data flowing one way: `types` (values every part shares) ←
+//! `pricing` (the calculator) and `client` (the state machines of a call, a
+//! poll and a chain, with their scheduling) ← `proxy` (createProxy's
+//! decisions) and `webhook` (signature checks).
 
-pub mod call;
-pub mod chain;
-pub mod classify;
-pub mod error;
-pub mod fields;
-pub mod http;
-pub mod job;
-pub mod json;
-pub mod machine;
-pub mod money;
-pub mod options;
-pub mod poll;
+pub mod client;
+pub mod pricing;
 pub mod proxy;
-pub mod quote;
-pub mod redact;
-pub mod request;
-pub mod retry;
-pub mod schedule;
-pub mod service;
-pub mod tier;
-pub mod url;
+pub mod types;
 pub mod webhook;

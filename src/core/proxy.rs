@@ -3,16 +3,17 @@
 //! Deny by default: only the provider's submit and job-read routes, with their
 //! methods, from allowed origins, with bodies that pass the client's own rules.
 
-use super::error::{Error, ErrorCode, Result};
-use super::fields::Fields;
-use super::http::HttpRequest;
-use super::job::{JobId, ProviderName};
-use super::json::{self, Value};
-use super::options::{ClientConfig, KlingAuth, Provider};
-use super::redact::Redact;
-use super::request::ExtendRequest;
-use super::service::Service;
-use super::url::{check_http_url, decode_segment};
+use crate::core::client::options::{ClientConfig, KlingAuth, Provider};
+use crate::core::client::service::Service;
+use crate::core::types::error::{Error, ErrorCode, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::http::HttpRequest;
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::{self, Value};
+use crate::core::types::provider::ProviderName;
+use crate::core::types::redact::Redact;
+use crate::core::types::request::ExtendRequest;
+use crate::core::types::url::{check_http_url, decode_segment};
 
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
 /// How long browsers may cache a preflight answer, in seconds.
@@ -267,8 +268,8 @@ fn error_body(code: ErrorCode, message: &str, field: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::http::Method;
-    use crate::core::json::parse;
+    use crate::core::types::http::Method;
+    use crate::core::types::json::parse;
 
     const APP: &str = "https://app.example.com";
 

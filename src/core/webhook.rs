@@ -3,10 +3,10 @@
 //! secret. Several signatures and several secrets are accepted, so keys can be
 //! rotated without dropping deliveries.
 
-use super::error::{Error, Result};
-use super::fields::Fields;
-use super::job::ProviderName;
-use super::json::Value;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
 use base64ct::{Base64, Encoding};
 use hmac_sha256::HMAC;
 
@@ -31,7 +31,7 @@ impl WebhookOptions {
         let f = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
         f.deny_unknown(&["provider", "toleranceSeconds", "nowSeconds"], |_| None)?;
         Ok(WebhookOptions {
-            provider: ProviderName::optional(&f)?,
+            provider: f.provider()?,
             tolerance_s: f.integer("toleranceSeconds", 0..=86_400)?.unwrap_or(DEFAULT_TOLERANCE_S),
             now_s: f.integer("nowSeconds", 0..=100_000_000_000)?,
         })

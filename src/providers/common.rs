@@ -1,9 +1,9 @@
 //! What every provider's HTTP exchange shares.
 
-use crate::core::http::{HeaderValue, HttpRequest, Method};
-use crate::core::job::{Output, Video};
-use crate::core::json::{self, Value};
-use crate::core::options::ClientConfig;
+use crate::core::client::options::ClientConfig;
+use crate::core::types::http::{HeaderValue, HttpRequest, Method};
+use crate::core::types::job::{Output, Video};
+use crate::core::types::json::{self, Value};
 
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.
@@ -74,7 +74,7 @@ pub fn seconds(value: &Value) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     #[test]
     fn extra_headers_cannot_replace_the_credential() {

@@ -6,14 +6,16 @@ mod common;
 pub mod kling;
 mod trinetra;
 
-use crate::core::error::{Error, Result};
-use crate::core::http::{HttpRequest, HttpResponse};
-use crate::core::job::{Job, JobId, ProviderName, Submission};
-use crate::core::json::Value;
-use crate::core::options::{ClientConfig, Limits, Provider};
-use crate::core::redact::Redact;
-use crate::core::request::ExtendRequest;
-use crate::core::service::Service;
+use crate::core::client::options::{ClientConfig, Limits, Provider};
+use crate::core::client::service::Service;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::http::{HttpRequest, HttpResponse};
+use crate::core::types::job::{Job, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::redact::Redact;
+use crate::core::types::request::ExtendRequest;
 
 /// A webhook or callback body from either service → the contract's `Job`.
 /// Kling callbacks carry `task_id` (bare, or inside an envelope's `data`);
@@ -107,9 +109,9 @@ impl Service for ClientConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::error::ErrorCode;
-    use crate::core::job::Status;
-    use crate::core::json::parse;
+    use crate::core::types::error::ErrorCode;
+    use crate::core::types::job::Status;
+    use crate::core::types::json::parse;
 
     fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {
         parse_webhook(parse(body.as_bytes()).unwrap(), provider)

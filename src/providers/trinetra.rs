@@ -1,15 +1,17 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
 
 use super::common::{request, required_str, videos};
-use crate::core::classify::{bad_body, json_body, status_error};
-use crate::core::error::Result;
-use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::job::{Job, JobId, ProviderName, Status, Submission};
-use crate::core::json::{self, Value};
-use crate::core::options::ClientConfig;
-use crate::core::request::ExtendRequest;
+use crate::core::client::classify::{bad_body, json_body, status_error};
+use crate::core::client::options::ClientConfig;
 #[cfg(test)]
-use crate::core::service::Service;
+use crate::core::client::service::Service;
+use crate::core::types::error::Result;
+use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
+use crate::core::types::job::{Job, Status, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::{self, Value};
+use crate::core::types::provider::ProviderName;
+use crate::core::types::request::ExtendRequest;
 
 const MODEL: &str = "kling-extend-video";
 
@@ -80,14 +82,14 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
 fn failure_reason(doc: &Value) -> Option<String> {
     let error = doc.get_present("error")?;
     let text = error.as_str().or(error.get("message").and_then(Value::as_str))?;
-    Some(crate::core::classify::clean(text))
+    Some(crate::core::client::classify::clean(text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::error::ErrorCode;
-    use crate::core::json::parse;
+    use crate::core::types::error::ErrorCode;
+    use crate::core::types::json::parse;
 
     fn config(json: &str) -> ClientConfig {
         ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).unwrap()

@@ -3,8 +3,8 @@
 //! One string each way is the whole protocol, so the wasm needs no JS object
 //! glue and no serializer.
 
-use crate::core::error::{Error, Result};
-use crate::core::json::{self, object, Value};
+use crate::core::types::error::{Error, Result};
+use crate::core::types::json::{self, object, Value};
 
 /// One argument, as `boundary.js` wrote it.
 pub fn arg(text: &str) -> Result<Value> {

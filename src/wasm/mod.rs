@@ -14,12 +14,12 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
-use crate::core::error::{Error, Result};
-use crate::core::fields::Fields;
-use crate::core::job::ProviderName;
-use crate::core::json::Value;
-use crate::core::quote;
-use crate::core::request::ExtendRequest;
+use crate::core::pricing::quote;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::request::ExtendRequest;
 use crate::providers::kling::jwt;
 use convert::answer;
 use wasm_bindgen::prelude::*;
@@ -45,7 +45,7 @@ fn validate(args: &str) -> Result<()> {
     let [request, options] = convert::args(args)?;
     let provider = match options {
         Value::Null => ProviderName::Trinetra,
-        options => ProviderName::from_fields(&Fields::of(&options, "options")?)?,
+        options => Fields::of(&options, "options")?.provider()?.unwrap_or_default(),
     };
     ExtendRequest::from_value(&request, provider).map(drop)
 }

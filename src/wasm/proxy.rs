@@ -2,9 +2,9 @@
 //! cross as JSON text, like every other export.
 
 use super::convert::{answer, arg};
-use crate::core::http::HttpRequest;
-use crate::core::json::{object, Value};
 use crate::core::proxy::{scrub, Decision, ProxyConfig, Reply, PASSED_BACK};
+use crate::core::types::http::HttpRequest;
+use crate::core::types::json::{object, Value};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

@@ -3,9 +3,9 @@
 //! header bag into a plain record first.
 
 use super::convert::{answer, arg};
-use crate::core::error::{Error, Result};
-use crate::core::job::Job;
-use crate::core::json::{self, Value};
+use crate::core::types::error::{Error, Result};
+use crate::core::types::job::Job;
+use crate::core::types::json::{self, Value};
 use crate::core::webhook::{verify, Signed, WebhookOptions};
 use crate::providers::parse_webhook as parse_job;
 use wasm_bindgen::prelude::*;

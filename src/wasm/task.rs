@@ -3,16 +3,16 @@
 //! text. `src/js/lib/driver.js` performs the steps with `fetch` and timers.
 
 use super::convert::{arg, args};
-use crate::core::call::Call;
-use crate::core::chain::{Chain, ChainPlan};
-use crate::core::error::{Error, Result};
-use crate::core::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
-use crate::core::job::JobId;
-use crate::core::json::{object, Value};
-use crate::core::machine::{Event, Machine, Step, Update};
-use crate::core::options::{ClientConfig, PollConfig};
-use crate::core::poll::Poll;
-use crate::core::request::ExtendRequest;
+use crate::core::client::call::Call;
+use crate::core::client::chain::{Chain, ChainPlan};
+use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::options::{ClientConfig, PollConfig};
+use crate::core::client::poll::Poll;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::{object, Value};
+use crate::core::types::request::ExtendRequest;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

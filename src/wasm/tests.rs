@@ -3,7 +3,7 @@
 
 use super::call;
 use super::task::Task;
-use crate::core::json::{parse, Value};
+use crate::core::types::json::{parse, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The answer or step, parsed, and the member at `path` ("error.field").

@@ -2,9 +2,9 @@
 //! build; the signature check is the server build's, `signature.rs`).
 
 use super::convert::args;
-use crate::core::error::{Error, Result};
-use crate::core::job::Job;
-use crate::core::json::{self, Value};
+use crate::core::types::error::{Error, Result};
+use crate::core::types::job::Job;
+use crate::core::types::json::{self, Value};
 use crate::core::webhook::WebhookOptions;
 use crate::providers::parse_webhook as parse_job;
 

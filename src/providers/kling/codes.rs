@@ -3,7 +3,7 @@
 //! 1100–1102, so retrying every 429 would burn retries on an account that
 //! cannot succeed.
 
-use crate::core::error::ErrorCode;
+use crate::core::types::error::ErrorCode;
 
 /// The contract's code for a Kling body code, and whether waiting and trying
 /// again may help; `None` for codes the table does not know.

@@ -2,10 +2,10 @@
 //! is success; anything else is an error, whatever the HTTP status says.
 
 use super::codes::classify;
-use crate::core::classify::{bad_body, clean, describe_body, status_error};
-use crate::core::error::{Error, Result};
-use crate::core::http::HttpResponse;
-use crate::core::json::{self, Value};
+use crate::core::client::classify::{bad_body, clean, describe_body, status_error};
+use crate::core::types::error::{Error, Result};
+use crate::core::types::http::HttpResponse;
+use crate::core::types::json::{self, Value};
 
 /// An opened envelope: its `data` and the whole document (for `raw`).
 pub struct Opened {
@@ -54,7 +54,7 @@ fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::error::ErrorCode;
+    use crate::core::types::error::ErrorCode;
 
     fn response(status: u16, body: &str) -> HttpResponse {
         HttpResponse { status, headers: vec![("retry-after".into(), "2".into())], body: body.into() }

@@ -1,8 +1,8 @@
 //! Kling's bearer token: an HS256 JWT with `iss` = access key, valid from five
 //! seconds ago (clock skew) for 30 minutes, signed with the secret key.
 
-use crate::core::error::Error;
-use crate::core::json::object;
+use crate::core::types::error::Error;
+use crate::core::types::json::object;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
 

@@ -8,14 +8,15 @@ pub mod jwt;
 mod task;
 
 use super::common::request;
-use crate::core::classify::bad_body;
-use crate::core::error::{Error, Result};
-use crate::core::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::job::{Job, JobId, Submission};
-use crate::core::json::{self, Value};
-use crate::core::options::{ClientConfig, KlingAuth};
-use crate::core::request::ExtendRequest;
-use crate::core::tier::Mode;
+use crate::core::client::classify::bad_body;
+use crate::core::client::options::{ClientConfig, KlingAuth};
+use crate::core::types::error::{Error, Result};
+use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
+use crate::core::types::job::{Job, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::{self, Value};
+use crate::core::types::request::ExtendRequest;
+use crate::core::types::tier::Mode;
 
 const TASKS: &str = "/v1/videos/video-extend";
 
@@ -111,9 +112,10 @@ pub fn secrets(auth: &KlingAuth) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::job::{ProviderName, Status};
-    use crate::core::json::parse;
-    use crate::core::service::Service;
+    use crate::core::client::service::Service;
+    use crate::core::types::job::Status;
+    use crate::core::types::json::parse;
+    use crate::core::types::provider::ProviderName;
 
     fn config(json: &str) -> ClientConfig {
         ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).unwrap()
@@ -176,7 +178,7 @@ mod tests {
     #[test]
     fn only_keys_can_cure_an_expired_token() {
         let expired =
-            Error { provider_code: Some(1004), ..Error::new(crate::core::error::ErrorCode::Unauthorized, "") };
+            Error { provider_code: Some(1004), ..Error::new(crate::core::types::error::ErrorCode::Unauthorized, "") };
         let keys = KlingAuth::Keys { access_key: Secret::new("a".into()), secret_key: Secret::new("s".into()) };
         assert!(refreshable(&keys, &expired));
         assert!(!refreshable(&KlingAuth::Token(Secret::new("t".into())), &expired));

@@ -1,9 +1,10 @@
 //! Kling's task document (poll answers and callbacks) → the contract's `Job`.
 
 use super::super::common::{required_str, seconds, videos};
-use crate::core::classify::clean;
-use crate::core::job::{Job, ProviderName, Status, Submission};
-use crate::core::json::Value;
+use crate::core::client::classify::clean;
+use crate::core::types::job::{Job, Status, Submission};
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
 
 const MODEL: &str = "kling-extend-video";
 
@@ -36,7 +37,7 @@ pub fn submission(data: &Value, request_id: Option<String>) -> Result<Submission
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     #[test]
     fn maps_a_finished_task() {

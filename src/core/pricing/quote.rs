@@ -5,12 +5,12 @@
 //! 35). One credit is one rupee. Seconds are billed whole (rounded up), as
 //! per-second billing does.
 
-use super::error::{Error, Result};
-use super::fields::Fields;
-use super::job::ProviderName;
-use super::json::{object, Value};
-use super::money::{hundredths, Paise};
-use super::tier::{Mode, Resolution};
+use crate::core::pricing::money::{hundredths, Paise};
+use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::json::{object, Value};
+use crate::core::types::provider::ProviderName;
+use crate::core::types::tier::{Mode, Resolution};
 
 const KLING_UNIT_SECONDS: u64 = 5;
 const MAX_SECONDS: u32 = 86_400;
@@ -209,7 +209,7 @@ fn seconds(f: &Fields, key: &str) -> Result<f64> {
 
 impl Tariff {
     fn from_fields(f: &Fields) -> Result<Tariff> {
-        let provider = ProviderName::from_fields(f)?;
+        let provider = f.provider()?.unwrap_or_default();
         let (tier, misplaced) = match provider {
             ProviderName::Trinetra => {
                 let r = f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?;
@@ -318,7 +318,7 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     fn q(json: &str) -> Result<Quote> {
         quote(&parse(json.as_bytes()).unwrap())

@@ -1,6 +1,6 @@
 //! Money in whole paise, so sums and discounts are exact (1 credit = ₹1).
 
-use super::error::{Error, Result};
+use crate::core::types::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Paise(pub u64);

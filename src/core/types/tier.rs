@@ -1,7 +1,7 @@
 //! The tiers that decide both what is asked of a service and what it costs:
 //! Trinetra bills by output resolution, Kling by generation mode.
 
-use super::error::{Error, Result};
+use crate::core::types::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resolution {

@@ -2,11 +2,13 @@
 //! needs to know about a provider. `providers` implements it; the core never
 //! names a provider's URLs or documents.
 
-use super::error::{Error, Result};
-use super::http::{HttpRequest, HttpResponse};
-use super::job::{Job, JobId, ProviderName, Submission};
-use super::options::Limits;
-use super::request::ExtendRequest;
+use crate::core::client::options::Limits;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::http::{HttpRequest, HttpResponse};
+use crate::core::types::job::{Job, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::request::ExtendRequest;
 
 pub trait Service {
     fn provider(&self) -> ProviderName;

@@ -1,7 +1,7 @@
 //! The pace of `pollJob`: reads start fast and slow down, because most jobs
 //! are either done quickly or take minutes.
 
-use super::options::PollConfig;
+use crate::core::client::options::PollConfig;
 
 /// Each wait is this many halves of the previous one (×1.5).
 const GROWTH_HALVES: u64 = 3;

@@ -1,40 +1,7 @@
 //! The contract's `Job` and `Submission`, the same for every provider.
 
-use super::error::{Error, Result};
-use super::fields::Fields;
-use super::json::{object, Value};
-use super::url::encode_segment;
-
-/// Which service a document came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProviderName {
-    Trinetra,
-    Kling,
-}
-
-impl ProviderName {
-    /// The `provider` member of `f`; Trinetra, the default, when absent.
-    pub fn from_fields(f: &Fields) -> Result<ProviderName> {
-        Ok(Self::optional(f)?.unwrap_or(ProviderName::Trinetra))
-    }
-
-    /// The `provider` member of `f`, if given.
-    pub fn optional(f: &Fields) -> Result<Option<ProviderName>> {
-        match f.string("provider")? {
-            None => Ok(None),
-            Some("trinetra") => Ok(Some(ProviderName::Trinetra)),
-            Some("kling") => Ok(Some(ProviderName::Kling)),
-            Some(_) => Err(Error::invalid("provider", "must be \"trinetra\" or \"kling\"")),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderName::Trinetra => "trinetra",
-            ProviderName::Kling => "kling",
-        }
-    }
-}
+use crate::core::types::json::{object, Value};
+use crate::core::types::provider::ProviderName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -153,38 +120,10 @@ impl From<Submission> for Value {
     }
 }
 
-/// A job id fit to be a URL path segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobId(String);
-
-impl JobId {
-    pub fn parse(id: &Value) -> Result<JobId> {
-        let Some(text) = id.as_str() else {
-            return Err(Error::invalid("jobId", &format!("must be a string, not {}", id.kind())));
-        };
-        if text.trim().is_empty() || text.len() > 512 {
-            return Err(Error::invalid("jobId", "must be a non-empty string of at most 512 bytes"));
-        }
-        // "." and ".." would be resolved away by URL parsers and change the route.
-        if text.bytes().all(|b| b == b'.') {
-            return Err(Error::invalid("jobId", "is not a valid id"));
-        }
-        Ok(JobId(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn segment(&self) -> String {
-        encode_segment(&self.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     #[test]
     fn jobs_and_submissions_keep_the_services_keys() {
@@ -203,14 +142,6 @@ mod tests {
         let submission =
             Submission { job_id: "j1".into(), status: Status::Queued, provider: ProviderName::Kling, request_id: None };
         assert_eq!(Value::from(submission).to_json(), r#"{"job_id":"j1","status":"queued","provider":"kling"}"#);
-    }
-
-    #[test]
-    fn job_ids_cannot_change_the_route() {
-        assert_eq!(JobId::parse(&Value::String("a/../b".into())).unwrap().segment(), "a%2F..%2Fb");
-        for bad in [r#""""#, r#"" ""#, r#"".""#, r#""..""#, "7", "null"] {
-            assert!(JobId::parse(&parse(bad.as_bytes()).unwrap()).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! Every reader rejects a wrong type with the field's name instead of
 //! defaulting, and treats `null`/`undefined` as "not given".
 
-use super::error::{Error, Result};
-use super::json::Value;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
 
 pub struct Fields<'a> {
     members: &'a [(String, Value)],
@@ -91,6 +92,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The `provider` member, if given.
+    pub fn provider(&self) -> Result<Option<ProviderName>> {
+        match self.string("provider")? {
+            None => Ok(None),
+            Some(name) => ProviderName::from_name(name)
+                .map(Some)
+                .ok_or_else(|| Error::invalid(&self.name("provider"), "must be \"trinetra\" or \"kling\"")),
+        }
+    }
+
     pub fn boolean(&self, key: &str) -> Result<Option<bool>> {
         match self.present(key) {
             None => Ok(None),
@@ -119,7 +130,7 @@ impl<'a> Fields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     #[test]
     fn names_the_field_and_the_reason() {

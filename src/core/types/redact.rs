@@ -4,9 +4,9 @@
 //! of either. Machines redact what they finish with; JWT-shaped text is
 //! redacted even when the client holds no secret (a webhook body, say).
 
-use super::error::Error;
-use super::job::{Job, Output, Submission};
-use super::json::Value;
+use crate::core::types::error::Error;
+use crate::core::types::job::{Job, Output, Submission};
+use crate::core::types::json::Value;
 
 const REDACTED: &str = "[redacted]";
 
@@ -135,7 +135,7 @@ fn redact_jwts(text: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     #[test]
     fn every_string_and_key_loses_the_secret() {

@@ -29,7 +29,7 @@ pub fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let seconds = super::json::parse_number(value)?;
+        let seconds = crate::core::types::json::parse_number(value)?;
         return (seconds.is_finite() && seconds <= 1e9).then(|| (seconds * 1000.0).round() as u64);
     }
     let at_ms = parse_http_date(value)?;

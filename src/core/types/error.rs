@@ -1,7 +1,7 @@
 //! The one error type every failure becomes: the contract's `KlingExtendError`.
 
-use super::job::Job;
-use super::json::{object, Value};
+use crate::core::types::job::Job;
+use crate::core::types::json::{object, Value};
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,7 +128,7 @@ impl std::fmt::Display for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::job::Status;
+    use crate::core::types::job::Status;
 
     #[test]
     fn errors_keep_their_camel_case_keys_and_leave_out_what_they_lack() {

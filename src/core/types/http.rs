@@ -1,6 +1,6 @@
 //! Plain HTTP values exchanged between the sans-IO core and whatever does I/O.
 
-use super::json::Value;
+use crate::core::types::json::Value;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Turns an HTTP response that is not a success into a typed [`Error`].
 
-use super::error::{Error, ErrorCode};
-use super::http::HttpResponse;
-use super::json::{self, Value};
-use super::retry::parse_retry_after;
+use crate::core::client::retry::parse_retry_after;
+use crate::core::types::error::{Error, ErrorCode};
+use crate::core::types::http::HttpResponse;
+use crate::core::types::json::{self, Value};
 
 /// Longest service message kept in an error, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;

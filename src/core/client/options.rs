@@ -1,12 +1,12 @@
 //! The caller's options, validated into a config the core can trust.
 
-use super::error::{Error, Result};
-use super::fields::Fields;
-use super::http::{HttpRequest, Secret};
-use super::job::ProviderName;
-use super::json::Value;
-use super::machine::Step;
-use super::url::check_http_url;
+use crate::core::client::machine::Step;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::http::{HttpRequest, Secret};
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::url::check_http_url;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -125,7 +125,7 @@ impl ClientConfig {
         let f = Fields::of(options, "options")?;
         f.deny_unknown(KNOWN, |_| None)?;
         guard_browser(&f, in_browser)?;
-        let provider = match ProviderName::from_fields(&f)? {
+        let provider = match f.provider()?.unwrap_or_default() {
             ProviderName::Trinetra => {
                 only_for_other_provider(&f, &["accessKey", "secretKey", "token"], "kling")?;
                 Provider::Trinetra { api_key: secret(&f, "apiKey")? }
@@ -297,7 +297,7 @@ fn headers(f: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     fn config(json: &str, in_browser: bool) -> Result<ClientConfig> {
         ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), in_browser)

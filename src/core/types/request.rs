@@ -1,11 +1,11 @@
 //! An extension request, validated before anything is sent.
 
-use super::error::{Error, Result};
-use super::fields::Fields;
-use super::job::ProviderName;
-use super::json::Value;
-use super::tier::{Mode, Resolution};
-use super::url::check_http_url;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::tier::{Mode, Resolution};
+use crate::core::types::url::check_http_url;
 
 /// The services' limit on `prompt` and `negative_prompt`, in characters.
 pub const MAX_PROMPT_CHARS: usize = 2500;
@@ -118,7 +118,7 @@ fn duration(f: &Fields) -> Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::types::json::parse;
 
     fn check(json: &str, provider: ProviderName) -> Result<ExtendRequest> {
         ExtendRequest::from_value(&parse(json.as_bytes()).unwrap(), provider)

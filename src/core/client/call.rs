@@ -1,14 +1,15 @@
 //! One API call (a submit or a read) with its retries.
 
-use super::classify::bad_body;
-use super::error::{Error, ErrorCode};
-use super::http::{HttpResponse, Transport};
-use super::job::{Job, JobId, Submission};
-use super::machine::{Event, Machine, Step};
-use super::redact::Redact;
-use super::request::ExtendRequest;
-use super::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
-use super::service::Service;
+use crate::core::client::classify::bad_body;
+use crate::core::client::machine::{Event, Machine, Step};
+use crate::core::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
+use crate::core::client::service::Service;
+use crate::core::types::error::{Error, ErrorCode};
+use crate::core::types::http::{HttpResponse, Transport};
+use crate::core::types::job::{Job, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::redact::Redact;
+use crate::core::types::request::ExtendRequest;
 
 /// Whether the service may have acted on a failed submit. Only a submit it
 /// certainly did not accept may be sent again: nothing is paid for twice.
@@ -250,10 +251,11 @@ pub fn aborted() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::http::{HttpRequest, Method};
-    use crate::core::job::{ProviderName, Status};
-    use crate::core::json::{parse, Value};
-    use crate::core::options::ClientConfig;
+    use crate::core::client::options::ClientConfig;
+    use crate::core::types::http::{HttpRequest, Method};
+    use crate::core::types::job::Status;
+    use crate::core::types::json::{parse, Value};
+    use crate::core::types::provider::ProviderName;
 
     fn config() -> ClientConfig {
         let options = br#"{"apiKey":"secret-key-1","baseUrl":"http://127.0.0.1:9","maxRetries":2}"#;

@@ -1,14 +1,15 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
-use super::call::{aborted, expect_job, transport_error};
-use super::error::{Error, ErrorCode};
-use super::job::{Job, JobId, Status};
-use super::machine::{Event, Machine, Step, Update};
-use super::options::PollConfig;
-use super::redact::Redact;
-use super::retry::{delay_ms, Rng};
-use super::schedule::PollSchedule;
-use super::service::Service;
+use crate::core::client::call::{aborted, expect_job, transport_error};
+use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::options::PollConfig;
+use crate::core::client::retry::{delay_ms, Rng};
+use crate::core::client::schedule::PollSchedule;
+use crate::core::client::service::Service;
+use crate::core::types::error::{Error, ErrorCode};
+use crate::core::types::job::{Job, Status};
+use crate::core::types::job_id::JobId;
+use crate::core::types::redact::Redact;
 
 pub struct Poll<S> {
     service: S,
@@ -151,9 +152,9 @@ impl<S: Service> Machine for Poll<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::http::{HttpResponse, Transport};
-    use crate::core::json::{parse, Value};
-    use crate::core::options::ClientConfig;
+    use crate::core::client::options::ClientConfig;
+    use crate::core::types::http::{HttpResponse, Transport};
+    use crate::core::types::json::{parse, Value};
 
     fn poll(options: &str) -> Poll<ClientConfig> {
         let options = parse(options.as_bytes()).unwrap();

@@ -2,16 +2,18 @@
 //! once per prompt. A composite machine: it runs a submit, then a poll, per
 //! step, and passes their steps through to the driver.
 
-use super::call::Call;
-use super::error::{Error, ErrorCode};
-use super::fields::Fields;
-use super::job::{Job, JobId, ProviderName, Submission};
-use super::json::Value;
-use super::machine::{Event, Machine, Step, Update};
-use super::options::PollConfig;
-use super::poll::Poll;
-use super::request::ExtendRequest;
-use super::service::Service;
+use crate::core::client::call::Call;
+use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::options::PollConfig;
+use crate::core::client::poll::Poll;
+use crate::core::client::service::Service;
+use crate::core::types::error::{Error, ErrorCode};
+use crate::core::types::fields::Fields;
+use crate::core::types::job::{Job, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::request::ExtendRequest;
 
 /// Kling's limit on the length of an extended video.
 pub const KLING_MAX_SECONDS: f64 = 180.0;
@@ -59,7 +61,7 @@ impl ChainPlan {
                     &format!("must be a string, not {}", item.kind()),
                 ));
             }
-            let request = super::json::object([
+            let request = crate::core::types::json::object([
                 ("video_id", Some(Value::String(video_id.clone()))),
                 ("prompt", Some(item.clone())),
             ]);
@@ -157,7 +159,7 @@ impl<S: Service + Clone> Chain<S> {
             Source::Task(id) => (None, Some(id.clone())),
         };
         let text = |s: Option<String>| s.map(Value::String);
-        let request = super::json::object([
+        let request = crate::core::types::json::object([
             ("video_id", text(video_id)),
             ("task_id", text(task_id)),
             ("prompt", Some(Value::String(prompt))),
@@ -252,9 +254,9 @@ impl<S: Service + Clone> Machine for Chain<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::http::{HttpResponse, Method};
-    use crate::core::json::parse;
-    use crate::core::options::ClientConfig;
+    use crate::core::client::options::ClientConfig;
+    use crate::core::types::http::{HttpResponse, Method};
+    use crate::core::types::json::parse;
 
     fn chain(options: &str, prompts: &str) -> Result<Chain<ClientConfig>, Error> {
         let options = parse(options.as_bytes()).unwrap();
@@ -274,7 +276,7 @@ mod tests {
         Event::Response(HttpResponse { status: 200, headers: vec![], body: body.as_bytes().to_vec() })
     }
 
-    fn sent(step: Step<Vec<Job>>) -> crate::core::http::HttpRequest {
+    fn sent(step: Step<Vec<Job>>) -> crate::core::types::http::HttpRequest {
         match step {
             Step::Send { request, .. } => request,
             other => panic!("expected a send, got {other:?}"),

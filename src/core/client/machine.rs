@@ -5,9 +5,9 @@
 //! an [`Event`] that carries the current time. Drivers (the wasm layer, tests)
 //! stay a dozen lines long.
 
-use super::error::Result;
-use super::http::{HttpRequest, HttpResponse, Transport};
-use super::job::Job;
+use crate::core::types::error::Result;
+use crate::core::types::http::{HttpRequest, HttpResponse, Transport};
+use crate::core::types::job::Job;
 
 /// What the driver must do next.
 #[derive(Debug)]

@@ -1,0 +1,15 @@
+//! The client's machines: one call with its retries (`call`), a poll until a
+//! job ends (`poll`), a chain of extensions (`chain`), the sans-IO protocol
+//! they share with drivers (`machine`), their scheduling (`retry`,
+//! `schedule`), the seam to the providers (`service`), error classification
+//! and the caller's options.
+
+pub mod call;
+pub mod chain;
+pub mod classify;
+pub mod machine;
+pub mod options;
+pub mod poll;
+pub mod retry;
+pub mod schedule;
+pub mod service;

@@ -1,0 +1,4 @@
+//! The cost calculator: `quote` and `quoteChain`, exact in paise (`money`).
+
+pub mod money;
+pub mod quote;

@@ -1,0 +1,47 @@
+//! A job id from a caller, checked to be safe as one URL path segment.
+
+use crate::core::types::error::{Error, Result};
+use crate::core::types::json::Value;
+use crate::core::types::url::encode_segment;
+
+/// A job id fit to be a URL path segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobId(String);
+
+impl JobId {
+    pub fn parse(id: &Value) -> Result<JobId> {
+        let Some(text) = id.as_str() else {
+            return Err(Error::invalid("jobId", &format!("must be a string, not {}", id.kind())));
+        };
+        if text.trim().is_empty() || text.len() > 512 {
+            return Err(Error::invalid("jobId", "must be a non-empty string of at most 512 bytes"));
+        }
+        // "." and ".." would be resolved away by URL parsers and change the route.
+        if text.bytes().all(|b| b == b'.') {
+            return Err(Error::invalid("jobId", "is not a valid id"));
+        }
+        Ok(JobId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn segment(&self) -> String {
+        encode_segment(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::types::json::parse;
+
+    #[test]
+    fn job_ids_cannot_change_the_route() {
+        assert_eq!(JobId::parse(&Value::String("a/../b".into())).unwrap().segment(), "a%2F..%2Fb");
+        for bad in [r#""""#, r#"" ""#, r#"".""#, r#""..""#, "7", "null"] {
+            assert!(JobId::parse(&parse(bad.as_bytes()).unwrap()).is_err(), "{bad}");
+        }
+    }
+}
