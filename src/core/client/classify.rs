@@ -11,6 +11,12 @@ const MAX_MESSAGE_CHARS: usize = 300;
 /// The error for a response with a non-2xx status. Providers whose bodies
 /// carry their own codes (Kling) refine the result.
 pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
+    status_error_of(response, json::parse(&response.body).ok().as_ref(), now_ms)
+}
+
+/// [`status_error`] for a body already parsed (`None`: not JSON), so no
+/// answer is parsed twice.
+pub fn status_error_of(response: &HttpResponse, document: Option<&Value>, now_ms: u64) -> Error {
     let status = response.status;
     let code = match status {
         401 => ErrorCode::Unauthorized,
@@ -23,13 +29,13 @@ pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
         500..=599 => ErrorCode::ServerError,
         _ => ErrorCode::BadResponse,
     };
-    let message = match body_message(response) {
-        Some(detail) => format!("HTTP {}: {detail}", status),
-        None => format!("HTTP {} with {}", status, describe_body(response)),
+    let message = match document.and_then(body_message) {
+        Some(detail) => format!("HTTP {status}: {detail}"),
+        None => format!("HTTP {status} with {}", describe_body(response, document)),
     };
     Error {
         status: Some(status),
-        field: body_field(response),
+        field: document.and_then(body_field),
         request_id: response.header("x-request-id").map(clean),
         retry_after_ms: response.header("retry-after").and_then(|v| parse_retry_after(v, now_ms)),
         ..Error::new(code, message).retryable(matches!(status, 408 | 429 | 500 | 502 | 503 | 504))
@@ -47,19 +53,21 @@ pub fn bad_body(response: &HttpResponse, why: &str) -> Error {
 
 /// Parses a 2xx body as JSON, or says what it was instead.
 pub fn json_body(response: &HttpResponse) -> Result<Value, Error> {
-    json::parse(&response.body).map_err(|_| bad_body(response, &describe_body(response)))
+    json::parse(&response.body).map_err(|_| bad_body(response, &describe_body(response, None)))
 }
 
-/// What a body is, for messages that cannot quote it.
-pub fn describe_body(response: &HttpResponse) -> String {
+/// What a body is, for messages that cannot quote it; `document` is the
+/// body parsed, `None` when it is not JSON.
+pub fn describe_body(response: &HttpResponse, document: Option<&Value>) -> String {
     let content_type = response.header("content-type").unwrap_or("").to_ascii_lowercase();
-    let text = String::from_utf8_lossy(&response.body);
-    let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
-    if response.body.iter().all(u8::is_ascii_whitespace) {
+    let start = response.body.iter().position(|b| !b.is_ascii_whitespace());
+    // The first bytes tell an HTML page; the rest is never decoded.
+    let head = start.map_or(&[][..], |at| &response.body[at..response.body.len().min(at + 15)]).to_ascii_lowercase();
+    if start.is_none() {
         "an empty body".into()
-    } else if content_type.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html") {
+    } else if content_type.contains("html") || head.starts_with(b"<!doctype html") || head.starts_with(b"<html") {
         "an HTML page instead of JSON".into()
-    } else if json::parse(&response.body).is_ok() {
+    } else if document.is_some() {
         "an unexpected JSON document".into()
     } else {
         "a body that is not valid JSON".into()
@@ -67,8 +75,7 @@ pub fn describe_body(response: &HttpResponse) -> String {
 }
 
 /// The human message in a JSON error body, in the shapes services use.
-fn body_message(response: &HttpResponse) -> Option<String> {
-    let doc = json::parse(&response.body).ok()?;
+fn body_message(doc: &Value) -> Option<String> {
     let error = doc.get("error");
     let text = error
         .and_then(|e| e.get("message"))
@@ -83,8 +90,7 @@ fn body_message(response: &HttpResponse) -> Option<String> {
 
 /// `error.field` of an error body: a `createProxy` in front of the service
 /// names the field its validation refused.
-fn body_field(response: &HttpResponse) -> Option<String> {
-    let doc = json::parse(&response.body).ok()?;
+fn body_field(doc: &Value) -> Option<String> {
     doc.get("error")?.get("field")?.as_str().map(clean)
 }
 
@@ -157,8 +163,10 @@ mod tests {
     fn html_pages_are_described_not_quoted() {
         let e = status_error(&response(502, "text/html", "<html><body>Bad gateway</body></html>"), 0);
         assert_eq!(e.message, "HTTP 502 with an HTML page instead of JSON");
-        let e =
-            bad_body(&response(200, "application/json", "{\"id\": "), &describe_body(&response(200, "", "{\"id\": ")));
+        let e = bad_body(
+            &response(200, "application/json", "{\"id\": "),
+            &describe_body(&response(200, "", "{\"id\": "), None),
+        );
         assert_eq!(
             (e.code, e.message.as_str()),
             (ErrorCode::BadResponse, "HTTP 200 with a body that is not valid JSON")

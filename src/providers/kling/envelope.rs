@@ -2,7 +2,7 @@
 //! is success; anything else is an error, whatever the HTTP status says.
 
 use super::codes::classify;
-use crate::core::client::classify::{bad_body, clean, describe_body, status_error};
+use crate::core::client::classify::{bad_body, clean, describe_body, status_error, status_error_of};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::HttpResponse;
 use crate::core::types::json::{self, Value};
@@ -18,7 +18,7 @@ pub fn open(response: &HttpResponse, now_ms: u64) -> Result<Opened> {
     let success = (200..300).contains(&response.status);
     let document = match json::parse(&response.body) {
         Ok(document) => document,
-        Err(_) if success => return Err(bad_body(response, &describe_body(response))),
+        Err(_) if success => return Err(bad_body(response, &describe_body(response, None))),
         Err(_) => return Err(status_error(response, now_ms)),
     };
     let request_id = document
@@ -34,12 +34,12 @@ pub fn open(response: &HttpResponse, now_ms: u64) -> Result<Opened> {
             _ => Err(bad_body(response, "a Kling answer without data")),
         },
         _ if success => Err(bad_body(response, "an answer without Kling's envelope")),
-        _ => Err(Error { request_id, ..status_error(response, now_ms) }),
+        _ => Err(Error { request_id, ..status_error_of(response, Some(&document), now_ms) }),
     }
 }
 
 fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64) -> Error {
-    let by_status = status_error(response, now_ms);
+    let by_status = status_error_of(response, Some(document), now_ms);
     let message = document.get("message").and_then(Value::as_str).map(clean).unwrap_or_default();
     let (error_code, retryable) = classify(code).unwrap_or((by_status.code, by_status.retryable));
     Error {
