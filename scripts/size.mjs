@@ -8,10 +8,10 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 /**
  * The whole contract a page loads must fit in this many bytes of brotli.
  * The goal is 50,000 (issue 11); with serde_json's exact float parsing, the
- * hardened driver and redaction the page measures 57,600 (BENCHMARKS.md,
+ * hardened driver, redaction and httpdate the page measures 59,400 (BENCHMARKS.md,
  * "Well-kept crates"), so the test holds today's size until the rest is cut.
  */
-export const BROTLI_BUDGET = 59_000;
+export const BROTLI_BUDGET = 60_000;
 
 /** lib/ modules, by name. */
 const lib = (...names) => names.map((name) => `lib/${name}.js`);

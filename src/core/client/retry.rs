@@ -25,7 +25,7 @@ pub fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
 }
 
 /// Parses a `Retry-After` value: delta-seconds (decimals tolerated) or an
-/// HTTP date (IMF-fixdate), relative to `now_ms` (Unix milliseconds).
+/// HTTP date, relative to `now_ms` (Unix milliseconds).
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
@@ -36,38 +36,12 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     Some(at_ms.saturating_sub(now_ms))
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` → Unix milliseconds.
+/// An HTTP date (IMF-fixdate, or the two obsolete forms HTTP allows) →
+/// Unix milliseconds.
 fn parse_http_date(value: &str) -> Option<u64> {
-    let mut parts = value.split_ascii_whitespace();
-    let (_weekday, day, month, year, time, zone) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || zone != "GMT" {
-        return None;
-    }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
-    let day = day.parse::<u64>().ok().filter(|d| (1..=31).contains(d))?;
-    let year = year.parse::<u64>().ok().filter(|y| (1970..=9999).contains(y))?;
-    let (h, rest) = time.split_once(':')?;
-    let (m, s) = rest.split_once(':')?;
-    // A third colon leaves `s` with one, which no number has.
-    let (h, m, s) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?, s.parse::<u64>().ok()?);
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1000)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let at = httpdate::parse_http_date(value).ok()?;
+    let since_epoch = at.duration_since(std::time::UNIX_EPOCH).ok()?;
+    u64::try_from(since_epoch.as_millis()).ok()
 }
 
 /// A small, seedable generator for jitter (xorshift64*). Jitter needs no
