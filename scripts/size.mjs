@@ -5,11 +5,14 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
+/** What the whole contract a page loads should fit in, in bytes of brotli (issue 11). */
+export const BROTLI_GOAL = 50_000;
+
 /**
- * The whole contract a page loads must fit in this many bytes of brotli.
- * The goal is 50,000 (issue 11); with serde_json's exact float parsing, the
- * hardened driver, redaction and httpdate the page measures 59,400 (BENCHMARKS.md,
- * "Well-kept crates"), so the test holds today's size until the rest is cut.
+ * The ceiling tests/size.test.mjs holds, so any growth fails the suite: above
+ * the goal today (59,400 with serde_json's exact float parsing, the hardened
+ * driver, redaction and httpdate; BENCHMARKS.md, "Well-kept crates") until the
+ * rest is cut. The benchmark report marks the goal, not this.
  */
 export const BROTLI_BUDGET = 60_000;
 
