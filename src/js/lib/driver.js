@@ -7,8 +7,6 @@ import { enter, generation, release } from "./wasm.js";
 
 /** setTimeout's largest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
-/** The response size limit when the core's send step names none (an older core). */
-const DEFAULT_MAX_BYTES = 8 * 2 ** 20;
 /** Errors by which Deno says a request was refused before it left. */
 const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
 
@@ -91,7 +89,7 @@ async function read(response, send) {
     discard(response.body);
     return { event: ["redirected", String(status)] };
   }
-  const max = send.maxBytes ?? DEFAULT_MAX_BYTES;
+  const max = send.maxBytes;
   const body = declaredOver(response.headers, max) ? (discard(response.body), null) : await readLimited(response.body, max);
   if (body === null) return { event: ["tooLarge", String(max)] };
   const headers = JSON.stringify(send.read.map((name) => response.headers.get(name)));
