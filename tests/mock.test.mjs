@@ -641,6 +641,24 @@ describe("Kling routes (polls mode, auth on)", () => {
     assert.ok(mock.log.length > 0 && mock.log.every((e) => e.headers.authorization === undefined || e.headers.authorization === "[redacted]"));
   });
 
+  test("auth with a Kling API key: the key as the bearer token, beside the JWT keys; an unknown key is 1000", async () => {
+    const apiKey = "kling_api_key_mock_test";
+    await call(mock, "POST", "/__mock/config", { body: { klingApiKeys: [apiKey] } });
+    try {
+      const sub = await ksubmit(mock, { video_id: "v" }, { token: apiKey });
+      assert.equal(sub.status, 200, sub.text);
+      assert.equal((await kread(mock, sub.json.data.task_id, { token: apiKey })).status, 200);
+      assert.equal((await ksubmit(mock, { video_id: "v" }, { token: signJwt() })).status, 200, "JWTs still work");
+      const wrong = await ksubmit(mock, { video_id: "v" }, { token: `${apiKey}x` });
+      assertKlingError(wrong, 401, 1000);
+      assert.ok(!wrong.text.includes(apiKey), "the key is not echoed");
+      const config = await call(mock, "GET", "/__mock/config");
+      assert.ok(!config.text.includes(apiKey) && config.json.klingAuth === true, config.text);
+    } finally {
+      await call(mock, "POST", "/__mock/config", { body: { klingApiKeys: [] } });
+    }
+  });
+
   test("400 / 1201 validation naming the field; 1200 for a body that is not a JSON object", async () => {
     const cases = [
       [{}, "video_id or task_id is required"],

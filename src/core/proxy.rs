@@ -81,7 +81,7 @@ impl ProxyConfig {
             let (field, why) = match upstream.provider.name() {
                 ProviderName::Trinetra => ("apiKey", "is required: the proxy adds it to every request"),
                 ProviderName::Kling => {
-                    ("accessKey", "and secretKey (or token) are required: the proxy signs every request")
+                    ("apiKey", "(or accessKey and secretKey, or token) is required: the proxy adds it to every request")
                 }
             };
             return Err(Error::invalid(field, why));
@@ -400,7 +400,7 @@ mod tests {
     fn config_mistakes_name_their_field() {
         for (config, field) in [
             (r#"{"allowedOrigins":["*"]}"#, "apiKey"),
-            (r#"{"provider":"kling","allowedOrigins":["*"]}"#, "accessKey"),
+            (r#"{"provider":"kling","allowedOrigins":["*"]}"#, "apiKey"),
             (r#"{"apiKey":"k"}"#, "allowedOrigins"),
             (r#"{"apiKey":"k","allowedOrigins":["app.example.com"]}"#, "allowedOrigins[0]"),
             (r#"{"apiKey":"k","allowedOrigins":["https://a.example/path"]}"#, "allowedOrigins[0]"),

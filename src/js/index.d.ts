@@ -25,11 +25,17 @@ export type ErrorCode =
 export interface ServiceOptions {
   /** Default "trinetra". */
   provider?: Provider;
-  /** Default per provider; a proxy URL needs no key. */
+  /**
+   * Default per provider: Trinetra's gateway, or `https://api-singapore.klingai.com`
+   * (`https://api-beijing.klingai.com` serves China). A proxy URL needs no key.
+   */
   baseUrl?: string;
-  /** Trinetra: sent as X-API-Key. */
+  /**
+   * Trinetra: sent as X-API-Key. Kling: its API key from the Kling console,
+   * sent as `Authorization: Bearer <apiKey>` (Kling's current method).
+   */
   apiKey?: string;
-  /** Kling: a JWT is signed from these for every request. */
+  /** Kling (legacy): a JWT is signed from these for every request. */
   accessKey?: string;
   secretKey?: string;
   /** Kling: a ready JWT (e.g. minted by a server). */
@@ -147,6 +153,7 @@ export interface QuoteInput {
   provider?: Provider;
   resolution?: Resolution;
   mode?: Mode;
+  /** Seconds of output, 0 to 10,000,000 (batch budgets too). */
   seconds: number;
   discountPercent?: number;
   /** Negotiated rates: credits per second (Trinetra) or per 5-second unit (Kling). */

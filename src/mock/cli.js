@@ -13,8 +13,10 @@ const USAGE = `Usage: kling-extend-mock [options]
   --host HOST            interface to listen on (default 127.0.0.1)
   --port PORT            port, 0 = any free port (default 0)
   --api-key KEY          accepted X-API-Key; repeat for several; none = no auth
+  --kling-api-key KEY    accepted Kling API key (Bearer KEY); repeat for several
   --kling-key AK:SK      Kling access key and secret key (split at the first ":");
-                         repeat for several; none = no auth on the Kling routes
+                         repeat for several; no Kling key of either kind =
+                         no auth on the Kling routes
   --advance time|polls   how job status advances (default time)
   --step-ms MS           time mode: ms per status step (default 300)
   --step-polls N         polls mode: reads per status step (default 1)
@@ -40,6 +42,7 @@ async function main() {
       port: { type: "string", default: "0" },
       "api-key": { type: "string", multiple: true, default: [] },
       "kling-key": { type: "string", multiple: true, default: [] },
+      "kling-api-key": { type: "string", multiple: true, default: [] },
       advance: { type: "string" },
       "step-ms": { type: "string" },
       "step-polls": { type: "string" },
@@ -61,6 +64,7 @@ async function main() {
     port: num(values.port),
     apiKeys: values["api-key"],
     klingKeys: values["kling-key"].map(klingKey),
+    klingApiKeys: values["kling-api-key"],
     advance,
     videoSeconds: num(values["video-seconds"]),
   });

@@ -12,20 +12,22 @@ export const DEFAULT_VIDEO_SECONDS = 10;
 
 /**
  * Fresh settings from startMock() options.
- * @param {{ apiKeys?: string[], klingKeys?: { accessKey: string, secretKey: string }[],
+ * @param {{ apiKeys?: string[], klingApiKeys?: string[], klingKeys?: { accessKey: string, secretKey: string }[],
  *           advance?: object, videoSeconds?: number }} options
  */
 export function createSettings(options = {}) {
-  /** @type {{ apiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[],
+  /** @type {{ apiKeys: string[], klingApiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[],
    *           advance: { mode: "time"|"polls", stepMs: number, stepPolls: number }, videoSeconds: number }} */
   const settings = {
     apiKeys: [],
+    klingApiKeys: [],
     klingKeys: [],
     advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
     videoSeconds: DEFAULT_VIDEO_SECONDS,
   };
   applySettings(settings, {
     apiKeys: options.apiKeys,
+    klingApiKeys: options.klingApiKeys,
     klingKeys: options.klingKeys,
     advance: options.advance,
     videoSeconds: options.videoSeconds,
@@ -37,23 +39,18 @@ export function createSettings(options = {}) {
  * Validates a partial update, then applies it all at once (or nothing).
  * `advance` is merged into the current value, so `{ stepMs: 50 }` keeps the mode.
  * @param {ReturnType<typeof createSettings>} settings
- * @param {{ apiKeys?: string[], klingKeys?: object[], advance?: object, videoSeconds?: number }} patch
+ * @param {{ apiKeys?: string[], klingApiKeys?: string[], klingKeys?: object[], advance?: object, videoSeconds?: number }} patch
  */
 export function applySettings(settings, patch) {
   if (!isPlainObject(patch)) throw new TypeError("config must be an object");
-  const known = new Set(["apiKeys", "klingKeys", "advance", "videoSeconds"]);
+  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "advance", "videoSeconds"]);
   for (const key of Object.keys(patch)) {
     if (!known.has(key)) throw new TypeError(`unknown config field "${key}"`);
   }
   const next = { ...settings };
 
-  if (patch.apiKeys !== undefined) {
-    const keys = patch.apiKeys;
-    if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string" && k !== "")) {
-      throw new TypeError("apiKeys must be an array of non-empty strings");
-    }
-    next.apiKeys = [...keys];
-  }
+  if (patch.apiKeys !== undefined) next.apiKeys = checkKeys(patch.apiKeys, "apiKeys");
+  if (patch.klingApiKeys !== undefined) next.klingApiKeys = checkKeys(patch.klingApiKeys, "klingApiKeys");
 
   if (patch.klingKeys !== undefined) next.klingKeys = checkKlingKeys(patch.klingKeys);
 
@@ -82,6 +79,14 @@ export function applySettings(settings, patch) {
   Object.assign(settings, next);
 }
 
+/** A list of non-empty key strings → a copy. */
+function checkKeys(keys, name) {
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string" && k !== "")) {
+    throw new TypeError(`${name} must be an array of non-empty strings`);
+  }
+  return [...keys];
+}
+
 /**
  * `[{ accessKey, secretKey }]` → a validated copy. Access keys must be unique:
  * a token names its key by `iss`, so one access key has one secret.
@@ -107,7 +112,8 @@ function checkKlingKeys(keys) {
 
 /**
  * Settings as safe to show: the keys themselves are never returned.
- * `klingAuth: true` is only present when Kling keys are configured, so a
+ * `klingAuth: true` is only present when Kling keys (API keys, or access
+ * and secret keys) are configured, so a
  * mock without them reports exactly what it did before Kling was added.
  */
 export function publicSettings(settings) {
@@ -116,7 +122,7 @@ export function publicSettings(settings) {
     advance: { ...settings.advance },
     videoSeconds: settings.videoSeconds,
   };
-  if (settings.klingKeys.length > 0) shown.klingAuth = true;
+  if (settings.klingKeys.length > 0 || settings.klingApiKeys.length > 0) shown.klingAuth = true;
   return shown;
 }
 

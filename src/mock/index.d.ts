@@ -20,7 +20,12 @@ export interface KlingKey {
 export interface MockSettings {
   /** Accepted X-API-Key values on the Trinetra routes; empty = no auth required. */
   apiKeys?: string[];
-  /** Keys accepted for Kling JWTs (access keys unique); empty = no auth on the Kling routes. Replaces the list. */
+  /** Kling API keys accepted as `Authorization: Bearer <key>`. Replaces the list. */
+  klingApiKeys?: string[];
+  /**
+   * Keys accepted for Kling JWTs (access keys unique). With neither these nor
+   * `klingApiKeys`, the Kling routes need no auth. Replaces the list.
+   */
   klingKeys?: KlingKey[];
   /** Merged into the current value. */
   advance?: Partial<Advance>;

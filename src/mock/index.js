@@ -34,7 +34,8 @@ export { KLING_CODES } from "./klingcodes.js";
  *   host?: string,            // default "127.0.0.1"
  *   port?: number,            // default 0 = any free port
  *   apiKeys?: string[],       // Trinetra X-API-Key values; [] = no auth required
- *   klingKeys?: { accessKey: string, secretKey: string }[],  // Kling JWT keys; [] = no auth
+ *   klingApiKeys?: string[],                                 // Kling API keys (Bearer <key>)
+ *   klingKeys?: { accessKey: string, secretKey: string }[],  // Kling JWT keys; neither = no auth
  *   advance?: { mode?: "time"|"polls", stepMs?: number, stepPolls?: number },
  *   videoSeconds?: number,    // output length used for credits_charged, default 10
  * }} [options]

@@ -69,7 +69,7 @@ function decodeJson(part) {
 }
 
 /** Constant-time comparison of two ASCII strings (the length is not secret). */
-function sameText(a, b) {
+export function sameText(a, b) {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -4,7 +4,8 @@
  *   GET  /v1/videos/video-extend/{id}  → envelope, data = the task; {id} is the
  *                                        task_id or the caller's external_task_id
  * Every answer is `{ code, message, request_id, data? }` (klingcodes.js).
- * Auth is a bearer JWT (jwt.js), checked only when `klingKeys` are configured.
+ * Auth is a bearer API key (`klingApiKeys`) or a bearer JWT signed with access
+ * and secret keys (`klingKeys`, jwt.js), checked only when either is configured.
  * `callback_url` is accepted but never called.
  *
  * Jobs live in the shared store with provider "kling"; the magic prefixes of
@@ -14,7 +15,7 @@
  */
 import { FAILURE_MESSAGE } from "./trinetra.js";
 import { randomId } from "./jobs.js";
-import { verifyKlingToken } from "./jwt.js";
+import { sameText, verifyKlingToken } from "./jwt.js";
 import { klingError, klingSuccess } from "./klingcodes.js";
 
 export const PROVIDER = "kling";
@@ -40,14 +41,19 @@ const LABELS = {
 
 /**
  * @param {{ jobs: import("./jobs.js").JobStore,
- *           settings: { klingKeys: { accessKey: string, secretKey: string }[] },
+ *           settings: { klingApiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[] },
  *           mediaUrl: (name: string) => string }} deps
  */
 export function klingRoutes({ jobs, settings, mediaUrl }) {
   /** Error answer, or null when the request may proceed (always, without keys). */
   function checkAuth(headers, requestId) {
-    if (settings.klingKeys.length === 0) return null; // demo mode, like a key-holding proxy
-    const verdict = verifyKlingToken(headers.authorization, settings.klingKeys);
+    if (settings.klingKeys.length === 0 && settings.klingApiKeys.length === 0) return null; // demo mode, like a key-holding proxy
+    const bearer = /^Bearer +(\S+)\s*$/i.exec(typeof headers.authorization === "string" ? headers.authorization : "")?.[1];
+    if (bearer !== undefined && settings.klingApiKeys.some((key) => sameText(key, bearer))) return null;
+    // Not a known API key: a JWT, or (where API keys are in use) an unknown key.
+    const verdict = bearer !== undefined && settings.klingApiKeys.length > 0 && !bearer.includes(".")
+      ? { code: 1000, message: "authentication failed: unknown API key" }
+      : verifyKlingToken(headers.authorization, settings.klingKeys);
     return verdict.code === 0 ? null : klingError(verdict.code, requestId, verdict.message);
   }
 

@@ -39,6 +39,31 @@ function klingScenario(name, settings, body) {
 
 const SECRETS = [SECRET_KEY];
 
+// --- Kling's API key (its current auth; the access/secret-key JWT is legacy)
+
+const API_KEY = "kling_api_key_e2e_do_not_leak";
+
+scenario("kling: an API key is sent as the bearer token, submit and poll to success", {}, async (ctx) => {
+  await control(ctx, "POST", "config", { klingApiKeys: [API_KEY] });
+  const browser = isBrowser(ctx) ? { dangerouslyAllowBrowser: true } : {};
+  const options = { provider: "kling", baseUrl: ctx.mockUrl, apiKey: API_KEY, ...browser, ...FAST };
+  const submission = await extendVideo({ video_id: "vid_src", prompt: "with an API key" }, options);
+  const job = await pollJob(submission.job_id, options);
+  assert.equal(job.status, "succeeded", "job.status");
+  const log = await mockLog(ctx);
+  assert.equal(klingPosts(log).length, 1, "one submit");
+  assert.ok(klingReads(log).length >= 1, "reads");
+  assert.ok(!JSON.stringify([submission, job]).includes(API_KEY), "the key is in no result");
+});
+
+scenario("kling: a wrong API key is unauthorized, with the key in no error", { httpErrors: true }, async (ctx) => {
+  await control(ctx, "POST", "config", { klingApiKeys: [API_KEY] });
+  const browser = isBrowser(ctx) ? { dangerouslyAllowBrowser: true } : {};
+  const wrong = `${API_KEY}_wrong`;
+  const options = { provider: "kling", baseUrl: ctx.mockUrl, apiKey: wrong, ...browser };
+  await expectRejection(ctx, () => getJob("task_x", options), { code: "unauthorized", providerCode: 1000 }, [wrong]);
+});
+
 // --- the happy path
 
 klingScenario("kling: submit and poll to success", {}, async (ctx) => {

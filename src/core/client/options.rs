@@ -16,7 +16,9 @@ pub const DEFAULT_WAIT_TIMEOUT_MS: u32 = 600_000;
 /// Job documents are a few KB; 8 MiB leaves room for any real one.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 8 << 20;
 pub const TRINETRA_BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
-pub const KLING_BASE_URL: &str = "https://api.klingai.com";
+/// Kling's API for servers outside China (`https://api-beijing.klingai.com`
+/// inside); the older `https://api.klingai.com` still answers.
+pub const KLING_BASE_URL: &str = "https://api-singapore.klingai.com";
 
 /// The longest delay timers accept everywhere (2³¹−1 ms).
 const MAX_MS: u64 = i32::MAX as u64;
@@ -62,6 +64,9 @@ pub enum Provider {
 pub enum KlingAuth {
     /// `base_url` is a proxy that signs requests itself.
     None,
+    /// An API key from the Kling console, sent as the bearer token: Kling's
+    /// current method, "for all models".
+    ApiKey(Secret),
     /// A JWT is signed from these for every attempt.
     Keys { access_key: Secret, secret_key: Secret },
     /// A ready JWT, e.g. minted by a server for a browser.
@@ -130,10 +135,7 @@ impl ClientConfig {
                 only_for_other_provider(&f, &["accessKey", "secretKey", "token"], "kling")?;
                 Provider::Trinetra { api_key: secret(&f, "apiKey")? }
             }
-            ProviderName::Kling => {
-                only_for_other_provider(&f, &["apiKey"], "trinetra")?;
-                Provider::Kling { auth: kling_auth(&f)? }
-            }
+            ProviderName::Kling => Provider::Kling { auth: kling_auth(&f)? },
         };
         let base_url = match f.string("baseUrl")? {
             Some(url) => {
@@ -202,7 +204,16 @@ fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()>
     }
 }
 
+/// One of Kling's ways to authenticate: an API key, the legacy access and
+/// secret keys (a JWT signed per attempt), a ready token, or none (a proxy).
 fn kling_auth(f: &Fields) -> Result<KlingAuth> {
+    if let Some(api_key) = secret(f, "apiKey")? {
+        return match ["accessKey", "secretKey", "token"].into_iter().find(|key| f.string(key).ok().flatten().is_some())
+        {
+            Some(other) => Err(Error::invalid(other, "cannot be combined with apiKey")),
+            None => Ok(KlingAuth::ApiKey(api_key)),
+        };
+    }
     match (secret(f, "accessKey")?, secret(f, "secretKey")?, secret(f, "token")?) {
         (None, None, None) => Ok(KlingAuth::None),
         (Some(access_key), Some(secret_key), None) => Ok(KlingAuth::Keys { access_key, secret_key }),
@@ -351,7 +362,7 @@ mod tests {
             (r#"{"maxRetries":99}"#, "maxRetries"),
             (r#"{"baseUrl":"localhost:8787"}"#, "baseUrl"),
             (r#"{"provider":"openai"}"#, "provider"),
-            (r#"{"provider":"kling","apiKey":"k"}"#, "apiKey"),
+            (r#"{"provider":"kling","apiKey":"k","token":"t"}"#, "token"),
             (r#"{"provider":"kling","accessKey":"a"}"#, "secretKey"),
             (r#"{"provider":"kling","secretKey":"s"}"#, "accessKey"),
             (r#"{"provider":"kling","accessKey":"a","secretKey":"s","token":"t"}"#, "token"),

@@ -13,7 +13,11 @@ use crate::core::types::provider::ProviderName;
 use crate::core::types::tier::{Mode, Resolution};
 
 const KLING_UNIT_SECONDS: u64 = 5;
-const MAX_SECONDS: u32 = 86_400;
+/// Batch budgets (a month of videos) included; at the highest rate the total
+/// stays an exact JavaScript number (10⁷ s × 10⁵ credits × 100 paise < 2⁵³).
+const MAX_SECONDS: u32 = 10_000_000;
+/// The largest amount a JavaScript number holds exactly, in paise.
+const MAX_EXACT_PAISE: u64 = (1 << 53) - 1;
 const MAX_EXTENSIONS: u64 = 1_000;
 /// One extension adds between these many seconds (Kling's documentation).
 const ADDED_SECONDS: (u64, u64) = (4, 5);
@@ -187,6 +191,10 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
         });
     }
     let total = |pick: fn(&ChainStep) -> &Quote| tariff.total(steps.iter().map(pick));
+    let max = total(|s| &s.max);
+    if max.amount.0 > MAX_EXACT_PAISE {
+        return Err(Error::invalid("extensions", "make a chain too costly to price exactly; quote fewer at a time"));
+    }
     Ok(ChainQuote {
         basis,
         output_seconds: Range {
@@ -194,7 +202,7 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
             max: (source + (extensions * ADDED_SECONDS.1) as f64).ceil() as u64,
         },
         min: total(|s| &s.min),
-        max: total(|s| &s.max),
+        max,
         steps,
     })
 }
@@ -380,6 +388,13 @@ mod tests {
         assert_eq!((b.list_credits, b.credits, b.formatted.as_str()), (133.0, 116.38, "₹116.38"));
         let big = q(r#"{"seconds":86400,"resolution":"1080p","rates":{"1080p":99999.99}}"#).unwrap();
         assert_eq!(big.formatted, "₹8,63,99,99,136.00");
+        let batch = q(r#"{"seconds":123456,"resolution":"720p"}"#).unwrap();
+        assert_eq!((batch.credits, batch.formatted.as_str()), (2_345_664.0, "₹23,45,664.00"));
+        let most = q(r#"{"seconds":10000000,"rates":{"720p":99999.99}}"#).unwrap();
+        assert_eq!(most.formatted, "₹9,99,99,99,00,000.00");
+        let costly = r#"{"sourceSeconds":10000000,"extensions":1000,"rates":{"720p":99999.99}}"#;
+        assert_eq!(quote_chain(&parse(costly.as_bytes()).unwrap()).unwrap_err().field.as_deref(), Some("extensions"));
+        assert_eq!(q(r#"{"seconds":10000001}"#).unwrap_err().message, "seconds must be from 0 to 10000000 seconds");
     }
 
     #[test]

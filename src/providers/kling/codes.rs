@@ -21,6 +21,11 @@ pub fn classify(code: i64) -> Option<(ErrorCode, bool)> {
     })
 }
 
+/// Requests too fast (1302), or more tasks at once than the resource pack
+/// allows (1303): both refused, both worth a wait of at least a second.
+pub const RATE_LIMITED: i64 = 1302;
+pub const CONCURRENCY_LIMITED: i64 = 1303;
+
 /// An expired token (1004): signing a new one fixes it.
 pub const TOKEN_EXPIRED: i64 = 1004;
 

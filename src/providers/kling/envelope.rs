@@ -1,7 +1,7 @@
 //! Kling's response envelope: `{code, message, request_id, data}`. `code` 0
 //! is success; anything else is an error, whatever the HTTP status says.
 
-use super::codes::classify;
+use super::codes::{self, classify};
 use crate::core::client::classify::{bad_body, clean, describe_body, status_error, status_error_of};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::HttpResponse;
@@ -42,9 +42,15 @@ fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64)
     let by_status = status_error_of(response, Some(document), now_ms);
     let message = document.get("message").and_then(Value::as_str).map(clean).unwrap_or_default();
     let (error_code, retryable) = classify(code).unwrap_or((by_status.code, by_status.retryable));
+    // Kling asks clients over its rate or concurrency limit to wait at least a second.
+    let retry_after_ms = match code {
+        codes::RATE_LIMITED | codes::CONCURRENCY_LIMITED => Some(by_status.retry_after_ms.unwrap_or(0).max(1000)),
+        _ => by_status.retry_after_ms,
+    };
     Error {
         code: error_code,
         retryable,
+        retry_after_ms,
         provider_code: Some(code),
         message: format!("Kling {} (HTTP {}): {message}", code, response.status),
         ..by_status
@@ -84,6 +90,16 @@ mod tests {
         assert_eq!((e.code, e.retryable), (ErrorCode::InsufficientCredits, false));
         let e = open(&response(429, r#"{"code":1302,"message":"too fast"}"#), 0).err().unwrap();
         assert_eq!((e.code, e.retryable, e.retry_after_ms), (ErrorCode::RateLimited, true, Some(2000)));
+    }
+
+    #[test]
+    fn rate_and_concurrency_limits_ask_for_a_wait_of_at_least_a_second() {
+        for code in [1302, 1303] {
+            let e = open(&response(429, &format!(r#"{{"code":{code},"message":"slow"}}"#)), 0).err().unwrap();
+            assert_eq!((e.retryable, e.retry_after_ms), (true, Some(2000)), "Retry-After: 2 is longer");
+            let quiet = HttpResponse { status: 429, headers: vec![], body: format!(r#"{{"code":{code}}}"#).into() };
+            assert_eq!(open(&quiet, 0).err().unwrap().retry_after_ms, Some(1000), "{code}");
+        }
     }
 
     #[test]

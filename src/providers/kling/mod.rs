@@ -67,6 +67,7 @@ pub fn external_task_id(nonce: [u8; 16]) -> String {
 fn credential(auth: &KlingAuth, now_ms: u64) -> Option<(&'static str, HeaderValue)> {
     let token = match auth {
         KlingAuth::None => return None,
+        KlingAuth::ApiKey(key) => key.expose().to_owned(),
         KlingAuth::Keys { access_key, secret_key } => {
             jwt::sign(access_key.expose(), secret_key.expose(), now_ms / 1000)
         }
@@ -104,6 +105,7 @@ pub fn refreshable(auth: &KlingAuth, error: &Error) -> bool {
 pub fn secrets(auth: &KlingAuth) -> Vec<&str> {
     match auth {
         KlingAuth::None => vec![],
+        KlingAuth::ApiKey(key) => vec![key.expose()],
         KlingAuth::Keys { access_key, secret_key } => vec![access_key.expose(), secret_key.expose()],
         KlingAuth::Token(token) => vec![token.expose()],
     }
@@ -122,6 +124,21 @@ mod tests {
     }
 
     #[test]
+    fn an_api_key_is_the_bearer_token_and_goes_alone() {
+        let c = config(r#"{"provider":"kling","apiKey":"kling-api-key-1"}"#);
+        let http = c.job_request(&JobId::parse(&Value::String("t".into())).unwrap(), 0);
+        assert_eq!(http.header("authorization"), Some("Bearer kling-api-key-1"));
+        assert_eq!(c.secrets(), ["kling-api-key-1"]);
+        for (json, field) in [
+            (r#"{"provider":"kling","apiKey":"k","token":"t"}"#, "token"),
+            (r#"{"provider":"kling","apiKey":"k","accessKey":"a","secretKey":"s"}"#, "accessKey"),
+        ] {
+            let e = ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).err().unwrap();
+            assert_eq!(e.field.as_deref(), Some(field), "{json}");
+        }
+    }
+
+    #[test]
     fn builds_the_submit_with_a_signed_token_and_wire_mode() {
         let c = config(r#"{"provider":"kling","accessKey":"ak_test","secretKey":"sk_test"}"#);
         let mut r = ExtendRequest::from_value(
@@ -131,7 +148,7 @@ mod tests {
         .unwrap();
         c.make_findable(&mut r, [0xab; 16]);
         let http = c.submit_request(&r, 1_700_000_000_000);
-        assert_eq!(http.url, "https://api.klingai.com/v1/videos/video-extend");
+        assert_eq!(http.url, "https://api-singapore.klingai.com/v1/videos/video-extend");
         assert_eq!(
             http.header("authorization"),
             Some(format!("Bearer {}", jwt::sign("ak_test", "sk_test", 1_700_000_000)).as_str())
@@ -142,7 +159,7 @@ mod tests {
         let external = body.get("external_task_id").and_then(Value::as_str).unwrap();
         assert_eq!(external, format!("ke-{}", "ab".repeat(16)));
         let lookup = c.lookup_request(&r, 0).unwrap();
-        assert_eq!(lookup.url, format!("https://api.klingai.com/v1/videos/video-extend/{external}"));
+        assert_eq!(lookup.url, format!("https://api-singapore.klingai.com/v1/videos/video-extend/{external}"));
     }
 
     #[test]
