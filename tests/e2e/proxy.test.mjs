@@ -738,7 +738,7 @@ test("node: forbidden paths are 404, wrong methods 405, bad bodies 400, huge bod
 test("node: createProxy names config mistakes; a slow upstream is 504 timeout, an unreachable one 502 network_error", async () => {
   const mistakes = [
     [{ allowedOrigins: [APP] }, "apiKey"],
-    [{ provider: "kling", allowedOrigins: [APP] }, "accessKey"],
+    [{ provider: "kling", allowedOrigins: [APP] }, "apiKey"],
     [{ apiKey: API_KEY }, "allowedOrigins"],
     [{ apiKey: API_KEY, allowedOrigins: [`${APP}/`] }, "allowedOrigins[0]"],
     [{ apiKey: API_KEY, allowedOrigins: ["*"], authorize: true }, "authorize"],
