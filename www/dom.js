@@ -40,6 +40,19 @@ export function formatCredits(value) {
 }
 
 /** "a" when both ends are the same text, else "a – b". */
+/**
+ * What a quote costs, in the service's own terms: rupees for Trinetra (one
+ * credit is one rupee); Kling's units (its API bills units, not rupees).
+ */
+export function cost(q) {
+  return q.provider === "kling" ? `${formatCredits(q.units)} units` : q.formatted;
+}
+
+/** A range of two quotes' costs. */
+export function costSpan(min, max) {
+  return min.provider === "kling" ? `${span(formatCredits(min.units), formatCredits(max.units))} units` : span(min.formatted, max.formatted);
+}
+
 export function span(min, max) {
   return min === max ? `${min}` : `${min} – ${max}`;
 }

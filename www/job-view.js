@@ -3,7 +3,7 @@
 // fetch that wraps the global one), a Cancel button (an AbortController's
 // signal), the finished video, and credits charged next to the quote.
 import { extendVideo, pollJob } from "kling-extend";
-import { byId, formatCredits, formatSeconds, span } from "./dom.js";
+import { byId, costSpan, formatCredits, formatSeconds } from "./dom.js";
 
 /** Polling for people: 0.5 s between reads at first, growing ×1.5 up to 1.5 s. */
 const POLLING = { intervalMs: 500, maxIntervalMs: 1500 };
@@ -120,7 +120,7 @@ export function createJobView({ onBusy, onFieldError, onExtendResult }) {
     el.elapsed.textContent = formatSeconds(0);
     el.polls.textContent = "0";
     const { chain, input } = estimate;
-    el.quote.textContent = `${span(chain.min.formatted, chain.max.formatted)} (1 extension of a ${input.sourceSeconds} s video, ${
+    el.quote.textContent = `${costSpan(chain.min, chain.max)} (1 extension of a ${input.sourceSeconds} s video, ${
       input.basis === "output" ? "billed on the whole output" : "billed on the added seconds"
     }${input.discountPercent ? `, ${input.discountPercent}% off` : ""})`;
     el.charged.textContent = "—";
@@ -146,18 +146,17 @@ export function createJobView({ onBusy, onFieldError, onExtendResult }) {
       el.placeholder.hidden = true;
       el.video.play().catch(() => {}); // muted autoplay; a refusal only means "press play"
     }
-    const charged = done.credits_charged;
+    // Each service charges in its own terms: Trinetra credits (rupees), Kling units.
+    const { min, max } = estimate.chain;
+    const [charged, quoted, shown] =
+      done.units_charged !== undefined
+        ? [done.units_charged, [min.units, max.units], `${formatCredits(done.units_charged)} units`]
+        : [done.credits_charged, [min.credits, max.credits], `${formatCredits(done.credits_charged)} credits (${RUPEES.format(done.credits_charged)})`];
     if (charged === undefined) {
       el.charged.textContent = "not reported";
-    } else if (done.raw?.data?.final_unit_deduction !== undefined) {
-      // Kling reports its own deduction units (final_unit_deduction), not rupees.
-      el.charged.textContent = `${formatCredits(charged)} Kling units (final_unit_deduction)`;
     } else {
-      const { min, max } = estimate.chain;
-      const within = charged >= min.credits && charged <= max.credits;
-      el.charged.textContent = `${formatCredits(charged)} credits (${RUPEES.format(charged)})${
-        within ? ", within the quote" : ", outside the quoted range"
-      }`;
+      const within = charged >= quoted[0] && charged <= quoted[1];
+      el.charged.textContent = `${shown}${within ? ", within the quote" : ", outside the quoted range"}`;
     }
   }
 

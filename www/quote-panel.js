@@ -2,7 +2,7 @@
 // package's wasm calculator (quote, quoteChain). Errors are the calculator's
 // own, shown next to the field it names.
 import { quote, quoteChain } from "kling-extend";
-import { byId, formatCredits, numberFrom, row, setFieldError, showProviderFields, span } from "./dom.js";
+import { byId, cost, costSpan, formatCredits, numberFrom, row, setFieldError, showProviderFields, span } from "./dom.js";
 
 /** Rows of the per-step table; a longer chain is summarised below it. */
 const MAX_ROWS = 50;
@@ -61,7 +61,7 @@ export function createQuotePanel() {
 
   function rate(q) {
     return q.provider === "kling"
-      ? `${formatCredits(q.perUnit)} credits per 5 s unit (${q.mode})`
+      ? `${formatCredits(q.perStep)} credits per 5 s step (${q.mode})`
       : `${formatCredits(q.perSecond)} credits per second (${q.resolution})`;
   }
 
@@ -73,9 +73,9 @@ export function createQuotePanel() {
 
   function renderSingle(q) {
     out.summary.textContent = `A ${q.seconds} s video, priced as one job`;
-    out.inr.textContent = q.formatted;
+    out.inr.textContent = cost(q);
     out.credits.textContent = `${formatCredits(q.credits)} credits`;
-    const billed = q.units === undefined ? `${q.billedSeconds} s billed` : `${plural(q.units, "unit")} of 5 s billed`;
+    const billed = q.provider === "kling" ? `${plural(q.steps, "step")} of 5 s billed` : `${q.billedSeconds} s billed`;
     out.detail.textContent = `${rate(q)} · ${billed}${discountNote(q, q)}`;
     out.stepsWrap.hidden = true;
     out.more.hidden = true;
@@ -85,7 +85,7 @@ export function createQuotePanel() {
     const { min, max, steps, outputSeconds } = chain;
     out.summary.textContent =
       `${plural(steps.length, "extension")} of a ${input.sourceSeconds} s video · output ${span(outputSeconds.min, outputSeconds.max)} s`;
-    out.inr.textContent = span(min.formatted, max.formatted);
+    out.inr.textContent = costSpan(min, max);
     out.credits.textContent = `${span(formatCredits(min.credits), formatCredits(max.credits))} credits`;
     const basis = chain.basis === "output" ? "each step bills its whole output" : "each step bills only the seconds it adds";
     out.detail.textContent = `${rate(min)} · ${basis}${discountNote(min, max)}`;
@@ -97,10 +97,10 @@ export function createQuotePanel() {
             String(step.index),
             `${span(step.addedSeconds.min, step.addedSeconds.max)} s`,
             `${span(step.outputSeconds.min, step.outputSeconds.max)} s`,
-            step.min.units === undefined
-              ? `${span(step.min.billedSeconds, step.max.billedSeconds)} s`
-              : `${span(step.min.units, step.max.units)} × 5 s`,
-            span(step.min.formatted, step.max.formatted),
+            step.min.provider === "kling"
+              ? `${span(step.min.steps, step.max.steps)} × 5 s`
+              : `${span(step.min.billedSeconds, step.max.billedSeconds)} s`,
+            costSpan(step.min, step.max),
           ],
           { header: 1 },
         ),

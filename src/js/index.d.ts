@@ -124,8 +124,10 @@ export interface Job {
   model: string;
   status: JobStatus;
   output?: { outputs: JobVideo[] };
-  /** Trinetra: credits (1 credit = ₹1). Kling: its `final_unit_deduction`, in Kling's own units. */
+  /** Trinetra: credits charged (1 credit = ₹1). */
   credits_charged?: number;
+  /** Kling: resource-pack units charged (its `final_unit_deduction`; standard 1, professional 3.5 per 5 s). */
+  units_charged?: number;
   /** The failure reason, when the service gives one. */
   error?: string;
   /** The service's document as received. */
@@ -149,63 +151,112 @@ export declare class KlingExtendError extends Error {
   toJSON(): Record<string, unknown>;
 }
 
-export interface QuoteInput {
-  provider?: Provider;
+/** What Trinetra's gateway would charge: credits per second of output, one credit a rupee. */
+export interface TrinetraQuoteInput {
+  provider?: "trinetra";
+  /** Default "720p" (19 credits a second; "1080p" 30). */
   resolution?: Resolution;
+  /** Seconds of output, 0 to 10,000,000 (batch budgets too). */
+  seconds: number;
+  /** 0 to 100, at most two decimals. */
+  discountPercent?: number;
+  /** Negotiated rates, in credits per second. */
+  rates?: { "720p"?: number; "1080p"?: number };
+}
+
+/** What Kling's API would charge: its units per 5-second step, and money at your price per unit. */
+export interface KlingQuoteInput {
+  provider: "kling";
+  /** Default "standard" (1 unit, 10 credits a step; "professional" 3.5 units, 35 credits). */
   mode?: Mode;
   /** Seconds of output, 0 to 10,000,000 (batch budgets too). */
   seconds: number;
+  /** 0 to 100, at most two decimals; applies to credits and price. */
   discountPercent?: number;
-  /** Negotiated rates: credits per second (Trinetra) or per 5-second unit (Kling). */
-  rates?: { "720p"?: number; "1080p"?: number } | { standard?: number; professional?: number };
+  /** Negotiated rates, in credits per 5-second step. */
+  rates?: { standard?: number; professional?: number };
+  /** Your price of one Kling unit (at most four decimals), e.g. `{ amount: 0.14, currency: "USD" }`. */
+  unitPrice?: { amount: number; currency: string };
 }
 
-export interface Quote {
-  provider: Provider;
-  resolution?: Resolution;
-  mode?: "standard" | "professional";
+export type QuoteInput = TrinetraQuoteInput | KlingQuoteInput;
+
+interface QuoteCommon {
   seconds: number;
+  /** Seconds billed: whole seconds (Trinetra) or whole 5-second steps (Kling). */
   billedSeconds: number;
-  /** Kling: 5-second units billed. */
-  units?: number;
-  perSecond: number;
-  /** Kling: credits per 5-second unit. */
-  perUnit?: number;
   listCredits: number;
   discountPercent: number;
+  /** After the discount. */
   credits: number;
+}
+
+export interface TrinetraQuote extends QuoteCommon {
+  provider: "trinetra";
+  resolution: Resolution;
+  perSecond: number;
+  /** Rupees: one credit is one rupee. */
   inr: number;
   /** Indian digit grouping, e.g. "₹1,23,456.00". */
   formatted: string;
 }
 
-export interface ChainQuoteInput extends Omit<QuoteInput, "seconds"> {
+export interface KlingQuote extends QuoteCommon {
+  provider: "kling";
+  mode: "standard" | "professional";
+  /** 5-second steps billed. */
+  steps: number;
+  /** Kling's resource-pack units, as its `final_unit_deduction` counts them. */
+  units: number;
+  /** Credits per step (10 a unit). */
+  perStep: number;
+  /** Only with `unitPrice`: the units at that price, less the discount, exact to the cent. */
+  price?: Price;
+}
+
+export interface Price {
+  amount: number;
+  /** ISO 4217, as given. */
+  currency: string;
+  /** The code, thousands grouped, two decimals, e.g. "USD 1,234.50". */
+  formatted: string;
+}
+
+export type Quote = TrinetraQuote | KlingQuote;
+
+interface ChainInput {
+  /** Seconds of the video before the first extension. */
   sourceSeconds: number;
+  /** 0 to 1000. */
   extensions: number;
   /** Default "output" for Trinetra, "added" for Kling. */
   basis?: "output" | "added";
 }
+
+export type TrinetraChainQuoteInput = Omit<TrinetraQuoteInput, "seconds"> & ChainInput;
+export type KlingChainQuoteInput = Omit<KlingQuoteInput, "seconds"> & ChainInput;
+export type ChainQuoteInput = TrinetraChainQuoteInput | KlingChainQuoteInput;
 
 export interface SecondsRange {
   min: number;
   max: number;
 }
 
-export interface ChainStep {
+export interface ChainStep<Q extends Quote = Quote> {
   /** 1-based. */
   index: number;
   addedSeconds: SecondsRange;
   outputSeconds: SecondsRange;
-  min: Quote;
-  max: Quote;
+  min: Q;
+  max: Q;
 }
 
-export interface ChainQuote {
+export interface ChainQuote<Q extends Quote = Quote> {
   basis: "output" | "added";
   outputSeconds: SecondsRange;
-  min: Quote;
-  max: Quote;
-  steps: ChainStep[];
+  min: Q;
+  max: Q;
+  steps: ChainStep<Q>[];
 }
 
 export interface Client {
@@ -271,6 +322,10 @@ export declare function createProxy(config: ProxyConfig): (request: Request) => 
  * check as the user types); throws a KlingExtendError naming the field.
  */
 export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider }): void;
+export declare function quote(input: KlingQuoteInput): KlingQuote;
+export declare function quote(input: TrinetraQuoteInput): TrinetraQuote;
 export declare function quote(input: QuoteInput): Quote;
+export declare function quoteChain(input: KlingChainQuoteInput): ChainQuote<KlingQuote>;
+export declare function quoteChain(input: TrinetraChainQuoteInput): ChainQuote<TrinetraQuote>;
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
 export declare function createClient(options?: ChainOptions): Client;

@@ -55,15 +55,15 @@ pub fn videos(list: Option<&Value>) -> Result<Option<Output>, &'static str> {
             url: required_str(item, "url", "a video without a url")?.to_owned(),
             kind: "video",
             id: item.get("id").and_then(Value::as_str).map(str::to_owned),
-            duration: item.get("duration").and_then(seconds),
+            duration: item.get("duration").and_then(number),
         });
     }
     Ok(Some(Output { outputs }))
 }
 
 /// A number given as a number or as a numeric string (Kling writes
-/// durations as strings).
-pub fn seconds(value: &Value) -> Option<f64> {
+/// durations and units as strings).
+pub fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => Some(*n),
         Value::String(s) => json::parse_number(s.trim()),

@@ -7,7 +7,7 @@ use crate::core::client::options::ClientConfig;
 use crate::core::client::service::Service;
 use crate::core::types::error::Result;
 use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::types::job::{Job, Status, Submission};
+use crate::core::types::job::{Charge, Job, Status, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
 use crate::core::types::provider::ProviderName;
@@ -73,7 +73,7 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         model: doc.get("model").and_then(Value::as_str).unwrap_or(MODEL).to_owned(),
         status: Status::from_wire(status),
         output: videos(doc.get("output").and_then(|o| o.get("outputs")))?,
-        credits_charged: doc.get("credits_charged").and_then(Value::as_f64),
+        charged: doc.get("credits_charged").and_then(Value::as_f64).map(Charge::Credits),
         error: failure_reason(&doc),
         raw: doc,
     })
@@ -142,7 +142,7 @@ mod tests {
         .unwrap();
         assert_eq!(job.status, Status::Succeeded);
         assert_eq!(job.output.unwrap().outputs[0].url, "https://cdn.test/a.mp4");
-        assert_eq!(job.credits_charged, Some(10.0));
+        assert_eq!(job.charged, Some(Charge::Credits(10.0)));
     }
 
     #[test]

@@ -875,13 +875,16 @@ scenario("quote: Trinetra per-second prices", {}, async (ctx) => {
   await expectNothingSent(ctx, "quote");
 });
 
-scenario("quote: Kling 5-second units", {}, async () => {
+scenario("quote: Kling bills its own units per 5-second step, and money only at the caller's unit price", {}, async () => {
   const std = quote({ provider: "kling", seconds: 5 });
-  assert.deepEqual([std.credits, std.units, std.perUnit, std.mode], [10, 1, 10, "standard"], "standard 5 s");
-  assert.equal(std.formatted, "₹10.00", "formatted");
+  assert.deepEqual([std.credits, std.steps, std.units, std.perStep, std.mode], [10, 1, 1, 10, "standard"], "standard 5 s");
+  for (const rupees of ["inr", "formatted", "price"]) assert.ok(!(rupees in std), `no ${rupees} without a unit price`);
   const pro = quote({ provider: "kling", mode: "pro", seconds: 6 });
-  assert.deepEqual([pro.credits, pro.units, pro.billedSeconds, pro.mode], [70, 2, 10, "professional"], "pro 6 s");
-  assert.equal(quote({ provider: "kling", mode: "professional", seconds: 10 }).credits, 70, "professional 10 s");
+  assert.deepEqual([pro.credits, pro.steps, pro.units, pro.billedSeconds, pro.mode], [70, 2, 7, 10, "professional"], "pro 6 s");
+  const usd = quote({ provider: "kling", mode: "professional", seconds: 5, unitPrice: { amount: 0.14, currency: "USD" } });
+  assert.deepEqual(usd.price, { amount: 0.49, currency: "USD", formatted: "USD 0.49" }, "3.5 units at US$0.14");
+  const batch = quote({ seconds: 123456 });
+  assert.deepEqual([batch.credits, batch.formatted], [2345664, "₹23,45,664.00"], "a 123,456-second budget");
 });
 
 scenario("quoteChain: ranges and steps", {}, async () => {

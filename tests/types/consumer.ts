@@ -33,8 +33,11 @@ import {
   type Mode,
   type PollOptions,
   type Provider,
+  type KlingQuote,
   type Quote,
   type QuoteInput,
+  type TrinetraQuote,
+  type TrinetraQuoteInput,
   type Resolution,
   type SecondsRange,
   type Submission,
@@ -139,8 +142,8 @@ async function extend(): Promise<Job | undefined> {
   };
   try {
     const done = await pollJob(id, pollOptions);
-    const credits: number | undefined = done.credits_charged;
-    void [credits, done.model, done.id, done.error, firstVideo(done)];
+    const charged: number | undefined = done.credits_charged ?? done.units_charged;
+    void [charged, done.model, done.id, done.error, firstVideo(done)];
     return done;
   } catch (err) {
     if (err instanceof KlingExtendError) {
@@ -176,19 +179,25 @@ async function withClient(): Promise<void> {
 }
 
 function costs(): number {
-  const input: QuoteInput = { provider: "trinetra", resolution: "720p", seconds: 10, discountPercent: 10 };
-  const q: Quote = quote(input);
-  const kling: Quote = quote({ provider: "kling", mode, seconds: 5, rates: { standard: 9, professional: 30 } });
-  const fields: [number, number, string, number, number, number | undefined, number | undefined] = [
+  const input: TrinetraQuoteInput = { provider: "trinetra", resolution: "720p", seconds: 10, discountPercent: 10 };
+  const q: TrinetraQuote = quote(input);
+  const unitPrice = { amount: 0.14, currency: "USD" };
+  const kling: KlingQuote = quote({ provider: "kling", mode, seconds: 5, rates: { standard: 9, professional: 30 }, unitPrice });
+  const fields: [number, number, string, number, number, number, number, number, string | undefined] = [
     q.credits,
     q.inr,
     q.formatted,
     q.billedSeconds,
     q.perSecond,
     kling.units,
-    kling.perUnit,
+    kling.steps,
+    kling.perStep,
+    kling.price?.formatted,
   ];
   void fields;
+  const either: Quote = quote({ seconds: 5 } as QuoteInput);
+  const shown: string = either.provider === "kling" ? `${either.units} units` : either.formatted;
+  void shown;
 
   const chainInput: ChainQuoteInput = { sourceSeconds: 5, extensions: 3, resolution: "1080p", basis: "added" };
   const chain: ChainQuote = quoteChain(chainInput);
@@ -247,6 +256,15 @@ const badCode: ErrorCode = "payment_required";
 
 // @ts-expect-error: quoteChain needs `extensions`
 void quoteChain({ sourceSeconds: 5 });
+
+// @ts-expect-error: a Trinetra quote is in rupees and has no Kling units
+void quote({ seconds: 5 }).units;
+
+// @ts-expect-error: a Kling quote is not in rupees
+void quote({ provider: "kling", seconds: 5 }).inr;
+
+// @ts-expect-error: a unit price is Kling's
+void quote({ seconds: 5, unitPrice: { amount: 1, currency: "USD" } });
 
 /** Kling through a Worker-held key, a chain with progress, and webhooks. */
 async function klingAndWebhooks(rawBody: string, request: Request): Promise<Job[]> {

@@ -1,9 +1,11 @@
 //! The cost calculator: synchronous, offline, exact.
 //!
 //! Trinetra bills credits per second of output by resolution (720p 19/s,
-//! 1080p 30/s); Kling bills per 5-second unit by mode (standard 10, professional
-//! 35). One credit is one rupee. Seconds are billed whole (rounded up), as
-//! per-second billing does.
+//! 1080p 30/s), and one of its credits is one rupee. Kling bills its own
+//! resource-pack units per 5-second step by mode (standard 1, professional
+//! 3.5), which its app counts as credits (10 a unit: 10 and 35 a step); Kling
+//! money appears only at the caller's price per unit. Seconds are billed whole
+//! (rounded up), as per-second billing does.
 
 use crate::core::pricing::money::{hundredths, Paise};
 use crate::core::types::error::{Error, Result};
@@ -12,7 +14,9 @@ use crate::core::types::json::{object, Value};
 use crate::core::types::provider::ProviderName;
 use crate::core::types::tier::{Mode, Resolution};
 
-const KLING_UNIT_SECONDS: u64 = 5;
+const KLING_STEP_SECONDS: u64 = 5;
+/// The highest price per Kling unit a caller may give, in its currency.
+const MAX_UNIT_PRICE: f64 = 1_000_000.0;
 /// Batch budgets (a month of videos) included; at the highest rate the total
 /// stays an exact JavaScript number (10⁷ s × 10⁵ credits × 100 paise < 2⁵³).
 const MAX_SECONDS: u32 = 10_000_000;
@@ -23,13 +27,15 @@ const MAX_EXTENSIONS: u64 = 1_000;
 const ADDED_SECONDS: (u64, u64) = (4, 5);
 
 /// How a price is worked out: a rate per billing step, and a discount.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct Tariff {
     provider: ProviderName,
     tier: Tier,
-    /// Per second (Trinetra) or per 5-second unit (Kling).
+    /// Credits per second (Trinetra) or per 5-second step (Kling).
     rate: Paise,
     discount_bp: u64,
+    /// Kling: the caller's price of one unit, for `price`.
+    unit_price: Option<UnitPrice>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,24 +44,55 @@ enum Tier {
     Mode(Mode),
 }
 
+/// A price per Kling unit in ten-thousandths of a currency's unit, so that
+/// prices such as 0.125 stay exact.
+#[derive(Clone, Debug, PartialEq)]
+struct UnitPrice {
+    ten_thousandths: u64,
+    currency: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
-    pub provider: ProviderName,
-    pub resolution: Option<&'static str>,
-    pub mode: Option<&'static str>,
     pub seconds: f64,
     pub billed_seconds: u64,
-    pub units: Option<u64>,
-    pub per_second: f64,
-    pub per_unit: Option<f64>,
     pub list_credits: f64,
     pub discount_percent: f64,
     pub credits: f64,
-    pub inr: f64,
-    pub formatted: String,
+    pub bill: Bill,
     /// The exact amounts behind `credits` and `listCredits`, for totals; not written.
     amount: Paise,
     list: Paise,
+}
+
+/// What each service's quote says beyond credits: rupees for Trinetra; for
+/// Kling its units, and money only at the caller's unit price.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bill {
+    Trinetra { resolution: Resolution, per_second: f64 },
+    Kling { mode: Mode, steps: u64, units_tenths: u64, per_step: f64, price: Option<Price> },
+}
+
+/// Money at the caller's unit price, exact to the cent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Price {
+    pub cents: u64,
+    pub currency: String,
+}
+
+impl Price {
+    /// `USD 1,234.50`: the currency's code, thousands grouped, two decimals.
+    fn formatted(&self) -> String {
+        let whole = (self.cents / 100).to_string();
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        format!("{} {grouped}.{:02}", self.currency, self.cents % 100)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -98,23 +135,54 @@ impl Basis {
     }
 }
 
-/// The contract's camelCase keys; absent members are left out.
+/// The contract's camelCase keys; absent members are left out. Trinetra's
+/// credits are rupees (`inr`, `formatted`); Kling's are not money.
 impl From<Quote> for Value {
     fn from(q: Quote) -> Value {
-        object([
-            ("provider", Some(q.provider.as_str().into())),
-            ("resolution", q.resolution.map(Value::from)),
-            ("mode", q.mode.map(Value::from)),
+        let formatted = q.amount.format_inr();
+        // Each service's own members: after `billedSeconds`, and after `credits`.
+        let (provider, tier, rates, money) = match q.bill {
+            Bill::Trinetra { resolution, per_second } => (
+                ProviderName::Trinetra,
+                ("resolution", resolution.as_str()),
+                vec![("perSecond", Some(per_second.into()))],
+                vec![("inr", Some(q.credits.into())), ("formatted", Some(formatted.into()))],
+            ),
+            Bill::Kling { mode, steps, units_tenths, per_step, price } => (
+                ProviderName::Kling,
+                ("mode", mode.as_str()),
+                vec![
+                    ("steps", Some(steps.into())),
+                    ("units", Some((units_tenths as f64 / 10.0).into())),
+                    ("perStep", Some(per_step.into())),
+                ],
+                vec![("price", price.map(Value::from))],
+            ),
+        };
+        let mut members = vec![
+            ("provider", Some(provider.as_str().into())),
+            (tier.0, Some(tier.1.into())),
             ("seconds", Some(q.seconds.into())),
             ("billedSeconds", Some(q.billed_seconds.into())),
-            ("units", q.units.map(Value::from)),
-            ("perSecond", Some(q.per_second.into())),
-            ("perUnit", q.per_unit.map(Value::from)),
+        ];
+        members.extend(rates);
+        members.extend([
             ("listCredits", Some(q.list_credits.into())),
             ("discountPercent", Some(q.discount_percent.into())),
             ("credits", Some(q.credits.into())),
-            ("inr", Some(q.inr.into())),
-            ("formatted", Some(q.formatted.into())),
+        ]);
+        members.extend(money);
+        object(members)
+    }
+}
+
+impl From<Price> for Value {
+    fn from(price: Price) -> Value {
+        let formatted = price.formatted();
+        object([
+            ("amount", Some((price.cents as f64 / 100.0).into())),
+            ("currency", Some(price.currency.into())),
+            ("formatted", Some(formatted.into())),
         ])
     }
 }
@@ -149,9 +217,9 @@ impl From<ChainQuote> for Value {
     }
 }
 
-const COMMON: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates"];
+const COMMON: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates", "unitPrice"];
 
-/// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates? })`.
+/// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates?, unitPrice? })`.
 pub fn quote(input: &Value) -> Result<Quote> {
     let f = Fields::of(input, "input")?;
     f.deny_unknown(&[COMMON, &["seconds"]].concat(), |_| None)?;
@@ -218,87 +286,116 @@ fn seconds(f: &Fields, key: &str) -> Result<f64> {
 impl Tariff {
     fn from_fields(f: &Fields) -> Result<Tariff> {
         let provider = f.provider()?.unwrap_or_default();
-        let (tier, misplaced) = match provider {
+        let (tier, misplaced): (_, &[_]) = match provider {
             ProviderName::Trinetra => {
                 let r = f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?;
-                (Tier::Resolution(r.unwrap_or(Resolution::P720)), ("mode", "kling"))
+                (Tier::Resolution(r.unwrap_or(Resolution::P720)), &[("mode", "kling"), ("unitPrice", "kling")])
             }
             ProviderName::Kling => {
                 let m = f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?;
-                (Tier::Mode(m.unwrap_or(Mode::Standard)), ("resolution", "trinetra"))
+                (Tier::Mode(m.unwrap_or(Mode::Standard)), &[("resolution", "trinetra")])
             }
         };
-        if f.string(misplaced.0)?.is_some() {
-            let why = format!("is only used with provider \"{}\"", misplaced.1);
-            return Err(Error::invalid(misplaced.0, &why));
+        for (key, other) in misplaced {
+            if f.given(key) {
+                return Err(Error::invalid(key, &format!("is only used with provider \"{other}\"")));
+            }
         }
         let discount = f.number("discountPercent")?.unwrap_or(0.0);
         let (discount_bp, exact) = hundredths(discount);
         if !(0.0..=100.0).contains(&discount) || !exact {
             return Err(Error::invalid("discountPercent", "must be from 0 to 100, with at most two decimals"));
         }
-        Ok(Tariff { provider, tier, rate: rate(f, tier)?, discount_bp })
+        Ok(Tariff { provider, tier, rate: rate(f, tier)?, discount_bp, unit_price: unit_price(f)? })
     }
 
     fn bill(&self, seconds: f64) -> Quote {
         let whole = seconds.ceil() as u64;
-        let (billed_seconds, units) = match self.tier {
-            Tier::Resolution(_) => (whole, None),
+        match self.tier {
+            Tier::Resolution(_) => self.quote(seconds, whole, 0, self.rate.times(whole)),
             Tier::Mode(_) => {
-                let units = whole.div_ceil(KLING_UNIT_SECONDS);
-                (units * KLING_UNIT_SECONDS, Some(units))
+                let steps = whole.div_ceil(KLING_STEP_SECONDS);
+                self.quote(seconds, steps * KLING_STEP_SECONDS, steps, self.rate.times(steps))
+            }
+        }
+    }
+
+    /// The sum of `quotes`, each amount as it was rounded, as a service bills.
+    fn total<'a>(&self, quotes: impl Iterator<Item = &'a Quote>) -> Quote {
+        let mut total = self.quote(0.0, 0, 0, Paise(0));
+        for q in quotes {
+            total.seconds += q.seconds;
+            total.billed_seconds += q.billed_seconds;
+            total.list = total.list + q.list;
+            total.amount = total.amount + q.amount;
+            if let (
+                Bill::Kling { steps, units_tenths, price, .. },
+                Bill::Kling { steps: s, units_tenths: u, price: p, .. },
+            ) = (&mut total.bill, &q.bill)
+            {
+                *steps += s;
+                *units_tenths += u;
+                if let (Some(price), Some(p)) = (price, p) {
+                    price.cents += p.cents;
+                }
+            }
+        }
+        total.list_credits = total.list.credits();
+        total.credits = total.amount.credits();
+        total
+    }
+
+    /// A quote for `steps` Kling steps (unused for Trinetra) at `list` before the discount.
+    fn quote(&self, seconds: f64, billed_seconds: u64, steps: u64, list: Paise) -> Quote {
+        let amount = list.discounted(self.discount_bp);
+        let bill = match self.tier {
+            Tier::Resolution(resolution) => Bill::Trinetra { resolution, per_second: self.rate.credits() },
+            Tier::Mode(mode) => {
+                let units_tenths = steps * mode.units_tenths_per_step();
+                let price = self.unit_price.as_ref().map(|p| Price {
+                    cents: price_cents(units_tenths, p.ten_thousandths, self.discount_bp),
+                    currency: p.currency.clone(),
+                });
+                Bill::Kling { mode, steps, units_tenths, per_step: self.rate.credits(), price }
             }
         };
-        let list = self.rate.times(units.unwrap_or(billed_seconds));
-        self.quote(seconds, billed_seconds, units, list)
-    }
-
-    fn total<'a>(&self, quotes: impl Iterator<Item = &'a Quote>) -> Quote {
-        let (mut seconds, mut billed, mut units, mut list, mut amount) = (0.0, 0, None, Paise(0), Paise(0));
-        for q in quotes {
-            seconds += q.seconds;
-            billed += q.billed_seconds;
-            units = q.units.map(|u| u + units.unwrap_or(0)).or(units);
-            list = list + q.list;
-            amount = amount + q.amount;
-        }
-        Quote { amount, ..self.quote(seconds, billed, units.or(self.per_unit().map(|_| 0)), list) }
-    }
-
-    fn per_unit(&self) -> Option<f64> {
-        matches!(self.tier, Tier::Mode(_)).then(|| self.rate.credits())
-    }
-
-    fn quote(&self, seconds: f64, billed_seconds: u64, units: Option<u64>, list: Paise) -> Quote {
-        let amount = list.discounted(self.discount_bp);
-        let per_second = match self.tier {
-            Tier::Resolution(_) => self.rate.credits(),
-            Tier::Mode(_) => self.rate.credits() / KLING_UNIT_SECONDS as f64,
-        };
         Quote {
-            provider: self.provider,
-            resolution: match self.tier {
-                Tier::Resolution(r) => Some(r.as_str()),
-                Tier::Mode(_) => None,
-            },
-            mode: match self.tier {
-                Tier::Mode(m) => Some(m.as_str()),
-                Tier::Resolution(_) => None,
-            },
             seconds,
             billed_seconds,
-            units,
-            per_second,
-            per_unit: self.per_unit(),
             list_credits: list.credits(),
             discount_percent: self.discount_bp as f64 / 100.0,
             credits: amount.credits(),
-            inr: amount.credits(),
-            formatted: amount.format_inr(),
+            bill,
             amount,
             list,
         }
     }
+}
+
+/// `units` (in tenths) at a unit price (in ten-thousandths), less the
+/// discount, in cents rounded half up: exact, whatever the inputs' decimals.
+fn price_cents(units_tenths: u64, ten_thousandths: u64, discount_bp: u64) -> u64 {
+    let kept = 10_000u128.saturating_sub(discount_bp.into());
+    // Tenths × ten-thousandths × basis points: 10⁻⁹ of a unit of money, a cent being 10⁷ of them.
+    let exact = u128::from(units_tenths) * u128::from(ten_thousandths) * kept;
+    u64::try_from((exact + 5_000_000) / 10_000_000).unwrap_or(u64::MAX)
+}
+
+/// `unitPrice: { amount, currency }`: what the caller pays Kling for one unit.
+fn unit_price(f: &Fields) -> Result<Option<UnitPrice>> {
+    let Some(value) = f.object("unitPrice")? else { return Ok(None) };
+    let p = Fields::nested(value, "unitPrice", "unitPrice.")?;
+    p.deny_unknown(&["amount", "currency"], |_| None)?;
+    let amount = p.number("amount")?.ok_or_else(|| Error::invalid("unitPrice.amount", "is required"))?;
+    let scaled = amount * 10_000.0;
+    if !(0.0..=MAX_UNIT_PRICE).contains(&amount) || (scaled - scaled.round()).abs() > 1e-6 * scaled.max(1.0) {
+        return Err(Error::invalid("unitPrice.amount", "must be from 0 to 1000000, with at most four decimals"));
+    }
+    let currency = p.string("currency")?.ok_or_else(|| Error::invalid("unitPrice.currency", "is required"))?;
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid("unitPrice.currency", "must be a three-letter ISO 4217 code, such as \"USD\""));
+    }
+    Ok(Some(UnitPrice { ten_thousandths: scaled.round() as u64, currency: currency.to_owned() }))
 }
 
 /// The list rate for `tier`, or the caller's negotiated one from `rates`.
@@ -332,6 +429,20 @@ mod tests {
         quote(&parse(json.as_bytes()).unwrap())
     }
 
+    fn inr(q: &Quote) -> String {
+        q.amount.format_inr()
+    }
+
+    /// A Kling quote's steps, units, credits per step and price, formatted.
+    fn kling(q: &Quote) -> (u64, f64, f64, Option<String>) {
+        match &q.bill {
+            Bill::Kling { steps, units_tenths, per_step, price, .. } => {
+                (*steps, *units_tenths as f64 / 10.0, *per_step, price.as_ref().map(Price::formatted))
+            }
+            Bill::Trinetra { .. } => panic!("a Trinetra quote"),
+        }
+    }
+
     fn chain(json: &str) -> ChainQuote {
         quote_chain(&parse(json.as_bytes()).unwrap()).unwrap()
     }
@@ -343,7 +454,7 @@ mod tests {
     #[test]
     fn quotes_keep_their_camel_case_keys_and_leave_out_the_other_tier() {
         let kling = Value::from(q(r#"{"provider":"kling","seconds":6,"discountPercent":10}"#).unwrap());
-        let text = r#"{"provider":"kling","mode":"standard","seconds":6,"billedSeconds":10,"units":2,"perSecond":2,"perUnit":10,"listCredits":20,"discountPercent":10,"credits":18,"inr":18,"formatted":"₹18.00"}"#;
+        let text = r#"{"provider":"kling","mode":"standard","seconds":6,"billedSeconds":10,"steps":2,"units":2,"perStep":10,"listCredits":20,"discountPercent":10,"credits":18}"#;
         assert_eq!(kling.to_json(), text);
         let trinetra = Value::from(q(r#"{"seconds":2.5,"discountPercent":12.5}"#).unwrap());
         let text = r#"{"provider":"trinetra","resolution":"720p","seconds":2.5,"billedSeconds":3,"perSecond":19,"listCredits":57,"discountPercent":12.5,"credits":49.88,"inr":49.88,"formatted":"₹49.88"}"#;
@@ -367,17 +478,34 @@ mod tests {
     #[test]
     fn trinetra_bills_each_second_of_output_by_resolution() {
         let a = q(r#"{"seconds":10}"#).unwrap();
-        assert_eq!((a.credits, a.per_second, a.billed_seconds, a.formatted.as_str()), (190.0, 19.0, 10, "₹190.00"));
+        assert_eq!((a.credits, a.billed_seconds, inr(&a).as_str()), (190.0, 10, "₹190.00"));
+        assert_eq!(a.bill, Bill::Trinetra { resolution: Resolution::P720, per_second: 19.0 });
         let b = q(r#"{"seconds":10.2,"resolution":"1080p"}"#).unwrap();
         assert_eq!((b.credits, b.billed_seconds), (330.0, 11));
     }
 
     #[test]
-    fn kling_bills_five_second_units_by_mode() {
+    fn kling_bills_units_per_five_second_step_by_mode() {
         let a = q(r#"{"provider":"kling","seconds":5}"#).unwrap();
-        assert_eq!((a.credits, a.units, a.per_unit, a.per_second), (10.0, Some(1), Some(10.0), 2.0));
+        assert_eq!((a.credits, kling(&a)), (10.0, (1, 1.0, 10.0, None)));
         let b = q(r#"{"provider":"kling","mode":"pro","seconds":6}"#).unwrap();
-        assert_eq!((b.credits, b.units, b.billed_seconds), (70.0, Some(2), 10));
+        assert_eq!((b.credits, b.billed_seconds, kling(&b)), (70.0, 10, (2, 7.0, 35.0, None)));
+    }
+
+    #[test]
+    fn kling_money_comes_only_from_the_callers_unit_price_exact_to_the_cent() {
+        let usd = |extra: &str| q(&format!(r#"{{"provider":"kling","mode":"pro","seconds":5{extra}}}"#)).unwrap();
+        let price = |q: &Quote| kling(q).3.unwrap_or_default();
+        assert_eq!(price(&usd(r#","unitPrice":{"amount":0.14,"currency":"USD"}"#)), "USD 0.49");
+        assert_eq!(price(&usd(r#","unitPrice":{"amount":0.14,"currency":"USD"},"discountPercent":10"#)), "USD 0.44");
+        assert_eq!(price(&usd(r#","unitPrice":{"amount":0.125,"currency":"EUR"}"#)), "EUR 0.44");
+        let batch =
+            q(r#"{"provider":"kling","mode":"pro","seconds":123456,"unitPrice":{"amount":0.14,"currency":"USD"}}"#);
+        assert_eq!(kling(&batch.unwrap()), (24_692, 86_422.0, 35.0, Some("USD 12,099.08".into())));
+        let steps = chain(
+            r#"{"provider":"kling","sourceSeconds":5,"extensions":3,"unitPrice":{"amount":0.14,"currency":"USD"}}"#,
+        );
+        assert_eq!(kling(&steps.max), (3, 3.0, 10.0, Some("USD 0.42".into())));
     }
 
     #[test]
@@ -385,13 +513,13 @@ mod tests {
         let a = q(r#"{"seconds":3,"rates":{"720p":0.1}}"#).unwrap();
         assert_eq!(a.credits, 0.3);
         let b = q(r#"{"seconds":7,"discountPercent":12.5}"#).unwrap();
-        assert_eq!((b.list_credits, b.credits, b.formatted.as_str()), (133.0, 116.38, "₹116.38"));
+        assert_eq!((b.list_credits, b.credits, inr(&b).as_str()), (133.0, 116.38, "₹116.38"));
         let big = q(r#"{"seconds":86400,"resolution":"1080p","rates":{"1080p":99999.99}}"#).unwrap();
-        assert_eq!(big.formatted, "₹8,63,99,99,136.00");
+        assert_eq!(inr(&big), "₹8,63,99,99,136.00");
         let batch = q(r#"{"seconds":123456,"resolution":"720p"}"#).unwrap();
-        assert_eq!((batch.credits, batch.formatted.as_str()), (2_345_664.0, "₹23,45,664.00"));
+        assert_eq!((batch.credits, inr(&batch).as_str()), (2_345_664.0, "₹23,45,664.00"));
         let most = q(r#"{"seconds":10000000,"rates":{"720p":99999.99}}"#).unwrap();
-        assert_eq!(most.formatted, "₹9,99,99,99,00,000.00");
+        assert_eq!(inr(&most), "₹9,99,99,99,00,000.00");
         let costly = r#"{"sourceSeconds":10000000,"extensions":1000,"rates":{"720p":99999.99}}"#;
         assert_eq!(quote_chain(&parse(costly.as_bytes()).unwrap()).unwrap_err().field.as_deref(), Some("extensions"));
         assert_eq!(q(r#"{"seconds":10000001}"#).unwrap_err().message, "seconds must be from 0 to 10000000 seconds");
@@ -411,6 +539,12 @@ mod tests {
             (r#"{"seconds":5,"rates":{"1080p":1.001}}"#, "rates.1080p"),
             (r#"{"seconds":5,"rates":{"4k":1}}"#, "rates.4k"),
             (r#"{"seconds":5,"sconds":5}"#, "sconds"),
+            (r#"{"seconds":5,"unitPrice":{"amount":1,"currency":"USD"}}"#, "unitPrice"),
+            (r#"{"provider":"kling","seconds":5,"unitPrice":{"amount":-1,"currency":"USD"}}"#, "unitPrice.amount"),
+            (r#"{"provider":"kling","seconds":5,"unitPrice":{"amount":0.12345,"currency":"USD"}}"#, "unitPrice.amount"),
+            (r#"{"provider":"kling","seconds":5,"unitPrice":{"amount":1,"currency":"usd"}}"#, "unitPrice.currency"),
+            (r#"{"provider":"kling","seconds":5,"unitPrice":{"amount":1}}"#, "unitPrice.currency"),
+            (r#"{"provider":"kling","seconds":5,"unitPrice":{"amount":1,"currency":"USD","x":1}}"#, "unitPrice.x"),
         ] {
             assert_eq!(q(json).unwrap_err().field.as_deref(), Some(field), "{json}");
         }

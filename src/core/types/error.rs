@@ -153,7 +153,7 @@ mod tests {
             model: "m".into(),
             status: Status::Failed,
             output: None,
-            credits_charged: None,
+            charged: None,
             error: Some("boom".into()),
             raw: Value::Null,
         };

@@ -54,6 +54,11 @@ impl<'a> Fields<'a> {
         Error::invalid(&self.name(key), &format!("must be {expected}, not {}", got.kind()))
     }
 
+    /// Whether `key` is given (present, and not null).
+    pub fn given(&self, key: &str) -> bool {
+        self.present(key).is_some()
+    }
+
     pub fn string(&self, key: &str) -> Result<Option<&'a str>> {
         match self.present(key) {
             None => Ok(None),

@@ -61,10 +61,19 @@ pub struct Job {
     pub model: String,
     pub status: Status,
     pub output: Option<Output>,
-    pub credits_charged: Option<f64>,
+    pub charged: Option<Charge>,
     pub error: Option<String>,
     /// The service's document exactly as received.
     pub raw: Value,
+}
+
+/// What a job cost, in the unit its service bills.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Charge {
+    /// Trinetra's credits, which are rupees (`credits_charged`).
+    Credits(f64),
+    /// Kling's resource-pack units, its `final_unit_deduction` (`units_charged`).
+    Units(f64),
 }
 
 /// What a successful submit resolves with.
@@ -102,7 +111,20 @@ impl From<Job> for Value {
             ("model", Some(job.model.into())),
             ("status", Some(job.status.as_str().into())),
             ("output", job.output.map(Value::from)),
-            ("credits_charged", job.credits_charged.map(Value::from)),
+            (
+                "credits_charged",
+                match job.charged {
+                    Some(Charge::Credits(credits)) => Some(credits.into()),
+                    _ => None,
+                },
+            ),
+            (
+                "units_charged",
+                match job.charged {
+                    Some(Charge::Units(units)) => Some(units.into()),
+                    _ => None,
+                },
+            ),
             ("error", job.error.map(Value::from)),
             ("raw", Some(job.raw)),
         ])
@@ -133,7 +155,7 @@ mod tests {
             model: "m".into(),
             status: Status::Succeeded,
             output: Some(Output { outputs: vec![video] }),
-            credits_charged: Some(95.0),
+            charged: Some(Charge::Credits(95.0)),
             error: None,
             raw: parse(br#"{"id":"j1","n":[1,null]}"#).unwrap(),
         };

@@ -42,6 +42,15 @@ impl Mode {
         }
     }
 
+    /// Kling's units for one 5-second step, in tenths: standard 1,
+    /// professional 3.5 (its `final_unit_deduction`).
+    pub fn units_tenths_per_step(self) -> u64 {
+        match self {
+            Mode::Standard => 10,
+            Mode::Professional => 35,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Standard => "standard",

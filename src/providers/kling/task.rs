@@ -1,8 +1,8 @@
 //! Kling's task document (poll answers and callbacks) → the contract's `Job`.
 
-use super::super::common::{required_str, seconds, videos};
+use super::super::common::{number, required_str, videos};
 use crate::core::client::classify::clean;
-use crate::core::types::job::{Job, Status, Submission};
+use crate::core::types::job::{Charge, Job, Status, Submission};
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 
@@ -17,7 +17,7 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
         model: MODEL.to_owned(),
         status: Status::from_wire(status),
         output: videos(data.get("task_result").and_then(|r| r.get("videos")))?,
-        credits_charged: data.get("final_unit_deduction").and_then(seconds),
+        charged: data.get("final_unit_deduction").and_then(number).map(Charge::Units),
         error: data.get("task_status_msg").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
         raw,
     })
@@ -47,7 +47,7 @@ mod tests {
         )
         .unwrap();
         let job = job(raw.get("data").unwrap(), raw.clone()).unwrap();
-        assert_eq!((job.id.as_str(), job.status, job.credits_charged), ("t1", Status::Succeeded, Some(1.0)));
+        assert_eq!((job.id.as_str(), job.status, job.charged), ("t1", Status::Succeeded, Some(Charge::Units(1.0))));
         let video = &job.output.as_ref().unwrap().outputs[0];
         assert_eq!((video.id.as_deref(), video.duration), (Some("v2"), Some(10.1)));
         assert_eq!(job.raw, raw);
