@@ -162,6 +162,10 @@ export interface TrinetraQuoteInput {
   discountPercent?: number;
   /** Negotiated rates, in credits per second. */
   rates?: { "720p"?: number; "1080p"?: number };
+  /** Kling's: Trinetra prices in rupees. */
+  mode?: never;
+  /** Kling's: Trinetra prices in rupees. */
+  unitPrice?: never;
 }
 
 /** What Kling's API would charge: its units per 5-second step, and money at your price per unit. */
@@ -177,6 +181,8 @@ export interface KlingQuoteInput {
   rates?: { standard?: number; professional?: number };
   /** Your price of one Kling unit (at most four decimals), e.g. `{ amount: 0.14, currency: "USD" }`. */
   unitPrice?: { amount: number; currency: string };
+  /** Trinetra's: Kling bills by mode. */
+  resolution?: never;
 }
 
 export type QuoteInput = TrinetraQuoteInput | KlingQuoteInput;

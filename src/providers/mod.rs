@@ -18,14 +18,14 @@ use crate::core::types::redact::Redact;
 use crate::core::types::request::ExtendRequest;
 
 /// A webhook or callback body from either service → the contract's `Job`.
-/// Kling callbacks carry `task_id` (bare, or inside an envelope's `data`);
-/// Trinetra sends its job document.
+/// Kling's callbacks are its task document (`task_id`, bare or inside an
+/// envelope's `data`) or its newer document (`id`, `status`, `outputs`,
+/// `billing`, …); Trinetra sends its job document.
 pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> {
     let kling_data = doc.get("data").filter(|d| d.get("task_id").is_some()).cloned();
-    let provider = provider.unwrap_or(match kling_data.is_some() || doc.get("task_id").is_some() {
-        true => ProviderName::Kling,
-        false => ProviderName::Trinetra,
-    });
+    let kling_shaped =
+        kling_data.is_some() || ["task_id", "outputs", "create_time"].iter().any(|k| doc.get(k).is_some());
+    let provider = provider.unwrap_or(if kling_shaped { ProviderName::Kling } else { ProviderName::Trinetra });
     let parsed = match provider {
         ProviderName::Trinetra => trinetra::parse_job_document(doc),
         ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
@@ -130,6 +130,15 @@ mod tests {
         assert_eq!((bare.id.as_str(), bare.status, bare.error.as_deref()), ("t1", Status::Failed, Some("policy")));
         let wrapped = webhook(r#"{"code":0,"data":{"task_id":"t2","task_status":"succeed"}}"#, None).unwrap();
         assert_eq!((wrapped.id.as_str(), wrapped.status), ("t2", Status::Succeeded));
+    }
+
+    #[test]
+    fn reads_klings_newer_callback_and_its_test_callback_without_being_told() {
+        let test = r#"{"id":"task_1","status":"submitted","outputs":[],"message":"","create_time":1,"update_time":1}"#;
+        let job = webhook(test, None).unwrap();
+        assert_eq!((job.id.as_str(), job.status), ("task_1", Status::Queued));
+        let done = r#"{"id":"t","status":"succeeded","outputs":[{"type":"video","url":"u"}],"billing":[{"charge_type":"unit","amount":1}]}"#;
+        assert_eq!(webhook(done, None).unwrap().to_owned().status, Status::Succeeded);
     }
 
     #[test]

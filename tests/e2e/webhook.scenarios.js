@@ -104,3 +104,56 @@ scenario("parseWebhook normalises both services' bodies and refuses anything els
   }
   expectThrow(ctx, () => parseWebhook(BODY, { provider: "kling" }), { code: "invalid_request", field: "body" });
 });
+
+// Kling signs callbacks the Standard Webhooks way once the account has a
+// webhook secret (a whsec_ secret from its console, several during a rotation).
+const KLING_KEY_BYTES = new TextEncoder().encode("kling console webhook secret e2e");
+const KLING_SECRET = `whsec_${toBase64(KLING_KEY_BYTES)}`;
+const KLING_TASK = JSON.stringify({
+  task_id: "task_k1",
+  task_status: "succeed",
+  task_status_msg: "",
+  created_at: 1763600000000,
+  updated_at: 1763600100000,
+  final_unit_deduction: "3.5",
+  task_info: { external_task_id: "ke-1", parent_video: { id: "vid_src", url: "https://cdn.test/src.mp4", duration: "5" } },
+  task_result: { videos: [{ id: "vid_k1", url: "https://cdn.test/k1.mp4", duration: "10" }] },
+});
+const KLING_TEST_CALLBACK = JSON.stringify({ id: "task_test", status: "submitted", outputs: [], message: "", create_time: 1763600000000, update_time: 1763600000000 });
+const KLING_NEWER = JSON.stringify({
+  id: "task_k2",
+  status: "succeeded",
+  message: "",
+  external_id: "ke-2",
+  create_time: 1763600000000,
+  update_time: 1763600100000,
+  outputs: [{ type: "video", id: "vid_k2", url: "https://cdn.test/k2.mp4", watermark_url: "https://cdn.test/k2w.mp4", duration: "10" }],
+  billing: [{ charge_type: "unit", amount: "3.5", package_type: "video", list_price: "0.49" }],
+});
+
+scenario("verifyWebhook verifies Kling's signed callbacks: the task document, the newer one and the console's test", {}, async (ctx) => {
+  for (const [body, id, status] of [
+    [KLING_TASK, "task_k1", "succeeded"],
+    [KLING_NEWER, "task_k2", "succeeded"],
+    [KLING_TEST_CALLBACK, "task_test", "queued"],
+  ]) {
+    const signed = await delivery({ id: `msg_${id}`, body, keyBytes: KLING_KEY_BYTES });
+    const job = await verifyWebhook(signed.body, signed.headers, KLING_SECRET, at(NOW));
+    assert.deepEqual([job.id, job.status], [id, status], `${id} verified`);
+    if (id !== "task_test") {
+      assert.equal(job.units_charged, 3.5, `${id}: units_charged`);
+      assert.equal(job.credits_charged, undefined, `${id}: no credits (rupees) for Kling`);
+      assert.equal(job.output.outputs[0].duration, 10, `${id}: duration`);
+    }
+    const tampered = signed.body.replace("3.5", "0.1");
+    if (tampered !== signed.body) {
+      await expectRejection(ctx, () => verifyWebhook(tampered, signed.headers, KLING_SECRET, at(NOW)), { field: "headers.webhook-signature" });
+    }
+    await expectRejection(ctx, () => verifyWebhook(signed.body, signed.headers, KLING_SECRET, at(NOW + 301)), {
+      field: "headers.webhook-timestamp",
+    });
+  }
+  const rotated = await delivery({ body: KLING_TASK, keyBytes: OLD_KEY_BYTES });
+  assert.equal((await verifyWebhook(rotated.body, rotated.headers, [KLING_SECRET, OLD_SECRET], at(NOW))).id, "task_k1", "during a rotation");
+  assert.equal(parseWebhook(KLING_TEST_CALLBACK).id, "task_test", "the test callback parses unsigned too");
+});

@@ -92,9 +92,15 @@ pub fn external_id(job: &Job) -> Option<&str> {
     data.get("task_info")?.get("external_task_id")?.as_str()
 }
 
-/// A callback's task document (`data` of an envelope, or bare) → `Job`.
+/// A callback → `Job`: the task document (`data` of an envelope, or bare),
+/// or the newer document that carries `id` instead of `task_id`.
 pub fn callback_job(data: Value, raw: Value) -> Result<Job, &'static str> {
-    task::job(&data, raw)
+    let newer = data.get("task_id").is_none() && (data.get("outputs").is_some() || data.get("create_time").is_some());
+    if newer {
+        task::newer_job(&data, raw)
+    } else {
+        task::job(&data, raw)
+    }
 }
 
 /// An expired token is cured by signing again, which only keys allow.

@@ -23,6 +23,28 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
     })
 }
 
+/// Kling's newer callback document, `{ id, status, outputs, billing, message,
+/// … }`, which its console's "Send Test Callback" posts too (with `outputs`
+/// empty). `billing` entries of `charge_type` "unit" are the units charged.
+pub fn newer_job(doc: &Value, raw: Value) -> Result<Job, &'static str> {
+    let id = required_str(doc, "id", "a callback without id")?;
+    let status = required_str(doc, "status", "a callback without status")?;
+    let outputs = doc.get("outputs").filter(|o| o.as_array().is_none_or(|list| !list.is_empty()));
+    let units = doc.get("billing").and_then(Value::as_array).map(|entries| {
+        let is_units = |entry: &&Value| entry.get("charge_type").and_then(Value::as_str) == Some("unit");
+        entries.iter().filter(is_units).filter_map(|entry| entry.get("amount").and_then(number)).sum()
+    });
+    Ok(Job {
+        id: id.to_owned(),
+        model: MODEL.to_owned(),
+        status: Status::from_wire(status),
+        output: videos(outputs)?,
+        charged: units.map(Charge::Units),
+        error: doc.get("message").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
+        raw,
+    })
+}
+
 /// `data` of a submit answer (or of a task found by its external id).
 pub fn submission(data: &Value, request_id: Option<String>) -> Result<Submission, &'static str> {
     let id = required_str(data, "task_id", "a task without task_id")?;
@@ -38,6 +60,26 @@ pub fn submission(data: &Value, request_id: Option<String>) -> Result<Submission
 mod tests {
     use super::*;
     use crate::core::types::json::parse;
+
+    #[test]
+    fn the_newer_callback_and_the_consoles_test_callback_are_jobs() {
+        let test =
+            parse(br#"{"id":"task_1","status":"submitted","outputs":[],"message":"","create_time":1,"update_time":1}"#);
+        let job = newer_job(test.as_ref().unwrap(), Value::Null).unwrap();
+        assert_eq!((job.id.as_str(), job.status, &job.output, job.charged), ("task_1", Status::Queued, &None, None));
+        let done = parse(
+            br#"{"id":"task_2","status":"succeeded","message":"","external_id":"e",
+                "outputs":[{"type":"video","id":"vid_9","url":"https://cdn.test/v.mp4","duration":"10.1"}],
+                "billing":[{"charge_type":"unit","amount":"3.5","package_type":"video"},{"charge_type":"cash","amount":"0.49","currency":"USD"}]}"#,
+        )
+        .unwrap();
+        let job = newer_job(&done, Value::Null).unwrap();
+        assert_eq!((job.status, job.charged), (Status::Succeeded, Some(Charge::Units(3.5))));
+        let video = &job.output.unwrap().outputs[0];
+        assert_eq!((video.id.as_deref(), video.duration), (Some("vid_9"), Some(10.1)));
+        let failed = parse(br#"{"id":"t","status":"failed","message":"content policy"}"#).unwrap();
+        assert_eq!(newer_job(&failed, Value::Null).unwrap().error.as_deref(), Some("content policy"));
+    }
 
     #[test]
     fn maps_a_finished_task() {
