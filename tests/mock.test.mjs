@@ -898,3 +898,90 @@ describe("Kling settings", () => {
     assert.ok(!err.includes("no-colon-here"), "the value is not echoed");
   });
 });
+
+describe("callbacks", () => {
+  const SECRET_BYTES = Buffer.from("mock callback secret for tests");
+  const WEBHOOK_SECRET = `whsec_${SECRET_BYTES.toString("base64")}`;
+  let receiver;
+  let received;
+
+  before(async () => {
+    received = [];
+    receiver = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (chunk) => chunks.push(chunk));
+      req.on("end", () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  });
+  after(() => new Promise((resolve) => receiver.close(resolve)));
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  const hook = () => `http://127.0.0.1:${receiver.address().port}/hook`;
+  const until = async (count) => {
+    for (let i = 0; i < 200 && received.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(received.length, count, `${count} deliveries`);
+  };
+  const expectedSignature = ({ headers, body }) =>
+    `v1,${createHmac("sha256", SECRET_BYTES).update(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`).digest("base64")}`;
+
+  test("Trinetra: the job document at every change, unsigned without a secret; nothing without a callback_url", async () => {
+    const mock = await startMock({ advance: { mode: "polls", stepPolls: 1 } });
+    try {
+      await call(mock, "POST", "/v1/video/kling-extend-video", { key: null, body: { video_id: "vid_plain" } });
+      const sub = await call(mock, "POST", "/v1/video/kling-extend-video", { key: null, body: { video_id: "vid_cb", callback_url: hook() } });
+      await until(1);
+      for (let i = 0; i < 3; i++) await call(mock, "GET", `/v1/jobs/${sub.json.job_id}`, { key: null });
+      await until(3);
+      assert.deepEqual(received.map((r) => JSON.parse(r.body).status), ["queued", "running", "succeeded"]);
+      assert.equal(received[0].headers["webhook-signature"], undefined, "no secret, no signature");
+      assert.equal(JSON.parse(received[2].body).credits_charged, 190);
+      assert.deepEqual(mock.callbacks.map((d) => d.status), [204, 204, 204], "the mock's own record");
+    } finally {
+      await mock.close();
+    }
+  });
+
+  test("Kling: signed deliveries (Standard Webhooks), the task document or the newer one", async () => {
+    const mock = await startMock({ advance: { mode: "polls", stepPolls: 1 }, webhookSecret: WEBHOOK_SECRET });
+    try {
+      const task = await call(mock, "POST", "/v1/videos/video-extend", { key: null, body: { video_id: "vid_k", mode: "pro", callback_url: hook() } });
+      for (let i = 0; i < 3; i++) await call(mock, "GET", `/v1/videos/video-extend/${task.json.data.task_id}`, { key: null });
+      await until(3);
+      for (const delivery of received) assert.equal(delivery.headers["webhook-signature"], expectedSignature(delivery));
+      const done = JSON.parse(received[2].body);
+      assert.deepEqual([done.task_status, done.final_unit_deduction], ["succeed", "3.5"]);
+
+      received.length = 0;
+      mock.configure({ klingCallbackShape: "newer" });
+      const newer = await call(mock, "POST", "/v1/videos/video-extend", { key: null, body: { video_id: "vid_n", callback_url: hook() } });
+      for (let i = 0; i < 3; i++) await call(mock, "GET", `/v1/videos/video-extend/${newer.json.data.task_id}`, { key: null });
+      await until(3);
+      const [first, , last] = received.map((r) => JSON.parse(r.body));
+      assert.deepEqual([first.status, first.outputs, first.billing], ["submitted", [], []], "like the console's test callback");
+      assert.equal(last.status, "succeeded");
+      assert.deepEqual(last.billing, [{ charge_type: "unit", amount: "1", package_type: "video" }]);
+      assert.equal(last.outputs[0].type, "video");
+      assert.equal(received[2].headers["webhook-signature"], expectedSignature(received[2]));
+      assert.equal(mock.config.signedCallbacks, true);
+      assert.ok(!JSON.stringify(mock.config).includes(WEBHOOK_SECRET), "the secret is never shown");
+    } finally {
+      await mock.close();
+    }
+  });
+
+  test("bad settings are refused", async () => {
+    const mock = await startMock();
+    try {
+      assert.throws(() => mock.configure({ webhookSecret: "not-a-secret" }), TypeError);
+      assert.throws(() => mock.configure({ klingCallbackShape: "v3" }), TypeError);
+    } finally {
+      await mock.close();
+    }
+  });
+});

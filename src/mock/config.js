@@ -22,6 +22,8 @@ export function createSettings(options = {}) {
     apiKeys: [],
     klingApiKeys: [],
     klingKeys: [],
+    webhookSecret: null,
+    klingCallbackShape: "task",
     advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
     videoSeconds: DEFAULT_VIDEO_SECONDS,
   };
@@ -29,6 +31,8 @@ export function createSettings(options = {}) {
     apiKeys: options.apiKeys,
     klingApiKeys: options.klingApiKeys,
     klingKeys: options.klingKeys,
+    webhookSecret: options.webhookSecret,
+    klingCallbackShape: options.klingCallbackShape,
     advance: options.advance,
     videoSeconds: options.videoSeconds,
   });
@@ -43,7 +47,7 @@ export function createSettings(options = {}) {
  */
 export function applySettings(settings, patch) {
   if (!isPlainObject(patch)) throw new TypeError("config must be an object");
-  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "advance", "videoSeconds"]);
+  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "webhookSecret", "klingCallbackShape", "advance", "videoSeconds"]);
   for (const key of Object.keys(patch)) {
     if (!known.has(key)) throw new TypeError(`unknown config field "${key}"`);
   }
@@ -53,6 +57,21 @@ export function applySettings(settings, patch) {
   if (patch.klingApiKeys !== undefined) next.klingApiKeys = checkKeys(patch.klingApiKeys, "klingApiKeys");
 
   if (patch.klingKeys !== undefined) next.klingKeys = checkKlingKeys(patch.klingKeys);
+
+  if (patch.webhookSecret !== undefined) {
+    const secret = patch.webhookSecret;
+    if (secret !== null && !(typeof secret === "string" && /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret))) {
+      throw new TypeError("webhookSecret must be a whsec_ secret (base64 after the prefix), or null");
+    }
+    next.webhookSecret = secret;
+  }
+
+  if (patch.klingCallbackShape !== undefined) {
+    if (patch.klingCallbackShape !== "task" && patch.klingCallbackShape !== "newer") {
+      throw new TypeError('klingCallbackShape must be "task" or "newer"');
+    }
+    next.klingCallbackShape = patch.klingCallbackShape;
+  }
 
   if (patch.advance !== undefined) {
     const a = patch.advance;
@@ -123,6 +142,8 @@ export function publicSettings(settings) {
     videoSeconds: settings.videoSeconds,
   };
   if (settings.klingKeys.length > 0 || settings.klingApiKeys.length > 0) shown.klingAuth = true;
+  if (settings.webhookSecret) shown.signedCallbacks = true;
+  if (settings.klingCallbackShape !== "task") shown.klingCallbackShape = settings.klingCallbackShape;
   return shown;
 }
 

@@ -44,6 +44,7 @@ export function controlRoutes(mock) {
     { method: "GET", path: "/__mock/faults", handle: () => ({ status: 200, body: mock.faults }) },
     { method: "GET", path: "/__mock/log", handle: () => ({ status: 200, body: mock.log }) },
     { method: "GET", path: "/__mock/jobs", handle: () => ({ status: 200, body: mock.jobs }) },
+    { method: "GET", path: "/__mock/callbacks", handle: () => ({ status: 200, body: mock.callbacks }) },
     {
       method: "POST",
       path: "/__mock/config",

@@ -27,6 +27,14 @@ export interface MockSettings {
    * `klingApiKeys`, the Kling routes need no auth. Replaces the list.
    */
   klingKeys?: KlingKey[];
+  /**
+   * A `whsec_` secret: callbacks to a job's `callback_url` are then signed the
+   * Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature), as
+   * Kling signs them. `null` = unsigned.
+   */
+  webhookSecret?: string | null;
+  /** Kling's callback document: its task document (default) or the newer `{ id, status, outputs, billing, … }`. */
+  klingCallbackShape?: "task" | "newer";
   /** Merged into the current value. */
   advance?: Partial<Advance>;
   /** Output length in seconds used for Trinetra's credits_charged. */
@@ -90,8 +98,12 @@ export interface MockConfig {
   auth: boolean;
   advance: Advance;
   videoSeconds: number;
-  /** Present (true) only when Kling keys are configured. */
+  /** Present (true) only when Kling keys (API keys, or access and secret keys) are configured. */
   klingAuth?: true;
+  /** Present (true) only when callbacks are signed (`webhookSecret`). */
+  signedCallbacks?: true;
+  /** Present only when not the default "task". */
+  klingCallbackShape?: "newer";
 }
 
 export interface Mock {
@@ -105,14 +117,29 @@ export interface Mock {
   readonly faults: Fault[];
   /** Current settings, without the keys. */
   readonly config: MockConfig;
+  /** Callbacks delivered to jobs' `callback_url`s, oldest first; cleared by reset(). */
+  readonly callbacks: CallbackDelivery[];
   /** Queues faults; returns how many. Throws TypeError if any is invalid. */
   fault(fault: Fault | Fault[]): number;
   /** Throws TypeError if invalid (then nothing changes). */
   configure(settings: MockSettings): void;
-  /** Clears jobs, log and faults; keeps settings. */
+  /** Clears jobs, log, callbacks and faults; keeps settings. */
   reset(): void;
   /** Stops the server and destroys open sockets. */
   close(): Promise<void>;
+}
+
+/** One callback the mock POSTed: a job's document at a change of its status. */
+export interface CallbackDelivery {
+  url: string;
+  /** The document sent (the job's, in its provider's shape). */
+  body: unknown;
+  /** content-type, and the Standard Webhooks headers when a secret is set. */
+  headers: Record<string, string>;
+  /** The receiver's status, or null (not answered yet, or failed). */
+  status: number | null;
+  /** Why the delivery failed, if it did. */
+  error: string | null;
 }
 
 export function startMock(options?: MockOptions): Promise<Mock>;

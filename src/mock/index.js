@@ -14,6 +14,7 @@
  * "cancel…" ends failed with the message "canceled"). See README.md next to
  * this file.
  */
+import { Callbacks } from "./callbacks.js";
 import { applySettings, createSettings, publicSettings } from "./config.js";
 import { controlRoutes } from "./control.js";
 import { FaultQueue } from "./faults.js";
@@ -36,6 +37,8 @@ export { KLING_CODES } from "./klingcodes.js";
  *   apiKeys?: string[],       // Trinetra X-API-Key values; [] = no auth required
  *   klingApiKeys?: string[],                                 // Kling API keys (Bearer <key>)
  *   klingKeys?: { accessKey: string, secretKey: string }[],  // Kling JWT keys; neither = no auth
+ *   webhookSecret?: string | null,     // whsec_…: callbacks to callback_url are signed (Standard Webhooks)
+ *   klingCallbackShape?: "task"|"newer", // Kling's callback document: the task's, or the newer one
  *   advance?: { mode?: "time"|"polls", stepMs?: number, stepPolls?: number },
  *   videoSeconds?: number,    // output length used for credits_charged, default 10
  * }} [options]
@@ -46,6 +49,7 @@ export async function startMock(options = {}) {
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new TypeError("port must be 0..65535");
   const settings = createSettings(rest);
   const jobs = new JobStore(() => settings.advance);
+  const callbacks = new Callbacks(jobs, settings);
   const faults = new FaultQueue();
   /** Live: cleared in place by reset(), so references stay valid. */
   const log = [];
@@ -73,9 +77,14 @@ export async function startMock(options = {}) {
     fault(fault) {
       return faults.add(fault);
     },
-    /** Clears jobs, log and pending faults; settings stay. */
+    /** The callbacks delivered so far: `{ url, body, headers, status, error }`, oldest first. */
+    get callbacks() {
+      return callbacks.deliveries;
+    },
+    /** Clears jobs, log, callbacks and pending faults; settings stay. */
     reset() {
       jobs.clear();
+      callbacks.clear();
       faults.clear();
       log.length = 0;
     },
@@ -85,6 +94,7 @@ export async function startMock(options = {}) {
     },
     /** Stops the server, destroying open keep-alive sockets so it never hangs. */
     close() {
+      callbacks.clear();
       return server.close();
     },
   };
@@ -92,8 +102,8 @@ export async function startMock(options = {}) {
   const mediaUrl = (id) => `${url}/media/${id}.mp4`;
   const routes = [
     ...controlRoutes(mock),
-    ...trinetraRoutes({ jobs, settings, mediaUrl }),
-    ...klingRoutes({ jobs, settings, mediaUrl }),
+    ...trinetraRoutes({ jobs, settings, mediaUrl, callbacks }),
+    ...klingRoutes({ jobs, settings, mediaUrl, callbacks }),
     ...mediaRoutes(),
   ];
   const server = await startServer({ host, port, routes, log, faults });

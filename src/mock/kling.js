@@ -6,7 +6,8 @@
  * Every answer is `{ code, message, request_id, data? }` (klingcodes.js).
  * Auth is a bearer API key (`klingApiKeys`) or a bearer JWT signed with access
  * and secret keys (`klingKeys`, jwt.js), checked only when either is configured.
- * `callback_url` is accepted but never called.
+ * A `callback_url` gets the task document at every change of status, or the
+ * newer callback document with `klingCallbackShape: "newer"` (callbacks.js).
  *
  * Jobs live in the shared store with provider "kling"; the magic prefixes of
  * the source id (`video_id`, or `task_id`) pick the outcome as for Trinetra.
@@ -44,7 +45,7 @@ const LABELS = {
  *           settings: { klingApiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[] },
  *           mediaUrl: (name: string) => string }} deps
  */
-export function klingRoutes({ jobs, settings, mediaUrl }) {
+export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
   /** Error answer, or null when the request may proceed (always, without keys). */
   function checkAuth(headers, requestId) {
     if (settings.klingKeys.length === 0 && settings.klingApiKeys.length === 0) return null; // demo mode, like a key-holding proxy
@@ -100,6 +101,10 @@ export function klingRoutes({ jobs, settings, mediaUrl }) {
       },
     });
     job.data.updatedAt = job.createdAt;
+    if (body.callback_url) {
+      const render = (j) => (settings.klingCallbackShape === "newer" ? newerDocument(jobs, j) : taskData(jobs, j));
+      callbacks.track(job, body.callback_url, render);
+    }
     const taskInfo = externalId === undefined ? {} : { external_task_id: externalId };
     return klingSuccess(
       { task_id: id, task_status: LABELS.queued, task_info: taskInfo, created_at: job.createdAt, updated_at: job.createdAt },
@@ -115,6 +120,7 @@ export function klingRoutes({ jobs, settings, mediaUrl }) {
     const found = byId?.provider === PROVIDER ? byId : jobs.findExternal(PROVIDER, id);
     if (!found) return klingError(1203, requestId, "task not found");
     const job = jobs.poll(found.id);
+    callbacks.check();
     return klingSuccess(taskData(jobs, job), requestId);
   }
 
@@ -173,6 +179,27 @@ function taskData(jobs, job) {
   data.created_at = job.createdAt;
   data.updated_at = job.data.updatedAt;
   return data;
+}
+
+/** Kling's status words in its newer callback document. */
+const NEWER_STATUS = { submitted: "submitted", processing: "processing", succeed: "succeeded", failed: "failed" };
+
+/**
+ * The newer callback document, `{ id, status, message, create_time,
+ * update_time, external_id, outputs, billing }`, for the job's current phase.
+ */
+function newerDocument(jobs, job) {
+  const task = taskData(jobs, job);
+  return {
+    id: task.task_id,
+    status: NEWER_STATUS[task.task_status] ?? task.task_status,
+    message: task.task_status_msg ?? "",
+    create_time: task.created_at,
+    update_time: task.updated_at,
+    external_id: job.externalId ?? "",
+    outputs: (task.task_result?.videos ?? []).map((video) => ({ type: "video", ...video })),
+    billing: task.final_unit_deduction === undefined ? [] : [{ charge_type: "unit", amount: task.final_unit_deduction, package_type: "video" }],
+  };
 }
 
 /** The reason a submit body is invalid (naming the field), or null. Optional fields are checked when not null. */

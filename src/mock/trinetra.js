@@ -3,7 +3,8 @@
  *   POST /v1/video/kling-extend-video  → 202 { job_id, status: "queued" }
  *   GET  /v1/jobs/{id}                 → the job document
  * Auth is the X-API-Key header, checked only when keys are configured. The
- * key is never echoed back. `callback_url` is accepted but never called.
+ * key is never echoed back. A `callback_url` gets the job document at every
+ * change of status (callbacks.js).
  */
 import { errorAnswer } from "./server.js";
 import { randomId } from "./jobs.js";
@@ -29,7 +30,7 @@ const LABELS = {
  *           settings: { apiKeys: string[], videoSeconds: number },
  *           mediaUrl: (jobId: string) => string }} deps
  */
-export function trinetraRoutes({ jobs, settings, mediaUrl }) {
+export function trinetraRoutes({ jobs, settings, mediaUrl, callbacks }) {
   /** 401 answer, or null when the request may proceed. */
   function checkKey(headers) {
     if (settings.apiKeys.length === 0) return null; // demo mode, like a key-holding proxy
@@ -59,6 +60,7 @@ export function trinetraRoutes({ jobs, settings, mediaUrl }) {
       labels: LABELS,
       data: { credits: RATES[resolution] * settings.videoSeconds },
     });
+    if (body.callback_url) callbacks.track(job, body.callback_url, (j) => jobDocument(jobs, j, mediaUrl));
     return { status: 202, body: { job_id: job.id, status: "queued" } };
   }
 
@@ -69,6 +71,7 @@ export function trinetraRoutes({ jobs, settings, mediaUrl }) {
     const found = jobs.get(id);
     if (!found || found.provider !== PROVIDER) return errorAnswer(404, "job not found");
     const job = jobs.poll(id);
+    callbacks.check();
     return { status: 200, body: jobDocument(jobs, job, mediaUrl) };
   }
 

@@ -138,6 +138,17 @@ klingScenario("kling: 429 with 1302 is a rate limit, retried", { httpErrors: tru
   assert.equal((await mockJobs(ctx)).length, 1, "one task");
 });
 
+klingScenario("kling: 429 with 1303 (concurrency) is retried after at least a second, once, and the job is made once", { httpErrors: true }, async (ctx) => {
+  await addFaults(ctx, { method: "POST", path: TASKS_PATH, klingCode: 1303 });
+  const started = Date.now();
+  const submission = await extendVideo({ video_id: "vid_src" }, kling(ctx));
+  const waited = Date.now() - started;
+  assert.ok(waited >= 1000, `the first wait is at least 1 s (took ${waited} ms)`);
+  assert.match(submission.job_id, /^task_/, "then accepted");
+  assert.equal(klingPosts(await mockLog(ctx)).length, 2, "one refused, one accepted");
+  assert.equal((await mockJobs(ctx)).length, 1, "one task");
+});
+
 klingScenario("kling: HTTP 200 with code 1201 is invalid_request", {}, async (ctx) => {
   await addFaults(ctx, { method: "POST", path: TASKS_PATH, status: 200, body: { code: 1201, message: "prompt rejected", request_id: "req_k1201" } });
   await expectRejection(

@@ -2,6 +2,7 @@
 // tarball and resolved through `exports` (the "node" condition).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { inspect, format } from "node:util";
 import { API_KEY, closeAll, createConsumer, fillWasmMemory, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
@@ -107,4 +108,41 @@ test("node: a wasm trap while reading an answer is bad_response with the trap as
   assert.equal((await getJob("job_pad", options)).id, "job_pad");
   assert.match((await extendVideo({ video_id: "v_after" }, ctx.options)).job_id, /^job_/);
   assert.equal(pkg.quote({ seconds: 5 }).credits, 95);
+});
+
+test("node: the mock's signed Kling callbacks, in either shape, verify with verifyWebhook at a real endpoint", async () => {
+  const { extendVideo, pollJob, verifyWebhook } = pkg;
+  const secret = `whsec_${Buffer.from("e2e callback secret").toString("base64")}`;
+  const verified = [];
+  const failures = [];
+  const endpoint = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    try {
+      verified.push(await verifyWebhook(Buffer.concat(chunks), req.headers, secret));
+      res.writeHead(204).end();
+    } catch (error) {
+      failures.push(error);
+      res.writeHead(400).end();
+    }
+  });
+  await new Promise((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+  try {
+    mock.reset();
+    for (const shape of ["task", "newer"]) {
+      mock.configure({ webhookSecret: secret, klingCallbackShape: shape, advance: { mode: "polls", stepPolls: 1 } });
+      const options = { provider: "kling", baseUrl: mock.url, intervalMs: 10, maxIntervalMs: 20 };
+      const callbackUrl = `http://127.0.0.1:${endpoint.address().port}/hooks/kling`;
+      const { job_id } = await extendVideo({ video_id: `vid_${shape}`, mode: "pro", callback_url: callbackUrl }, options);
+      await pollJob(job_id, options);
+      for (let i = 0; i < 200 && verified.filter((job) => job.id === job_id).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      const statuses = verified.filter((job) => job.id === job_id).map((job) => job.status);
+      assert.deepEqual(statuses, ["queued", "running", "succeeded"], `${shape}: every change, verified`);
+      assert.equal(verified.at(-1).units_charged, 3.5, `${shape}: units_charged`);
+    }
+    assert.deepEqual(failures, [], "no delivery failed verification");
+  } finally {
+    mock.configure({ webhookSecret: null, klingCallbackShape: "task", advance: { mode: "time" } });
+    await new Promise((resolve) => endpoint.close(resolve));
+  }
 });
