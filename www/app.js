@@ -9,7 +9,8 @@ import { createQuotePanel } from "./quote-panel.js";
 let connection = null;
 
 // The calculator needs no network: the quote panel works before (and without) the rest.
-const quotePanel = createQuotePanel();
+// The panel and the form share one resolution and mode: a change in either shows in both.
+const quotePanel = createQuotePanel({ onTierChange: (tier) => extendForm.setTier(tier) });
 
 const jobView = createJobView({
   onBusy: (busy) => extendForm.setBusy(busy),
@@ -18,6 +19,7 @@ const jobView = createJobView({
 });
 
 const extendForm = createExtendForm({
+  onTierChange: (tier) => quotePanel.setTier(tier),
   onSubmit: ({ provider, request }) => {
     if (!connection) return; // still reading /config.json
     const estimate = quotePanel.estimate({ provider, resolution: request.resolution, mode: request.mode });

@@ -4,7 +4,8 @@
 import { validateRequest } from "kling-extend";
 import { byId, numberFrom, setFieldError, showProviderFields } from "./dom.js";
 
-export function createExtendForm({ onSubmit }) {
+/** `onTierChange({ resolution, mode })`: the user picked another tier here. */
+export function createExtendForm({ onSubmit, onTierChange = () => {} }) {
   const form = byId("extend-form");
   const inputs = {
     video_id: byId("e-video-id"),
@@ -85,6 +86,9 @@ export function createExtendForm({ onSubmit }) {
     if (inputs.cfg_scale.value.trim() !== "" && n >= 0 && n <= 1) slider.value = String(n);
   });
   form.addEventListener("input", (event) => {
+    if (event.target === inputs.resolution || event.target === inputs.mode) {
+      onTierChange({ resolution: inputs.resolution.value, mode: inputs.mode.value });
+    }
     for (const [field, input] of Object.entries(inputs)) {
       if (input === event.target || (field === "cfg_scale" && event.target === slider)) remote.delete(field);
     }
@@ -122,6 +126,12 @@ export function createExtendForm({ onSubmit }) {
       provider = next;
       showProviderFields(form, provider);
       remote = new Map();
+      check();
+    },
+    /** Follows the quote panel's resolution and mode: one choice for both. */
+    setTier({ resolution, mode }) {
+      inputs.resolution.value = resolution;
+      inputs.mode.value = mode;
       check();
     },
     /** While a job runs, the form cannot send another. */

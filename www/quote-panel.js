@@ -5,13 +5,25 @@ import { quote, quoteChain } from "kling-extend";
 import { byId, cost, costSpan, formatCredits, numberFrom, row, setFieldError, showProviderFields, span } from "./dom.js";
 
 /** Rows of the per-step table; a longer chain is summarised below it. */
-const MAX_ROWS = 50;
+const MAX_ROWS = 5;
+/** Kling's limit on an extended video's length, which chainExtensions enforces before any submit. */
+const KLING_MAX_SECONDS = 180;
+/** The panel's words for the calculator's fields (messages keep the rules, not the code names). */
+const LABELS = {
+  sourceSeconds: "Source length",
+  extensions: "Extensions",
+  discountPercent: "Discount",
+  basis: "Billing basis",
+  resolution: "Resolution",
+  mode: "Mode",
+};
 /** Each provider's billing basis (the calculator's default too). */
 export const DEFAULT_BASIS = { trinetra: "output", kling: "added" };
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function createQuotePanel() {
+/** `onTierChange({ resolution, mode })`: the user picked another tier here. */
+export function createQuotePanel({ onTierChange = () => {} } = {}) {
   const form = byId("quote-form");
   const inputs = {
     provider: byId("q-provider"),
@@ -32,6 +44,7 @@ export function createQuotePanel() {
     stepsWrap: byId("quote-steps-wrap"),
     steps: byId("quote-steps").tBodies[0],
     more: byId("quote-more"),
+    limit: byId("quote-limit"),
   };
 
   /** The calculator's input from the form, as typed (the calculator judges it). */
@@ -79,6 +92,7 @@ export function createQuotePanel() {
     out.detail.textContent = `${rate(q)} · ${billed}${discountNote(q, q)}`;
     out.stepsWrap.hidden = true;
     out.more.hidden = true;
+    out.limit.hidden = true;
   }
 
   function renderChain(input, chain) {
@@ -109,15 +123,30 @@ export function createQuotePanel() {
     out.stepsWrap.hidden = false;
     out.more.hidden = steps.length <= MAX_ROWS;
     out.more.textContent = `… and ${steps.length - MAX_ROWS} more steps, included in the total.`;
+    out.limit.hidden = !(input.provider === "kling" && outputSeconds.max > KLING_MAX_SECONDS);
+    out.limit.textContent =
+      `Up to ${outputSeconds.max} s: past Kling's ${KLING_MAX_SECONDS / 60}-minute limit, so chainExtensions would refuse this chain before its first submit.`;
   }
 
   function showError(error) {
     const field = error?.field === "seconds" ? "sourceSeconds" : error?.field;
     const input = inputs[field];
-    if (input) setFieldError(input, error.message);
+    if (input) {
+      setFieldError(input, humane(field, error));
+      // The package's own name of the field stays at hand (and in the page for tests and tools).
+      byId(`${input.id}-error`).dataset.field = error.field;
+    }
     out.invalid.textContent = input ? "Fix the marked field to see a quote." : `${error?.code ?? "error"}: ${error?.message}`;
     out.result.hidden = true;
     out.invalid.hidden = false;
+  }
+
+  /** The calculator's message, in the panel's words: "Source length must be a number of seconds". */
+  function humane(field, error) {
+    const why = error.message.startsWith(`${error.field} `) ? error.message.slice(error.field.length + 1) : error.message;
+    const notANumber = /^(must be a finite number|must be a number|is required)/.test(why);
+    if (field === "sourceSeconds" && notANumber) return `${LABELS[field]} must be a number of seconds`;
+    return `${LABELS[field] ?? field} ${why}`;
   }
 
   function update() {
@@ -144,6 +173,9 @@ export function createQuotePanel() {
 
   form.addEventListener("input", (event) => {
     if (event.target === inputs.provider) providerChanged();
+    if (event.target === inputs.resolution || event.target === inputs.mode) {
+      onTierChange({ resolution: inputs.resolution.value, mode: inputs.mode.value });
+    }
     update();
   });
   form.addEventListener("submit", (event) => event.preventDefault());
@@ -151,6 +183,12 @@ export function createQuotePanel() {
   update();
 
   return {
+    /** Follows the extend form's resolution and mode: one choice for both. */
+    setTier({ resolution, mode }) {
+      inputs.resolution.value = resolution;
+      inputs.mode.value = mode;
+      update();
+    },
     /** Follows the connection's provider (the panel can still be changed on its own). */
     setProvider(provider) {
       if (inputs.provider.value === provider) return;

@@ -73,7 +73,7 @@ function expectedChain(input) {
   return {
     inr: cost(chain.min, chain.max),
     credits: `${span(GROUPED.format(chain.min.credits), GROUPED.format(chain.max.credits))} credits`,
-    rows: chain.steps.map((step) => [
+    rows: chain.steps.slice(0, 5).map((step) => [
       String(step.index),
       `${span(step.addedSeconds.min, step.addedSeconds.max)} s`,
       `${span(step.outputSeconds.min, step.outputSeconds.max)} s`,
@@ -150,8 +150,9 @@ test("the quote panel shows the calculator's numbers, per step and as a range", 
   assert.equal(await text("#quote-inr"), large.inr);
   assert.match(large.inr, /₹\d{1,2},\d\d,\d\d\d\.\d\d/);
   assert.equal(await text("#quote-credits"), large.credits);
-  assert.equal((await shownQuote()).rows.length, 50); // the rest summarised
-  assert.match(await text("#quote-more"), /10 more steps/);
+  assert.equal((await shownQuote()).rows.length, 5); // a handful, the rest summarised
+  assert.match(await text("#quote-more"), /55 more steps/);
+  assert.equal(await page.locator("#quote-limit").isHidden(), true, "no Kling limit for Trinetra");
 
   // Kling professional, a chain of 3 from 5 s, 12.5% off (basis: Kling's default, added).
   await setQuote({ provider: "kling", mode: "professional", sourceSeconds: 5, extensions: 3, discountPercent: 12.5 });
@@ -161,6 +162,24 @@ test("the quote panel shows the calculator's numbers, per step and as a range", 
   assert.equal(kling.rows.length, 3);
   assert.match(await text("#quote-detail"), /12\.5% off/);
   await page.locator("section.quote").screenshot({ path: `${SHOTS}quote-panel.png` });
+});
+
+test("the quote follows the form's resolution and mode, and flags a Kling chain past three minutes", async () => {
+  await fresh();
+  await page.selectOption("#e-resolution", "1080p");
+  assert.equal(await page.inputValue("#q-resolution"), "1080p", "the quote follows the form");
+  assert.deepEqual(await shownQuote(), expectedChain({ resolution: "1080p", sourceSeconds: 5, extensions: 1 }));
+  await page.selectOption("#q-resolution", "720p");
+  assert.equal(await page.inputValue("#e-resolution"), "720p", "and the form the quote");
+  await chooseProvider("kling");
+  await page.selectOption("#e-mode", "professional");
+  assert.equal(await page.inputValue("#q-mode"), "professional");
+  await setQuote({ provider: "kling", sourceSeconds: 5, extensions: 40 });
+  assert.match(await text("#quote-limit"), /^Up to 205 s: past Kling's 3-minute limit, so chainExtensions would refuse/);
+  assert.equal(await text("#quote-inr"), "140 units", "40 professional steps of 3.5 units");
+  await page.locator("section.quote").screenshot({ path: `${SHOTS}quote-kling-limit.png` });
+  await setQuote({ extensions: 30 });
+  assert.equal(await page.locator("#quote-limit").isHidden(), true, "155 s is within the limit");
 });
 
 test("an invalid quote input shows the calculator's error next to its field", async () => {
@@ -174,7 +193,11 @@ test("an invalid quote input shows the calculator's error next to its field", as
   for (const [selector, value, input] of cases) {
     await page.fill(selector, value);
     const expected = errorOf(() => quoteChain(input));
-    assert.equal(await text(`${selector}-error`), expected.message, `${selector} = ${value}`);
+    // In the panel's words, the calculator's reason, and the package's field name kept on the element.
+    const shown = await text(`${selector}-error`);
+    assert.equal(shown.split(" ")[0], { "#q-discount": "Discount", "#q-extensions": "Extensions", "#q-source": "Source" }[selector], shown);
+    assert.ok(!shown.includes(expected.field), `no code name in "${shown}"`);
+    assert.equal(await page.getAttribute(`${selector}-error`, "data-field"), expected.field);
     assert.equal(await page.getAttribute(selector, "aria-invalid"), "true");
     assert.equal(await page.locator("#quote-result").isHidden(), true);
     // Only that field is marked.

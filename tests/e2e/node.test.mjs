@@ -130,7 +130,8 @@ test("node: the mock's signed Kling callbacks, in either shape, verify with veri
   try {
     mock.reset();
     for (const shape of ["task", "newer"]) {
-      mock.configure({ webhookSecret: secret, klingCallbackShape: shape, advance: { mode: "polls", stepPolls: 1 } });
+      const config = { webhookSecret: secret, klingCallbackShape: shape, klingKeys: [], klingApiKeys: [] };
+      mock.configure({ ...config, advance: { mode: "polls", stepPolls: 1 } });
       const options = { provider: "kling", baseUrl: mock.url, intervalMs: 10, maxIntervalMs: 20 };
       const callbackUrl = `http://127.0.0.1:${endpoint.address().port}/hooks/kling`;
       const { job_id } = await extendVideo({ video_id: `vid_${shape}`, mode: "pro", callback_url: callbackUrl }, options);
