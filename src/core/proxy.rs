@@ -380,6 +380,10 @@ mod tests {
             p.forward("/v1/videos/video-extend/ke-1", None, Some("https://any.example"), 1_700_000_000_000).unwrap();
         assert!(upstream.header("authorization").is_some_and(|h| h.starts_with("Bearer ey")));
         assert_eq!(p.cors(Some("https://any.example")).len(), 3);
+        let api_key = r#"{"provider":"kling","apiKey":"kling-server-key","allowedOrigins":["*"]}"#;
+        let p = ProxyConfig::from_value(&parse(api_key.as_bytes()).unwrap(), false).unwrap();
+        let upstream = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
+        assert_eq!(upstream.header("authorization"), Some("Bearer kling-server-key"), "or with Kling's API key");
     }
 
     #[test]
