@@ -128,6 +128,11 @@ export interface Job {
   credits_charged?: number;
   /** Kling: resource-pack units charged (its `final_unit_deduction`; standard 1, professional 3.5 per 5 s). */
   units_charged?: number;
+  /**
+   * Kling: money taken from the account's balance, when Kling reports it (`final_balance_deduction.quota`,
+   * whose currency it does not name, or the `cash` entries of a newer callback's `billing`).
+   */
+  money_charged?: { amount: number; currency?: string };
   /** The failure reason, when the service gives one. */
   error?: string;
   /** The service's document as received. */

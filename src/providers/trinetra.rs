@@ -74,6 +74,7 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         status: Status::from_wire(status),
         output: videos(doc.get("output").and_then(|o| o.get("outputs")))?,
         charged: doc.get("credits_charged").and_then(Value::as_f64).map(Charge::Credits),
+        money_charged: None,
         error: failure_reason(&doc),
         raw: doc,
     })

@@ -116,6 +116,7 @@ const KLING_TASK = JSON.stringify({
   created_at: 1763600000000,
   updated_at: 1763600100000,
   final_unit_deduction: "3.5",
+  final_balance_deduction: { quota: "0.49", list_price: "0.49" },
   task_info: { external_task_id: "ke-1", parent_video: { id: "vid_src", url: "https://cdn.test/src.mp4", duration: "5" } },
   task_result: { videos: [{ id: "vid_k1", url: "https://cdn.test/k1.mp4", duration: "10" }] },
 });
@@ -128,7 +129,10 @@ const KLING_NEWER = JSON.stringify({
   create_time: 1763600000000,
   update_time: 1763600100000,
   outputs: [{ type: "video", id: "vid_k2", url: "https://cdn.test/k2.mp4", watermark_url: "https://cdn.test/k2w.mp4", duration: "10" }],
-  billing: [{ charge_type: "unit", amount: "3.5", package_type: "video", list_price: "0.49" }],
+  billing: [
+    { charge_type: "unit", amount: "3.5", package_type: "video" },
+    { charge_type: "cash", amount: "0.49", currency: "USD", list_price: "0.49" },
+  ],
 });
 
 scenario("verifyWebhook verifies Kling's signed callbacks: the task document, the newer one and the console's test", {}, async (ctx) => {
@@ -143,6 +147,7 @@ scenario("verifyWebhook verifies Kling's signed callbacks: the task document, th
     if (id !== "task_test") {
       assert.equal(job.units_charged, 3.5, `${id}: units_charged`);
       assert.equal(job.credits_charged, undefined, `${id}: no credits (rupees) for Kling`);
+      assert.deepEqual(job.money_charged, id === "task_k1" ? { amount: 0.49 } : { amount: 0.49, currency: "USD" }, `${id}: money`);
       assert.equal(job.output.outputs[0].duration, 10, `${id}: duration`);
     }
     const tampered = signed.body.replace("3.5", "0.1");

@@ -154,6 +154,7 @@ mod tests {
             status: Status::Failed,
             output: None,
             charged: None,
+            money_charged: None,
             error: Some("boom".into()),
             raw: Value::Null,
         };

@@ -62,6 +62,8 @@ pub struct Job {
     pub status: Status,
     pub output: Option<Output>,
     pub charged: Option<Charge>,
+    /// Kling: money taken from the account's balance, when Kling reports it.
+    pub money_charged: Option<Money>,
     pub error: Option<String>,
     /// The service's document exactly as received.
     pub raw: Value,
@@ -74,6 +76,20 @@ pub enum Charge {
     Credits(f64),
     /// Kling's resource-pack units, its `final_unit_deduction` (`units_charged`).
     Units(f64),
+}
+
+/// An amount of money a service reports, in its currency when it names one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Money {
+    pub amount: f64,
+    pub currency: Option<String>,
+}
+
+/// `{ amount, currency? }`.
+impl From<Money> for Value {
+    fn from(money: Money) -> Value {
+        object([("amount", Some(money.amount.into())), ("currency", money.currency.map(Value::from))])
+    }
 }
 
 /// What a successful submit resolves with.
@@ -156,6 +172,7 @@ mod tests {
             status: Status::Succeeded,
             output: Some(Output { outputs: vec![video] }),
             charged: Some(Charge::Credits(95.0)),
+            money_charged: None,
             error: None,
             raw: parse(br#"{"id":"j1","n":[1,null]}"#).unwrap(),
         };
