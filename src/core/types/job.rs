@@ -141,6 +141,7 @@ impl From<Job> for Value {
                     _ => None,
                 },
             ),
+            ("money_charged", job.money_charged.map(Value::from)),
             ("error", job.error.map(Value::from)),
             ("raw", Some(job.raw)),
         ])
@@ -163,6 +164,19 @@ mod tests {
     use super::*;
     use crate::core::types::json::parse;
 
+    fn kling_job() -> Job {
+        Job {
+            id: "t1".into(),
+            model: "kling-extend-video".into(),
+            status: Status::Succeeded,
+            output: None,
+            charged: None,
+            money_charged: None,
+            error: None,
+            raw: Value::Null,
+        }
+    }
+
     #[test]
     fn jobs_and_submissions_keep_the_services_keys() {
         let video = Video { url: "u".into(), kind: "video", id: None, duration: Some(5.1) };
@@ -178,6 +192,15 @@ mod tests {
         };
         let text = r#"{"id":"j1","model":"m","status":"succeeded","output":{"outputs":[{"url":"u","type":"video","duration":5.1}]},"credits_charged":95,"raw":{"id":"j1","n":[1,null]}}"#;
         assert_eq!(Value::from(job).to_json(), text);
+        let kling = Job {
+            charged: Some(Charge::Units(3.5)),
+            money_charged: Some(Money { amount: 0.49, currency: Some("USD".into()) }),
+            output: None,
+            ..kling_job()
+        };
+        let text = Value::from(kling).to_json();
+        assert!(text.contains(r#""units_charged":3.5,"money_charged":{"amount":0.49,"currency":"USD"}"#), "{text}");
+        assert!(!text.contains("credits_charged"), "{text}");
         let submission =
             Submission { job_id: "j1".into(), status: Status::Queued, provider: ProviderName::Kling, request_id: None };
         assert_eq!(Value::from(submission).to_json(), r#"{"job_id":"j1","status":"queued","provider":"kling"}"#);
