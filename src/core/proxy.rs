@@ -7,7 +7,7 @@ use crate::core::client::options::{ClientConfig, KlingAuth, Provider};
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
-use crate::core::types::http::HttpRequest;
+use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
 use crate::core::types::provider::ProviderName;
@@ -146,14 +146,26 @@ impl ProxyConfig {
         }
     }
 
-    /// A canned answer: 401 (authorize said no), 413 (body too large), 504
-    /// (upstream too slow) or 502 (upstream unreachable).
+    /// A canned answer: 401 (authorize said no) or 413 (body too large).
     pub fn reply(&self, status: u16, origin: Option<&str>) -> Reply {
         let (code, message) = match status {
             401 => (ErrorCode::Unauthorized, "not authorized"),
-            413 => (ErrorCode::InvalidRequest, "the body is too large"),
-            504 => (ErrorCode::Timeout, "the service did not answer in time"),
-            _ => (ErrorCode::NetworkError, "the service could not be reached"),
+            _ => (ErrorCode::InvalidRequest, "the body is too large"),
+        };
+        error_reply(status, code, message, self.cors(origin))
+    }
+
+    /// The answer when the upstream request got no response. A connection
+    /// that never opened is a 503, which tells the client that nothing was
+    /// sent (a submit may then be retried, and is not "maybe submitted"); a
+    /// timeout is a 504; anything else a 502.
+    pub fn unanswered(&self, transport: Transport, origin: Option<&str>) -> Reply {
+        let (status, code, message) = match transport {
+            Transport::Timeout => (504, ErrorCode::Timeout, "the service did not answer in time"),
+            t if t.nothing_sent() => {
+                (503, ErrorCode::NetworkError, "the service could not be reached, so nothing was sent to it")
+            }
+            _ => (502, ErrorCode::NetworkError, "the connection to the service failed before it answered"),
         };
         error_reply(status, code, message, self.cors(origin))
     }
@@ -384,6 +396,19 @@ mod tests {
         let p = ProxyConfig::from_value(&parse(api_key.as_bytes()).unwrap(), false).unwrap();
         let upstream = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
         assert_eq!(upstream.header("authorization"), Some("Bearer kling-server-key"), "or with Kling's API key");
+    }
+
+    #[test]
+    fn an_upstream_that_never_answered_says_whether_anything_was_sent() {
+        let p = proxy("");
+        for (transport, status) in [
+            (Transport::ConnectFailed, 503),
+            (Transport::NeverSent, 503),
+            (Transport::Timeout, 504),
+            (Transport::Network, 502),
+        ] {
+            assert_eq!(p.unanswered(transport, Some(APP)).status, status, "{transport:?}");
+        }
     }
 
     #[test]

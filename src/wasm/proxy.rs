@@ -3,7 +3,7 @@
 
 use super::convert::{answer, arg};
 use crate::core::proxy::{scrub, Decision, ProxyConfig, Reply, PASSED_BACK};
-use crate::core::types::http::HttpRequest;
+use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::json::{object, Value};
 use wasm_bindgen::prelude::*;
 
@@ -71,9 +71,20 @@ impl ProxyCore {
         Forwarded { outcome }
     }
 
-    /// `{ status, headers, body? }` for 401 (refused by `authorize`), 413, 502 or 504.
+    /// `{ status, headers, body? }` for 401 (refused by `authorize`) or 413.
     pub fn reply(&self, status: u16, origin: Option<String>) -> String {
         reply_value(self.config.reply(status, origin.as_deref())).to_json()
+    }
+
+    /// The answer when the upstream request failed: `cause` is Node's
+    /// `err.cause.code` (or ""), `timed_out` whether its timeout fired.
+    pub fn unanswered(&self, cause: &str, timed_out: bool, origin: Option<String>) -> String {
+        let transport = if timed_out {
+            Transport::Timeout
+        } else {
+            Transport::from_cause_code(Some(cause).filter(|c| !c.is_empty()))
+        };
+        reply_value(self.config.unanswered(transport, origin.as_deref())).to_json()
     }
 }
 

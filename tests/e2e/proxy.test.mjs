@@ -735,7 +735,7 @@ test("node: forbidden paths are 404, wrong methods 405, bad bodies 400, huge bod
   assertNotForwarded(before, "node refusals");
 });
 
-test("node: createProxy names config mistakes; a slow upstream is 504 timeout, an unreachable one 502 network_error", async () => {
+test("node: createProxy names config mistakes; a slow upstream is 504 timeout, an unreachable one 503 (nothing sent)", async () => {
   const mistakes = [
     [{ allowedOrigins: [APP] }, "apiKey"],
     [{ provider: "kling", allowedOrigins: [APP] }, "apiKey"],
@@ -777,8 +777,14 @@ test("node: createProxy names config mistakes; a slow upstream is 504 timeout, a
   const unreachable = await dead(new Request("http://proxy.local/v1/video/kling-extend-video", json({ video_id: "v" })));
   const unreachableText = await unreachable.text();
   keep("unreachable upstream", unreachable.status, unreachable.headers, unreachableText);
-  assert.equal(unreachable.status, 502, unreachableText);
+  assert.equal(unreachable.status, 503, unreachableText);
   assert.equal(JSON.parse(unreachableText).error.code, "network_error");
+  // Through the package, a submit the proxy could not deliver is known not to have been accepted.
+  const proxied = await serve(dead);
+  const err = await pkg.extendVideo({ video_id: "v" }, { baseUrl: `http://127.0.0.1:${proxied.address().port}`, maxRetries: 0 }).catch((e) => e);
+  await closeServer(proxied);
+  assert.equal(err.maybeSubmitted, false, `${err.message}: never reached the service`);
+  assert.doesNotMatch(err.message, /may have accepted/);
 });
 
 test("node: a Kling proxy signs a fresh HS256 token per request and sends only its own headers upstream", async () => {

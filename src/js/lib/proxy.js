@@ -31,6 +31,12 @@ function handler(json, authorize) {
     return core;
   };
   const reply = (status, origin) => respond(JSON.parse(enter(() => current().reply(status, origin), "answering")));
+  // No answer from upstream: the core tells "never connected" (503: nothing was sent) from a timeout (504) or a broken exchange (502).
+  const unanswered = (error, origin) => {
+    const cause = String(error?.cause?.code ?? "");
+    const timedOut = error?.name === "TimeoutError";
+    return respond(JSON.parse(enter(() => current().unanswered(cause, timedOut, origin), "answering")));
+  };
 
   async function handle(request, origin) {
     const { pathname } = new URL(request.url);
@@ -49,7 +55,7 @@ function handler(json, authorize) {
     try {
       const refusal = enter(() => forward.refusal(), "checking a request", {}, forwardBorn);
       if (refusal !== undefined) return respond(JSON.parse(refusal));
-      return await relay(forward, forwardBorn, origin, reply, fail);
+      return await relay(forward, forwardBorn, origin, unanswered, fail);
     } finally {
       release(forward, forwardBorn);
     }
@@ -107,7 +113,7 @@ async function readBody(request, max) {
  * answer no Response can carry (a redirect, a status outside 200–599, a body
  * too large) is a 502.
  */
-async function relay(forward, born, origin, reply, fail) {
+async function relay(forward, born, origin, unanswered, fail) {
   const upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", {}, born));
   let response, body;
   try {
@@ -124,7 +130,7 @@ async function relay(forward, born, origin, reply, fail) {
     }
     body = declaredOver(response.headers, MAX_UPSTREAM_BYTES) ? (discard(response.body), null) : await readLimited(response.body, MAX_UPSTREAM_BYTES);
   } catch (error) {
-    return reply(error?.name === "TimeoutError" ? 504 : 502, origin);
+    return unanswered(error, origin);
   }
   if (body === null) return fail(502, "bad_response", "the service's answer is too large", origin);
   try {
