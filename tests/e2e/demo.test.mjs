@@ -340,6 +340,25 @@ test("a failed job shows job_failed with the reason, not a stack trace", async (
   await page.screenshot({ path: `${SHOTS}job-failed.png`, fullPage: true });
 });
 
+test("a submit that never reached the service never says it may have been accepted", async () => {
+  await fresh();
+  // A base URL under which the demo server has no proxy: it refuses the POST itself (405).
+  await page.fill("#c-base-url", `${demo.url}/no-proxy-here`);
+  expectingFailedRequests = true;
+  try {
+    await page.click("#e-submit");
+    await page.waitForSelector("#job-error:not([hidden])");
+  } finally {
+    expectingFailedRequests = false;
+  }
+  assert.equal(await text("#job-error-code"), "invalid_request");
+  const shown = await text("#job-error");
+  assert.match(shown, /HTTP 405/);
+  assert.doesNotMatch(shown, /may have accepted|Submitted\?/, shown);
+  assert.equal(demo.mock.log.length, 0, "nothing reached the mock service");
+  await assertNoStackTrace("#job-error");
+});
+
 test("Kling's 1102 on submit shows insufficient_credits; no job is read", async () => {
   await fresh();
   await chooseProvider("kling");
