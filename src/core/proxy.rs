@@ -146,11 +146,14 @@ impl ProxyConfig {
         }
     }
 
-    /// A canned answer: 401 (authorize said no) or 413 (body too large).
+    /// A canned answer: 401 (authorize said no), 413 (body too large), or
+    /// any other status as the proxy's own failure (its CORS headers are what
+    /// `createProxy` needs of it then).
     pub fn reply(&self, status: u16, origin: Option<&str>) -> Reply {
         let (code, message) = match status {
             401 => (ErrorCode::Unauthorized, "not authorized"),
-            _ => (ErrorCode::InvalidRequest, "the body is too large"),
+            413 => (ErrorCode::InvalidRequest, "the body is too large"),
+            _ => (ErrorCode::ServerError, "the proxy could not answer"),
         };
         error_reply(status, code, message, self.cors(origin))
     }

@@ -31,11 +31,6 @@ pub fn parse_number(text: &str) -> Option<f64> {
     parse(text.as_bytes()).ok()?.as_f64()
 }
 
-/// `text` as a JSON string literal, quotes included.
-pub fn string_literal(text: &str) -> String {
-    Value::from(text).to_json()
-}
-
 impl Value {
     /// This value as compact JSON text.
     pub fn to_json(&self) -> String {
