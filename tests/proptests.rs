@@ -143,7 +143,7 @@ fn run<M: Machine>(mut machine: M, events: Vec<Event>) {
     for event in events {
         step = match step {
             Step::Done(_) => return,
-            Step::Wait { ms } => {
+            Step::Wait { ms, .. } => {
                 now += ms;
                 machine.handle(Event::Waited, now)
             }

@@ -1,10 +1,15 @@
-// Public types of kling-extend (the contract, v1).
+// Public types of kling-extend (the contract, v1.1).
 
+/** The service a call goes to. */
 export type Provider = "trinetra" | "kling";
+/** Trinetra's output resolutions. */
 export type Resolution = "720p" | "1080p";
+/** Kling's generation modes (`std` and `pro` are accepted as the short names). */
 export type Mode = "standard" | "professional" | "std" | "pro";
+/** A job's state, the same words for both services. */
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
 
+/** What went wrong, by kind: `KlingExtendError.code`. */
 export type ErrorCode =
   | "invalid_request"
   | "unauthorized"
@@ -21,6 +26,17 @@ export type ErrorCode =
   | "job_canceled"
   | "bad_response";
 
+/** How much a call logs: each level adds to the one before. Default "off". */
+export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
+
+/** Where log lines go: `console`, or anything shaped like it (pino, winston…). */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
 /** Which service, where, and the credential for it. */
 export interface ServiceOptions {
   /** Default "trinetra". */
@@ -33,26 +49,30 @@ export interface ServiceOptions {
   /**
    * Trinetra: sent as X-API-Key. Kling: its API key from the Kling console,
    * sent as `Authorization: Bearer <apiKey>` (Kling's current method).
+   * In Node, a call given no credential reads `TRINETRA_API_KEY`, or
+   * `KLING_API_KEY` (then `KLING_ACCESS_KEY` + `KLING_SECRET_KEY`) for Kling.
    */
   apiKey?: string;
-  /** Kling (legacy): a JWT is signed from these for every request. */
+  /** Kling (legacy): a JWT is signed from this and `secretKey` for every request. */
   accessKey?: string;
+  /** Kling (legacy): the secret that signs the JWT; never sent. */
   secretKey?: string;
-  /** Kling: a ready JWT (e.g. minted by a server). */
+  /** Kling: a ready JWT (e.g. minted by a server with `signKlingToken`). */
   token?: string;
-  /** Per HTTP attempt; default 30000. */
+  /** Per HTTP attempt, in milliseconds; default 30000. */
   timeoutMs?: number;
 }
 
+/** Options every network call takes (last). */
 export interface ClientOptions extends ServiceOptions {
-  /** Per call; default 2. */
+  /** Retries per call after the first attempt; default 2, at most 10. */
   maxRetries?: number;
   /**
    * The longest response body read, in bytes; default 8 MiB (8388608), at most
    * 256 MiB. A longer one is refused as `bad_response` while it is read.
    */
   maxResponseBytes?: number;
-  /** Aborts the call, its retries and its waits. */
+  /** Aborts the call, its retries and its waits (`aborted`). */
   signal?: AbortSignal;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
@@ -60,69 +80,104 @@ export interface ClientOptions extends ServiceOptions {
   headers?: Record<string, string>;
   /** Allow a key in a page, where every visitor can read it. */
   dangerouslyAllowBrowser?: boolean;
+  /**
+   * What to log: "error" (how a call failed), "warn" (+ each failed attempt
+   * and retry), "info" (+ each answer: method, URL, status, time), "debug"
+   * (+ each request sent, each wait). Default "off"; in Node,
+   * `KLING_EXTEND_LOG` sets it. Never a key, a token or a body.
+   */
+  logLevel?: LogLevel;
+  /** Where lines go; default `console`. A logger that throws is ignored. */
+  logger?: Logger;
 }
 
+/** Options of `pollJob`: how to pace the reads, and progress. */
 export interface PollOptions extends ClientOptions {
-  /** First wait between reads; default 1000. Waits grow ×1.5. */
+  /** First wait between reads, in milliseconds; default 1000. Waits grow ×1.5. */
   intervalMs?: number;
   /** Longest wait between reads; default 10000. */
   maxIntervalMs?: number;
-  /** The whole wait; default 600000. */
+  /** The whole wait; default 600000 (then `timeout`). */
   waitTimeoutMs?: number;
   /** Called on every status change, the final one included. */
   onUpdate?: (job: Job) => void;
 }
 
+/** Options of `run`: `pollJob`'s, and the submission as soon as it is accepted. */
+export interface RunOptions extends PollOptions {
+  /**
+   * Called once the service accepted the job, before the first wait: save
+   * `submission.job_id` to find the job again if this process goes away.
+   */
+  onSubmitted?: (submission: Submission) => void;
+}
+
+/** One finished step of a chain, for `onStep`. */
 export interface ChainStepReport {
   /** 0-based. */
   index: number;
-  job: Job;
+  job: CompletedJob;
 }
 
-export interface ChainOptions extends PollOptions {
+/** Options of `chainExtensions`; `onSubmitted` is called for every step. */
+export interface ChainOptions extends RunOptions {
   /** Called when each extension has finished. */
   onStep?: (step: ChainStepReport) => void;
   /** Length of the source video, when known (Kling's 180 s limit is checked against it; 5 s assumed otherwise). */
   sourceSeconds?: number;
 }
 
+/** What `extendVideo` submits: the services' own field names. */
 export interface ExtendRequest {
+  /** The video to extend (required, except a Kling `task_id` alone). */
   video_id?: string;
+  /** What happens next; at most 2500 characters. */
   prompt?: string;
+  /** What to avoid; at most 2500 characters. */
   negative_prompt?: string;
-  /** 0 to 1. */
+  /** How closely to follow the prompt, 0 to 1. */
   cfg_scale?: number;
-  /** Absolute http(s) URL. */
+  /** Absolute http(s) URL the service posts the finished job to. */
   callback_url?: string;
   /** Trinetra. */
   resolution?: Resolution;
-  /** Kling. */
+  /** Kling: your id for the task (one is generated when absent), used to find it after a lost answer. */
   external_task_id?: string;
+  /** Kling: extend this task's video. */
   task_id?: string;
+  /** Kling: seconds added, "5". */
   duration?: string | number;
+  /** Kling. */
   mode?: Mode;
+  /** Kling: the model, e.g. "kling-v1". */
   model_name?: string;
 }
 
+/** The service accepted a job. */
 export interface Submission {
   job_id: string;
   status: JobStatus;
   provider: Provider;
+  /** The service's id of the request, for its support. */
   request_id?: string;
 }
 
+/** One output video. */
 export interface JobVideo {
   url: string;
   type: "video";
+  /** The video's id, to extend it further (Kling's `task_result.videos[].id`). */
   id?: string;
   /** Seconds. */
   duration?: number;
 }
 
+/** A job, the same for both services. */
 export interface Job {
   id: string;
   model: string;
   status: JobStatus;
+  /** Present once the job has succeeded. */
   output?: { outputs: JobVideo[] };
   /** Trinetra: credits charged (1 credit = ₹1). */
   credits_charged?: number;
@@ -139,22 +194,95 @@ export interface Job {
   raw: unknown;
 }
 
-export declare class KlingExtendError extends Error {
+/**
+ * A job that succeeded with at least one video: what `pollJob`, `run` and
+ * `chainExtensions` resolve (a "succeeded" document without one is a
+ * `bad_response`), so `job.output.outputs[0].url` needs no check.
+ */
+export interface CompletedJob extends Job {
+  status: "succeeded";
+  output: { outputs: [JobVideo, ...JobVideo[]] };
+}
+
+/** What every `KlingExtendError` carries, whatever its code. */
+interface KlingExtendErrorFields extends Error {
   readonly name: "KlingExtendError";
   readonly code: ErrorCode;
   /** Whether the same call may succeed if made again later. */
   readonly retryable: boolean;
+  /** The HTTP status, when the service answered. */
   readonly status?: number;
+  /** The service's own error code (Kling's body codes, e.g. 1102). */
   readonly providerCode?: number;
+  /** The service's id of the request, for its support. */
   readonly requestId?: string;
+  /** How long the service asked to wait (`Retry-After`), in milliseconds. */
   readonly retryAfterMs?: number;
-  /** For invalid_request: the field at fault. */
+  /** The field at fault; always present for `invalid_request` ("request" when the service named none). */
   readonly field?: string;
+  /** The job's document: always present for `job_failed` and `job_canceled`. */
   readonly job?: Job;
-  /** For a failed submit: true when the service may have accepted it. */
+  /** For a failed submit: true when the service may have accepted it (then it was not sent again). */
   readonly maybeSubmitted?: boolean;
+  /** The underlying error (a fetch failure, a wasm trap), when there is one. */
+  readonly cause?: unknown;
+  /** The fields above as plain data (no key or token is ever among them). */
   toJSON(): Record<string, unknown>;
 }
+
+/** The job ended without a video: `error.job` is its document (`job.error`, the reason). */
+export interface KlingExtendJobError extends KlingExtendErrorFields {
+  readonly code: "job_failed" | "job_canceled";
+  readonly job: Job;
+}
+
+/** Bad input, refused before anything was sent (or by the service): `error.field` names it. */
+export interface KlingExtendInvalidRequestError extends KlingExtendErrorFields {
+  readonly code: "invalid_request";
+  readonly field: string;
+}
+
+/** Every other failure: the service, the network, a timeout, an abort. */
+export interface KlingExtendOtherError extends KlingExtendErrorFields {
+  readonly code: Exclude<ErrorCode, "job_failed" | "job_canceled" | "invalid_request">;
+}
+
+/**
+ * Every failure the package reports. It narrows by `code`:
+ *
+ * ```ts
+ * if (error instanceof KlingExtendError && error.code === "job_failed") console.log(error.job.error);
+ * ```
+ */
+export type KlingExtendError = KlingExtendJobError | KlingExtendInvalidRequestError | KlingExtendOtherError;
+
+/** What `new KlingExtendError(detail)` takes: the code, the message and any of the fields. */
+export interface KlingExtendErrorDetail {
+  code: ErrorCode;
+  message: string;
+  retryable?: boolean;
+  status?: number;
+  providerCode?: number;
+  requestId?: string;
+  retryAfterMs?: number;
+  field?: string;
+  job?: Job;
+  maybeSubmitted?: boolean;
+}
+
+/** The class: `error instanceof KlingExtendError` narrows to the union above. */
+export interface KlingExtendErrorConstructor {
+  new (detail: KlingExtendErrorDetail, cause?: unknown): KlingExtendError;
+  readonly prototype: KlingExtendError;
+}
+
+export declare const KlingExtendError: KlingExtendErrorConstructor;
+
+/**
+ * Whether `error` is a `KlingExtendError`, for `catch` blocks. Unlike
+ * `instanceof`, it also knows one made by another copy of the package.
+ */
+export declare function isKlingExtendError(error: unknown): error is KlingExtendError;
 
 /** What Trinetra's gateway would charge: credits per second of output, one credit a rupee. */
 export interface TrinetraQuoteInput {
@@ -270,17 +398,40 @@ export interface ChainQuote<Q extends Quote = Quote> {
   steps: ChainStep<Q>[];
 }
 
+/** The network functions with options bound (`createClient`); per-call options override them. */
 export interface Client {
   extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
   getJob(jobId: string, options?: ClientOptions): Promise<Job>;
-  pollJob(jobId: string, options?: PollOptions): Promise<Job>;
-  chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<Job[]>;
+  pollJob(jobId: string, options?: PollOptions): Promise<CompletedJob>;
+  run(request: ExtendRequest, options?: RunOptions): Promise<CompletedJob>;
+  chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 }
 
+/**
+ * Submits an extension job. Validates `request` first (a `KlingExtendError`
+ * `invalid_request` naming the field, nothing sent). A submit is retried only
+ * when the service certainly did not take it; otherwise the error says
+ * `maybeSubmitted: true` and nothing is paid twice.
+ */
 export declare function extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
+/** Reads a job once (transient failures retried). */
 export declare function getJob(jobId: string, options?: ClientOptions): Promise<Job>;
-export declare function pollJob(jobId: string, options?: PollOptions): Promise<Job>;
-export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<Job[]>;
+/**
+ * Reads a job until it ends, with growing waits, a deadline (`waitTimeoutMs`)
+ * and `onUpdate`. Resolves the succeeded job with its video; rejects with
+ * `job_failed` / `job_canceled` (with `error.job`), `timeout` or `aborted`.
+ */
+export declare function pollJob(jobId: string, options?: PollOptions): Promise<CompletedJob>;
+/**
+ * Submits, then waits as `pollJob` does: one call from request to video.
+ * `onSubmitted(submission)` hands over the job id before the first wait.
+ */
+export declare function run(request: ExtendRequest, options?: RunOptions): Promise<CompletedJob>;
+/**
+ * Extends `videoId`, waits, then extends the result again, once per prompt.
+ * A Kling chain that would pass its 3-minute limit is refused before the first submit.
+ */
+export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 /** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */
 export declare function signKlingToken(accessKey: string, secretKey: string, nowSeconds?: number): string;
 export interface WebhookOptions {
@@ -292,8 +443,11 @@ export interface WebhookOptions {
   nowSeconds?: number;
 }
 
-/** A Headers object or a plain record of header names (any case) to values. */
-export type WebhookHeaders = Headers | Record<string, string>;
+/**
+ * A Headers object, or a plain record of header names (any case) to values,
+ * such as Node's `req.headers` (a list or no value counts as absent).
+ */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
 /**
  * Validates and normalises a Trinetra job document or a Kling callback body.
@@ -333,10 +487,13 @@ export declare function createProxy(config: ProxyConfig): (request: Request) => 
  * check as the user types); throws a KlingExtendError naming the field.
  */
 export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider }): void;
+/** Prices a job offline and synchronously, exactly (Trinetra in paise, Kling in units and your price). */
 export declare function quote(input: KlingQuoteInput): KlingQuote;
 export declare function quote(input: TrinetraQuoteInput): TrinetraQuote;
 export declare function quote(input: QuoteInput): Quote;
+/** Prices a chain of extensions as a range (each adds 4 to 5 seconds). */
 export declare function quoteChain(input: KlingChainQuoteInput): ChainQuote<KlingQuote>;
 export declare function quoteChain(input: TrinetraChainQuoteInput): ChainQuote<TrinetraQuote>;
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
+/** Binds options (a key, a base URL, a logger…) for every call of the returned client. */
 export declare function createClient(options?: ChainOptions): Client;

@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn extra_headers_cannot_replace_the_credential() {
         let config = ClientConfig::from_value(
-            &parse(br#"{"headers":{"X-API-Key":"spoof","x-trace":"1","Accept":"text/html"}}"#).unwrap(),
+            &parse(br#"{"apiKey":"real","headers":{"X-API-Key":"spoof","x-trace":"1","Accept":"text/html"}}"#).unwrap(),
             false,
         )
         .unwrap();
@@ -93,8 +93,11 @@ mod tests {
 
     #[test]
     fn extra_headers_do_not_replace_one_another() {
-        let config =
-            ClientConfig::from_value(&parse(br#"{"headers":{"X-Trace":"1","x-trace":"2"}}"#).unwrap(), false).unwrap();
+        let config = ClientConfig::from_value(
+            &parse(br#"{"apiKey":"k","headers":{"X-Trace":"1","x-trace":"2"}}"#).unwrap(),
+            false,
+        )
+        .unwrap();
         let r = request(&config, Method::Get, "/v1/jobs/x", None, None);
         let names: Vec<&str> = r.headers.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["accept", "X-Trace", "x-trace"]);

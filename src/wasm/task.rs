@@ -5,9 +5,12 @@
 use super::convert::{arg, args};
 use crate::core::client::call::Call;
 use crate::core::client::chain::{Chain, ChainPlan};
+use crate::core::client::environment::Environment;
+use crate::core::client::log::LogPlan;
 use crate::core::client::machine::{Event, Machine, Step, Update};
 use crate::core::client::options::{ClientConfig, PollConfig};
 use crate::core::client::poll::Poll;
+use crate::core::client::run::Run;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
 use crate::core::types::job_id::JobId;
@@ -15,20 +18,25 @@ use crate::core::types::json::{object, Value};
 use crate::core::types::request::ExtendRequest;
 use wasm_bindgen::prelude::*;
 
+/// Any machine, its result as a JSON value, so one `Task` type runs them all.
+type Boxed = Box<dyn Machine<Output = Value>>;
+
 #[wasm_bindgen]
 pub struct Task {
     /// The machine, or why the call was refused before any I/O.
-    machine: Result<Box<dyn Drive>>,
+    machine: Result<Boxed>,
 }
 
 #[wasm_bindgen]
 impl Task {
     /// `kind` is the API function ("extendVideo", "getJob", "pollJob",
-    /// "chainExtensions"), `args` its arguments with the options' data last;
-    /// `entropy` is 16 random bytes for the submits' idempotency keys.
+    /// "run", "chainExtensions"), `args` its arguments with the options' data
+    /// last; `env` the process environment's variables (JSON, `null` where
+    /// there is none); `entropy` is 16 random bytes for the submits'
+    /// idempotency keys.
     #[wasm_bindgen(constructor)]
-    pub fn new(kind: &str, args: &str, browser: bool, seed: f64, entropy: &[u8]) -> Task {
-        Task { machine: machine(kind, args, browser, seed as u64, entropy) }
+    pub fn new(kind: &str, args: &str, browser: bool, env: &str, seed: f64, entropy: &[u8]) -> Task {
+        Task { machine: machine(kind, args, browser, env, seed as u64, entropy) }
     }
 
     /// What happened that is not a response: "start", "waited",
@@ -64,12 +72,12 @@ impl Task {
 
 impl Task {
     /// `{ send | wait | done | error, updates }`.
-    fn next(&mut self, advance: impl FnOnce(&mut dyn Drive) -> Step<Value>) -> String {
+    fn next(&mut self, advance: impl FnOnce(&mut Boxed) -> Step<Value>) -> String {
         let machine = match &mut self.machine {
             Ok(machine) => machine,
             Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
         };
-        let step = advance(machine.as_mut());
+        let step = advance(machine);
         let mut updates = Vec::new();
         while let Some(update) = machine.take_update() {
             updates.push(update_json(update));
@@ -78,49 +86,60 @@ impl Task {
     }
 }
 
-/// A machine whose result crosses as a JSON value, so one `Task` type runs them all.
-trait Drive {
-    fn start(&mut self, now_ms: u64) -> Step<Value>;
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value>;
-    fn take_update(&mut self) -> Option<Update>;
-}
+/// `M` with its result turned into a JSON value.
+struct Valued<M>(M);
 
-impl<M: Machine> Drive for M
+impl<M: Machine> Machine for Valued<M>
 where
     M::Output: Into<Value>,
 {
+    type Output = Value;
+
     fn start(&mut self, now_ms: u64) -> Step<Value> {
-        Machine::start(self, now_ms).map(Into::into)
+        self.0.start(now_ms).map(Into::into)
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value> {
-        Machine::handle(self, event, now_ms).map(Into::into)
+        self.0.handle(event, now_ms).map(Into::into)
     }
 
     fn take_update(&mut self) -> Option<Update> {
-        Machine::take_update(self)
+        self.0.take_update()
     }
 }
 
 /// The machine for `kind`, with every argument validated before any I/O.
-fn machine(kind: &str, text: &str, browser: bool, seed: u64, entropy: &[u8]) -> Result<Box<dyn Drive>> {
+fn machine(kind: &str, text: &str, browser: bool, env: &str, seed: u64, entropy: &[u8]) -> Result<Boxed> {
     let nonce: [u8; 16] = entropy.try_into().map_err(|_| Error::invalid("entropy", "must be 16 bytes"))?;
-    let config = |options: &Value| ClientConfig::from_value(options, browser);
-    Ok(match kind {
+    let env = Environment::from_value(&arg(env)?)?;
+    let config = |options: &Value| ClientConfig::in_environment(options, browser, env.as_ref());
+    match kind {
         "extendVideo" => {
             let [request, options] = args(text)?;
             let config = config(&options)?;
             let request = ExtendRequest::from_value(&request, config.provider.name())?;
-            Box::new(Call::submit(config, request, seed, nonce))
+            let log = LogPlan::of(&config, "extendVideo");
+            Ok(logged(boxed(Call::submit(config, request, seed, nonce)), log))
         }
         "getJob" => {
             let [id, options] = args(text)?;
-            Box::new(Call::read(config(&options)?, JobId::parse(&id)?, seed))
+            let config = config(&options)?;
+            let log = LogPlan::of(&config, "getJob");
+            Ok(logged(boxed(Call::read(config, JobId::parse(&id)?, seed)), log))
         }
         "pollJob" => {
             let [id, options] = args(text)?;
             let config = config(&options)?;
-            Box::new(Poll::new(config, PollConfig::from_value(&options)?, JobId::parse(&id)?, seed))
+            let log = LogPlan::of(&config, "pollJob");
+            let poll = Poll::new(config, PollConfig::from_value(&options)?, JobId::parse(&id)?, seed);
+            Ok(logged(boxed(poll), log))
+        }
+        "run" => {
+            let [request, options] = args(text)?;
+            let config = config(&options)?;
+            let request = ExtendRequest::from_value(&request, config.provider.name())?;
+            let log = LogPlan::of(&config, "run");
+            Ok(logged(boxed(Run::new(config, PollConfig::from_value(&options)?, request, seed, nonce)), log))
         }
         "chainExtensions" => {
             let [video_id, prompts, options] = args(text)?;
@@ -131,10 +150,27 @@ fn machine(kind: &str, text: &str, browser: bool, seed: u64, entropy: &[u8]) -> 
             for i in 0..plan.steps() {
                 nonces.push(step_nonce(nonce, i));
             }
-            Box::new(Chain::new(config, poll, plan, nonces, seed))
+            let log = LogPlan::of(&config, "chainExtensions");
+            Ok(logged(boxed(Chain::new(config, poll, plan, nonces, seed)), log))
         }
-        _ => return Err(Error::invalid("kind", "is not a network call")),
-    })
+        _ => Err(Error::invalid("kind", "is not a network call")),
+    }
+}
+
+fn boxed<M: Machine + 'static>(machine: M) -> Boxed
+where
+    M::Output: Into<Value>,
+{
+    Box::new(Valued(machine))
+}
+
+/// `machine`, behind a log of its exchanges when the call asks for one. It
+/// takes the machine boxed, so one copy of the log's code serves every kind.
+fn logged(machine: Boxed, log: Option<LogPlan>) -> Boxed {
+    match log {
+        Some(plan) => Box::new(plan.wrap(machine)),
+        None => machine,
+    }
 }
 
 /// One nonce per chain step: the call's random bytes with the step's index
@@ -161,7 +197,7 @@ fn response_headers(values: &str) -> Vec<(String, String)> {
 fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
     let (key, value) = match step {
         Step::Send { request, timeout_ms, max_bytes } => ("send", send_json(request, timeout_ms, max_bytes)),
-        Step::Wait { ms } => ("wait", Value::Number(ms as f64)),
+        Step::Wait { ms, .. } => ("wait", Value::Number(ms as f64)),
         Step::Done(Ok(result)) => ("done", result),
         Step::Done(Err(error)) => ("error", error.into()),
     };
@@ -187,11 +223,19 @@ fn send_json(request: HttpRequest, timeout_ms: u32, max_bytes: u32) -> Value {
 
 /// An update as `{ hookName: argument }`, for the driver to call.
 fn update_json(update: Update) -> Value {
-    match update {
-        Update::Status(job) => object([("onUpdate", Some(job.into()))]),
-        Update::Step { index, job } => object([(
-            "onStep",
-            Some(object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))])),
-        )]),
-    }
+    let (hook, value) = match update {
+        Update::Status(job) => ("onUpdate", job.into()),
+        Update::Submitted(submission) => ("onSubmitted", submission.into()),
+        Update::Step { index, job } => {
+            ("onStep", object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
+        }
+        Update::Log { level, message } => (
+            "log",
+            object([
+                ("level", Some(Value::String(level.as_str().to_owned()))),
+                ("message", Some(Value::String(message))),
+            ]),
+        ),
+    };
+    object([(hook, Some(value))])
 }

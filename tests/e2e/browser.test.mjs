@@ -20,8 +20,8 @@ const SCENARIO_TIMEOUT_MS = 30_000;
 
 /** The contract's names, exported by the page entry like every other. */
 const EXPORTS = [
-  "KlingExtendError", "chainExtensions", "createClient", "createProxy", "extendVideo", "getJob", "parseWebhook",
-  "pollJob", "quote", "quoteChain", "signKlingToken", "validateRequest", "verifyWebhook",
+  "KlingExtendError", "chainExtensions", "createClient", "createProxy", "extendVideo", "getJob", "isKlingExtendError",
+  "parseWebhook", "pollJob", "quote", "quoteChain", "run", "signKlingToken", "validateRequest", "verifyWebhook",
 ];
 
 // The page-side runner, shared by both pages: runScenario never throws, it

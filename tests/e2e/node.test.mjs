@@ -2,10 +2,16 @@
 // tarball and resolved through `exports` (the "node" condition).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { createServer } from "node:http";
+import { promisify } from "node:util";
 import { inspect, format } from "node:util";
 import { API_KEY, closeAll, createConsumer, fillWasmMemory, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
+
+/** What the Node entry reads from the environment: unset, so the scenarios do not depend on the machine. */
+const VARIABLES = ["TRINETRA_API_KEY", "KLING_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_EXTEND_LOG"];
+for (const name of VARIABLES) delete process.env[name];
 
 const consumer = await createConsumer({ name: "node" });
 let mock;
@@ -146,4 +152,50 @@ test("node: the mock's signed Kling callbacks, in either shape, verify with veri
     mock.configure({ webhookSecret: null, klingCallbackShape: "task", advance: { mode: "time" } });
     await new Promise((resolve) => endpoint.close(resolve));
   }
+});
+
+test("node: a call with no credential takes TRINETRA_API_KEY / KLING_API_KEY from the environment, read at each call", async () => {
+  const { getJob, extendVideo } = pkg;
+  mock.reset();
+  mock.configure({ advance: { mode: "polls", stepPolls: 1 }, klingApiKeys: ["kling-env-key"] });
+  const options = { baseUrl: mock.url, maxRetries: 0 };
+  await assert.rejects(extendVideo({ video_id: "v_env" }, options), { code: "unauthorized" }, "no key: the mock refuses");
+  process.env.TRINETRA_API_KEY = API_KEY;
+  try {
+    const { job_id } = await extendVideo({ video_id: "v_env" }, options);
+    assert.equal((await getJob(job_id, options)).id, job_id, "the variable's key is sent");
+    await assert.rejects(getJob(job_id, { ...options, apiKey: "given-key" }), { code: "unauthorized" }, "a given key wins");
+    process.env.KLING_API_KEY = "kling-env-key";
+    const kling = await extendVideo({ video_id: "v_env" }, { ...options, provider: "kling" });
+    assert.equal(kling.provider, "kling", "Kling's key from KLING_API_KEY");
+  } finally {
+    delete process.env.TRINETRA_API_KEY;
+    delete process.env.KLING_API_KEY;
+    mock.configure({ klingApiKeys: [] });
+  }
+  assert.equal(mock.log.filter((entry) => entry.method === "POST").length, 3, "three submits reached the mock");
+  const missing = await getJob("job_1").catch((error) => error);
+  assert.equal(missing.code, "invalid_request");
+  assert.equal(missing.field, "apiKey");
+  assert.match(missing.message, /pass it or set TRINETRA_API_KEY/, "the message names the variable");
+});
+
+test("node: KLING_EXTEND_LOG=debug logs each request to the console, without the key", async () => {
+  mock.reset();
+  mock.configure({ advance: { mode: "polls", stepPolls: 1 } });
+  const script = `
+    import { run } from "kling-extend";
+    const job = await run({ video_id: "v_log" }, { baseUrl: ${JSON.stringify(mock.url)}, intervalMs: 10 });
+    console.log("done", job.status);
+  `;
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: consumer.dir,
+    env: { ...process.env, TRINETRA_API_KEY: API_KEY, KLING_EXTEND_LOG: "debug" },
+  });
+  const output = stdout + stderr;
+  assert.match(output, /done succeeded/);
+  assert.match(output, /\[kling-extend\] POST http:\/\/127\.0\.0\.1:\d+\/v1\/video\/kling-extend-video → 202 \(\d+ ms\)/);
+  assert.match(output, /\[kling-extend\] the job is not done; next read in \d+ ms/);
+  assert.match(output, /\[kling-extend\] run done in \d+ ms/);
+  assert.ok(!output.includes(API_KEY), "the key is never logged");
 });

@@ -4,5 +4,6 @@ import "./trinetra.scenarios.js";
 import "./kling.scenarios.js";
 import "./webhook.scenarios.js";
 import "./hostile.scenarios.js";
+import "./conventions.scenarios.js";
 
 export { scenarios } from "./support.js";

@@ -11,8 +11,14 @@ import {
   createClient,
   extendVideo,
   getJob,
+  isKlingExtendError,
   KlingExtendError,
   pollJob,
+  run,
+  type CompletedJob,
+  type Logger,
+  type LogLevel,
+  type RunOptions,
   quote,
   quoteChain,
   type ChainOptions,
@@ -157,8 +163,12 @@ async function extend(): Promise<Job | undefined> {
       const serialized: Record<string, unknown> = err.toJSON();
       void [message, retryable, status, field, retryAfterMs, maybeSubmitted, serialized, err.requestId, err.providerCode];
       if (err.code === "job_failed" || err.code === "job_canceled") {
-        const job: Job | undefined = err.job;
+        const job: Job = err.job; // narrowed by the code: always there
         return job;
+      }
+      if (err.code === "invalid_request") {
+        const named: string = err.field;
+        void named;
       }
       console.error(advice(code));
       // @ts-expect-error: the code is read-only
@@ -303,3 +313,29 @@ function proxyWorker(env: { KEY: string }): (request: Request) => Promise<Respon
 }
 
 void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks, proxyWorker];
+
+/** run, onSubmitted, logging and the type guard, as the README shows them. */
+async function conventions(): Promise<string> {
+  const lines: string[] = [];
+  const logger: Logger = { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: console.warn, error: console.error };
+  const level: LogLevel = "info";
+  const runOptions: RunOptions = { logLevel: level, logger, onSubmitted: (s: Submission) => void s.job_id };
+  // @ts-expect-error: not a level
+  const loud: RunOptions = { logLevel: "loud" };
+  void loud;
+  const consoleToo: ClientOptions = { logger: console, logLevel: "debug" };
+  void consoleToo;
+  try {
+    const job: CompletedJob = await run({ video_id: "v" }, runOptions);
+    const url: string = job.output.outputs[0].url; // no optional chaining needed
+    const jobs: CompletedJob[] = await createClient().chainExtensions("v", ["a"], { onSubmitted: () => {} });
+    const again: CompletedJob = await createClient().run({ video_id: "v" });
+    void [jobs, again];
+    return url;
+  } catch (error: unknown) {
+    if (isKlingExtendError(error) && error.code === "job_failed") return error.job.error ?? "failed";
+    // @ts-expect-error: without narrowing, the job may be absent
+    if (isKlingExtendError(error)) return error.job.id;
+    throw error;
+  }
+}

@@ -1,7 +1,7 @@
 //! One API call (a submit or a read) with its retries.
 
 use crate::core::client::classify::bad_body;
-use crate::core::client::machine::{Event, Machine, Step};
+use crate::core::client::machine::{Event, Machine, Pause, Step};
 use crate::core::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode};
@@ -115,7 +115,7 @@ impl<S: Service, T: Redact> Call<S, T> {
         if error.retryable && may_repeat && hint_ok && self.retries < self.service.limits().max_retries {
             let ms = delay_ms(self.retries, error.retry_after_ms, &mut self.rng);
             self.retries += 1;
-            return Step::Wait { ms };
+            return Step::Wait { ms, pause: Pause::Retry };
         }
         if let (Operation::Submit(request), Acceptance::Unknown) = (&self.operation, acceptance) {
             if let Some(lookup) = self.service.lookup_request(request, now_ms) {
@@ -286,7 +286,7 @@ mod tests {
 
     fn waited<T>(step: Step<T>) -> u64 {
         match step {
-            Step::Wait { ms } => ms,
+            Step::Wait { ms, pause: Pause::Retry } => ms,
             _ => panic!("expected a wait"),
         }
     }

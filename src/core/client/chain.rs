@@ -1,16 +1,14 @@
 //! `chainExtensions`: extend, wait for the result, extend the result again,
-//! once per prompt. A composite machine: it runs a submit, then a poll, per
-//! step, and passes their steps through to the driver.
+//! once per prompt. A composite machine: it runs a [`Run`] (a submit, then a
+//! poll) per step, and passes their steps through to the driver.
 
-use crate::core::client::call::Call;
 use crate::core::client::machine::{Event, Machine, Step, Update};
 use crate::core::client::options::PollConfig;
-use crate::core::client::poll::Poll;
+use crate::core::client::run::Run;
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::fields::Fields;
-use crate::core::types::job::{Job, Submission};
-use crate::core::types::job_id::JobId;
+use crate::core::types::job::Job;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
@@ -23,11 +21,6 @@ const EXTENSION_SECONDS: f64 = 5.0;
 const SHORTEST_SOURCE_SECONDS: f64 = 5.0;
 /// No chain needs more steps: 36 already pass Kling's three minutes.
 const MAX_STEPS: usize = 100;
-
-enum Stage<S> {
-    Submitting(Call<S, Submission>),
-    Waiting(Poll<S>),
-}
 
 /// What to chain, validated before anything is sent, so a bad third prompt
 /// cannot fail a chain after two paid steps.
@@ -96,10 +89,11 @@ pub struct Chain<S> {
     /// Length of `source` in seconds, when known.
     source_seconds: Option<f64>,
     seed: u64,
-    stage: Option<Stage<S>>,
+    /// The step under way; `None` before the start.
+    run: Option<Run<S>>,
     jobs: Vec<Job>,
     /// Oldest first. A `Vec` for the same reason; the driver drains it after
-    /// every step, so it holds two at most and `remove(0)` is cheap.
+    /// every step, so it holds three at most and `remove(0)` is cheap.
     updates: Vec<Update>,
 }
 
@@ -121,7 +115,7 @@ impl<S: Service + Clone> Chain<S> {
             source: Source::Video(plan.video_id),
             source_seconds: plan.source_seconds,
             seed,
-            stage: None,
+            run: None,
             jobs: Vec::new(),
             updates: Vec::new(),
         }
@@ -168,47 +162,25 @@ impl<S: Service + Clone> Chain<S> {
             Ok(request) => request,
             Err(error) => return Step::Done(Err(error)),
         };
-        let mut call = Call::submit(self.service.clone(), request, self.seed, nonce);
-        let step = call.start(now_ms);
-        self.stage = Some(Stage::Submitting(call));
-        self.submitting(step, now_ms)
+        let mut run = Run::new(self.service.clone(), self.poll, request, self.seed, nonce);
+        let step = run.start(now_ms);
+        self.run = Some(run);
+        self.running(step, now_ms)
     }
 
-    fn submitting(&mut self, step: Step<Submission>, now_ms: u64) -> Step<Vec<Job>> {
-        match step {
-            Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
-            Step::Wait { ms } => Step::Wait { ms },
-            Step::Done(Err(error)) => Step::Done(Err(error)),
-            Step::Done(Ok(submission)) => {
-                let id = match JobId::parse(&Value::String(submission.job_id)) {
-                    Ok(id) => id,
-                    Err(error) => return Step::Done(Err(error)),
-                };
-                let mut poll = Poll::new(self.service.clone(), self.poll, id, self.seed);
-                let step = poll.start(now_ms);
-                self.stage = Some(Stage::Waiting(poll));
-                self.waiting(step, now_ms)
-            }
+    /// Passes the step's progress and steps on; when it ends, starts the next.
+    fn running(&mut self, step: Step<Job>, now_ms: u64) -> Step<Vec<Job>> {
+        if let Some(run) = &mut self.run {
+            self.updates.extend(std::iter::from_fn(|| run.take_update()));
         }
-    }
-
-    fn waiting(&mut self, step: Step<Job>, now_ms: u64) -> Step<Vec<Job>> {
-        if let Some(Stage::Waiting(poll)) = &mut self.stage {
-            if let Some(update) = poll.take_update() {
-                self.updates.push(update);
-            }
-        }
-        match step {
-            Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
-            Step::Wait { ms } => Step::Wait { ms },
-            Step::Done(Err(error)) => Step::Done(Err(error)),
-            Step::Done(Ok(job)) => {
-                self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
-                self.follow(&job);
-                self.jobs.push(job);
-                self.submit_next(now_ms)
-            }
-        }
+        let job = match step.success() {
+            Ok(job) => job,
+            Err(step) => return step,
+        };
+        self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
+        self.follow(&job);
+        self.jobs.push(job);
+        self.submit_next(now_ms)
     }
 
     /// The next step extends this job's result: its first video's id when
@@ -233,14 +205,10 @@ impl<S: Service + Clone> Machine for Chain<S> {
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Vec<Job>> {
-        match &mut self.stage {
-            Some(Stage::Submitting(call)) => {
-                let step = call.handle(event, now_ms);
-                self.submitting(step, now_ms)
-            }
-            Some(Stage::Waiting(poll)) => {
-                let step = poll.handle(event, now_ms);
-                self.waiting(step, now_ms)
+        match &mut self.run {
+            Some(run) => {
+                let step = run.handle(event, now_ms);
+                self.running(step, now_ms)
             }
             None => Step::Done(Err(Error::new(ErrorCode::BadResponse, "the chain was not started"))),
         }
@@ -294,7 +262,7 @@ mod tests {
     #[test]
     fn a_prompt_that_is_not_text_is_named_by_its_place() {
         for bad in ["null", "7", "[]"] {
-            let e = chain("{}", &format!(r#"["a","b",{bad}]"#)).err().unwrap();
+            let e = chain(r#"{"apiKey":"k"}"#, &format!(r#"["a","b",{bad}]"#)).err().unwrap();
             assert_eq!(e.field.as_deref(), Some("prompts[2]"), "{bad}");
         }
     }
@@ -310,6 +278,7 @@ mod tests {
         assert_eq!(second.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid1".into())));
         assert_eq!(second.body.as_ref().and_then(|b| b.get("prompt")), Some(&Value::String("two".into())));
         let mut updates = std::iter::from_fn(|| c.take_update());
+        assert!(matches!(updates.next(), Some(Update::Submitted(s)) if s.job_id == "t1"));
         assert!(matches!(updates.next(), Some(Update::Status(_))));
         assert!(matches!(updates.next(), Some(Update::Step { index: 0, .. })));
         sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#), 0));
@@ -328,7 +297,10 @@ mod tests {
         let mut known =
             chain(r#"{"provider":"kling","token":"tok-secret-123","sourceSeconds":178}"#, r#"["p"]"#).unwrap();
         assert!(matches!(known.start(0), Step::Done(Err(_))));
-        assert!(matches!(chain(r#"{"sourceSeconds":178}"#, &prompts).unwrap().start(0), Step::Send { .. }));
+        assert!(matches!(
+            chain(r#"{"apiKey":"k","sourceSeconds":178}"#, &prompts).unwrap().start(0),
+            Step::Send { .. }
+        ));
     }
 
     #[test]
@@ -351,7 +323,7 @@ mod tests {
 
     #[test]
     fn a_trinetra_chain_extends_the_job_when_outputs_carry_no_id() {
-        let mut c = chain(r#"{"intervalMs":10}"#, r#"["one","two"]"#).unwrap();
+        let mut c = chain(r#"{"apiKey":"k","intervalMs":10}"#, r#"["one","two"]"#).unwrap();
         c.start(0);
         c.handle(
             Event::Response(HttpResponse {

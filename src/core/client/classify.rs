@@ -33,13 +33,16 @@ pub fn status_error_of(response: &HttpResponse, document: Option<&Value>, now_ms
         Some(detail) => format!("HTTP {status}: {detail}"),
         None => format!("HTTP {status} with {}", describe_body(response, document)),
     };
-    Error {
+    let mut error = Error {
         status: Some(status),
-        field: document.and_then(body_field),
         request_id: response.header("x-request-id").map(clean),
         retry_after_ms: response.header("retry-after").and_then(|v| parse_retry_after(v, now_ms)),
         ..Error::new(code, message).retryable(matches!(status, 408 | 429 | 500 | 502 | 503 | 504))
+    };
+    if let Some(field) = document.and_then(body_field) {
+        error.field = Some(field);
     }
+    error
 }
 
 /// A 2xx response whose body is not the document expected.
@@ -156,7 +159,11 @@ mod tests {
         ] {
             let e = status_error(&response(status, "application/json", "{}"), 0);
             assert_eq!((e.code, e.retryable), (code, retryable), "{status}");
+            let field = (code == ErrorCode::InvalidRequest).then_some("request");
+            assert_eq!(e.field.as_deref(), field, "an invalid_request always names a field: {status}");
         }
+        let named = status_error(&response(400, "application/json", r#"{"error":{"field":"prompt"}}"#), 0);
+        assert_eq!(named.field.as_deref(), Some("prompt"));
     }
 
     #[test]

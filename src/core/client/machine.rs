@@ -5,9 +5,10 @@
 //! an [`Event`] that carries the current time. Drivers (the wasm layer, tests)
 //! stay a dozen lines long.
 
+use crate::core::client::log::Level;
 use crate::core::types::error::Result;
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport};
-use crate::core::types::job::Job;
+use crate::core::types::job::{Job, Submission};
 
 /// What the driver must do next.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ pub enum Step<T> {
     /// Sleep this long (abortable), then report [`Event::Waited`].
     Wait {
         ms: u64,
+        pause: Pause,
     },
     Done(Result<T>),
 }
@@ -31,10 +33,30 @@ impl<T> Step<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
         match self {
             Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
-            Step::Wait { ms } => Step::Wait { ms },
+            Step::Wait { ms, pause } => Step::Wait { ms, pause },
             Step::Done(result) => Step::Done(result.map(f)),
         }
     }
+
+    /// Splits off a successful end: `Ok(value)` for `Done(Ok(value))`, else
+    /// the step itself, for a composite machine to pass on to its driver.
+    pub fn success<U>(self) -> Result<T, Step<U>> {
+        match self {
+            Step::Done(Ok(value)) => Ok(value),
+            Step::Send { request, timeout_ms, max_bytes } => Err(Step::Send { request, timeout_ms, max_bytes }),
+            Step::Wait { ms, pause } => Err(Step::Wait { ms, pause }),
+            Step::Done(Err(error)) => Err(Step::Done(Err(error))),
+        }
+    }
+}
+
+/// Why a machine waits: the log tells a retry from a poll's pace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pause {
+    /// A backoff after a failed attempt, before trying again.
+    Retry,
+    /// A poll's wait before its next read of a job still under way.
+    NextRead,
 }
 
 /// What happened since the last step.
@@ -64,11 +86,35 @@ pub trait Machine {
     }
 }
 
+/// A boxed machine is one: drivers hold machines of several kinds as
+/// `Box<dyn Machine<Output = …>>`, and wrappers ([`Logged`]) take them whole.
+///
+/// [`Logged`]: crate::core::client::log::Logged
+impl<M: Machine + ?Sized> Machine for Box<M> {
+    type Output = M::Output;
+
+    fn start(&mut self, now_ms: u64) -> Step<Self::Output> {
+        (**self).start(now_ms)
+    }
+
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output> {
+        (**self).handle(event, now_ms)
+    }
+
+    fn take_update(&mut self) -> Option<Update> {
+        (**self).take_update()
+    }
+}
+
 /// Progress worth telling the caller about.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Update {
     /// A job's status changed.
     Status(Job),
+    /// The service accepted a submit (`onSubmitted`), before any wait for it.
+    Submitted(Submission),
     /// Step `index` (0-based) of a chain finished with `job`.
     Step { index: usize, job: Job },
+    /// A line for the caller's logger, already free of credentials.
+    Log { level: Level, message: String },
 }

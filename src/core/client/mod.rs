@@ -1,5 +1,6 @@
 //! The client's machines: one call with its retries (`call`), a poll until a
-//! job ends (`poll`), a chain of extensions (`chain`), the sans-IO protocol
+//! job ends (`poll`), a submit and its wait (`run`), a chain of extensions
+//! (`chain`), what they log (`log`), the sans-IO protocol
 //! they share with drivers (`machine`), their scheduling (`retry`,
 //! `schedule`), the seam to the providers (`service`), error classification
 //! and the caller's options.
@@ -7,9 +8,12 @@
 pub mod call;
 pub mod chain;
 pub mod classify;
+pub mod environment;
+pub mod log;
 pub mod machine;
 pub mod options;
 pub mod poll;
 pub mod retry;
+pub mod run;
 pub mod schedule;
 pub mod service;

@@ -1,5 +1,7 @@
 //! The caller's options, validated into a config the core can trust.
 
+use crate::core::client::environment::{self as env, Environment};
+use crate::core::client::log::Level;
 use crate::core::client::machine::Step;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
@@ -44,6 +46,7 @@ const KNOWN: &[&str] = &[
     "maxIntervalMs",
     "waitTimeoutMs",
     "sourceSeconds",
+    "logLevel",
 ];
 
 /// Where and how to reach one provider. Credentials belong to the provider
@@ -87,6 +90,18 @@ impl Provider {
             Provider::Kling { .. } => KLING_BASE_URL,
         }
     }
+
+    fn has_credential(&self) -> bool {
+        !matches!(self, Provider::Trinetra { api_key: None } | Provider::Kling { auth: KlingAuth::None })
+    }
+
+    /// The environment variables that supply this provider's credential.
+    fn credential_variables(&self) -> &'static str {
+        match self {
+            Provider::Trinetra { .. } => "TRINETRA_API_KEY",
+            Provider::Kling { .. } => "KLING_API_KEY (or KLING_ACCESS_KEY and KLING_SECRET_KEY)",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +111,8 @@ pub struct ClientConfig {
     pub base_url: String,
     pub limits: Limits,
     pub headers: Vec<(String, String)>,
+    /// What to log (`logLevel`, or `KLING_EXTEND_LOG`); `None` is silence.
+    pub log: Option<Level>,
 }
 
 /// How long one HTTP attempt may take, how much of an answer it reads, and
@@ -127,15 +144,25 @@ pub struct PollConfig {
 impl ClientConfig {
     /// `in_browser` is true where a page could leak a key to its visitors.
     pub fn from_value(options: &Value, in_browser: bool) -> Result<ClientConfig> {
+        ClientConfig::in_environment(options, in_browser, None)
+    }
+
+    /// As [`ClientConfig::from_value`], in a runtime with an environment
+    /// (Node): a call given no credential takes the environment's.
+    pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig> {
         let f = Fields::of(options, "options")?;
         f.deny_unknown(KNOWN, |_| None)?;
         guard_browser(&f, in_browser)?;
         let provider = match f.provider()?.unwrap_or_default() {
             ProviderName::Trinetra => {
                 only_for_other_provider(&f, &["accessKey", "secretKey", "token"], "kling")?;
-                Provider::Trinetra { api_key: secret(&f, "apiKey")? }
+                let api_key = match secret(&f, "apiKey")? {
+                    None => env.map_or(Ok(None), |env| env_secret(env, env::TRINETRA_API_KEY))?,
+                    given => given,
+                };
+                Provider::Trinetra { api_key }
             }
-            ProviderName::Kling => Provider::Kling { auth: kling_auth(&f)? },
+            ProviderName::Kling => Provider::Kling { auth: kling_auth(&f, env)? },
         };
         let base_url = match f.string("baseUrl")? {
             Some(url) => {
@@ -147,7 +174,7 @@ impl ClientConfig {
             }
             None => provider.default_base_url().to_owned(),
         };
-        Ok(ClientConfig {
+        let config = ClientConfig {
             provider,
             base_url,
             limits: Limits {
@@ -158,7 +185,14 @@ impl ClientConfig {
                     .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as u32),
             },
             headers: headers(&f, in_browser)?,
-        })
+            log: log_level(&f, env)?,
+        };
+        // Last, so a malformed option is named first.
+        if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {
+            let variables = config.provider.credential_variables();
+            return Err(env::missing_credential(&config.base_url, variables, env.is_some()));
+        }
+        Ok(config)
     }
 }
 
@@ -206,7 +240,8 @@ fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()>
 
 /// One of Kling's ways to authenticate: an API key, the legacy access and
 /// secret keys (a JWT signed per attempt), a ready token, or none (a proxy).
-fn kling_auth(f: &Fields) -> Result<KlingAuth> {
+/// Given none, the environment's, the API key first (Kling's current method).
+fn kling_auth(f: &Fields, env: Option<&Environment>) -> Result<KlingAuth> {
     if let Some(api_key) = secret(f, "apiKey")? {
         return match ["accessKey", "secretKey", "token"].into_iter().find(|key| f.string(key).ok().flatten().is_some())
         {
@@ -215,12 +250,42 @@ fn kling_auth(f: &Fields) -> Result<KlingAuth> {
         };
     }
     match (secret(f, "accessKey")?, secret(f, "secretKey")?, secret(f, "token")?) {
-        (None, None, None) => Ok(KlingAuth::None),
+        (None, None, None) => env.map_or(Ok(KlingAuth::None), kling_env_auth),
         (Some(access_key), Some(secret_key), None) => Ok(KlingAuth::Keys { access_key, secret_key }),
         (None, None, Some(token)) => Ok(KlingAuth::Token(token)),
         (Some(_), None, _) => Err(Error::invalid("secretKey", "is required with accessKey")),
         (None, Some(_), _) => Err(Error::invalid("accessKey", "is required with secretKey")),
         (Some(_), Some(_), Some(_)) => Err(Error::invalid("token", "cannot be combined with accessKey and secretKey")),
+    }
+}
+
+fn kling_env_auth(env: &Environment) -> Result<KlingAuth> {
+    if let Some(api_key) = env_secret(env, env::KLING_API_KEY)? {
+        return Ok(KlingAuth::ApiKey(api_key));
+    }
+    match (env_secret(env, env::KLING_ACCESS_KEY)?, env_secret(env, env::KLING_SECRET_KEY)?) {
+        (Some(access_key), Some(secret_key)) => Ok(KlingAuth::Keys { access_key, secret_key }),
+        (None, None) => Ok(KlingAuth::None),
+        (Some(_), None) => Err(Error::invalid(env::KLING_SECRET_KEY, "is required with KLING_ACCESS_KEY")),
+        (None, Some(_)) => Err(Error::invalid(env::KLING_ACCESS_KEY, "is required with KLING_SECRET_KEY")),
+    }
+}
+
+/// The variable `name` as a credential, checked as the option would be and named by the variable.
+fn env_secret(env: &Environment, name: &str) -> Result<Option<Secret>> {
+    let Some(value) = env.get(name) else { return Ok(None) };
+    check_header_value(name, value)?;
+    Ok(Some(Secret::new(value.to_owned())))
+}
+
+/// `logLevel`, else `KLING_EXTEND_LOG`, each named in its own error.
+fn log_level(f: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
+    if let Some(word) = f.string("logLevel")? {
+        return Level::threshold(word, "logLevel");
+    }
+    match env.and_then(|env| env.get(env::KLING_EXTEND_LOG)) {
+        Some(word) => Level::threshold(word, env::KLING_EXTEND_LOG),
+        None => Ok(None),
     }
 }
 
@@ -322,7 +387,7 @@ mod tests {
         assert_eq!(field(r#"{"apiKey":"ключ"}"#).as_deref(), Some("apiKey"));
         assert_eq!(field(r#"{"provider":"kling","token":"t\u0000"}"#).as_deref(), Some("token"));
         assert_eq!(field(r#"{"headers":{"Connection":"close"}}"#).as_deref(), Some("headers.Connection"));
-        assert_eq!(field(r#"{"headers":{"Cookie":"a=1"}}"#), None);
+        assert_eq!(field(r#"{"apiKey":"k","headers":{"Cookie":"a=1"}}"#), None);
         let in_page = ClientConfig::from_value(&parse(br#"{"headers":{"Sec-Fetch-Mode":"cors"}}"#).unwrap(), true);
         assert_eq!(in_page.err().and_then(|e| e.field).as_deref(), Some("headers.Sec-Fetch-Mode"));
         assert_eq!(field(r#"{"headers":{"x-trace":"€"}}"#).as_deref(), Some("headers.x-trace"));
@@ -335,10 +400,13 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_contract() {
-        let c = config("{}", false).unwrap();
+        let c = config(r#"{"apiKey":"k"}"#, false).unwrap();
         assert_eq!(c.base_url, TRINETRA_BASE_URL);
-        assert_eq!((c.limits.timeout_ms, c.limits.max_retries), (30_000, 2));
-        assert_eq!(c.provider, Provider::Trinetra { api_key: None });
+        assert_eq!((c.limits.timeout_ms, c.limits.max_retries, c.log), (30_000, 2, None));
+        assert_eq!(
+            config(r#"{"baseUrl":"http://127.0.0.1:9"}"#, false).unwrap().provider,
+            Provider::Trinetra { api_key: None }
+        );
         let p = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
         assert_eq!((p.interval_ms, p.max_interval_ms, p.wait_timeout_ms), (1_000, 10_000, 600_000));
     }
@@ -396,5 +464,53 @@ mod tests {
             config(r#"{"baseUrl":"http://127.0.0.1:9/api/"}"#, false).unwrap().base_url,
             "http://127.0.0.1:9/api"
         );
+    }
+
+    fn env(json: &str) -> Environment {
+        Environment::from_value(&parse(json.as_bytes()).unwrap()).unwrap().unwrap()
+    }
+
+    fn in_env(options: &str, vars: &str) -> Result<ClientConfig> {
+        ClientConfig::in_environment(&parse(options.as_bytes()).unwrap(), false, Some(&env(vars)))
+    }
+
+    #[test]
+    fn a_call_without_a_credential_takes_the_environments() {
+        let vars = r#"{"TRINETRA_API_KEY":"tk","KLING_API_KEY":"kk","KLING_ACCESS_KEY":"ak","KLING_SECRET_KEY":"sk"}"#;
+        let trinetra = in_env("{}", vars).unwrap().provider;
+        assert_eq!(trinetra, Provider::Trinetra { api_key: Some(Secret::new("tk".into())) });
+        let kling = in_env(r#"{"provider":"kling"}"#, vars).unwrap().provider;
+        assert_eq!(kling, Provider::Kling { auth: KlingAuth::ApiKey(Secret::new("kk".into())) }, "the API key first");
+        let keys = in_env(r#"{"provider":"kling"}"#, r#"{"KLING_ACCESS_KEY":"ak","KLING_SECRET_KEY":"sk"}"#).unwrap();
+        assert!(matches!(keys.provider, Provider::Kling { auth: KlingAuth::Keys { .. } }));
+        let own = in_env(r#"{"provider":"kling","token":"t"}"#, vars).unwrap().provider;
+        assert_eq!(own, Provider::Kling { auth: KlingAuth::Token(Secret::new("t".into())) }, "a given credential wins");
+        let half = in_env(r#"{"provider":"kling"}"#, r#"{"KLING_ACCESS_KEY":"ak"}"#).unwrap_err();
+        assert_eq!(half.field.as_deref(), Some("KLING_SECRET_KEY"));
+        let bad = in_env("{}", r#"{"TRINETRA_API_KEY":"a\nb"}"#).unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("TRINETRA_API_KEY"));
+    }
+
+    #[test]
+    fn no_credential_for_the_services_own_url_fails_naming_the_option_and_variables() {
+        let e = in_env("{}", "{}").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("apiKey"));
+        assert!(e.message.contains(TRINETRA_BASE_URL) && e.message.contains("TRINETRA_API_KEY"), "{}", e.message);
+        let kling = in_env(r#"{"provider":"kling"}"#, "{}").unwrap_err();
+        assert!(kling.message.contains("KLING_API_KEY") && kling.message.contains("KLING_ACCESS_KEY"));
+        assert!(config("{}", true).unwrap_err().message.contains("point baseUrl at a proxy"));
+        assert!(in_env(r#"{"baseUrl":"https://proxy.example/video"}"#, "{}").is_ok(), "a proxy holds the key");
+        assert_eq!(config(r#"{"timeoutMs":0}"#, false).unwrap_err().field.as_deref(), Some("timeoutMs"));
+    }
+
+    #[test]
+    fn the_log_level_comes_from_the_option_then_the_environment() {
+        let level = |options: &str, vars: &str| in_env(options, vars).map(|c| c.log);
+        assert_eq!(level(r#"{"apiKey":"k"}"#, r#"{"KLING_EXTEND_LOG":"debug"}"#).unwrap(), Some(Level::Debug));
+        assert_eq!(level(r#"{"apiKey":"k","logLevel":"off"}"#, r#"{"KLING_EXTEND_LOG":"debug"}"#).unwrap(), None);
+        assert_eq!(level(r#"{"apiKey":"k","logLevel":"warn"}"#, "{}").unwrap(), Some(Level::Warn));
+        let e = level(r#"{"apiKey":"k"}"#, r#"{"KLING_EXTEND_LOG":"loud"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("KLING_EXTEND_LOG"));
+        assert_eq!(level(r#"{"apiKey":"k","logLevel":3}"#, "{}").unwrap_err().field.as_deref(), Some("logLevel"));
     }
 }

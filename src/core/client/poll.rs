@@ -1,7 +1,7 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
 use crate::core::client::call::{aborted, expect_job, transport_error};
-use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::machine::{Event, Machine, Pause, Step, Update};
 use crate::core::client::options::PollConfig;
 use crate::core::client::retry::{delay_ms, Rng};
 use crate::core::client::schedule::PollSchedule;
@@ -55,12 +55,12 @@ impl<S: Service> Poll<S> {
     }
 
     /// A wait, cut short at the deadline.
-    fn wait(&mut self, ms: u64, now_ms: u64) -> Step<Job> {
+    fn wait(&mut self, ms: u64, pause: Pause, now_ms: u64) -> Step<Job> {
         let left = self.deadline_ms.saturating_sub(now_ms);
         if left == 0 {
             return self.timed_out();
         }
-        Step::Wait { ms: ms.min(left) }
+        Step::Wait { ms: ms.min(left), pause }
     }
 
     fn timed_out(&mut self) -> Step<Job> {
@@ -85,6 +85,12 @@ impl<S: Service> Poll<S> {
         }
         self.last = Some(job.clone());
         match job.status {
+            Status::Succeeded if job.output.as_ref().is_none_or(|o| o.outputs.is_empty()) => {
+                // The promise is of a finished video: one without any is no answer to wait for.
+                let error =
+                    Error::new(ErrorCode::BadResponse, "the job succeeded but its document has no output video");
+                self.finish(Err(error.with_job(job)))
+            }
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
                 let message = match job.error.as_deref() {
@@ -100,7 +106,7 @@ impl<S: Service> Poll<S> {
             }
             Status::Queued | Status::Running => {
                 let ms = self.schedule.next_wait();
-                self.wait(ms, now_ms)
+                self.wait(ms, Pause::NextRead, now_ms)
             }
         }
     }
@@ -113,7 +119,7 @@ impl<S: Service> Poll<S> {
         }
         let ms = delay_ms(self.failures, error.retry_after_ms, &mut self.rng);
         self.failures += 1;
-        self.wait(ms, now_ms)
+        self.wait(ms, Pause::Retry, now_ms)
     }
 }
 
@@ -166,23 +172,24 @@ mod tests {
     fn status(update: Update) -> Status {
         match update {
             Update::Status(job) => job.status,
-            Update::Step { .. } => panic!("a poll has no steps"),
+            other => panic!("a poll reports only statuses, not {other:?}"),
         }
     }
 
     fn job(status: &str) -> Event {
-        let body = format!(r#"{{"id":"j","status":"{status}","error":"no luck"}}"#);
+        let output = r#"{"outputs":[{"url":"https://cdn.example/v.mp4","type":"video"}]}"#;
+        let body = format!(r#"{{"id":"j","status":"{status}","error":"no luck","output":{output}}}"#);
         Event::Response(HttpResponse { status: 200, headers: vec![], body: body.into_bytes() })
     }
 
     #[test]
     fn reads_until_success_reporting_each_change_once() {
-        let mut p = poll("{}");
+        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         assert!(matches!(p.start(0), Step::Send { timeout_ms: 30_000, .. }));
-        assert!(matches!(p.handle(job("queued"), 0), Step::Wait { ms: 1_000 }));
+        assert!(matches!(p.handle(job("queued"), 0), Step::Wait { ms: 1_000, pause: Pause::NextRead }));
         assert_eq!(p.take_update().map(status), Some(Status::Queued));
         assert!(matches!(p.handle(Event::Waited, 1_000), Step::Send { .. }));
-        assert!(matches!(p.handle(job("queued"), 1_000), Step::Wait { ms: 1_500 }));
+        assert!(matches!(p.handle(job("queued"), 1_000), Step::Wait { ms: 1_500, pause: Pause::NextRead }));
         assert!(p.take_update().is_none());
         p.handle(Event::Waited, 2_500);
         p.handle(job("running"), 2_500);
@@ -194,12 +201,12 @@ mod tests {
 
     #[test]
     fn failed_and_canceled_jobs_reject_with_the_document() {
-        let mut p = poll("{}");
+        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(0);
         let Step::Done(Err(e)) = p.handle(job("failed"), 0) else { panic!() };
         assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck"));
         assert_eq!(e.job.map(|j| j.status), Some(Status::Failed));
-        let mut p = poll("{}");
+        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(0);
         let Step::Done(Err(e)) = p.handle(job("cancelled"), 0) else { panic!() };
         assert_eq!(e.code, ErrorCode::JobCanceled);
@@ -207,11 +214,11 @@ mod tests {
 
     #[test]
     fn never_waits_or_reads_past_the_deadline() {
-        let mut p = poll(r#"{"waitTimeoutMs":2500,"intervalMs":2000,"timeoutMs":30000}"#);
+        let mut p = poll(r#"{"apiKey":"test-key-1","waitTimeoutMs":2500,"intervalMs":2000,"timeoutMs":30000}"#);
         p.start(0);
-        assert!(matches!(p.handle(job("paused_for_review"), 100), Step::Wait { ms: 2_000 }));
+        assert!(matches!(p.handle(job("paused_for_review"), 100), Step::Wait { ms: 2_000, pause: Pause::NextRead }));
         assert!(matches!(p.handle(Event::Waited, 2_100), Step::Send { timeout_ms: 400, .. }));
-        assert!(matches!(p.handle(job("running"), 2_200), Step::Wait { ms: 300 }));
+        assert!(matches!(p.handle(job("running"), 2_200), Step::Wait { ms: 300, pause: Pause::NextRead }));
         let Step::Done(Err(e)) = p.handle(Event::Waited, 2_500) else { panic!() };
         assert_eq!(e.code, ErrorCode::Timeout);
         assert_eq!(e.job.map(|j| j.status), Some(Status::Running));
@@ -219,12 +226,12 @@ mod tests {
 
     #[test]
     fn transient_errors_are_waited_out_but_fatal_ones_end_the_wait() {
-        let mut p = poll("{}");
+        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(0);
-        assert!(matches!(p.handle(Event::Failed(Transport::Network), 0), Step::Wait { .. }));
+        assert!(matches!(p.handle(Event::Failed(Transport::Network), 0), Step::Wait { pause: Pause::Retry, .. }));
         p.handle(Event::Waited, 500);
         let retry_after = HttpResponse { status: 503, headers: vec![("retry-after".into(), "4".into())], body: vec![] };
-        assert!(matches!(p.handle(Event::Response(retry_after), 500), Step::Wait { ms: 4_000 }));
+        assert!(matches!(p.handle(Event::Response(retry_after), 500), Step::Wait { ms: 4_000, pause: Pause::Retry }));
         p.handle(Event::Waited, 4_500);
         let gone = HttpResponse { status: 404, headers: vec![], body: vec![] };
         let Step::Done(Err(e)) = p.handle(Event::Response(gone), 4_500) else { panic!() };
@@ -233,7 +240,7 @@ mod tests {
 
     #[test]
     fn an_abort_ends_the_wait() {
-        let mut p = poll("{}");
+        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(0);
         p.handle(job("queued"), 0);
         let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, 10) else { panic!() };

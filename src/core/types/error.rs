@@ -65,6 +65,9 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An `invalid_request` always names a field: "request" (the whole of
+    /// it) until something more precise is known, as when a service refuses
+    /// a request without saying which part.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -74,7 +77,7 @@ impl Error {
             provider_code: None,
             request_id: None,
             retry_after_ms: None,
-            field: None,
+            field: (code == ErrorCode::InvalidRequest).then(|| "request".to_owned()),
             job: None,
             maybe_submitted: None,
         }

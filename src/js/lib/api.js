@@ -4,11 +4,11 @@
 // on-demand.js in pages). Values cross to the core as JSON text
 // (boundary.js); network calls run as core Tasks (driver.js).
 import { inBrowser, toJson } from "./boundary.js";
-import { run } from "./driver.js";
+import { drive } from "./driver.js";
 import { invalid } from "./error.js";
-import { call, wasm } from "./wasm.js";
+import { call, environment, wasm } from "./wasm.js";
 
-export { KlingExtendError } from "./error.js";
+export { KlingExtendError, isKlingExtendError } from "./error.js";
 export { parseWebhook } from "./webhook.js";
 
 export const quote = (input) => call("quote", toJson(input, "input"));
@@ -27,6 +27,7 @@ export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1
 export const extendVideo = async (request, options) => task("extendVideo", [toJson(request, "request")], options);
 export const getJob = async (jobId, options) => task("getJob", [toJson(jobId, "jobId")], options);
 export const pollJob = async (jobId, options) => task("pollJob", [toJson(jobId, "jobId")], options);
+export const run = async (request, options) => task("run", [toJson(request, "request")], options);
 export const chainExtensions = async (videoId, prompts, options) =>
   task("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options);
 
@@ -40,12 +41,14 @@ export function createClient(options) {
     extendVideo: (request, own) => extendVideo(request, merge(own)),
     getJob: (jobId, own) => getJob(jobId, merge(own)),
     pollJob: (jobId, own) => pollJob(jobId, merge(own)),
+    run: (request, own) => run(request, merge(own)),
     chainExtensions: (videoId, prompts, own) => chainExtensions(videoId, prompts, merge(own)),
   };
 }
 
 /** The options that are not data: they stay in JS, for the driver. */
-const HOOKS = new Set(["fetch", "onUpdate", "onStep"]);
+const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted"]);
+const LOG_METHODS = ["debug", "info", "warn", "error"];
 
 /**
  * Runs the core's `kind` Task on `args` (JSON texts) and the options' data,
@@ -55,7 +58,8 @@ function task(kind, args, options) {
   const [data, hooks] = split(options);
   const entropy = crypto.getRandomValues(new Uint8Array(16));
   const json = `[${args},${toJson(data, "")}]`;
-  return run(() => new wasm.Task(kind, json, inBrowser(), Math.random() * 2 ** 53, entropy), hooks);
+  const env = toJson(environment(), "environment");
+  return drive(() => new wasm.Task(kind, json, inBrowser(), env, Math.random() * 2 ** 53, entropy), hooks);
 }
 
 const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -63,7 +67,7 @@ const isRecord = (value) => typeof value === "object" && value !== null && !Arra
 /** The options' data (for the core) and their hooks (for the driver), each checked. */
 function split(options) {
   const data = {};
-  const hooks = {};
+  const hooks = { log: log(console) };
   if (options === undefined || options === null) return [data, hooks];
   if (!isRecord(options)) throw invalid("options", "must be an object");
   for (const [key, value] of Object.entries(options)) {
@@ -77,9 +81,28 @@ function split(options) {
         throw invalid("signal", "must be an AbortSignal");
       }
       hooks.signal = value;
+    } else if (key === "logger") {
+      if (!LOG_METHODS.every((method) => typeof value?.[method] === "function")) {
+        throw invalid("logger", "must have debug, info, warn and error functions, as console does");
+      }
+      hooks.log = log(value);
     } else {
       data[key] = value;
     }
   }
   return [data, hooks];
 }
+
+/**
+ * The core's log lines (it sends them only at the level asked for) to
+ * `logger`. A logger that throws cannot change how the call ends.
+ */
+const log =
+  (logger) =>
+  ({ level, message }) => {
+    try {
+      logger[level](`[kling-extend] ${message}`);
+    } catch {
+      // Logging is a side channel.
+    }
+  };

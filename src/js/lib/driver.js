@@ -12,10 +12,11 @@ const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
 
 /**
  * Makes a Task with `newTask` and drives it to its end, then frees it.
- * `hooks`: the caller's `fetch`, `signal`, `onUpdate` and `onStep`; a hook
- * that throws ends the call with its own exception.
+ * `hooks`: the caller's `fetch`, `signal`, `onUpdate`, `onSubmitted` and
+ * `onStep`, and `log` for the core's log lines; a hook that throws ends the
+ * call with its own exception.
  */
-export async function run(newTask, hooks) {
+export async function drive(newTask, hooks) {
   const born = generation;
   const task = enter(newTask, "starting the call");
   // A submit handed to fetch may have been accepted, whatever fails after it.

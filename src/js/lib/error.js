@@ -30,6 +30,14 @@ export class KlingExtendError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a KlingExtendError, also one made by another copy of
+ * the package (two versions in one bundle), which `instanceof` misses.
+ */
+export function isKlingExtendError(error) {
+  return error instanceof KlingExtendError || (error instanceof Error && error.name === "KlingExtendError" && typeof error.code === "string");
+}
+
 /** Bad input caught on the JS side, worded as the core words its own. */
 export function invalid(field, why) {
   return new KlingExtendError({ code: "invalid_request", message: `${field} ${why}`, retryable: false, field });

@@ -7,6 +7,7 @@ import { KlingExtendError } from "./error.js";
 
 export let wasm;
 let load;
+let readEnvironment;
 
 /**
  * Counts instances. A failed instance is replaced (enter), and the objects it
@@ -15,11 +16,19 @@ let load;
  */
 export let generation = 0;
 
-/** `loadServer`: how a page imports its server half. */
-export function bind(build, loadServer) {
+/**
+ * `loadServer`: how a page imports its server half; `environment`: how Node
+ * reads the variables the core may use (credentials, the log level), absent
+ * where there is no process environment (pages, Workers).
+ */
+export function bind(build, loadServer, environment) {
   wasm = build;
   load = loadServer;
+  readEnvironment = environment;
 }
+
+/** The process environment's variables for the core, or null. */
+export const environment = () => readEnvironment?.() ?? null;
 
 /**
  * Calls into the wasm. The core answers with values, never by throwing, so

@@ -1,0 +1,153 @@
+//! `run`: submit a job, then wait for it as `pollJob` does. A composite
+//! machine: a submit [`Call`], then a [`Poll`] of the job it created, their
+//! steps passed through to the driver. A chain runs one per extension.
+
+use crate::core::client::call::Call;
+use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::options::PollConfig;
+use crate::core::client::poll::Poll;
+use crate::core::client::service::Service;
+use crate::core::types::job::{Job, Submission};
+use crate::core::types::job_id::JobId;
+use crate::core::types::json::Value;
+use crate::core::types::request::ExtendRequest;
+
+enum Stage<S> {
+    Submitting(Call<S, Submission>),
+    Waiting(Poll<S>),
+}
+
+pub struct Run<S> {
+    service: S,
+    poll: PollConfig,
+    seed: u64,
+    stage: Stage<S>,
+    /// The submission, reported once before the first wait.
+    submitted: Option<Submission>,
+}
+
+impl<S: Service + Clone> Run<S> {
+    /// `nonce`: 16 random bytes (see [`Call::submit`]).
+    pub fn new(service: S, poll: PollConfig, request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
+        let call = Call::submit(service.clone(), request, seed, nonce);
+        Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None }
+    }
+
+    fn submitting(&mut self, step: Step<Submission>, now_ms: u64) -> Step<Job> {
+        let submission = match step.success() {
+            Ok(submission) => submission,
+            Err(step) => return step,
+        };
+        let id = match JobId::parse(&Value::String(submission.job_id.clone())) {
+            Ok(id) => id,
+            Err(error) => return Step::Done(Err(error)),
+        };
+        self.submitted = Some(submission);
+        let mut poll = Poll::new(self.service.clone(), self.poll, id, self.seed);
+        let step = poll.start(now_ms);
+        self.stage = Stage::Waiting(poll);
+        step
+    }
+}
+
+impl<S: Service + Clone> Machine for Run<S> {
+    type Output = Job;
+
+    fn start(&mut self, now_ms: u64) -> Step<Job> {
+        match &mut self.stage {
+            Stage::Submitting(call) => {
+                let step = call.start(now_ms);
+                self.submitting(step, now_ms)
+            }
+            Stage::Waiting(poll) => poll.start(now_ms),
+        }
+    }
+
+    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
+        match &mut self.stage {
+            Stage::Submitting(call) => {
+                let step = call.handle(event, now_ms);
+                self.submitting(step, now_ms)
+            }
+            Stage::Waiting(poll) => poll.handle(event, now_ms),
+        }
+    }
+
+    fn take_update(&mut self) -> Option<Update> {
+        if let Some(submission) = self.submitted.take() {
+            return Some(Update::Submitted(submission));
+        }
+        match &mut self.stage {
+            Stage::Waiting(poll) => poll.take_update(),
+            Stage::Submitting(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::client::machine::Pause;
+    use crate::core::client::options::ClientConfig;
+    use crate::core::types::error::ErrorCode;
+    use crate::core::types::http::{HttpResponse, Method};
+    use crate::core::types::job::Status;
+    use crate::core::types::json::parse;
+    use crate::core::types::provider::ProviderName;
+
+    fn run() -> Run<ClientConfig> {
+        let options = parse(br#"{"apiKey":"key-123","intervalMs":100}"#).unwrap();
+        let config = ClientConfig::from_value(&options, false).unwrap();
+        let request =
+            ExtendRequest::from_value(&parse(br#"{"video_id":"v1","prompt":"p"}"#).unwrap(), ProviderName::Trinetra)
+                .unwrap();
+        Run::new(config, PollConfig::from_value(&options).unwrap(), request, 5, [0; 16])
+    }
+
+    fn answer(status: u16, body: &str) -> Event {
+        Event::Response(HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() })
+    }
+
+    fn method<T>(step: &Step<T>) -> Option<Method> {
+        match step {
+            Step::Send { request, .. } => Some(request.method),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn submits_reports_the_submission_once_then_waits_for_the_job() {
+        let mut r = run();
+        assert_eq!(method(&r.start(0)), Some(Method::Post));
+        assert!(r.take_update().is_none(), "nothing to report before the service answers");
+        let read = r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), 10);
+        assert_eq!(method(&read), Some(Method::Get));
+        match r.take_update() {
+            Some(Update::Submitted(submission)) => assert_eq!(submission.job_id, "j1"),
+            other => panic!("expected the submission, got {other:?}"),
+        }
+        assert!(matches!(
+            r.handle(answer(200, r#"{"id":"j1","status":"running"}"#), 20),
+            Step::Wait { pause: Pause::NextRead, .. }
+        ));
+        assert!(matches!(r.take_update(), Some(Update::Status(_))), "then the job's own progress");
+        assert_eq!(method(&r.handle(Event::Waited, 120)), Some(Method::Get));
+        let done =
+            r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"https://cdn/v.mp4","type":"video"}]}}"#;
+        match r.handle(answer(200, done), 130) {
+            Step::Done(Ok(job)) => assert_eq!((job.id.as_str(), job.status), ("j1", Status::Succeeded)),
+            other => panic!("expected the job, got {other:?}"),
+        }
+        assert!(matches!(r.take_update(), Some(Update::Status(_))));
+        assert!(r.take_update().is_none(), "the submission is reported once");
+    }
+
+    #[test]
+    fn a_refused_submit_ends_the_run_without_a_submission() {
+        let mut r = run();
+        r.start(0);
+        let step = r.handle(answer(402, r#"{"error":{"code":"insufficient_credits","message":"top up"}}"#), 10);
+        assert!(matches!(step, Step::Done(Err(ref e)) if e.code == ErrorCode::InsufficientCredits), "{step:?}");
+        assert!(r.take_update().is_none());
+    }
+}

@@ -1,0 +1,109 @@
+// Type-checks every JavaScript and TypeScript code block of the README with
+// `tsc --strict`, against the package installed from its tarball (its
+// `exports` and `.d.ts`), so the README cannot drift from the types. Each
+// block is its own module; the names a block leaves to the reader (the
+// page's `video_id`, your `isSignedIn`) are declared in PRELUDE. Errors are
+// reported at their README line.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BIN, REPO, createConsumer } from "./consumer.mjs";
+
+/** Fenced blocks of these languages are checked; others (sh, html) are not code for tsc. */
+const LANGUAGES = { js: "js", javascript: "js", ts: "ts", typescript: "ts" };
+
+/** Type packages the examples import (Node's own, the frameworks shown), taken from the repo's dev dependencies. */
+const TYPE_PACKAGES = ["@types/node", "hono", "express", "@types/express"];
+
+/** What the README's fragments assume the reader has. */
+const PRELUDE = `
+declare global {
+  /** A page's form values and its render function. */
+  const video_id: string;
+  const prompt: string;
+  function render(status: string): void;
+  /** Your own check of a caller. */
+  function isSignedIn(request: Request): boolean | Promise<boolean>;
+  /** A secret being rotated out. */
+  const OLD_SECRET: string;
+}
+export {};
+`;
+
+/** The README's checkable blocks: { lang, line (of the first code line), code }. */
+export function readmeBlocks(text) {
+  const blocks = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\w+)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    const end = lines.indexOf("```", i + 1);
+    assert.notEqual(end, -1, `README.md:${i + 1}: a code block is never closed`);
+    const lang = LANGUAGES[open[1]];
+    if (lang) blocks.push({ lang, line: i + 2, code: lines.slice(i + 1, end).join("\n") });
+    i = end;
+  }
+  return blocks;
+}
+
+const consumer = await createConsumer({ name: "readme" });
+after(() => consumer.cleanup());
+for (const name of TYPE_PACKAGES) {
+  const link = join(consumer.dir, "node_modules", name);
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(join(REPO, "node_modules", name), link);
+}
+writeFileSync(join(consumer.dir, "readme-prelude.d.ts"), PRELUDE);
+
+/**
+ * Writes `blocks` as modules (a block without imports gets `export {}`, so
+ * blocks never share names) and runs tsc over them; resolves
+ * { code, output } with file positions turned into README lines.
+ */
+function check(blocks, name) {
+  const files = blocks.map((block, i) => {
+    const file = `${name}-${i + 1}.${block.lang}`;
+    writeFileSync(join(consumer.dir, file), `${block.code}\nexport {};\n`);
+    return { file, block };
+  });
+  const config = `tsconfig.${name}.json`;
+  const compilerOptions = {
+    strict: true,
+    noEmit: true,
+    allowJs: true,
+    checkJs: true,
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    target: "es2022",
+    lib: ["es2022", "dom", "dom.iterable"],
+    types: ["node"],
+    skipLibCheck: true,
+  };
+  writeFileSync(join(consumer.dir, config), JSON.stringify({ compilerOptions, files: ["readme-prelude.d.ts", ...files.map((f) => f.file)] }));
+  return new Promise((resolve) => {
+    execFile(join(BIN, "tsc"), ["-p", config], { cwd: consumer.dir }, (err, stdout, stderr) => {
+      let output = `${stdout}${stderr}`;
+      for (const { file, block } of files) {
+        output = output.replaceAll(new RegExp(`${file.replace(".", "\\.")}\\((\\d+),(\\d+)\\)`, "g"), (_, line, column) => `README.md:${block.line + Number(line) - 1}:${column}`);
+      }
+      resolve({ code: err ? 1 : 0, output });
+    });
+  });
+}
+
+const blocks = readmeBlocks(readFileSync(join(REPO, "README.md"), "utf8"));
+
+test("readme: every JavaScript and TypeScript block type-checks with --strict against the packed package", async () => {
+  assert.ok(blocks.length >= 10, `the README's code blocks were found (${blocks.length})`);
+  const { code, output } = await check(blocks, "readme");
+  assert.equal(code, 0, `tsc --strict failed on README blocks:\n${output}`);
+});
+
+test("readme: a wrongly typed block fails, reported at its README line (the check can fail)", async () => {
+  const wrong = { lang: "ts", line: 500, code: 'import { quote } from "kling-extend";\n\nconst rupees: string = quote({ seconds: 5 }).inr;' };
+  const { code, output } = await check([wrong], "wrong");
+  assert.notEqual(code, 0, "tsc accepted a wrong block");
+  assert.match(output, /README\.md:502:7: error TS2322/, output);
+});
