@@ -23,7 +23,7 @@ pub const PASSED_BACK: [&str; 3] = ["content-type", "retry-after", "x-request-id
 
 /// The config keys that belong to the proxy itself; the rest describe the
 /// upstream service exactly as a client's options do.
-const OWN_KEYS: [&str; 2] = ["allowedOrigins", "maxBodyBytes"];
+const OWN_KEYS: [&str; 3] = ["allowedOrigins", "maxBodyBytes", "basePath"];
 const UPSTREAM_KEYS: [&str; 7] = ["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs"];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +31,8 @@ pub struct ProxyConfig {
     upstream: ClientConfig,
     origins: Origins,
     max_body_bytes: u64,
+    /// The prefix the routes are served under (`basePath`), "" for none.
+    base_path: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -90,6 +92,7 @@ impl ProxyConfig {
             upstream,
             origins: origins(&f)?,
             max_body_bytes: f.integer("maxBodyBytes", 1..=(16 << 20))?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            base_path: base_path(&f)?,
         })
     }
 
@@ -206,7 +209,13 @@ impl ProxyConfig {
         }
     }
 
+    /// The service's route that `path` names, under `basePath`. A path
+    /// outside the prefix is unknown, as is one that only starts with its
+    /// text (`/api/videos` is not under `/api/video`): the service's routes
+    /// all begin with `/`.
     fn route(&self, path: &str) -> Result<Route, Reply> {
+        let not_found = || error_reply(404, ErrorCode::NotFound, "no such route on this proxy", vec![]);
+        let path = path.strip_prefix(self.base_path.as_str()).ok_or_else(not_found)?;
         let (submit, jobs) = match self.upstream.provider.name() {
             ProviderName::Trinetra => ("/v1/video/kling-extend-video", "/v1/jobs/"),
             ProviderName::Kling => ("/v1/videos/video-extend", "/v1/videos/video-extend/"),
@@ -218,7 +227,7 @@ impl ProxyConfig {
             Some(segment) => JobId::parse(&Value::String(decode_segment(segment)))
                 .map(Route::Read)
                 .map_err(|e| error_reply_from(400, &e)),
-            None => Err(error_reply(404, ErrorCode::NotFound, "no such route on this proxy", vec![])),
+            None => Err(not_found()),
         }
     }
 
@@ -228,6 +237,31 @@ impl ProxyConfig {
         headers.push(("access-control-max-age".into(), PREFLIGHT_MAX_AGE.into()));
         Reply { status: 204, headers, body: None }
     }
+}
+
+/// `basePath` as a plain path prefix: `/` and then segments of unreserved
+/// characters, no empty, `.` or `..` segment, so that what it matches is
+/// exactly what it says; a trailing `/` is dropped, and `/` alone is no prefix.
+fn base_path(f: &Fields) -> Result<String> {
+    let Some(path) = f.string("basePath")? else { return Ok(String::new()) };
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    if trimmed.is_empty() && path == "/" {
+        return Ok(String::new());
+    }
+    let Some(inner) = trimmed.strip_prefix('/') else {
+        return Err(Error::invalid("basePath", "must start with \"/\", e.g. \"/api/video\""));
+    };
+    let plain = |segment: &str| {
+        !matches!(segment, "" | "." | "..")
+            && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    };
+    if !inner.split('/').all(plain) {
+        return Err(Error::invalid(
+            "basePath",
+            "must be a path of plain segments (letters, digits, - . _ ~), without //, . or .., a query or a fragment",
+        ));
+    }
+    Ok(trimmed.to_owned())
 }
 
 fn origins(f: &Fields) -> Result<Origins> {
@@ -441,6 +475,51 @@ mod tests {
         ] {
             let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap_err();
             assert_eq!(e.field.as_deref(), Some(field), "{config}");
+        }
+    }
+
+    #[test]
+    fn base_path_serves_the_routes_under_a_prefix_and_nothing_else() {
+        let p = proxy(r#","basePath":"/api/video/""#);
+        let forward =
+            |path: &str, method: &str| matches!(p.decide(method, path, Some(APP), None), Decision::Forward { .. });
+        assert!(forward("/api/video/v1/video/kling-extend-video", "POST"));
+        assert!(forward("/api/video/v1/jobs/job_1", "GET"));
+        for outside in [
+            "/v1/video/kling-extend-video",
+            "/api/videos/v1/jobs/job_1",
+            "/api/video//v1/jobs/job_1",
+            "/api%2Fvideo/v1/jobs/job_1",
+            "/api/video",
+            "/API/video/v1/jobs/job_1",
+        ] {
+            assert_eq!(reply(p.decide("GET", outside, Some(APP), None)).status, 404, "{outside}");
+        }
+        let request = p.forward("/api/video/v1/jobs/job_1", None, Some(APP), 0).unwrap();
+        assert_eq!(request.url, "http://127.0.0.1:9/v1/jobs/job_1", "upstream, the service's own path");
+        assert!(matches!(
+            proxy(r#","basePath":"/""#).decide("GET", "/v1/jobs/j", None, None),
+            Decision::Forward { .. }
+        ));
+    }
+
+    #[test]
+    fn a_base_path_that_is_not_a_plain_prefix_is_refused_by_name() {
+        for bad in [
+            r#""api""#,
+            r#""/a//b""#,
+            r#""/a/../b""#,
+            r#""/a?x=1""#,
+            r#""/a#f""#,
+            r#""/a b""#,
+            r#""/%2e%2e""#,
+            "7",
+            r#""""#,
+        ] {
+            let config =
+                format!(r#"{{"apiKey":"k","baseUrl":"http://127.0.0.1:9","allowedOrigins":["*"],"basePath":{bad}}}"#);
+            let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("basePath"), "{bad}");
         }
     }
 }

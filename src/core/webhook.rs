@@ -5,6 +5,7 @@
 
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
+use crate::core::types::job::Delivery;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use base64ct::{Base64, Encoding};
@@ -45,14 +46,25 @@ pub struct Signed<'a> {
     pub signature: &'a str,
 }
 
-pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tolerance_s: u64) -> Result<()> {
-    if signed.id.is_empty() {
-        return Err(Error::invalid("headers.webhook-id", "is required"));
+/// Checks a delivery, in the order a reader would look: the headers are
+/// there, the timestamp is recent, a signature matches. The error names the
+/// header at fault and says which check failed.
+pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tolerance_s: u64) -> Result<Delivery> {
+    for (name, value) in
+        [("webhook-id", signed.id), ("webhook-timestamp", signed.timestamp), ("webhook-signature", signed.signature)]
+    {
+        if value.is_empty() {
+            let why =
+                "is missing: a Standard Webhooks delivery carries webhook-id, webhook-timestamp and webhook-signature";
+            return Err(Error::invalid(&format!("headers.{name}"), why));
+        }
     }
     let sent_at = parse_timestamp(signed.timestamp)?;
     if now_s.abs_diff(sent_at) > tolerance_s {
-        let away = now_s.abs_diff(sent_at);
-        let why = format!("is {away} s away from now, outside the tolerance of {tolerance_s} s");
+        let (away, way) = if sent_at < now_s { (now_s - sent_at, "old") } else { (sent_at - now_s, "in the future") };
+        let why = format!(
+            "failed the timestamp check: the delivery is {away} s {way}, past the tolerance of {tolerance_s} s (a replay, or a clock that is off)"
+        );
         return Err(Error::invalid("headers.webhook-timestamp", &why));
     }
     let keys = secrets.iter().map(|s| key(s)).collect::<Result<Vec<_>>>()?;
@@ -66,7 +78,7 @@ pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tole
         .filter_map(|encoded| Base64::decode_vec(encoded).ok()?.try_into().ok())
         .collect();
     if offered.is_empty() {
-        return Err(Error::invalid("headers.webhook-signature", "has no v1 signature"));
+        return Err(Error::invalid("headers.webhook-signature", "failed the signature check: it has no v1 signature"));
     }
     let matched = keys.iter().any(|key| {
         let mut mac = HMAC::new(key);
@@ -76,10 +88,12 @@ pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tole
         // The constant-time comparison of the crate, once per offered signature.
         offered.iter().any(|sig| mac.clone().finalize_verify(sig))
     });
-    match matched {
-        true => Ok(()),
-        false => Err(Error::invalid("headers.webhook-signature", "does not match the body, id and timestamp")),
+    if !matched {
+        let why = "failed the signature check: no signature matches the body, id and timestamp under the secret(s) \
+                   (a wrong secret, or a body changed after it was signed)";
+        return Err(Error::invalid("headers.webhook-signature", why));
     }
+    Ok(Delivery { id: signed.id.to_owned(), timestamp: sent_at })
 }
 
 fn parse_timestamp(text: &str) -> Result<u64> {
@@ -113,14 +127,38 @@ mod tests {
         Signed { id, timestamp, signature }
     }
 
-    fn field(result: Result<()>) -> String {
+    fn field(result: Result<Delivery>) -> String {
         result.unwrap_err().field.unwrap_or_default()
     }
 
+    fn message(result: Result<Delivery>) -> String {
+        result.unwrap_err().message
+    }
+
     #[test]
-    fn accepts_a_genuine_delivery() {
+    fn accepts_a_genuine_delivery_and_names_it() {
         let s = signed("msg_1", "1700000000", SIGNATURE);
-        assert_eq!(verify(BODY, &s, &[SECRET.into()], 1_700_000_100, DEFAULT_TOLERANCE_S), Ok(()));
+        let delivery = verify(BODY, &s, &[SECRET.into()], 1_700_000_100, DEFAULT_TOLERANCE_S);
+        assert_eq!(delivery, Ok(Delivery { id: "msg_1".into(), timestamp: 1_700_000_000 }));
+    }
+
+    #[test]
+    fn says_which_check_failed() {
+        let now = 1_700_000_000;
+        let tampered = message(verify(b"{}", &signed("msg_1", "1700000000", SIGNATURE), &[SECRET.into()], now, 300));
+        assert!(
+            tampered.starts_with("headers.webhook-signature failed the signature check: no signature matches"),
+            "{tampered}"
+        );
+        let stale = message(verify(BODY, &signed("msg_1", "1700000000", SIGNATURE), &[SECRET.into()], now + 400, 300));
+        assert!(
+            stale.starts_with("headers.webhook-timestamp failed the timestamp check: the delivery is 400 s old"),
+            "{stale}"
+        );
+        let ahead = message(verify(BODY, &signed("msg_1", "1700000000", SIGNATURE), &[SECRET.into()], now - 301, 300));
+        assert!(ahead.contains("is 301 s in the future"), "{ahead}");
+        let missing = message(verify(BODY, &signed("msg_1", "1700000000", ""), &[SECRET.into()], now, 300));
+        assert!(missing.starts_with("headers.webhook-signature is missing"), "{missing}");
     }
 
     #[test]
@@ -136,19 +174,16 @@ mod tests {
         let s = signed("msg_1", "1700000000", SIGNATURE);
         assert_eq!(field(verify(BODY, &s, &[SECRET.into()], 1_700_000_301, 300)), "headers.webhook-timestamp");
         assert_eq!(field(verify(BODY, &s, &[SECRET.into()], 1_699_999_699, 300)), "headers.webhook-timestamp");
-        assert_eq!(verify(BODY, &s, &[SECRET.into()], 1_700_000_300, 300), Ok(()));
+        assert!(verify(BODY, &s, &[SECRET.into()], 1_700_000_300, 300).is_ok());
     }
 
     #[test]
     fn accepts_rotated_secrets_and_several_signatures() {
         let s = signed("msg_1", "1700000000", SIGNATURE);
         let rotated = ["whsec_b2xkIHNlY3JldA==".to_owned(), SECRET.to_owned()];
-        assert_eq!(verify(BODY, &s, &rotated, 1_700_000_000, 300), Ok(()));
+        assert!(verify(BODY, &s, &rotated, 1_700_000_000, 300).is_ok());
         let several = format!("v1,AAAA v2,ignored {SIGNATURE}");
-        assert_eq!(
-            verify(BODY, &signed("msg_1", "1700000000", &several), &[SECRET.into()], 1_700_000_000, 300),
-            Ok(())
-        );
+        assert!(verify(BODY, &signed("msg_1", "1700000000", &several), &[SECRET.into()], 1_700_000_000, 300).is_ok());
         assert!(verify(BODY, &s, &["whsec_b2xkIHNlY3JldA==".into()], 1_700_000_000, 300).is_err());
     }
 

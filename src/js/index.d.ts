@@ -192,6 +192,23 @@ export interface Job {
   error?: string;
   /** The service's document as received. */
   raw: unknown;
+  /** Only from `verifyWebhook`: the signed delivery that carried the document. */
+  webhook?: WebhookDelivery;
+}
+
+/**
+ * A Standard Webhooks delivery: `id` is the `webhook-id` header, the same for
+ * every retry of one message (store it to drop replays); `timestamp` is
+ * `webhook-timestamp`, in Unix seconds.
+ */
+export interface WebhookDelivery {
+  id: string;
+  timestamp: number;
+}
+
+/** What `verifyWebhook` resolves: the job, and the delivery that carried it. */
+export interface VerifiedJob extends Job {
+  webhook: WebhookDelivery;
 }
 
 /**
@@ -456,15 +473,25 @@ export declare function parseWebhook(body: string | object, options?: WebhookOpt
 /**
  * Checks a Standard Webhooks signature (webhook-id, webhook-timestamp,
  * webhook-signature: v1,<base64>) with one `whsec_` secret or several (rotation),
- * then parses the body. `rawBody` must be the body exactly as received.
+ * within `toleranceSeconds` of now, then parses the body. A failure is
+ * `invalid_request` whose `field` names the header at fault and whose message
+ * says which check failed (a missing header, the timestamp, the signature).
+ * Give the fetch `Request` itself (its body is read here, so read nothing
+ * before), or the raw body exactly as received and the headers.
  * In a page, the first call fetches the server build.
+ *
+ * ```ts
+ * const job = await verifyWebhook(request, env.WEBHOOK_SECRET);
+ * if (await seen(job.webhook.id)) return new Response(null, { status: 204 }); // a replay
+ * ```
  */
+export declare function verifyWebhook(request: Request, secret: string | string[], options?: WebhookOptions): Promise<VerifiedJob>;
 export declare function verifyWebhook(
   rawBody: string | Uint8Array | ArrayBuffer,
   headers: WebhookHeaders,
   secret: string | string[],
   options?: WebhookOptions,
-): Promise<Job>;
+): Promise<VerifiedJob>;
 /** The upstream service and its credential (required here), plus the proxy's own rules. */
 export interface ProxyConfig extends ServiceOptions {
   /** Origins of the pages that may call the proxy, e.g. "https://app.example.com", or "*". */
@@ -473,6 +500,12 @@ export interface ProxyConfig extends ServiceOptions {
   authorize?: (request: Request) => boolean | Promise<boolean>;
   /** Largest accepted body; default 65536. */
   maxBodyBytes?: number;
+  /**
+   * A prefix the routes are served under, e.g. "/api/video" for a Next.js
+   * route `app/api/video/[...path]/route.ts`; the client's `baseUrl` then ends
+   * with it. Plain segments only; anything outside it is 404.
+   */
+  basePath?: string;
 }
 
 /**

@@ -77,6 +77,7 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         money_charged: None,
         error: failure_reason(&doc),
         raw: doc,
+        webhook: None,
     })
 }
 

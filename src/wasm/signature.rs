@@ -24,9 +24,9 @@ fn verified(body: &[u8], headers: &str, secret: &str, options: &str, now_s: f64)
     let [id, timestamp, signature] = SIGNED_HEADERS.map(|name| header(&headers, name));
     let secrets = secrets(arg(secret)?)?;
     let signed = Signed { id, timestamp, signature };
-    verify(body, &signed, &secrets, options.now_s.unwrap_or(now_s as u64), options.tolerance_s)?;
+    let delivery = verify(body, &signed, &secrets, options.now_s.unwrap_or(now_s as u64), options.tolerance_s)?;
     let doc = json::parse(body).map_err(|_| Error::invalid("rawBody", "is not JSON"))?;
-    parse_job(doc, options.provider)
+    Ok(Job { webhook: Some(delivery), ..parse_job(doc, options.provider)? })
 }
 
 /// A header's value by its name in any case; "" when absent or not a string.

@@ -1,7 +1,7 @@
 // Scenarios for the habits users bring from other SDKs: one call that submits
 // and waits (`run`, with `onSubmitted`), a logger, an early failure when no
 // credential can reach the service, and a type guard for catch blocks.
-import { createClient, isKlingExtendError, KlingExtendError, pollJob, run } from "kling-extend";
+import { createClient, createProxy, isKlingExtendError, KlingExtendError, pollJob, run } from "kling-extend";
 import * as assert from "./assert.js";
 import {
   WRONG_KEY,
@@ -9,6 +9,8 @@ import {
   checkError,
   expectNothingSent,
   expectRejection,
+  expectThrow,
+  isBrowser,
   mockJobs,
   mockLog,
   posts,
@@ -124,4 +126,28 @@ scenario("KlingExtendError narrows by code: job errors carry the job, invalid_re
   assert.ok(isKlingExtendError(foreign), "a KlingExtendError of another copy");
   assert.ok(!isKlingExtendError(new Error("plain")) && !isKlingExtendError({ name: "KlingExtendError", code: "x" }), "others are not");
   checkError(ctx, invalid, { code: "invalid_request", field: "video_id" });
+});
+
+scenario("createProxy({ basePath }) serves the service's routes under a prefix, and nothing outside it", {}, async (ctx) => {
+  const config = { baseUrl: ctx.mockUrl, apiKey: ctx.apiKey, allowedOrigins: ["*"], basePath: "/api/video" };
+  if (isBrowser(ctx)) {
+    // A page never holds the key, so it cannot be the proxy: its first request says why.
+    const proxy = createProxy(config);
+    await expectRejection(ctx, () => proxy(new Request("https://app.example/api/video/v1/jobs/j")), { code: "invalid_request", field: "apiKey" });
+    return;
+  }
+  const proxy = createProxy(config);
+  // The client reaches the proxy in-process (its own fetch option); the proxy reaches the mock over HTTP.
+  const client = createClient({ baseUrl: "https://app.example/api/video", fetch: (url, init) => proxy(new Request(url, init)), intervalMs: 20 });
+  const job = await client.run({ video_id: "vid_prefixed" });
+  assert.equal(job.status, "succeeded", "a job through the prefixed proxy");
+  const log = await mockLog(ctx);
+  assert.equal(posts(log).length, 1, "the submit reached the service's own path");
+  assert.ok(reads(log).length >= 1, "so did the reads");
+  for (const path of ["/v1/jobs/" + job.id, "/api/videos/v1/jobs/" + job.id, "/api/video//v1/jobs/" + job.id]) {
+    const answer = await proxy(new Request(`https://app.example${path}`));
+    assert.equal(answer.status, 404, `${path} is outside the prefix`);
+  }
+  assert.equal((await mockLog(ctx)).length, log.length, "nothing outside the prefix reached the service");
+  expectThrow(ctx, () => createProxy({ ...config, basePath: "api" }), { code: "invalid_request", field: "basePath" });
 });

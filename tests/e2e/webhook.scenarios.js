@@ -89,6 +89,32 @@ scenario("verifyWebhook refuses malformed headers, secrets and parsed bodies", {
   await expectRejection(ctx, () => verifyWebhook(garbage.body, garbage.headers, SECRET, at(NOW)), { field: "rawBody" });
 });
 
+scenario("verifyWebhook takes the fetch Request itself; the job carries the delivery's id and timestamp", {}, async (ctx) => {
+  const { body, headers } = await delivery({ id: "msg_replay_1" });
+  const post = (text, bag = headers) => new Request("https://app.example/hooks", { method: "POST", headers: bag, body: text });
+  const job = await verifyWebhook(post(body), SECRET, at(NOW));
+  assert.equal(job.id, "job_hook_1", "job.id");
+  assert.deepEqual(job.webhook, { id: "msg_replay_1", timestamp: NOW }, "job.webhook, to drop replays");
+  const fromText = await verifyWebhook(body, headers, [OLD_SECRET, SECRET], at(NOW + 10));
+  assert.deepEqual(fromText.webhook, { id: "msg_replay_1", timestamp: NOW }, "the raw-body form carries it too");
+  assert.equal(parseWebhook(body).webhook, undefined, "parseWebhook checks no delivery, so names none");
+  const tampered = await expectRejection(ctx, () => verifyWebhook(post(body.replace("190", "1")), SECRET, at(NOW)), {
+    code: "invalid_request",
+    field: "headers.webhook-signature",
+  });
+  assert.match(tampered.message, /failed the signature check/);
+  const stale = await expectRejection(ctx, () => verifyWebhook(post(body), SECRET, at(NOW + 900)), { field: "headers.webhook-timestamp" });
+  assert.match(stale.message, /failed the timestamp check: the delivery is 900 s old/);
+  const { "webhook-signature": _, ...unsigned } = headers;
+  const missing = await expectRejection(ctx, () => verifyWebhook(post(body, unsigned), SECRET, at(NOW)), { field: "headers.webhook-signature" });
+  assert.match(missing.message, /^headers\.webhook-signature is missing/);
+  const used = post(body);
+  await used.text();
+  await expectRejection(ctx, () => verifyWebhook(used, SECRET, at(NOW)), { code: "invalid_request", field: "request" });
+  const huge = post("x".repeat((1 << 20) + 1));
+  await expectRejection(ctx, () => verifyWebhook(huge, SECRET, at(NOW)), { code: "invalid_request", field: "request" });
+});
+
 scenario("parseWebhook normalises both services' bodies and refuses anything else", {}, async (ctx) => {
   const trinetra = parseWebhook(BODY);
   assert.equal(trinetra.status, "succeeded", "a Trinetra job document (string)");

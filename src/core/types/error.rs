@@ -160,6 +160,7 @@ mod tests {
             money_charged: None,
             error: Some("boom".into()),
             raw: Value::Null,
+            webhook: None,
         };
         let error = Value::from(Error::new(ErrorCode::JobFailed, "boom").with_job(job));
         let text = r#"{"id":"j1","model":"m","status":"failed","error":"boom","raw":null}"#;

@@ -67,6 +67,24 @@ pub struct Job {
     pub error: Option<String>,
     /// The service's document exactly as received.
     pub raw: Value,
+    /// The signed delivery that carried this document (`verifyWebhook`
+    /// only), so a handler can drop a replayed one.
+    pub webhook: Option<Delivery>,
+}
+
+/// A Standard Webhooks delivery's identity: its `webhook-id` (the same for
+/// every retry of one message) and `webhook-timestamp` (Unix seconds).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    pub id: String,
+    pub timestamp: u64,
+}
+
+/// `{ id, timestamp }`.
+impl From<Delivery> for Value {
+    fn from(delivery: Delivery) -> Value {
+        object([("id", Some(delivery.id.into())), ("timestamp", Some(Value::Number(delivery.timestamp as f64)))])
+    }
 }
 
 /// What a job cost, in the unit its service bills.
@@ -144,6 +162,7 @@ impl From<Job> for Value {
             ("money_charged", job.money_charged.map(Value::from)),
             ("error", job.error.map(Value::from)),
             ("raw", Some(job.raw)),
+            ("webhook", job.webhook.map(Value::from)),
         ])
     }
 }
@@ -174,6 +193,7 @@ mod tests {
             money_charged: None,
             error: None,
             raw: Value::Null,
+            webhook: None,
         }
     }
 
@@ -189,6 +209,7 @@ mod tests {
             money_charged: None,
             error: None,
             raw: parse(br#"{"id":"j1","n":[1,null]}"#).unwrap(),
+            webhook: None,
         };
         let text = r#"{"id":"j1","model":"m","status":"succeeded","output":{"outputs":[{"url":"u","type":"video","duration":5.1}]},"credits_charged":95,"raw":{"id":"j1","n":[1,null]}}"#;
         assert_eq!(Value::from(job).to_json(), text);

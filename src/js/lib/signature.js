@@ -1,15 +1,42 @@
 // verifyWebhook: the server build checks the signature, then parses.
+import { readLimited } from "./body.js";
 import { answer, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
 import { wasm } from "./wasm.js";
 
-/** Checks a Standard Webhooks signature, then parses like parseWebhook. */
+/** A delivery is a job document of a few KB; a body past this is not one. */
+const MAX_BODY_BYTES = 1 << 20;
+
+/**
+ * Checks a Standard Webhooks signature, then parses like parseWebhook. The
+ * first argument may be the fetch Request itself: its raw body is read here,
+ * and the arguments after it are the secret and the options.
+ */
 export async function verifyWebhook(rawBody, headers, secret, options) {
+  if (isRequest(rawBody)) return verifyWebhook(await bodyOf(rawBody), rawBody.headers, headers, secret);
   const record = typeof headers?.get === "function" && typeof headers[Symbol.iterator] === "function"
     ? Object.fromEntries(headers)
     : headers;
   const args = [bytes(rawBody), toJson(record, "headers"), toJson(secret, "secret"), toJson(options, "options")];
   return answer(wasm.verifyWebhook(...args, Date.now() / 1000));
+}
+
+/** A fetch Request (or any object with its body and a Headers bag). */
+const isRequest = (value) => typeof value?.arrayBuffer === "function" && typeof value.headers?.get === "function";
+
+/** The bytes of a Request's body, read once and bounded; a body already read cannot be verified. */
+async function bodyOf(request) {
+  if (request.bodyUsed) {
+    throw invalid("request", "has a body that was already read: verify the Request before anything parses it, or pass the raw body read (verifyWebhook(rawBody, headers, secret))");
+  }
+  let body;
+  try {
+    body = await readLimited(request.body, MAX_BODY_BYTES);
+  } catch (error) {
+    throw invalid("request", `has a body that could not be read (${String(error).slice(0, 200)})`);
+  }
+  if (body === null) throw invalid("request", `has a body over ${MAX_BODY_BYTES} bytes, which no delivery is`);
+  return body;
 }
 
 /** The body exactly as received; a parsed object cannot be verified, its bytes are gone. */

@@ -26,6 +26,7 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
             .map(|amount| Money { amount, currency: None }),
         error: data.get("task_status_msg").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
         raw,
+        webhook: None,
     })
 }
 
@@ -55,6 +56,7 @@ pub fn newer_job(doc: &Value, raw: Value) -> Result<Job, &'static str> {
         money_charged: money,
         error: doc.get("message").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
         raw,
+        webhook: None,
     })
 }
 
