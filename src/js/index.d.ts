@@ -293,6 +293,7 @@ export interface KlingExtendErrorConstructor {
   readonly prototype: KlingExtendError;
 }
 
+/** Every failure the package reports (see the `KlingExtendError` type for its fields). */
 export declare const KlingExtendError: KlingExtendErrorConstructor;
 
 /**
@@ -335,6 +336,7 @@ export interface KlingQuoteInput {
   resolution?: never;
 }
 
+/** What `quote` prices: Trinetra by default, Kling with `provider: "kling"`. */
 export type QuoteInput = TrinetraQuoteInput | KlingQuoteInput;
 
 interface QuoteCommon {
@@ -347,6 +349,7 @@ interface QuoteCommon {
   credits: number;
 }
 
+/** A Trinetra price: credits, which are rupees. */
 export interface TrinetraQuote extends QuoteCommon {
   provider: "trinetra";
   resolution: Resolution;
@@ -357,6 +360,7 @@ export interface TrinetraQuote extends QuoteCommon {
   formatted: string;
 }
 
+/** A Kling price: units per 5-second step, and money only at your `unitPrice`. */
 export interface KlingQuote extends QuoteCommon {
   provider: "kling";
   mode: "standard" | "professional";
@@ -370,6 +374,7 @@ export interface KlingQuote extends QuoteCommon {
   price?: Price;
 }
 
+/** An amount of money at the caller's unit price, exact to the cent. */
 export interface Price {
   amount: number;
   /** ISO 4217, as given. */
@@ -378,6 +383,7 @@ export interface Price {
   formatted: string;
 }
 
+/** What `quote` answers; narrows by `provider`. */
 export type Quote = TrinetraQuote | KlingQuote;
 
 interface ChainInput {
@@ -389,15 +395,20 @@ interface ChainInput {
   basis?: "output" | "added";
 }
 
+/** `quoteChain` for Trinetra: a quote's input without `seconds`, and the chain's shape. */
 export type TrinetraChainQuoteInput = Omit<TrinetraQuoteInput, "seconds"> & ChainInput;
+/** `quoteChain` for Kling. */
 export type KlingChainQuoteInput = Omit<KlingQuoteInput, "seconds"> & ChainInput;
+/** What `quoteChain` prices. */
 export type ChainQuoteInput = TrinetraChainQuoteInput | KlingChainQuoteInput;
 
+/** Seconds, as a range: an extension adds 4 to 5 of them. */
 export interface SecondsRange {
   min: number;
   max: number;
 }
 
+/** One step of a chain quote: what it adds and its price range. */
 export interface ChainStep<Q extends Quote = Quote> {
   /** 1-based. */
   index: number;
@@ -407,6 +418,7 @@ export interface ChainStep<Q extends Quote = Quote> {
   max: Q;
 }
 
+/** A chain's price range, in total and per step. */
 export interface ChainQuote<Q extends Quote = Quote> {
   basis: "output" | "added";
   outputSeconds: SecondsRange;
@@ -451,6 +463,7 @@ export declare function run(request: ExtendRequest, options?: RunOptions): Promi
 export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 /** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */
 export declare function signKlingToken(accessKey: string, secretKey: string, nowSeconds?: number): string;
+/** Options of `parseWebhook` and `verifyWebhook`. */
 export interface WebhookOptions {
   /** Which service sent the body; guessed from its shape when omitted. */
   provider?: Provider;
@@ -486,6 +499,7 @@ export declare function parseWebhook(body: string | object, options?: WebhookOpt
  * ```
  */
 export declare function verifyWebhook(request: Request, secret: string | string[], options?: WebhookOptions): Promise<VerifiedJob>;
+/** `verifyWebhook` with the raw body exactly as received and the headers (Node's `req.headers` too). */
 export declare function verifyWebhook(
   rawBody: string | Uint8Array | ArrayBuffer,
   headers: WebhookHeaders,
@@ -522,11 +536,15 @@ export declare function createProxy(config: ProxyConfig): (request: Request) => 
 export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider }): void;
 /** Prices a job offline and synchronously, exactly (Trinetra in paise, Kling in units and your price). */
 export declare function quote(input: KlingQuoteInput): KlingQuote;
+/** A Trinetra quote (the default provider). */
 export declare function quote(input: TrinetraQuoteInput): TrinetraQuote;
+/** A quote for either provider, narrowed by `provider`. */
 export declare function quote(input: QuoteInput): Quote;
 /** Prices a chain of extensions as a range (each adds 4 to 5 seconds). */
 export declare function quoteChain(input: KlingChainQuoteInput): ChainQuote<KlingQuote>;
+/** A Trinetra chain's price range. */
 export declare function quoteChain(input: TrinetraChainQuoteInput): ChainQuote<TrinetraQuote>;
+/** A chain's price range for either provider. */
 export declare function quoteChain(input: ChainQuoteInput): ChainQuote;
 /** Binds options (a key, a base URL, a logger…) for every call of the returned client. */
 export declare function createClient(options?: ChainOptions): Client;
