@@ -9,8 +9,6 @@ import { enter, generation, release } from "./wasm.js";
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Errors by which Deno says a request was refused before it left. */
 const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
-/** Deno's refusal of a port on fetch's list of bad ports: a TypeError, named only by its message. */
-const DENO_BAD_PORT = /^Fetch failed: Requests to port \d+ are blocked/;
 
 /**
  * Makes a Task with `newTask` and drives it to its end, then frees it.
@@ -100,12 +98,12 @@ async function read(response, send) {
 
 /**
  * Whether a fetch error proves the request never left: the runtime refused
- * it (Deno's permissions, Node's and Deno's blocked ports), or no request can even be
+ * it (Deno's permissions, Node's blocked ports), or no request can even be
  * made of it (a URL or header value fetch cannot take).
  */
 function neverSent(error, url, init) {
   if (REFUSED_BY_RUNTIME.has(error?.name) || REFUSED_BY_RUNTIME.has(error?.cause?.name)) return true;
-  if (error?.cause?.message === "bad port" || DENO_BAD_PORT.test(error?.message)) return true;
+  if (error?.cause?.message === "bad port") return true;
   try {
     new Request(url, init);
     return false;
