@@ -4,9 +4,11 @@
 // "inline-wasm" condition picks inline.js, whose wasm is inside the bundle.
 // The page, served by a static server, runs one quote and one job against the
 // mock in headless Chromium, then loads its server half (verifyWebhook).
+// A server bundled with --platform=node takes node.js, whose wasm is a module
+// too, so the bundle runs from any directory.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { API_KEY, BIN, CHROMIUM_LAUNCH, closeAll, createConsumer, startInstalledMock } from "./consumer.mjs";
@@ -30,7 +32,16 @@ const HTML = `<!doctype html>
 </html>
 `;
 
-const consumer = await createConsumer({ name: "esbuild", files: { "smoke.js": SMOKE, "page.js": PAGE, "index.html": HTML } });
+const SERVER = `import { smoke } from "./smoke.js";
+
+const [mockUrl, apiKey] = process.argv.slice(2);
+console.log(JSON.stringify(await smoke({ baseUrl: mockUrl, apiKey })));
+`;
+
+const consumer = await createConsumer({
+  name: "esbuild",
+  files: { "smoke.js": SMOKE, "page.js": PAGE, "index.html": HTML, "server.js": SERVER },
+});
 let mock;
 let server;
 let browser;
@@ -63,4 +74,16 @@ test("esbuild: a page bundled with --conditions=inline-wasm quotes and runs a jo
   assert.equal(await page.evaluate(() => window.serverHalf()), "headers.webhook-signature", "the server half loaded and checked");
   assert.deepEqual(seen.wasm, [], "no .wasm fetched: the bytes are in the bundle");
   assert.deepEqual(seen.problems, [], "no page error, console error or failed load");
+});
+
+test("esbuild: a server bundled with --platform=node runs a job from another directory", { timeout: 60_000 }, async () => {
+  const out = join(consumer.root, "elsewhere");
+  mkdirSync(out);
+  await runCommand(join(BIN, "esbuild"), ["server.js", "--bundle", "--platform=node", "--format=esm", `--outfile=${join(out, "server.mjs")}`, "--log-level=warning"], {
+    cwd: consumer.dir,
+  });
+  assert.deepEqual(readdirSync(out), ["server.mjs"], "one file, nothing to copy");
+  prepareMock(mock);
+  const { stdout } = await runCommand(process.execPath, [join(out, "server.mjs"), mock.url, API_KEY], { cwd: out });
+  assertSmoke(assert, JSON.parse(stdout), mock);
 });
