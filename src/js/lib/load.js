@@ -1,10 +1,10 @@
-// How an entry gets its wasm build when no bundler hands it a module: fetched
-// from a URL next to the module (a page's server half; index.js has its own
-// copy), or decoded from base64 text inside a
-// JS module (server/kling_extend_bg.wasm.js, web/kling_extend_bg.wasm.js,
-// written by scripts/build.sh). A JS module is all a runtime or bundler must
-// handle: nothing is read from disk (Deno without --allow-read) and no asset
-// must be copied next to a bundle (Next's server bundles, esbuild).
+// How an entry gets its wasm build when no bundler hands it a module:
+// fetched from a URL next to the module (a page's server half; index.js has
+// its own copy), or decoded from base64 text inside a JS module
+// (server/kling_extend_bg.wasm.js, web/kling_extend_bg.wasm.js, written by
+// scripts/build.sh). A JS module is all a runtime or bundler must handle:
+// nothing is read from disk (Deno without --allow-read) and no asset must be
+// copied next to a bundle (Next's server bundles, esbuild).
 
 /**
  * The wasm at `url`, compiled. Read whole rather than streamed: streaming
