@@ -89,7 +89,7 @@ async function shippedBytes() {
   const brotli = measure(BUILDS.browser).total.brotli;
   out("## 1. Shipped bytes");
   out();
-  out("What a browser loads, and what Node and Workers load (`node scripts/size.mjs`: raw, gzip -9, brotli quality 11; KB = 1000 bytes).");
+  out("What a browser loads, and what Node, Deno and Bun load (Workers load the server `.wasm` itself, not its base64 module) (`node scripts/size.mjs`: raw, gzip -9, brotli quality 11; KB = 1000 bytes).");
   out();
   out(sizeTable("browser"));
   out();

@@ -45,9 +45,21 @@ build() {
     "target/shipped/$dir/pkg/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
 }
 
+# inline <dir>: pkg/<dir>/kling_extend_bg.wasm.js, the build's wasm as base64
+# in a JS module whose default export is its bytes, for runtimes and bundlers
+# that can neither read nor fetch the file (lib/load.js).
+inline() {
+  node -e 'const [wasm, out] = process.argv.slice(1);
+    const text = require("node:fs").readFileSync(wasm).toString("base64");
+    require("node:fs").writeFileSync(out, `import { decodeBase64 } from "../lib/load.js";\nexport default decodeBase64("${text}");\n`);' \
+    "pkg/$1/kling_extend_bg.wasm" "pkg/$1/kling_extend_bg.wasm.js"
+}
+
 rm -rf pkg
 build web
 build server --features server
+inline web
+inline server
 # Node, Workers and a page's server half (lib/server-build.js) import the
 # shared modules one by one; on-demand.js is a page's only.
 minify target/shipped/server/pkg/kling_extend.js pkg/server/kling_extend.js
@@ -66,6 +78,10 @@ cp -r src/js/. "$page"
 cp target/shipped/web/pkg/kling_extend.js "$page/web/"
 node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
   --external:./lib/server-build.js "$page/index.js" --outfile=pkg/index.js
+# The same for inline.js (pages bundled by esbuild), whose wasm bytes and
+# server half stay modules of their own for the consumer's bundler.
+node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
+  --external:./lib/server-inline.js --external:./web/kling_extend_bg.wasm.js "$page/inline.js" --outfile=pkg/inline.js
 cp src/js/index.d.ts src/js/node-adapter.d.ts README.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json

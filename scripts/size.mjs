@@ -22,15 +22,18 @@ const lib = (...names) => names.map((name) => `lib/${name}.js`);
 
 /**
  * What a page loads at first (index.js, one bundle, and the web build's
- * wasm), and what Node loads (node.js, the server build and lib/; a page
- * fetches the server build only when it calls createProxy or verifyWebhook).
+ * wasm), and what Node, Deno and Bun load (node.js, the server build with its
+ * wasm as base64 in a module, and lib/; a page fetches the server build only
+ * when it calls createProxy or verifyWebhook). `inline`: what an esbuild
+ * page's bundle is made of at first (inline.js, the web wasm as base64).
  */
 export const BUILDS = {
   browser: ["index.js", "web/kling_extend_bg.wasm"],
   server: [
-    "node.js", "server/kling_extend_bg.wasm", "server/kling_extend.js",
-    ...lib("api", "boundary", "driver", "error", "wasm", "webhook", "server", "proxy", "signature"),
+    "node.js", "server/kling_extend_bg.wasm.js", "server/kling_extend.js",
+    ...lib("api", "boundary", "driver", "error", "load", "wasm", "webhook", "server", "proxy", "signature"),
   ],
+  inline: ["inline.js", "web/kling_extend_bg.wasm.js", "lib/load.js"],
 };
 
 /** Sizes of `files` (paths in pkg/), plus a `total` row. */
@@ -52,15 +55,15 @@ export function measure(files) {
 export function sizeTable(build) {
   const { rows, total } = measure(BUILDS[build]);
   const kb = (n) => (n / 1000).toFixed(1).padStart(7);
-  const line = (f) => `| ${f.name.padEnd(27)} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli).padStart(9)} |`;
+  const line = (f) => `| ${f.name.padEnd(30)} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli).padStart(9)} |`;
   return [
-    `| ${build.padEnd(27)} |  raw KB | gzip KB | brotli KB |`,
-    `|-----------------------------|--------:|--------:|----------:|`,
+    `| ${build.padEnd(30)} |  raw KB | gzip KB | brotli KB |`,
+    `|--------------------------------|--------:|--------:|----------:|`,
     ...rows.map(line),
     line({ ...total, name: `total (${build})` }),
   ].join("\n");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(`${sizeTable("browser")}\n\n${sizeTable("server")}`);
+  console.log(Object.keys(BUILDS).map(sizeTable).join("\n\n"));
 }

@@ -17,8 +17,8 @@ export * from "./lib/api.js";
 export * from "./lib/on-demand.js";
 
 /**
- * The wasm at `url`, compiled. Read whole rather than streamed: streaming
- * needs the server to send `application/wasm`, and these bytes are few.
+ * The wasm at `url`, compiled: lib/load.js's compileUrl, written out here
+ * because importing it reorders the bundle and the page grows 13 bytes.
  */
 async function compile(url) {
   const response = await fetch(url);

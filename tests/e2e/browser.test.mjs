@@ -7,22 +7,16 @@
 // under /dist/); the mock runs on another port, so every call is cross-origin.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { readFile, readdir } from "node:fs/promises";
-import { extname, join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { build } from "vite";
 import { chromium } from "playwright-core";
 import { BUILDS } from "../../scripts/size.mjs";
 import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
+import { EXPORTS, serveStatic } from "./toolchain.mjs";
 
 const SCENARIO_TIMEOUT_MS = 30_000;
-
-/** The contract's names, exported by the page entry like every other. */
-const EXPORTS = [
-  "KlingExtendError", "chainExtensions", "createClient", "createProxy", "extendVideo", "getJob", "isKlingExtendError",
-  "parseWebhook", "pollJob", "quote", "quoteChain", "run", "signKlingToken", "validateRequest", "verifyWebhook",
-];
 
 // The page-side runner, shared by both pages: runScenario never throws, it
 // answers { ok, error } so failures come back as readable text.
@@ -86,49 +80,6 @@ const PLAIN_HTML = `<!doctype html>
   </body>
 </html>
 `;
-
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".css": "text/css",
-  ".map": "application/json",
-};
-
-/** A static file server for `root` on 127.0.0.1 (any free port). */
-async function serveStatic(root) {
-  const base = resolve(root);
-  const server = createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-      const file = resolve(base, `.${path}`);
-      if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error("outside root"), { code: "ENOENT" });
-      const body = await readFile(file);
-      res.writeHead(200, {
-        "content-type": MIME[extname(file)] ?? "application/octet-stream",
-        "cache-control": "no-store",
-      });
-      res.end(body);
-    } catch (err) {
-      res.writeHead(err.code === "ENOENT" || err.code === "EISDIR" ? 404 : 500, { "content-type": "text/plain" });
-      res.end(String(err.code ?? err));
-    }
-  });
-  await new Promise((ok, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", ok);
-  });
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 // All set-up happens before the first test() is registered: node:test runs
 // the after() hooks as soon as registered tests are done.

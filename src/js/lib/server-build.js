@@ -3,10 +3,11 @@
 // load them at start-up instead). The page's own module is a bundle, so these
 // modules are copies of its shared ones: on-demand.js gives errors of this
 // KlingExtendError the page's class.
-import init, * as server from "../server/kling_extend.js";
+import * as server from "../server/kling_extend.js";
+import { compileUrl } from "./load.js";
 import { bind } from "./wasm.js";
 
-await init({ module_or_path: new URL("../server/kling_extend_bg.wasm", import.meta.url) });
+server.initSync({ module: await compileUrl(new URL("../server/kling_extend_bg.wasm", import.meta.url)) });
 bind(server);
 
 export { KlingExtendError } from "./error.js";
