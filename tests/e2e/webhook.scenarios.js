@@ -110,7 +110,8 @@ scenario("verifyWebhook takes the fetch Request itself; the job carries the deli
   assert.match(missing.message, /^headers\.webhook-signature is missing/);
   const used = post(body);
   await used.text();
-  await expectRejection(ctx, () => verifyWebhook(used, SECRET, at(NOW)), { code: "invalid_request", field: "request" });
+  const reread = await expectRejection(ctx, () => verifyWebhook(used, SECRET, at(NOW)), { code: "invalid_request", field: "request" });
+  assert.match(reread.message, /already read/, "says why, not a stream's TypeError");
   const huge = post("x".repeat((1 << 20) + 1));
   await expectRejection(ctx, () => verifyWebhook(huge, SECRET, at(NOW)), { code: "invalid_request", field: "request" });
 });
