@@ -98,6 +98,9 @@ scenario("verifyWebhook takes the fetch Request itself; the job carries the deli
   const fromText = await verifyWebhook(body, headers, [OLD_SECRET, SECRET], at(NOW + 10));
   assert.deepEqual(fromText.webhook, { id: "msg_replay_1", timestamp: NOW }, "the raw-body form carries it too");
   assert.equal(parseWebhook(body).webhook, undefined, "parseWebhook checks no delivery, so names none");
+  // A Request without a body stream, as Firefox's: read whole.
+  const streamless = { headers: new Headers(headers), bodyUsed: false, arrayBuffer: async () => new TextEncoder().encode(body).buffer };
+  assert.deepEqual((await verifyWebhook(streamless, SECRET, at(NOW))).webhook, { id: "msg_replay_1", timestamp: NOW }, "a Request without body stream");
   const tampered = await expectRejection(ctx, () => verifyWebhook(post(body.replace("190", "1")), SECRET, at(NOW)), {
     code: "invalid_request",
     field: "headers.webhook-signature",
