@@ -47,7 +47,7 @@ export function createClient(options) {
 }
 
 /** The options that are not data: they stay in JS, for the driver. */
-const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted"]);
+const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted", "onProgress"]);
 const LOG_METHODS = ["debug", "info", "warn", "error"];
 
 /**
