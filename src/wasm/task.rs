@@ -4,6 +4,7 @@
 
 use super::convert::{arg, args};
 use crate::core::client::call::Call;
+#[cfg(feature = "server")]
 use crate::core::client::chain::{Chain, ChainPlan};
 use crate::core::client::environment::Environment;
 use crate::core::client::log::LogPlan;
@@ -141,6 +142,9 @@ fn machine(kind: &str, text: &str, browser: bool, env: &str, seed: u64, entropy:
             let log = LogPlan::of(&config, "run");
             Ok(logged(boxed(Run::new(config, PollConfig::from_value(&options)?, request, seed, nonce)), log))
         }
+        // Only in the server build: a page runs chains on its server half
+        // (lib/api.js), so their progress code costs the page nothing.
+        #[cfg(feature = "server")]
         "chainExtensions" => {
             let [video_id, prompts, options] = args(text)?;
             let config = config(&options)?;
@@ -217,7 +221,11 @@ fn update_json(update: Update) -> Value {
         Update::Step { index, job } => {
             ("onStep", object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
         }
+        #[cfg(feature = "server")]
         Update::Progress(progress) => ("onProgress", progress.into()),
+        // Chains, which alone report progress, do not run on the web build.
+        #[cfg(not(feature = "server"))]
+        Update::Progress(_) => ("onProgress", Value::Null),
         Update::Log { level, message } => (
             "log",
             object([
