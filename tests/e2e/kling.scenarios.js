@@ -354,7 +354,7 @@ klingScenario("kling: a resumed step with only its external_task_id is found by 
   assert.ok(klingReads(log).some((e) => e.path === `${TASKS_PATH}/${saved.inFlight.externalId}`), "looked up by its external id");
 });
 
-klingScenario("kling: a resumed step whose submit never arrived is sent with the same external_task_id", {}, async (ctx) => {
+klingScenario("kling: a resumed step whose submit never arrived is sent with the same external_task_id", { httpErrors: true }, async (ctx) => {
   const saved = await interrupt(ctx, () => kling(ctx), (p, c) => p.inFlight?.index === 1 && !p.inFlight.jobId && c.abort());
   await chainExtensions("vid_chain_src", ["one", "two", "three"], { ...kling(ctx), ...FAST, resume: saved });
   const bodies = klingPosts(await mockLog(ctx)).map((e) => JSON.parse(e.body));
