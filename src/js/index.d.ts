@@ -119,11 +119,49 @@ export interface ChainStepReport {
   job: CompletedJob;
 }
 
+/**
+ * Where a chain stands, reported by `onProgress` after every change (a step
+ * about to be submitted, accepted, finished): plain JSON to store anywhere
+ * and pass back as `resume`. Treat it as opaque; it is checked when read.
+ */
+export interface ChainProgress {
+  provider: Provider;
+  /** The chain's source video. */
+  videoId: string;
+  /** How many extensions the whole chain makes. */
+  steps: number;
+  /** 32 hex digits; each step's Kling `external_task_id` derives from it. */
+  key: string;
+  /** Finished steps in order (a step's index is its place): its job and the video it made. */
+  finished: { jobId: string; videoId?: string; seconds?: number }[];
+  /** The step being submitted (`externalId` only, Kling) or waited for (`jobId`). */
+  inFlight?: { index: number; externalId?: string; jobId?: string };
+  /** What the next step extends. */
+  next: { videoId: string } | { taskId: string };
+  /** Length of `next`, when known. */
+  seconds?: number;
+  /** What the finished steps cost: Kling units or Trinetra credits. */
+  charged: number;
+}
+
 /** Options of `chainExtensions`; `onSubmitted` is called for every step. */
 export interface ChainOptions extends RunOptions {
   /** Called when each extension has finished. */
   onStep?: (step: ChainStepReport) => void;
-  /** Length of the source video, when known (Kling's 180 s limit is checked against it; 5 s assumed otherwise). */
+  /**
+   * Called after every change of the chain's progress, before the chain goes
+   * on (a returned promise is awaited): store it to resume the chain later.
+   */
+  onProgress?: (progress: ChainProgress) => void | Promise<void>;
+  /**
+   * A progress from `onProgress` of this same chain (video id, prompts,
+   * provider): finished steps are not redone, and a step in flight is waited
+   * for or found again (Kling, by its `external_task_id`) before anything is
+   * sent. A Trinetra step whose submit had no answer yet cannot be checked,
+   * so it is not sent again: the call rejects with `aborted` and `maybeSubmitted`.
+   */
+  resume?: ChainProgress;
+  /** Length of the source video, when known (Kling's 180 s limit is checked against it; 5 s assumed otherwise). Not with `resume`, which carries it. */
   sourceSeconds?: number;
 }
 
@@ -459,6 +497,8 @@ export declare function run(request: ExtendRequest, options?: RunOptions): Promi
 /**
  * Extends `videoId`, waits, then extends the result again, once per prompt.
  * A Kling chain that would pass its 3-minute limit is refused before the first submit.
+ * `onProgress` reports a storable progress; `resume` continues from one
+ * without paying for a step twice.
  */
 export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 /** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */

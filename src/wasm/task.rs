@@ -4,6 +4,7 @@
 
 use super::convert::{arg, args};
 use crate::core::client::call::Call;
+#[cfg(feature = "server")]
 use crate::core::client::chain::{Chain, ChainPlan};
 use crate::core::client::environment::Environment;
 use crate::core::client::log::LogPlan;
@@ -33,7 +34,7 @@ impl Task {
     /// "run", "chainExtensions"), `args` its arguments with the options' data
     /// last; `env` the process environment's variables (JSON, `null` where
     /// there is none); `entropy` is 16 random bytes for the submits'
-    /// idempotency keys.
+    /// idempotency keys (a chain's key).
     #[wasm_bindgen(constructor)]
     pub fn new(kind: &str, args: &str, browser: bool, env: &str, seed: f64, entropy: &[u8]) -> Task {
         Task { machine: machine(kind, args, browser, env, seed as u64, entropy) }
@@ -141,17 +142,16 @@ fn machine(kind: &str, text: &str, browser: bool, env: &str, seed: u64, entropy:
             let log = LogPlan::of(&config, "run");
             Ok(logged(boxed(Run::new(config, PollConfig::from_value(&options)?, request, seed, nonce)), log))
         }
+        // Only in the server build: a page runs chains on its server half
+        // (lib/api.js), so their progress code costs the page nothing.
+        #[cfg(feature = "server")]
         "chainExtensions" => {
             let [video_id, prompts, options] = args(text)?;
             let config = config(&options)?;
             let poll = PollConfig::from_value(&options)?;
             let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
-            let mut nonces = Vec::with_capacity(plan.steps());
-            for i in 0..plan.steps() {
-                nonces.push(step_nonce(nonce, i));
-            }
             let log = LogPlan::of(&config, "chainExtensions");
-            Ok(logged(boxed(Chain::new(config, poll, plan, nonces, seed)), log))
+            Ok(logged(boxed(Chain::new(config, poll, plan, nonce, seed)), log))
         }
         _ => Err(Error::invalid("kind", "is not a network call")),
     }
@@ -171,14 +171,6 @@ fn logged(machine: Boxed, log: Option<LogPlan>) -> Boxed {
         Some(plan) => Box::new(plan.wrap(machine)),
         None => machine,
     }
-}
-
-/// One nonce per chain step: the call's random bytes with the step's index
-/// mixed into the last two, unique within the chain and random across calls.
-fn step_nonce(mut nonce: [u8; 16], index: usize) -> [u8; 16] {
-    nonce[14] ^= (index >> 8) as u8;
-    nonce[15] ^= index as u8;
-    nonce
 }
 
 /// The headers the core reads: `values` lines up with [`RESPONSE_HEADERS`]
@@ -229,6 +221,11 @@ fn update_json(update: Update) -> Value {
         Update::Step { index, job } => {
             ("onStep", object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
         }
+        #[cfg(feature = "server")]
+        Update::Progress(progress) => ("onProgress", progress.into()),
+        // Chains, which alone report progress, do not run on the web build.
+        #[cfg(not(feature = "server"))]
+        Update::Progress(_) => ("onProgress", Value::Null),
         Update::Log { level, message } => (
             "log",
             object([

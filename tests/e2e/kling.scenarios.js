@@ -277,3 +277,106 @@ klingScenario("kling: keys in a page need consent", {}, async (ctx) => {
   checkError(ctx, err, { code: "invalid_request", field: "accessKey" }, SECRETS);
   await expectNothingSent(ctx, "the refused call");
 });
+
+// --- resumable chains: the progress outlives the call, no step is paid twice
+
+/**
+ * Runs a chain of three with `options(controller)` until its signal is
+ * aborted (`stop(progress, controller)`, or the options' fetch); returns the
+ * last progress it reported.
+ */
+async function interrupt(ctx, options, stop = () => {}) {
+  const controller = new AbortController();
+  let last;
+  const err = await assert.rejects(
+    () =>
+      chainExtensions("vid_chain_src", ["one", "two", "three"], {
+        ...options(controller),
+        ...FAST,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          last = JSON.parse(JSON.stringify(progress)); // stored as JSON
+          stop(progress, controller);
+        },
+      }),
+    "the interrupted chain",
+  );
+  checkError(ctx, err, { code: "aborted" }, SECRETS);
+  return last;
+}
+
+/** A fetch that aborts the chain once its second submit has reached the service, before the answer is read. */
+function losingSecondSubmit(controller) {
+  let submits = 0;
+  return async (url, init) => {
+    const response = await globalThis.fetch(url, init);
+    if (init.method === "POST" && ++submits === 2) {
+      controller.abort();
+      throw new DOMException("the process went away", "AbortError");
+    }
+    return response;
+  };
+}
+
+for (const provider of ["kling", "trinetra"]) {
+  const register = provider === "kling" ? klingScenario : scenario;
+  register(`chainExtensions on ${provider} resumes from its progress: step 2 in flight with its job id`, {}, async (ctx) => {
+    const options = provider === "kling" ? kling(ctx) : ctx.options;
+    const saved = await interrupt(ctx, () => options, (p, c) => p.inFlight?.index === 1 && p.inFlight.jobId && c.abort());
+    assert.equal(saved.finished.length, 1, "step 1 finished");
+    assert.equal(saved.inFlight.index, 1, "step 2 in flight");
+    assert.equal((await mockJobs(ctx)).length, 2, "two jobs before the resume");
+    const steps = [];
+    const jobs = await chainExtensions("vid_chain_src", ["one", "two", "three"], {
+      ...options,
+      ...FAST,
+      resume: saved,
+      onStep: ({ index }) => steps.push(index),
+    });
+    assert.deepEqual(steps, [1, 2], "only the steps left are reported");
+    assert.equal(jobs.length, 3, "the resumed chain ends with all three jobs");
+    const created = await mockJobs(ctx);
+    assert.equal(created.length, 3, "exactly three jobs on the mock");
+    assert.deepEqual(jobs.map((j) => j.id).toSorted(), created.map((j) => j.id).toSorted(), "the mock's jobs");
+    assert.equal((await mockLog(ctx)).filter((e) => e.method === "POST").length, 3, "three submits in all");
+  });
+}
+
+klingScenario("kling: a resumed step with only its external_task_id is found by lookup, never submitted twice", {}, async (ctx) => {
+  const saved = await interrupt(ctx, (controller) => kling(ctx, { fetch: losingSecondSubmit(controller) }));
+  assert.equal(saved.inFlight.jobId, undefined, "no job id: the answer was lost");
+  assert.match(saved.inFlight.externalId, /^ke-[0-9a-f]{32}$/, "but its external id was recorded before the submit");
+  const jobs = await chainExtensions("vid_chain_src", ["one", "two", "three"], { ...kling(ctx), ...FAST, resume: saved });
+  assert.equal(jobs.length, 3, "all three jobs");
+  assert.equal((await mockJobs(ctx)).length, 3, "exactly three tasks on the mock");
+  const log = await mockLog(ctx);
+  assert.equal(klingPosts(log).length, 3, "step 2 was not submitted again");
+  assert.ok(klingReads(log).some((e) => e.path === `${TASKS_PATH}/${saved.inFlight.externalId}`), "looked up by its external id");
+});
+
+klingScenario("kling: a resumed step whose submit never arrived is sent with the same external_task_id", { httpErrors: true }, async (ctx) => {
+  const saved = await interrupt(ctx, () => kling(ctx), (p, c) => p.inFlight?.index === 1 && !p.inFlight.jobId && c.abort());
+  await chainExtensions("vid_chain_src", ["one", "two", "three"], { ...kling(ctx), ...FAST, resume: saved });
+  const bodies = klingPosts(await mockLog(ctx)).map((e) => JSON.parse(e.body));
+  assert.equal(bodies.length, 3, "three submits: the step was never sent before");
+  assert.equal(bodies[1].external_task_id, saved.inFlight.externalId, "with the id recorded before");
+  assert.equal((await mockJobs(ctx)).length, 3, "three tasks");
+});
+
+scenario("trinetra: a resumed step whose submit got no answer is not sent again (maybeSubmitted)", { httpErrors: true }, async (ctx) => {
+  const saved = await interrupt(ctx, (controller) => ({ ...ctx.options, fetch: losingSecondSubmit(controller) }));
+  assert.equal(saved.inFlight.jobId, undefined, "no job id");
+  await expectRejection(
+    ctx,
+    () => chainExtensions("vid_chain_src", ["one", "two", "three"], { ...ctx.options, ...FAST, resume: saved }),
+    { code: "aborted", maybeSubmitted: true, message: /not sent again/ },
+  );
+  assert.equal((await mockLog(ctx)).filter((e) => e.method === "POST").length, 2, "no third submit");
+  assert.equal((await mockJobs(ctx)).length, 2, "two jobs");
+});
+
+scenario("chainExtensions refuses a progress of another chain before anything is sent", {}, async (ctx) => {
+  const progress = { provider: "trinetra", videoId: "other", steps: 1, key: "0".repeat(32), finished: [], next: { videoId: "other" }, charged: 0 };
+  await expectRejection(ctx, () => chainExtensions("vid_src", ["p"], { ...ctx.options, resume: progress }), { code: "invalid_request", field: "resume.videoId" });
+  await expectNothingSent(ctx, "a refused resume");
+});

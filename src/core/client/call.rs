@@ -27,9 +27,10 @@ enum Operation {
 enum Phase {
     /// Sending the operation (again, after a wait).
     Operating,
-    /// After a submit failed ambiguously: reading the task by the id the
-    /// submit carried, to learn whether it exists.
-    LookingUp { ambiguity: Error },
+    /// Reading the task by the id the submit carried, to learn whether it
+    /// exists: after a submit failed ambiguously, or (`resumed`) before
+    /// sending one an earlier process may have sent.
+    LookingUp { ambiguity: Error, resumed: bool },
 }
 
 pub struct Call<S, T> {
@@ -47,13 +48,28 @@ impl<S: Service> Call<S, Submission> {
     /// `nonce`: 16 random bytes, for an id the service can find the task by.
     pub fn submit(service: S, mut request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         service.make_findable(&mut request, nonce);
-        Call::new(
-            service,
-            Operation::Submit(request),
-            |service, _, response, now_ms| service.read_submission(response, now_ms),
-            seed,
-        )
+        Call::new(service, Operation::Submit(request), read_submission, seed)
     }
+
+    /// A submit an earlier process may already have sent (a resumed chain's
+    /// step): the task is looked up by the id `request` carries first, and
+    /// submitted only when the service has none. A service that cannot look
+    /// a submit up gets nothing: the call fails with `maybeSubmitted`.
+    pub fn submit_unless_found(service: S, request: ExtendRequest, seed: u64) -> Self {
+        let mut call = Call::new(service, Operation::Submit(request), read_submission, seed);
+        let ambiguity = Error::new(ErrorCode::Aborted, "the chain stopped while this step's submit was under way");
+        call.phase = Phase::LookingUp { ambiguity, resumed: true };
+        call
+    }
+}
+
+fn read_submission<S: Service>(
+    service: &S,
+    _: &Operation,
+    response: &HttpResponse,
+    now_ms: u64,
+) -> Result<Submission, Error> {
+    service.read_submission(response, now_ms)
 }
 
 impl<S: Service> Call<S, Job> {
@@ -117,22 +133,38 @@ impl<S: Service, T: Redact> Call<S, T> {
             self.retries += 1;
             return Step::Wait { ms, pause: Pause::Retry };
         }
-        if let (Operation::Submit(request), Acceptance::Unknown) = (&self.operation, acceptance) {
-            if let Some(lookup) = self.service.lookup_request(request, now_ms) {
-                self.phase = Phase::LookingUp { ambiguity: error };
-                return self.service.limits().send(lookup);
-            }
+        if is_submit && acceptance == Acceptance::Unknown {
+            return self.look_up(error, false, now_ms);
         }
         self.finish(error, is_submit.then_some(acceptance))
     }
 
+    /// Reads the task by the id the submit carries; where the service has
+    /// no such read, the submit stays unknown and is never repeated.
+    fn look_up(&mut self, ambiguity: Error, resumed: bool, now_ms: u64) -> Step<T> {
+        let lookup = match &self.operation {
+            Operation::Submit(request) => self.service.lookup_request(request, now_ms),
+            Operation::Read(_) => None,
+        };
+        match lookup {
+            Some(lookup) => {
+                self.phase = Phase::LookingUp { ambiguity, resumed };
+                self.service.limits().send(lookup)
+            }
+            None => self.finish(ambiguity, Some(Acceptance::Unknown)),
+        }
+    }
+
     /// After a lookup: found means submitted; not found means the submit
-    /// never took effect, so it may be sent again; anything else leaves it unknown.
-    fn looked_up(&mut self, ambiguity: Error, found: Result<T, Error>, now_ms: u64) -> Step<T> {
+    /// never took effect, so it may be sent (again: a retry, unless an
+    /// earlier process sent it); anything else leaves it unknown.
+    fn looked_up(&mut self, ambiguity: Error, resumed: bool, found: Result<T, Error>, now_ms: u64) -> Step<T> {
         match found {
             Ok(value) => Step::Done(Ok(value.redacted(&self.service.secrets()))),
-            Err(e) if e.code == ErrorCode::NotFound && self.retries < self.service.limits().max_retries => {
-                self.retries += 1;
+            Err(e)
+                if e.code == ErrorCode::NotFound && (resumed || self.retries < self.service.limits().max_retries) =>
+            {
+                self.retries += u32::from(!resumed);
                 self.send(now_ms)
             }
             Err(e) if e.code == ErrorCode::NotFound => {
@@ -161,15 +193,18 @@ impl<S: Service, T: Redact> Machine for Call<S, T> {
     type Output = T;
 
     fn start(&mut self, now_ms: u64) -> Step<T> {
-        self.send(now_ms)
+        match std::mem::replace(&mut self.phase, Phase::Operating) {
+            Phase::LookingUp { ambiguity, resumed } => self.look_up(ambiguity, resumed, now_ms),
+            Phase::Operating => self.send(now_ms),
+        }
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<T> {
-        if let Phase::LookingUp { ambiguity } = std::mem::replace(&mut self.phase, Phase::Operating) {
+        if let Phase::LookingUp { ambiguity, resumed } = std::mem::replace(&mut self.phase, Phase::Operating) {
             return match event {
                 Event::Response(response) => {
                     let found = (self.read)(&self.service, &self.operation, &response, now_ms);
-                    self.looked_up(ambiguity, found, now_ms)
+                    self.looked_up(ambiguity, resumed, found, now_ms)
                 }
                 Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
                 _ => self.finish(ambiguity, Some(Acceptance::Unknown)),

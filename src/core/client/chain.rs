@@ -1,7 +1,10 @@
 //! `chainExtensions`: extend, wait for the result, extend the result again,
 //! once per prompt. A composite machine: it runs a [`Run`] (a submit, then a
-//! poll) per step, and passes their steps through to the driver.
+//! poll) per step, and passes their steps through to the driver. It reports
+//! its [`ChainProgress`] after every change and can start from one, so a
+//! chain outlives the process that began it.
 
+use crate::core::client::chain_progress::{ChainProgress, InFlight, Source};
 use crate::core::client::machine::{Event, Machine, Step, Update};
 use crate::core::client::options::PollConfig;
 use crate::core::client::run::Run;
@@ -9,6 +12,7 @@ use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::fields::Fields;
 use crate::core::types::job::Job;
+use crate::core::types::job_id::JobId;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
@@ -30,6 +34,8 @@ pub struct ChainPlan {
     prompts: Vec<String>,
     /// Length of the source video, when the caller knows it.
     source_seconds: Option<f64>,
+    /// Where an earlier run of this chain stopped (the `resume` option).
+    resume: Option<ChainProgress>,
 }
 
 impl ChainPlan {
@@ -63,58 +69,56 @@ impl ChainPlan {
             })?;
             texts.push(checked.prompt.unwrap_or_default());
         }
-        let source_seconds = Fields::of(options, "options")?.number("sourceSeconds")?;
+        let f = Fields::of(options, "options")?;
+        let source_seconds = f.number("sourceSeconds")?;
         if source_seconds.is_some_and(|s| s <= 0.0) {
             return Err(Error::invalid("sourceSeconds", "must be a positive number of seconds"));
         }
-        Ok(ChainPlan { video_id, prompts: texts, source_seconds })
-    }
-
-    /// How many extensions the chain makes (one nonce each).
-    pub fn steps(&self) -> usize {
-        self.prompts.len()
+        let resume = match f.object("resume")? {
+            Some(_) if source_seconds.is_some() => {
+                return Err(Error::invalid("sourceSeconds", "must not come with resume, which carries the length"))
+            }
+            Some(progress) => Some(ChainProgress::from_value(progress, provider, &video_id, texts.len())?),
+            None => None,
+        };
+        Ok(ChainPlan { video_id, prompts: texts, source_seconds, resume })
     }
 }
 
 pub struct Chain<S> {
     service: S,
-    provider: ProviderName,
     poll: PollConfig,
-    /// What is left to send, taken from the front: iterators rather than
-    /// `VecDeque`s, whose methods cost about 1 KB of wasm.
-    prompts: std::vec::IntoIter<String>,
-    nonces: std::vec::IntoIter<[u8; 16]>,
-    /// The video (or, for Kling without a video id, the task) to extend next.
-    source: Source,
-    /// Length of `source` in seconds, when known.
-    source_seconds: Option<f64>,
+    prompts: Vec<String>,
     seed: u64,
+    /// Where the chain stands, reported after every change.
+    progress: ChainProgress,
+    /// Steps an earlier run finished, read again so the result holds every
+    /// job: their ids, taken from the front (an iterator rather than a
+    /// `VecDeque`, whose methods cost about 1 KB of wasm).
+    rereads: std::vec::IntoIter<String>,
     /// The step under way; `None` before the start.
     run: Option<Run<S>>,
     jobs: Vec<Job>,
     /// Oldest first. A `Vec` for the same reason; the driver drains it after
-    /// every step, so it holds three at most and `remove(0)` is cheap.
+    /// every step, so it holds a few at most and `remove(0)` is cheap.
     updates: Vec<Update>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Source {
-    Video(String),
-    Task(String),
-}
-
 impl<S: Service + Clone> Chain<S> {
-    /// `nonces`: one per prompt (see [`Call::submit`]).
-    pub fn new(service: S, poll: PollConfig, plan: ChainPlan, nonces: Vec<[u8; 16]>, seed: u64) -> Self {
+    /// `key`: 16 random bytes, from which each step's findable id derives;
+    /// a resumed chain keeps its progress's key instead.
+    pub fn new(service: S, poll: PollConfig, plan: ChainPlan, key: [u8; 16], seed: u64) -> Self {
+        let progress = plan.resume.unwrap_or_else(|| {
+            ChainProgress::new(service.provider(), plan.video_id, plan.prompts.len(), key, plan.source_seconds)
+        });
+        let rereads: Vec<String> = progress.finished.iter().map(|step| step.job_id.clone()).collect();
         Chain {
-            provider: service.provider(),
             service,
             poll,
-            prompts: plan.prompts.into_iter(),
-            nonces: nonces.into_iter(),
-            source: Source::Video(plan.video_id),
-            source_seconds: plan.source_seconds,
+            prompts: plan.prompts,
             seed,
+            progress,
+            rereads: rereads.into_iter(),
             run: None,
             jobs: Vec::new(),
             updates: Vec::new(),
@@ -125,11 +129,12 @@ impl<S: Service + Clone> Chain<S> {
     /// limit is refused before it spends anything, and checked again with
     /// each result's real length.
     fn check_limit(&self) -> Result<(), Error> {
-        if self.provider != ProviderName::Kling {
+        if self.progress.provider != ProviderName::Kling {
             return Ok(());
         }
-        let start = self.source_seconds.unwrap_or(SHORTEST_SOURCE_SECONDS);
-        let total = start + EXTENSION_SECONDS * self.prompts.len() as f64;
+        let start = self.progress.seconds.unwrap_or(SHORTEST_SOURCE_SECONDS);
+        let left = self.progress.steps - self.progress.finished.len();
+        let total = start + EXTENSION_SECONDS * left as f64;
         if total <= KLING_MAX_SECONDS {
             return Ok(());
         }
@@ -141,14 +146,27 @@ impl<S: Service + Clone> Chain<S> {
         Err(Error::invalid("prompts", &message))
     }
 
-    fn submit_next(&mut self, now_ms: u64) -> Step<Vec<Job>> {
+    /// What comes next: a finished step to read again, the step an earlier
+    /// run left in flight (waited for by its job id, else found by its
+    /// findable id), or the next submit.
+    fn next(&mut self, now_ms: u64) -> Step<Vec<Job>> {
+        let (service, poll, seed) = (self.service.clone(), self.poll, self.seed);
+        let job_id = |id: String| JobId::parse(&Value::String(id));
+        // Before the rereads too: a resumed chain past the limit costs no request.
         if let Err(error) = self.check_limit() {
             return Step::Done(Err(error));
         }
-        let (Some(prompt), Some(nonce)) = (self.prompts.next(), self.nonces.next()) else {
+        if let Some(id) = self.rereads.next() {
+            return match job_id(id) {
+                Ok(id) => self.begin(Run::resume(service, poll, id, seed), now_ms),
+                Err(error) => Step::Done(Err(error)),
+            };
+        }
+        let index = self.progress.finished.len();
+        let Some(prompt) = self.prompts.get(index) else {
             return Step::Done(Ok(std::mem::take(&mut self.jobs)));
         };
-        let (video_id, task_id) = match &self.source {
+        let (video_id, task_id) = match &self.progress.next {
             Source::Video(id) => (Some(id.clone()), None),
             Source::Task(id) => (None, Some(id.clone())),
         };
@@ -156,52 +174,86 @@ impl<S: Service + Clone> Chain<S> {
         let request = crate::core::types::json::object([
             ("video_id", text(video_id)),
             ("task_id", text(task_id)),
-            ("prompt", Some(Value::String(prompt))),
+            ("prompt", Some(Value::String(prompt.clone()))),
         ]);
-        let request = match ExtendRequest::from_value(&request, self.provider) {
+        let mut request = match ExtendRequest::from_value(&request, self.progress.provider) {
             Ok(request) => request,
             Err(error) => return Step::Done(Err(error)),
         };
-        let mut run = Run::new(self.service.clone(), self.poll, request, self.seed, nonce);
+        let nonce = step_nonce(self.progress.key, index);
+        service.make_findable(&mut request, nonce);
+        let run = match self.progress.in_flight.clone() {
+            Some(InFlight { job_id: Some(id), .. }) => match job_id(id) {
+                Ok(id) => Run::resume(service, poll, id, seed),
+                Err(error) => return Step::Done(Err(error)),
+            },
+            Some(flight) if flight.external_id == request.external_task_id => Run::find(service, poll, request, seed),
+            Some(_) => {
+                let why = "is not the id this chain's key gives the step";
+                return Step::Done(Err(Error::invalid("resume.inFlight.externalId", why)));
+            }
+            None => {
+                let external_id = request.external_task_id.clone();
+                self.progress.in_flight = Some(InFlight { external_id, job_id: None });
+                self.updates.push(Update::Progress(self.progress.clone()));
+                Run::new(service, poll, request, seed, nonce)
+            }
+        };
+        self.begin(run, now_ms)
+    }
+
+    fn begin(&mut self, mut run: Run<S>, now_ms: u64) -> Step<Vec<Job>> {
         let step = run.start(now_ms);
         self.run = Some(run);
         self.running(step, now_ms)
     }
 
-    /// Passes the step's progress and steps on; when it ends, starts the next.
+    /// Passes the step's progress and steps on, recording its job id once
+    /// the service accepted it; when it ends, records it and goes on.
     fn running(&mut self, step: Step<Job>, now_ms: u64) -> Step<Vec<Job>> {
         if let Some(run) = &mut self.run {
-            self.updates.extend(std::iter::from_fn(|| run.take_update()));
+            while let Some(update) = run.take_update() {
+                let accepted = match (&update, &mut self.progress.in_flight) {
+                    (Update::Submitted(submission), Some(flight)) => {
+                        flight.job_id = Some(submission.job_id.clone());
+                        true
+                    }
+                    _ => false,
+                };
+                self.updates.push(update);
+                if accepted {
+                    self.updates.push(Update::Progress(self.progress.clone()));
+                }
+            }
         }
         let job = match step.success() {
             Ok(job) => job,
             Err(step) => return step,
         };
-        self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
-        self.follow(&job);
+        if self.jobs.len() == self.progress.finished.len() {
+            self.progress.finish(&job);
+            self.updates.push(Update::Progress(self.progress.clone()));
+            self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
+        }
         self.jobs.push(job);
-        self.submit_next(now_ms)
+        self.next(now_ms)
     }
+}
 
-    /// The next step extends this job's result: its first video's id when
-    /// the service gives one (Kling, and Trinetra documents that carry an
-    /// id), else the task itself (Kling) or the job id (Trinetra).
-    fn follow(&mut self, job: &Job) {
-        let first = job.output.as_ref().and_then(|o| o.outputs.first());
-        self.source = match (first.and_then(|v| v.id.clone()), self.provider) {
-            (Some(video), _) => Source::Video(video),
-            (None, ProviderName::Kling) => Source::Task(job.id.clone()),
-            (None, ProviderName::Trinetra) => Source::Video(job.id.clone()),
-        };
-        self.source_seconds = first.and_then(|v| v.duration);
-    }
+/// One nonce per chain step: the chain's key with the step's index mixed
+/// into the last two bytes, unique within the chain, random across chains,
+/// and the same again when a resumed chain derives it.
+fn step_nonce(mut key: [u8; 16], index: usize) -> [u8; 16] {
+    key[14] ^= (index >> 8) as u8;
+    key[15] ^= index as u8;
+    key
 }
 
 impl<S: Service + Clone> Machine for Chain<S> {
     type Output = Vec<Job>;
 
     fn start(&mut self, now_ms: u64) -> Step<Vec<Job>> {
-        self.submit_next(now_ms)
+        self.next(now_ms)
     }
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Vec<Job>> {
@@ -222,12 +274,23 @@ impl<S: Service + Clone> Machine for Chain<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::chain_progress::ChainProgress;
     use crate::core::client::options::ClientConfig;
     use crate::core::types::http::{HttpResponse, Method};
     use crate::core::types::json::parse;
 
     fn chain(options: &str, prompts: &str) -> Result<Chain<ClientConfig>, Error> {
-        let options = parse(options.as_bytes()).unwrap();
+        chain_of(parse(options.as_bytes()).unwrap(), prompts)
+    }
+
+    /// The chain `options` and `prompts` make, resumed from `progress`.
+    fn resumed(options: &str, prompts: &str, progress: Value) -> Result<Chain<ClientConfig>, Error> {
+        let Value::Object(mut members) = parse(options.as_bytes()).unwrap() else { panic!() };
+        members.push(("resume".into(), progress));
+        chain_of(Value::Object(members), prompts)
+    }
+
+    fn chain_of(options: Value, prompts: &str) -> Result<Chain<ClientConfig>, Error> {
         let config = ClientConfig::from_value(&options, false).unwrap();
         let poll = PollConfig::from_value(&options).unwrap();
         let plan = ChainPlan::from_values(
@@ -236,8 +299,7 @@ mod tests {
             &options,
             config.provider.name(),
         )?;
-        let nonces = (0..plan.steps()).map(|i| [i as u8; 16]).collect();
-        Ok(Chain::new(config, poll, plan, nonces, 9))
+        Ok(Chain::new(config, poll, plan, [0; 16], 9))
     }
 
     fn answer(body: &str) -> Event {
@@ -249,6 +311,168 @@ mod tests {
             Step::Send { request, .. } => request,
             other => panic!("expected a send, got {other:?}"),
         }
+    }
+
+    fn progress(update: Option<Update>) -> ChainProgress {
+        match update {
+            Some(Update::Progress(progress)) => progress,
+            other => panic!("expected progress, got {other:?}"),
+        }
+    }
+
+    /// The last progress `c` reported, as the caller stores it.
+    fn stored(c: &mut Chain<ClientConfig>) -> Value {
+        let last = std::iter::from_fn(|| c.take_update()).filter_map(|u| match u {
+            Update::Progress(p) => Some(p),
+            _ => None,
+        });
+        last.last().expect("a progress").into()
+    }
+
+    const ACCEPTED: &str = r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#;
+
+    /// A Kling chain of three stopped after step 1, with step 2 submitted
+    /// (`accepted`: and its job id known), and the progress it left.
+    fn interrupted(accepted: bool) -> (Value, String) {
+        let mut c = chain(KLING, r#"["one","two","three"]"#).unwrap();
+        c.start(0);
+        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), 0);
+        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        let external = second.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str);
+        let external = external.unwrap().to_owned();
+        if accepted {
+            sent(c.handle(answer(ACCEPTED), 0));
+        }
+        (stored(&mut c), external)
+    }
+
+    fn done(step: Step<Vec<Job>>) -> Vec<String> {
+        match step {
+            Step::Done(Ok(jobs)) => jobs.into_iter().map(|j| j.id).collect(),
+            other => panic!("expected the jobs, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_resumed_chain_reads_its_finished_steps_and_waits_for_the_one_in_flight() {
+        let (progress, _) = interrupted(true);
+        let mut c = resumed(KLING, r#"["one","two","three"]"#, progress).unwrap();
+        assert!(sent(c.start(0)).url.ends_with("/t1"), "step 1 read again, not redone");
+        let read = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        assert!(read.url.ends_with("/t2") && read.body.is_none(), "step 2 waited for by its job id");
+        let third = sent(c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), 0));
+        assert_eq!(third.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid2".into())));
+        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t3","task_status":"submitted"}}"#), 0));
+        assert_eq!(done(c.handle(answer(&kling_task("t3", "succeed", "vid3", "20")), 0)), ["t1", "t2", "t3"]);
+        let steps: Vec<usize> = std::iter::from_fn(|| c.take_update())
+            .filter_map(|u| match u {
+                Update::Step { index, .. } => Some(index),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(steps, [1, 2], "finished steps are not reported again");
+    }
+
+    #[test]
+    fn a_kling_step_in_flight_without_a_job_id_is_looked_up_before_any_submit() {
+        let (progress, external) = interrupted(false);
+        let mut found = resumed(KLING, r#"["one","two","three"]"#, progress.clone()).unwrap();
+        found.start(0);
+        let lookup = sent(found.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        assert_eq!((lookup.method, lookup.url.ends_with(&format!("/{external}"))), (Method::Get, true));
+        let wait = sent(found.handle(answer(ACCEPTED), 0));
+        assert!(wait.url.ends_with("/t2"), "found: its task is waited for, nothing submitted");
+        // No retries left: resending after a lookup in a new process is not a retry.
+        let no_retries = r#"{"provider":"kling","token":"tok-secret-123","maxRetries":0}"#;
+        let mut missing = resumed(no_retries, r#"["one","two","three"]"#, progress).unwrap();
+        missing.start(0);
+        missing.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0);
+        let gone = Event::Response(HttpResponse {
+            status: 404,
+            headers: vec![],
+            body: br#"{"code":1203,"message":"no such task"}"#.to_vec(),
+        });
+        let submit = sent(missing.handle(gone, 0));
+        let again = submit.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str);
+        assert_eq!((submit.method, again), (Method::Post, Some(external.as_str())), "not found: sent with that id");
+    }
+
+    #[test]
+    fn a_trinetra_step_in_flight_without_a_job_id_is_never_sent_again() {
+        let options = r#"{"apiKey":"k","intervalMs":10}"#;
+        let mut c = chain(options, r#"["one","two"]"#).unwrap();
+        sent(c.start(0));
+        let progress = stored(&mut c);
+        let mut r = resumed(options, r#"["one","two"]"#, progress).unwrap();
+        let Step::Done(Err(e)) = r.start(0) else { panic!("nothing may be sent") };
+        assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Aborted, Some(true), false));
+        assert!(e.message.contains("not sent again"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_kling_limit_applies_to_the_steps_left_with_the_known_length() {
+        let (progress, _) = interrupted(true);
+        let Value::Object(mut members) = progress else { panic!() };
+        members.retain(|(k, _)| k != "seconds");
+        members.push(("seconds".into(), Value::Number(171.0)));
+        let mut c = resumed(KLING, r#"["one","two","three"]"#, Value::Object(members.clone())).unwrap();
+        let Step::Done(Err(e)) = c.start(0) else { panic!() };
+        assert_eq!(e.field.as_deref(), Some("prompts"), "10 s more would pass 180 s");
+        members.retain(|(k, _)| k != "seconds");
+        members.push(("seconds".into(), Value::Number(170.0)));
+        assert!(matches!(
+            resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap().start(0),
+            Step::Send { .. }
+        ));
+    }
+
+    #[test]
+    fn a_progress_of_another_chain_or_out_of_shape_is_refused_by_field() {
+        let (progress, _) = interrupted(false);
+        let prompts = r#"["one","two","three"]"#;
+        let with = |key: &str, value: &str| {
+            let Value::Object(mut members) = progress.clone() else { panic!() };
+            members.retain(|(k, _)| k != key);
+            members.push((key.to_owned(), parse(value.as_bytes()).unwrap()));
+            resumed(KLING, prompts, Value::Object(members)).err().map(|e| e.field.unwrap())
+        };
+        assert_eq!(with("videoId", r#""other""#).as_deref(), Some("resume.videoId"));
+        assert_eq!(with("steps", "2").as_deref(), Some("resume.steps"));
+        assert_eq!(with("provider", r#""trinetra""#).as_deref(), Some("resume.provider"));
+        assert_eq!(with("key", r#""xyz""#).as_deref(), Some("resume.key"));
+        assert_eq!(with("charged", "-1").as_deref(), Some("resume.charged"));
+        assert_eq!(with("next", r#"{"videoId":"a","taskId":"b"}"#).as_deref(), Some("resume.next"));
+        assert_eq!(with("finished", r#"[{"jobId":""}]"#).as_deref(), Some("resume.finished[0].jobId"));
+        assert_eq!(with("finished", r#"[1,2,3,4]"#).as_deref(), Some("resume.finished"));
+        assert_eq!(with("inFlight", r#"{"index":0}"#).as_deref(), Some("resume.inFlight.index"));
+        assert_eq!(with("extra", "1").as_deref(), Some("resume.extra"));
+        assert_eq!(with("key", &format!(r#""{}""#, "0".repeat(32))), None, "another key is still a key");
+        let e = resumed(KLING, prompts, Value::String("p".into())).err().unwrap();
+        assert_eq!(e.field.as_deref(), Some("resume"));
+        let both = r#"{"provider":"kling","token":"t","sourceSeconds":5}"#;
+        assert_eq!(resumed(both, prompts, progress).err().unwrap().field.as_deref(), Some("sourceSeconds"));
+    }
+
+    #[test]
+    fn a_tampered_external_id_is_refused_before_anything_is_sent() {
+        let (progress, _) = interrupted(false);
+        let Value::Object(mut members) = progress else { panic!() };
+        members.retain(|(k, _)| k != "inFlight");
+        members.push(("inFlight".into(), parse(br#"{"index":1,"externalId":"someone-elses"}"#).unwrap()));
+        let mut c = resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap();
+        c.start(0);
+        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0) else { panic!() };
+        assert_eq!(e.field.as_deref(), Some("resume.inFlight.externalId"));
+    }
+
+    #[test]
+    fn the_progress_survives_its_json_and_derives_the_same_external_ids() {
+        let (progress, external) = interrupted(false);
+        let text = progress.to_json();
+        let read = ChainProgress::from_value(&parse(text.as_bytes()).unwrap(), ProviderName::Kling, "v0", 3).unwrap();
+        assert_eq!(Value::from(read.clone()), progress);
+        assert_eq!((read.finished.len(), read.charged), (1, 0.0));
+        assert_eq!(read.in_flight.unwrap().external_id, Some(external));
     }
 
     const KLING: &str = r#"{"provider":"kling","token":"tok-secret-123","intervalMs":10}"#;
@@ -278,9 +502,15 @@ mod tests {
         assert_eq!(second.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid1".into())));
         assert_eq!(second.body.as_ref().and_then(|b| b.get("prompt")), Some(&Value::String("two".into())));
         let mut updates = std::iter::from_fn(|| c.take_update());
+        let before = progress(updates.next());
+        assert_eq!((before.in_flight.unwrap().job_id, before.finished.len()), (None, 0), "recorded before the submit");
         assert!(matches!(updates.next(), Some(Update::Submitted(s)) if s.job_id == "t1"));
+        assert_eq!(progress(updates.next()).in_flight.unwrap().job_id.as_deref(), Some("t1"), "then its job id");
         assert!(matches!(updates.next(), Some(Update::Status(_))));
+        let after = progress(updates.next());
+        assert_eq!((after.in_flight, after.next, after.seconds), (None, Source::Video("vid1".into()), Some(10.0)));
         assert!(matches!(updates.next(), Some(Update::Step { index: 0, .. })));
+        assert!(matches!(updates.next(), Some(Update::Progress(p)) if p.in_flight.is_some()), "step 2 in flight");
         sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#), 0));
         match c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), 0) {
             Step::Done(Ok(jobs)) => assert_eq!(jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), ["t1", "t2"]),

@@ -5,6 +5,7 @@
 //! an [`Event`] that carries the current time. Drivers (the wasm layer, tests)
 //! stay a dozen lines long.
 
+use crate::core::client::chain_progress::ChainProgress;
 use crate::core::client::log::Level;
 use crate::core::types::error::Result;
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport};
@@ -79,7 +80,7 @@ pub trait Machine {
 
     fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output>;
 
-    /// Progress to report (`onUpdate`, `onStep`); the driver drains these
+    /// Progress to report (`onUpdate`, `onStep`, `onProgress`); the driver drains these
     /// after every step.
     fn take_update(&mut self) -> Option<Update> {
         None
@@ -115,6 +116,8 @@ pub enum Update {
     Submitted(Submission),
     /// Step `index` (0-based) of a chain finished with `job`.
     Step { index: usize, job: Job },
+    /// A chain's progress changed (`onProgress`): store it to resume.
+    Progress(ChainProgress),
     /// A line for the caller's logger, already free of credentials.
     Log { level: Level, message: String },
 }

@@ -33,6 +33,19 @@ impl<S: Service + Clone> Run<S> {
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None }
     }
 
+    /// A step an earlier process submitted, its job id known: only the wait.
+    pub fn resume(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
+        let stage = Stage::Waiting(Poll::new(service.clone(), poll, id, seed));
+        Run { service, poll, seed, stage, submitted: None }
+    }
+
+    /// A step an earlier process may have submitted: found by the id
+    /// `request` carries, or submitted (see [`Call::submit_unless_found`]).
+    pub fn find(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
+        let call = Call::submit_unless_found(service.clone(), request, seed);
+        Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None }
+    }
+
     fn submitting(&mut self, step: Step<Submission>, now_ms: u64) -> Step<Job> {
         let submission = match step.success() {
             Ok(submission) => submission,

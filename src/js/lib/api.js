@@ -6,7 +6,7 @@
 import { inBrowser, toJson } from "./boundary.js";
 import { drive } from "./driver.js";
 import { invalid } from "./error.js";
-import { call, environment, wasm } from "./wasm.js";
+import { call, environment, hasServerHalf, onServer, wasm } from "./wasm.js";
 
 export { KlingExtendError, isKlingExtendError } from "./error.js";
 export { parseWebhook } from "./webhook.js";
@@ -28,8 +28,11 @@ export const extendVideo = async (request, options) => task("extendVideo", [toJs
 export const getJob = async (jobId, options) => task("getJob", [toJson(jobId, "jobId")], options);
 export const pollJob = async (jobId, options) => task("pollJob", [toJson(jobId, "jobId")], options);
 export const run = async (request, options) => task("run", [toJson(request, "request")], options);
+/** In a page, on its server half (loaded on first use): the web build has no chains. */
 export const chainExtensions = async (videoId, prompts, options) =>
-  task("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options);
+  hasServerHalf()
+    ? onServer((half) => half.chainExtensions(videoId, prompts, options))
+    : task("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options);
 
 /** Binds options once; options given to a call override them (headers merge). */
 export function createClient(options) {
@@ -47,7 +50,7 @@ export function createClient(options) {
 }
 
 /** The options that are not data: they stay in JS, for the driver. */
-const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted"]);
+const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted", "onProgress"]);
 const LOG_METHODS = ["debug", "info", "warn", "error"];
 
 /**

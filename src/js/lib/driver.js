@@ -12,8 +12,10 @@ const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
 
 /**
  * Makes a Task with `newTask` and drives it to its end, then frees it.
- * `hooks`: the caller's `fetch`, `signal`, `onUpdate`, `onSubmitted` and
- * `onStep`, and `log` for the core's log lines; a hook that throws ends the
+ * `hooks`: the caller's `fetch`, `signal`, `onUpdate`, `onSubmitted`,
+ * `onStep` and `onProgress`, and `log` for the core's log lines. A hook's
+ * promise is awaited before the call goes on (so a chain's progress is
+ * stored before the submit it records leaves); a hook that throws ends the
  * call with its own exception.
  */
 export async function drive(newTask, hooks) {
@@ -29,7 +31,7 @@ export async function drive(newTask, hooks) {
     let cause;
     for (;;) {
       for (const update of step.updates) {
-        for (const [hook, value] of Object.entries(update)) hooks[hook]?.(value);
+        for (const [hook, value] of Object.entries(update)) await hooks[hook]?.(value);
       }
       if (step.error) throw new KlingExtendError(step.error, ["network_error", "timeout"].includes(step.error.code) ? cause : undefined);
       if ("done" in step) return step.done;

@@ -1,22 +1,7 @@
 // The server functions as a page exports them: their code and the server
 // build load on first use (server-build.js), so a page that never calls them
 // never downloads them.
-import { KlingExtendError } from "./error.js";
-import { loadServer } from "./wasm.js";
-
-/**
- * `call` on the server half. Its KlingExtendError is a copy of this one, so
- * an error of that class gets this prototype: a page sees one class.
- */
-async function onServer(call) {
-  const half = await loadServer();
-  try {
-    return await call(half);
-  } catch (error) {
-    if (error instanceof half.KlingExtendError) Object.setPrototypeOf(error, KlingExtendError.prototype);
-    throw error;
-  }
-}
+import { onServer } from "./wasm.js";
 
 /** createProxy, whose config is checked when the server half has loaded (the first request fails if it is bad). */
 export function createProxy(config) {

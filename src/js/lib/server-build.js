@@ -1,4 +1,5 @@
-// A page's server half, loaded on first use of createProxy or verifyWebhook:
+// A page's server half, loaded on first use of createProxy, verifyWebhook or
+// chainExtensions (whose resumable progress the web build leaves out):
 // the server build and the modules that use it, bound here (Node and Workers
 // load them at start-up instead). The page's own module is a bundle, so these
 // modules are copies of its shared ones: on-demand.js gives errors of this
@@ -11,4 +12,5 @@ server.initSync({ module: await compileUrl(new URL("../server/kling_extend_bg.wa
 bind(server);
 
 export { KlingExtendError } from "./error.js";
+export { chainExtensions } from "./api.js";
 export * from "./server.js";

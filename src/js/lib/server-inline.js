@@ -9,4 +9,5 @@ server.initSync({ module: await WebAssembly.compile(bytes) });
 bind(server);
 
 export { KlingExtendError } from "./error.js";
+export { chainExtensions } from "./api.js";
 export * from "./server.js";

@@ -77,5 +77,19 @@ function failure(what, detail, cause) {
 /** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */
 export const call = (name, ...args) => answer(enter(() => wasm.call(name, `[${args}]`), `in ${name}`));
 
-/** A page's server half: the module, once it has loaded (the first call loads it). */
-export const loadServer = () => load();
+/** Whether this build is a page's, whose server half loads on demand. */
+export const hasServerHalf = () => load !== undefined;
+
+/**
+ * `call` on the server half. Its KlingExtendError is a copy of this one, so
+ * an error of that class gets this prototype: a page sees one class.
+ */
+export async function onServer(call) {
+  const half = await load();
+  try {
+    return await call(half);
+  } catch (error) {
+    if (error instanceof half.KlingExtendError) Object.setPrototypeOf(error, KlingExtendError.prototype);
+    throw error;
+  }
+}
