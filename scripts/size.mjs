@@ -10,12 +10,12 @@ export const BROTLI_GOAL = 50_000;
 
 /**
  * The ceiling tests/size.test.mjs holds, so any growth fails the suite: above
- * the goal today (62,300 with serde_json's exact float parsing, the hardened
- * driver, redaction, httpdate and Kling as it is in 2026; 66,900 with issue
- * 13's `run`, the log and credentials from the environment; BENCHMARKS.md)
+ * the goal today (64,600: serde_json's exact float parsing, the hardened
+ * driver, redaction, httpdate, Kling as it is in 2026, issue 13's `run`, log
+ * and credentials; chains run on the server half, issue 14; BENCHMARKS.md)
  * until the rest is cut. The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 67_500;
+export const BROTLI_BUDGET = 65_000;
 
 /** lib/ modules, by name. */
 const lib = (...names) => names.map((name) => `lib/${name}.js`);
