@@ -5,7 +5,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
@@ -18,8 +19,8 @@ import { deliverCallback, runChain } from "kling-extend/workflows";
 
 export class Chain extends WorkflowEntrypoint {
   run(event, step) {
-    const { videoId, prompts, callbackUrl, callbackTimeout } = event.payload;
-    const options = { provider: "kling", baseUrl: this.env.MOCK_URL };
+    const { provider, videoId, prompts, callbackUrl, callbackTimeout, maxRetries } = event.payload;
+    const options = { provider: provider ?? "kling", baseUrl: this.env.MOCK_URL, maxRetries };
     return runChain(event, step, { videoId, prompts, options, callbackUrl, callbackTimeout, pollInterval: "300 millis" });
   }
 }
@@ -31,6 +32,12 @@ export default {
     if (url.pathname === "/start") {
       const instance = await env.CHAIN.create({ id: url.searchParams.get("id"), params: await request.json() });
       return Response.json({ id: instance.id });
+    }
+    if (url.pathname === "/kick") {
+      const instance = await env.CHAIN.get(url.searchParams.get("id"));
+      await instance.pause();
+      await instance.resume();
+      return new Response(null, { status: 204 });
     }
     if (url.pathname === "/status") return Response.json(await (await env.CHAIN.get(url.searchParams.get("id"))).status());
     return new Response("not found", { status: 404 });
@@ -51,16 +58,29 @@ class_name = "Chain"
 // All set-up before the first test(): Node 20 runs after() hooks as soon as
 // the registered tests are done, even while the module is still awaiting.
 const consumer = await createConsumer({ name: "workflows", files: { "worker.js": WORKER, "wrangler.toml": WRANGLER_TOML } });
+const dist = join(consumer.dir, "dist");
 let mock;
 let mf;
 let workerUrl;
 const teardown = () => closeAll([() => mf?.dispose(), () => mock?.close(), () => consumer.cleanup()]);
 try {
   await wranglerDryRun(consumer);
-  const dist = join(consumer.dir, "dist");
   const { startMock } = await importFrom(consumer, "mock-entry.mjs");
   mock = await startMock({ port: 0, webhookSecret: SECRET, advance: { mode: "time", stepMs: 100 } });
-  mf = new Miniflare({
+  mf = startWorker();
+  workerUrl = String(await mf.ready).replace(/\/$/, "");
+} catch (err) {
+  await teardown();
+  throw err;
+}
+after(teardown);
+
+/**
+ * The bundled Worker in Miniflare, on a free port; with `persist`, its
+ * Workflows' state is kept in that directory, as a restarted runtime finds it.
+ */
+function startWorker(persist) {
+  return new Miniflare({
     modules: true,
     scriptPath: join(dist, readdirSync(dist).find((f) => f.endsWith(".js"))),
     modulesRoot: dist,
@@ -70,24 +90,30 @@ try {
     bindings: { MOCK_URL: mock.url, WEBHOOK_SECRET: SECRET },
     host: "127.0.0.1",
     port: 0,
+    ...(persist ? { workflowsPersist: join(persist, "workflows"), durableObjectsPersist: join(persist, "do") } : {}),
   });
-  workerUrl = String(await mf.ready).replace(/\/$/, "");
-} catch (err) {
-  await teardown();
-  throw err;
 }
-after(teardown);
 
 /** Starts instance `id` with `params` and resolves its status once it has ended. */
-async function runInstance(id, params) {
-  const started = await fetch(`${workerUrl}/start?id=${id}`, { method: "POST", body: JSON.stringify(params) });
+async function runInstance(id, params, url = workerUrl) {
+  const started = await fetch(`${url}/start?id=${id}`, { method: "POST", body: JSON.stringify(params) });
   assert.equal(started.status, 200, await started.clone().text());
+  return ended(id, url);
+}
+
+/** Instance `id`'s status once it has ended. */
+async function ended(id, url) {
   for (;;) {
-    const status = await (await fetch(`${workerUrl}/status?id=${id}`)).json();
-    if (!["queued", "running", "waiting"].includes(status.status)) return status;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const status = await (await fetch(`${url}/status?id=${id}`)).json();
+    if (!["queued", "running", "waiting", "paused"].includes(status.status)) return status;
+    await sleep(100);
   }
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many submits reached the mock's Kling route. */
+const klingSubmits = () => mock.log.filter((entry) => entry.method === "POST" && entry.path === "/v1/videos/video-extend").length;
 
 /** The mock's tasks of instance `id` (their external ids are `<id>-<step>`), oldest first. */
 const tasksOf = (id) => mock.jobs.filter((job) => job.external_task_id?.startsWith(`${id}-`));
@@ -131,4 +157,60 @@ test("workflows: a failing step ends the instance errored, naming the step, the 
   const [task] = tasksOf("bad");
   assert.equal(tasksOf("bad").length, 1, "no step after the failed one");
   assert.equal(status.error.message, `step 1 of 2: job ${task.id} failed: Extension failed: the source video was rejected (mock)`);
+});
+
+test("workflows: a Trinetra chain completes through its signed callbacks, each step extending the job before", { timeout: 60_000 }, async () => {
+  const before = new Set(mock.jobs.map((job) => job.id));
+  const status = await runInstance("tri", { provider: "trinetra", videoId: "src-tri", prompts: ["one", "two", "three"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  assert.equal(status.status, "complete", JSON.stringify(status.error));
+  const jobs = mock.jobs.filter((job) => !before.has(job.id));
+  assert.deepEqual(jobs.map((job) => job.provider), ["trinetra", "trinetra", "trinetra"]);
+  assert.deepEqual(status.output.map((job) => job.id), jobs.map((job) => job.id));
+  assert.deepEqual(jobs.map((job) => job.video_id), ["src-tri", jobs[0].id, jobs[1].id]);
+  assert.equal(pollsOf(jobs), 0, "every step was woken by its callback");
+});
+
+test("workflows: a Kling submit step that failed after its task was made is retried by finding the task, not sending again", { timeout: 60_000 }, async () => {
+  const submits = klingSubmits();
+  // The step's look-up finds nothing, its submit makes the task but loses
+  // the answer, and the call's own look-up fails (no retries): the step
+  // fails, and its retry (Workflows' default, 10 s later) must find the task.
+  mock.fault([
+    { method: "GET", path: "/v1/videos/video-extend/drop-0", klingCode: 1203 },
+    { method: "POST", path: "/v1/videos/video-extend", drop: "after" },
+    { method: "GET", path: "/v1/videos/video-extend/", status: 500 },
+  ]);
+  const params = { videoId: "src-drop", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds", maxRetries: 0 };
+  const status = await runInstance("drop", params);
+  assert.equal(status.status, "complete", JSON.stringify(status.error));
+  assert.deepEqual(tasksOf("drop").map((t) => t.external_task_id), ["drop-0", "drop-1"]);
+  assert.deepEqual(status.output.map((job) => job.id), tasksOf("drop").map((t) => t.id));
+  assert.equal(klingSubmits() - submits, 2, "one submit per step");
+});
+
+test("workflows: restarted in the middle of a step, the chain completes with exactly one task per step", { timeout: 90_000 }, async () => {
+  const persist = mkdtempSync(join(tmpdir(), "kling-extend-workflows-"));
+  let worker = startWorker(persist);
+  try {
+    let url = String(await worker.ready).replace(/\/$/, "");
+    const params = { videoId: "src-restart", prompts: ["one", "two", "three"], callbackTimeout: "1 second" };
+    const started = await fetch(`${url}/start?id=restart`, { method: "POST", body: JSON.stringify(params) });
+    assert.equal(started.status, 200);
+    while (tasksOf("restart").length < 2) await sleep(50);
+    await worker.dispose();
+    const submits = klingSubmits();
+    worker = startWorker(persist);
+    url = String(await worker.ready).replace(/\/$/, "");
+    // A restarted local runtime picks an instance up only when it is resumed.
+    const kick = await fetch(`${url}/kick?id=restart`, { method: "POST" });
+    assert.equal(kick.status, 204, await kick.text());
+    const status = await ended("restart", url);
+    assert.equal(status.status, "complete", JSON.stringify(status.error));
+    assert.deepEqual(tasksOf("restart").map((t) => t.external_task_id), ["restart-0", "restart-1", "restart-2"]);
+    assert.deepEqual(status.output.map((job) => job.id), tasksOf("restart").map((t) => t.id));
+    assert.equal(klingSubmits() - submits, 1, "after the restart, only the third step was submitted");
+  } finally {
+    await worker.dispose();
+    rmSync(persist, { recursive: true, force: true });
+  }
 });
