@@ -36,7 +36,7 @@ export interface WorkflowChain {
 
 /**
  * Runs a chain of extensions in a WorkflowEntrypoint's `run(event, step)`:
- * per prompt, a `step.do` submit (on Kling with the `external_task_id`
+ * every prompt checked before anything is sent, then per prompt, a `step.do` submit (on Kling with the `external_task_id`
  * `<instance id>-<step index>`, found again before a retried submit sends
  * anything), then a wait for the job's signed callback, else reads every
  * `pollInterval`. Resolves the finished jobs, in order. A job that fails

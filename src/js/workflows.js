@@ -1,7 +1,7 @@
 // Chains as Cloudflare Workflows: each extension is a durable step, so a
 // chain outlives the request, the isolate and a restart of the runtime. Only
 // workerd runs Workflows, so this entry uses the workerd build.
-import { extendVideo, getJob, isKlingExtendError, verifyWebhook } from "./workerd.js";
+import { extendVideo, getJob, isKlingExtendError, validateRequest, verifyWebhook } from "./workerd.js";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
 
@@ -13,6 +13,7 @@ const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
  * and its status names the step, the job and the service's reason.
  */
 export async function runChain(event, step, { videoId, prompts, options = {}, callbackUrl, callbackTimeout = "10 minutes", pollInterval = "30 seconds" }) {
+  check(videoId, prompts, options.provider);
   const jobs = [];
   let source = { video_id: videoId };
   for (const [index, prompt] of prompts.entries()) {
@@ -26,6 +27,20 @@ export async function runChain(event, step, { videoId, prompts, options = {}, ca
     source = nextSource(job, options.provider);
   }
   return jobs;
+}
+
+/**
+ * Every prompt checked before the first submit, so a bad third prompt
+ * cannot end a chain after two paid steps.
+ */
+function check(videoId, prompts, provider) {
+  for (const [index, prompt] of prompts.entries()) {
+    try {
+      validateRequest({ video_id: videoId, prompt }, { provider });
+    } catch (error) {
+      throw new Error(`prompts[${index}]: ${error.message}`);
+    }
+  }
 }
 
 /**

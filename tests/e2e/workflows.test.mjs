@@ -214,3 +214,10 @@ test("workflows: restarted in the middle of a step, the chain completes with exa
     rmSync(persist, { recursive: true, force: true });
   }
 });
+
+test("workflows: a chain with a bad prompt ends errored before its first submit", { timeout: 60_000 }, async () => {
+  const status = await runInstance("badprompt", { videoId: "src-bad", prompts: ["one", "x".repeat(2501)], callbackUrl: `${workerUrl}/callback` });
+  assert.equal(status.status, "errored");
+  assert.match(status.error.message, /^prompts\[1\]: prompt .*2500/);
+  assert.equal(tasksOf("badprompt").length, 0);
+});
