@@ -63,7 +63,7 @@ inline server
 # Node, Workers and a page's server half (lib/server-build.js) import the
 # shared modules one by one; on-demand.js is a page's only.
 minify target/shipped/server/pkg/kling_extend.js pkg/server/kling_extend.js
-for file in src/js/node.js src/js/workerd.js src/js/node-adapter.js src/js/lib/*.js; do
+for file in src/js/node.js src/js/workerd.js src/js/node-adapter.js src/js/workflows.js src/js/lib/*.js; do
   [ "$file" = src/js/lib/on-demand.js ] || minify "$file" "pkg/${file#src/js/}"
 done
 # A page loads one module at first: index.js bundled with the web glue and
@@ -82,7 +82,7 @@ node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
 # server half stay modules of their own for the consumer's bundler.
 node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
   --external:./lib/server-inline.js --external:./web/kling_extend_bg.wasm.js "$page/inline.js" --outfile=pkg/inline.js
-cp src/js/index.d.ts src/js/node-adapter.d.ts README.md pkg/
+cp src/js/index.d.ts src/js/node-adapter.d.ts src/js/workflows.d.ts README.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json
 touch "$stamp"

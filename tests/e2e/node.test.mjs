@@ -31,7 +31,7 @@ const ctx = scenarioContext(mock, "node", hostile);
 test("node: the tarball holds the package files and kling-extend resolves to node.js", () => {
   const builds = ["web/kling_extend_bg.wasm", "web/kling_extend_bg.wasm.js", "server/kling_extend_bg.wasm", "server/kling_extend_bg.wasm.js", "server/kling_extend.js"];
   const lib = ["api", "body", "boundary", "driver", "error", "load", "proxy", "server", "server-build", "server-inline", "signature", "wasm", "webhook"];
-  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "inline.js", "node-adapter.js", "node-adapter.d.ts", "index.d.ts", ...builds, ...lib.map((m) => `lib/${m}.js`), "mock/index.js"]) {
+  for (const file of ["package.json", "index.js", "node.js", "workerd.js", "inline.js", "node-adapter.js", "node-adapter.d.ts", "workflows.js", "workflows.d.ts", "index.d.ts", ...builds, ...lib.map((m) => `lib/${m}.js`), "mock/index.js"]) {
     assert.ok(consumer.packedFiles.includes(file), `${file} is in the tarball (${consumer.packedFiles.join(", ")})`);
   }
   assert.ok(!consumer.packedFiles.some((f) => f.startsWith("src/") || f.endsWith(".rs")), "no sources in the tarball");

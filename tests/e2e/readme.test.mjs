@@ -32,6 +32,28 @@ declare global {
 export {};
 `;
 
+/**
+ * The Workflows types the "Long chains" block uses, which a Worker project
+ * gets from @cloudflare/workers-types (not a dependency here): only the
+ * parts the block touches, in the same shape.
+ */
+const CLOUDFLARE = `
+declare module "cloudflare:workers" {
+  export abstract class WorkflowEntrypoint<Env = unknown, Params = unknown> {
+    protected env: Env;
+    abstract run(event: WorkflowEvent<Params>, step: WorkflowStep): Promise<unknown>;
+  }
+}
+interface WorkflowEvent<Params> { payload: Readonly<Params>; timestamp: Date; instanceId: string }
+interface WorkflowStep {
+  do<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  sleep(name: string, duration: \`\${number} \${"second" | "seconds" | "minute" | "minutes"}\` | number): Promise<void>;
+  waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T; timestamp: Date; type: string }>;
+}
+interface WorkflowInstance { id: string; sendEvent(event: { type: string; payload: unknown }): Promise<void> }
+interface Workflow { create(options?: { id?: string; params?: unknown }): Promise<WorkflowInstance>; get(id: string): Promise<WorkflowInstance> }
+`;
+
 /** The README's checkable blocks: { lang, line (of the first code line), code }. */
 export function readmeBlocks(text) {
   const blocks = [];
@@ -56,6 +78,7 @@ for (const name of TYPE_PACKAGES) {
   symlinkSync(join(REPO, "node_modules", name), link);
 }
 writeFileSync(join(consumer.dir, "readme-prelude.d.ts"), PRELUDE);
+writeFileSync(join(consumer.dir, "readme-cloudflare.d.ts"), CLOUDFLARE);
 
 /**
  * Writes `blocks` as modules (a block without imports gets `export {}`, so
@@ -81,7 +104,7 @@ function check(blocks, name) {
     types: ["node"],
     skipLibCheck: true,
   };
-  writeFileSync(join(consumer.dir, config), JSON.stringify({ compilerOptions, files: ["readme-prelude.d.ts", ...files.map((f) => f.file)] }));
+  writeFileSync(join(consumer.dir, config), JSON.stringify({ compilerOptions, files: ["readme-prelude.d.ts", "readme-cloudflare.d.ts", ...files.map((f) => f.file)] }));
   return new Promise((resolve) => {
     execFile(join(BIN, "tsc"), ["-p", config], { cwd: consumer.dir }, (err, stdout, stderr) => {
       let output = `${stdout}${stderr}`;

@@ -48,6 +48,7 @@ import {
   type SecondsRange,
   type Submission,
 } from "kling-extend";
+import { callbackEvent, deliverCallback, runChain, type WorkflowStepLike, type WorkflowLike } from "kling-extend/workflows";
 import { startMock, FAILURE_MESSAGE, RATES, type Fault, type LogEntry, type Mock, type MockJob } from "kling-extend/mock";
 
 const controller = new AbortController();
@@ -339,3 +340,14 @@ async function conventions(): Promise<string> {
     throw error;
   }
 }
+
+/** A Workflow's run and its callback route, as the README's "Long chains" shows them. */
+async function workflow(step: WorkflowStepLike, chain: WorkflowLike, request: Request): Promise<string> {
+  const options = { provider: "kling" as const, apiKey: "key" };
+  const jobs: CompletedJob[] = await runChain({ instanceId: "i" }, step, { videoId: "v", prompts: ["a"], options, callbackUrl: "https://app.example/callback", callbackTimeout: "10 minutes" });
+  const answer: Response = await deliverCallback(request, chain, "whsec_x");
+  // @ts-expect-error: the prompts are a list
+  await runChain({ instanceId: "i" }, step, { videoId: "v", prompts: "a" });
+  return `${jobs[0].output.outputs[0].url} ${answer.status} ${callbackEvent("task_1")}`;
+}
+void workflow;

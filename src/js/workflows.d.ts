@@ -1,0 +1,70 @@
+// Types of `kling-extend/workflows`, for Cloudflare Workflows. They name only
+// what the helpers use of the Workflows API, so they need no
+// @cloudflare/workers-types: `run(event, step)`'s own objects fit.
+import type { CompletedJob, PollOptions, WebhookOptions } from "./index.js";
+
+/** The parts of a `WorkflowStep` the chain uses. */
+export interface WorkflowStepLike {
+  do<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  sleep(name: string, duration: string | number): Promise<void>;
+  waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T }>;
+}
+
+/** The parts of a workflow binding (`env.CHAIN`) the callback route uses. */
+export interface WorkflowLike {
+  get(id: string): Promise<{ sendEvent(event: { type: string; payload: unknown }): Promise<void> }>;
+}
+
+export interface WorkflowChain {
+  /** The video to extend. */
+  videoId: string;
+  /** One extension per prompt, each extending the result of the one before. */
+  prompts: string[];
+  /** The service and its credential (from `env`, never from the event's params, which are stored). */
+  options?: PollOptions;
+  /**
+   * The URL of the Worker's route that calls `deliverCallback`: each submit
+   * asks the service to post the job's changes there (`?instance=` is added).
+   * Without it, every step is read by polling.
+   */
+  callbackUrl?: string;
+  /** How long a step waits for its callback before polling; default "10 minutes". */
+  callbackTimeout?: string | number;
+  /** Between two reads when polling; default "30 seconds". */
+  pollInterval?: string | number;
+}
+
+/**
+ * Runs a chain of extensions in a WorkflowEntrypoint's `run(event, step)`:
+ * every prompt checked before anything is sent, then per prompt, a `step.do` submit (on Kling with the `external_task_id`
+ * `<instance id>-<step index>`, found again before a retried submit sends
+ * anything), then a wait for the job's signed callback, else reads every
+ * `pollInterval`. Resolves the finished jobs, in order. A job that fails
+ * ends the instance `errored`, its error message naming the step, the job
+ * id and the service's reason.
+ *
+ * ```js
+ * export class Chain extends WorkflowEntrypoint {
+ *   run(event, step) {
+ *     const { videoId, prompts } = event.payload;
+ *     const options = { provider: "kling", apiKey: this.env.KLING_API_KEY };
+ *     return runChain(event, step, { videoId, prompts, options, callbackUrl: "https://my.app/callback" });
+ *   }
+ * }
+ * ```
+ */
+export declare function runChain(event: { instanceId: string }, step: WorkflowStepLike, chain: WorkflowChain): Promise<CompletedJob[]>;
+
+/**
+ * The callback route: verifies the delivery (`verifyWebhook`) and sends an
+ * ended job to the instance named by the URL's `instance` parameter.
+ * Resolves 204, or 400 for a delivery that does not verify.
+ *
+ * ```js
+ * if (url.pathname === "/callback") return deliverCallback(request, env.CHAIN, env.WEBHOOK_SECRET);
+ * ```
+ */
+export declare function deliverCallback(request: Request, workflow: WorkflowLike, secret: string | string[], options?: WebhookOptions): Promise<Response>;
+
+/** The event type that wakes the step waiting for job `jobId`. */
+export declare function callbackEvent(jobId: string): string;
