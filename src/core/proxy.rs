@@ -3,7 +3,7 @@
 //! Deny by default: only the provider's submit and job-read routes, with their
 //! methods, from allowed origins, with bodies that pass the client's own rules.
 
-use crate::core::client::options::{ClientConfig, KlingAuth, Provider};
+use crate::core::client::options::ClientConfig;
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
@@ -75,11 +75,7 @@ impl ProxyConfig {
         let members = config.as_object().unwrap_or_default();
         let upstream_members = members.iter().filter(|(k, _)| UPSTREAM_KEYS.contains(&k.as_str())).cloned();
         let upstream = ClientConfig::from_value(&Value::Object(upstream_members.collect()), in_browser)?;
-        let has_credential = match &upstream.provider {
-            Provider::Trinetra { api_key } => api_key.is_some(),
-            Provider::Kling { auth } => !matches!(auth, KlingAuth::None),
-        };
-        if !has_credential {
+        if !upstream.provider.has_credential() {
             let (field, why) = match upstream.provider.name() {
                 ProviderName::Trinetra => ("apiKey", "is required: the proxy adds it to every request"),
                 ProviderName::Kling => {

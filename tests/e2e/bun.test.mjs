@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { API_KEY, BIN, closeAll, createConsumer, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, BIN, closeAll, createConsumerWithMock } from "./consumer.mjs";
 import { SMOKE, assertSmoke, prepareMock, runCommand } from "./toolchain.mjs";
 
 const MAIN = `import { smoke } from "./smoke.js";
@@ -14,14 +14,7 @@ const result = await smoke({ baseUrl: mockUrl, apiKey });
 console.log(JSON.stringify({ ...result, resolved: import.meta.resolve("kling-extend") }));
 `;
 
-const consumer = await createConsumer({ name: "bun", files: { "smoke.js": SMOKE, "main.js": MAIN } });
-let mock;
-try {
-  mock = await startInstalledMock(consumer);
-} catch (err) {
-  await closeAll([() => consumer.cleanup()]);
-  throw err;
-}
+const { consumer, mock } = await createConsumerWithMock({ name: "bun", files: { "smoke.js": SMOKE, "main.js": MAIN } });
 after(() => closeAll([() => mock.close(), () => consumer.cleanup()]));
 
 test("bun: a quote and a whole job against the mock", { timeout: 60_000 }, async () => {

@@ -166,6 +166,20 @@ export async function startInstalledMock(consumer) {
   return startMock({ port: 0, apiKeys: [API_KEY] });
 }
 
+/**
+ * A consumer project and the installed mock running for it; the project is
+ * removed again if the mock cannot start. The caller closes both.
+ */
+export async function createConsumerWithMock(options) {
+  const consumer = await createConsumer(options);
+  try {
+    return { consumer, mock: await startInstalledMock(consumer) };
+  } catch (err) {
+    await consumer.cleanup();
+    throw err;
+  }
+}
+
 /** The ctx the scenarios expect; `hostile`: a running hostile-server.mjs. */
 export function scenarioContext(mock, runtime, hostile) {
   const browser = runtime.startsWith("chromium");

@@ -5,7 +5,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { API_KEY, BIN, closeAll, createConsumer, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, BIN, closeAll, createConsumerWithMock } from "./consumer.mjs";
 import { SMOKE, assertSmoke, prepareMock, runCommand } from "./toolchain.mjs";
 
 const MAIN = `import { smoke } from "./smoke.js";
@@ -20,14 +20,7 @@ const refused = { code: error.code, maybeSubmitted: error.maybeSubmitted, messag
 console.log(JSON.stringify({ ...result, resolved: import.meta.resolve("kling-extend"), refused }));
 `;
 
-const consumer = await createConsumer({ name: "deno", files: { "smoke.js": SMOKE, "main.js": MAIN } });
-let mock;
-try {
-  mock = await startInstalledMock(consumer);
-} catch (err) {
-  await closeAll([() => consumer.cleanup()]);
-  throw err;
-}
+const { consumer, mock } = await createConsumerWithMock({ name: "deno", files: { "smoke.js": SMOKE, "main.js": MAIN } });
 after(() => closeAll([() => mock.close(), () => consumer.cleanup()]));
 
 /**

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { API_KEY, BIN, CHROMIUM_LAUNCH, closeAll, createConsumer, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, BIN, CHROMIUM_LAUNCH, closeAll, createConsumerWithMock } from "./consumer.mjs";
 import { SMOKE, assertSmoke, prepareMock, runCommand, serveStatic, watchedPage } from "./toolchain.mjs";
 
 const PAGE = `import { smoke } from "./smoke.js";
@@ -38,20 +38,13 @@ const [mockUrl, apiKey] = process.argv.slice(2);
 console.log(JSON.stringify(await smoke({ baseUrl: mockUrl, apiKey })));
 `;
 
-const consumer = await createConsumer({
+const { consumer, mock } = await createConsumerWithMock({
   name: "esbuild",
   files: { "smoke.js": SMOKE, "page.js": PAGE, "index.html": HTML, "server.js": SERVER },
 });
-let mock;
 let server;
 let browser;
-after(() => closeAll([() => browser?.close(), () => server?.close(), () => mock?.close(), () => consumer.cleanup()]));
-try {
-  mock = await startInstalledMock(consumer);
-} catch (err) {
-  await closeAll([() => consumer.cleanup()]);
-  throw err;
-}
+after(() => closeAll([() => browser?.close(), () => server?.close(), () => mock.close(), () => consumer.cleanup()]));
 
 test("esbuild: a page bundled with --conditions=inline-wasm quotes and runs a job in Chromium", { timeout: 60_000 }, async () => {
   await runCommand(join(BIN, "esbuild"), ["page.js", "--bundle", "--format=esm", "--conditions=inline-wasm", "--outdir=dist", "--log-level=warning"], {

@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { API_KEY, CHROMIUM_LAUNCH, REPO, closeAll, createConsumer, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, CHROMIUM_LAUNCH, REPO, closeAll, createConsumerWithMock } from "./consumer.mjs";
 import { SMOKE, assertSmoke, freePort, prepareMock, runCommand, startServer, watchedPage } from "./toolchain.mjs";
 
 const FILES = {
@@ -94,20 +94,18 @@ export default async function handler() {
 `,
 };
 
-const consumer = await createConsumer({ name: "next", files: FILES });
+const { consumer, mock } = await createConsumerWithMock({ name: "next", files: FILES });
 for (const name of ["next", "react", "react-dom"]) {
   symlinkSync(join(REPO, "node_modules", name), join(consumer.dir, "node_modules", name));
 }
 const NEXT = join(consumer.dir, "node_modules", "next", "dist", "bin", "next");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NO_COLOR: "1" };
 
-let mock;
 let browser;
 try {
-  mock = await startInstalledMock(consumer);
   browser = await chromium.launch(CHROMIUM_LAUNCH);
 } catch (err) {
-  await closeAll([() => mock?.close(), () => consumer.cleanup()]);
+  await closeAll([() => mock.close(), () => consumer.cleanup()]);
   throw err;
 }
 after(() => closeAll([() => browser.close(), () => mock.close(), () => consumer.cleanup()]));

@@ -92,7 +92,8 @@ impl Provider {
         }
     }
 
-    fn has_credential(&self) -> bool {
+    /// Whether requests carry a credential (none: `base_url` is a proxy that adds it).
+    pub fn has_credential(&self) -> bool {
         !matches!(self, Provider::Trinetra { api_key: None } | Provider::Kling { auth: KlingAuth::None })
     }
 
