@@ -2,7 +2,8 @@
 # Prints the benchmark report (markdown, ready to paste into BENCHMARKS.md):
 # shipped bytes, start-up in Node and workerd, call overhead against a plain
 # fetch, quote() against plain JS, polling efficiency, wasm memory over many
-# calls; every goal marked PASS or MISS. About two minutes on 2 cores.
+# calls, chains at scale in workerd (scripts/bench/chains.mjs); every goal
+# marked PASS or MISS. About three minutes on 2 cores.
 # Installs nothing beyond scripts/setup.sh; builds pkg/ when it is stale.
 # Only the report goes to stdout; set-up, build and progress go to stderr.
 set -euo pipefail
@@ -16,3 +17,5 @@ polling=$(mktemp)
 trap 'rm -f "$polling"' EXIT
 cargo run --quiet --release --example poll_efficiency >"$polling"
 node scripts/bench.mjs --polling "$polling"
+# Chains at scale: the example Workflow, 200 chains at once in workerd.
+node scripts/bench/chains.mjs

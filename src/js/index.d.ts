@@ -163,6 +163,8 @@ export interface ChainOptions extends RunOptions {
   resume?: ChainProgress;
   /** Length of the source video, when known (Kling's 180 s limit is checked against it; 5 s assumed otherwise). Not with `resume`, which carries it. */
   sourceSeconds?: number;
+  /** Every step's `callback_url`: the service posts each job's changes there. */
+  callbackUrl?: string;
 }
 
 /** What `extendVideo` submits: the services' own field names. */

@@ -5,9 +5,16 @@ import type { CompletedJob, PollOptions, WebhookOptions } from "./index.js";
 
 /** The parts of a `WorkflowStep` the chain uses. */
 export interface WorkflowStepLike {
-  do<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  /** `ctx.attempt` (1 first), where the runtime passes it, spares a first submit its look-up. */
+  do<T>(name: string, config: WorkflowStepConfig, callback: (ctx?: { attempt?: number }) => Promise<T>): Promise<T>;
   sleep(name: string, duration: string | number): Promise<void>;
   waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T }>;
+}
+
+/** How Workflows retries and times out a step (its `WorkflowStepConfig`). */
+export interface WorkflowStepConfig {
+  retries?: { limit: number; delay: string | number; backoff?: "constant" | "linear" | "exponential" };
+  timeout?: string | number;
 }
 
 /** The parts of a workflow binding (`env.CHAIN`) the callback route uses. */
@@ -20,8 +27,11 @@ export interface WorkflowChain {
   videoId: string;
   /** One extension per prompt, each extending the result of the one before. */
   prompts: string[];
-  /** The service and its credential (from `env`, never from the event's params, which are stored). */
-  options?: PollOptions;
+  /**
+   * The service and its credential (from `env`, never from the event's
+   * params, which are stored), and `sourceSeconds` for Kling's 180 s check.
+   */
+  options?: PollOptions & { sourceSeconds?: number };
   /**
    * The URL of the Worker's route that calls `deliverCallback`: each submit
    * asks the service to post the job's changes there (`?instance=` is added).
@@ -32,16 +42,25 @@ export interface WorkflowChain {
   callbackTimeout?: string | number;
   /** Between two reads when polling; default "30 seconds". */
   pollInterval?: string | number;
+  /** How Workflows retries the submit and read steps; default its own (5 retries, 10 s apart, exponential). */
+  stepConfig?: WorkflowStepConfig;
 }
 
 /**
- * Runs a chain of extensions in a WorkflowEntrypoint's `run(event, step)`:
- * every prompt checked before anything is sent, then per prompt, a `step.do` submit (on Kling with the `external_task_id`
- * `<instance id>-<step index>`, found again before a retried submit sends
- * anything), then a wait for the job's signed callback, else reads every
- * `pollInterval`. Resolves the finished jobs, in order. A job that fails
- * ends the instance `errored`, its error message naming the step, the job
- * id and the service's reason.
+ * Runs a chain of extensions in a WorkflowEntrypoint's `run(event, step)`.
+ * Every prompt, and on Kling the 180 s limit, is checked before anything
+ * is sent. Then, per prompt, a `step.do` submit (on Kling with an
+ * `external_task_id` derived from a random key the first step stores, looked
+ * up before every attempt sends, so a retried or replayed step never pays
+ * twice), a wait for the job's signed callback, else reads every
+ * `pollInterval`. Resolves the finished jobs, in order.
+ *
+ * What ends the chain ends the instance `errored`, not retried: a bad
+ * prompt, a chain past Kling's limit, a job that fails (the step, the job
+ * id and the service's reason), a Trinetra submit that may have been
+ * accepted (Trinetra cannot be asked, so it is not sent again). Workflows
+ * reports the error as `{ name: "Error", message: "KlingExtendError: step 2
+ * of 5: job … failed: …" }`.
  *
  * ```js
  * export class Chain extends WorkflowEntrypoint {

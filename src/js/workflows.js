@@ -1,63 +1,72 @@
 // Chains as Cloudflare Workflows: each extension is a durable step, so a
-// chain outlives the request, the isolate and a restart of the runtime. Only
-// workerd runs Workflows, so this entry uses the workerd build.
-import { extendVideo, getJob, isKlingExtendError, validateRequest, verifyWebhook } from "./workerd.js";
+// chain outlives the request, the isolate and a restart of the runtime. The
+// core decides every step (chainStep: what is in flight, Kling's 180 s
+// limit; the chainSubmit task: the submit, looked up first when retried
+// where the service can find it); this module only maps them onto steps. Only workerd
+// runs Workflows, so this entry uses the workerd build.
+import { KlingExtendError, getJob, isKlingExtendError, verifyWebhook } from "./workerd.js";
+import { toJson } from "./lib/boundary.js";
+import { split, task } from "./lib/task.js";
+import { call } from "./lib/wasm.js";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
 
 /**
  * Runs `prompts` as a chain of extensions of `videoId` inside a
  * WorkflowEntrypoint's `run(event, step)`, and resolves the finished jobs
- * in order (the instance's output). A job that does not succeed throws,
- * outside any `step.do` so it is not retried: the instance ends `errored`
- * and its status names the step, the job and the service's reason.
+ * in order (the instance's output). What would end the chain (a bad
+ * prompt, a Kling chain past 180 s, a job that does not succeed, a submit
+ * that may have been accepted and cannot be looked up) throws outside any
+ * `step.do`, so it is not retried: the instance ends `errored`, its error a
+ * KlingExtendError naming the step.
  */
-export async function runChain(event, step, { videoId, prompts, options = {}, callbackUrl, callbackTimeout = "10 minutes", pollInterval = "30 seconds" }) {
-  check(videoId, prompts, options.provider);
+export async function runChain(event, step, chain) {
+  const { videoId, prompts, options = {}, callbackUrl, callbackTimeout = "10 minutes", pollInterval = "30 seconds", stepConfig = {} } = chain;
+  const [data] = split(options);
+  const settings = { ...data, ...(callbackUrl === undefined ? {} : { callbackUrl: callback(callbackUrl, event.instanceId) }) };
+  // The chain's key, from which each step's findable id derives: random,
+  // and stored by its step, so a replay derives the same ids.
+  const key = await step.do("chain key", async () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join(""));
+  const advance = (progress, job) =>
+    call("chainStep", toJson(videoId, "videoId"), toJson(prompts, "prompts"), toJson({ ...settings, resume: progress }, "options"), toJson(key, "key"), toJson(job, "job"));
   const jobs = [];
-  let source = { video_id: videoId };
-  for (const [index, prompt] of prompts.entries()) {
-    const request = { ...source, prompt, ...callback(callbackUrl, event.instanceId) };
-    const jobId = await submit(step, index, request, options, `${event.instanceId}-${index}`);
-    const job = await settle(step, index, jobId, options, callbackTimeout, pollInterval);
+  for (let progress = advance(undefined, null); progress.inFlight; ) {
+    const { index } = progress.inFlight;
+    const where = `step ${index + 1} of ${prompts.length}`;
+    const send = (retried) => task("chainSubmit", [toJson(videoId, "videoId"), toJson(prompts, "prompts"), toJson(retried, "retried")], { ...options, ...settings, resume: progress });
+    const jobId = await submit(step, index, stepConfig, send, where, progress.inFlight.externalId);
+    const job = await settle(step, index, stepConfig, jobId, options, callbackTimeout, pollInterval);
     if (job.status !== "succeeded") {
-      throw new Error(`step ${index + 1} of ${prompts.length}: job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ""}`);
+      throw new KlingExtendError({ code: `job_${job.status}`, retryable: false, message: `${where}: job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ""}`, job });
     }
     jobs.push(job);
-    source = nextSource(job, options.provider);
+    progress = advance(progress, job);
   }
   return jobs;
 }
 
 /**
- * Every prompt checked before the first submit, so a bad third prompt
- * cannot end a chain after two paid steps.
- */
-function check(videoId, prompts, provider) {
-  for (const [index, prompt] of prompts.entries()) {
-    try {
-      validateRequest({ video_id: videoId, prompt }, { provider });
-    } catch (error) {
-      throw new Error(`prompts[${index}]: ${error.message}`);
-    }
-  }
-}
-
-/**
  * The submit as a step, whose output (the job id) is stored: a replayed
- * workflow reuses it rather than submitting again. On Kling the submit
- * carries `externalId`, the same on every attempt, and a retried attempt
- * finds an earlier one's task by it before sending anything.
+ * workflow reuses it rather than submitting again. Workflows counts a
+ * step's attempts before it runs one, so any attempt after the first (a
+ * retry, or the step run again after the runtime restarted) is `retried`:
+ * a step with a findable id is then looked up before it is sent (the
+ * core's chainSubmit). A runtime that does not say the attempt gets the
+ * look-up every time. One without a findable id (Trinetra) may be retried
+ * only after a failure that certainly sent nothing, so an attempt that may
+ * have been accepted ends the chain instead of paying twice.
  */
-function submit(step, index, request, options, externalId) {
-  return step.do(`submit ${index}`, async () => {
-    if (options.provider !== "kling") return (await extendVideo(request, options)).job_id;
-    const found = await getJob(externalId, options).catch((error) => {
-      if (isKlingExtendError(error) && error.code === "not_found") return null;
-      throw error;
-    });
-    return found?.id ?? (await extendVideo({ ...request, external_task_id: externalId }, options)).job_id;
+async function submit(step, index, config, send, where, findable) {
+  const output = await step.do(`submit ${index}`, config, async (ctx) => {
+    try {
+      return { jobId: (await send(ctx?.attempt !== 1)).job_id };
+    } catch (error) {
+      if (findable || !isKlingExtendError(error) || !error.maybeSubmitted) throw error;
+      return { ambiguous: error.toJSON() };
+    }
   });
+  if (output.ambiguous) throw new KlingExtendError({ ...output.ambiguous, message: `${where}: ${output.ambiguous.message}` });
+  return output.jobId;
 }
 
 /**
@@ -65,7 +74,7 @@ function submit(step, index, request, options, externalId) {
  * route sends), else, when none came within `timeout`, by reading it every
  * `interval`, each read a step of its own.
  */
-async function settle(step, index, jobId, options, timeout, interval) {
+async function settle(step, index, config, jobId, options, timeout, interval) {
   try {
     const { payload } = await step.waitForEvent(`callback ${index}`, { type: callbackEvent(jobId), timeout });
     return payload;
@@ -75,28 +84,17 @@ async function settle(step, index, jobId, options, timeout, interval) {
     // the job is the answer.
   }
   for (let read = 0; ; read += 1) {
-    const job = await step.do(`read ${index}.${read}`, () => getJob(jobId, options));
+    const job = await step.do(`read ${index}.${read}`, config, () => getJob(jobId, options));
     if (TERMINAL.has(job.status)) return job;
     await step.sleep(`wait ${index}.${read}`, interval);
   }
 }
 
-/** The submit's `callback_url`: the route's URL naming the instance to wake. */
+/** The submits' `callback_url`: the route's URL naming the instance to wake. */
 function callback(url, instanceId) {
-  if (url === undefined) return {};
   const target = new URL(url);
   target.searchParams.set("instance", instanceId);
-  return { callback_url: String(target) };
-}
-
-/**
- * What the next step extends: the result's video by its id, else (no id
- * given) the Kling task itself, or the Trinetra job, as chainExtensions does.
- */
-function nextSource(job, provider) {
-  const video = job.output.outputs[0].id;
-  if (video !== undefined) return { video_id: video };
-  return provider === "kling" ? { task_id: job.id } : { video_id: job.id };
+  return String(target);
 }
 
 /** The event type that wakes the step waiting for job `jobId` (Workflows allow letters, digits, `-` and `_`). */

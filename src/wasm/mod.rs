@@ -3,6 +3,8 @@
 //! network calls are `Task`s that `src/js/lib/driver.js` performs.
 //! `src/js/lib/api.js` wraps these exports into the public API.
 
+#[cfg(feature = "server")]
+mod chain_steps;
 mod convert;
 #[cfg(feature = "server")]
 mod proxy;
@@ -35,6 +37,8 @@ pub fn call(name: &str, args: &str) -> String {
         "validateRequest" => validate(args).map(|()| Value::Null),
         "signKlingToken" => sign(args).map(Value::String),
         "parseWebhook" => webhook::parse(args).map(Value::from),
+        #[cfg(feature = "server")]
+        "chainStep" => chain_steps::advance(args),
         _ => Err(Error::invalid("name", "is not a function of this build")),
     })
 }

@@ -6,6 +6,8 @@ use super::convert::{arg, args};
 use crate::core::client::call::Call;
 #[cfg(feature = "server")]
 use crate::core::client::chain::{Chain, ChainPlan};
+#[cfg(feature = "server")]
+use crate::core::client::chain_steps;
 use crate::core::client::environment::Environment;
 use crate::core::client::log::LogPlan;
 use crate::core::client::machine::{Event, Machine, Step, Update};
@@ -152,6 +154,18 @@ fn machine(kind: &str, text: &str, browser: bool, env: &str, seed: u64, entropy:
             let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
             let log = LogPlan::of(&config, "chainExtensions");
             Ok(logged(boxed(Chain::new(config, poll, plan, nonce, seed)), log))
+        }
+        // A step of a chain a durable engine runs (`kling-extend/workflows`):
+        // the in-flight step of `options.resume`; `retried` when the engine
+        // ran it before, so it is found before it is sent again.
+        #[cfg(feature = "server")]
+        "chainSubmit" => {
+            let [video_id, prompts, retried, options] = args(text)?;
+            let config = config(&options)?;
+            let (prompts, progress) = super::chain_steps::chain(&video_id, &prompts, &options, &config, nonce)?;
+            let Value::Bool(retried) = retried else { return Err(Error::invalid("retried", "must be a boolean")) };
+            let log = LogPlan::of(&config, "chainSubmit");
+            Ok(logged(boxed(chain_steps::submit(&prompts, &progress, retried, config, seed)?), log))
         }
         _ => Err(Error::invalid("kind", "is not a network call")),
     }

@@ -45,8 +45,10 @@ declare module "cloudflare:workers" {
   }
 }
 interface WorkflowEvent<Params> { payload: Readonly<Params>; timestamp: Date; instanceId: string }
+interface WorkflowStepConfig { retries?: { limit: number; delay: string | number; backoff?: "constant" | "linear" | "exponential" }; timeout?: string | number }
 interface WorkflowStep {
   do<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  do<T>(name: string, config: WorkflowStepConfig, callback: () => Promise<T>): Promise<T>;
   sleep(name: string, duration: \`\${number} \${"second" | "seconds" | "minute" | "minutes"}\` | number): Promise<void>;
   waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T; timestamp: Date; type: string }>;
 }

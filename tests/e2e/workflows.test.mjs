@@ -1,15 +1,17 @@
 // `kling-extend/workflows` in workerd: a Worker with a Workflow (runChain)
 // and a callback route (deliverCallback), bundled from the installed package
 // by `wrangler deploy --dry-run`, run by Miniflare on a real port so the
-// mock can post its signed Kling callbacks to it.
+// mock can post its signed Kling callbacks to it. The scenarios run in a
+// test Worker that exposes every knob; the example (examples/chain-workflow)
+// is bundled and run as it ships.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
+import { API_KEY, REPO, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01";
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
@@ -19,9 +21,11 @@ import { deliverCallback, runChain } from "kling-extend/workflows";
 
 export class Chain extends WorkflowEntrypoint {
   run(event, step) {
-    const { provider, videoId, prompts, callbackUrl, callbackTimeout, maxRetries } = event.payload;
-    const options = { provider: provider ?? "kling", baseUrl: this.env.MOCK_URL, maxRetries };
-    return runChain(event, step, { videoId, prompts, options, callbackUrl, callbackTimeout, pollInterval: "300 millis" });
+    const { provider, videoId, prompts, callbackUrl, callbackTimeout, maxRetries, sourceSeconds } = event.payload;
+    const options = { provider: provider ?? "kling", baseUrl: this.env.MOCK_URL, maxRetries, sourceSeconds };
+    // Retried steps wait half a second, not Workflows' default 10 s.
+    const stepConfig = { retries: { limit: 3, delay: "500 millis", backoff: "constant" } };
+    return runChain(event, step, { videoId, prompts, options, callbackUrl, callbackTimeout, pollInterval: "300 millis", stepConfig });
   }
 }
 
@@ -57,14 +61,21 @@ class_name = "Chain"
 
 // All set-up before the first test(): Node 20 runs after() hooks as soon as
 // the registered tests are done, even while the module is still awaiting.
-const consumer = await createConsumer({ name: "workflows", files: { "worker.js": WORKER, "wrangler.toml": WRANGLER_TOML } });
+const EXAMPLE = join(REPO, "examples", "chain-workflow");
+const exampleFiles = Object.fromEntries(
+  ["wrangler.toml", "src/index.js"].map((file) => [`example/${file}`, readFileSync(join(EXAMPLE, file), "utf8")]),
+);
+const consumer = await createConsumer({ name: "workflows", files: { "worker.js": WORKER, "wrangler.toml": WRANGLER_TOML, ...exampleFiles } });
 const dist = join(consumer.dir, "dist");
 let mock;
 let mf;
+let example;
 let workerUrl;
-const teardown = () => closeAll([() => mf?.dispose(), () => mock?.close(), () => consumer.cleanup()]);
+let exampleDryRun;
+const teardown = () => closeAll([() => mf?.dispose(), () => example?.dispose(), () => mock?.close(), () => consumer.cleanup()]);
 try {
   await wranglerDryRun(consumer);
+  exampleDryRun = await wranglerDryRun({ ...consumer, dir: join(consumer.dir, "example") });
   const { startMock } = await importFrom(consumer, "mock-entry.mjs");
   mock = await startMock({ port: 0, webhookSecret: SECRET, advance: { mode: "time", stepMs: 100 } });
   mf = startWorker();
@@ -79,15 +90,15 @@ after(teardown);
  * The bundled Worker in Miniflare, on a free port; with `persist`, its
  * Workflows' state is kept in that directory, as a restarted runtime finds it.
  */
-function startWorker(persist) {
+function startWorker(persist, { dir = dist, bindings = { MOCK_URL: mock.url, WEBHOOK_SECRET: SECRET } } = {}) {
   return new Miniflare({
     modules: true,
-    scriptPath: join(dist, readdirSync(dist).find((f) => f.endsWith(".js"))),
-    modulesRoot: dist,
+    scriptPath: join(dir, readdirSync(dir).find((f) => f.endsWith(".js"))),
+    modulesRoot: dir,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: COMPATIBILITY_DATE,
     workflows: { CHAIN: { name: "chain", className: "Chain" } },
-    bindings: { MOCK_URL: mock.url, WEBHOOK_SECRET: SECRET },
+    bindings,
     host: "127.0.0.1",
     port: 0,
     ...(persist ? { workflowsPersist: join(persist, "workflows"), durableObjectsPersist: join(persist, "do") } : {}),
@@ -115,35 +126,47 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How many submits reached the mock's Kling route. */
 const klingSubmits = () => mock.log.filter((entry) => entry.method === "POST" && entry.path === "/v1/videos/video-extend").length;
 
-/** The mock's tasks of instance `id` (their external ids are `<id>-<step>`), oldest first. */
-const tasksOf = (id) => mock.jobs.filter((job) => job.external_task_id?.startsWith(`${id}-`));
+/**
+ * The mock's tasks of the Kling chain that extends `videoId`, oldest first:
+ * the first extends it, and every step's external id is the chain's key
+ * with the step's index in its last byte, so all share the first 28 digits.
+ */
+function chainTasks(videoId) {
+  const first = mock.jobs.find((job) => job.video_id === videoId);
+  if (first === undefined) return [];
+  const key = first.external_task_id.slice(0, "ke-".length + 28);
+  return mock.jobs.filter((job) => job.external_task_id?.startsWith(key));
+}
 
-/** How many times the mock answered a read of one of `tasks` by its task id (polls, not look-ups). */
-const pollsOf = (tasks) => mock.log.filter((entry) => entry.method === "GET" && tasks.some((t) => entry.path.endsWith(`/${t.id}`))).length;
+const FIVE = ["one", "two", "three", "four", "five"];
 
-test("workflows: a 3-step chain completes through signed callbacks, one submit per step, no polling", { timeout: 60_000 }, async () => {
-  const prompts = ["one", "two", "three"];
-  const status = await runInstance("cb", { videoId: "src-cb", prompts, callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+/** How many times the mock answered a read of one of `tasks`, by its task id or its external id (polls and look-ups). */
+const readsOf = (tasks) =>
+  mock.log.filter((entry) => entry.method === "GET" && tasks.some((t) => entry.path.endsWith(`/${t.id}`) || entry.path.endsWith(`/${t.external_task_id}`))).length;
+
+test("workflows: a 5-step chain completes through signed callbacks, one submit per step, no polling", { timeout: 60_000 }, async () => {
+  const status = await runInstance("cb", { videoId: "src-cb", prompts: FIVE, callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
   assert.equal(status.status, "complete", JSON.stringify(status.error));
-  const tasks = tasksOf("cb");
-  assert.deepEqual(tasks.map((t) => t.external_task_id), ["cb-0", "cb-1", "cb-2"]);
+  const tasks = chainTasks("src-cb");
+  assert.equal(tasks.length, 5);
+  assert.equal(new Set(tasks.map((t) => t.external_task_id)).size, 5, "each step has its own findable id");
   assert.deepEqual(status.output.map((job) => job.id), tasks.map((t) => t.id));
-  // Each step extends the video the one before made: 10, 15, 20 s.
-  assert.deepEqual(status.output.map((job) => job.output.outputs[0].duration), [10, 15, 20]);
-  assert.equal(pollsOf(tasks), 0, "every step was woken by its callback");
+  // Each step extends the video the one before made: 10, 15, … 30 s.
+  assert.deepEqual(status.output.map((job) => job.output.outputs[0].duration), [10, 15, 20, 25, 30]);
+  assert.equal(readsOf(tasks), 0, "every step was woken by its callback");
+  assert.ok(tasks.every((t) => t.body.callback_url === `${workerUrl}/callback?instance=cb`));
   assert.ok(mock.callbacks.some((c) => c.url.startsWith(`${workerUrl}/callback?instance=cb`) && c.status === 204));
 });
 
-test("workflows: with callbacks that do not verify, the chain completes by polling", { timeout: 60_000 }, async () => {
+test("workflows: with callbacks lost (none verifies), a 5-step chain completes by polling", { timeout: 60_000 }, async () => {
   mock.configure({ webhookSecret: `whsec_${randomBytes(24).toString("base64")}` });
   try {
-    const prompts = ["one", "two", "three"];
-    const status = await runInstance("lost", { videoId: "src-lost", prompts, callbackUrl: `${workerUrl}/callback`, callbackTimeout: "1 second" });
+    const status = await runInstance("lost", { videoId: "src-lost", prompts: FIVE, callbackUrl: `${workerUrl}/callback`, callbackTimeout: "1 second" });
     assert.equal(status.status, "complete", JSON.stringify(status.error));
-    const tasks = tasksOf("lost");
-    assert.equal(tasks.length, 3);
+    const tasks = chainTasks("src-lost");
+    assert.equal(tasks.length, 5);
     assert.deepEqual(status.output.map((job) => job.id), tasks.map((t) => t.id));
-    assert.ok(pollsOf(tasks) >= 3, "each step was read by polling");
+    assert.ok(readsOf(tasks) >= 5, "each step was read by polling");
     const refused = mock.callbacks.filter((c) => c.url.includes("instance=lost"));
     assert.ok(refused.length > 0 && refused.every((c) => c.status === 400), "the route refused every forged delivery");
   } finally {
@@ -154,11 +177,11 @@ test("workflows: with callbacks that do not verify, the chain completes by polli
 test("workflows: a failing step ends the instance errored, naming the step, the job and the reason", { timeout: 60_000 }, async () => {
   const status = await runInstance("bad", { videoId: "fail-src", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
   assert.equal(status.status, "errored");
-  const [task] = tasksOf("bad");
-  assert.equal(tasksOf("bad").length, 1, "no step after the failed one");
-  assert.equal(status.error.message, `step 1 of 2: job ${task.id} failed: Extension failed: the source video was rejected (mock)`);
+  const tasks = chainTasks("fail-src");
+  assert.equal(tasks.length, 1, "no step after the failed one");
+  // Workflows keeps an error's name only in its message.
+  assert.equal(status.error.message, `KlingExtendError: step 1 of 2: job ${tasks[0].id} failed: Extension failed: the source video was rejected (mock)`);
 });
-
 test("workflows: a Trinetra chain completes through its signed callbacks, each step extending the job before", { timeout: 60_000 }, async () => {
   const before = new Set(mock.jobs.map((job) => job.id));
   const status = await runInstance("tri", { provider: "trinetra", videoId: "src-tri", prompts: ["one", "two", "three"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
@@ -167,36 +190,44 @@ test("workflows: a Trinetra chain completes through its signed callbacks, each s
   assert.deepEqual(jobs.map((job) => job.provider), ["trinetra", "trinetra", "trinetra"]);
   assert.deepEqual(status.output.map((job) => job.id), jobs.map((job) => job.id));
   assert.deepEqual(jobs.map((job) => job.video_id), ["src-tri", jobs[0].id, jobs[1].id]);
-  assert.equal(pollsOf(jobs), 0, "every step was woken by its callback");
+  assert.equal(readsOf(jobs), 0, "every step was woken by its callback");
 });
 
 test("workflows: a Kling submit step that failed after its task was made is retried by finding the task, not sending again", { timeout: 60_000 }, async () => {
   const submits = klingSubmits();
-  // The step's look-up finds nothing, its submit makes the task but loses
-  // the answer, and the call's own look-up fails (no retries): the step
-  // fails, and its retry (Workflows' default, 10 s later) must find the task.
+  // The first attempt's submit makes the task but loses the answer, and the
+  // call's own look-up fails (no retries): the step fails, and its retry
+  // must find the task rather than send it again.
   mock.fault([
-    { method: "GET", path: "/v1/videos/video-extend/drop-0", klingCode: 1203 },
     { method: "POST", path: "/v1/videos/video-extend", drop: "after" },
-    { method: "GET", path: "/v1/videos/video-extend/", status: 500 },
+    { method: "GET", path: "/v1/videos/video-extend/ke-", status: 500 },
   ]);
   const params = { videoId: "src-drop", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds", maxRetries: 0 };
   const status = await runInstance("drop", params);
   assert.equal(status.status, "complete", JSON.stringify(status.error));
-  assert.deepEqual(tasksOf("drop").map((t) => t.external_task_id), ["drop-0", "drop-1"]);
-  assert.deepEqual(status.output.map((job) => job.id), tasksOf("drop").map((t) => t.id));
+  assert.equal(chainTasks("src-drop").length, 2);
+  assert.deepEqual(status.output.map((job) => job.id), chainTasks("src-drop").map((t) => t.id));
   assert.equal(klingSubmits() - submits, 2, "one submit per step");
 });
 
-test("workflows: restarted in the middle of a step, the chain completes with exactly one task per step", { timeout: 90_000 }, async () => {
+test("workflows: a Trinetra submit that may have been accepted ends the chain instead of being sent again", { timeout: 60_000 }, async () => {
+  const before = mock.jobs.length;
+  mock.fault([{ method: "POST", path: "/v1/video/kling-extend-video", drop: "after" }]);
+  const status = await runInstance("ambiguous", { provider: "trinetra", videoId: "src-ambiguous", prompts: ["one", "two"], maxRetries: 0 });
+  assert.equal(status.status, "errored");
+  assert.equal(mock.jobs.length - before, 1, "the submit was sent once");
+  assert.match(status.error.message, /^KlingExtendError: step 1 of 2: .*may have accepted the job, so it was not sent again$/);
+});
+
+test("workflows: restarted in the middle of a step, a 5-step chain completes with exactly 5 tasks", { timeout: 90_000 }, async () => {
   const persist = mkdtempSync(join(tmpdir(), "kling-extend-workflows-"));
   let worker = startWorker(persist);
   try {
     let url = String(await worker.ready).replace(/\/$/, "");
-    const params = { videoId: "src-restart", prompts: ["one", "two", "three"], callbackTimeout: "1 second" };
+    const params = { videoId: "src-restart", prompts: FIVE, callbackTimeout: "1 second" };
     const started = await fetch(`${url}/start?id=restart`, { method: "POST", body: JSON.stringify(params) });
     assert.equal(started.status, 200);
-    while (tasksOf("restart").length < 2) await sleep(50);
+    while (chainTasks("src-restart").length < 3) await sleep(50);
     await worker.dispose();
     const submits = klingSubmits();
     worker = startWorker(persist);
@@ -206,9 +237,9 @@ test("workflows: restarted in the middle of a step, the chain completes with exa
     assert.equal(kick.status, 204, await kick.text());
     const status = await ended("restart", url);
     assert.equal(status.status, "complete", JSON.stringify(status.error));
-    assert.deepEqual(tasksOf("restart").map((t) => t.external_task_id), ["restart-0", "restart-1", "restart-2"]);
-    assert.deepEqual(status.output.map((job) => job.id), tasksOf("restart").map((t) => t.id));
-    assert.equal(klingSubmits() - submits, 1, "after the restart, only the third step was submitted");
+    assert.equal(chainTasks("src-restart").length, 5, "exactly one task per step");
+    assert.deepEqual(status.output.map((job) => job.id), chainTasks("src-restart").map((t) => t.id));
+    assert.equal(klingSubmits() - submits, 2, "after the restart, only the last two steps were submitted");
   } finally {
     await worker.dispose();
     rmSync(persist, { recursive: true, force: true });
@@ -218,6 +249,37 @@ test("workflows: restarted in the middle of a step, the chain completes with exa
 test("workflows: a chain with a bad prompt ends errored before its first submit", { timeout: 60_000 }, async () => {
   const status = await runInstance("badprompt", { videoId: "src-bad", prompts: ["one", "x".repeat(2501)], callbackUrl: `${workerUrl}/callback` });
   assert.equal(status.status, "errored");
-  assert.match(status.error.message, /^prompts\[1\]: prompt .*2500/);
-  assert.equal(tasksOf("badprompt").length, 0);
+  assert.match(status.error.message, /^KlingExtendError: prompts\[1\] .*2500/);
+  assert.equal(chainTasks("src-bad").length, 0);
+});
+
+test("workflows: a Kling chain that would pass 180 s is refused before its first submit", { timeout: 60_000 }, async () => {
+  const submits = klingSubmits();
+  const status = await runInstance("toolong", { videoId: "src-toolong", prompts: Array(36).fill("more"), callbackUrl: `${workerUrl}/callback` });
+  assert.equal(status.status, "errored");
+  assert.equal(status.error.message, "KlingExtendError: prompts would make a video of up to 185 s, past Kling's limit of 180 s");
+  const known = await runInstance("toolong2", { videoId: "src-toolong2", prompts: ["one"], sourceSeconds: 178 });
+  assert.equal(known.status, "errored");
+  assert.match(known.error.message, /up to 183 s/);
+  assert.equal(klingSubmits(), submits, "nothing was submitted");
+});
+
+test("workflows: the example deploys in a dry run and runs a chain through its routes and callbacks", { timeout: 60_000 }, async () => {
+  assert.match(exampleDryRun, /env\.CHAIN \(Chain\)\s+Workflow/, "the dry run lists the workflow binding");
+  const bindings = { PROVIDER: "kling", UPSTREAM_URL: mock.url, KLING_API_KEY: API_KEY, WEBHOOK_SECRET: SECRET };
+  example = startWorker(undefined, { dir: join(consumer.dir, "example", "dist"), bindings });
+  const url = String(await example.ready).replace(/\/$/, "");
+  const started = await fetch(`${url}/chains`, { method: "POST", body: JSON.stringify({ videoId: "src-example", prompts: ["one", "two"] }) });
+  assert.equal(started.status, 202);
+  const { id } = await started.json();
+  let status;
+  do {
+    await sleep(100);
+    status = await (await fetch(`${url}/chains/${id}`)).json();
+  } while (["queued", "running", "waiting"].includes(status.status));
+  assert.equal(status.status, "complete", JSON.stringify(status.error));
+  const tasks = chainTasks("src-example");
+  assert.deepEqual(status.output.map((job) => job.id), tasks.map((t) => t.id));
+  assert.equal(readsOf(tasks), 0, "both steps were woken by their signed callbacks");
+  assert.ok(tasks.every((t) => t.body.callback_url === `${url}/callback?instance=${id}`));
 });

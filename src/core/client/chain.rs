@@ -4,7 +4,7 @@
 //! its [`ChainProgress`] after every change and can start from one, so a
 //! chain outlives the process that began it.
 
-use crate::core::client::chain_progress::{ChainProgress, InFlight, Source};
+use crate::core::client::chain_progress::{ChainProgress, InFlight, Outcome};
 use crate::core::client::machine::{Event, Machine, Step, Update};
 use crate::core::client::options::PollConfig;
 use crate::core::client::run::Run;
@@ -17,12 +17,6 @@ use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
 
-/// Kling's limit on the length of an extended video.
-pub const KLING_MAX_SECONDS: f64 = 180.0;
-/// What one extension adds at most (Kling's `duration` "5").
-const EXTENSION_SECONDS: f64 = 5.0;
-/// Kling's shortest video, assumed for a source of unknown length.
-const SHORTEST_SOURCE_SECONDS: f64 = 5.0;
 /// No chain needs more steps: 36 already pass Kling's three minutes.
 const MAX_STEPS: usize = 100;
 
@@ -34,8 +28,30 @@ pub struct ChainPlan {
     prompts: Vec<String>,
     /// Length of the source video, when the caller knows it.
     source_seconds: Option<f64>,
+    /// Every step's `callback_url` (the `callbackUrl` option).
+    callback_url: Option<String>,
     /// Where an earlier run of this chain stopped (the `resume` option).
     resume: Option<ChainProgress>,
+}
+
+/// The chain's prompts, and what every step's submit carries besides them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prompts {
+    texts: Vec<String>,
+    callback_url: Option<String>,
+}
+
+impl Prompts {
+    /// The submit of the step after the finished ones; `None` once every
+    /// prompt has had its step.
+    pub fn next_request(
+        &self,
+        progress: &ChainProgress,
+        service: &impl Service,
+    ) -> Result<Option<ExtendRequest>, Error> {
+        let Some(prompt) = self.texts.get(progress.finished.len()) else { return Ok(None) };
+        progress.request(prompt, self.callback_url.as_deref(), service).map(Some)
+    }
 }
 
 impl ChainPlan {
@@ -70,6 +86,16 @@ impl ChainPlan {
             texts.push(checked.prompt.unwrap_or_default());
         }
         let f = Fields::of(options, "options")?;
+        let callback_url = f.text("callbackUrl")?.map(str::to_owned);
+        if let Some(url) = &callback_url {
+            let request = crate::core::types::json::object([
+                ("video_id", Some(Value::String(video_id.clone()))),
+                ("callback_url", Some(Value::String(url.clone()))),
+            ]);
+            ExtendRequest::from_value(&request, provider).map_err(|e| {
+                Error::invalid("callbackUrl", e.message.strip_prefix("callback_url ").unwrap_or(&e.message))
+            })?;
+        }
         let source_seconds = f.number("sourceSeconds")?;
         if source_seconds.is_some_and(|s| s <= 0.0) {
             return Err(Error::invalid("sourceSeconds", "must be a positive number of seconds"));
@@ -81,14 +107,24 @@ impl ChainPlan {
             Some(progress) => Some(ChainProgress::from_value(progress, provider, &video_id, texts.len())?),
             None => None,
         };
-        Ok(ChainPlan { video_id, prompts: texts, source_seconds, resume })
+        Ok(ChainPlan { video_id, prompts: texts, source_seconds, callback_url, resume })
+    }
+
+    /// The prompts, and where the chain stands: the resumed progress, else
+    /// a new one with `key` (16 random bytes, from which each step's
+    /// findable id derives).
+    pub fn into_parts(self, provider: ProviderName, key: [u8; 16]) -> (Prompts, ChainProgress) {
+        let ChainPlan { video_id, prompts: texts, source_seconds, callback_url, resume } = self;
+        let progress =
+            resume.unwrap_or_else(|| ChainProgress::new(provider, video_id, texts.len(), key, source_seconds));
+        (Prompts { texts, callback_url }, progress)
     }
 }
 
 pub struct Chain<S> {
     service: S,
     poll: PollConfig,
-    prompts: Vec<String>,
+    prompts: Prompts,
     seed: u64,
     /// Where the chain stands, reported after every change.
     progress: ChainProgress,
@@ -108,14 +144,12 @@ impl<S: Service + Clone> Chain<S> {
     /// `key`: 16 random bytes, from which each step's findable id derives;
     /// a resumed chain keeps its progress's key instead.
     pub fn new(service: S, poll: PollConfig, plan: ChainPlan, key: [u8; 16], seed: u64) -> Self {
-        let progress = plan.resume.unwrap_or_else(|| {
-            ChainProgress::new(service.provider(), plan.video_id, plan.prompts.len(), key, plan.source_seconds)
-        });
+        let (prompts, progress) = plan.into_parts(service.provider(), key);
         let rereads: Vec<String> = progress.finished.iter().map(|step| step.job_id.clone()).collect();
         Chain {
             service,
             poll,
-            prompts: plan.prompts,
+            prompts,
             seed,
             progress,
             rereads: rereads.into_iter(),
@@ -125,27 +159,6 @@ impl<S: Service + Clone> Chain<S> {
         }
     }
 
-    /// Kling refuses videos over three minutes: a chain that would pass the
-    /// limit is refused before it spends anything, and checked again with
-    /// each result's real length.
-    fn check_limit(&self) -> Result<(), Error> {
-        if self.progress.provider != ProviderName::Kling {
-            return Ok(());
-        }
-        let start = self.progress.seconds.unwrap_or(SHORTEST_SOURCE_SECONDS);
-        let left = self.progress.steps - self.progress.finished.len();
-        let total = start + EXTENSION_SECONDS * left as f64;
-        if total <= KLING_MAX_SECONDS {
-            return Ok(());
-        }
-        // Whole seconds: the limit is one, and a page needs no float formatter.
-        let message = format!(
-            "this chain would make a video of up to {} s, past Kling's limit of {} s",
-            total as u64, KLING_MAX_SECONDS as u64
-        );
-        Err(Error::invalid("prompts", &message))
-    }
-
     /// What comes next: a finished step to read again, the step an earlier
     /// run left in flight (waited for by its job id, else found by its
     /// findable id), or the next submit.
@@ -153,7 +166,7 @@ impl<S: Service + Clone> Chain<S> {
         let (service, poll, seed) = (self.service.clone(), self.poll, self.seed);
         let job_id = |id: String| JobId::parse(&Value::String(id));
         // Before the rereads too: a resumed chain past the limit costs no request.
-        if let Err(error) = self.check_limit() {
+        if let Err(error) = self.progress.check_limit() {
             return Step::Done(Err(error));
         }
         if let Some(id) = self.rereads.next() {
@@ -162,41 +175,25 @@ impl<S: Service + Clone> Chain<S> {
                 Err(error) => Step::Done(Err(error)),
             };
         }
-        let index = self.progress.finished.len();
-        let Some(prompt) = self.prompts.get(index) else {
-            return Step::Done(Ok(std::mem::take(&mut self.jobs)));
-        };
-        let (video_id, task_id) = match &self.progress.next {
-            Source::Video(id) => (Some(id.clone()), None),
-            Source::Task(id) => (None, Some(id.clone())),
-        };
-        let text = |s: Option<String>| s.map(Value::String);
-        let request = crate::core::types::json::object([
-            ("video_id", text(video_id)),
-            ("task_id", text(task_id)),
-            ("prompt", Some(Value::String(prompt.clone()))),
-        ]);
-        let mut request = match ExtendRequest::from_value(&request, self.progress.provider) {
-            Ok(request) => request,
+        let request = match self.prompts.next_request(&self.progress, &service) {
+            Ok(Some(request)) => request,
+            Ok(None) => return Step::Done(Ok(std::mem::take(&mut self.jobs))),
             Err(error) => return Step::Done(Err(error)),
         };
-        let nonce = step_nonce(self.progress.key, index);
-        service.make_findable(&mut request, nonce);
         let run = match self.progress.in_flight.clone() {
             Some(InFlight { job_id: Some(id), .. }) => match job_id(id) {
                 Ok(id) => Run::resume(service, poll, id, seed),
                 Err(error) => return Step::Done(Err(error)),
             },
-            Some(flight) if flight.external_id == request.external_task_id => Run::find(service, poll, request, seed),
-            Some(_) => {
-                let why = "is not the id this chain's key gives the step";
-                return Step::Done(Err(Error::invalid("resume.inFlight.externalId", why)));
-            }
+            Some(flight) => match flight.check(&request) {
+                Ok(()) => Run::find(service, poll, request, seed),
+                Err(error) => return Step::Done(Err(error)),
+            },
             None => {
-                let external_id = request.external_task_id.clone();
-                self.progress.in_flight = Some(InFlight { external_id, job_id: None });
+                self.progress.in_flight = Some(InFlight::of(&request));
                 self.updates.push(Update::Progress(self.progress.clone()));
-                Run::new(service, poll, request, seed, nonce)
+                // Already findable by the step's own id: the nonce goes unused.
+                Run::new(service, poll, request, seed, [0; 16])
             }
         };
         self.begin(run, now_ms)
@@ -231,22 +228,13 @@ impl<S: Service + Clone> Chain<S> {
             Err(step) => return step,
         };
         if self.jobs.len() == self.progress.finished.len() {
-            self.progress.finish(&job);
+            self.progress.finish(Outcome::from(&job));
             self.updates.push(Update::Progress(self.progress.clone()));
             self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
         }
         self.jobs.push(job);
         self.next(now_ms)
     }
-}
-
-/// One nonce per chain step: the chain's key with the step's index mixed
-/// into the last two bytes, unique within the chain, random across chains,
-/// and the same again when a resumed chain derives it.
-fn step_nonce(mut key: [u8; 16], index: usize) -> [u8; 16] {
-    key[14] ^= (index >> 8) as u8;
-    key[15] ^= index as u8;
-    key
 }
 
 impl<S: Service + Clone> Machine for Chain<S> {
@@ -274,7 +262,7 @@ impl<S: Service + Clone> Machine for Chain<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::chain_progress::ChainProgress;
+    use crate::core::client::chain_progress::{ChainProgress, Source};
     use crate::core::client::options::ClientConfig;
     use crate::core::types::http::{HttpResponse, Method};
     use crate::core::types::json::parse;
@@ -481,6 +469,15 @@ mod tests {
         format!(
             r#"{{"code":0,"data":{{"task_id":"{id}","task_status":"{status}","task_result":{{"videos":[{{"id":"{video}","url":"u","duration":"{seconds}"}}]}}}}}}"#
         )
+    }
+
+    #[test]
+    fn every_step_carries_the_callback_url_and_a_bad_one_is_refused_by_name() {
+        let mut c = chain(r#"{"apiKey":"k","callbackUrl":"https://example.com/cb"}"#, r#"["one"]"#).unwrap();
+        let body = sent(c.start(0)).body.unwrap();
+        assert_eq!(body.get("callback_url"), Some(&Value::String("https://example.com/cb".into())));
+        let error = chain(r#"{"apiKey":"k","callbackUrl":"ftp://example.com"}"#, r#"["one"]"#).err().unwrap();
+        assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidRequest, Some("callbackUrl")));
     }
 
     #[test]

@@ -3,12 +3,21 @@
 //! no step paid twice. It comes back as caller input, so reading it checks
 //! every field and names the one that is wrong.
 
+use crate::core::client::service::Service;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::job::{Charge, Job};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
 use crate::core::types::provider::ProviderName;
+use crate::core::types::request::ExtendRequest;
+
+/// Kling's limit on the length of an extended video.
+pub const KLING_MAX_SECONDS: f64 = 180.0;
+/// What one extension adds at most (Kling's `duration` "5").
+const EXTENSION_SECONDS: f64 = 5.0;
+/// Kling's shortest video, assumed for a source of unknown length.
+const SHORTEST_SOURCE_SECONDS: f64 = 5.0;
 
 const FIELDS: &[&str] = &["provider", "videoId", "steps", "key", "finished", "inFlight", "next", "seconds", "charged"];
 
@@ -52,6 +61,69 @@ pub struct InFlight {
     pub job_id: Option<String>,
 }
 
+/// What a finished step adds to the chain's progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub job_id: String,
+    /// Its first video's id, which the next step extends.
+    pub video_id: Option<String>,
+    /// Its first video's length.
+    pub seconds: Option<f64>,
+    /// Kling units or Trinetra credits.
+    pub charged: f64,
+}
+
+impl From<&Job> for Outcome {
+    fn from(job: &Job) -> Self {
+        let first = job.output.as_ref().and_then(|o| o.outputs.first());
+        let charged = match job.charged {
+            Some(Charge::Units(n) | Charge::Credits(n)) => n,
+            None => 0.0,
+        };
+        Outcome {
+            job_id: job.id.clone(),
+            video_id: first.and_then(|v| v.id.clone()),
+            seconds: first.and_then(|v| v.duration),
+            charged,
+        }
+    }
+}
+
+impl Outcome {
+    /// A step's outcome from its job as the API resolved it (a durable
+    /// engine stores jobs as values): `id`, the first of `output.outputs`,
+    /// and `units_charged` or `credits_charged`.
+    pub fn from_value(job: &Value) -> Result<Self> {
+        let f = Fields::nested(job, "job", "job.")?;
+        let job_id = id_member(&f, "job.", "id")?.ok_or_else(|| Error::invalid("job.id", "is required"))?;
+        let first = job.get("output").and_then(|o| o.get("outputs")).and_then(Value::as_array).and_then(|v| v.first());
+        let video = first.map(|v| Fields::nested(v, "job.output.outputs[0]", "job.output.outputs[0].")).transpose()?;
+        let charged = [f.number("units_charged")?, f.number("credits_charged")?].into_iter().flatten().sum();
+        Ok(Outcome {
+            job_id,
+            video_id: video.as_ref().map(|v| v.text("id")).transpose()?.flatten().map(str::to_owned),
+            seconds: video.as_ref().map(|v| v.number("duration")).transpose()?.flatten(),
+            charged,
+        })
+    }
+}
+
+impl InFlight {
+    /// The step `request` submits, before it is sent.
+    pub fn of(request: &ExtendRequest) -> Self {
+        InFlight { external_id: request.external_task_id.clone(), job_id: None }
+    }
+
+    /// Refuses a stored in-flight step whose findable id is not the one the
+    /// chain's key gives it: looking that one up could find another task.
+    pub fn check(&self, request: &ExtendRequest) -> Result<()> {
+        if self.external_id == request.external_task_id {
+            return Ok(());
+        }
+        Err(Error::invalid("resume.inFlight.externalId", "is not the id this chain's key gives the step"))
+    }
+}
+
 /// What a step extends: a video, or (Kling, a result without a video id) a task.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
@@ -66,24 +138,72 @@ impl ChainProgress {
         ChainProgress { provider, video_id, steps, key, finished: vec![], in_flight: None, next, seconds, charged: 0.0 }
     }
 
-    /// Records the in-flight step's `job`: the next step extends its first
+    /// Records the in-flight step's outcome: the next step extends its first
     /// video (by id when the service gives one, else the task itself on
     /// Kling, the job on Trinetra), and its charge joins the total.
-    pub fn finish(&mut self, job: &Job) {
-        let first = job.output.as_ref().and_then(|o| o.outputs.first());
-        let video_id = first.and_then(|v| v.id.clone());
-        self.next = match (&video_id, self.provider) {
+    pub fn finish(&mut self, outcome: Outcome) {
+        self.next = match (&outcome.video_id, self.provider) {
             (Some(video), _) => Source::Video(video.clone()),
-            (None, ProviderName::Kling) => Source::Task(job.id.clone()),
-            (None, ProviderName::Trinetra) => Source::Video(job.id.clone()),
+            (None, ProviderName::Kling) => Source::Task(outcome.job_id.clone()),
+            (None, ProviderName::Trinetra) => Source::Video(outcome.job_id.clone()),
         };
-        self.seconds = first.and_then(|v| v.duration);
-        self.charged += match job.charged {
-            Some(Charge::Units(n) | Charge::Credits(n)) => n,
-            None => 0.0,
-        };
-        self.finished.push(Finished { job_id: job.id.clone(), video_id, seconds: self.seconds });
+        self.seconds = outcome.seconds;
+        self.charged += outcome.charged;
+        let Outcome { job_id, video_id, seconds, .. } = outcome;
+        self.finished.push(Finished { job_id, video_id, seconds });
         self.in_flight = None;
+    }
+
+    /// Kling refuses videos over three minutes: a chain that would pass the
+    /// limit is refused before it spends anything, and checked again with
+    /// each result's real length.
+    pub fn check_limit(&self) -> Result<()> {
+        if self.provider != ProviderName::Kling {
+            return Ok(());
+        }
+        let start = self.seconds.unwrap_or(SHORTEST_SOURCE_SECONDS);
+        let left = self.steps - self.finished.len();
+        let total = start + EXTENSION_SECONDS * left as f64;
+        if total <= KLING_MAX_SECONDS {
+            return Ok(());
+        }
+        // Whole seconds: the limit is one, and a page needs no float formatter.
+        let message = format!(
+            "would make a video of up to {} s, past Kling's limit of {} s",
+            total as u64, KLING_MAX_SECONDS as u64
+        );
+        Err(Error::invalid("prompts", &message))
+    }
+
+    /// The next step's submit: `prompt` on what it extends, with the
+    /// findable id the chain's key gives the step (Kling), so a restarted
+    /// chain derives the same one and can look the step up before sending.
+    pub fn request(&self, prompt: &str, callback_url: Option<&str>, service: &impl Service) -> Result<ExtendRequest> {
+        self.check_limit()?;
+        let text = |s: &str| Some(Value::String(s.to_owned()));
+        let (video_id, task_id) = match &self.next {
+            Source::Video(id) => (text(id), None),
+            Source::Task(id) => (None, text(id)),
+        };
+        let request = object([
+            ("video_id", video_id),
+            ("task_id", task_id),
+            ("prompt", text(prompt)),
+            ("callback_url", callback_url.and_then(text)),
+        ]);
+        let mut request = ExtendRequest::from_value(&request, self.provider)?;
+        service.make_findable(&mut request, self.step_nonce());
+        Ok(request)
+    }
+
+    /// The step's nonce: the chain's key with the step's index mixed into
+    /// the last two bytes, unique within the chain, random across chains,
+    /// and the same again when a resumed chain derives it.
+    fn step_nonce(&self) -> [u8; 16] {
+        let (mut key, index) = (self.key, self.finished.len());
+        key[14] ^= (index >> 8) as u8;
+        key[15] ^= index as u8;
+        key
     }
 
     /// Reads a stored progress (the `resume` option), refusing one of
@@ -165,10 +285,15 @@ fn read_source(value: Option<&Value>) -> Result<Source> {
 
 /// A `jobId` member, checked as `getJob` checks one.
 fn job_id(f: &Fields, prefix: &str) -> Result<Option<String>> {
-    let Some(id) = f.string("jobId")? else { return Ok(None) };
+    id_member(f, prefix, "jobId")
+}
+
+/// The job id in member `key`, checked as `getJob` checks one.
+fn id_member(f: &Fields, prefix: &str, key: &str) -> Result<Option<String>> {
+    let Some(id) = f.string(key)? else { return Ok(None) };
     JobId::parse(&Value::String(id.to_owned()))
         .map(|id| Some(id.as_str().to_owned()))
-        .map_err(|e| Error::invalid(&format!("{prefix}jobId"), e.message.trim_start_matches("jobId ")))
+        .map_err(|e| Error::invalid(&format!("{prefix}{key}"), e.message.trim_start_matches("jobId ")))
 }
 
 /// A `seconds` member: a length, so positive.
@@ -180,7 +305,7 @@ fn seconds(f: &Fields, prefix: &str) -> Result<Option<f64>> {
 }
 
 /// The chain's key from the 32 hex digits its progress shows.
-fn key_from_hex(text: &str) -> Option<[u8; 16]> {
+pub fn key_from_hex(text: &str) -> Option<[u8; 16]> {
     let digits: Vec<u32> = text.chars().map(|c| c.to_digit(16)).collect::<Option<_>>()?;
     let mut key = [0u8; 16];
     if digits.len() != 32 {

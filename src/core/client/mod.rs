@@ -1,6 +1,7 @@
 //! The client's machines: one call with its retries (`call`), a poll until a
 //! job ends (`poll`), a submit and its wait (`run`), a chain of extensions
-//! (`chain`) and its progress (`chain_progress`), what they log (`log`), the sans-IO protocol
+//! (`chain`), its progress (`chain_progress`) and its steps for a durable
+//! engine (`chain_steps`), what they log (`log`), the sans-IO protocol
 //! they share with drivers (`machine`), their scheduling (`retry`,
 //! `schedule`), the seam to the providers (`service`), error classification
 //! and the caller's options.
@@ -8,6 +9,7 @@
 pub mod call;
 pub mod chain;
 pub mod chain_progress;
+pub mod chain_steps;
 pub mod classify;
 pub mod environment;
 pub mod log;

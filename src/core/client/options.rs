@@ -46,6 +46,7 @@ const KNOWN: &[&str] = &[
     "maxIntervalMs",
     "waitTimeoutMs",
     "sourceSeconds",
+    "callbackUrl",
     "resume",
     "logLevel",
 ];

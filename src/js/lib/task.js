@@ -1,0 +1,68 @@
+// A network call: the core's Task for one API function, performed by the
+// driver, with the options split into data (for the core) and hooks (for
+// the driver). Shared by the API (api.js) and the Workflows entry.
+import { inBrowser, toJson } from "./boundary.js";
+import { drive } from "./driver.js";
+import { invalid } from "./error.js";
+import { environment, wasm } from "./wasm.js";
+
+/** The options that are not data: they stay in JS, for the driver. */
+const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted", "onProgress"]);
+const LOG_METHODS = ["debug", "info", "warn", "error"];
+
+/**
+ * Runs the core's `kind` Task on `args` (JSON texts) and the options' data,
+ * with 16 random bytes for the submits' idempotency keys.
+ */
+export function task(kind, args, options) {
+  const [data, hooks] = split(options);
+  const entropy = crypto.getRandomValues(new Uint8Array(16));
+  const json = `[${args},${toJson(data, "")}]`;
+  const env = toJson(environment(), "environment");
+  return drive(() => new wasm.Task(kind, json, inBrowser(), env, Math.random() * 2 ** 53, entropy), hooks);
+}
+
+export const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The options' data (for the core) and their hooks (for the driver), each checked. */
+export function split(options) {
+  const data = {};
+  const hooks = { log: log(console) };
+  if (options === undefined || options === null) return [data, hooks];
+  if (!isRecord(options)) throw invalid("options", "must be an object");
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (HOOKS.has(key)) {
+      if (typeof value !== "function") throw invalid(key, "must be a function");
+      hooks[key] = value;
+    } else if (key === "signal") {
+      // Any object shaped like an AbortSignal (polyfills included).
+      if (typeof value?.aborted !== "boolean" || typeof value.addEventListener !== "function") {
+        throw invalid("signal", "must be an AbortSignal");
+      }
+      hooks.signal = value;
+    } else if (key === "logger") {
+      if (!LOG_METHODS.every((method) => typeof value?.[method] === "function")) {
+        throw invalid("logger", "must have debug, info, warn and error functions, as console does");
+      }
+      hooks.log = log(value);
+    } else {
+      data[key] = value;
+    }
+  }
+  return [data, hooks];
+}
+
+/**
+ * The core's log lines (it sends them only at the level asked for) to
+ * `logger`. A logger that throws cannot change how the call ends.
+ */
+const log =
+  (logger) =>
+  ({ level, message }) => {
+    try {
+      logger[level](`[kling-extend] ${message}`);
+    } catch {
+      // Logging is a side channel.
+    }
+  };
