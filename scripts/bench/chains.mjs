@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { API_KEY, REPO, closeAll, createConsumer, importFrom, wranglerDryRun } from "../../tests/e2e/consumer.mjs";
+import { API_KEY, REPO, bundledWorker, closeAll, createConsumer, importFrom, wranglerDryRun } from "../../tests/e2e/consumer.mjs";
 import { fmt, mark, table } from "./stats.mjs";
 
 const CHAINS = 200;
@@ -36,17 +36,15 @@ try {
   mock = await startMock({ port: 0, webhookSecret: SECRET, advance: { mode: "time", stepMs: PHASE_MS } });
   const dist = join(consumer.dir, "dist");
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(files["wrangler.toml"])[1];
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(dist, readdirSync(dist).find((f) => f.endsWith(".js"))),
-    modulesRoot: dist,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate,
-    workflows: { CHAIN: { name: "chain", className: "Chain" } },
-    bindings: { PROVIDER: "kling", UPSTREAM_URL: mock.url, KLING_API_KEY: API_KEY, WEBHOOK_SECRET: SECRET },
-    host: "127.0.0.1",
-    port: 0,
-  });
+  mf = new Miniflare(
+    bundledWorker(dist, {
+      compatibilityDate,
+      workflows: { CHAIN: { name: "chain", className: "Chain" } },
+      bindings: { PROVIDER: "kling", UPSTREAM_URL: mock.url, KLING_API_KEY: API_KEY, WEBHOOK_SECRET: SECRET },
+      host: "127.0.0.1",
+      port: 0,
+    }),
+  );
   const url = String(await mf.ready).replace(/\/$/, "");
   const workerd = workerdPid();
   progress("chains: warm-up");

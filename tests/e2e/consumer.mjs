@@ -193,6 +193,22 @@ export function scenarioContext(mock, runtime, hostile) {
 }
 
 /**
+ * Miniflare's options for the Worker that wranglerDryRun bundled into
+ * `dist` (its one .js file), with `options` (bindings, workflows, a port…)
+ * added. Module names are paths relative to `dist`: the default root (the
+ * cwd) would need "../" to reach the temp dir, which workerd refuses.
+ */
+export function bundledWorker(dist, options) {
+  return {
+    modules: true,
+    scriptPath: join(dist, readdirSync(dist).find((file) => file.endsWith(".js"))),
+    modulesRoot: dist,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    ...options,
+  };
+}
+
+/**
  * Bundles the consumer's Worker as a user would (`wrangler deploy --dry-run
  * --outdir dist`) and returns wrangler's output. HOME and XDG_CONFIG_HOME
  * point into the temp dir so wrangler writes nothing elsewhere; CI=true so it

@@ -14,7 +14,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
-import { REPO, assertWorkerdBundle, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
+import { REPO, assertWorkerdBundle, bundledWorker, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
 
 
 const API_KEY = "server-key-123";
@@ -83,16 +83,7 @@ try {
     kling: { ...common, PROVIDER: "kling", KLING_ACCESS_KEY: ACCESS_KEY, KLING_SECRET_KEY: SECRET_KEY },
   };
   for (const provider of ["trinetra", "kling"]) {
-    const mf = new Miniflare({
-      modules: true,
-      scriptPath: join(dist, scriptName),
-      modulesRoot: dist,
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      compatibilityDate,
-      bindings: bindings[provider],
-      host: "127.0.0.1",
-      port: 0,
-    });
+    const mf = new Miniflare(bundledWorker(dist, { compatibilityDate, bindings: bindings[provider], host: "127.0.0.1", port: 0 }));
     workers[provider] = { mf };
     workers[provider].url = String(await mf.ready).replace(/\/$/, "");
   }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { assertWorkerdBundle, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock, wranglerDryRun } from "./consumer.mjs";
+import { assertWorkerdBundle, bundledWorker, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock, wranglerDryRun } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01";
@@ -78,15 +78,7 @@ try {
 
   mock = await startInstalledMock(consumer);
   hostile = await startHostile();
-  mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    // Module names are paths relative to this; the default (the cwd) would
-    // need "../" to reach the temp dir, which workerd refuses.
-    modulesRoot: dist,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: COMPATIBILITY_DATE,
-  });
+  mf = new Miniflare(bundledWorker(dist, { compatibilityDate: COMPATIBILITY_DATE }));
   await mf.ready;
   ctx = scenarioContext(mock, "workerd", hostile);
   names = await (await mf.dispatchFetch("http://worker.test/list")).json();

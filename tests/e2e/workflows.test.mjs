@@ -7,11 +7,11 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { API_KEY, REPO, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
+import { API_KEY, REPO, bundledWorker, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01";
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
@@ -91,18 +91,14 @@ after(teardown);
  * Workflows' state is kept in that directory, as a restarted runtime finds it.
  */
 function startWorker(persist, { dir = dist, bindings = { MOCK_URL: mock.url, WEBHOOK_SECRET: SECRET } } = {}) {
-  return new Miniflare({
-    modules: true,
-    scriptPath: join(dir, readdirSync(dir).find((f) => f.endsWith(".js"))),
-    modulesRoot: dir,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+  return new Miniflare(bundledWorker(dir, {
     compatibilityDate: COMPATIBILITY_DATE,
     workflows: { CHAIN: { name: "chain", className: "Chain" } },
     bindings,
     host: "127.0.0.1",
     port: 0,
     ...(persist ? { workflowsPersist: join(persist, "workflows"), durableObjectsPersist: join(persist, "do") } : {}),
-  });
+  }));
 }
 
 /** Starts instance `id` with `params` and resolves its status once it has ended. */
