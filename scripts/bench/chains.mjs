@@ -40,7 +40,8 @@ try {
     bundledWorker(dist, {
       compatibilityDate,
       workflows: { CHAIN: { name: "chain", className: "Chain" } },
-      bindings: { PROVIDER: "kling", UPSTREAM_URL: mock.url, KLING_API_KEY: API_KEY, WEBHOOK_SECRET: SECRET },
+      // A callback lost under load is made up for by reads after 20 s, which the report counts.
+      bindings: { PROVIDER: "kling", UPSTREAM_URL: mock.url, KLING_API_KEY: API_KEY, WEBHOOK_SECRET: SECRET, CALLBACK_TIMEOUT: "20 seconds" },
       host: "127.0.0.1",
       port: 0,
     }),
@@ -86,7 +87,9 @@ async function runChains(url, n, tag) {
   while (pending.size > 0) {
     await sleep(500);
     for (const id of pending) {
-      const status = await (await fetch(`${url}/chains/${id}`)).json();
+      // Under this load workerd may reset a connection now and then: the
+      // chain is read again in the next round.
+      const status = await fetch(`${url}/chains/${id}`).then((response) => response.json(), () => ({ status: "running" }));
       if (status.status === "complete") pending.delete(id);
       else if (!["queued", "running", "waiting"].includes(status.status)) throw new Error(`chain ${id}: ${JSON.stringify(status)}`);
     }

@@ -116,6 +116,15 @@ export async function deliverCallback(request, workflow, secret, options) {
     throw error;
   }
   if (instanceId === null) return new Response(null, { status: 400 });
-  if (TERMINAL.has(job.status)) await (await workflow.get(instanceId)).sendEvent({ type: callbackEvent(job.id), payload: job });
+  if (TERMINAL.has(job.status)) {
+    // The instance is an RPC stub: disposed at once rather than left to the
+    // garbage collector, so a busy route does not pile them up.
+    const instance = await workflow.get(instanceId);
+    try {
+      await instance.sendEvent({ type: callbackEvent(job.id), payload: job });
+    } finally {
+      instance[Symbol.dispose]?.();
+    }
+  }
   return new Response(null, { status: 204 });
 }

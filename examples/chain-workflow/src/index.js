@@ -5,7 +5,8 @@ import { deliverCallback, runChain } from "kling-extend/workflows";
 export class Chain extends WorkflowEntrypoint {
   run(event, step) {
     const { videoId, prompts, callbackUrl } = event.payload;
-    return runChain(event, step, { videoId, prompts, callbackUrl, options: options(this.env) });
+    const callbackTimeout = this.env.CALLBACK_TIMEOUT;
+    return runChain(event, step, { videoId, prompts, callbackUrl, callbackTimeout, options: options(this.env) });
   }
 }
 
