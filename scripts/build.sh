@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: two size-optimised wasm builds, web/ for
-# pages (the client, the calculator, parseWebhook) and server/ for Node and
-# Workers (plus createProxy and verifyWebhook, which pages load on demand);
-# the page entry as one bundle, the other entries and the shared JS in lib/,
-# the types, the mock and the manifest (from pkg.json). Skips the work when
-# nothing it is built from changed.
+# Builds the npm package into pkg/: three size-optimised wasm builds, web/
+# for pages (the client, the calculator, parseWebhook), server/ for Node and
+# Workers (plus createProxy and verifyWebhook, which pages load on demand)
+# and quote/ for kling-extend/quote (the calculator alone); the page entry as
+# one bundle, the other entries and the shared JS in lib/, each quote entry
+# as one bundle, the types, the mock and the manifest (from pkg.json). Skips
+# the work when nothing it is built from changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,8 +59,10 @@ inline() {
 rm -rf pkg
 build web
 build server --features server
+build quote --no-default-features
 inline web
 inline server
+inline quote
 # Node, Workers and a page's server half (lib/server-build.js) import the
 # shared modules one by one; on-demand.js is a page's only.
 minify target/shipped/server/pkg/kling_extend.js pkg/server/kling_extend.js
@@ -82,6 +85,16 @@ node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
 # server half stay modules of their own for the consumer's bundler.
 node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
   --external:./lib/server-inline.js --external:./web/kling_extend_bg.wasm.js "$page/inline.js" --outfile=pkg/inline.js
+# Each kling-extend/quote entry is one module with the calculator's glue and
+# the lib/ code it uses (so its lib/wasm.js binding is its own next to the
+# main entry's); its wasm stays a file or a module of its own.
+cp target/shipped/quote/pkg/kling_extend.js "$page/quote/"
+for entry in index node workerd inline; do
+  node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
+    --external:./kling_extend_bg.wasm.js '--external:./kling_extend_bg.wasm?module' \
+    "$page/quote/$entry.js" --outfile="pkg/quote/$entry.js"
+done
+cp src/js/quote/index.d.ts pkg/quote/
 cp src/js/index.d.ts src/js/node-adapter.d.ts src/js/workflows.d.ts README.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json
