@@ -183,8 +183,9 @@ struct Answer<'a>(&'a mut Vec<f64>);
 impl Extend<char> for Answer<'_> {
     fn extend<I: IntoIterator<Item = char>>(&mut self, chars: I) {
         for c in chars {
-            let mut units = [0; 2];
-            self.0.extend(c.encode_utf16(&mut units).iter().map(|&unit| f64::from(unit)));
+            for &unit in c.encode_utf16(&mut [0; 2]).iter() {
+                self.0.push(f64::from(unit));
+            }
         }
     }
 }

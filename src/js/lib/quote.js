@@ -109,9 +109,13 @@ const isRecord = (value) => typeof value === "object" && value !== null && !Arra
  */
 function put(n, [slot, words], value) {
   if (absent(value)) return true;
-  const code = words ? words.indexOf(value) : value + 0;
+  if (words === undefined) {
+    n[slots + slot] = value + 0;
+    return Number.isFinite(value);
+  }
+  const code = words.indexOf(value);
   n[slots + slot] = code;
-  return words ? code >= 0 : Number.isFinite(value);
+  return code >= 0;
 }
 
 const next = () => numbers[at++];
