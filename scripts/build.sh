@@ -20,12 +20,13 @@ minify() {
   node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$1" --outfile="$2"
 }
 
-# build <dir> [cargo flags]: one wasm build in pkg/<dir>, its glue in
-# target/shipped/<dir>/pkg. The glue gets no default wasm URL: every entry
+# build <dir> <inlining> [cargo flags]: one wasm build in pkg/<dir>, its
+# glue in target/shipped/<dir>/pkg; <inlining> is "none" or "one-caller"
+# (see wasm-opt below). The glue gets no default wasm URL: every entry
 # passes its own, and one bundled elsewhere would point at nothing.
 build() {
-  local dir=$1
-  shift
+  local dir=$1 inlining=$2
+  shift 2
   # std rebuilt for size: panics abort at once, so their messages, locations
   # and formatting code never reach the wasm (−8 KB brotli, BENCHMARKS.md).
   # These flags are unstable; RUSTC_BOOTSTRAP lets the pinned stable toolchain
@@ -38,10 +39,14 @@ build() {
     "target/shipped/$dir/wasm32-unknown-unknown/release/kling_extend.wasm"
   mkdir -p "pkg/$dir"
   # Debian's wasm-opt (108) breaks the externref table; npm's binaryen is correct.
-  # No inlining: copies of a function's body shrink the raw bytes a little
-  # but the brotli bytes grow (−0.9 KB brotli without, BENCHMARKS.md). A fresh
-  # instance's memory is zero-filled, which lets it drop zero data.
-  node_modules/.bin/wasm-opt --always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 \
+  # No inlining for the client's builds: copies of a function's body shrink
+  # the raw bytes a little but the brotli bytes grow (−0.9 KB brotli without,
+  # BENCHMARKS.md). The calculator alone is the other way round: inlining
+  # the functions that have one caller saves 0.1 KB brotli of its 9.5. A
+  # fresh instance's memory is zero-filled, which lets it drop zero data.
+  local inline=(--always-inline-max-function-size=0)
+  [ "$inlining" = one-caller ] || inline+=(--one-caller-inline-max-function-size=0)
+  node_modules/.bin/wasm-opt "${inline[@]}" \
     -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
     "target/shipped/$dir/pkg/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
 }
@@ -57,9 +62,9 @@ inline() {
 }
 
 rm -rf pkg
-build web
-build server --features server
-build quote --no-default-features
+build web none
+build server none --features server
+build quote one-caller --no-default-features
 inline web
 inline server
 inline quote

@@ -42,7 +42,8 @@ const BASIS: usize = 5; // an index of `Basis::ALL`
 const DISCOUNT_PERCENT: usize = 6;
 const RATES: usize = 7; // `rates` by key: 720p, 1080p, standard, professional
 const UNIT_AMOUNT: usize = 11;
-const SLOTS: usize = 12;
+const CURRENCY: usize = 12; // `unitPrice.currency`, its three UTF-16 code units
+const SLOTS: usize = 15;
 
 thread_local! {
     static ASKS: Cell<[f64; SLOTS]> = const { Cell::new([f64::NAN; SLOTS]) };
@@ -56,14 +57,24 @@ pub fn asks() -> *mut f64 {
     ASKS.with(Cell::as_ptr).cast()
 }
 
-/// Prices the terms in [`asks`]' slots (and `currency`, `unitPrice`'s), a
-/// chain's when `chain`; answers where its answer starts, [`DECLINED`] when
-/// these terms are refused (the error is `price_value`'s to name).
+/// Prices the terms in [`asks`]' slots, a chain's when `chain`; answers
+/// where its answer starts, [`DECLINED`] when these terms are refused (the
+/// error is `price_value`'s to name).
 #[wasm_bindgen]
-pub fn price(chain: bool, currency: Option<String>) -> *const f64 {
+pub fn price(chain: bool) -> *const f64 {
     let asks = ASKS.with(Cell::get);
     let given = |at: usize| Some(asks[at]).filter(|n| !n.is_nan());
     let code = |at: usize| given(at).map(|n| n as usize);
+    // `unitPrice`'s currency, read only with its amount; a lone surrogate is no char.
+    let currency = match given(UNIT_AMOUNT) {
+        None => None,
+        Some(amount) => {
+            match asks[CURRENCY..].iter().map(|&unit| char::from_u32(unit as u32)).collect::<Option<String>>() {
+                Some(currency) => Some((amount, currency)),
+                None => return answer(Answered::Declined),
+            }
+        }
+    };
     let terms = Terms {
         provider: if code(PROVIDER) == Some(1) { ProviderName::Kling } else { ProviderName::Trinetra },
         resolution: code(RESOLUTION).and_then(|i| Resolution::ALL.get(i).copied()),
@@ -71,7 +82,7 @@ pub fn price(chain: bool, currency: Option<String>) -> *const f64 {
         discount_percent: given(DISCOUNT_PERCENT),
         resolution_rates: [given(RATES), given(RATES + 1)],
         mode_rates: [given(RATES + 2), given(RATES + 3)],
-        unit_price: given(UNIT_AMOUNT).zip(currency.as_deref()),
+        unit_price: currency.as_ref().map(|(amount, currency)| (*amount, currency.as_str())),
     };
     let answered = if chain {
         let basis = code(BASIS).and_then(|i| Basis::ALL.get(i).copied());
@@ -139,9 +150,9 @@ fn answer(answered: Answered) -> *const f64 {
 }
 
 /// A value from `quote/calculator.js`'s tokens: a tag, then a number; a text (its
-/// length, then its UTF-16 code units); or a list's or object's length,
-/// then its items or key–value pairs (a key being a text). `None` if they
-/// are not one value.
+/// length, then its code points); or a list's or object's length, then its
+/// items or key–value pairs (a key being a text). `None` if they are not one
+/// value.
 #[cfg(not(feature = "client"))]
 fn read_value(tokens: &mut impl Iterator<Item = f64>) -> Option<Value> {
     let value = match tokens.next()? as u8 {
@@ -173,8 +184,7 @@ fn read_value(tokens: &mut impl Iterator<Item = f64>) -> Option<Value> {
 #[cfg(not(feature = "client"))]
 fn read_text(tokens: &mut impl Iterator<Item = f64>) -> Option<String> {
     let length = tokens.next()? as usize;
-    let units = tokens.take(length).map(|unit| unit as u16);
-    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+    tokens.take(length).map(|point| char::from_u32(point as u32)).collect()
 }
 
 /// Writes answers; as `Extend<char>`, text's code units.
@@ -183,14 +193,21 @@ struct Answer<'a>(&'a mut Vec<f64>);
 impl Extend<char> for Answer<'_> {
     fn extend<I: IntoIterator<Item = char>>(&mut self, chars: I) {
         for c in chars {
-            for &unit in c.encode_utf16(&mut [0; 2]).iter() {
-                self.0.push(f64::from(unit));
-            }
+            self.char(c);
         }
     }
 }
 
 impl Answer<'_> {
+    /// One character's UTF-16 code units; not generic, so each `extend`
+    /// above stays a small loop.
+    fn char(&mut self, c: char) {
+        match u16::try_from(u32::from(c)) {
+            Ok(unit) => self.0.push(f64::from(unit)),
+            Err(_) => self.0.extend(c.encode_utf16(&mut [0; 2]).iter().map(|&unit| f64::from(unit))),
+        }
+    }
+
     fn number(&mut self, n: f64) {
         self.0.push(n);
     }

@@ -55,25 +55,27 @@ impl Paise {
 }
 
 /// `n` in decimal digits, a comma after the digit of each power of ten
-/// `i` for which `comma_after(i)` holds.
+/// `i` for which `comma_after(i)` holds. Written right to left into a
+/// buffer, then handed over at once: in the wasm, a call per character
+/// costs more than the quote itself.
 pub fn write_grouped(n: u64, comma_after: impl Fn(usize) -> bool, out: &mut impl Extend<char>) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
+    // 20 digits at most, and a comma at most every other digit after the third.
+    let mut text = [0u8; 32];
+    let mut at = text.len();
     let mut rest = n;
-    loop {
-        digits[len] = (rest % 10) as u8;
-        len += 1;
+    for i in 0.. {
+        if i > 0 && comma_after(i) {
+            at -= 1;
+            text[at] = b',';
+        }
+        at -= 1;
+        text[at] = b'0' + (rest % 10) as u8;
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
-    for i in (0..len).rev() {
-        out.extend([char::from(b'0' + digits[i])]);
-        if i > 0 && comma_after(i) {
-            out.extend([',']);
-        }
-    }
+    out.extend(text[at..].iter().map(|&b| char::from(b)));
 }
 
 /// `.05`: the last two digits of an amount in hundredths.

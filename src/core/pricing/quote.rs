@@ -30,6 +30,11 @@ const MAX_SECONDS: u32 = 10_000_000;
 /// The largest amount a JavaScript number holds exactly, in paise.
 const MAX_EXACT_PAISE: u64 = (1 << 53) - 1;
 const MAX_EXTENSIONS: u64 = 1_000;
+/// The messages of these bounds, written out: formatting their numbers
+/// would bring `core::fmt` into the calculator-only wasm (≈ 1 KB brotli);
+/// a test holds them to the numbers.
+const SECONDS_RANGE: &str = "must be from 0 to 10000000 seconds";
+const EXTENSIONS_RANGE: &str = "must be a whole number from 0 to 1000";
 /// One extension adds between these many seconds (Kling's documentation).
 const ADDED_SECONDS: (u64, u64) = (4, 5);
 
@@ -147,12 +152,24 @@ impl Basis {
     }
 }
 
-const COMMON: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates", "unitPrice"];
+/// The members of each input: the tariff's, then the quote's or the chain's own.
+const QUOTE_KEYS: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates", "unitPrice", "seconds"];
+const CHAIN_KEYS: &[&str] = &[
+    "provider",
+    "resolution",
+    "mode",
+    "discountPercent",
+    "rates",
+    "unitPrice",
+    "sourceSeconds",
+    "extensions",
+    "basis",
+];
 
 /// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates?, unitPrice? })`.
 pub fn quote(input: &Value) -> Result<Quote> {
     let f = Fields::of(input, "input")?;
-    f.deny_unknown(&[COMMON, &["seconds"]].concat(), |_| None)?;
+    f.deny_unknown(QUOTE_KEYS, |_| None)?;
     let tariff = Tariff::from_fields(&f)?;
     Ok(tariff.bill(seconds(&f, "seconds")?))
 }
@@ -161,11 +178,13 @@ pub fn quote(input: &Value) -> Result<Quote> {
 /// extending a clip `extensions` times, as a range, step by step.
 pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
     let f = Fields::of(input, "input")?;
-    f.deny_unknown(&[COMMON, &["sourceSeconds", "extensions", "basis"]].concat(), |_| None)?;
+    f.deny_unknown(CHAIN_KEYS, |_| None)?;
     let tariff = Tariff::from_fields(&f)?;
     let source = seconds(&f, "sourceSeconds")?;
-    let extensions =
-        f.integer("extensions", 0..=MAX_EXTENSIONS)?.ok_or_else(|| Error::invalid("extensions", "is required"))?;
+    let extensions = match f.number("extensions")? {
+        None => return Err(Error::invalid("extensions", "is required")),
+        Some(n) => whole(n, &(0..=MAX_EXTENSIONS)).ok_or_else(|| Error::invalid("extensions", EXTENSIONS_RANGE))?,
+    };
     let basis = match f.string("basis")? {
         None => Basis::default_for(tariff.provider),
         Some("added") => Basis::Added,
@@ -218,7 +237,7 @@ fn checked_seconds(key: &str, s: f64) -> Result<f64> {
     if (0.0..=f64::from(MAX_SECONDS)).contains(&s) {
         Ok(s)
     } else {
-        Err(Error::invalid(key, &format!("must be from 0 to {} seconds", MAX_SECONDS)))
+        Err(Error::invalid(key, SECONDS_RANGE))
     }
 }
 
@@ -246,7 +265,7 @@ impl Tariff {
         };
         for (key, other) in misplaced {
             if f.given(key) {
-                return Err(Error::invalid(key, &format!("is only used with provider \"{other}\"")));
+                return Err(Error::invalid(key, &("is only used with provider \"".to_owned() + other + "\"")));
             }
         }
         let discount_bp = discount_bp(f.number("discountPercent")?.unwrap_or(0.0))?;
@@ -444,11 +463,11 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
     rates.deny_unknown(keys, |_| None)?;
     for other in keys {
         if let Some(n) = rates.number(other)? {
-            Paise::from_credits(&format!("rates.{other}"), n)?;
+            Paise::from_credits(&("rates.".to_owned() + other), n)?;
         }
     }
     match rates.number(key)? {
-        Some(n) => Paise::from_credits(&format!("rates.{key}"), n),
+        Some(n) => Paise::from_credits(&("rates.".to_owned() + key), n),
         None => Ok(list_rate(tier)),
     }
 }
@@ -530,6 +549,15 @@ mod tests {
             r#"{"provider":"kling","sourceSeconds":5,"extensions":3,"unitPrice":{"amount":0.14,"currency":"USD"}}"#,
         );
         assert_eq!(kling(&steps.max), (3, 3.0, 10.0, Some("USD 0.42".into())));
+    }
+
+    #[test]
+    fn the_written_out_bounds_say_the_bounds() {
+        assert_eq!(SECONDS_RANGE, format!("must be from 0 to {MAX_SECONDS} seconds"));
+        let input = parse(b"{\"extensions\":1.5}").unwrap();
+        let fields = Fields::of(&input, "input").unwrap();
+        let integer = fields.integer("extensions", 0..=MAX_EXTENSIONS).unwrap_err();
+        assert_eq!(integer.message, ["extensions ", EXTENSIONS_RANGE].concat());
     }
 
     #[test]

@@ -22,7 +22,7 @@ impl<'a> Fields<'a> {
     pub fn nested(value: &'a Value, what: &str, prefix: &'a str) -> Result<Fields<'a>> {
         match value {
             Value::Object(members) => Ok(Fields { members, prefix }),
-            other => Err(Error::invalid(what, &format!("must be an object, not {}", other.kind()))),
+            other => Err(Error::invalid(what, &("must be an object, not ".to_owned() + other.kind()))),
         }
     }
 
@@ -43,7 +43,7 @@ impl<'a> Fields<'a> {
     }
 
     fn name(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
+        self.prefix.to_owned() + key
     }
 
     fn present(&self, key: &str) -> Option<&'a Value> {
@@ -51,7 +51,7 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
-        Error::invalid(&self.name(key), &format!("must be {expected}, not {}", got.kind()))
+        Error::invalid(&self.name(key), &("must be ".to_owned() + expected + ", not " + got.kind()))
     }
 
     /// Whether `key` is given (present, and not null).

@@ -22,9 +22,10 @@ const BASES = ["output", "added"];
 const RATE_KEYS = [...RESOLUTIONS, ...MODES];
 
 /** The core's slots (calculator.rs); NaN is a member not given. */
-const SLOTS = 12;
+const SLOTS = 15;
 const RATES = 7;
 const UNIT_AMOUNT = 11;
+const CURRENCY = 12;
 /** The members that cross as a number, by name: their slot, and a word's words. */
 const COMMON = { provider: [0, PROVIDERS], resolution: [1, RESOLUTIONS], mode: [2, MODES], discountPercent: [6] };
 const QUOTE = { ...COMMON, seconds: [3] };
@@ -46,8 +47,7 @@ export const quoteChain = (input) => price(input, true);
 
 function price(input, chain) {
   const during = chain ? "in quoteChain" : "in quote";
-  const currency = ask(input, chain);
-  let answer = currency === false ? 0 : enter(() => wasm.price(chain, currency), during);
+  let answer = ask(input, chain) ? enter(() => wasm.price(chain), during) : 0;
   if (!answer || memory()[answer / 8] === DECLINED) {
     // A build without a JSON parser names the encoder it reads (kling-extend/quote's: toTokens).
     const value = (wasm.encode ?? toJson)(input, "input");
@@ -73,16 +73,14 @@ function memory() {
 }
 
 /**
- * Writes `input`'s members into the slots: `unitPrice`'s currency (undefined
- * without one), or false when they cannot all be carried so. Members that
- * are null or undefined are not given, as in JSON.
+ * Writes `input`'s members into the slots; false when they cannot all be
+ * carried so. Members that are null or undefined are not given, as in JSON.
  */
 function ask(input, chain) {
   if (!isRecord(input)) return false;
   const n = memory();
   n.fill(NaN, slots, slots + SLOTS);
   const members = chain ? CHAIN : QUOTE;
-  let currency;
   for (const key of Object.keys(input)) {
     const value = input[key];
     if (key === "rates") {
@@ -91,13 +89,14 @@ function ask(input, chain) {
     } else if (key === "unitPrice") {
       if (absent(value)) continue;
       if (!isRecord(value) || !Object.keys(value).every((member) => member === "amount" || member === "currency")) return false;
-      currency = value.currency;
-      if (typeof currency !== "string" || absent(value.amount) || !put(n, [UNIT_AMOUNT], value.amount)) return false;
+      const { amount, currency } = value;
+      if (typeof currency !== "string" || currency.length !== 3 || absent(amount) || !put(n, [UNIT_AMOUNT], amount)) return false;
+      for (let i = 0; i < 3; i += 1) n[slots + CURRENCY + i] = currency.charCodeAt(i);
     } else if (!Object.hasOwn(members, key) || !put(n, members[key], value)) {
       return false;
     }
   }
-  return currency;
+  return true;
 }
 
 const absent = (value) => value === undefined || value === null;
@@ -107,8 +106,9 @@ const isRecord = (value) => typeof value === "object" && value !== null && !Arra
  * `value` into `slot`: the code of one of `words`, or else a finite number
  * (-0 as 0, as JSON carries it). Whether it was one, or absent.
  */
-function put(n, [slot, words], value) {
+function put(n, member, value) {
   if (absent(value)) return true;
+  const [slot, words] = member;
   if (words === undefined) {
     n[slots + slot] = value + 0;
     return Number.isFinite(value);

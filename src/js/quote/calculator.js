@@ -18,7 +18,7 @@ export function start(module) {
  * `value` as the core's tokens (src/wasm/calculator.rs): checked by toJson
  * and read back by JSON.parse, so it is exactly the value the other builds
  * parse from that text (-0 as 0, undefined as null). Each value is a tag,
- * then a number; a text (its length, then its UTF-16 code units); or a
+ * then a number; a text (its length, then its code points); or a
  * list's or object's length, then its items or key–value pairs.
  */
 const toTokens = (value, name) => tokens(JSON.parse(toJson(value, name)));
@@ -30,7 +30,7 @@ function tokens(value) {
     case "number":
       return [3, value];
     case "string":
-      return [4, value.length, ...Array.from({ length: value.length }, (_, i) => value.charCodeAt(i))];
+      return [4, ...codePoints(value)];
   }
   if (value === null) return [0];
   if (Array.isArray(value)) return [5, value.length, ...value.flatMap(tokens)];
@@ -39,3 +39,9 @@ function tokens(value) {
 }
 
 export { quote, quoteChain } from "../lib/quote.js";
+
+/** A text's length in code points, then its code points (toJson refused lone surrogates). */
+function codePoints(text) {
+  const points = Array.from(text, (c) => c.codePointAt(0));
+  return [points.length, ...points];
+}
