@@ -4,7 +4,7 @@
 // require for that import; wrangler accepts it too.
 import wasmModule from "./server/kling_extend_bg.wasm?module";
 import * as server from "./server/kling_extend.js";
-import { ownRealm } from "./lib/load.js";
+import { ownRealm } from "./lib/realm.js";
 import { bind } from "./lib/wasm.js";
 
 server.initSync({ module: ownRealm(wasmModule) });

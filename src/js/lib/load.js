@@ -4,8 +4,7 @@
 // (server/kling_extend_bg.wasm.js, web/kling_extend_bg.wasm.js, written by
 // scripts/build.sh). A JS module is all a runtime or bundler must handle:
 // nothing is read from disk (Deno without --allow-read) and no asset must be
-// copied next to a bundle (Next's server bundles, esbuild). Where a bundler
-// does hand over a module (workerd), ownRealm makes the glue accept it.
+// copied next to a bundle (Next's server bundles, esbuild).
 
 /**
  * The wasm at `url`, compiled. Read whole rather than streamed: streaming
@@ -24,16 +23,4 @@ export function decodeBase64(text) {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-/**
- * `module`, passing the glue's `instanceof WebAssembly.Module`, for entries
- * whose bundler imports the wasm as a module (workerd.js). Next's edge
- * sandbox compiles the module outside the sandbox, so it is another realm's
- * Module: the check fails and the glue would try to compile it from bytes,
- * which throws. Instantiating it works; only its prototype must be ours.
- */
-export function ownRealm(module) {
-  if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
-  return module;
 }
