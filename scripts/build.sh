@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: two size-optimised wasm builds, web/ for
-# pages (the client, the calculator, parseWebhook) and server/ for Node and
-# Workers (plus createProxy and verifyWebhook, which pages load on demand);
-# the page entry as one bundle, the other entries and the shared JS in lib/,
-# the types, the mock and the manifest (from pkg.json). Skips the work when
-# nothing it is built from changed.
+# Builds the npm package into pkg/: three size-optimised wasm builds, web/
+# for pages (the client, the calculator, parseWebhook), server/ for Node and
+# Workers (plus createProxy and verifyWebhook, which pages load on demand)
+# and quote/ for kling-extend/quote (the calculator alone); the page entry as
+# one bundle, the other entries and the shared JS in lib/, each quote entry
+# as one bundle, the types, the mock and the manifest (from pkg.json). Skips
+# the work when nothing it is built from changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,12 +20,13 @@ minify() {
   node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$1" --outfile="$2"
 }
 
-# build <dir> [cargo flags]: one wasm build in pkg/<dir>, its glue in
-# target/shipped/<dir>/pkg. The glue gets no default wasm URL: every entry
+# build <dir> <inlining> [cargo flags]: one wasm build in pkg/<dir>, its
+# glue in target/shipped/<dir>/pkg; <inlining> is "none" or "one-caller"
+# (see wasm-opt below). The glue gets no default wasm URL: every entry
 # passes its own, and one bundled elsewhere would point at nothing.
 build() {
-  local dir=$1
-  shift
+  local dir=$1 inlining=$2
+  shift 2
   # std rebuilt for size: panics abort at once, so their messages, locations
   # and formatting code never reach the wasm (−8 KB brotli, BENCHMARKS.md).
   # These flags are unstable; RUSTC_BOOTSTRAP lets the pinned stable toolchain
@@ -37,10 +39,14 @@ build() {
     "target/shipped/$dir/wasm32-unknown-unknown/release/kling_extend.wasm"
   mkdir -p "pkg/$dir"
   # Debian's wasm-opt (108) breaks the externref table; npm's binaryen is correct.
-  # No inlining: copies of a function's body shrink the raw bytes a little
-  # but the brotli bytes grow (−0.9 KB brotli without, BENCHMARKS.md). A fresh
-  # instance's memory is zero-filled, which lets it drop zero data.
-  node_modules/.bin/wasm-opt --always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 \
+  # No inlining for the client's builds: copies of a function's body shrink
+  # the raw bytes a little but the brotli bytes grow (−0.9 KB brotli without,
+  # BENCHMARKS.md). The calculator alone is the other way round: inlining
+  # the functions that have one caller saves 0.1 KB brotli of its 9.5. A
+  # fresh instance's memory is zero-filled, which lets it drop zero data.
+  local inline=(--always-inline-max-function-size=0)
+  [ "$inlining" = one-caller ] || inline+=(--one-caller-inline-max-function-size=0)
+  node_modules/.bin/wasm-opt "${inline[@]}" \
     -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
     "target/shipped/$dir/pkg/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
 }
@@ -56,10 +62,12 @@ inline() {
 }
 
 rm -rf pkg
-build web
-build server --features server
+build web none
+build server none --features server
+build quote one-caller --no-default-features
 inline web
 inline server
+inline quote
 # Node, Workers and a page's server half (lib/server-build.js) import the
 # shared modules one by one; on-demand.js is a page's only.
 minify target/shipped/server/pkg/kling_extend.js pkg/server/kling_extend.js
@@ -82,6 +90,16 @@ node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
 # server half stay modules of their own for the consumer's bundler.
 node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
   --external:./lib/server-inline.js --external:./web/kling_extend_bg.wasm.js "$page/inline.js" --outfile=pkg/inline.js
+# Each kling-extend/quote entry is one module with the calculator's glue and
+# the lib/ code it uses (so its lib/wasm.js binding is its own next to the
+# main entry's); its wasm stays a file or a module of its own.
+cp target/shipped/quote/pkg/kling_extend.js "$page/quote/"
+for entry in index node workerd inline; do
+  node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
+    --external:./kling_extend_bg.wasm.js '--external:./kling_extend_bg.wasm?module' \
+    "$page/quote/$entry.js" --outfile="pkg/quote/$entry.js"
+done
+cp src/js/quote/index.d.ts pkg/quote/
 cp src/js/index.d.ts src/js/node-adapter.d.ts src/js/workflows.d.ts README.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json

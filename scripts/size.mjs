@@ -12,10 +12,17 @@ export const BROTLI_GOAL = 50_000;
  * The ceiling tests/size.test.mjs holds, so any growth fails the suite: above
  * the goal today (64,600: serde_json's exact float parsing, the hardened
  * driver, redaction, httpdate, Kling as it is in 2026, issue 13's `run`, log
- * and credentials; chains run on the server half, issue 14; BENCHMARKS.md)
- * until the rest is cut. The benchmark report marks the goal, not this.
+ * and credentials; chains run on the server half, issue 14; 66,029 with
+ * issue 15's numeric quote path, BENCHMARKS.md) until the rest is cut. The
+ * benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 65_000;
+export const BROTLI_BUDGET = 66_100;
+
+/**
+ * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of
+ * brotli (issue 15): tests/size.test.mjs holds it, the benchmark marks it.
+ */
+export const QUOTE_BUDGET = 12_000;
 
 /** lib/ modules, by name. */
 const lib = (...names) => names.map((name) => `lib/${name}.js`);
@@ -26,14 +33,17 @@ const lib = (...names) => names.map((name) => `lib/${name}.js`);
  * wasm as base64 in a module, and lib/; a page fetches the server build only
  * when it calls createProxy or verifyWebhook). `inline`: what an esbuild
  * page's bundle is made of at first (inline.js, the web wasm as base64).
+ * `quote`: what a page importing kling-extend/quote loads (one bundle and
+ * the calculator's wasm).
  */
 export const BUILDS = {
   browser: ["index.js", "web/kling_extend_bg.wasm"],
   server: [
     "node.js", "server/kling_extend_bg.wasm.js", "server/kling_extend.js",
-    ...lib("api", "boundary", "driver", "error", "load", "wasm", "webhook", "server", "proxy", "signature"),
+    ...lib("api", "boundary", "driver", "error", "load", "quote", "wasm", "webhook", "server", "proxy", "signature"),
   ],
   inline: ["inline.js", "web/kling_extend_bg.wasm.js", "lib/load.js"],
+  quote: ["quote/index.js", "quote/kling_extend_bg.wasm"],
 };
 
 /** Sizes of `files` (paths in pkg/), plus a `total` row. */

@@ -12,6 +12,7 @@ cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features server -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings
 cargo test --quiet
 # The bindings' own tests, in Node through wasm-bindgen-test.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \

@@ -10,7 +10,7 @@ use kling_extend::core::client::options::{ClientConfig, PollConfig};
 use kling_extend::core::client::poll::Poll;
 use kling_extend::core::client::retry::parse_retry_after;
 use kling_extend::core::client::service::Service;
-use kling_extend::core::pricing::quote::{quote, quote_chain};
+use kling_extend::core::pricing::quote::{quote, quote_chain, quote_chain_terms, quote_terms, Basis, Terms};
 use kling_extend::core::proxy::scrub;
 use kling_extend::core::types::http::{HttpResponse, Transport};
 use kling_extend::core::types::job_id::JobId;
@@ -18,6 +18,7 @@ use kling_extend::core::types::json::{self, Value};
 use kling_extend::core::types::provider::ProviderName;
 use kling_extend::core::types::redact::Redact;
 use kling_extend::core::types::request::ExtendRequest;
+use kling_extend::core::types::tier::{Mode, Resolution};
 use kling_extend::core::webhook::{verify, Signed};
 use kling_extend::providers::parse_webhook;
 use proptest::prelude::*;
@@ -101,6 +102,73 @@ fn written_value() -> impl Strategy<Value = Value> {
                 .prop_map(|members| Value::Object(members.into_iter().collect())),
         ]
     })
+}
+
+/// Numbers a calculator's input holds: in range or not, with more decimals than allowed or not.
+fn amount() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u32..20_000).prop_map(|n| f64::from(n) / 100.0),
+        (0u32..20_000).prop_map(|n| f64::from(n) / 10_000.0),
+        -5.0..120.0f64,
+        Just(1e7),
+        Just(100_000.01),
+        finite(),
+    ]
+}
+
+/// Typed terms, as the fast path reads them, with the seconds and a chain's members.
+type Priced = (Terms<'static>, f64, f64, Option<Basis>);
+
+fn terms() -> impl Strategy<Value = Priced> {
+    let rate = || prop::option::of(amount());
+    (
+        (any::<bool>(), prop::option::of(0..2usize), prop::option::of(0..2usize), prop::option::of(amount())),
+        ([rate(), rate()], [rate(), rate()]),
+        prop::option::of((amount(), prop::sample::select(vec!["USD", "EUR", "usd", "US", "USDX"]))),
+        (amount(), prop_oneof![(0u32..12).prop_map(f64::from), amount()], prop::option::of(0..2usize)),
+    )
+        .prop_map(
+            |(
+                (kling, resolution, mode, discount),
+                (resolution_rates, mode_rates),
+                unit_price,
+                (seconds, extensions, basis),
+            )| {
+                let terms = Terms {
+                    provider: if kling { ProviderName::Kling } else { ProviderName::Trinetra },
+                    resolution: resolution.map(|i| Resolution::ALL[i]),
+                    mode: mode.map(|i| Mode::ALL[i]),
+                    discount_percent: discount,
+                    resolution_rates,
+                    mode_rates,
+                    unit_price,
+                };
+                (terms, seconds, extensions, basis.map(|i| Basis::ALL[i]))
+            },
+        )
+}
+
+/// The caller's object that `terms` stand for, with `members` added.
+fn object_of(terms: &Terms, members: Vec<(&str, Value)>) -> Value {
+    let mut out = vec![("provider", Value::String(terms.provider.as_str().into()))];
+    out.extend(terms.resolution.map(|r| ("resolution", Value::String(r.as_str().into()))));
+    out.extend(terms.mode.map(|m| ("mode", Value::String(m.as_str().into()))));
+    out.extend(terms.discount_percent.map(|d| ("discountPercent", Value::Number(d))));
+    let keys = ["720p", "1080p", "standard", "professional"];
+    let rates: Vec<_> = keys
+        .iter()
+        .zip(terms.resolution_rates.iter().chain(&terms.mode_rates))
+        .filter_map(|(key, rate)| rate.map(|n| (key.to_string(), Value::Number(n))))
+        .collect();
+    if !rates.is_empty() {
+        out.push(("rates", Value::Object(rates)));
+    }
+    if let Some((amount, currency)) = terms.unit_price {
+        let price = vec![("amount".into(), Value::Number(amount)), ("currency".into(), Value::String(currency.into()))];
+        out.push(("unitPrice", Value::Object(price)));
+    }
+    out.extend(members);
+    Value::Object(out.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
 }
 
 fn response() -> impl Strategy<Value = HttpResponse> {
@@ -203,6 +271,16 @@ proptest! {
             prop_assert!(q.credits >= 0.0 && q.credits <= q.list_credits);
         }
         let _ = quote_chain(&v);
+    }
+
+    #[test]
+    fn typed_terms_price_exactly_what_their_object_prices((terms, seconds, extensions, basis) in terms()) {
+        let object = object_of(&terms, vec![("seconds", Value::Number(seconds))]);
+        prop_assert_eq!(quote_terms(&terms, seconds), quote(&object).ok());
+        let mut members = vec![("sourceSeconds", Value::Number(seconds)), ("extensions", Value::Number(extensions))];
+        members.extend(basis.map(|b| ("basis", Value::String(if b == Basis::Output { "output" } else { "added" }.into()))));
+        let object = object_of(&terms, members);
+        prop_assert_eq!(quote_chain_terms(&terms, seconds, extensions, basis), quote_chain(&object).ok());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The bindings, run in a real JS engine (Node) by wasm-bindgen-test: the
-//! JSON text protocol of the exports and of a `Task`, step by step.
+//! JSON text protocol of the exports and of a `Task`, step by step, and the
+//! calculator's numbers.
 
-use super::call;
+use super::calculator::{asks, price, price_value};
+use super::client::call;
 use super::task::Task;
 use crate::core::types::json::{parse, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -21,20 +23,39 @@ fn text(value: &str) -> Value {
 
 const OPTIONS: &str = r#"{"apiKey":"sk_test_1","baseUrl":"http://127.0.0.1:9"}"#;
 
+/// The answer at `at`, its first `n` numbers.
+fn answer(at: *const f64, n: usize) -> Vec<f64> {
+    // SAFETY: the calculator's answer stays in place until its next call, and holds at least `n` numbers here.
+    unsafe { std::slice::from_raw_parts(at, n) }.to_vec()
+}
+
+/// `text` as the calculator writes it: its length, then its UTF-16 units.
+fn units(text: &str) -> Vec<f64> {
+    let units: Vec<f64> = text.encode_utf16().map(f64::from).collect();
+    [vec![units.len() as f64], units].concat()
+}
+
 #[wasm_bindgen_test]
-fn quotes_answer_ok_or_an_error_naming_the_field() {
-    let q = call("quote", r#"[{"seconds":10,"resolution":"1080p"}]"#);
-    assert_eq!(at(&q, "ok.formatted"), text("₹300.00"));
-    assert_eq!(at(&q, "ok.credits"), Value::Number(300.0));
-    assert_eq!(
-        at(&call("quoteChain", r#"[{"sourceSeconds":5,"extensions":2}]"#), "ok.steps.1.index"),
-        Value::Number(2.0)
-    );
-    let negative = call("quote", r#"[{"seconds":-1}]"#);
-    assert_eq!((at(&negative, "error.code"), at(&negative, "error.field")), (text("invalid_request"), text("seconds")));
-    assert_eq!(at(&call("quote", "[{"), "error.field"), text("arguments"));
-    assert_eq!(at(&call("quote", "[]"), "error.field"), text("arguments"));
-    assert_eq!(at(&call("deleteJob", "[]"), "error.field"), text("name"));
+fn quotes_cross_as_numbers_and_text_as_code_units() {
+    // { seconds: 10, resolution: "1080p" } in the fast path's slots.
+    let slots = asks();
+    let mut given = [f64::NAN; 15];
+    given[..4].copy_from_slice(&[0.0, 1.0, f64::NAN, 10.0]);
+    // SAFETY: `asks` has fifteen slots, written between calls as JS writes them.
+    unsafe { slots.copy_from(given.as_ptr(), given.len()) };
+    let numbers = [1.0, 0.0, 1.0, 10.0, 10.0, 30.0, 300.0, 0.0, 300.0, 300.0];
+    let expected = [&numbers[..], &units("₹300.00")].concat();
+    assert_eq!(answer(price(false), expected.len()), expected);
+    // The same object through the validating path.
+    let json = r#"{"seconds":10,"resolution":"1080p"}"#;
+    assert_eq!(answer(price_value(false, json), expected.len()), expected);
+    // Refused, naming the field.
+    let message = "seconds must be from 0 to 10000000 seconds";
+    let refused = [vec![2.0], units("invalid_request"), units(message), vec![0.0, 1.0], units("seconds")].concat();
+    assert_eq!(answer(price_value(false, r#"{"seconds":-1}"#), refused.len()), refused);
+    // A chain: its status, basis and output seconds first.
+    let chain = answer(price_value(true, r#"{"sourceSeconds":5,"extensions":1}"#), 4);
+    assert_eq!(chain, [1.0, 0.0, 9.0, 10.0]);
 }
 
 #[wasm_bindgen_test]
@@ -43,6 +64,8 @@ fn validation_answers_null_when_the_request_is_good() {
     assert_eq!(call("validateRequest", &format!(r#"[{pro},{{"provider":"kling"}}]"#)), r#"{"ok":null}"#);
     let trinetra = call("validateRequest", &format!("[{pro},null]"));
     assert_eq!((at(&trinetra, "error.code"), at(&trinetra, "error.field")), (text("invalid_request"), text("mode")));
+    // Quotes do not cross as JSON (calculator.rs).
+    assert_eq!(at(&call("quote", "[]"), "error.field"), text("name"));
 }
 
 #[wasm_bindgen_test]

@@ -8,16 +8,23 @@ pub struct Paise(pub u64);
 /// Rates above this (in credits) are surely a mistake; the bound keeps every
 /// sum exact as a JavaScript number and every product within `u64`.
 const MAX_CREDITS: u32 = 100_000;
+const RANGE: &str = "must be a number from 0 to 100000";
 
 impl Paise {
     /// A non-negative amount with at most two decimals (a paisa).
     pub fn from_credits(field: &str, credits: f64) -> Result<Paise> {
+        Paise::checked(credits).map_err(|why| Error::invalid(field, why))
+    }
+
+    /// [`Paise::from_credits`] without a field to name: why the amount is
+    /// refused, so the fast path can check without building a message.
+    pub fn checked(credits: f64) -> Result<Paise, &'static str> {
         let (paise, ok) = hundredths(credits);
         if !(0.0..=f64::from(MAX_CREDITS)).contains(&credits) {
-            return Err(Error::invalid(field, &format!("must be a number from 0 to {}", MAX_CREDITS)));
+            return Err(RANGE);
         }
         if !ok {
-            return Err(Error::invalid(field, "must have at most two decimals"));
+            return Err("must have at most two decimals");
         }
         Ok(Paise(paise))
     }
@@ -36,23 +43,45 @@ impl Paise {
         Paise(self.0.saturating_mul(kept).saturating_add(5_000) / 10_000)
     }
 
-    /// `₹1,23,456.00`: Indian grouping, thousands then pairs.
-    pub fn format_inr(self) -> String {
-        let rupees = (self.0 / 100).to_string();
-        let (head, tail) = rupees.split_at(rupees.len().saturating_sub(3));
-        let mut out = String::from("₹");
-        for (i, digit) in head.chars().enumerate() {
-            if i > 0 && (head.len() - i) % 2 == 0 {
-                out.push(',');
-            }
-            out.push(digit);
-        }
-        if !head.is_empty() {
-            out.push(',');
-        }
-        out.push_str(tail);
-        format!("{out}.{:02}", self.0 % 100)
+    /// `₹1,23,456.00`: Indian grouping, thousands then pairs. Written to
+    /// `out` rather than returned: a live price tag formats on every
+    /// keystroke, and an allocation plus `core::fmt` cost more in the wasm
+    /// than the whole quote (BENCHMARKS.md, issue 15).
+    pub fn write_inr(self, out: &mut impl Extend<char>) {
+        out.extend(['₹']);
+        write_grouped(self.0 / 100, |i| i >= 3 && (i - 3) % 2 == 0, out);
+        write_hundredths(self.0, out);
     }
+}
+
+/// `n` in decimal digits, a comma after the digit of each power of ten
+/// `i` for which `comma_after(i)` holds. Written right to left into a
+/// buffer, then handed over at once: in the wasm, a call per character
+/// costs more than the quote itself.
+pub fn write_grouped(n: u64, comma_after: impl Fn(usize) -> bool, out: &mut impl Extend<char>) {
+    // 20 digits at most, and a comma at most every other digit after the third.
+    let mut text = [0u8; 32];
+    let mut at = text.len();
+    let mut rest = n;
+    for i in 0.. {
+        if i > 0 && comma_after(i) {
+            at -= 1;
+            text[at] = b',';
+        }
+        at -= 1;
+        text[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(text[at..].iter().map(|&b| char::from(b)));
+}
+
+/// `.05`: the last two digits of an amount in hundredths.
+pub fn write_hundredths(n: u64, out: &mut impl Extend<char>) {
+    let digit = |d: u64| char::from(b'0' + (d % 10) as u8);
+    out.extend(['.', digit(n / 10), digit(n)]);
 }
 
 impl std::ops::Add for Paise {
@@ -75,6 +104,12 @@ pub fn hundredths(x: f64) -> (u64, bool) {
 mod tests {
     use super::*;
 
+    fn inr(paise: u64) -> String {
+        let mut text = String::new();
+        Paise(paise).write_inr(&mut text);
+        text
+    }
+
     #[test]
     fn formats_with_indian_grouping() {
         for (paise, text) in [
@@ -86,7 +121,7 @@ mod tests {
             (123_456_789, "₹12,34,567.89"),
             (1_000_000_000_000, "₹10,00,00,00,000.00"),
         ] {
-            assert_eq!(Paise(paise).format_inr(), text);
+            assert_eq!(inr(paise), text);
         }
     }
 

@@ -6,11 +6,18 @@
 //! 3.5), which its app counts as credits (10 a unit: 10 and 35 a step); Kling
 //! money appears only at the caller's price per unit. Seconds are billed whole
 //! (rounded up), as per-second billing does.
+//!
+//! Two ways in, one set of rules: [`quote`] and [`quote_chain`] read a
+//! caller's object and name the first field they refuse; [`quote_terms`] and
+//! [`quote_chain_terms`] take the same inputs already typed (the bindings'
+//! fast path, which reads a JS object without writing JSON) and only say
+//! whether they price it, since which error `quote` names depends on the
+//! order it reads an object in.
 
-use crate::core::pricing::money::{hundredths, Paise};
+use crate::core::pricing::money::{hundredths, write_grouped, write_hundredths, Paise};
 use crate::core::types::error::{Error, Result};
-use crate::core::types::fields::Fields;
-use crate::core::types::json::{object, Value};
+use crate::core::types::fields::{whole, Fields};
+use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::tier::{Mode, Resolution};
 
@@ -23,6 +30,11 @@ const MAX_SECONDS: u32 = 10_000_000;
 /// The largest amount a JavaScript number holds exactly, in paise.
 const MAX_EXACT_PAISE: u64 = (1 << 53) - 1;
 const MAX_EXTENSIONS: u64 = 1_000;
+/// The messages of these bounds, written out: formatting their numbers
+/// would bring `core::fmt` into the calculator-only wasm (≈ 1 KB brotli);
+/// a test holds them to the numbers.
+const SECONDS_RANGE: &str = "must be from 0 to 10000000 seconds";
+const EXTENSIONS_RANGE: &str = "must be a whole number from 0 to 1000";
 /// One extension adds between these many seconds (Kling's documentation).
 const ADDED_SECONDS: (u64, u64) = (4, 5);
 
@@ -82,16 +94,17 @@ pub struct Price {
 
 impl Price {
     /// `USD 1,234.50`: the currency's code, thousands grouped, two decimals.
-    fn formatted(&self) -> String {
-        let whole = (self.cents / 100).to_string();
-        let mut grouped = String::new();
-        for (i, digit) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(digit);
-        }
-        format!("{} {grouped}.{:02}", self.currency, self.cents % 100)
+    pub fn write_formatted(&self, out: &mut impl Extend<char>) {
+        out.extend(self.currency.chars().chain([' ']));
+        write_grouped(self.cents / 100, |i| i % 3 == 0, out);
+        write_hundredths(self.cents, out);
+    }
+}
+
+impl Quote {
+    /// Trinetra's credits as rupees, `₹1,23,456.00` (its credit is a rupee).
+    pub fn write_inr(&self, out: &mut impl Extend<char>) {
+        self.amount.write_inr(out);
     }
 }
 
@@ -127,102 +140,36 @@ pub enum Basis {
 }
 
 impl Basis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Output => "output",
-            Basis::Added => "added",
+    /// Both bases, in the order of their codes at the calculator's wasm boundary.
+    pub const ALL: [Basis; 2] = [Basis::Output, Basis::Added];
+
+    /// Trinetra bills a step's whole output; Kling bills what it adds.
+    fn default_for(provider: ProviderName) -> Basis {
+        match provider {
+            ProviderName::Trinetra => Basis::Output,
+            ProviderName::Kling => Basis::Added,
         }
     }
 }
 
-/// The contract's camelCase keys; absent members are left out. Trinetra's
-/// credits are rupees (`inr`, `formatted`); Kling's are not money.
-impl From<Quote> for Value {
-    fn from(q: Quote) -> Value {
-        let formatted = q.amount.format_inr();
-        // Each service's own members: after `billedSeconds`, and after `credits`.
-        let (provider, tier, rates, money) = match q.bill {
-            Bill::Trinetra { resolution, per_second } => (
-                ProviderName::Trinetra,
-                ("resolution", resolution.as_str()),
-                vec![("perSecond", Some(per_second.into()))],
-                vec![("inr", Some(q.credits.into())), ("formatted", Some(formatted.into()))],
-            ),
-            Bill::Kling { mode, steps, units_tenths, per_step, price } => (
-                ProviderName::Kling,
-                ("mode", mode.as_str()),
-                vec![
-                    ("steps", Some(steps.into())),
-                    ("units", Some((units_tenths as f64 / 10.0).into())),
-                    ("perStep", Some(per_step.into())),
-                ],
-                vec![("price", price.map(Value::from))],
-            ),
-        };
-        let mut members = vec![
-            ("provider", Some(provider.as_str().into())),
-            (tier.0, Some(tier.1.into())),
-            ("seconds", Some(q.seconds.into())),
-            ("billedSeconds", Some(q.billed_seconds.into())),
-        ];
-        members.extend(rates);
-        members.extend([
-            ("listCredits", Some(q.list_credits.into())),
-            ("discountPercent", Some(q.discount_percent.into())),
-            ("credits", Some(q.credits.into())),
-        ]);
-        members.extend(money);
-        object(members)
-    }
-}
-
-impl From<Price> for Value {
-    fn from(price: Price) -> Value {
-        let formatted = price.formatted();
-        object([
-            ("amount", Some((price.cents as f64 / 100.0).into())),
-            ("currency", Some(price.currency.into())),
-            ("formatted", Some(formatted.into())),
-        ])
-    }
-}
-
-impl From<Range> for Value {
-    fn from(range: Range) -> Value {
-        object([("min", Some(range.min.into())), ("max", Some(range.max.into()))])
-    }
-}
-
-impl From<ChainStep> for Value {
-    fn from(step: ChainStep) -> Value {
-        object([
-            ("index", Some(step.index.into())),
-            ("addedSeconds", Some(step.added_seconds.into())),
-            ("outputSeconds", Some(step.output_seconds.into())),
-            ("min", Some(step.min.into())),
-            ("max", Some(step.max.into())),
-        ])
-    }
-}
-
-impl From<ChainQuote> for Value {
-    fn from(chain: ChainQuote) -> Value {
-        object([
-            ("basis", Some(chain.basis.as_str().into())),
-            ("outputSeconds", Some(chain.output_seconds.into())),
-            ("min", Some(chain.min.into())),
-            ("max", Some(chain.max.into())),
-            ("steps", Some(chain.steps.into())),
-        ])
-    }
-}
-
-const COMMON: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates", "unitPrice"];
+/// The members of each input: the tariff's, then the quote's or the chain's own.
+const QUOTE_KEYS: &[&str] = &["provider", "resolution", "mode", "discountPercent", "rates", "unitPrice", "seconds"];
+const CHAIN_KEYS: &[&str] = &[
+    "provider",
+    "resolution",
+    "mode",
+    "discountPercent",
+    "rates",
+    "unitPrice",
+    "sourceSeconds",
+    "extensions",
+    "basis",
+];
 
 /// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates?, unitPrice? })`.
 pub fn quote(input: &Value) -> Result<Quote> {
     let f = Fields::of(input, "input")?;
-    f.deny_unknown(&[COMMON, &["seconds"]].concat(), |_| None)?;
+    f.deny_unknown(QUOTE_KEYS, |_| None)?;
     let tariff = Tariff::from_fields(&f)?;
     Ok(tariff.bill(seconds(&f, "seconds")?))
 }
@@ -231,56 +178,76 @@ pub fn quote(input: &Value) -> Result<Quote> {
 /// extending a clip `extensions` times, as a range, step by step.
 pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
     let f = Fields::of(input, "input")?;
-    f.deny_unknown(&[COMMON, &["sourceSeconds", "extensions", "basis"]].concat(), |_| None)?;
+    f.deny_unknown(CHAIN_KEYS, |_| None)?;
     let tariff = Tariff::from_fields(&f)?;
     let source = seconds(&f, "sourceSeconds")?;
-    let extensions =
-        f.integer("extensions", 0..=MAX_EXTENSIONS)?.ok_or_else(|| Error::invalid("extensions", "is required"))?;
+    let extensions = match f.number("extensions")? {
+        None => return Err(Error::invalid("extensions", "is required")),
+        Some(n) => whole(n, &(0..=MAX_EXTENSIONS)).ok_or_else(|| Error::invalid("extensions", EXTENSIONS_RANGE))?,
+    };
     let basis = match f.string("basis")? {
-        None if tariff.provider == ProviderName::Trinetra => Basis::Output,
-        None | Some("added") => Basis::Added,
+        None => Basis::default_for(tariff.provider),
+        Some("added") => Basis::Added,
         Some("output") => Basis::Output,
         Some(_) => return Err(Error::invalid("basis", "must be \"output\" or \"added\"")),
     };
-    let mut steps = Vec::new();
-    for index in 1..=extensions {
-        let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
-        let output = |per: u64| source + (index * per) as f64;
-        let billed = |per: u64| match basis {
-            Basis::Output => output(per),
-            Basis::Added => per as f64,
-        };
-        steps.push(ChainStep {
-            index,
-            added_seconds: added,
-            output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
-            min: tariff.bill(billed(added.min)),
-            max: tariff.bill(billed(added.max)),
-        });
-    }
-    let total = |pick: fn(&ChainStep) -> &Quote| tariff.total(steps.iter().map(pick));
-    let max = total(|s| &s.max);
-    if max.amount.0 > MAX_EXACT_PAISE {
-        return Err(Error::invalid("extensions", "make a chain too costly to price exactly; quote fewer at a time"));
-    }
-    Ok(ChainQuote {
-        basis,
-        output_seconds: Range {
-            min: (source + (extensions * ADDED_SECONDS.0) as f64).ceil() as u64,
-            max: (source + (extensions * ADDED_SECONDS.1) as f64).ceil() as u64,
-        },
-        min: total(|s| &s.min),
-        max,
-        steps,
-    })
+    tariff.chain(source, extensions, basis)
+}
+
+/// A quote's inputs but its seconds, already typed: what a caller's object
+/// holds when each member it gives has the type `quote` expects.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Terms<'a> {
+    pub provider: ProviderName,
+    pub resolution: Option<Resolution>,
+    pub mode: Option<Mode>,
+    pub discount_percent: Option<f64>,
+    /// `rates` by key: `720p` and `1080p` in [`Resolution::ALL`]'s order,
+    /// `standard` and `professional` in [`Mode::ALL`]'s.
+    pub resolution_rates: [Option<f64>; 2],
+    pub mode_rates: [Option<f64>; 2],
+    /// `unitPrice`: its amount and currency.
+    pub unit_price: Option<(f64, &'a str)>,
+}
+
+/// [`quote`] of the object `terms` and `seconds` make, or `None` where
+/// `quote` refuses it (then ask `quote` which field it names).
+pub fn quote_terms(terms: &Terms, seconds: f64) -> Option<Quote> {
+    let tariff = Tariff::from_terms(terms)?;
+    Some(tariff.bill(checked_seconds("seconds", seconds).ok()?))
+}
+
+/// [`quote_chain`] of the object `terms` and the chain's members make, or
+/// `None` where `quote_chain` refuses it.
+pub fn quote_chain_terms(terms: &Terms, source: f64, extensions: f64, basis: Option<Basis>) -> Option<ChainQuote> {
+    let tariff = Tariff::from_terms(terms)?;
+    let source = checked_seconds("sourceSeconds", source).ok()?;
+    let extensions = whole(extensions, &(0..=MAX_EXTENSIONS))?;
+    tariff.chain(source, extensions, basis.unwrap_or(Basis::default_for(tariff.provider))).ok()
 }
 
 fn seconds(f: &Fields, key: &str) -> Result<f64> {
     match f.number(key)? {
-        Some(s) if (0.0..=f64::from(MAX_SECONDS)).contains(&s) => Ok(s),
-        Some(_) => Err(Error::invalid(key, &format!("must be from 0 to {} seconds", MAX_SECONDS))),
+        Some(s) => checked_seconds(key, s),
         None => Err(Error::invalid(key, "is required")),
     }
+}
+
+fn checked_seconds(key: &str, s: f64) -> Result<f64> {
+    if (0.0..=f64::from(MAX_SECONDS)).contains(&s) {
+        Ok(s)
+    } else {
+        Err(Error::invalid(key, SECONDS_RANGE))
+    }
+}
+
+/// The discount in basis points: 0 to 100 %, at most two decimals.
+fn discount_bp(percent: f64) -> Result<u64> {
+    let (bp, exact) = hundredths(percent);
+    if !(0.0..=100.0).contains(&percent) || !exact {
+        return Err(Error::invalid("discountPercent", "must be from 0 to 100, with at most two decimals"));
+    }
+    Ok(bp)
 }
 
 impl Tariff {
@@ -298,15 +265,81 @@ impl Tariff {
         };
         for (key, other) in misplaced {
             if f.given(key) {
-                return Err(Error::invalid(key, &format!("is only used with provider \"{other}\"")));
+                return Err(Error::invalid(key, &("is only used with provider \"".to_owned() + other + "\"")));
             }
         }
-        let discount = f.number("discountPercent")?.unwrap_or(0.0);
-        let (discount_bp, exact) = hundredths(discount);
-        if !(0.0..=100.0).contains(&discount) || !exact {
-            return Err(Error::invalid("discountPercent", "must be from 0 to 100, with at most two decimals"));
-        }
+        let discount_bp = discount_bp(f.number("discountPercent")?.unwrap_or(0.0))?;
         Ok(Tariff { provider, tier, rate: rate(f, tier)?, discount_bp, unit_price: unit_price(f)? })
+    }
+
+    /// [`Tariff::from_fields`]'s rules on typed terms, in any order: only
+    /// whether they hold matters here.
+    fn from_terms(t: &Terms) -> Option<Tariff> {
+        // A member of the other provider's is refused (`misplaced` above).
+        let tier = match t.provider {
+            ProviderName::Trinetra if t.mode.is_none() && t.unit_price.is_none() => {
+                Tier::Resolution(t.resolution.unwrap_or(Resolution::P720))
+            }
+            ProviderName::Kling if t.resolution.is_none() => Tier::Mode(t.mode.unwrap_or(Mode::Standard)),
+            _ => return None,
+        };
+        // Another tier's rates are unknown keys of `rates`; each of this
+        // tier's given is checked, the one asked for is used.
+        let (own, other, index) = match tier {
+            Tier::Resolution(r) => (t.resolution_rates, t.mode_rates, r as usize),
+            Tier::Mode(m) => (t.mode_rates, t.resolution_rates, m as usize),
+        };
+        if other.iter().any(Option::is_some) || own.iter().flatten().any(|&n| Paise::checked(n).is_err()) {
+            return None;
+        }
+        let rate = own[index].map_or(Ok(list_rate(tier)), Paise::checked).ok()?;
+        let discount_bp = discount_bp(t.discount_percent.unwrap_or(0.0)).ok()?;
+        let unit_price = match t.unit_price {
+            None => None,
+            Some((amount, currency)) => Some(UnitPrice {
+                ten_thousandths: unit_amount(amount).ok()?,
+                currency: checked_currency(currency).ok()?.to_owned(),
+            }),
+        };
+        Some(Tariff { provider: t.provider, tier, rate, discount_bp, unit_price })
+    }
+
+    /// A chain of `extensions` from a clip of `source` seconds, each step billed on `basis`.
+    fn chain(&self, source: f64, extensions: u64, basis: Basis) -> Result<ChainQuote> {
+        let mut steps = Vec::new();
+        for index in 1..=extensions {
+            let added = Range { min: ADDED_SECONDS.0, max: ADDED_SECONDS.1 };
+            let output = |per: u64| source + (index * per) as f64;
+            let billed = |per: u64| match basis {
+                Basis::Output => output(per),
+                Basis::Added => per as f64,
+            };
+            steps.push(ChainStep {
+                index,
+                added_seconds: added,
+                output_seconds: Range { min: output(added.min).ceil() as u64, max: output(added.max).ceil() as u64 },
+                min: self.bill(billed(added.min)),
+                max: self.bill(billed(added.max)),
+            });
+        }
+        let total = |pick: fn(&ChainStep) -> &Quote| self.total(steps.iter().map(pick));
+        let max = total(|s| &s.max);
+        if max.amount.0 > MAX_EXACT_PAISE {
+            return Err(Error::invalid(
+                "extensions",
+                "make a chain too costly to price exactly; quote fewer at a time",
+            ));
+        }
+        Ok(ChainQuote {
+            basis,
+            output_seconds: Range {
+                min: (source + (extensions * ADDED_SECONDS.0) as f64).ceil() as u64,
+                max: (source + (extensions * ADDED_SECONDS.1) as f64).ceil() as u64,
+            },
+            min: total(|s| &s.min),
+            max,
+            steps,
+        })
     }
 
     fn bill(&self, seconds: f64) -> Quote {
@@ -375,10 +408,15 @@ impl Tariff {
 /// `units` (in tenths) at a unit price (in ten-thousandths), less the
 /// discount, in cents rounded half up: exact, whatever the inputs' decimals.
 fn price_cents(units_tenths: u64, ten_thousandths: u64, discount_bp: u64) -> u64 {
-    let kept = 10_000u128.saturating_sub(discount_bp.into());
-    // Tenths × ten-thousandths × basis points: 10⁻⁹ of a unit of money, a cent being 10⁷ of them.
-    let exact = u128::from(units_tenths) * u128::from(ten_thousandths) * kept;
-    u64::try_from((exact + 5_000_000) / 10_000_000).unwrap_or(u64::MAX)
+    // Tenths × ten-thousandths × basis points: 10⁻⁹ of a unit of money, a
+    // cent being 10⁷ of them. Within the bounds on seconds and unit prices
+    // the first product fits a u64 (≤ 7·10¹⁷); split at a cent, so does its
+    // product with the basis points: no u128, whose division alone is 1 KB
+    // of wasm.
+    const CENT: u64 = 10_000_000;
+    let kept = 10_000u64.saturating_sub(discount_bp);
+    let units = units_tenths.saturating_mul(ten_thousandths);
+    (units / CENT) * kept + ((units % CENT) * kept + CENT / 2) / CENT
 }
 
 /// `unitPrice: { amount, currency }`: what the caller pays Kling for one unit.
@@ -387,37 +425,62 @@ fn unit_price(f: &Fields) -> Result<Option<UnitPrice>> {
     let p = Fields::nested(value, "unitPrice", "unitPrice.")?;
     p.deny_unknown(&["amount", "currency"], |_| None)?;
     let amount = p.number("amount")?.ok_or_else(|| Error::invalid("unitPrice.amount", "is required"))?;
+    let ten_thousandths = unit_amount(amount)?;
+    let currency = p.string("currency")?.ok_or_else(|| Error::invalid("unitPrice.currency", "is required"))?;
+    Ok(Some(UnitPrice { ten_thousandths, currency: checked_currency(currency)?.to_owned() }))
+}
+
+/// A unit price's amount in ten-thousandths: 0 to 1,000,000, at most four decimals.
+fn unit_amount(amount: f64) -> Result<u64> {
     let scaled = amount * 10_000.0;
     if !(0.0..=MAX_UNIT_PRICE).contains(&amount) || (scaled - scaled.round()).abs() > 1e-6 * scaled.max(1.0) {
         return Err(Error::invalid("unitPrice.amount", "must be from 0 to 1000000, with at most four decimals"));
     }
-    let currency = p.string("currency")?.ok_or_else(|| Error::invalid("unitPrice.currency", "is required"))?;
+    Ok(scaled.round() as u64)
+}
+
+fn checked_currency(currency: &str) -> Result<&str> {
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(Error::invalid("unitPrice.currency", "must be a three-letter ISO 4217 code, such as \"USD\""));
     }
-    Ok(Some(UnitPrice { ten_thousandths: scaled.round() as u64, currency: currency.to_owned() }))
+    Ok(currency)
 }
 
 /// The list rate for `tier`, or the caller's negotiated one from `rates`.
 fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
-    let (keys, key, list): (&[&str], &str, u64) = match tier {
-        Tier::Resolution(r) => (&["720p", "1080p"], r.as_str(), if r == Resolution::P720 { 19 } else { 30 }),
-        Tier::Mode(m) => (&["standard", "professional"], m.as_str(), if m == Mode::Standard { 10 } else { 35 }),
+    let keys: &[&str] = match tier {
+        Tier::Resolution(_) => &["720p", "1080p"],
+        Tier::Mode(_) => &["standard", "professional"],
+    };
+    let key = match tier {
+        Tier::Resolution(r) => r.as_str(),
+        Tier::Mode(m) => m.as_str(),
     };
     let Some(rates) = f.object("rates")? else {
-        return Ok(Paise(list * 100));
+        return Ok(list_rate(tier));
     };
     let rates = Fields::nested(rates, "rates", "rates.")?;
     rates.deny_unknown(keys, |_| None)?;
     for other in keys {
         if let Some(n) = rates.number(other)? {
-            Paise::from_credits(&format!("rates.{other}"), n)?;
+            Paise::from_credits(&("rates.".to_owned() + other), n)?;
         }
     }
     match rates.number(key)? {
-        Some(n) => Paise::from_credits(&format!("rates.{key}"), n),
-        None => Ok(Paise(list * 100)),
+        Some(n) => Paise::from_credits(&("rates.".to_owned() + key), n),
+        None => Ok(list_rate(tier)),
     }
+}
+
+/// The published rate: 720p 19, 1080p 30 credits a second; Kling 10 and 35 a step.
+fn list_rate(tier: Tier) -> Paise {
+    let credits = match tier {
+        Tier::Resolution(Resolution::P720) => 19,
+        Tier::Resolution(Resolution::P1080) => 30,
+        Tier::Mode(Mode::Standard) => 10,
+        Tier::Mode(Mode::Professional) => 35,
+    };
+    Paise(credits * 100)
 }
 
 #[cfg(test)]
@@ -430,14 +493,22 @@ mod tests {
     }
 
     fn inr(q: &Quote) -> String {
-        q.amount.format_inr()
+        let mut text = String::new();
+        q.write_inr(&mut text);
+        text
+    }
+
+    fn formatted(price: &Price) -> String {
+        let mut text = String::new();
+        price.write_formatted(&mut text);
+        text
     }
 
     /// A Kling quote's steps, units, credits per step and price, formatted.
     fn kling(q: &Quote) -> (u64, f64, f64, Option<String>) {
         match &q.bill {
             Bill::Kling { steps, units_tenths, per_step, price, .. } => {
-                (*steps, *units_tenths as f64 / 10.0, *per_step, price.as_ref().map(Price::formatted))
+                (*steps, *units_tenths as f64 / 10.0, *per_step, price.as_ref().map(formatted))
             }
             Bill::Trinetra { .. } => panic!("a Trinetra quote"),
         }
@@ -445,34 +516,6 @@ mod tests {
 
     fn chain(json: &str) -> ChainQuote {
         quote_chain(&parse(json.as_bytes()).unwrap()).unwrap()
-    }
-
-    fn keys(value: &Value) -> Vec<&str> {
-        value.as_object().unwrap_or_default().iter().map(|(key, _)| key.as_str()).collect()
-    }
-
-    #[test]
-    fn quotes_keep_their_camel_case_keys_and_leave_out_the_other_tier() {
-        let kling = Value::from(q(r#"{"provider":"kling","seconds":6,"discountPercent":10}"#).unwrap());
-        let text = r#"{"provider":"kling","mode":"standard","seconds":6,"billedSeconds":10,"steps":2,"units":2,"perStep":10,"listCredits":20,"discountPercent":10,"credits":18}"#;
-        assert_eq!(kling.to_json(), text);
-        let trinetra = Value::from(q(r#"{"seconds":2.5,"discountPercent":12.5}"#).unwrap());
-        let text = r#"{"provider":"trinetra","resolution":"720p","seconds":2.5,"billedSeconds":3,"perSecond":19,"listCredits":57,"discountPercent":12.5,"credits":49.88,"inr":49.88,"formatted":"₹49.88"}"#;
-        assert_eq!(trinetra.to_json(), text);
-    }
-
-    #[test]
-    fn chain_quotes_keep_their_camel_case_keys() {
-        let c = Value::from(chain(r#"{"sourceSeconds":5,"extensions":2}"#));
-        let text = |of: &Value, key: &str| of.get(key).map(Value::to_json).unwrap_or_default();
-        assert_eq!(keys(&c), ["basis", "outputSeconds", "min", "max", "steps"]);
-        assert_eq!(text(&c, "basis"), r#""output""#);
-        assert_eq!(text(&c, "outputSeconds"), r#"{"min":13,"max":15}"#);
-        let steps = c.get("steps").and_then(Value::as_array).unwrap_or_default();
-        assert_eq!(keys(&steps[1]), ["index", "addedSeconds", "outputSeconds", "min", "max"]);
-        assert_eq!(text(&steps[1], "index"), "2");
-        assert_eq!(text(&steps[1], "addedSeconds"), r#"{"min":4,"max":5}"#);
-        assert!(text(&steps[1], "max").starts_with(r#"{"provider":"trinetra","resolution":"720p","seconds":15,"#));
     }
 
     #[test]
@@ -506,6 +549,33 @@ mod tests {
             r#"{"provider":"kling","sourceSeconds":5,"extensions":3,"unitPrice":{"amount":0.14,"currency":"USD"}}"#,
         );
         assert_eq!(kling(&steps.max), (3, 3.0, 10.0, Some("USD 0.42".into())));
+    }
+
+    #[test]
+    fn the_written_out_bounds_say_the_bounds() {
+        assert_eq!(SECONDS_RANGE, format!("must be from 0 to {MAX_SECONDS} seconds"));
+        let input = parse(b"{\"extensions\":1.5}").unwrap();
+        let fields = Fields::of(&input, "input").unwrap();
+        let integer = fields.integer("extensions", 0..=MAX_EXTENSIONS).unwrap_err();
+        assert_eq!(integer.message, ["extensions ", EXTENSIONS_RANGE].concat());
+    }
+
+    #[test]
+    fn prices_in_cents_round_half_up_exactly_without_u128() {
+        let exact = |u: u64, t: u64, bp: u64| {
+            let kept = 10_000u128 - u128::from(bp);
+            ((u128::from(u) * u128::from(t) * kept + 5_000_000) / 10_000_000) as u64
+        };
+        // A batch's most units (2·10⁶ professional steps) at the highest unit price, and a spread below.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let (u, t, bp) = (x % 70_000_001, (x >> 20) % 10_000_000_001, x % 10_001);
+            assert_eq!(price_cents(u, t, bp), exact(u, t, bp), "{u} {t} {bp}");
+        }
+        assert_eq!(price_cents(70_000_000, 10_000_000_000, 0), exact(70_000_000, 10_000_000_000, 0));
     }
 
     #[test]

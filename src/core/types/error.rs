@@ -85,7 +85,7 @@ impl Error {
 
     /// Bad input from the caller: names the field and why.
     pub fn invalid(field: &str, why: &str) -> Self {
-        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, format!("{field} {why}")) }
+        Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, field.to_owned() + " " + why) }
     }
 
     pub fn retryable(mut self, retryable: bool) -> Self {

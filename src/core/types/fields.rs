@@ -22,7 +22,7 @@ impl<'a> Fields<'a> {
     pub fn nested(value: &'a Value, what: &str, prefix: &'a str) -> Result<Fields<'a>> {
         match value {
             Value::Object(members) => Ok(Fields { members, prefix }),
-            other => Err(Error::invalid(what, &format!("must be an object, not {}", other.kind()))),
+            other => Err(Error::invalid(what, &("must be an object, not ".to_owned() + other.kind()))),
         }
     }
 
@@ -43,7 +43,7 @@ impl<'a> Fields<'a> {
     }
 
     fn name(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
+        self.prefix.to_owned() + key
     }
 
     fn present(&self, key: &str) -> Option<&'a Value> {
@@ -51,7 +51,7 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
-        Error::invalid(&self.name(key), &format!("must be {expected}, not {}", got.kind()))
+        Error::invalid(&self.name(key), &("must be ".to_owned() + expected + ", not " + got.kind()))
     }
 
     /// Whether `key` is given (present, and not null).
@@ -89,11 +89,10 @@ impl<'a> Fields<'a> {
     pub fn integer(&self, key: &str, range: std::ops::RangeInclusive<u64>) -> Result<Option<u64>> {
         match self.number(key)? {
             None => Ok(None),
-            Some(n) if n.fract() == 0.0 && n >= *range.start() as f64 && n <= *range.end() as f64 => Ok(Some(n as u64)),
-            Some(_) => Err(Error::invalid(
-                &self.name(key),
-                &format!("must be a whole number from {} to {}", range.start(), range.end()),
-            )),
+            Some(n) => whole(n, &range).map(Some).ok_or_else(|| {
+                let why = format!("must be a whole number from {} to {}", range.start(), range.end());
+                Error::invalid(&self.name(key), &why)
+            }),
         }
     }
 
@@ -130,6 +129,12 @@ impl<'a> Fields<'a> {
             Some(other) => Err(self.wrong(key, "an object", other)),
         }
     }
+}
+
+/// `n` if it is a whole number within `range`: [`Fields::integer`]'s rule,
+/// for numbers that arrive without a caller's object around them.
+pub fn whole(n: f64, range: &std::ops::RangeInclusive<u64>) -> Option<u64> {
+    (n.fract() == 0.0 && n >= *range.start() as f64 && n <= *range.end() as f64).then_some(n as u64)
 }
 
 #[cfg(test)]

@@ -10,6 +10,10 @@ pub enum Resolution {
 }
 
 impl Resolution {
+    /// Every resolution, in the order of its code at the calculator's wasm
+    /// boundary (`src/js/lib/quote.js` lists their words the same way).
+    pub const ALL: [Resolution; 2] = [Resolution::P720, Resolution::P1080];
+
     pub fn parse(field: &str, word: &str) -> Result<Resolution> {
         match word {
             "720p" => Ok(Resolution::P720),
@@ -33,6 +37,9 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode, in the order of its code at the calculator's wasm boundary.
+    pub const ALL: [Mode; 2] = [Mode::Standard, Mode::Professional];
+
     /// Accepts the seed's words and the short forms of Kling's documentation.
     pub fn parse(field: &str, word: &str) -> Result<Mode> {
         match word {

@@ -2,17 +2,16 @@
 // node.js, workerd.js) instantiates its wasm build, binds it (wasm.js) and
 // re-exports this module, plus the server functions (server.js, or
 // on-demand.js in pages). Values cross to the core as JSON text
-// (boundary.js); network calls run as core Tasks (driver.js).
+// (boundary.js), the calculator's as numbers (quote.js); network calls run
+// as core Tasks (task.js, driver.js).
 import { toJson } from "./boundary.js";
 import { invalid } from "./error.js";
 import { isRecord, task } from "./task.js";
 import { call, hasServerHalf, onServer } from "./wasm.js";
 
 export { KlingExtendError, isKlingExtendError } from "./error.js";
+export { quote, quoteChain } from "./quote.js";
 export { parseWebhook } from "./webhook.js";
-
-export const quote = (input) => call("quote", toJson(input, "input"));
-export const quoteChain = (input) => call("quoteChain", toJson(input, "input"));
 
 /** The request rules extendVideo applies, for forms that check as the user types. */
 export function validateRequest(request, options) {

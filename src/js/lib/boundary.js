@@ -1,5 +1,6 @@
 // The JS side of the wasm boundary: a caller's plain data goes in as JSON
-// text, and the core's answers come back as JSON text, { ok } or { error }.
+// text, and the core's answers come back as JSON text, { ok } or { error };
+// the calculator's cross as numbers instead (quote.js).
 import { KlingExtendError, invalid } from "./error.js";
 
 /** Nesting deeper than this is refused (and cycles end). */

@@ -1,0 +1,45 @@
+//! The client's synchronous functions (every build but kling-extend/quote's):
+//! one export, `call`, taking and answering JSON text.
+
+use super::convert::{self, answer};
+use super::webhook;
+use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
+use crate::core::types::json::Value;
+use crate::core::types::provider::ProviderName;
+use crate::core::types::request::ExtendRequest;
+use crate::providers::kling::jwt;
+use wasm_bindgen::prelude::*;
+
+/// Every synchronous function of the API but the calculator's by its name,
+/// with its arguments as one JSON list (`src/js/lib/api.js`). One export for
+/// all of them: each export costs a shim in the wasm and a wrapper in the glue.
+#[wasm_bindgen]
+pub fn call(name: &str, args: &str) -> String {
+    answer(match name {
+        "validateRequest" => validate(args).map(|()| Value::Null),
+        "signKlingToken" => sign(args).map(Value::String),
+        "parseWebhook" => webhook::parse(args).map(Value::from),
+        #[cfg(feature = "server")]
+        "chainStep" => super::chain_steps::advance(args),
+        _ => Err(Error::invalid("name", "is not a function of this build")),
+    })
+}
+
+/// The request rules `extendVideo` applies, from `[request, options]`;
+/// `options.provider` picks the service (default Trinetra).
+fn validate(args: &str) -> Result<()> {
+    let [request, options] = convert::args(args)?;
+    let provider = match options {
+        Value::Null => ProviderName::Trinetra,
+        options => Fields::of(&options, "options")?.provider()?.unwrap_or_default(),
+    };
+    ExtendRequest::from_value(&request, provider).map(drop)
+}
+
+/// The Kling JWT from `[accessKey, secretKey, nowSeconds]`.
+fn sign(args: &str) -> Result<String> {
+    let [access_key, secret_key, now] = convert::args(args)?;
+    let text = |value: Value| value.as_str().map(str::to_owned);
+    jwt::sign_checked(text(access_key), text(secret_key), now.as_f64().unwrap_or(f64::NAN))
+}
