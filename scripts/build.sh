@@ -19,29 +19,32 @@ minify() {
   node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$1" --outfile="$2"
 }
 
-# build <dir> [cargo flags]: one wasm build in pkg/<dir>, its glue in
-# target/shipped/<dir>/pkg. The glue gets no default wasm URL: every entry
-# passes its own, and one bundled elsewhere would point at nothing.
+# build <dir> <opt-level> [cargo flags]: one wasm build in pkg/<dir>, its
+# glue in target/shipped/<dir>/pkg. The glue gets no default wasm URL: every
+# entry passes its own, and one bundled elsewhere would point at nothing.
+# opt-level "z" (the smallest) is the page's; "s" the server's, see below.
 build() {
-  local dir=$1
-  shift
+  local dir=$1 level=$2
+  shift 2
   # std rebuilt for size: panics abort at once, so their messages, locations
   # and formatting code never reach the wasm (−8 KB brotli, BENCHMARKS.md).
   # These flags are unstable; RUSTC_BOOTSTRAP lets the pinned stable toolchain
   # take them for the shipped artifact only, in its own target directory.
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-    cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/shipped/$dir" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=$level cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/shipped/$dir" \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size "$@"
   # The reset function lets lib/wasm.js replace an instance that trapped.
   .tools/bin/wasm-bindgen --target web --omit-default-module-path --experimental-reset-state-function --out-dir "target/shipped/$dir/pkg" --out-name kling_extend \
     "target/shipped/$dir/wasm32-unknown-unknown/release/kling_extend.wasm"
   mkdir -p "pkg/$dir"
   # Debian's wasm-opt (108) breaks the externref table; npm's binaryen is correct.
-  # No inlining: copies of a function's body shrink the raw bytes a little
-  # but the brotli bytes grow (−0.9 KB brotli without, BENCHMARKS.md). A fresh
-  # instance's memory is zero-filled, which lets it drop zero data.
-  node_modules/.bin/wasm-opt --always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 \
-    -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
+  # The page's build without inlining: copies of a function's body shrink the
+  # raw bytes a little but the brotli bytes grow (−0.9 KB brotli without,
+  # BENCHMARKS.md). A fresh instance's memory is zero-filled, which lets it
+  # drop zero data.
+  local passes=("-O$level")
+  [ "$level" = z ] && passes=(--always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 -Oz)
+  node_modules/.bin/wasm-opt "${passes[@]}" --converge --zero-filled-memory --strip-producers --strip-target-features \
     "target/shipped/$dir/pkg/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
 }
 
@@ -56,8 +59,12 @@ inline() {
 }
 
 rm -rf pkg
-build web
-build server --features server
+# The page's build is as small as it can be made (its budget: scripts/size.mjs).
+# The server build (Node, Workers, a page's server half on first use) runs
+# every network call's core between two fetches, where "z" made a getJob's
+# wasm 2× slower than "s" does, for 7 KB of brotli (BENCHMARKS.md).
+build web z
+build server s --features server
 inline web
 inline server
 # Node, Workers and a page's server half (lib/server-build.js) import the
