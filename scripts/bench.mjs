@@ -6,6 +6,7 @@
 //
 //   bash scripts/bench.sh                      # builds, then runs this and the Rust example
 //   node scripts/bench.mjs [--polling FILE]    # pkg/ must be built; FILE: the example's output
+//   node scripts/bench.mjs --calls             # only section 3, the call overhead
 //
 // The package is measured as a user gets it: pkg/ packed and installed into
 // a temporary consumer project (tests/e2e/consumer.mjs), the Workers bundled
@@ -41,6 +42,11 @@ const RUNS = {
   memoryWarmUp: 500, // 6
   memoryCalls: 10_000, // 6
 };
+/**
+ * The least median ratio of package ÷ plain calls per second: getJob's is
+ * issue 15's (a read is the call a poll repeats), extendVideo's issue 11's.
+ */
+const CALL_GOALS = { extend: 0.9, get: 0.85 };
 /** The mock's idle keep-alive in the call benchmark (its own 2 s makes Node's fetch reconnect every call). */
 const MOCK_KEEP_ALIVE_MS = 10_000;
 const MEMORY_CHECKPOINTS = [1_000, 2_500, 5_000, 7_500, 10_000];
@@ -48,6 +54,8 @@ const GOALS = [];
 
 const args = process.argv.slice(2);
 const pollingFile = args.includes("--polling") ? args[args.indexOf("--polling") + 1] : undefined;
+/** Only the call overhead (section 3): a quicker report to compare changes to the driver or the core. */
+const callsOnly = args.includes("--calls");
 
 const out = (text = "") => process.stdout.write(`${text}\n`);
 const progress = (text) => process.stderr.write(`bench: ${text}\n`);
@@ -447,6 +455,7 @@ async function callsWorkerd(mock, benchDist) {
         return { ms: body.ms, ok: body.ok };
       });
     }
+    if (callsOnly) return results;
     progress("4. quotes in workerd");
     const inputs = quoteInputs();
     const quoteRun = async (impl, n) => {
@@ -494,20 +503,21 @@ function reportCalls(node, workerd, parts) {
   for (const [runtime, results] of [["Node", node], ["workerd", workerd]]) {
     for (const [kind, name] of [["extend", "extendVideo"], ["get", "getJob"]]) {
       const r = results[kind];
-      const ok = median(r.ratios) >= 0.9;
+      const least = CALL_GOALS[kind];
+      const ok = median(r.ratios) >= least;
       rows.push([
         `${runtime}: ${name}`,
         fmt(r.package, "/s", 0),
         fmt(r.plain, "/s", 0),
         fmtRatio(r.ratios),
-        goal("3", `${runtime} ${name} ≥ 0.9× plain fetch`, ok, `${median(r.ratios).toFixed(2)}×`),
+        `${goal("3", `${runtime} ${name} ≥ ${least}× plain fetch`, ok, `${median(r.ratios).toFixed(2)}×`)} (≥ ${least}×)`,
         `${r.connections.package} / ${r.connections.plain}`,
       ]);
     }
   }
   out(
     table(
-      ["calls", "package calls/s", "plain fetch calls/s", "package ÷ plain", "goal ≥ 0.9×", "new connections per run, package / plain"],
+      ["calls", "package calls/s", "plain fetch calls/s", "package ÷ plain (median, min–max)", "goal (median)", "new connections per run, package / plain"],
       rows,
       1,
     ),
@@ -708,7 +718,7 @@ function reportGoals() {
 
 const started = performance.now();
 header();
-await shippedBytes();
+if (!callsOnly) await shippedBytes();
 
 progress("packing pkg/ into a consumer project, bundling the Workers with wrangler");
 const read = (file) => readFileSync(join(BENCH, file), "utf8");
@@ -733,11 +743,14 @@ try {
   const pkg = await importFrom(consumer, "package-entry.mjs");
   const calculator = await importFrom(consumer, "quote-entry.mjs");
 
-  const a = await startupNodeCompile(consumer);
-  const b = await startupNodeProcess(consumer);
-  mock = await startMockProcess(consumer);
-  const c = await startupWorkerd(join(consumer.dir, "worker-startup", "dist"), mock);
-  reportStartup(a, b, c);
+  if (!callsOnly) {
+    const a = await startupNodeCompile(consumer);
+    const b = await startupNodeProcess(consumer);
+    mock = await startMockProcess(consumer);
+    const c = await startupWorkerd(join(consumer.dir, "worker-startup", "dist"), mock);
+    reportStartup(a, b, c);
+  }
+  mock ??= await startMockProcess(consumer);
 
   const node = await callsNode(mock, pkg);
   const parts = await breakdownNode(mock, pkg);
@@ -745,9 +758,11 @@ try {
   reportCalls(node, workerd, parts);
   await mock.close();
 
-  reportQuotes(quotes(pkg, calculator), workerd.quotes);
-  await polling();
-  reportMemory(await memory(consumer));
+  if (!callsOnly) {
+    reportQuotes(quotes(pkg, calculator), workerd.quotes);
+    await polling();
+    reportMemory(await memory(consumer));
+  }
   reportGoals();
   out();
   out(`(${((performance.now() - started) / 1000).toFixed(0)} s for this report, build and Rust example not included)`);

@@ -20,34 +20,38 @@ minify() {
   node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$1" --outfile="$2"
 }
 
-# build <dir> <inlining> [cargo flags]: one wasm build in pkg/<dir>, its
-# glue in target/shipped/<dir>/pkg; <inlining> is "none" or "one-caller"
-# (see wasm-opt below). The glue gets no default wasm URL: every entry
-# passes its own, and one bundled elsewhere would point at nothing.
+# build <dir> <opt-level> <inlining> [cargo flags]: one wasm build in
+# pkg/<dir>, its glue in target/shipped/<dir>/pkg. The glue gets no default
+# wasm URL: every entry passes its own, and one bundled elsewhere would point
+# at nothing. opt-level "z" (the smallest) is the pages' and the
+# calculator's; "s" the server's, see below. <inlining>: see wasm-opt below.
 build() {
-  local dir=$1 inlining=$2
-  shift 2
+  local dir=$1 level=$2 inlining=$3
+  shift 3
   # std rebuilt for size: panics abort at once, so their messages, locations
   # and formatting code never reach the wasm (−8 KB brotli, BENCHMARKS.md).
   # These flags are unstable; RUSTC_BOOTSTRAP lets the pinned stable toolchain
   # take them for the shipped artifact only, in its own target directory.
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-    cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/shipped/$dir" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=$level cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/shipped/$dir" \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size "$@"
   # The reset function lets lib/wasm.js replace an instance that trapped.
   .tools/bin/wasm-bindgen --target web --omit-default-module-path --experimental-reset-state-function --out-dir "target/shipped/$dir/pkg" --out-name kling_extend \
     "target/shipped/$dir/wasm32-unknown-unknown/release/kling_extend.wasm"
   mkdir -p "pkg/$dir"
   # Debian's wasm-opt (108) breaks the externref table; npm's binaryen is correct.
-  # No inlining for the client's builds: copies of a function's body shrink
-  # the raw bytes a little but the brotli bytes grow (−0.9 KB brotli without,
-  # BENCHMARKS.md). The calculator alone is the other way round: inlining
-  # the functions that have one caller saves 0.1 KB brotli of its 9.5. A
-  # fresh instance's memory is zero-filled, which lets it drop zero data.
-  local inline=(--always-inline-max-function-size=0)
-  [ "$inlining" = one-caller ] || inline+=(--one-caller-inline-max-function-size=0)
-  node_modules/.bin/wasm-opt "${inline[@]}" \
-    -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
+  # "none" for the page's build: copies of a function's body shrink the raw
+  # bytes a little but the brotli bytes grow (−0.9 KB brotli without,
+  # BENCHMARKS.md). "one-caller" for the calculator alone, the other way
+  # round: inlining the functions that have one caller saves 0.1 KB brotli
+  # of its 9.5. "any" for the server's, built for speed. A fresh instance's
+  # memory is zero-filled, which lets it drop zero data.
+  local passes=("-O$level")
+  case $inlining in
+    none) passes=(--always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 "${passes[@]}") ;;
+    one-caller) passes=(--always-inline-max-function-size=0 "${passes[@]}") ;;
+  esac
+  node_modules/.bin/wasm-opt "${passes[@]}" --converge --zero-filled-memory --strip-producers --strip-target-features \
     "target/shipped/$dir/pkg/kling_extend_bg.wasm" -o "pkg/$dir/kling_extend_bg.wasm"
 }
 
@@ -62,9 +66,13 @@ inline() {
 }
 
 rm -rf pkg
-build web none
-build server none --features server
-build quote one-caller --no-default-features
+# The page's build is as small as it can be made (its budget: scripts/size.mjs).
+# The server build (Node, Workers, a page's server half on first use) runs
+# every network call's core between two fetches, where "z" made a getJob's
+# wasm 2× slower than "s" does, for 7 KB of brotli (BENCHMARKS.md).
+build web z none
+build server s any --features server
+build quote z one-caller --no-default-features
 inline web
 inline server
 inline quote

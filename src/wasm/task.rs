@@ -35,11 +35,11 @@ impl Task {
     /// `kind` is the API function ("extendVideo", "getJob", "pollJob",
     /// "run", "chainExtensions"), `args` its arguments with the options' data
     /// last; `env` the process environment's variables (JSON, `null` where
-    /// there is none); `entropy` is 16 random bytes for the submits'
-    /// idempotency keys (a chain's key).
+    /// there is none); `entropy` is 24 random bytes: 8 seed the retry delays'
+    /// jitter, 16 make the submits' idempotency keys (a chain's key).
     #[wasm_bindgen(constructor)]
-    pub fn new(kind: &str, args: &str, browser: bool, env: &str, seed: f64, entropy: &[u8]) -> Task {
-        Task { machine: machine(kind, args, browser, env, seed as u64, entropy) }
+    pub fn new(kind: &str, args: &str, browser: bool, env: &str, entropy: &[u8]) -> Task {
+        Task { machine: machine(kind, args, browser, env, entropy) }
     }
 
     /// What happened that is not a response: "start", "waited",
@@ -112,8 +112,11 @@ where
 }
 
 /// The machine for `kind`, with every argument validated before any I/O.
-fn machine(kind: &str, text: &str, browser: bool, env: &str, seed: u64, entropy: &[u8]) -> Result<Boxed> {
-    let nonce: [u8; 16] = entropy.try_into().map_err(|_| Error::invalid("entropy", "must be 16 bytes"))?;
+fn machine(kind: &str, text: &str, browser: bool, env: &str, entropy: &[u8]) -> Result<Boxed> {
+    let Some((seed, nonce)) = entropy.split_first_chunk().filter(|(_, nonce)| nonce.len() == 16) else {
+        return Err(Error::invalid("entropy", "must be 24 bytes"));
+    };
+    let (seed, nonce) = (u64::from_le_bytes(*seed), nonce.try_into().unwrap_or_default());
     let env = Environment::from_value(&arg(env)?)?;
     let config = |options: &Value| ClientConfig::in_environment(options, browser, env.as_ref());
     match kind {
