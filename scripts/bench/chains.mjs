@@ -123,6 +123,7 @@ function report(runs) {
   const of = (key) => runs.map((run) => run[key]);
   const submitsExact = runs.every((run) => run.submits === STEPS);
   const out = (text = "") => process.stdout.write(`${text}\n`);
+  out();
   out(`## 7. Chains at scale (workerd, Workflows)`);
   out();
   out(`${CHAINS} chains of ${STEPS} steps started at once through the example Worker (examples/chain-workflow),`);
