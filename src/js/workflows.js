@@ -24,25 +24,31 @@ export async function runChain(event, step, chain) {
   const { videoId, prompts, options = {}, callbackUrl, callbackTimeout = "10 minutes", pollInterval = "30 seconds", stepConfig = {} } = chain;
   const [data] = split(options);
   const settings = { ...data, ...(callbackUrl === undefined ? {} : { callbackUrl: callback(callbackUrl, event.instanceId) }) };
-  // The chain's key, from which each step's findable id derives: random,
-  // and stored by its step, so a replay derives the same ids.
-  const key = await step.do("chain key", async () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join(""));
-  const advance = (progress, job) =>
-    call("chainStep", toJson(videoId, "videoId"), toJson(prompts, "prompts"), toJson({ ...settings, resume: progress }, "options"), toJson(key, "key"), toJson(job, "job"));
+  // Stored by its step, so a replay derives the same findable ids.
+  const key = await step.do("chain key", async () => randomKey());
+  const chainArgs = [toJson(videoId, "videoId"), toJson(prompts, "prompts")];
+  const advance = (progress, job) => call("chainStep", ...chainArgs, toJson({ ...settings, resume: progress }, "options"), toJson(key, "key"), toJson(job, "job"));
   const jobs = [];
   for (let progress = advance(undefined, null); progress.inFlight; ) {
-    const { index } = progress.inFlight;
+    const { index, externalId } = progress.inFlight;
     const where = `step ${index + 1} of ${prompts.length}`;
-    const send = (retried) => task("chainSubmit", [toJson(videoId, "videoId"), toJson(prompts, "prompts"), toJson(retried, "retried")], { ...options, ...settings, resume: progress });
-    const jobId = await submit(step, index, stepConfig, send, where, progress.inFlight.externalId);
+    const send = (retried) => task("chainSubmit", [...chainArgs, toJson(retried, "retried")], { ...options, ...settings, resume: progress });
+    const jobId = await submit(step, index, stepConfig, send, where, externalId);
     const job = await settle(step, index, stepConfig, jobId, options, callbackTimeout, pollInterval);
-    if (job.status !== "succeeded") {
-      throw new KlingExtendError({ code: `job_${job.status}`, retryable: false, message: `${where}: job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ""}`, job });
-    }
+    if (job.status !== "succeeded") throw unsuccessful(where, job);
     jobs.push(job);
     progress = advance(progress, job);
   }
   return jobs;
+}
+
+/** A chain's key: 16 random bytes as hex, from which each step's findable id derives. */
+const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The error that ends a chain whose step's job failed or was canceled. */
+function unsuccessful(where, job) {
+  const reason = job.error ? `: ${job.error}` : "";
+  return new KlingExtendError({ code: `job_${job.status}`, retryable: false, message: `${where}: job ${job.id} ${job.status}${reason}`, job });
 }
 
 /**
