@@ -52,7 +52,9 @@ pub fn submit<S: Service>(
     let flight = progress.in_flight.as_ref().ok_or_else(none)?;
     let request = prompts.next_request(progress, &service)?.ok_or_else(none)?;
     flight.check(&request)?;
-    if retried && service.lookup_request(&request, 0).is_some() {
+    // The findable id is the service's to give (`make_findable`): a request
+    // that has one can be looked up by it.
+    if retried && request.external_task_id.is_some() {
         return Ok(Call::submit_unless_found(service, request, seed));
     }
     // Already findable by the step's own id: the nonce goes unused.
