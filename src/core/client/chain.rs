@@ -16,6 +16,7 @@ use crate::core::types::job_id::JobId;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
+use crate::core::types::url::check_http_url;
 
 /// No chain needs more steps: 36 already pass Kling's three minutes.
 const MAX_STEPS: usize = 100;
@@ -88,13 +89,8 @@ impl ChainPlan {
         let f = Fields::of(options, "options")?;
         let callback_url = f.text("callbackUrl")?.map(str::to_owned);
         if let Some(url) = &callback_url {
-            let request = crate::core::types::json::object([
-                ("video_id", Some(Value::String(video_id.clone()))),
-                ("callback_url", Some(Value::String(url.clone()))),
-            ]);
-            ExtendRequest::from_value(&request, provider).map_err(|e| {
-                Error::invalid("callbackUrl", e.message.strip_prefix("callback_url ").unwrap_or(&e.message))
-            })?;
+            // The rule ExtendRequest applies to each step's `callback_url`.
+            check_http_url(url).map_err(|why| Error::invalid("callbackUrl", why))?;
         }
         let source_seconds = f.number("sourceSeconds")?;
         if source_seconds.is_some_and(|s| s <= 0.0) {

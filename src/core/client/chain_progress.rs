@@ -291,9 +291,7 @@ fn job_id(f: &Fields, prefix: &str) -> Result<Option<String>> {
 /// The job id in member `key`, checked as `getJob` checks one.
 fn id_member(f: &Fields, prefix: &str, key: &str) -> Result<Option<String>> {
     let Some(id) = f.string(key)? else { return Ok(None) };
-    JobId::parse(&Value::String(id.to_owned()))
-        .map(|id| Some(id.as_str().to_owned()))
-        .map_err(|e| Error::invalid(&format!("{prefix}{key}"), e.message.trim_start_matches("jobId ")))
+    JobId::parse_as(&Value::String(id.to_owned()), &format!("{prefix}{key}")).map(|id| Some(id.as_str().to_owned()))
 }
 
 /// A `seconds` member: a length, so positive.

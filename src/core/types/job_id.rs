@@ -9,16 +9,23 @@ use crate::core::types::url::encode_segment;
 pub struct JobId(String);
 
 impl JobId {
+    /// A caller's `jobId` argument.
     pub fn parse(id: &Value) -> Result<JobId> {
+        JobId::parse_as(id, "jobId")
+    }
+
+    /// An id the caller gave in `field` (a stored chain's `finished[0].jobId`),
+    /// held to the same rules and named by that field.
+    pub fn parse_as(id: &Value, field: &str) -> Result<JobId> {
         let Some(text) = id.as_str() else {
-            return Err(Error::invalid("jobId", &format!("must be a string, not {}", id.kind())));
+            return Err(Error::invalid(field, &format!("must be a string, not {}", id.kind())));
         };
         if text.trim().is_empty() || text.len() > 512 {
-            return Err(Error::invalid("jobId", "must be a non-empty string of at most 512 bytes"));
+            return Err(Error::invalid(field, "must be a non-empty string of at most 512 bytes"));
         }
         // "." and ".." would be resolved away by URL parsers and change the route.
         if text.bytes().all(|b| b == b'.') {
-            return Err(Error::invalid("jobId", "is not a valid id"));
+            return Err(Error::invalid(field, "is not a valid id"));
         }
         Ok(JobId(text.to_owned()))
     }
@@ -43,5 +50,12 @@ mod tests {
         for bad in [r#""""#, r#"" ""#, r#"".""#, r#""..""#, "7", "null"] {
             assert!(JobId::parse(&parse(bad.as_bytes()).unwrap()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_id_from_another_field_is_named_by_it() {
+        let e = JobId::parse_as(&Value::String("..".into()), "resume.finished[0].jobId").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("resume.finished[0].jobId"));
+        assert_eq!(e.message, "resume.finished[0].jobId is not a valid id");
     }
 }
