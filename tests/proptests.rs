@@ -5,7 +5,7 @@
 //! writes reads back as the same value.
 
 use kling_extend::core::client::call::Call;
-use kling_extend::core::client::machine::{Event, Machine, Step};
+use kling_extend::core::client::machine::{Event, Machine, Step, Time};
 use kling_extend::core::client::options::{ClientConfig, PollConfig};
 use kling_extend::core::client::poll::Poll;
 use kling_extend::core::client::retry::parse_retry_after;
@@ -16,7 +16,7 @@ use kling_extend::core::types::http::{HttpResponse, Transport};
 use kling_extend::core::types::job_id::JobId;
 use kling_extend::core::types::json::{self, Value};
 use kling_extend::core::types::provider::ProviderName;
-use kling_extend::core::types::redact::Redact;
+use kling_extend::core::types::redact::{Redact, Secrets};
 use kling_extend::core::types::request::ExtendRequest;
 use kling_extend::core::types::tier::{Mode, Resolution};
 use kling_extend::core::webhook::{verify, Signed};
@@ -207,17 +207,17 @@ fn config() -> ClientConfig {
 /// given plus its waits, and never panic.
 fn run<M: Machine>(mut machine: M, events: Vec<Event>) {
     let mut now = 0;
-    let mut step = machine.start(now);
+    let mut step = machine.start(Time::at(now));
     for event in events {
         step = match step {
             Step::Done(_) => return,
             Step::Wait { ms, .. } => {
                 now += ms;
-                machine.handle(Event::Waited, now)
+                machine.handle(Event::Waited, Time::at(now))
             }
             Step::Send { .. } => {
                 now += 10;
-                machine.handle(event, now)
+                machine.handle(event, Time::at(now))
             }
         };
         machine.take_update();
@@ -337,16 +337,36 @@ proptest! {
     }
 
     #[test]
-    fn no_text_keeps_a_credential_through_scrub_or_redact(text in ".{0,40}", key in "[0-9]{2,4}_[0-9/]{2,4}") {
+    fn a_whole_credential_never_survives_scrub_or_redact(text in "[a-z .]{0,40}", key in "[0-9]{2,4}_[0-9/]{2,4}") {
         // The key has an underscore, so in JSON it can only stand in a string.
-        let body = format!(r#"{{"message":"{text} {key}"}} or {text}{key}"#);
-        prop_assert!(!scrub(&body, std::slice::from_ref(&key)).contains(key.as_str()));
+        let secrets = Secrets::new([key.as_str()], None);
+        let body = format!(r#"{{"message":"{text} {key}"}} or {text} {key}"#);
+        prop_assert!(!scrub(&body, &secrets).contains(key.as_str()));
         let escaped = format!(r#"{{"m":"{}"}}"#, key.replace('_', "\\u005f").replace('/', "\\/"));
-        let scrubbed = json::parse(scrub(&escaped, std::slice::from_ref(&key)).as_bytes()).unwrap();
+        let scrubbed = json::parse(scrub(&escaped, &secrets).as_bytes()).unwrap();
         prop_assert!(!scrubbed.to_json().contains(key.as_str()));
-        let mut owned = format!("{text} eyJ{text}{key}");
-        owned.redact(&[key.as_str()]);
-        prop_assert!(!owned.contains(key.as_str()));
+        let mut owned = format!("{text} {key}. ({key})");
+        owned.redact(&secrets);
+        prop_assert!(!owned.contains(key.as_str()), "{}", owned);
+    }
+
+    #[test]
+    fn redaction_never_changes_text_without_a_whole_credential(
+        text in "[a-zA-Z0-9 ._/=?&-]{0,60}",
+        key in "[a-z0-9]{0,6}K[a-z0-9]{0,6}",
+        glue in "[a-zA-Z0-9_-]",
+    ) {
+        // `K` never occurs in `text`, so the key stands in it only where glued to a word.
+        let secrets = Secrets::new([key.as_str()], None);
+        for data in [text.clone(), format!("{text}{glue}{key}"), format!("{key}{glue}{text}"), format!("v1.{key}.mp4")] {
+            let mut redacted = data.clone();
+            redacted.redact(&secrets);
+            prop_assert_eq!(&redacted, &data);
+            let mut value = Value::Object(vec![(data.clone(), Value::String(data.clone()))]);
+            let before = value.clone();
+            value.redact(&secrets);
+            prop_assert_eq!(value, before);
+        }
     }
 }
 
@@ -378,7 +398,7 @@ fn hostile_documents_cost_time_linear_in_their_size() {
             let text = document(n);
             fastest(|| {
                 if let Ok(mut value) = json::parse(text.as_bytes()) {
-                    value.redact(&["secret-key"]);
+                    value.redact(&Secrets::new(["secret-key"], Some("signing-key")));
                     let _ = value.to_json();
                 }
             })

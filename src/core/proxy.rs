@@ -11,7 +11,7 @@ use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
 use crate::core::types::provider::ProviderName;
-use crate::core::types::redact::Redact;
+use crate::core::types::redact::{Redact, Secrets};
 use crate::core::types::request::ExtendRequest;
 use crate::core::types::url::{check_http_url, decode_segment};
 
@@ -172,12 +172,15 @@ impl ProxyConfig {
         error_reply(status, code, message, self.cors(origin))
     }
 
-    /// Every credential `sent` carried (the configured keys and the token
-    /// signed for it), to [`scrub`] from its answer.
-    pub fn credentials(&self, sent: &HttpRequest) -> Vec<String> {
-        let token = sent.header("authorization").map(|h| h.trim_start_matches("Bearer "));
-        let secrets = self.upstream.secrets().into_iter().chain(token);
-        secrets.filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    /// Every credential a forwarded request carried (the configured keys,
+    /// and the token signed for it, given by its `authorization` header), to
+    /// [`scrub`] from its answer.
+    pub fn credentials(&self, authorization: Option<&str>) -> Secrets {
+        let mut secrets = self.upstream.secrets();
+        if let Some(token) = authorization.map(|h| h.trim_start_matches("Bearer ")) {
+            secrets.add(token);
+        }
+        secrets
     }
 
     /// CORS headers for a response to `origin` (none for non-browser callers).
@@ -280,13 +283,12 @@ fn origins(f: &Fields) -> Result<Origins> {
 /// the key in an error must not show it to the page. A JSON body is redacted
 /// as parsed values, so escaped forms of a key (`\/`, `\u005f`) are found
 /// too, and rewritten only when something was taken out.
-pub fn scrub(body: &str, credentials: &[String]) -> String {
-    let secrets: Vec<&str> = credentials.iter().map(String::as_str).collect();
+pub fn scrub(body: &str, secrets: &Secrets) -> String {
     if let Ok(document) = json::parse(body.as_bytes()) {
-        let redacted = document.clone().redacted(&secrets);
+        let redacted = document.clone().redacted(secrets);
         return if redacted == document { body.to_owned() } else { redacted.to_json() };
     }
-    body.to_owned().redacted(&secrets)
+    body.to_owned().redacted(secrets)
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.
@@ -337,7 +339,7 @@ mod tests {
 
     #[test]
     fn escaped_echoes_of_a_credential_are_scrubbed_too() {
-        let credentials = ["sk_live/abc".to_owned()];
+        let credentials = Secrets::new(["sk_live/abc"], None);
         let body = r#"{"error":{"message":"key sk\u005flive\/abc refused"},"n":1.50}"#;
         assert_eq!(scrub(body, &credentials), r#"{"error":{"message":"key [redacted] refused"},"n":1.5}"#);
         let clean = r#"{"n":1.50}"#;
@@ -451,11 +453,14 @@ mod tests {
         let sent = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
         let token = sent.header("authorization").unwrap().trim_start_matches("Bearer ").to_owned();
         let echoed = format!(r#"{{"message":"bad iss ak_x, secret sk_x, token {token}"}}"#);
-        let scrubbed = scrub(&echoed, &p.credentials(&sent));
+        let scrubbed = scrub(&echoed, &p.credentials(sent.header("authorization")));
         assert_eq!(scrubbed, r#"{"message":"bad iss [redacted], secret [redacted], token [redacted]"}"#);
         let trinetra = proxy("");
         let sent = trinetra.forward("/v1/jobs/j", None, None, 0).unwrap();
-        assert_eq!(scrub("key server-key refused", &trinetra.credentials(&sent)), "key [redacted] refused");
+        assert_eq!(
+            scrub("key server-key refused", &trinetra.credentials(sent.header("authorization"))),
+            "key [redacted] refused"
+        );
     }
 
     #[test]

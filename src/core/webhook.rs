@@ -8,6 +8,7 @@ use crate::core::types::fields::Fields;
 use crate::core::types::job::Delivery;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
+use crate::core::types::redact::Secrets;
 use base64ct::{Base64, Encoding};
 use hmac_sha256::HMAC;
 
@@ -102,6 +103,13 @@ fn parse_timestamp(text: &str) -> Result<u64> {
         Some(seconds) => Ok(seconds),
         None => Err(Error::invalid("headers.webhook-timestamp", "must be Unix time in seconds")),
     }
+}
+
+/// The webhook secrets as credentials, to take out of the job a delivery
+/// carries: each as given, and its key without the prefix.
+pub fn credentials(secrets: &[String]) -> Secrets {
+    let words = secrets.iter().flat_map(|secret| [secret.as_str(), secret.strip_prefix("whsec_").unwrap_or(secret)]);
+    Secrets::new(words, None)
 }
 
 /// The key bytes of a `whsec_<base64>` secret.

@@ -1,4 +1,4 @@
-// Public types of kling-extend (the contract, v1.1).
+// Public types of kling-extend (the contract, v1.2).
 
 /** The service a call goes to. */
 export type Provider = "trinetra" | "kling";
@@ -24,7 +24,9 @@ export type ErrorCode =
   | "aborted"
   | "job_failed"
   | "job_canceled"
-  | "bad_response";
+  | "bad_response"
+  /** The package itself failed (its wasm instance had to restart during the call); never the service's fault. */
+  | "internal_error";
 
 /** How much a call logs: each level adds to the one before. Default "off". */
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
@@ -277,11 +279,18 @@ interface KlingExtendErrorFields extends Error {
   readonly retryAfterMs?: number;
   /** The field at fault; always present for `invalid_request` ("request" when the service named none). */
   readonly field?: string;
-  /** The job's document: always present for `job_failed` and `job_canceled`. */
+  /**
+   * The job's document: always present for `job_failed` and `job_canceled`. After a submit was
+   * accepted (`run`, a chain's step), any error names the job as accepted or last read, so it is
+   * never lost (`raw` is `null` when no read came yet).
+   */
   readonly job?: Job;
-  /** For a failed submit: true when the service may have accepted it (then it was not sent again). */
+  /**
+   * For a failed submit: true when the service may have accepted it (then it was not sent again).
+   * For `internal_error`: true when a submit had left; `job`, when present, is the accepted one.
+   */
   readonly maybeSubmitted?: boolean;
-  /** The underlying error (a fetch failure, a wasm trap), when there is one. */
+  /** The underlying error (a fetch failure, a wasm trap, the signal's `reason` for `aborted`), when there is one. */
   readonly cause?: unknown;
   /** The fields above as plain data (no key or token is ever among them). */
   toJSON(): Record<string, unknown>;

@@ -14,7 +14,7 @@ use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
-use crate::core::types::redact::Redact;
+use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
 
 /// A webhook or callback body from either service → the contract's `Job`.
@@ -30,10 +30,7 @@ pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> 
         ProviderName::Trinetra => trinetra::parse_job_document(doc),
         ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
     };
-    // A delivery is checked for JWT-shaped text like any answer of a service.
-    parsed
-        .map(|job| job.redacted(&[]))
-        .map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
+    parsed.map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
 }
 
 impl Service for ClientConfig {
@@ -41,31 +38,31 @@ impl Service for ClientConfig {
         self.provider.name()
     }
 
-    fn submit_request(&self, request: &ExtendRequest, now_ms: u64) -> HttpRequest {
+    fn submit_request(&self, request: &ExtendRequest, unix_ms: u64) -> HttpRequest {
         match &self.provider {
             Provider::Trinetra { api_key } => trinetra::submit_request(self, api_key.as_ref(), request),
-            Provider::Kling { auth } => kling::submit_request(self, auth, request, now_ms),
+            Provider::Kling { auth } => kling::submit_request(self, auth, request, unix_ms),
         }
     }
 
-    fn job_request(&self, id: &JobId, now_ms: u64) -> HttpRequest {
+    fn job_request(&self, id: &JobId, unix_ms: u64) -> HttpRequest {
         match &self.provider {
             Provider::Trinetra { api_key } => trinetra::job_request(self, api_key.as_ref(), id),
-            Provider::Kling { auth } => kling::job_request(self, auth, id, now_ms),
+            Provider::Kling { auth } => kling::job_request(self, auth, id, unix_ms),
         }
     }
 
-    fn read_submission(&self, response: &HttpResponse, now_ms: u64) -> Result<Submission> {
+    fn read_submission(&self, response: &HttpResponse, unix_ms: u64) -> Result<Submission> {
         match &self.provider {
-            Provider::Trinetra { .. } => trinetra::read_submission(response, now_ms),
-            Provider::Kling { .. } => kling::read_submission(response, now_ms),
+            Provider::Trinetra { .. } => trinetra::read_submission(response, unix_ms),
+            Provider::Kling { .. } => kling::read_submission(response, unix_ms),
         }
     }
 
-    fn read_job(&self, response: &HttpResponse, now_ms: u64) -> Result<Job> {
+    fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job> {
         match &self.provider {
-            Provider::Trinetra { .. } => trinetra::read_job(response, now_ms),
-            Provider::Kling { .. } => kling::read_job(response, now_ms),
+            Provider::Trinetra { .. } => trinetra::read_job(response, unix_ms),
+            Provider::Kling { .. } => kling::read_job(response, unix_ms),
         }
     }
 
@@ -73,11 +70,13 @@ impl Service for ClientConfig {
         self.limits
     }
 
-    fn secrets(&self) -> Vec<&str> {
-        match &self.provider {
-            Provider::Trinetra { api_key } => api_key.iter().map(|k| k.expose()).collect(),
+    fn secrets(&self) -> Secrets {
+        let mut secrets = match &self.provider {
+            Provider::Trinetra { api_key } => Secrets::new(api_key.iter().map(|k| k.expose()), None),
             Provider::Kling { auth } => kling::secrets(auth),
-        }
+        };
+        self.header_credentials().for_each(|credential| secrets.add(credential));
+        secrets
     }
 
     fn make_findable(&self, request: &mut ExtendRequest, nonce: [u8; 16]) {
@@ -86,10 +85,10 @@ impl Service for ClientConfig {
         }
     }
 
-    fn lookup_request(&self, request: &ExtendRequest, now_ms: u64) -> Option<HttpRequest> {
+    fn lookup_request(&self, request: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest> {
         match &self.provider {
             Provider::Trinetra { .. } => None,
-            Provider::Kling { auth } => kling::lookup_request(self, auth, request, now_ms),
+            Provider::Kling { auth } => kling::lookup_request(self, auth, request, unix_ms),
         }
     }
 

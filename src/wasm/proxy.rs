@@ -12,11 +12,10 @@ pub struct ProxyCore {
     config: ProxyConfig,
 }
 
-/// A request to forward (what to send, and the credentials it carries, so its
-/// answer can be scrubbed of them), or the reply that refuses it.
+/// A request to forward, or the reply that refuses it.
 #[wasm_bindgen]
 pub struct Forwarded {
-    outcome: Result<(Value, Vec<String>), Reply>,
+    outcome: Result<Value, Reply>,
 }
 
 #[wasm_bindgen]
@@ -28,12 +27,7 @@ impl Forwarded {
 
     /// `{ url, method, headers, body?, timeoutMs, cors, passBack }`; `body` is the text to send.
     pub fn upstream(&self) -> Option<String> {
-        self.outcome.as_ref().ok().map(|(upstream, _)| upstream.to_json())
-    }
-
-    /// The upstream answer's body with every credential replaced.
-    pub fn scrub(&self, body: &str) -> String {
-        self.outcome.as_ref().map_or_else(|_| body.to_owned(), |(_, credentials)| scrub(body, credentials))
+        self.outcome.as_ref().ok().map(Value::to_json)
     }
 }
 
@@ -64,11 +58,15 @@ impl ProxyCore {
 
     pub fn forward(&self, path: &str, body: Option<Vec<u8>>, origin: Option<String>, now_ms: f64) -> Forwarded {
         let request = self.config.forward(path, body.as_deref(), origin.as_deref(), now_ms as u64);
-        let outcome = request.map(|request| {
-            let credentials = self.config.credentials(&request);
-            (self.upstream(request, origin.as_deref()), credentials)
-        });
-        Forwarded { outcome }
+        Forwarded { outcome: request.map(|request| self.upstream(request, origin.as_deref())) }
+    }
+
+    /// The upstream answer's `body` with every credential of the request
+    /// that `authorization` (its header) signed replaced. A method of the
+    /// core, not of the request, so an answer that arrived is still passed
+    /// back by a core made again after the instance restarted.
+    pub fn scrub(&self, body: &str, authorization: Option<String>) -> String {
+        scrub(body, &self.config.credentials(authorization.as_deref()))
     }
 
     /// `{ status, headers, body? }` for 401 (refused by `authorize`) or 413.

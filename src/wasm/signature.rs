@@ -6,7 +6,8 @@ use super::convert::{answer, arg};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::job::Job;
 use crate::core::types::json::{self, Value};
-use crate::core::webhook::{verify, Signed, WebhookOptions};
+use crate::core::types::redact::Redact;
+use crate::core::webhook::{credentials, verify, Signed, WebhookOptions};
 use crate::providers::parse_webhook as parse_job;
 use wasm_bindgen::prelude::*;
 
@@ -26,7 +27,8 @@ fn verified(body: &[u8], headers: &str, secret: &str, options: &str, now_s: f64)
     let signed = Signed { id, timestamp, signature };
     let delivery = verify(body, &signed, &secrets, options.now_s.unwrap_or(now_s as u64), options.tolerance_s)?;
     let doc = json::parse(body).map_err(|_| Error::invalid("rawBody", "is not JSON"))?;
-    Ok(Job { webhook: Some(delivery), ..parse_job(doc, options.provider)? })
+    let job = parse_job(doc, options.provider)?.redacted(&credentials(&secrets));
+    Ok(Job { webhook: Some(delivery), ..job })
 }
 
 /// A header's value by its name in any case; "" when absent or not a string.

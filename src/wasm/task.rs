@@ -10,19 +10,23 @@ use crate::core::client::chain::{Chain, ChainPlan};
 use crate::core::client::chain_steps;
 use crate::core::client::environment::Environment;
 use crate::core::client::log::LogPlan;
-use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::machine::{Event, Machine, Step, Time};
 use crate::core::client::options::{ClientConfig, PollConfig};
 use crate::core::client::poll::Poll;
+use crate::core::client::redacted::Redacted;
 use crate::core::client::run::Run;
+use crate::core::client::service::Service;
+use crate::core::client::update::Update;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
+use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
 use wasm_bindgen::prelude::*;
 
 /// Any machine, its result as a JSON value, so one `Task` type runs them all.
-type Boxed = Box<dyn Machine<Output = Value>>;
+type Boxed = Box<dyn Machine<Output = Value, Update = Update>>;
 
 #[wasm_bindgen]
 pub struct Task {
@@ -47,8 +51,9 @@ impl Task {
     /// "ENOTSENT" when the runtime refused to send), "redirected" (`detail`:
     /// the status, "0" when hidden), "tooLarge" (`detail`: the limit) or
     /// "aborted" (`detail`: "inFlight" when a request was under way).
-    pub fn event(&mut self, name: &str, detail: &str, now: f64) -> String {
-        let now = now as u64;
+    /// `monotonic` and `unix` are the time by each clock (see [`Time`]).
+    pub fn event(&mut self, name: &str, detail: &str, monotonic: f64, unix: f64) -> String {
+        let now = time(monotonic, unix);
         let event = match name {
             "start" => return self.next(|m| m.start(now)),
             "waited" => Event::Waited,
@@ -63,13 +68,13 @@ impl Task {
     }
 
     /// `headers`: the values of the send step's `read` names, as a JSON list.
-    pub fn response(&mut self, status: f64, headers: &str, body: &[u8], now: f64) -> String {
+    pub fn response(&mut self, status: f64, headers: &str, body: &[u8], monotonic: f64, unix: f64) -> String {
         let response = HttpResponse {
             status: status.clamp(0.0, 999.0) as u16,
             headers: response_headers(headers),
             body: body.to_vec(),
         };
-        self.next(|m| m.handle(Event::Response(response), now as u64))
+        self.next(|m| m.handle(Event::Response(response), time(monotonic, unix)))
     }
 }
 
@@ -89,21 +94,28 @@ impl Task {
     }
 }
 
+/// Milliseconds from JS (`performance.now()`, `Date.now()`): a negative or
+/// non-finite reading saturates to 0.
+fn time(monotonic: f64, unix: f64) -> Time {
+    Time { monotonic_ms: monotonic as u64, unix_ms: unix as u64 }
+}
+
 /// `M` with its result turned into a JSON value.
 struct Valued<M>(M);
 
-impl<M: Machine> Machine for Valued<M>
+impl<M: Machine<Update = Update>> Machine for Valued<M>
 where
     M::Output: Into<Value>,
 {
     type Output = Value;
+    type Update = Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<Value> {
-        self.0.start(now_ms).map(Into::into)
+    fn start(&mut self, now: Time) -> Step<Value> {
+        self.0.start(now).map(Into::into)
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Value> {
-        self.0.handle(event, now_ms).map(Into::into)
+    fn handle(&mut self, event: Event, now: Time) -> Step<Value> {
+        self.0.handle(event, now).map(Into::into)
     }
 
     fn take_update(&mut self) -> Option<Update> {
@@ -124,28 +136,28 @@ fn machine(kind: &str, text: &str, browser: bool, env: &str, entropy: &[u8]) -> 
             let [request, options] = args(text)?;
             let config = config(&options)?;
             let request = ExtendRequest::from_value(&request, config.provider.name())?;
-            let log = LogPlan::of(&config, "extendVideo");
-            Ok(logged(boxed(Call::submit(config, request, seed, nonce)), log))
+            let wrappers = Wrappers::of(&config, "extendVideo");
+            Ok(wrappers.wrap(boxed(Call::submit(config, request, seed, nonce))))
         }
         "getJob" => {
             let [id, options] = args(text)?;
             let config = config(&options)?;
-            let log = LogPlan::of(&config, "getJob");
-            Ok(logged(boxed(Call::read(config, JobId::parse(&id)?, seed)), log))
+            let wrappers = Wrappers::of(&config, "getJob");
+            Ok(wrappers.wrap(boxed(Call::read(config, JobId::parse(&id)?, seed))))
         }
         "pollJob" => {
             let [id, options] = args(text)?;
             let config = config(&options)?;
-            let log = LogPlan::of(&config, "pollJob");
+            let wrappers = Wrappers::of(&config, "pollJob");
             let poll = Poll::new(config, PollConfig::from_value(&options)?, JobId::parse(&id)?, seed);
-            Ok(logged(boxed(poll), log))
+            Ok(wrappers.wrap(boxed(poll)))
         }
         "run" => {
             let [request, options] = args(text)?;
             let config = config(&options)?;
             let request = ExtendRequest::from_value(&request, config.provider.name())?;
-            let log = LogPlan::of(&config, "run");
-            Ok(logged(boxed(Run::new(config, PollConfig::from_value(&options)?, request, seed, nonce)), log))
+            let wrappers = Wrappers::of(&config, "run");
+            Ok(wrappers.wrap(boxed(Run::new(config, PollConfig::from_value(&options)?, request, seed, nonce))))
         }
         // Only in the server build: a page runs chains on its server half
         // (lib/api.js), so their progress code costs the page nothing.
@@ -155,8 +167,8 @@ fn machine(kind: &str, text: &str, browser: bool, env: &str, entropy: &[u8]) -> 
             let config = config(&options)?;
             let poll = PollConfig::from_value(&options)?;
             let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
-            let log = LogPlan::of(&config, "chainExtensions");
-            Ok(logged(boxed(Chain::new(config, poll, plan, nonce, seed)), log))
+            let wrappers = Wrappers::of(&config, "chainExtensions");
+            Ok(wrappers.wrap(boxed(Chain::new(config, poll, plan, nonce, seed))))
         }
         // A step of a chain a durable engine runs (`kling-extend/workflows`):
         // the in-flight step of `options.resume`; `retried` when the engine
@@ -167,26 +179,40 @@ fn machine(kind: &str, text: &str, browser: bool, env: &str, entropy: &[u8]) -> 
             let config = config(&options)?;
             let (prompts, progress) = super::chain_steps::chain(&video_id, &prompts, &options, &config, nonce)?;
             let Value::Bool(retried) = retried else { return Err(Error::invalid("retried", "must be a boolean")) };
-            let log = LogPlan::of(&config, "chainSubmit");
-            Ok(logged(boxed(chain_steps::submit(&prompts, &progress, retried, config, seed)?), log))
+            let wrappers = Wrappers::of(&config, "chainSubmit");
+            Ok(wrappers.wrap(boxed(chain_steps::submit(&prompts, &progress, retried, config, seed)?)))
         }
         _ => Err(Error::invalid("kind", "is not a network call")),
     }
 }
 
-fn boxed<M: Machine + 'static>(machine: M) -> Boxed
+fn boxed<M: Machine<Update = Update> + 'static>(machine: M) -> Boxed
 where
     M::Output: Into<Value>,
 {
     Box::new(Valued(machine))
 }
 
-/// `machine`, behind a log of its exchanges when the call asks for one. It
-/// takes the machine boxed, so one copy of the log's code serves every kind.
-fn logged(machine: Boxed, log: Option<LogPlan>) -> Boxed {
-    match log {
-        Some(plan) => Box::new(plan.wrap(machine)),
-        None => machine,
+/// What every call's machine is wrapped in, taken from its config before
+/// the machine owns it: a log of its exchanges when the call asks for one,
+/// and the redaction of everything that leaves it. They take the machine
+/// boxed, so one copy of their code serves every kind.
+struct Wrappers {
+    log: Option<LogPlan>,
+    secrets: Secrets,
+}
+
+impl Wrappers {
+    fn of(config: &ClientConfig, what: &'static str) -> Self {
+        Wrappers { log: LogPlan::of(config, what), secrets: config.secrets() }
+    }
+
+    fn wrap(self, machine: Boxed) -> Boxed {
+        let machine = match self.log {
+            Some(plan) => Box::new(plan.wrap(machine)),
+            None => machine,
+        };
+        Box::new(Redacted::new(machine, self.secrets))
     }
 }
 

@@ -85,30 +85,40 @@ test("node: a request refused by the runtime (a blocked port) is network_error, 
   assert.equal(error.cause?.cause?.message, "bad port", "the fetch error is the cause");
 });
 
-test("node: a wasm trap while reading an answer is bad_response with the trap as cause; the instance is reset, calls in flight end, the next call works", async () => {
-  const { extendVideo, getJob, pollJob } = pkg;
+test("node: a wasm trap while reading an answer is internal_error with the trap as cause; the instance is reset, calls in flight end with what they knew, the next call works", async () => {
+  const { extendVideo, getJob, pollJob, run } = pkg;
   mock.reset();
   mock.configure({ advance: { mode: "polls", stepPolls: 50 } });
   // 48 MiB: more than the allocator can have left free from earlier calls.
   const options = { ...ctx.options, baseUrl: `${hostile.url}/padded-48`, maxResponseBytes: 64 * 2 ** 20, maxRetries: 0 };
 
-  // A poll waits between reads while another call traps.
+  // A poll waits between reads, and a run waits for the job it submitted, while another call traps.
   const { job_id } = await extendVideo({ video_id: "v_inflight" }, ctx.options);
   const inFlight = pollJob(job_id, { ...ctx.options, intervalMs: 300 }).catch((e) => e);
+  let accepted;
+  const running = run({ video_id: "v_running" }, { ...ctx.options, intervalMs: 300, onSubmitted: (s) => (accepted = s.job_id) }).catch((e) => e);
+  while (accepted === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
   await new Promise((resolve) => setTimeout(resolve, 50));
 
   const bytes = await fillWasmMemory(consumer);
   const started = Date.now();
   const error = await getJob("job_pad", options).catch((e) => e);
   console.log(`wasm memory grown to ${bytes} bytes; a 48 MiB answer trapped and was reported in ${Date.now() - started} ms`);
-  assert.equal(error.code, "bad_response", inspect(error));
+  assert.equal(error.code, "internal_error", inspect(error));
   assert.equal(error.name, "KlingExtendError");
+  assert.equal(error.maybeSubmitted, undefined, "a read submits nothing");
   assert.match(error.message, /reading the service's answer/);
   assert.ok(error.cause instanceof WebAssembly.RuntimeError, `the trap is the cause: ${inspect(error.cause)}`);
 
   const lost = await inFlight;
-  assert.equal(lost.code, "bad_response", inspect(lost));
+  assert.equal(lost.code, "internal_error", inspect(lost));
   assert.match(lost.message, /restarted during this call/);
+  assert.equal(lost.job?.id, job_id, "the poll names the job it was waiting for");
+  const paid = await running;
+  assert.equal(paid.code, "internal_error", inspect(paid));
+  assert.equal(paid.job?.id, accepted, "the run names the job its submit was accepted as");
+  assert.equal(paid.maybeSubmitted, true);
+  assert.match(paid.message, new RegExp(`job ${accepted} was accepted`));
 
   // A fresh instance: the same answer is read, and every kind of call works.
   assert.equal((await getJob("job_pad", options)).id, "job_pad");

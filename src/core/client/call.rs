@@ -1,14 +1,14 @@
 //! One API call (a submit or a read) with its retries.
 
 use crate::core::client::classify::bad_body;
-use crate::core::client::machine::{Event, Machine, Pause, Step};
+use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use crate::core::client::service::Service;
+use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::http::{HttpResponse, Transport};
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
-use crate::core::types::redact::Redact;
 use crate::core::types::request::ExtendRequest;
 
 /// Whether the service may have acted on a failed submit. Only a submit it
@@ -36,7 +36,7 @@ enum Phase {
 pub struct Call<S, T> {
     service: S,
     operation: Operation,
-    read: fn(&S, &Operation, &HttpResponse, u64) -> Result<T, Error>,
+    read: fn(&S, &Operation, &HttpResponse, Time) -> Result<T, Error>,
     phase: Phase,
     retries: u32,
     /// Whether the credential was already signed again after it expired.
@@ -67,9 +67,9 @@ fn read_submission<S: Service>(
     service: &S,
     _: &Operation,
     response: &HttpResponse,
-    now_ms: u64,
+    now: Time,
 ) -> Result<Submission, Error> {
-    service.read_submission(response, now_ms)
+    service.read_submission(response, now.unix_ms)
 }
 
 impl<S: Service> Call<S, Job> {
@@ -79,13 +79,8 @@ impl<S: Service> Call<S, Job> {
 }
 
 /// A read's answer, checked to be the document of the job asked for.
-fn read_job<S: Service>(
-    service: &S,
-    operation: &Operation,
-    response: &HttpResponse,
-    now_ms: u64,
-) -> Result<Job, Error> {
-    let job = service.read_job(response, now_ms)?;
+fn read_job<S: Service>(service: &S, operation: &Operation, response: &HttpResponse, now: Time) -> Result<Job, Error> {
+    let job = service.read_job(response, now.unix_ms)?;
     match operation {
         Operation::Read(id) => expect_job(service, job, id, response),
         Operation::Submit(_) => Ok(job),
@@ -101,29 +96,29 @@ pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &Http
     }
 }
 
-impl<S: Service, T: Redact> Call<S, T> {
+impl<S: Service, T> Call<S, T> {
     fn new(
         service: S,
         operation: Operation,
-        read: fn(&S, &Operation, &HttpResponse, u64) -> Result<T, Error>,
+        read: fn(&S, &Operation, &HttpResponse, Time) -> Result<T, Error>,
         seed: u64,
     ) -> Self {
         Call { service, operation, read, phase: Phase::Operating, retries: 0, refreshed: false, rng: Rng::new(seed) }
     }
 
-    fn send(&mut self, now_ms: u64) -> Step<T> {
+    fn send(&mut self, now: Time) -> Step<T> {
         self.phase = Phase::Operating;
         let request = match &self.operation {
-            Operation::Submit(r) => self.service.submit_request(r, now_ms),
-            Operation::Read(id) => self.service.job_request(id, now_ms),
+            Operation::Submit(r) => self.service.submit_request(r, now.unix_ms),
+            Operation::Read(id) => self.service.job_request(id, now.unix_ms),
         };
         self.service.limits().send(request)
     }
 
-    fn fail(&mut self, error: Error, acceptance: Acceptance, now_ms: u64) -> Step<T> {
+    fn fail(&mut self, error: Error, acceptance: Acceptance, now: Time) -> Step<T> {
         if !self.refreshed && self.service.refreshable(&error) {
             self.refreshed = true;
-            return self.send(now_ms);
+            return self.send(now);
         }
         let is_submit = matches!(self.operation, Operation::Submit(_));
         let may_repeat = !is_submit || acceptance == Acceptance::Refused;
@@ -134,16 +129,16 @@ impl<S: Service, T: Redact> Call<S, T> {
             return Step::Wait { ms, pause: Pause::Retry };
         }
         if is_submit && acceptance == Acceptance::Unknown {
-            return self.look_up(error, false, now_ms);
+            return self.look_up(error, false, now);
         }
         self.finish(error, is_submit.then_some(acceptance))
     }
 
     /// Reads the task by the id the submit carries; where the service has
     /// no such read, the submit stays unknown and is never repeated.
-    fn look_up(&mut self, ambiguity: Error, resumed: bool, now_ms: u64) -> Step<T> {
+    fn look_up(&mut self, ambiguity: Error, resumed: bool, now: Time) -> Step<T> {
         let lookup = match &self.operation {
-            Operation::Submit(request) => self.service.lookup_request(request, now_ms),
+            Operation::Submit(request) => self.service.lookup_request(request, now.unix_ms),
             Operation::Read(_) => None,
         };
         match lookup {
@@ -158,14 +153,14 @@ impl<S: Service, T: Redact> Call<S, T> {
     /// After a lookup: found means submitted; not found means the submit
     /// never took effect, so it may be sent (again: a retry, unless an
     /// earlier process sent it); anything else leaves it unknown.
-    fn looked_up(&mut self, ambiguity: Error, resumed: bool, found: Result<T, Error>, now_ms: u64) -> Step<T> {
+    fn looked_up(&mut self, ambiguity: Error, resumed: bool, found: Result<T, Error>, now: Time) -> Step<T> {
         match found {
-            Ok(value) => Step::Done(Ok(value.redacted(&self.service.secrets()))),
+            Ok(value) => Step::Done(Ok(value)),
             Err(e)
                 if e.code == ErrorCode::NotFound && (resumed || self.retries < self.service.limits().max_retries) =>
             {
                 self.retries += u32::from(!resumed);
-                self.send(now_ms)
+                self.send(now)
             }
             Err(e) if e.code == ErrorCode::NotFound => {
                 self.finish(ambiguity.retryable(true), Some(Acceptance::Refused))
@@ -185,44 +180,45 @@ impl<S: Service, T: Redact> Call<S, T> {
                 error
             }
         };
-        Step::Done(Err(error.redacted(&self.service.secrets())))
+        Step::Done(Err(error))
     }
 }
 
-impl<S: Service, T: Redact> Machine for Call<S, T> {
+impl<S: Service, T> Machine for Call<S, T> {
     type Output = T;
+    type Update = Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<T> {
+    fn start(&mut self, now: Time) -> Step<T> {
         match std::mem::replace(&mut self.phase, Phase::Operating) {
-            Phase::LookingUp { ambiguity, resumed } => self.look_up(ambiguity, resumed, now_ms),
-            Phase::Operating => self.send(now_ms),
+            Phase::LookingUp { ambiguity, resumed } => self.look_up(ambiguity, resumed, now),
+            Phase::Operating => self.send(now),
         }
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<T> {
+    fn handle(&mut self, event: Event, now: Time) -> Step<T> {
         if let Phase::LookingUp { ambiguity, resumed } = std::mem::replace(&mut self.phase, Phase::Operating) {
             return match event {
                 Event::Response(response) => {
-                    let found = (self.read)(&self.service, &self.operation, &response, now_ms);
-                    self.looked_up(ambiguity, resumed, found, now_ms)
+                    let found = (self.read)(&self.service, &self.operation, &response, now);
+                    self.looked_up(ambiguity, resumed, found, now)
                 }
                 Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
                 _ => self.finish(ambiguity, Some(Acceptance::Unknown)),
             };
         }
         match event {
-            Event::Response(response) => match (self.read)(&self.service, &self.operation, &response, now_ms) {
-                Ok(value) => Step::Done(Ok(value.redacted(&self.service.secrets()))),
+            Event::Response(response) => match (self.read)(&self.service, &self.operation, &response, now) {
+                Ok(value) => Step::Done(Ok(value)),
                 Err(error) => {
                     let acceptance = response_acceptance(response.status, &error);
-                    self.fail(error, acceptance, now_ms)
+                    self.fail(error, acceptance, now)
                 }
             },
             Event::Failed(transport) => {
                 let acceptance = if transport.nothing_sent() { Acceptance::Refused } else { Acceptance::Unknown };
-                self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance, now_ms)
+                self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance, now)
             }
-            Event::Waited => self.send(now_ms),
+            Event::Waited => self.send(now),
             Event::Aborted { in_flight } => {
                 let acceptance = if in_flight { Acceptance::Unknown } else { Acceptance::Refused };
                 let is_submit = matches!(self.operation, Operation::Submit(_));
@@ -336,24 +332,24 @@ mod tests {
     #[test]
     fn a_read_retries_server_errors_then_succeeds() {
         let mut call = read();
-        assert_eq!(sent(call.start(0)).method, Method::Get);
-        let wait = waited(call.handle(response(503, &[], ""), 0));
+        assert_eq!(sent(call.start(Time::at(0))).method, Method::Get);
+        let wait = waited(call.handle(response(503, &[], ""), Time::at(0)));
         assert!((250..=500).contains(&wait));
-        sent(call.handle(Event::Waited, 0));
-        let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), 0);
+        sent(call.handle(Event::Waited, Time::at(0)));
+        let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), Time::at(0));
         assert!(matches!(step, Step::Done(Ok(Job { status: Status::Running, .. }))));
     }
 
     #[test]
     fn a_request_that_never_left_is_neither_retried_nor_maybe_submitted() {
         let mut call = submit();
-        call.start(0);
-        let e = failed(call.handle(Event::Failed(Transport::NeverSent), 0));
+        call.start(Time::at(0));
+        let e = failed(call.handle(Event::Failed(Transport::NeverSent), Time::at(0)));
         assert_eq!((e.code, e.retryable, e.maybe_submitted), (ErrorCode::NetworkError, false, Some(false)));
         assert!(e.message.contains("never left"), "{}", e.message);
         let mut call = read();
-        call.start(0);
-        assert!(!failed(call.handle(Event::Failed(Transport::NeverSent), 0)).retryable);
+        call.start(Time::at(0));
+        assert!(!failed(call.handle(Event::Failed(Transport::NeverSent), Time::at(0))).retryable);
     }
 
     #[test]
@@ -362,12 +358,12 @@ mod tests {
             [(Transport::Redirected { status: 307 }, Some(307)), (Transport::TooLarge { limit: 8 }, None)]
         {
             let mut call = submit();
-            call.start(0);
-            let e = failed(call.handle(Event::Failed(transport), 0));
+            call.start(Time::at(0));
+            let e = failed(call.handle(Event::Failed(transport), Time::at(0)));
             assert_eq!((e.code, e.status, e.maybe_submitted), (ErrorCode::BadResponse, status, Some(true)));
             let mut call = read();
-            call.start(0);
-            let e = failed(call.handle(Event::Failed(transport), 0));
+            call.start(Time::at(0));
+            let e = failed(call.handle(Event::Failed(transport), Time::at(0)));
             assert_eq!((e.code, e.retryable), (ErrorCode::BadResponse, false));
         }
     }
@@ -375,49 +371,49 @@ mod tests {
     #[test]
     fn a_document_for_another_job_is_a_bad_response() {
         let mut call = read();
-        call.start(0);
-        let e = failed(call.handle(response(200, &[], r#"{"id":"someone-else","status":"succeeded"}"#), 0));
+        call.start(Time::at(0));
+        let e = failed(call.handle(response(200, &[], r#"{"id":"someone-else","status":"succeeded"}"#), Time::at(0)));
         assert_eq!(e.code, ErrorCode::BadResponse);
         assert!(e.message.contains("another job"), "{}", e.message);
     }
 
     #[test]
     fn every_send_carries_the_body_limit() {
-        assert!(matches!(read().start(0), Step::Send { max_bytes: 8_388_608, .. }));
+        assert!(matches!(read().start(Time::at(0)), Step::Send { max_bytes: 8_388_608, .. }));
     }
 
     #[test]
     fn a_read_obeys_retry_after_and_stops_when_retries_run_out() {
         let mut call = read();
-        call.start(0);
-        assert_eq!(waited(call.handle(response(429, &[("retry-after", "2")], ""), 0)), 2000);
-        call.handle(Event::Waited, 0);
-        waited(call.handle(Event::Failed(Transport::Network), 0));
-        call.handle(Event::Waited, 0);
-        let e = failed(call.handle(response(502, &[], ""), 0));
+        call.start(Time::at(0));
+        assert_eq!(waited(call.handle(response(429, &[("retry-after", "2")], ""), Time::at(0))), 2000);
+        call.handle(Event::Waited, Time::at(0));
+        waited(call.handle(Event::Failed(Transport::Network), Time::at(0)));
+        call.handle(Event::Waited, Time::at(0));
+        let e = failed(call.handle(response(502, &[], ""), Time::at(0)));
         assert_eq!((e.code, e.retryable, e.maybe_submitted), (ErrorCode::ServerError, true, None));
     }
 
     #[test]
     fn a_read_does_not_retry_client_errors_or_long_hints() {
         let mut call = read();
-        call.start(0);
-        assert_eq!(failed(call.handle(response(401, &[], ""), 0)).code, ErrorCode::Unauthorized);
+        call.start(Time::at(0));
+        assert_eq!(failed(call.handle(response(401, &[], ""), Time::at(0))).code, ErrorCode::Unauthorized);
         let mut call = read();
-        call.start(0);
-        let e = failed(call.handle(response(429, &[("retry-after", "3600")], ""), 0));
+        call.start(Time::at(0));
+        let e = failed(call.handle(response(429, &[("retry-after", "3600")], ""), Time::at(0)));
         assert_eq!(e.retry_after_ms, Some(3_600_000));
     }
 
     #[test]
     fn a_submit_is_repeated_only_when_it_was_refused() {
         let mut call = submit();
-        assert_eq!(sent(call.start(0)).method, Method::Post);
-        waited(call.handle(response(429, &[("retry-after", "1")], ""), 0));
-        call.handle(Event::Waited, 0);
-        waited(call.handle(response(503, &[], ""), 0));
-        call.handle(Event::Waited, 0);
-        let ok = call.handle(response(202, &[], r#"{"job_id":"j1","status":"queued"}"#), 0);
+        assert_eq!(sent(call.start(Time::at(0))).method, Method::Post);
+        waited(call.handle(response(429, &[("retry-after", "1")], ""), Time::at(0)));
+        call.handle(Event::Waited, Time::at(0));
+        waited(call.handle(response(503, &[], ""), Time::at(0)));
+        call.handle(Event::Waited, Time::at(0));
+        let ok = call.handle(response(202, &[], r#"{"job_id":"j1","status":"queued"}"#), Time::at(0));
         assert!(matches!(ok, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "j1"));
     }
 
@@ -431,8 +427,8 @@ mod tests {
             response(202, &[], "{\"job_id\": "),
         ] {
             let mut call = submit();
-            call.start(0);
-            let e = failed(call.handle(event, 0));
+            call.start(Time::at(0));
+            let e = failed(call.handle(event, Time::at(0)));
             assert_eq!((e.maybe_submitted, e.retryable), (Some(true), false), "{e:?}");
         }
     }
@@ -440,34 +436,26 @@ mod tests {
     #[test]
     fn a_submit_that_never_connected_is_repeated() {
         let mut call = submit();
-        call.start(0);
-        waited(call.handle(Event::Failed(Transport::ConnectFailed), 0));
-        call.handle(Event::Waited, 0);
-        let e = failed(call.handle(response(400, &[], r#"{"error":{"message":"bad video"}}"#), 0));
+        call.start(Time::at(0));
+        waited(call.handle(Event::Failed(Transport::ConnectFailed), Time::at(0)));
+        call.handle(Event::Waited, Time::at(0));
+        let e = failed(call.handle(response(400, &[], r#"{"error":{"message":"bad video"}}"#), Time::at(0)));
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::InvalidRequest, Some(false)));
     }
 
     #[test]
     fn an_abort_reports_whether_the_submit_was_in_flight() {
         let mut call = submit();
-        call.start(0);
-        assert_eq!(failed(call.handle(Event::Aborted { in_flight: true }, 0)).maybe_submitted, Some(true));
+        call.start(Time::at(0));
+        assert_eq!(failed(call.handle(Event::Aborted { in_flight: true }, Time::at(0))).maybe_submitted, Some(true));
         let mut call = submit();
-        call.start(0);
-        assert_eq!(failed(call.handle(Event::Aborted { in_flight: false }, 0)).maybe_submitted, Some(false));
+        call.start(Time::at(0));
+        assert_eq!(failed(call.handle(Event::Aborted { in_flight: false }, Time::at(0))).maybe_submitted, Some(false));
         let mut call = submit();
-        call.start(0);
-        call.handle(response(429, &[], ""), 0);
-        let e = failed(call.handle(Event::Aborted { in_flight: false }, 0));
+        call.start(Time::at(0));
+        call.handle(response(429, &[], ""), Time::at(0));
+        let e = failed(call.handle(Event::Aborted { in_flight: false }, Time::at(0)));
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::Aborted, Some(false)));
-    }
-
-    #[test]
-    fn a_service_echoing_the_key_does_not_leak_it() {
-        let mut call = read();
-        call.start(0);
-        let e = failed(call.handle(response(401, &[], r#"{"error":"bad key secret-key-1"}"#), 0));
-        assert!(!e.message.contains("secret-key-1"), "{}", e.message);
     }
 
     fn kling_submit(options: &str) -> Call<ClientConfig, Submission> {
@@ -482,43 +470,43 @@ mod tests {
     #[test]
     fn an_ambiguous_kling_submit_is_found_by_its_external_id() {
         let mut call = kling_submit(KLING);
-        let submit = sent(call.start(0));
+        let submit = sent(call.start(Time::at(0)));
         let external = submit.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str).unwrap();
-        let lookup = sent(call.handle(Event::Failed(Transport::Network), 0));
+        let lookup = sent(call.handle(Event::Failed(Transport::Network), Time::at(0)));
         assert_eq!((lookup.method, lookup.url.ends_with(external)), (Method::Get, true));
-        let found = call.handle(response(200, &[], TASK), 0);
+        let found = call.handle(response(200, &[], TASK), Time::at(0));
         assert!(matches!(found, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "t1"));
     }
 
     #[test]
     fn a_kling_submit_that_was_not_created_is_sent_once_more() {
         let mut call = kling_submit(KLING);
-        call.start(0);
-        sent(call.handle(response(500, &[], r#"{"code":5000,"message":"oops"}"#), 0));
-        let again = sent(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), 0));
+        call.start(Time::at(0));
+        sent(call.handle(response(500, &[], r#"{"code":5000,"message":"oops"}"#), Time::at(0)));
+        let again = sent(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), Time::at(0)));
         assert_eq!(again.method, Method::Post);
-        sent(call.handle(Event::Failed(Transport::Timeout), 0));
-        let e = failed(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), 0));
+        sent(call.handle(Event::Failed(Transport::Timeout), Time::at(0)));
+        let e = failed(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), Time::at(0)));
         assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Timeout, Some(false), true));
     }
 
     #[test]
     fn a_failed_lookup_leaves_the_submit_unknown() {
         let mut call = kling_submit(KLING);
-        call.start(0);
-        sent(call.handle(Event::Failed(Transport::Network), 0));
-        let e = failed(call.handle(Event::Failed(Transport::Network), 0));
+        call.start(Time::at(0));
+        sent(call.handle(Event::Failed(Transport::Network), Time::at(0)));
+        let e = failed(call.handle(Event::Failed(Transport::Network), Time::at(0)));
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::NetworkError, Some(true)));
     }
 
     #[test]
     fn an_expired_token_is_signed_again_once() {
         let mut call = kling_submit(KLING);
-        let first = sent(call.start(0));
+        let first = sent(call.start(Time::at(0)));
         let expired = r#"{"code":1004,"message":"token expired"}"#;
-        let second = sent(call.handle(response(401, &[], expired), 60_000));
+        let second = sent(call.handle(response(401, &[], expired), Time::at(60_000)));
         assert_ne!(first.header("authorization"), second.header("authorization"));
-        let e = failed(call.handle(response(401, &[], expired), 60_000));
+        let e = failed(call.handle(response(401, &[], expired), Time::at(60_000)));
         assert_eq!((e.code, e.provider_code, e.maybe_submitted), (ErrorCode::Unauthorized, Some(1004), Some(false)));
         assert!(!e.message.contains("sk-secret"));
     }
@@ -526,23 +514,25 @@ mod tests {
     #[test]
     fn a_kling_account_out_of_credit_fails_at_once() {
         let mut call = kling_submit(KLING);
-        call.start(0);
-        let e = failed(call.handle(response(429, &[], r#"{"code":1102,"message":"resource pack exhausted"}"#), 0));
+        call.start(Time::at(0));
+        let e = failed(
+            call.handle(response(429, &[], r#"{"code":1102,"message":"resource pack exhausted"}"#), Time::at(0)),
+        );
         assert_eq!((e.code, e.provider_code, e.retryable), (ErrorCode::InsufficientCredits, Some(1102), false));
         let mut call = kling_submit(KLING);
-        call.start(0);
-        waited(call.handle(response(429, &[], r#"{"code":1302,"message":"too fast"}"#), 0));
+        call.start(Time::at(0));
+        waited(call.handle(response(429, &[], r#"{"code":1302,"message":"too fast"}"#), Time::at(0)));
     }
 
     #[test]
     fn a_refusal_in_the_body_is_final_whatever_the_status() {
         let mut call = kling_submit(KLING);
-        call.start(0);
-        let e = failed(call.handle(response(200, &[], r#"{"code":1201,"message":"bad prompt"}"#), 0));
+        call.start(Time::at(0));
+        let e = failed(call.handle(response(200, &[], r#"{"code":1201,"message":"bad prompt"}"#), Time::at(0)));
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::InvalidRequest, Some(false)));
         let mut call = kling_submit(KLING);
-        call.start(0);
-        let lookup = sent(call.handle(response(200, &[], r#"{"code":5000,"message":"internal"}"#), 0));
+        call.start(Time::at(0));
+        let lookup = sent(call.handle(response(200, &[], r#"{"code":5000,"message":"internal"}"#), Time::at(0)));
         assert_eq!(lookup.method, Method::Get);
     }
 }

@@ -5,10 +5,11 @@
 //! chain outlives the process that began it.
 
 use crate::core::client::chain_progress::{ChainProgress, InFlight, Outcome};
-use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::machine::{Event, Machine, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::run::Run;
 use crate::core::client::service::Service;
+use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::fields::Fields;
 use crate::core::types::job::Job;
@@ -158,7 +159,7 @@ impl<S: Service + Clone> Chain<S> {
     /// What comes next: a finished step to read again, the step an earlier
     /// run left in flight (waited for by its job id, else found by its
     /// findable id), or the next submit.
-    fn next(&mut self, now_ms: u64) -> Step<Vec<Job>> {
+    fn next(&mut self, now: Time) -> Step<Vec<Job>> {
         let (service, poll, seed) = (self.service.clone(), self.poll, self.seed);
         let job_id = |id: String| JobId::parse(&Value::String(id));
         // Before the rereads too: a resumed chain past the limit costs no request.
@@ -167,7 +168,7 @@ impl<S: Service + Clone> Chain<S> {
         }
         if let Some(id) = self.rereads.next() {
             return match job_id(id) {
-                Ok(id) => self.begin(Run::resume(service, poll, id, seed), now_ms),
+                Ok(id) => self.begin(Run::resume(service, poll, id, seed), now),
                 Err(error) => Step::Done(Err(error)),
             };
         }
@@ -192,18 +193,18 @@ impl<S: Service + Clone> Chain<S> {
                 Run::new(service, poll, request, seed, [0; 16])
             }
         };
-        self.begin(run, now_ms)
+        self.begin(run, now)
     }
 
-    fn begin(&mut self, mut run: Run<S>, now_ms: u64) -> Step<Vec<Job>> {
-        let step = run.start(now_ms);
+    fn begin(&mut self, mut run: Run<S>, now: Time) -> Step<Vec<Job>> {
+        let step = run.start(now);
         self.run = Some(run);
-        self.running(step, now_ms)
+        self.running(step, now)
     }
 
     /// Passes the step's progress and steps on, recording its job id once
     /// the service accepted it; when it ends, records it and goes on.
-    fn running(&mut self, step: Step<Job>, now_ms: u64) -> Step<Vec<Job>> {
+    fn running(&mut self, step: Step<Job>, now: Time) -> Step<Vec<Job>> {
         if let Some(run) = &mut self.run {
             while let Some(update) = run.take_update() {
                 let accepted = match (&update, &mut self.progress.in_flight) {
@@ -229,22 +230,23 @@ impl<S: Service + Clone> Chain<S> {
             self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
         }
         self.jobs.push(job);
-        self.next(now_ms)
+        self.next(now)
     }
 }
 
 impl<S: Service + Clone> Machine for Chain<S> {
     type Output = Vec<Job>;
+    type Update = Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<Vec<Job>> {
-        self.next(now_ms)
+    fn start(&mut self, now: Time) -> Step<Vec<Job>> {
+        self.next(now)
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Vec<Job>> {
+    fn handle(&mut self, event: Event, now: Time) -> Step<Vec<Job>> {
         match &mut self.run {
             Some(run) => {
-                let step = run.handle(event, now_ms);
-                self.running(step, now_ms)
+                let step = run.handle(event, now);
+                self.running(step, now)
             }
             None => Step::Done(Err(Error::new(ErrorCode::BadResponse, "the chain was not started"))),
         }
@@ -319,13 +321,13 @@ mod tests {
     /// (`accepted`: and its job id known), and the progress it left.
     fn interrupted(accepted: bool) -> (Value, String) {
         let mut c = chain(KLING, r#"["one","two","three"]"#).unwrap();
-        c.start(0);
-        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), 0);
-        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        c.start(Time::at(0));
+        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0));
+        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
         let external = second.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str);
         let external = external.unwrap().to_owned();
         if accepted {
-            sent(c.handle(answer(ACCEPTED), 0));
+            sent(c.handle(answer(ACCEPTED), Time::at(0)));
         }
         (stored(&mut c), external)
     }
@@ -341,13 +343,13 @@ mod tests {
     fn a_resumed_chain_reads_its_finished_steps_and_waits_for_the_one_in_flight() {
         let (progress, _) = interrupted(true);
         let mut c = resumed(KLING, r#"["one","two","three"]"#, progress).unwrap();
-        assert!(sent(c.start(0)).url.ends_with("/t1"), "step 1 read again, not redone");
-        let read = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        assert!(sent(c.start(Time::at(0))).url.ends_with("/t1"), "step 1 read again, not redone");
+        let read = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
         assert!(read.url.ends_with("/t2") && read.body.is_none(), "step 2 waited for by its job id");
-        let third = sent(c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), 0));
+        let third = sent(c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), Time::at(0)));
         assert_eq!(third.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid2".into())));
-        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t3","task_status":"submitted"}}"#), 0));
-        assert_eq!(done(c.handle(answer(&kling_task("t3", "succeed", "vid3", "20")), 0)), ["t1", "t2", "t3"]);
+        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t3","task_status":"submitted"}}"#), Time::at(0)));
+        assert_eq!(done(c.handle(answer(&kling_task("t3", "succeed", "vid3", "20")), Time::at(0))), ["t1", "t2", "t3"]);
         let steps: Vec<usize> = std::iter::from_fn(|| c.take_update())
             .filter_map(|u| match u {
                 Update::Step { index, .. } => Some(index),
@@ -361,22 +363,22 @@ mod tests {
     fn a_kling_step_in_flight_without_a_job_id_is_looked_up_before_any_submit() {
         let (progress, external) = interrupted(false);
         let mut found = resumed(KLING, r#"["one","two","three"]"#, progress.clone()).unwrap();
-        found.start(0);
-        let lookup = sent(found.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        found.start(Time::at(0));
+        let lookup = sent(found.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
         assert_eq!((lookup.method, lookup.url.ends_with(&format!("/{external}"))), (Method::Get, true));
-        let wait = sent(found.handle(answer(ACCEPTED), 0));
+        let wait = sent(found.handle(answer(ACCEPTED), Time::at(0)));
         assert!(wait.url.ends_with("/t2"), "found: its task is waited for, nothing submitted");
         // No retries left: resending after a lookup in a new process is not a retry.
         let no_retries = r#"{"provider":"kling","token":"tok-secret-123","maxRetries":0}"#;
         let mut missing = resumed(no_retries, r#"["one","two","three"]"#, progress).unwrap();
-        missing.start(0);
-        missing.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0);
+        missing.start(Time::at(0));
+        missing.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0));
         let gone = Event::Response(HttpResponse {
             status: 404,
             headers: vec![],
             body: br#"{"code":1203,"message":"no such task"}"#.to_vec(),
         });
-        let submit = sent(missing.handle(gone, 0));
+        let submit = sent(missing.handle(gone, Time::at(0)));
         let again = submit.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str);
         assert_eq!((submit.method, again), (Method::Post, Some(external.as_str())), "not found: sent with that id");
     }
@@ -385,10 +387,10 @@ mod tests {
     fn a_trinetra_step_in_flight_without_a_job_id_is_never_sent_again() {
         let options = r#"{"apiKey":"k","intervalMs":10}"#;
         let mut c = chain(options, r#"["one","two"]"#).unwrap();
-        sent(c.start(0));
+        sent(c.start(Time::at(0)));
         let progress = stored(&mut c);
         let mut r = resumed(options, r#"["one","two"]"#, progress).unwrap();
-        let Step::Done(Err(e)) = r.start(0) else { panic!("nothing may be sent") };
+        let Step::Done(Err(e)) = r.start(Time::at(0)) else { panic!("nothing may be sent") };
         assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Aborted, Some(true), false));
         assert!(e.message.contains("not sent again"), "{}", e.message);
     }
@@ -400,12 +402,12 @@ mod tests {
         members.retain(|(k, _)| k != "seconds");
         members.push(("seconds".into(), Value::Number(171.0)));
         let mut c = resumed(KLING, r#"["one","two","three"]"#, Value::Object(members.clone())).unwrap();
-        let Step::Done(Err(e)) = c.start(0) else { panic!() };
+        let Step::Done(Err(e)) = c.start(Time::at(0)) else { panic!() };
         assert_eq!(e.field.as_deref(), Some("prompts"), "10 s more would pass 180 s");
         members.retain(|(k, _)| k != "seconds");
         members.push(("seconds".into(), Value::Number(170.0)));
         assert!(matches!(
-            resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap().start(0),
+            resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap().start(Time::at(0)),
             Step::Send { .. }
         ));
     }
@@ -444,8 +446,10 @@ mod tests {
         members.retain(|(k, _)| k != "inFlight");
         members.push(("inFlight".into(), parse(br#"{"index":1,"externalId":"someone-elses"}"#).unwrap()));
         let mut c = resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap();
-        c.start(0);
-        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0) else { panic!() };
+        c.start(Time::at(0));
+        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)) else {
+            panic!()
+        };
         assert_eq!(e.field.as_deref(), Some("resume.inFlight.externalId"));
     }
 
@@ -470,7 +474,7 @@ mod tests {
     #[test]
     fn every_step_carries_the_callback_url_and_a_bad_one_is_refused_by_name() {
         let mut c = chain(r#"{"apiKey":"k","callbackUrl":"https://example.com/cb"}"#, r#"["one"]"#).unwrap();
-        let body = sent(c.start(0)).body.unwrap();
+        let body = sent(c.start(Time::at(0))).body.unwrap();
         assert_eq!(body.get("callback_url"), Some(&Value::String("https://example.com/cb".into())));
         let error = chain(r#"{"apiKey":"k","callbackUrl":"ftp://example.com"}"#, r#"["one"]"#).err().unwrap();
         assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidRequest, Some("callbackUrl")));
@@ -487,11 +491,12 @@ mod tests {
     #[test]
     fn each_step_extends_the_previous_result() {
         let mut c = chain(KLING, r#"["one","two"]"#).unwrap();
-        let first = sent(c.start(0));
+        let first = sent(c.start(Time::at(0)));
         assert_eq!(first.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("v0".into())));
-        let read = sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), 0));
+        let read =
+            sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0)));
         assert_eq!(read.method, Method::Get);
-        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), 0));
+        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
         assert_eq!(second.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid1".into())));
         assert_eq!(second.body.as_ref().and_then(|b| b.get("prompt")), Some(&Value::String("two".into())));
         let mut updates = std::iter::from_fn(|| c.take_update());
@@ -504,8 +509,8 @@ mod tests {
         assert_eq!((after.in_flight, after.next, after.seconds), (None, Source::Video("vid1".into()), Some(10.0)));
         assert!(matches!(updates.next(), Some(Update::Step { index: 0, .. })));
         assert!(matches!(updates.next(), Some(Update::Progress(p)) if p.in_flight.is_some()), "step 2 in flight");
-        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#), 0));
-        match c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), 0) {
+        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#), Time::at(0)));
+        match c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), Time::at(0)) {
             Step::Done(Ok(jobs)) => assert_eq!(jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), ["t1", "t2"]),
             other => panic!("{other:?}"),
         }
@@ -515,13 +520,13 @@ mod tests {
     fn a_kling_chain_past_three_minutes_is_refused_before_any_submit() {
         let prompts = format!("[{}]", vec![r#""p""#; 48].join(","));
         let mut c = chain(KLING, &prompts).unwrap();
-        let Step::Done(Err(e)) = c.start(0) else { panic!() };
+        let Step::Done(Err(e)) = c.start(Time::at(0)) else { panic!() };
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidRequest, Some("prompts")));
         let mut known =
             chain(r#"{"provider":"kling","token":"tok-secret-123","sourceSeconds":178}"#, r#"["p"]"#).unwrap();
-        assert!(matches!(known.start(0), Step::Done(Err(_))));
+        assert!(matches!(known.start(Time::at(0)), Step::Done(Err(_))));
         assert!(matches!(
-            chain(r#"{"apiKey":"k","sourceSeconds":178}"#, &prompts).unwrap().start(0),
+            chain(r#"{"apiKey":"k","sourceSeconds":178}"#, &prompts).unwrap().start(Time::at(0)),
             Step::Send { .. }
         ));
     }
@@ -529,9 +534,11 @@ mod tests {
     #[test]
     fn a_result_too_long_to_extend_stops_the_chain() {
         let mut c = chain(KLING, r#"["one","two"]"#).unwrap();
-        c.start(0);
-        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), 0);
-        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "178")), 0) else { panic!() };
+        c.start(Time::at(0));
+        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0));
+        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "178")), Time::at(0)) else {
+            panic!()
+        };
         assert_eq!(e.field.as_deref(), Some("prompts"));
     }
 
@@ -547,17 +554,17 @@ mod tests {
     #[test]
     fn a_trinetra_chain_extends_the_job_when_outputs_carry_no_id() {
         let mut c = chain(r#"{"apiKey":"k","intervalMs":10}"#, r#"["one","two"]"#).unwrap();
-        c.start(0);
+        c.start(Time::at(0));
         c.handle(
             Event::Response(HttpResponse {
                 status: 202,
                 headers: vec![],
                 body: br#"{"job_id":"j1","status":"queued"}"#.to_vec(),
             }),
-            0,
+            Time::at(0),
         );
         let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"u","type":"video"}]}}"#;
-        let second = sent(c.handle(answer(done), 0));
+        let second = sent(c.handle(answer(done), Time::at(0)));
         assert_eq!(second.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("j1".into())));
     }
 }

@@ -10,6 +10,7 @@ use crate::core::types::job::{Charge, Job};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
 use crate::core::types::provider::ProviderName;
+use crate::core::types::redact::{Redact, Secrets};
 use crate::core::types::request::ExtendRequest;
 
 /// Kling's limit on the length of an extended video.
@@ -313,6 +314,24 @@ pub fn key_from_hex(text: &str) -> Option<[u8; 16]> {
         *byte = (pair[0] * 16 + pair[1]) as u8;
     }
     Some(key)
+}
+
+/// A progress hands ids back to the caller like a job does.
+impl Redact for ChainProgress {
+    fn redact(&mut self, secrets: &Secrets) {
+        self.video_id.redact(secrets);
+        for step in &mut self.finished {
+            step.job_id.redact(secrets);
+            step.video_id.redact(secrets);
+        }
+        if let Some(flight) = &mut self.in_flight {
+            flight.external_id.redact(secrets);
+            flight.job_id.redact(secrets);
+        }
+        match &mut self.next {
+            Source::Video(id) | Source::Task(id) => id.redact(secrets),
+        }
+    }
 }
 
 impl From<ChainProgress> for Value {

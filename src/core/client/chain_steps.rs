@@ -66,7 +66,7 @@ mod tests {
     use super::*;
     use crate::core::client::chain::ChainPlan;
     use crate::core::client::chain_progress::Source;
-    use crate::core::client::machine::{Machine, Step};
+    use crate::core::client::machine::{Machine, Step, Time};
     use crate::core::client::options::ClientConfig;
     use crate::core::types::error::ErrorCode;
     use crate::core::types::http::Method;
@@ -112,7 +112,9 @@ mod tests {
     fn a_retried_step_is_looked_up_first_where_the_service_can_find_it() {
         let first = |options: &str, retried: bool| {
             let (config, prompts, progress) = started(options, r#"["one"]"#).unwrap();
-            let Step::Send { request, .. } = submit(&prompts, &progress, retried, config, 1).unwrap().start(0) else {
+            let Step::Send { request, .. } =
+                submit(&prompts, &progress, retried, config, 1).unwrap().start(Time::at(0))
+            else {
                 panic!()
             };
             request

@@ -10,13 +10,13 @@ const MAX_MESSAGE_CHARS: usize = 300;
 
 /// The error for a response with a non-2xx status. Providers whose bodies
 /// carry their own codes (Kling) refine the result.
-pub fn status_error(response: &HttpResponse, now_ms: u64) -> Error {
-    status_error_of(response, json::parse(&response.body).ok().as_ref(), now_ms)
+pub fn status_error(response: &HttpResponse, unix_ms: u64) -> Error {
+    status_error_of(response, json::parse(&response.body).ok().as_ref(), unix_ms)
 }
 
 /// [`status_error`] for a body already parsed (`None`: not JSON), so no
 /// answer is parsed twice.
-pub fn status_error_of(response: &HttpResponse, document: Option<&Value>, now_ms: u64) -> Error {
+pub fn status_error_of(response: &HttpResponse, document: Option<&Value>, unix_ms: u64) -> Error {
     let status = response.status;
     let code = match status {
         401 => ErrorCode::Unauthorized,
@@ -36,7 +36,7 @@ pub fn status_error_of(response: &HttpResponse, document: Option<&Value>, now_ms
     let mut error = Error {
         status: Some(status),
         request_id: response.header("x-request-id").map(clean),
-        retry_after_ms: response.header("retry-after").and_then(|v| parse_retry_after(v, now_ms)),
+        retry_after_ms: response.header("retry-after").and_then(|v| parse_retry_after(v, unix_ms)),
         ..Error::new(code, message).retryable(matches!(status, 408 | 429 | 500 | 502 | 503 | 504))
     };
     if let Some(field) = document.and_then(body_field) {

@@ -2,72 +2,32 @@
 //! attempt with its method, URL, status and time; each wait and retry; how
 //! the call ended. [`Logged`] wraps any machine and watches the steps and
 //! events that pass, so the machines themselves never log; its lines carry
-//! no header and no body, and every credential is scrubbed from them (a
-//! hostile service can echo a key as a job id, which then sits in a URL).
+//! no header and no body. They leave through the call's
+//! [`Redacted`](crate::core::client::redacted::Redacted) like every update,
+//! so a key a hostile service echoed as a job id never reaches one.
 
 use crate::core::client::call::transport_error;
-use crate::core::client::machine::{Event, Machine, Pause, Step, Update};
+use crate::core::client::log_level::Level;
+use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::ClientConfig;
-use crate::core::client::service::Service;
-use crate::core::types::error::{Error, Result};
+use crate::core::client::update::Update;
 use crate::core::types::http::Method;
-use crate::core::types::redact::Redact;
-
-/// How much to log, least first: a threshold lets through its own level and
-/// those before it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// How a call failed, once, at its end.
-    Error,
-    /// A failed attempt, and the retry that follows it.
-    Warn,
-    /// Each answer: method, URL, status, time.
-    Info,
-    /// Each request as it leaves, each wait between reads, each end.
-    Debug,
-}
-
-impl Level {
-    /// The threshold `word` names (`logLevel`, `KLING_EXTEND_LOG`); `None` is "off".
-    pub fn threshold(word: &str, field: &str) -> Result<Option<Level>> {
-        Ok(Some(match word {
-            "off" => return Ok(None),
-            "error" => Level::Error,
-            "warn" => Level::Warn,
-            "info" => Level::Info,
-            "debug" => Level::Debug,
-            _ => return Err(Error::invalid(field, "must be one of \"off\", \"error\", \"warn\", \"info\", \"debug\"")),
-        }))
-    }
-
-    /// The name of the logger's method for this level.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warn => "warn",
-            Level::Info => "info",
-            Level::Debug => "debug",
-        }
-    }
-}
 
 /// What [`Logged`] needs of a call's config, taken before its machine owns
 /// the config; `None` when the call logs nothing.
 pub struct LogPlan {
     threshold: Level,
     what: &'static str,
-    secrets: Vec<String>,
 }
 
 impl LogPlan {
     /// `what`: the API function, named in the last line.
     pub fn of(config: &ClientConfig, what: &'static str) -> Option<LogPlan> {
-        let threshold = config.log?;
-        Some(LogPlan { threshold, what, secrets: config.secrets().into_iter().map(str::to_owned).collect() })
+        Some(LogPlan { threshold: config.log?, what })
     }
 
-    pub fn wrap<M: Machine>(self, inner: M) -> Logged<M> {
-        Logged::new(inner, self.threshold, self.what, self.secrets)
+    pub fn wrap<M: Machine<Update = Update>>(self, inner: M) -> Logged<M> {
+        Logged::new(inner, self.threshold, self.what)
     }
 }
 
@@ -85,36 +45,45 @@ pub struct Logged<M> {
     threshold: Level,
     /// The API function, for the last line ("getJob failed …").
     what: &'static str,
-    secrets: Vec<String>,
     started_ms: u64,
     sent: Option<Sent>,
     /// Oldest first; drained after every step, so short.
     lines: Vec<Update>,
 }
 
-impl<M: Machine> Logged<M> {
-    pub fn new(inner: M, threshold: Level, what: &'static str, secrets: Vec<String>) -> Self {
-        Logged { inner, threshold, what, secrets, started_ms: 0, sent: None, lines: Vec::new() }
+impl<M: Machine<Update = Update>> Logged<M> {
+    pub fn new(inner: M, threshold: Level, what: &'static str) -> Self {
+        Logged { inner, threshold, what, started_ms: 0, sent: None, lines: Vec::new() }
     }
 
     /// Keeps the line if the threshold lets `level` through; the text is
     /// only made then, so a quiet call costs nothing.
     fn log(&mut self, level: Level, message: impl FnOnce() -> String) {
         if level <= self.threshold {
-            let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-            self.lines.push(Update::Log { level, message: message().redacted(&secrets) });
+            self.lines.push(Update::Log { level, message: message() });
         }
     }
 
-    fn saw_event(&mut self, event: &Event, now_ms: u64) {
+    fn saw_event(&mut self, event: &Event, now: Time) {
         match (event, self.sent.take()) {
             (Event::Response(response), Some(sent)) => self.log(Level::Info, || {
-                format!("{} {} → {} ({} ms)", sent.method.as_str(), sent.url, response.status, now_ms - sent.at_ms)
+                format!(
+                    "{} {} → {} ({} ms)",
+                    sent.method.as_str(),
+                    sent.url,
+                    response.status,
+                    now.monotonic_ms.saturating_sub(sent.at_ms)
+                )
             }),
             (Event::Failed(transport), Some(sent)) => {
                 let why = transport_error(*transport, sent.timeout_ms).message;
                 self.log(Level::Warn, || {
-                    format!("{} {} failed after {} ms: {why}", sent.method.as_str(), sent.url, now_ms - sent.at_ms)
+                    format!(
+                        "{} {} failed after {} ms: {why}",
+                        sent.method.as_str(),
+                        sent.url,
+                        now.monotonic_ms.saturating_sub(sent.at_ms)
+                    )
                 })
             }
             (Event::Aborted { .. }, _) => self.log(Level::Info, || "aborted by the caller's signal".to_owned()),
@@ -122,12 +91,16 @@ impl<M: Machine> Logged<M> {
         }
     }
 
-    fn saw_step(&mut self, step: &Step<M::Output>, now_ms: u64) {
-        let (what, took) = (self.what, now_ms - self.started_ms);
+    fn saw_step(&mut self, step: &Step<M::Output>, now: Time) {
+        let (what, took) = (self.what, now.monotonic_ms.saturating_sub(self.started_ms));
         match step {
             Step::Send { request, timeout_ms, .. } => {
-                let sent =
-                    Sent { method: request.method, url: request.url.clone(), timeout_ms: *timeout_ms, at_ms: now_ms };
+                let sent = Sent {
+                    method: request.method,
+                    url: request.url.clone(),
+                    timeout_ms: *timeout_ms,
+                    at_ms: now.monotonic_ms,
+                };
                 self.log(Level::Debug, || format!("{} {}", sent.method.as_str(), sent.url));
                 self.sent = Some(sent);
             }
@@ -143,20 +116,21 @@ impl<M: Machine> Logged<M> {
     }
 }
 
-impl<M: Machine> Machine for Logged<M> {
+impl<M: Machine<Update = Update>> Machine for Logged<M> {
     type Output = M::Output;
+    type Update = Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<M::Output> {
-        self.started_ms = now_ms;
-        let step = self.inner.start(now_ms);
-        self.saw_step(&step, now_ms);
+    fn start(&mut self, now: Time) -> Step<M::Output> {
+        self.started_ms = now.monotonic_ms;
+        let step = self.inner.start(now);
+        self.saw_step(&step, now);
         step
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<M::Output> {
-        self.saw_event(&event, now_ms);
-        let step = self.inner.handle(event, now_ms);
-        self.saw_step(&step, now_ms);
+    fn handle(&mut self, event: Event, now: Time) -> Step<M::Output> {
+        self.saw_event(&event, now);
+        let step = self.inner.handle(event, now);
+        self.saw_step(&step, now);
         step
     }
 
@@ -192,7 +166,7 @@ mod tests {
         JobId::parse(&Value::String(text.into())).unwrap()
     }
 
-    fn lines<M: Machine>(m: &mut M) -> Vec<(Level, String)> {
+    fn lines<M: Machine<Update = Update>>(m: &mut M) -> Vec<(Level, String)> {
         std::iter::from_fn(|| m.take_update())
             .filter_map(|u| match u {
                 Update::Log { level, message } => Some((level, message)),
@@ -206,23 +180,23 @@ mod tests {
     }
 
     fn logged(threshold: Level, job: &str) -> Logged<Call<ClientConfig, Job>> {
-        Logged::new(Call::read(config(), id(job), 1), threshold, "getJob", vec![KEY.to_owned()])
+        Logged::new(Call::read(config(), id(job), 1), threshold, "getJob")
     }
 
     #[test]
     fn an_attempt_a_retry_and_the_failure_are_logged_with_method_url_status_and_time() {
         let mut call = logged(Level::Debug, "j1");
-        call.start(1_000);
+        call.start(Time::at(1_000));
         let sent = lines(&mut call);
         assert_eq!(sent, [(Level::Debug, "GET https://brahmand-api.bulletshorts.co/v1/jobs/j1".to_owned())]);
-        call.handle(answer(503, "busy"), 1_040);
+        call.handle(answer(503, "busy"), Time::at(1_040));
         let retry = lines(&mut call);
         assert_eq!(retry[0], (Level::Info, "GET https://brahmand-api.bulletshorts.co/v1/jobs/j1 → 503 (40 ms)".into()));
         assert_eq!(retry[1].0, Level::Warn);
         assert!(retry[1].1.starts_with("retrying in "), "{retry:?}");
-        call.handle(Event::Waited, 2_000);
+        call.handle(Event::Waited, Time::at(2_000));
         lines(&mut call);
-        call.handle(Event::Failed(Transport::Timeout), 2_500);
+        call.handle(Event::Failed(Transport::Timeout), Time::at(2_500));
         let end = lines(&mut call);
         assert_eq!(end[0].0, Level::Warn);
         assert!(end[0].1.ends_with("failed after 500 ms: no response within timeoutMs (30000 ms)"), "{end:?}");
@@ -233,8 +207,8 @@ mod tests {
     #[test]
     fn the_threshold_keeps_lower_levels_out() {
         let mut call = logged(Level::Warn, "j1");
-        call.start(0);
-        call.handle(answer(503, "busy"), 10);
+        call.start(Time::at(0));
+        call.handle(answer(503, "busy"), Time::at(10));
         assert_eq!(lines(&mut call).iter().map(|(level, _)| *level).collect::<Vec<_>>(), [Level::Warn]);
     }
 
@@ -243,30 +217,10 @@ mod tests {
         let options = parse(format!(r#"{{"apiKey":"{KEY}","intervalMs":250}}"#).as_bytes()).unwrap();
         let config = ClientConfig::from_value(&options, false).unwrap();
         let poll = Poll::new(config, PollConfig::from_value(&options).unwrap(), id("j1"), 1);
-        let mut poll = Logged::new(poll, Level::Debug, "pollJob", vec![KEY.to_owned()]);
-        poll.start(0);
-        poll.handle(answer(200, r#"{"id":"j1","status":"running"}"#), 5);
+        let mut poll = Logged::new(poll, Level::Debug, "pollJob");
+        poll.start(Time::at(0));
+        poll.handle(answer(200, r#"{"id":"j1","status":"running"}"#), Time::at(5));
         let paced = lines(&mut poll);
         assert_eq!(paced.last(), Some(&(Level::Debug, "the job is not done; next read in 250 ms".to_owned())));
-    }
-
-    #[test]
-    fn a_key_echoed_into_a_url_never_reaches_a_line() {
-        let mut call = logged(Level::Debug, KEY);
-        call.start(0);
-        call.handle(answer(404, r#"{"error":{"code":"not_found","message":"no job"}}"#), 1);
-        let all = lines(&mut call);
-        assert!(!all.is_empty());
-        assert!(all.iter().all(|(_, line)| !line.contains(KEY)), "{all:?}");
-    }
-
-    #[test]
-    fn levels_are_named_as_the_contract_names_them() {
-        for word in ["error", "warn", "info", "debug"] {
-            assert_eq!(Level::threshold(word, "logLevel").unwrap().map(Level::as_str), Some(word));
-        }
-        assert_eq!(Level::threshold("off", "logLevel").unwrap(), None);
-        let e = Level::threshold("verbose", "KLING_EXTEND_LOG").unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("KLING_EXTEND_LOG"));
     }
 }

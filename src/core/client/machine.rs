@@ -2,14 +2,12 @@
 //!
 //! A machine never performs I/O and never reads a clock: it asks for an HTTP
 //! exchange or a wait by returning a [`Step`], and learns what happened through
-//! an [`Event`] that carries the current time. Drivers (the wasm layer, tests)
-//! stay a dozen lines long.
+//! an [`Event`] that comes with the [`Time`]. Drivers (the wasm layer, tests)
+//! stay a dozen lines long. The protocol names no concrete machine, value or
+//! progress: what a machine reports is its own [`Machine::Update`].
 
-use crate::core::client::chain_progress::ChainProgress;
-use crate::core::client::log::Level;
 use crate::core::types::error::Result;
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport};
-use crate::core::types::job::{Job, Submission};
 
 /// What the driver must do next.
 #[derive(Debug)]
@@ -73,51 +71,57 @@ pub enum Event {
     },
 }
 
+/// When an input happened, by two clocks. A wall clock can step (NTP, a
+/// user, a VM resumed), so deadlines, waits and durations run on the
+/// monotonic one; only what is compared with the service's own clock (a
+/// token's lifetime, an HTTP date in `Retry-After`) reads the wall clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Time {
+    /// Milliseconds from any fixed origin; never goes back.
+    pub monotonic_ms: u64,
+    /// Unix milliseconds.
+    pub unix_ms: u64,
+}
+
+impl Time {
+    /// Both clocks reading `ms`: a fake clock, for tests.
+    pub fn at(ms: u64) -> Time {
+        Time { monotonic_ms: ms, unix_ms: ms }
+    }
+}
+
 pub trait Machine {
     type Output;
+    /// What it reports besides its steps (progress, log lines).
+    type Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<Self::Output>;
+    fn start(&mut self, now: Time) -> Step<Self::Output>;
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output>;
+    fn handle(&mut self, event: Event, now: Time) -> Step<Self::Output>;
 
-    /// Progress to report (`onUpdate`, `onStep`, `onProgress`); the driver drains these
-    /// after every step.
-    fn take_update(&mut self) -> Option<Update> {
+    /// Progress to report; the driver drains these after every step.
+    fn take_update(&mut self) -> Option<Self::Update> {
         None
     }
 }
 
 /// A boxed machine is one: drivers hold machines of several kinds as
-/// `Box<dyn Machine<Output = …>>`, and wrappers ([`Logged`]) take them whole.
+/// `Box<dyn Machine<Output = …, Update = …>>`, and wrappers ([`Logged`]) take them whole.
 ///
 /// [`Logged`]: crate::core::client::log::Logged
 impl<M: Machine + ?Sized> Machine for Box<M> {
     type Output = M::Output;
+    type Update = M::Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<Self::Output> {
-        (**self).start(now_ms)
+    fn start(&mut self, now: Time) -> Step<Self::Output> {
+        (**self).start(now)
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Self::Output> {
-        (**self).handle(event, now_ms)
+    fn handle(&mut self, event: Event, now: Time) -> Step<Self::Output> {
+        (**self).handle(event, now)
     }
 
-    fn take_update(&mut self) -> Option<Update> {
+    fn take_update(&mut self) -> Option<M::Update> {
         (**self).take_update()
     }
-}
-
-/// Progress worth telling the caller about.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Update {
-    /// A job's status changed.
-    Status(Job),
-    /// The service accepted a submit (`onSubmitted`), before any wait for it.
-    Submitted(Submission),
-    /// Step `index` (0-based) of a chain finished with `job`.
-    Step { index: usize, job: Job },
-    /// A chain's progress changed (`onProgress`): store it to resume.
-    Progress(ChainProgress),
-    /// A line for the caller's logger, already free of credentials.
-    Log { level: Level, message: String },
 }

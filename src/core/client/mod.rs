@@ -1,8 +1,9 @@
 //! The client's machines: one call with its retries (`call`), a poll until a
 //! job ends (`poll`), a submit and its wait (`run`), a chain of extensions
 //! (`chain`), its progress (`chain_progress`) and its steps for a durable
-//! engine (`chain_steps`), what they log (`log`), the sans-IO protocol
-//! they share with drivers (`machine`), their scheduling (`retry`,
+//! engine (`chain_steps`), what they log (`log`, at a `log_level`), the
+//! sans-IO protocol they share with drivers (`machine`), what they report
+//! (`update`) and what leaves them (`redacted`), their scheduling (`retry`,
 //! `schedule`), the seam to the providers (`service`), error classification
 //! and the caller's options.
 
@@ -13,10 +14,13 @@ pub mod chain_steps;
 pub mod classify;
 pub mod environment;
 pub mod log;
+pub mod log_level;
 pub mod machine;
 pub mod options;
 pub mod poll;
+pub mod redacted;
 pub mod retry;
 pub mod run;
 pub mod schedule;
 pub mod service;
+pub mod update;

@@ -1,7 +1,7 @@
 //! The caller's options, validated into a config the core can trust.
 
 use crate::core::client::environment::{self as env, Environment};
-use crate::core::client::log::Level;
+use crate::core::client::log_level::Level;
 use crate::core::client::machine::Step;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
@@ -136,6 +136,10 @@ impl Limits {
     }
 }
 
+/// Headers that carry a credential when a caller sets them (`headers`): a
+/// proxy's own key, say. Their values are secrets like the options' keys.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "x-api-key", "cookie"];
+
 /// How `pollJob` paces its reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PollConfig {
@@ -145,6 +149,18 @@ pub struct PollConfig {
 }
 
 impl ClientConfig {
+    /// The credentials among `headers`: each value, and the token after an
+    /// auth scheme (`Bearer <token>`).
+    pub fn header_credentials(&self) -> impl Iterator<Item = &str> {
+        let credentials = self
+            .headers
+            .iter()
+            .filter(|(name, _)| CREDENTIAL_HEADERS.iter().any(|credential| name.eq_ignore_ascii_case(credential)));
+        credentials
+            .flat_map(|(_, value)| [Some(value.as_str()), value.split_once(' ').map(|(_, token)| token.trim())])
+            .flatten()
+    }
+
     /// `in_browser` is true where a page could leak a key to its visitors.
     pub fn from_value(options: &Value, in_browser: bool) -> Result<ClientConfig> {
         ClientConfig::in_environment(options, in_browser, None)

@@ -1,15 +1,15 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
 use crate::core::client::call::{aborted, expect_job, transport_error};
-use crate::core::client::machine::{Event, Machine, Pause, Step, Update};
+use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::retry::{delay_ms, Rng};
 use crate::core::client::schedule::PollSchedule;
 use crate::core::client::service::Service;
+use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::job::{Job, Status};
 use crate::core::types::job_id::JobId;
-use crate::core::types::redact::Redact;
 
 pub struct Poll<S> {
     service: S,
@@ -40,23 +40,23 @@ impl<S: Service> Poll<S> {
     }
 
     /// A read, whose own timeout never runs past the deadline.
-    fn read(&mut self, now_ms: u64) -> Step<Job> {
-        let left = self.deadline_ms.saturating_sub(now_ms);
+    fn read(&mut self, now: Time) -> Step<Job> {
+        let left = self.deadline_ms.saturating_sub(now.monotonic_ms);
         if left == 0 {
             return self.timed_out();
         }
         let limits = self.service.limits();
         let timeout_ms = u64::from(limits.timeout_ms).min(left) as u32;
         Step::Send {
-            request: self.service.job_request(&self.id, now_ms),
+            request: self.service.job_request(&self.id, now.unix_ms),
             timeout_ms,
             max_bytes: limits.max_response_bytes,
         }
     }
 
     /// A wait, cut short at the deadline.
-    fn wait(&mut self, ms: u64, pause: Pause, now_ms: u64) -> Step<Job> {
-        let left = self.deadline_ms.saturating_sub(now_ms);
+    fn wait(&mut self, ms: u64, pause: Pause, now: Time) -> Step<Job> {
+        let left = self.deadline_ms.saturating_sub(now.monotonic_ms);
         if left == 0 {
             return self.timed_out();
         }
@@ -74,11 +74,10 @@ impl<S: Service> Poll<S> {
             Some(job) if error.job.is_none() => error.with_job(job),
             _ => error,
         });
-        let secrets = self.service.secrets();
-        Step::Done(result.map(|job| job.redacted(&secrets)).map_err(|error| error.redacted(&secrets)))
+        Step::Done(result)
     }
 
-    fn seen(&mut self, job: Job, now_ms: u64) -> Step<Job> {
+    fn seen(&mut self, job: Job, now: Time) -> Step<Job> {
         self.failures = 0;
         if self.last.as_ref().map(|j| j.status) != Some(job.status) {
             self.update = Some(job.clone());
@@ -106,52 +105,50 @@ impl<S: Service> Poll<S> {
             }
             Status::Queued | Status::Running => {
                 let ms = self.schedule.next_wait();
-                self.wait(ms, Pause::NextRead, now_ms)
+                self.wait(ms, Pause::NextRead, now)
             }
         }
     }
 
     /// Transient failures during a wait are retried until the deadline;
     /// anything else (a 401, a 404) ends the wait at once.
-    fn failed(&mut self, error: Error, now_ms: u64) -> Step<Job> {
+    fn failed(&mut self, error: Error, now: Time) -> Step<Job> {
         if !error.retryable {
             return self.finish(Err(error));
         }
         let ms = delay_ms(self.failures, error.retry_after_ms, &mut self.rng);
         self.failures += 1;
-        self.wait(ms, Pause::Retry, now_ms)
+        self.wait(ms, Pause::Retry, now)
     }
 }
 
 impl<S: Service> Machine for Poll<S> {
     type Output = Job;
+    type Update = Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<Job> {
-        self.deadline_ms = now_ms + u64::from(self.wait_timeout_ms);
-        self.read(now_ms)
+    fn start(&mut self, now: Time) -> Step<Job> {
+        self.deadline_ms = now.monotonic_ms + u64::from(self.wait_timeout_ms);
+        self.read(now)
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
+    fn handle(&mut self, event: Event, now: Time) -> Step<Job> {
         match event {
             Event::Response(response) => match self
                 .service
-                .read_job(&response, now_ms)
+                .read_job(&response, now.unix_ms)
                 .and_then(|job| expect_job(&self.service, job, &self.id, &response))
             {
-                Ok(job) => self.seen(job, now_ms),
-                Err(error) => self.failed(error, now_ms),
+                Ok(job) => self.seen(job, now),
+                Err(error) => self.failed(error, now),
             },
-            Event::Failed(transport) => {
-                self.failed(transport_error(transport, self.service.limits().timeout_ms), now_ms)
-            }
-            Event::Waited => self.read(now_ms),
+            Event::Failed(transport) => self.failed(transport_error(transport, self.service.limits().timeout_ms), now),
+            Event::Waited => self.read(now),
             Event::Aborted { .. } => self.finish(Err(aborted())),
         }
     }
 
     fn take_update(&mut self) -> Option<Update> {
-        let secrets = self.service.secrets();
-        self.update.take().map(|job| Update::Status(job.redacted(&secrets)))
+        self.update.take().map(Update::Status)
     }
 }
 
@@ -185,41 +182,47 @@ mod tests {
     #[test]
     fn reads_until_success_reporting_each_change_once() {
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        assert!(matches!(p.start(0), Step::Send { timeout_ms: 30_000, .. }));
-        assert!(matches!(p.handle(job("queued"), 0), Step::Wait { ms: 1_000, pause: Pause::NextRead }));
+        assert!(matches!(p.start(Time::at(0)), Step::Send { timeout_ms: 30_000, .. }));
+        assert!(matches!(p.handle(job("queued"), Time::at(0)), Step::Wait { ms: 1_000, pause: Pause::NextRead }));
         assert_eq!(p.take_update().map(status), Some(Status::Queued));
-        assert!(matches!(p.handle(Event::Waited, 1_000), Step::Send { .. }));
-        assert!(matches!(p.handle(job("queued"), 1_000), Step::Wait { ms: 1_500, pause: Pause::NextRead }));
+        assert!(matches!(p.handle(Event::Waited, Time::at(1_000)), Step::Send { .. }));
+        assert!(matches!(p.handle(job("queued"), Time::at(1_000)), Step::Wait { ms: 1_500, pause: Pause::NextRead }));
         assert!(p.take_update().is_none());
-        p.handle(Event::Waited, 2_500);
-        p.handle(job("running"), 2_500);
+        p.handle(Event::Waited, Time::at(2_500));
+        p.handle(job("running"), Time::at(2_500));
         assert_eq!(p.take_update().map(status), Some(Status::Running));
-        p.handle(Event::Waited, 4_750);
-        assert!(matches!(p.handle(job("succeeded"), 4_750), Step::Done(Ok(Job { status: Status::Succeeded, .. }))));
+        p.handle(Event::Waited, Time::at(4_750));
+        assert!(matches!(
+            p.handle(job("succeeded"), Time::at(4_750)),
+            Step::Done(Ok(Job { status: Status::Succeeded, .. }))
+        ));
         assert_eq!(p.take_update().map(status), Some(Status::Succeeded));
     }
 
     #[test]
     fn failed_and_canceled_jobs_reject_with_the_document() {
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(0);
-        let Step::Done(Err(e)) = p.handle(job("failed"), 0) else { panic!() };
+        p.start(Time::at(0));
+        let Step::Done(Err(e)) = p.handle(job("failed"), Time::at(0)) else { panic!() };
         assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck"));
         assert_eq!(e.job.map(|j| j.status), Some(Status::Failed));
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(0);
-        let Step::Done(Err(e)) = p.handle(job("cancelled"), 0) else { panic!() };
+        p.start(Time::at(0));
+        let Step::Done(Err(e)) = p.handle(job("cancelled"), Time::at(0)) else { panic!() };
         assert_eq!(e.code, ErrorCode::JobCanceled);
     }
 
     #[test]
     fn never_waits_or_reads_past_the_deadline() {
         let mut p = poll(r#"{"apiKey":"test-key-1","waitTimeoutMs":2500,"intervalMs":2000,"timeoutMs":30000}"#);
-        p.start(0);
-        assert!(matches!(p.handle(job("paused_for_review"), 100), Step::Wait { ms: 2_000, pause: Pause::NextRead }));
-        assert!(matches!(p.handle(Event::Waited, 2_100), Step::Send { timeout_ms: 400, .. }));
-        assert!(matches!(p.handle(job("running"), 2_200), Step::Wait { ms: 300, pause: Pause::NextRead }));
-        let Step::Done(Err(e)) = p.handle(Event::Waited, 2_500) else { panic!() };
+        p.start(Time::at(0));
+        assert!(matches!(
+            p.handle(job("paused_for_review"), Time::at(100)),
+            Step::Wait { ms: 2_000, pause: Pause::NextRead }
+        ));
+        assert!(matches!(p.handle(Event::Waited, Time::at(2_100)), Step::Send { timeout_ms: 400, .. }));
+        assert!(matches!(p.handle(job("running"), Time::at(2_200)), Step::Wait { ms: 300, pause: Pause::NextRead }));
+        let Step::Done(Err(e)) = p.handle(Event::Waited, Time::at(2_500)) else { panic!() };
         assert_eq!(e.code, ErrorCode::Timeout);
         assert_eq!(e.job.map(|j| j.status), Some(Status::Running));
     }
@@ -227,23 +230,29 @@ mod tests {
     #[test]
     fn transient_errors_are_waited_out_but_fatal_ones_end_the_wait() {
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(0);
-        assert!(matches!(p.handle(Event::Failed(Transport::Network), 0), Step::Wait { pause: Pause::Retry, .. }));
-        p.handle(Event::Waited, 500);
+        p.start(Time::at(0));
+        assert!(matches!(
+            p.handle(Event::Failed(Transport::Network), Time::at(0)),
+            Step::Wait { pause: Pause::Retry, .. }
+        ));
+        p.handle(Event::Waited, Time::at(500));
         let retry_after = HttpResponse { status: 503, headers: vec![("retry-after".into(), "4".into())], body: vec![] };
-        assert!(matches!(p.handle(Event::Response(retry_after), 500), Step::Wait { ms: 4_000, pause: Pause::Retry }));
-        p.handle(Event::Waited, 4_500);
+        assert!(matches!(
+            p.handle(Event::Response(retry_after), Time::at(500)),
+            Step::Wait { ms: 4_000, pause: Pause::Retry }
+        ));
+        p.handle(Event::Waited, Time::at(4_500));
         let gone = HttpResponse { status: 404, headers: vec![], body: vec![] };
-        let Step::Done(Err(e)) = p.handle(Event::Response(gone), 4_500) else { panic!() };
+        let Step::Done(Err(e)) = p.handle(Event::Response(gone), Time::at(4_500)) else { panic!() };
         assert_eq!(e.code, ErrorCode::NotFound);
     }
 
     #[test]
     fn an_abort_ends_the_wait() {
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(0);
-        p.handle(job("queued"), 0);
-        let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, 10) else { panic!() };
+        p.start(Time::at(0));
+        p.handle(job("queued"), Time::at(0));
+        let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, Time::at(10)) else { panic!() };
         assert_eq!(e.code, ErrorCode::Aborted);
     }
 }

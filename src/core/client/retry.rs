@@ -25,15 +25,15 @@ pub fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
 }
 
 /// Parses a `Retry-After` value: delta-seconds (decimals tolerated) or an
-/// HTTP date, relative to `now_ms` (Unix milliseconds).
-pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
+/// HTTP date, relative to `unix_ms` (Unix milliseconds).
+pub fn parse_retry_after(value: &str, unix_ms: u64) -> Option<u64> {
     let value = value.trim();
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let seconds = crate::core::types::json::parse_number(value)?;
         return (seconds.is_finite() && seconds <= 1e9).then(|| (seconds * 1000.0).round() as u64);
     }
     let at_ms = parse_http_date(value)?;
-    Some(at_ms.saturating_sub(now_ms))
+    Some(at_ms.saturating_sub(unix_ms))
 }
 
 /// An HTTP date (IMF-fixdate, or the two obsolete forms HTTP allows) →

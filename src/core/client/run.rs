@@ -3,10 +3,12 @@
 //! steps passed through to the driver. A chain runs one per extension.
 
 use crate::core::client::call::Call;
-use crate::core::client::machine::{Event, Machine, Step, Update};
+use crate::core::client::machine::{Event, Machine, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::poll::Poll;
 use crate::core::client::service::Service;
+use crate::core::client::update::Update;
+use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::Value;
@@ -24,65 +26,83 @@ pub struct Run<S> {
     stage: Stage<S>,
     /// The submission, reported once before the first wait.
     submitted: Option<Submission>,
+    /// The job as its submit was accepted (none when an earlier process
+    /// submitted it), for an error that ends the wait before a read.
+    accepted: Option<Job>,
 }
 
 impl<S: Service + Clone> Run<S> {
     /// `nonce`: 16 random bytes (see [`Call::submit`]).
     pub fn new(service: S, poll: PollConfig, request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         let call = Call::submit(service.clone(), request, seed, nonce);
-        Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None }
+        Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
 
     /// A step an earlier process submitted, its job id known: only the wait.
     pub fn resume(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
         let stage = Stage::Waiting(Poll::new(service.clone(), poll, id, seed));
-        Run { service, poll, seed, stage, submitted: None }
+        Run { service, poll, seed, stage, submitted: None, accepted: None }
     }
 
     /// A step an earlier process may have submitted: found by the id
     /// `request` carries, or submitted (see [`Call::submit_unless_found`]).
     pub fn find(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
         let call = Call::submit_unless_found(service.clone(), request, seed);
-        Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None }
+        Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
 
-    fn submitting(&mut self, step: Step<Submission>, now_ms: u64) -> Step<Job> {
+    fn submitting(&mut self, step: Step<Submission>, now: Time) -> Step<Job> {
         let submission = match step.success() {
             Ok(submission) => submission,
             Err(step) => return step,
         };
+        let accepted = Job::accepted(&submission);
         let id = match JobId::parse(&Value::String(submission.job_id.clone())) {
             Ok(id) => id,
-            Err(error) => return Step::Done(Err(error)),
+            Err(_) => {
+                let why = "the service accepted the job under an id that cannot be read back";
+                return Step::Done(Err(Error::new(ErrorCode::BadResponse, why).with_job(accepted)));
+            }
         };
         self.submitted = Some(submission);
         let mut poll = Poll::new(self.service.clone(), self.poll, id, self.seed);
-        let step = poll.start(now_ms);
+        let step = with_accepted(poll.start(now), Some(&accepted));
         self.stage = Stage::Waiting(poll);
+        self.accepted = Some(accepted);
         step
+    }
+}
+
+/// A wait's error names the job as accepted when no read gave it one, so an
+/// abort or a timeout right after the submit still says which job was paid.
+fn with_accepted(step: Step<Job>, accepted: Option<&Job>) -> Step<Job> {
+    match (step, accepted) {
+        (Step::Done(Err(error)), Some(job)) if error.job.is_none() => Step::Done(Err(error.with_job(job.clone()))),
+        (step, _) => step,
     }
 }
 
 impl<S: Service + Clone> Machine for Run<S> {
     type Output = Job;
+    type Update = Update;
 
-    fn start(&mut self, now_ms: u64) -> Step<Job> {
+    fn start(&mut self, now: Time) -> Step<Job> {
         match &mut self.stage {
             Stage::Submitting(call) => {
-                let step = call.start(now_ms);
-                self.submitting(step, now_ms)
+                let step = call.start(now);
+                self.submitting(step, now)
             }
-            Stage::Waiting(poll) => poll.start(now_ms),
+            Stage::Waiting(poll) => with_accepted(poll.start(now), self.accepted.as_ref()),
         }
     }
 
-    fn handle(&mut self, event: Event, now_ms: u64) -> Step<Job> {
+    fn handle(&mut self, event: Event, now: Time) -> Step<Job> {
         match &mut self.stage {
             Stage::Submitting(call) => {
-                let step = call.handle(event, now_ms);
-                self.submitting(step, now_ms)
+                let step = call.handle(event, now);
+                self.submitting(step, now)
             }
-            Stage::Waiting(poll) => poll.handle(event, now_ms),
+            Stage::Waiting(poll) => with_accepted(poll.handle(event, now), self.accepted.as_ref()),
         }
     }
 
@@ -131,23 +151,23 @@ mod tests {
     #[test]
     fn submits_reports_the_submission_once_then_waits_for_the_job() {
         let mut r = run();
-        assert_eq!(method(&r.start(0)), Some(Method::Post));
+        assert_eq!(method(&r.start(Time::at(0))), Some(Method::Post));
         assert!(r.take_update().is_none(), "nothing to report before the service answers");
-        let read = r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), 10);
+        let read = r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
         assert_eq!(method(&read), Some(Method::Get));
         match r.take_update() {
             Some(Update::Submitted(submission)) => assert_eq!(submission.job_id, "j1"),
             other => panic!("expected the submission, got {other:?}"),
         }
         assert!(matches!(
-            r.handle(answer(200, r#"{"id":"j1","status":"running"}"#), 20),
+            r.handle(answer(200, r#"{"id":"j1","status":"running"}"#), Time::at(20)),
             Step::Wait { pause: Pause::NextRead, .. }
         ));
         assert!(matches!(r.take_update(), Some(Update::Status(_))), "then the job's own progress");
-        assert_eq!(method(&r.handle(Event::Waited, 120)), Some(Method::Get));
+        assert_eq!(method(&r.handle(Event::Waited, Time::at(120))), Some(Method::Get));
         let done =
             r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"https://cdn/v.mp4","type":"video"}]}}"#;
-        match r.handle(answer(200, done), 130) {
+        match r.handle(answer(200, done), Time::at(130)) {
             Step::Done(Ok(job)) => assert_eq!((job.id.as_str(), job.status), ("j1", Status::Succeeded)),
             other => panic!("expected the job, got {other:?}"),
         }
@@ -158,8 +178,9 @@ mod tests {
     #[test]
     fn a_refused_submit_ends_the_run_without_a_submission() {
         let mut r = run();
-        r.start(0);
-        let step = r.handle(answer(402, r#"{"error":{"code":"insufficient_credits","message":"top up"}}"#), 10);
+        r.start(Time::at(0));
+        let step =
+            r.handle(answer(402, r#"{"error":{"code":"insufficient_credits","message":"top up"}}"#), Time::at(10));
         assert!(matches!(step, Step::Done(Err(ref e)) if e.code == ErrorCode::InsufficientCredits), "{step:?}");
         assert!(r.take_update().is_none());
     }

@@ -8,19 +8,22 @@ use crate::core::types::http::{HttpRequest, HttpResponse};
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::provider::ProviderName;
+use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
 
 pub trait Service {
     fn provider(&self) -> ProviderName;
 
-    /// `now_ms` lets a provider sign a short-lived credential per attempt.
-    fn submit_request(&self, request: &ExtendRequest, now_ms: u64) -> HttpRequest;
-    fn job_request(&self, id: &JobId, now_ms: u64) -> HttpRequest;
-    fn read_submission(&self, response: &HttpResponse, now_ms: u64) -> Result<Submission>;
-    fn read_job(&self, response: &HttpResponse, now_ms: u64) -> Result<Job>;
+    /// `unix_ms`, the wall clock, lets a provider sign a short-lived
+    /// credential per attempt.
+    fn submit_request(&self, request: &ExtendRequest, unix_ms: u64) -> HttpRequest;
+    fn job_request(&self, id: &JobId, unix_ms: u64) -> HttpRequest;
+    /// `unix_ms` dates a `Retry-After` given as an HTTP date.
+    fn read_submission(&self, response: &HttpResponse, unix_ms: u64) -> Result<Submission>;
+    fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job>;
     fn limits(&self) -> Limits;
-    /// Credentials to scrub from any message that might echo them.
-    fn secrets(&self) -> Vec<&str>;
+    /// The credentials held, to take out of whatever the call hands back.
+    fn secrets(&self) -> Secrets;
 
     /// Gives a submit an id the service can find it by after an ambiguous
     /// failure, where the service has such ids (Kling's `external_task_id`).
@@ -29,7 +32,7 @@ pub trait Service {
 
     /// The read that finds a submit by that id; `None` where there is none,
     /// and then an ambiguous submit is reported, never repeated.
-    fn lookup_request(&self, _request: &ExtendRequest, _now_ms: u64) -> Option<HttpRequest> {
+    fn lookup_request(&self, _request: &ExtendRequest, _unix_ms: u64) -> Option<HttpRequest> {
         None
     }
 

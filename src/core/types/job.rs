@@ -55,6 +55,9 @@ pub struct Output {
     pub outputs: Vec<Video>,
 }
 
+/// The contract's `model` of every job: the one operation the package does.
+pub const MODEL: &str = "kling-extend-video";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub id: String,
@@ -70,6 +73,25 @@ pub struct Job {
     /// The signed delivery that carried this document (`verifyWebhook`
     /// only), so a handler can drop a replayed one.
     pub webhook: Option<Delivery>,
+}
+
+impl Job {
+    /// The job as its submit was accepted, before any read of it (`raw` is
+    /// null: no document was read): what an error names when the call ends
+    /// before a read, so the paid job is never lost.
+    pub fn accepted(submission: &Submission) -> Job {
+        Job {
+            id: submission.job_id.clone(),
+            model: MODEL.to_owned(),
+            status: submission.status,
+            output: None,
+            charged: None,
+            money_charged: None,
+            error: None,
+            raw: Value::Null,
+            webhook: None,
+        }
+    }
 }
 
 /// A Standard Webhooks delivery's identity: its `webhook-id` (the same for

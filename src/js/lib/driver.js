@@ -1,6 +1,8 @@
 // Runs a core Task: the Rust state machine decides every request, wait,
 // retry and result; this file only performs them with fetch and timers and
-// reports what happened back, with the time.
+// reports what happened back, with the time by both clocks (performance.now()
+// for deadlines and waits, which no wall-clock step moves; Date.now() for
+// what the service compares with its own clock).
 import { declaredOver, discard, readLimited } from "./body.js";
 import { KlingExtendError, invalid } from "./error.js";
 import { enter, generation, release } from "./wasm.js";
@@ -9,40 +11,46 @@ import { enter, generation, release } from "./wasm.js";
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Errors by which Deno says a request was refused before it left. */
 const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
+/** What `untilStopped` resolves with when the call's signal fired first. */
+const STOPPED = Symbol("stopped");
 
 /**
  * Makes a Task with `newTask` and drives it to its end, then frees it.
  * `hooks`: the caller's `fetch`, `signal`, `onUpdate`, `onSubmitted`,
  * `onStep` and `onProgress`, and `log` for the core's log lines. A hook's
  * promise is awaited before the call goes on (so a chain's progress is
- * stored before the submit it records leaves); a hook that throws ends the
- * call with its own exception.
+ * stored before the submit it records leaves), but never past an abort; a
+ * hook that throws ends the call with its own exception.
  */
 export async function drive(newTask, hooks) {
+  const stop = follow(hooks.signal);
+  const known = new Known();
   const born = generation;
-  const task = enter(newTask, "starting the call");
-  // A submit handed to fetch may have been accepted, whatever fails after it.
-  let posted = false;
-  const advance = (method, during, ...args) =>
-    JSON.parse(enter(() => task[method](...args, Date.now()), during, posted ? { maybeSubmitted: true } : {}, born));
+  let task;
   try {
+    task = enter(newTask, "starting the call");
+    const advance = (method, during, ...args) =>
+      JSON.parse(enter(() => task[method](...args, performance.now(), Date.now()), during, () => known.detail(), born));
     let step = advance("event", "starting the call", "start", "");
     // The fetch error of the last attempt, while no response came after it.
     let cause;
     for (;;) {
-      for (const update of step.updates) {
-        for (const [hook, value] of Object.entries(update)) await hooks[hook]?.(value);
+      if ("done" in step) known.finished(step.done);
+      if (!(await report(step.updates, hooks, stop.signal, known))) {
+        if (step.error || "done" in step) throw stopped(step.error, known, stop.signal.reason);
+        step = advance("event", "stopping the call", "aborted", "");
+        continue;
       }
-      if (step.error) throw new KlingExtendError(step.error, ["network_error", "timeout"].includes(step.error.code) ? cause : undefined);
+      if (step.error) throw new KlingExtendError(step.error, causeOf(step.error.code, cause, stop.signal));
       if ("done" in step) return step.done;
       if (step.wait !== undefined) {
-        const waited = await sleep(step.wait, hooks.signal);
+        const waited = await sleep(step.wait, stop.signal);
         step = advance("event", "after a wait", waited ? "waited" : "aborted", "");
-      } else if (hooks.signal?.aborted) {
+      } else if (stop.signal.aborted) {
         step = advance("event", "stopping the call", "aborted", "");
       } else {
-        posted ||= step.send.method === "POST";
-        const outcome = await exchange(step.send, hooks);
+        known.sending(step.send.method);
+        const outcome = await exchange(step.send, hooks.fetch, stop.signal);
         cause = outcome.cause;
         step = outcome.response
           ? advance("response", "reading the service's answer", ...outcome.response)
@@ -50,35 +58,161 @@ export async function drive(newTask, hooks) {
       }
     }
   } finally {
-    release(task, born);
+    stop.dispose();
+    if (task !== undefined) release(task, born);
   }
 }
 
 /**
- * One HTTP exchange, cut short after `send.timeoutMs` or when the caller
- * aborts: `{ response: [status, headers, body] }` for the core to read, or
- * `{ event: [name, detail], cause? }` for what happened instead.
+ * What a call learned that must outlive the wasm instance: if it restarts
+ * mid-call, the call fails as `internal_error` with these, so an accepted
+ * job is never lost (see KlingExtendError's `job` and `maybeSubmitted`).
  */
-async function exchange(send, { fetch: custom, signal }) {
-  const fetch = custom ?? platformFetch();
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  const timer = setTimeout(abort, Math.min(send.timeoutMs, MAX_DELAY_MS));
-  signal?.addEventListener("abort", abort);
-  // A redirect is never followed: it would carry the credential, maybe to another origin.
-  const init = { method: send.method, headers: send.headers, body: send.body, redirect: "manual", signal: controller.signal };
+class Known {
+  /** Whether a submit of the step under way was handed to fetch. */
+  posted = false;
+  /** The job of the step under way, as accepted or as last read. */
+  job = undefined;
+
+  sending(method) {
+    this.posted ||= method === "POST";
+  }
+
+  /** Takes in what an update tells. */
+  learn(hook, value) {
+    if (hook === "onSubmitted") this.job = accepted(value);
+    else if (hook === "onUpdate") this.job = value;
+    else if (hook === "onStep") [this.posted, this.job] = [false, undefined];
+  }
+
+  /** Takes in a finished call's result: a submission, a job, or a chain's jobs. */
+  finished(done) {
+    if (done?.job_id !== undefined) this.job = accepted(done);
+    else if (done?.id !== undefined) this.job = done;
+  }
+
+  detail() {
+    return { ...(this.posted && { maybeSubmitted: true }), ...(this.job && { job: this.job }) };
+  }
+}
+
+/** A job as its submit was accepted, before any read (the core's Job::accepted). */
+const accepted = (submission) => ({ id: submission.job_id, model: "kling-extend-video", status: submission.status, raw: null });
+
+/**
+ * Hands each update to its hook, and awaits what the hook returns; false
+ * when the call's signal fired while a hook's promise was pending.
+ */
+async function report(updates, hooks, signal, known) {
+  for (const update of updates) {
+    for (const [hook, value] of Object.entries(update)) {
+      known.learn(hook, value);
+      const handler = hooks[hook];
+      if (handler !== undefined && (await untilStopped(handler(value), signal)) === STOPPED) return false;
+    }
+  }
+  return true;
+}
+
+/** `value` (a promise or not) settled, or STOPPED as soon as `signal` fires. */
+function untilStopped(value, signal) {
+  const settled = Promise.resolve(value);
+  if (signal.aborted) return settled.then(noop, noop), Promise.resolve(STOPPED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(STOPPED);
+    signal.addEventListener("abort", onAbort);
+    settled.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+const noop = () => {};
+
+/**
+ * The call's own AbortSignal, fired with the caller's `signal` (any object
+ * shaped like one). The caller's is touched here only, once, so one whose
+ * getter or `addEventListener` throws is `invalid_request` naming `signal`
+ * before anything is sent, and cannot break the call later.
+ */
+function follow(signal) {
+  const own = new AbortController();
+  if (signal === undefined) return { signal: own.signal, dispose: noop };
+  const abort = () => {
+    let reason;
+    try {
+      reason = signal.reason;
+    } catch (error) {
+      reason = error;
+    }
+    own.abort(reason ?? new DOMException("The call was aborted", "AbortError"));
+  };
   try {
-    const response = await fetch(send.url, init);
-    return await read(response, send);
+    if (signal.aborted === true) abort();
+    else signal.addEventListener("abort", abort);
   } catch (error) {
-    if (signal?.aborted) return { event: ["aborted", "inFlight"], cause: error };
-    if (controller.signal.aborted) return { event: ["timedOut", ""], cause: error };
+    throw invalid("signal", "must be an AbortSignal: reading it threw", error);
+  }
+  const dispose = () => {
+    try {
+      signal.removeEventListener("abort", abort);
+    } catch {
+      // It was added once; a signal that cannot take it back keeps a no-op.
+    }
+  };
+  return { signal: own.signal, dispose };
+}
+
+/**
+ * The error of a call whose signal fired while a hook held its last step:
+ * it names what the call knew, as the core's own abort does.
+ */
+function stopped(error, known, reason) {
+  const detail = { ...known.detail(), ...(error?.job && { job: error.job }) };
+  if (error?.maybeSubmitted !== undefined) detail.maybeSubmitted = error.maybeSubmitted;
+  return new KlingExtendError({ code: "aborted", message: "the call was aborted by its signal", retryable: false, ...detail }, reason);
+}
+
+/** An error's `cause`: the signal's reason for an abort, the fetch error for a network failure. */
+function causeOf(code, fetchError, signal) {
+  if (code === "aborted" && signal.aborted) return signal.reason;
+  return ["network_error", "timeout"].includes(code) ? fetchError : undefined;
+}
+
+/**
+ * One HTTP exchange, cut short after `send.timeoutMs` or when the call is
+ * aborted, even by a `fetch` that ignores its signal: `{ response: [status,
+ * headers, body] }` for the core to read, or `{ event: [name, detail],
+ * cause? }` for what happened instead.
+ */
+async function exchange(send, custom, signal) {
+  const fetch = custom ?? platformFetch();
+  const attempt = new AbortController();
+  const timer = setTimeout(() => attempt.abort(), Math.min(send.timeoutMs, MAX_DELAY_MS));
+  const abort = () => attempt.abort();
+  signal.addEventListener("abort", abort);
+  // A redirect is never followed: it would carry the credential, maybe to another origin.
+  const init = { method: send.method, headers: send.headers, body: send.body, redirect: "manual", signal: attempt.signal };
+  let response;
+  try {
+    response = await raceAbort(fetch(send.url, init), attempt.signal);
+    return await raceAbort(read(response, send), attempt.signal);
+  } catch (error) {
+    discard(response?.body);
+    if (signal.aborted) return { event: ["aborted", "inFlight"], cause: error };
+    if (attempt.signal.aborted) return { event: ["timedOut", ""], cause: error };
     // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
     return { event: ["failed", neverSent(error, send.url, init) ? "ENOTSENT" : String(error?.cause?.code ?? "")], cause: error };
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", abort);
+    signal.removeEventListener("abort", abort);
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` fires. */
+function raceAbort(promise, signal) {
+  return untilStopped(promise, signal).then((value) => {
+    if (value === STOPPED) throw signal.reason;
+    return value;
+  });
 }
 
 /**
@@ -123,14 +257,14 @@ function platformFetch() {
 
 /** Waits `ms`, or less if `signal` fires; false when it did. */
 function sleep(ms, signal) {
-  if (signal?.aborted) return Promise.resolve(false);
+  if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve(!signal?.aborted);
+      signal.removeEventListener("abort", done);
+      resolve(!signal.aborted);
     };
     const timer = setTimeout(done, Math.min(ms, MAX_DELAY_MS));
-    signal?.addEventListener("abort", done);
+    signal.addEventListener("abort", done);
   });
 }

@@ -53,9 +53,11 @@ function handler(json, authorize) {
     const forwardBorn = generation;
     const forward = enter(() => current().forward(pathname, body, origin, Date.now()), "checking a request");
     try {
-      const refusal = enter(() => forward.refusal(), "checking a request", {}, forwardBorn);
+      const refusal = enter(() => forward.refusal(), "checking a request", undefined, forwardBorn);
       if (refusal !== undefined) return respond(JSON.parse(refusal));
-      return await relay(forward, forwardBorn, origin, unanswered, fail);
+      const upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", undefined, forwardBorn));
+      const scrub = (text) => enter(() => current().scrub(text, upstream.headers.authorization), "reading the service's answer");
+      return await relay(upstream, scrub, origin, unanswered, fail);
     } finally {
       release(forward, forwardBorn);
     }
@@ -109,12 +111,13 @@ async function readBody(request, max) {
 /**
  * Sends the upstream request (never following a redirect: it would carry the
  * key) and passes its status and body back, with any credential the service
- * echoed scrubbed from the body and any header carrying one dropped. An
+ * echoed scrubbed from the body and any header carrying one dropped. The
+ * scrub runs on the current core: an answer that arrived while another call
+ * restarted the instance is still passed back. An
  * answer no Response can carry (a redirect, a status outside 200–599, a body
  * too large) is a 502.
  */
-async function relay(forward, born, origin, unanswered, fail) {
-  const upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", {}, born));
+async function relay(upstream, scrub, origin, unanswered, fail) {
   let response, body;
   try {
     response = await fetch(upstream.url, {
@@ -134,7 +137,6 @@ async function relay(forward, born, origin, unanswered, fail) {
   }
   if (body === null) return fail(502, "bad_response", "the service's answer is too large", origin);
   try {
-    const scrub = (text) => enter(() => forward.scrub(text), "reading the service's answer", {}, born);
     const headers = new Headers(upstream.cors);
     for (const name of upstream.passBack) {
       const value = response.headers.get(name);

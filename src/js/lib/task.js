@@ -48,11 +48,7 @@ export function split(options) {
       if (typeof value !== "function") throw invalid(key, "must be a function");
       hooks[key] = value;
     } else if (key === "signal") {
-      // Any object shaped like an AbortSignal (polyfills included).
-      if (typeof value?.aborted !== "boolean" || typeof value.addEventListener !== "function") {
-        throw invalid("signal", "must be an AbortSignal");
-      }
-      hooks.signal = value;
+      hooks.signal = signal(value);
     } else if (key === "logger") {
       if (!LOG_METHODS.every((method) => typeof value?.[method] === "function")) {
         throw invalid("logger", "must have debug, info, warn and error functions, as console does");
@@ -65,15 +61,29 @@ export function split(options) {
   return [data, hooks];
 }
 
+/** `value` if it is shaped like an AbortSignal (polyfills included); reading it must not throw. */
+function signal(value) {
+  let shaped;
+  try {
+    shaped = typeof value?.aborted === "boolean" && typeof value.addEventListener === "function";
+  } catch (error) {
+    throw invalid("signal", "must be an AbortSignal: reading it threw", error);
+  }
+  if (!shaped) throw invalid("signal", "must be an AbortSignal");
+  return value;
+}
+
 /**
  * The core's log lines (it sends them only at the level asked for) to
- * `logger`. A logger that throws cannot change how the call ends.
+ * `logger`. A logger that throws, or whose promise rejects, cannot change
+ * how the call ends, nor crash the process with an unhandled rejection.
  */
 const log =
   (logger) =>
   ({ level, message }) => {
     try {
-      logger[level](`[kling-extend] ${message}`);
+      const result = logger[level](`[kling-extend] ${message}`);
+      if (typeof result?.then === "function") result.then(undefined, () => {});
     } catch {
       // Logging is a side channel.
     }

@@ -35,21 +35,24 @@ export const environment = () => readEnvironment?.() ?? null;
  * anything thrown here is the instance failing: a trap (`unreachable` once
  * memory cannot grow), the glue refusing a value still borrowed by a call a
  * trap cut short, a RangeError from memory growth. Its state can no longer be
- * trusted, so it is replaced by a fresh instance and the caller gets a
- * KlingExtendError with the original as `cause`. `during` says what the core
- * was doing, for the message; `detail` adds fields (maybeSubmitted); `born`
- * is the generation of the object called: one from a replaced instance fails
- * without being touched.
+ * trusted, so it is replaced by a fresh instance and the caller gets an
+ * `internal_error` KlingExtendError with the original as `cause`. `during`
+ * says what the core was doing, for the message; `detail()` gives what the
+ * call knew (the job it submitted, maybeSubmitted), asked for only then;
+ * `born` is the generation of the object called: one from a replaced
+ * instance fails without being touched.
  */
-export function enter(fn, during, detail, born = generation) {
-  if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail);
+export function enter(fn, during, detail = none, born = generation) {
+  if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail());
   try {
     return fn();
   } catch (error) {
     restart();
-    throw failure(`failed ${during} (${String(error).slice(0, 200)}); it was restarted`, detail, error);
+    throw failure(`failed ${during} (${String(error).slice(0, 200)}); it was restarted`, detail(), error);
   }
 }
+
+const none = () => ({});
 
 /** Frees `object` unless its instance was replaced; never throws, so it cannot hide a caller's error. */
 export function release(object, born) {
@@ -70,8 +73,10 @@ function restart() {
   }
 }
 
+/** The package's own failure: it never blames the service (contract v1.2). */
 function failure(what, detail, cause) {
-  return new KlingExtendError({ code: "bad_response", message: `kling-extend's wasm core ${what}`, retryable: false, ...detail }, cause);
+  const job = detail.job?.id === undefined ? "" : `; the job ${detail.job.id} was accepted (see error.job)`;
+  return new KlingExtendError({ code: "internal_error", message: `kling-extend's wasm core ${what}${job}`, retryable: false, ...detail }, cause);
 }
 
 /** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */

@@ -14,12 +14,12 @@ pub struct Opened {
     pub request_id: Option<String>,
 }
 
-pub fn open(response: &HttpResponse, now_ms: u64) -> Result<Opened> {
+pub fn open(response: &HttpResponse, unix_ms: u64) -> Result<Opened> {
     let success = (200..300).contains(&response.status);
     let document = match json::parse(&response.body) {
         Ok(document) => document,
         Err(_) if success => return Err(bad_body(response, &describe_body(response, None))),
-        Err(_) => return Err(status_error(response, now_ms)),
+        Err(_) => return Err(status_error(response, unix_ms)),
     };
     let request_id = document
         .get("request_id")
@@ -28,18 +28,18 @@ pub fn open(response: &HttpResponse, now_ms: u64) -> Result<Opened> {
         .or_else(|| response.header("x-request-id").map(clean));
     let code = document.get("code").and_then(Value::as_f64);
     match code {
-        Some(code) if code != 0.0 => Err(Error { request_id, ..code_error(code as i64, &document, response, now_ms) }),
+        Some(code) if code != 0.0 => Err(Error { request_id, ..code_error(code as i64, &document, response, unix_ms) }),
         Some(_) if success => match document.get("data") {
             Some(data @ Value::Object(_)) => Ok(Opened { data: data.clone(), document, request_id }),
             _ => Err(bad_body(response, "a Kling answer without data")),
         },
         _ if success => Err(bad_body(response, "an answer without Kling's envelope")),
-        _ => Err(Error { request_id, ..status_error_of(response, Some(&document), now_ms) }),
+        _ => Err(Error { request_id, ..status_error_of(response, Some(&document), unix_ms) }),
     }
 }
 
-fn code_error(code: i64, document: &Value, response: &HttpResponse, now_ms: u64) -> Error {
-    let by_status = status_error_of(response, Some(document), now_ms);
+fn code_error(code: i64, document: &Value, response: &HttpResponse, unix_ms: u64) -> Error {
+    let by_status = status_error_of(response, Some(document), unix_ms);
     let message = document.get("message").and_then(Value::as_str).map(clean).unwrap_or_default();
     let (error_code, retryable) = classify(code).unwrap_or((by_status.code, by_status.retryable));
     // Kling asks clients over its rate or concurrency limit to wait at least a second.

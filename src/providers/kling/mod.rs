@@ -15,12 +15,13 @@ use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, S
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
+use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
 use crate::core::types::tier::Mode;
 
 const TASKS: &str = "/v1/videos/video-extend";
 
-pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, now_ms: u64) -> HttpRequest {
+pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, unix_ms: u64) -> HttpRequest {
     let text = |s: &Option<String>| s.clone().map(Value::String);
     let mode = r.mode.map(|m| {
         Value::String(match m {
@@ -40,17 +41,17 @@ pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest
         ("mode", mode),
         ("model_name", text(&r.model_name)),
     ]);
-    request(config, Method::Post, TASKS, credential(auth, now_ms), Some(body))
+    request(config, Method::Post, TASKS, credential(auth, unix_ms), Some(body))
 }
 
-pub fn job_request(config: &ClientConfig, auth: &KlingAuth, id: &JobId, now_ms: u64) -> HttpRequest {
-    request(config, Method::Get, &format!("{}/{}", TASKS, id.segment()), credential(auth, now_ms), None)
+pub fn job_request(config: &ClientConfig, auth: &KlingAuth, id: &JobId, unix_ms: u64) -> HttpRequest {
+    request(config, Method::Get, &format!("{}/{}", TASKS, id.segment()), credential(auth, unix_ms), None)
 }
 
 /// The task path also takes the caller's `external_task_id`.
-pub fn lookup_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, now_ms: u64) -> Option<HttpRequest> {
+pub fn lookup_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest> {
     let id = JobId::parse(&Value::String(r.external_task_id.clone()?)).ok()?;
-    Some(job_request(config, auth, &id, now_ms))
+    Some(job_request(config, auth, &id, unix_ms))
 }
 
 /// `ke-` and 32 hex digits: unique per submit, so a lost answer can be found.
@@ -64,25 +65,25 @@ pub fn external_task_id(nonce: [u8; 16]) -> String {
     id
 }
 
-fn credential(auth: &KlingAuth, now_ms: u64) -> Option<(&'static str, HeaderValue)> {
+fn credential(auth: &KlingAuth, unix_ms: u64) -> Option<(&'static str, HeaderValue)> {
     let token = match auth {
         KlingAuth::None => return None,
         KlingAuth::ApiKey(key) => key.expose().to_owned(),
         KlingAuth::Keys { access_key, secret_key } => {
-            jwt::sign(access_key.expose(), secret_key.expose(), now_ms / 1000)
+            jwt::sign(access_key.expose(), secret_key.expose(), unix_ms / 1000)
         }
         KlingAuth::Token(token) => token.expose().to_owned(),
     };
     Some(("authorization", HeaderValue::Secret(Secret::new(format!("Bearer {token}")))))
 }
 
-pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
-    let opened = envelope::open(response, now_ms)?;
+pub fn read_submission(response: &HttpResponse, unix_ms: u64) -> Result<Submission> {
+    let opened = envelope::open(response, unix_ms)?;
     task::submission(&opened.data, opened.request_id).map_err(|why| bad_body(response, why))
 }
 
-pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
-    let opened = envelope::open(response, now_ms)?;
+pub fn read_job(response: &HttpResponse, unix_ms: u64) -> Result<Job> {
+    let opened = envelope::open(response, unix_ms)?;
     task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
 }
 
@@ -108,12 +109,14 @@ pub fn refreshable(auth: &KlingAuth, error: &Error) -> bool {
     matches!(auth, KlingAuth::Keys { .. }) && error.provider_code == Some(codes::TOKEN_EXPIRED)
 }
 
-pub fn secrets(auth: &KlingAuth) -> Vec<&str> {
+/// The credentials `auth` holds; with keys, every token their secret signs.
+pub fn secrets(auth: &KlingAuth) -> Secrets {
     match auth {
-        KlingAuth::None => vec![],
-        KlingAuth::ApiKey(key) => vec![key.expose()],
-        KlingAuth::Keys { access_key, secret_key } => vec![access_key.expose(), secret_key.expose()],
-        KlingAuth::Token(token) => vec![token.expose()],
+        KlingAuth::None => Secrets::default(),
+        KlingAuth::ApiKey(key) | KlingAuth::Token(key) => Secrets::new([key.expose()], None),
+        KlingAuth::Keys { access_key, secret_key } => {
+            Secrets::new([access_key.expose(), secret_key.expose()], Some(secret_key.expose()))
+        }
     }
 }
 
@@ -134,7 +137,7 @@ mod tests {
         let c = config(r#"{"provider":"kling","apiKey":"kling-api-key-1"}"#);
         let http = c.job_request(&JobId::parse(&Value::String("t".into())).unwrap(), 0);
         assert_eq!(http.header("authorization"), Some("Bearer kling-api-key-1"));
-        assert_eq!(c.secrets(), ["kling-api-key-1"]);
+        assert_eq!(c.secrets(), Secrets::new(["kling-api-key-1"], None));
         for (json, field) in [
             (r#"{"provider":"kling","apiKey":"k","token":"t"}"#, "token"),
             (r#"{"provider":"kling","apiKey":"k","accessKey":"a","secretKey":"s"}"#, "accessKey"),

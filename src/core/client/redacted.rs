@@ -1,0 +1,152 @@
+//! What leaves a call. [`Redacted`] wraps a call's machine and takes every
+//! credential the call holds out of its result, its error and each update
+//! (log lines included) as they leave, by the rule of
+//! [`Secrets`]. Inside, machines keep the service's values as it sent them:
+//! the id a job is polled or chained from is always the one it returned.
+
+use crate::core::client::machine::{Event, Machine, Step, Time};
+use crate::core::types::redact::{Redact, Secrets};
+
+pub struct Redacted<M> {
+    inner: M,
+    secrets: Secrets,
+}
+
+impl<M> Redacted<M> {
+    pub fn new(inner: M, secrets: Secrets) -> Self {
+        Redacted { inner, secrets }
+    }
+}
+
+impl<M: Machine> Redacted<M>
+where
+    M::Output: Redact,
+{
+    fn leave(&self, step: Step<M::Output>) -> Step<M::Output> {
+        match step {
+            Step::Done(result) => {
+                Step::Done(result.map(|value| value.redacted(&self.secrets)).map_err(|e| e.redacted(&self.secrets)))
+            }
+            other => other,
+        }
+    }
+}
+
+impl<M: Machine> Machine for Redacted<M>
+where
+    M::Output: Redact,
+    M::Update: Redact,
+{
+    type Output = M::Output;
+    type Update = M::Update;
+
+    fn start(&mut self, now: Time) -> Step<M::Output> {
+        let step = self.inner.start(now);
+        self.leave(step)
+    }
+
+    fn handle(&mut self, event: Event, now: Time) -> Step<M::Output> {
+        let step = self.inner.handle(event, now);
+        self.leave(step)
+    }
+
+    fn take_update(&mut self) -> Option<M::Update> {
+        self.inner.take_update().map(|update| update.redacted(&self.secrets))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::client::call::Call;
+    use crate::core::client::log::Logged;
+    use crate::core::client::log_level::Level;
+    use crate::core::client::options::{ClientConfig, PollConfig};
+    use crate::core::client::run::Run;
+    use crate::core::client::service::Service;
+    use crate::core::client::update::Update;
+    use crate::core::types::http::HttpResponse;
+    use crate::core::types::job::{Job, Submission};
+    use crate::core::types::job_id::JobId;
+    use crate::core::types::json::{parse, Value};
+    use crate::core::types::provider::ProviderName;
+    use crate::core::types::request::ExtendRequest;
+
+    fn config(key: &str) -> ClientConfig {
+        let options = format!(r#"{{"apiKey":"{key}","intervalMs":10}}"#);
+        ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap()
+    }
+
+    fn answer(status: u16, body: &str) -> Event {
+        Event::Response(HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() })
+    }
+
+    fn url<T>(step: &Step<T>) -> &str {
+        match step {
+            Step::Send { request, .. } => &request.url,
+            _ => panic!("expected a send"),
+        }
+    }
+
+    fn run(key: &str) -> Redacted<Run<ClientConfig>> {
+        let options = parse(br#"{"intervalMs":10}"#).unwrap();
+        let request =
+            ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
+        let run = Run::new(config(key), PollConfig::from_value(&options).unwrap(), request, 1, [0; 16]);
+        Redacted::new(run, config(key).secrets())
+    }
+
+    #[test]
+    fn an_id_holding_a_short_key_is_polled_and_returned_as_the_service_gave_it() {
+        let mut r = run("key1");
+        r.start(Time::at(0));
+        let read = r.handle(answer(202, r#"{"job_id":"job_key1_a7","status":"queued"}"#), Time::at(1));
+        assert!(url(&read).ends_with("/v1/jobs/job_key1_a7"), "{}", url(&read));
+        assert!(
+            matches!(r.take_update(), Some(Update::Submitted(Submission { ref job_id, .. })) if job_id == "job_key1_a7")
+        );
+        let cdn =
+            "https://cdn.example/eyJhbGciOiJIUzI1NiJ9.eyJ2IjoxfQ.c2lnbmF0dXJlX29mX3RoZV9jZG5fbm90X291cnNfMTIzNDU/v.mp4";
+        let done = format!(
+            r#"{{"id":"job_key1_a7","status":"succeeded","output":{{"outputs":[{{"url":"{cdn}","type":"video"}}]}}}}"#
+        );
+        let Step::Done(Ok(job)) = r.handle(answer(200, &done), Time::at(2)) else { panic!("expected the job") };
+        assert_eq!((job.id.as_str(), job.output.unwrap().outputs[0].url.as_str()), ("job_key1_a7", cdn));
+    }
+
+    #[test]
+    fn a_key_echoed_as_the_job_id_is_polled_by_it_but_never_handed_out() {
+        const KEY: &str = "sk-live-0123456789";
+        let mut r = run(KEY);
+        r.start(Time::at(0));
+        let read = r.handle(answer(202, &format!(r#"{{"job_id":"{KEY}","status":"queued"}}"#)), Time::at(1));
+        assert!(url(&read).ends_with(KEY), "the service's id is the one read");
+        let Some(Update::Submitted(submission)) = r.take_update() else { panic!("expected the submission") };
+        assert_eq!(submission.job_id, "[redacted]");
+        let failed = format!(r#"{{"id":"{KEY}","status":"failed","error":"key {KEY} is suspended"}}"#);
+        let Step::Done(Err(error)) = r.handle(answer(200, &failed), Time::at(2)) else { panic!("expected an error") };
+        let text = format!("{error:?}");
+        assert!(!text.contains(KEY), "{text}");
+        assert_eq!(error.job.map(|job| job.id), Some("[redacted]".to_owned()));
+    }
+
+    #[test]
+    fn log_lines_leave_without_a_key_echoed_into_a_url() {
+        const KEY: &str = "sk-live-0123456789";
+        let read = Call::read(config(KEY), JobId::parse(&Value::String(KEY.into())).unwrap(), 1);
+        let mut call = Redacted::new(Logged::new(read, Level::Debug, "getJob"), config(KEY).secrets());
+        call.start(Time::at(0));
+        let error = call.handle(answer(401, &format!(r#"{{"error":"bad key {KEY}"}}"#)), Time::at(1));
+        assert!(!format!("{error:?}").contains(KEY));
+        let lines: Vec<Update> = std::iter::from_fn(|| call.take_update()).collect();
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert!(lines.iter().all(|line| !format!("{line:?}").contains(KEY)), "{lines:?}");
+    }
+
+    #[test]
+    fn what_holds_no_credential_leaves_as_it_came() {
+        let job = parse(br#"{"id":"a","status":"running","raw":"x"}"#).unwrap();
+        let kept: Job = crate::providers::parse_webhook(job, None).unwrap();
+        assert_eq!(kept.clone().redacted(&config("zz").secrets()), kept);
+    }
+}
