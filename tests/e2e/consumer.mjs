@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 /** The runtime-neutral files every runner loads (scenarios.js imports the rest). */
-const SCENARIO_FILES = ["scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "webhook.scenarios.js", "hostile.scenarios.js", "conventions.scenarios.js", "assert.js"];
+const SCENARIO_FILES = ["scenarios.js", "support.js", "trinetra.scenarios.js", "kling.scenarios.js", "webhook.scenarios.js", "hostile.scenarios.js", "conventions.scenarios.js", "integrity.scenarios.js", "assert.js"];
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL(".", import.meta.url));

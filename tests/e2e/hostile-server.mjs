@@ -6,7 +6,10 @@
 //                     the route (the first path segment) picks the answer
 //   hostile.otherUrl  another origin (another port): a redirect target that
 //                     only logs what reaches it
-//   (route "padded-<n>": a valid job document of n MiB, for the wasm trap tests)
+//   (route "padded-<n>": a valid job document of n MiB, for the wasm trap tests;
+//   "delay-<ms>": a sane answer after that long; "cdn": ids and signed URLs
+//   that look like credentials; "odd-zero", "odd-empty": Kling tasks that
+//   succeed with a 0 s video or a video without an id)
 //   hostile.rawUrl    a raw TCP server: `${rawUrl}/status/<n>` answers
 //                     `HTTP/1.1 <n>`, which node:http cannot write
 //   GET  {url}/__hostile/log    → { main, other, raw }: what each received
@@ -85,6 +88,10 @@ function preflight(req) {
   };
 }
 
+/** A JWT that a CDN signed, not the client: the service's data, never a credential of ours. */
+export const CDN_JWT =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ2aWRlby03IiwiZXhwIjoxOTk5OTk5OTk5fQ.3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
 function jobDocument(id, extra = {}) {
   return {
     id,
@@ -139,6 +146,15 @@ async function serveMain(req, res, logs, urls, timers) {
     const target = `${redirect[2] === "same" ? urls.url : urls.otherUrl}/ok${tail}`;
     return json(Number(redirect[1]), { moved: target }, { location: target });
   }
+  const delay = /^delay-(\d+)$/.exec(route);
+  if (delay) {
+    await wait(Number(delay[1]));
+    if (res.destroyed) return;
+    const { status, body } = ok(req);
+    return json(status, body);
+  }
+  const odd = /^odd-(zero|empty)$/.exec(route);
+  if (odd) return json(200, oddTask(req.method, odd[1]));
   const padded = /^padded-(\d+)$/.exec(route);
   // A valid job document of that many MiB: more than a wasm with little memory left can take.
   if (padded) return stream(res, record, Number(padded[1]) * 2 ** 20, decodeURIComponent(tail.split("/").pop()));
@@ -192,6 +208,11 @@ async function serveMain(req, res, logs, urls, timers) {
         jobDocument(decodeURIComponent(tail.split("/").pop()), { status: "failed", error: `key ${key} is suspended`, echo: { key } }),
         { "x-request-id": key },
       );
+    case "cdn":
+      // Ids that hold the caller's key glued inside, URLs signed with another party's JWT,
+      // and the key once as a whole token: only that may be taken out.
+      if (req.method === "POST") return json(202, { job_id: `job_${key}_a7`, status: "queued" });
+      return json(200, cdnDocument(decodeURIComponent(tail.split("/").pop()), key));
     case "retry-after-zero":
       return json(503, { error: { message: "overloaded" } }, { "retry-after": "0" });
     case "mismatch":
@@ -199,6 +220,27 @@ async function serveMain(req, res, logs, urls, timers) {
     default:
       return json(404, { error: { message: `no hostile route ${route}` } });
   }
+}
+
+/** A finished job whose every string looks like a secret but the one that is. */
+export function cdnDocument(id, key) {
+  const url = `https://customer-7.cloudflarestream.com/${CDN_JWT}/downloads/default.mp4?token=${CDN_JWT}`;
+  return jobDocument(id, {
+    output: { outputs: [{ url, type: "video", id: `vid_${key}_b8` }] },
+    signed: CDN_JWT,
+    glued: `x${key}y`,
+    note: `served for key ${key} today`,
+  });
+}
+
+/** A Kling task that succeeds with a video no chain can go on from. */
+function oddTask(method, kind) {
+  const video = kind === "zero" ? { id: "vid_odd", url: "https://cdn.example/odd.mp4", duration: "0" } : { id: "", url: "https://cdn.example/odd.mp4", duration: "10" };
+  const data =
+    method === "POST"
+      ? { task_id: "t_odd", task_status: "submitted" }
+      : { task_id: "t_odd", task_status: "succeed", task_result: { videos: [video] }, final_unit_deduction: "1" };
+  return { code: 0, message: "SUCCEED", request_id: "req_odd", data };
 }
 
 /** Writes job `id`'s document with `total` bytes of padding, as fast as the client reads. */

@@ -209,3 +209,31 @@ test("node: KLING_EXTEND_LOG=debug logs each request to the console, without the
   assert.match(output, /\[kling-extend\] run done in \d+ ms/);
   assert.ok(!output.includes(API_KEY), "the key is never logged");
 });
+
+test("node: after aborts, throwing signals, rejecting loggers and hooks that never settle, the process exits at once and alive", async () => {
+  mock.reset();
+  mock.configure({ advance: { mode: "polls", stepPolls: 1_000 } });
+  const script = `
+    import { getJob, pollJob, run } from "kling-extend";
+    const options = { baseUrl: ${JSON.stringify(mock.url)}, apiKey: ${JSON.stringify(API_KEY)}, timeoutMs: 30000, intervalMs: 20000 };
+    const codes = [];
+    const rejecting = { debug: () => Promise.reject(new Error("log")), info: () => Promise.reject(new Error("log")), warn: () => Promise.reject(new Error("log")), error: () => Promise.reject(new Error("log")) };
+    await getJob("job_missing", { ...options, logger: rejecting, logLevel: "debug" }).catch((e) => codes.push(e.code));
+    const throwing = { aborted: false, addEventListener() { throw new Error("no"); }, removeEventListener() {} };
+    await getJob("job_x", { ...options, signal: throwing }).catch((e) => codes.push(e.code));
+    // A poll aborted during its 20 s wait, and a run aborted while its hook holds it.
+    const waiting = new AbortController();
+    const polled = run({ video_id: "v_exit" }, { ...options, signal: waiting.signal }).catch((e) => codes.push(e.code));
+    const held = new AbortController();
+    const hooked = run({ video_id: "v_hook" }, { ...options, signal: held.signal, onSubmitted: () => new Promise(() => {}) }).catch((e) => codes.push(e.code));
+    setTimeout(() => { waiting.abort(); held.abort(); }, 300);
+    await Promise.all([polled, hooked]);
+    console.log(JSON.stringify(codes));
+  `;
+  const started = Date.now();
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer.dir, timeout: 15_000 });
+  const ms = Date.now() - started;
+  assert.deepEqual(JSON.parse(stdout), ["not_found", "invalid_request", "aborted", "aborted"], stdout);
+  // Node waits for every timer left: a 30 s request timeout or a 20 s poll wait would hold it.
+  assert.ok(ms < 8_000, `the process exited after ${ms} ms`);
+});

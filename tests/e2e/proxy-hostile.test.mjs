@@ -95,10 +95,18 @@ function raw(base, text) {
 }
 
 // First, while the instance's allocator has little free memory of its own.
-test("proxy: a wasm trap while scrubbing an upstream answer is a JSON 502; the core is made again and the next request works", async () => {
+test("proxy: a wasm trap while scrubbing an upstream answer is the proxy's own JSON 500; a read in flight is still answered; the core is made again", async () => {
   const proxy = proxyTo("padded-6");
+  // A read whose upstream answers after the trap: the answer that arrived is passed back.
+  const inFlight = ask(proxyTo("delay-800"), "/v1/jobs/job_waiting");
+  await new Promise((resolve) => setTimeout(resolve, 100));
   await fillWasmMemory(consumer);
-  assertJsonError(await ask(proxy), 502, "bad_response");
+  const trapped = await ask(proxy);
+  assertJsonError(trapped, 500, "internal_error");
+  assert.doesNotMatch(trapped.json.error.message, /service/, "the proxy's failure never blames the service");
+  const answered = await inFlight;
+  assert.equal(answered.status, 200, answered.text.slice(0, 300));
+  assert.equal(answered.json.id, "job_waiting");
   // The same proxy, made before the reset: its core is made again, and the answer that trapped now passes.
   const again = await ask(proxy);
   assert.equal(again.status, 200, again.text.slice(0, 300));

@@ -5,5 +5,6 @@ import "./kling.scenarios.js";
 import "./webhook.scenarios.js";
 import "./hostile.scenarios.js";
 import "./conventions.scenarios.js";
+import "./integrity.scenarios.js";
 
 export { scenarios } from "./support.js";

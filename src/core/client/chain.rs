@@ -202,6 +202,13 @@ impl<S: Service + Clone> Chain<S> {
         self.running(step, now)
     }
 
+    /// `error`, saying which step it ended.
+    fn at_step(&self, mut error: Error) -> Error {
+        error.message =
+            format!("step {} of {}: {}", self.progress.finished.len() + 1, self.progress.steps, error.message);
+        error
+    }
+
     /// Passes the step's progress and steps on, recording its job id once
     /// the service accepted it; when it ends, records it and goes on.
     fn running(&mut self, step: Step<Job>, now: Time) -> Step<Vec<Job>> {
@@ -225,7 +232,13 @@ impl<S: Service + Clone> Chain<S> {
             Err(step) => return step,
         };
         if self.jobs.len() == self.progress.finished.len() {
-            self.progress.finish(Outcome::from(&job));
+            // A value no progress could hold ends the chain here, the
+            // progress before it still valid to resume from.
+            let outcome = match Outcome::of(&job) {
+                Ok(outcome) => outcome,
+                Err(error) => return Step::Done(Err(self.at_step(error).with_job(job))),
+            };
+            self.progress.finish(outcome);
             self.updates.push(Update::Progress(self.progress.clone()));
             self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
         }
@@ -469,6 +482,26 @@ mod tests {
         format!(
             r#"{{"code":0,"data":{{"task_id":"{id}","task_status":"{status}","task_result":{{"videos":[{{"id":"{video}","url":"u","duration":"{seconds}"}}]}}}}}}"#
         )
+    }
+
+    #[test]
+    fn an_odd_value_from_the_service_ends_the_chain_at_that_step_with_the_progress_before_it_valid() {
+        for (video, seconds, why) in [("vid1", "0", "0 seconds"), ("", "10", "empty id")] {
+            let mut c = chain(KLING, r#"["one","two"]"#).unwrap();
+            c.start(Time::at(0));
+            c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0));
+            let progress = stored(&mut c);
+            let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", video, seconds)), Time::at(0)) else {
+                panic!("expected the chain to end")
+            };
+            assert_eq!(e.code, ErrorCode::BadResponse, "{e:?}");
+            assert!(e.message.starts_with("step 1 of 2: ") && e.message.contains(why), "{}", e.message);
+            assert_eq!(e.job.map(|job| job.id), Some("t1".to_owned()));
+            assert!(c.take_update().is_none_or(|u| !matches!(u, Update::Progress(_))), "no progress past the step");
+            // The progress before it resumes: the step is read again by its job id.
+            let mut again = resumed(KLING, r#"["one","two"]"#, progress).unwrap();
+            assert!(sent(again.start(Time::at(0))).url.ends_with("/v1/videos/video-extend/t1"));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! every field and names the one that is wrong.
 
 use crate::core::client::service::Service;
-use crate::core::types::error::{Error, Result};
+use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::job::{Charge, Job};
 use crate::core::types::job_id::JobId;
@@ -74,38 +74,63 @@ pub struct Outcome {
     pub charged: f64,
 }
 
-impl From<&Job> for Outcome {
-    fn from(job: &Job) -> Self {
+impl Outcome {
+    /// A finished step's outcome from its job: its id, its first video's id
+    /// and length, and its charge (Kling units or Trinetra credits).
+    pub fn of(job: &Job) -> Result<Self> {
         let first = job.output.as_ref().and_then(|o| o.outputs.first());
         let charged = match job.charged {
             Some(Charge::Units(n) | Charge::Credits(n)) => n,
             None => 0.0,
         };
-        Outcome {
+        let outcome = Outcome {
             job_id: job.id.clone(),
             video_id: first.and_then(|v| v.id.clone()),
             seconds: first.and_then(|v| v.duration),
             charged,
-        }
+        };
+        outcome.checked()
     }
-}
 
-impl Outcome {
     /// A step's outcome from its job as the API resolved it (a durable
     /// engine stores jobs as values): `id`, the first of `output.outputs`,
     /// and `units_charged` or `credits_charged`.
     pub fn from_value(job: &Value) -> Result<Self> {
         let f = Fields::nested(job, "job", "job.")?;
-        let job_id = id_member(&f, "job.", "id")?.ok_or_else(|| Error::invalid("job.id", "is required"))?;
+        let job_id = f.string("id")?.ok_or_else(|| Error::invalid("job.id", "is required"))?.to_owned();
         let first = job.get("output").and_then(|o| o.get("outputs")).and_then(Value::as_array).and_then(|v| v.first());
         let video = first.map(|v| Fields::nested(v, "job.output.outputs[0]", "job.output.outputs[0].")).transpose()?;
         let charged = [f.number("units_charged")?, f.number("credits_charged")?].into_iter().flatten().sum();
-        Ok(Outcome {
+        let outcome = Outcome {
             job_id,
-            video_id: video.as_ref().map(|v| v.text("id")).transpose()?.flatten().map(str::to_owned),
+            video_id: video.as_ref().map(|v| v.string("id")).transpose()?.flatten().map(str::to_owned),
             seconds: video.as_ref().map(|v| v.number("duration")).transpose()?.flatten(),
             charged,
-        })
+        };
+        outcome.checked()
+    }
+
+    /// `self`, if a progress can record it and read it back as `resume`
+    /// (the rules of [`ChainProgress::from_value`]); else `bad_response`:
+    /// the service reported it, and no chain can go on from it.
+    fn checked(self) -> Result<Self> {
+        let odd = |what: &str| {
+            let message = format!("the job reports {what}, which no chain can go on from");
+            Err(Error::new(ErrorCode::BadResponse, message))
+        };
+        if JobId::parse_as(&Value::String(self.job_id.clone()), "id").is_err() {
+            return odd("an id that cannot be read back");
+        }
+        if self.video_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+            return odd("an output video with an empty id");
+        }
+        if self.seconds.is_some_and(|s| s <= 0.0) {
+            return odd("an output video of 0 seconds or less");
+        }
+        if !(self.charged >= 0.0 && self.charged.is_finite()) {
+            return odd("a negative charge");
+        }
+        Ok(self)
     }
 }
 
@@ -227,7 +252,9 @@ impl ChainProgress {
         })?;
         let list = f.array("finished")?.unwrap_or_default();
         if list.len() > steps {
-            return Err(Error::invalid("resume.finished", "lists more steps than the chain has"));
+            // Checked before any item is read: a long list costs nothing.
+            let why = format!("lists more steps than the chain's {steps} prompts");
+            return Err(Error::invalid("resume.finished", &why));
         }
         let mut finished = Vec::with_capacity(list.len());
         for (i, item) in list.iter().enumerate() {
@@ -286,13 +313,8 @@ fn read_source(value: Option<&Value>) -> Result<Source> {
 
 /// A `jobId` member, checked as `getJob` checks one.
 fn job_id(f: &Fields, prefix: &str) -> Result<Option<String>> {
-    id_member(f, prefix, "jobId")
-}
-
-/// The job id in member `key`, checked as `getJob` checks one.
-fn id_member(f: &Fields, prefix: &str, key: &str) -> Result<Option<String>> {
-    let Some(id) = f.string(key)? else { return Ok(None) };
-    JobId::parse_as(&Value::String(id.to_owned()), &format!("{prefix}{key}")).map(|id| Some(id.as_str().to_owned()))
+    let Some(id) = f.string("jobId")? else { return Ok(None) };
+    JobId::parse_as(&Value::String(id.to_owned()), &format!("{prefix}jobId")).map(|id| Some(id.as_str().to_owned()))
 }
 
 /// A `seconds` member: a length, so positive.

@@ -369,9 +369,11 @@ fn headers(f: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
     let Some(object) = f.object("headers")? else {
         return Ok(Vec::new());
     };
-    let h = Fields::nested(object, "headers", "headers.")?;
+    // Member by member, each value beside its name: a lookup by name per
+    // header would make a huge object cost its square.
+    let members = object.as_object().unwrap_or_default();
     let mut out = Vec::new();
-    for name in h.keys() {
+    for (name, value) in members {
         let field = format!("headers.{name}");
         // Byte by byte: a non-ASCII char's bytes are no token bytes either.
         let is_token = |b: u8| b.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".bytes().any(|t| t == b);
@@ -381,9 +383,13 @@ fn headers(f: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
         if is_forbidden_header(name, in_browser) {
             return Err(Error::invalid(&field, "is a header fetch does not let a caller set"));
         }
-        if let Some(value) = h.string(name)? {
-            check_header_value(&field, value)?;
-            out.push((name.to_owned(), value.to_owned()));
+        match value {
+            Value::Null => {}
+            Value::String(value) => {
+                check_header_value(&field, value)?;
+                out.push((name.to_owned(), value.to_owned()));
+            }
+            other => return Err(Error::invalid(&field, &format!("must be a string, not {}", other.kind()))),
         }
     }
     Ok(out)

@@ -228,6 +228,22 @@ mod tests {
     }
 
     #[test]
+    fn the_deadline_runs_on_the_monotonic_clock_whatever_the_wall_clock_does() {
+        const HOUR: u64 = 3_600_000;
+        let at = |monotonic_ms, unix_ms| Time { monotonic_ms, unix_ms };
+        let mut p = poll(r#"{"apiKey":"test-key-1","waitTimeoutMs":60000,"intervalMs":1000}"#);
+        p.start(at(0, 10 * HOUR));
+        assert!(matches!(p.handle(job("queued"), at(10, 10 * HOUR)), Step::Wait { ms: 1_000, .. }));
+        // The wall clock steps an hour forward, then two back: the wait goes on.
+        assert!(matches!(p.handle(Event::Waited, at(1_010, 11 * HOUR)), Step::Send { timeout_ms: 30_000, .. }));
+        assert!(matches!(p.handle(job("running"), at(1_020, 9 * HOUR)), Step::Wait { ms: 1_500, .. }));
+        let Step::Send { timeout_ms, .. } = p.handle(Event::Waited, at(59_990, 9 * HOUR)) else { panic!() };
+        assert_eq!(timeout_ms, 10, "the read's timeout ends at the deadline, by the monotonic clock");
+        let Step::Done(Err(e)) = p.handle(Event::Waited, at(60_000, 0)) else { panic!() };
+        assert_eq!(e.code, ErrorCode::Timeout);
+    }
+
+    #[test]
     fn transient_errors_are_waited_out_but_fatal_ones_end_the_wait() {
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(Time::at(0));

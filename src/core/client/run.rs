@@ -176,6 +176,27 @@ mod tests {
     }
 
     #[test]
+    fn an_abort_right_after_the_submit_names_the_accepted_job() {
+        let mut r = run();
+        r.start(Time::at(0));
+        r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
+        let Step::Done(Err(e)) = r.handle(Event::Aborted { in_flight: true }, Time::at(11)) else { panic!() };
+        assert_eq!(e.code, ErrorCode::Aborted);
+        let job = e.job.expect("the accepted job");
+        assert_eq!((job.id.as_str(), job.status, &job.raw), ("j1", Status::Queued, &Value::Null));
+    }
+
+    #[test]
+    fn an_accepted_id_that_cannot_be_read_back_is_the_services_fault() {
+        let mut r = run();
+        r.start(Time::at(0));
+        let Step::Done(Err(e)) = r.handle(answer(202, r#"{"job_id":"..","status":"queued"}"#), Time::at(10)) else {
+            panic!()
+        };
+        assert_eq!((e.code, e.job.map(|job| job.id)), (ErrorCode::BadResponse, Some("..".to_owned())));
+    }
+
+    #[test]
     fn a_refused_submit_ends_the_run_without_a_submission() {
         let mut r = run();
         r.start(Time::at(0));

@@ -38,10 +38,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &'a str> {
-        self.members.iter().map(|(k, _)| k.as_str())
-    }
-
     fn name(&self, key: &str) -> String {
         self.prefix.to_owned() + key
     }

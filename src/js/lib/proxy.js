@@ -145,7 +145,8 @@ async function relay(upstream, scrub, origin, unanswered, fail) {
     const empty = [204, 205, 304].includes(response.status);
     return new Response(empty ? null : scrub(new TextDecoder().decode(body)), { status: response.status, headers });
   } catch {
-    return fail(502, "bad_response", "the service's answer could not be read", origin);
+    // The core failed (and restarted), not the service: the proxy's own 500.
+    return fail(500, "internal_error", "the proxy failed while passing the answer back; its core was restarted", origin);
   }
 }
 
