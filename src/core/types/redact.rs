@@ -15,6 +15,7 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
 use std::fmt;
 use std::ops::Range;
+use subtle::ConstantTimeEq;
 
 const REDACTED: &str = "[redacted]";
 /// An HS256 signature in base64url: 32 bytes, 43 characters.
@@ -61,90 +62,101 @@ impl Secrets {
         if self.is_empty() {
             return None;
         }
-        let mut found: Vec<Range<usize>> = self.words.iter().flat_map(|word| whole_matches(text, word)).collect();
-        if let Some(key) = &self.signing_key {
-            found.extend(jwt_candidates(text).filter(|range| signed_with(&text[range.clone()], key)));
+        // The bytes that belong to a credential: a mask, so credentials
+        // found in any order, or overlapping, need no sorting.
+        let mut cut: Vec<bool> = Vec::new();
+        let mut mark = |range: Range<usize>| {
+            cut.resize(text.len(), false);
+            cut[range].fill(true);
+        };
+        for word in &self.words {
+            whole_matches(text, word).for_each(&mut mark);
         }
-        if found.is_empty() {
+        if let Some(key) = &self.signing_key {
+            jwts(text).filter(|range| signed_with(&text[range.clone()], key)).for_each(&mut mark);
+        }
+        if cut.is_empty() {
             return None;
         }
-        found.sort_by_key(|range| range.start);
         let mut out = String::with_capacity(text.len());
-        let mut copied = 0;
-        for range in found {
-            if range.start >= copied {
-                out.push_str(&text[copied..range.start]);
-                out.push_str(REDACTED);
-                copied = range.end;
-            } else if range.end > copied {
-                // Overlapping credentials: the replacement already covers the start.
-                copied = range.end;
-            }
+        let mut at = 0;
+        while at < text.len() {
+            let next = cut[at..].iter().position(|&c| c != cut[at]).map_or(text.len(), |n| at + n);
+            out.push_str(if cut[at] { REDACTED } else { &text[at..next] });
+            at = next;
         }
-        out.push_str(&text[copied..]);
         Some(out)
     }
 }
 
-/// Letters, digits, `_` and `-`: what ids and keys are made of.
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
+/// ASCII letters, digits, `_` and `-`: what ids and keys are made of. Any
+/// other character ends a token, non-ASCII ones too: Kling's messages may be
+/// Chinese, which puts no space around a key it echoes (and Unicode's
+/// letter tables would cost the page 1.8 KB).
+fn is_word(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
 }
 
-/// Whether the characters `before` (nearest first) end a token: a word
-/// character continues it, and so does a dot that follows one (`v1.key`,
+/// Whether the bytes beside a match, `near` then `far`, end a token: a word
+/// character continues it, and so does a dot before one (`v1.key`,
 /// `key.mp4`), while a dot that ends a sentence does not.
-fn is_boundary(mut beside: impl Iterator<Item = char>) -> bool {
-    match beside.next() {
+fn ends_token(near: Option<u8>, far: Option<u8>) -> bool {
+    match near {
         None => true,
-        Some('.') => !beside.next().is_some_and(is_word),
-        Some(c) => !is_word(c),
+        Some(b'.') => !far.is_some_and(is_word),
+        Some(byte) => !is_word(byte),
     }
 }
 
 /// Where `word` stands in `text` as a whole token.
 fn whole_matches<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-    text.match_indices(word)
-        .map(|(at, _)| at..at + word.len())
-        .filter(|range| is_boundary(text[..range.start].chars().rev()) && is_boundary(text[range.end..].chars()))
+    let bytes = text.as_bytes();
+    let at = |i: Option<usize>| i.and_then(|i| bytes.get(i).copied());
+    text.match_indices(word).map(|(start, _)| start..start + word.len()).filter(move |r| {
+        ends_token(at(r.start.checked_sub(1)), at(r.start.checked_sub(2)))
+            && ends_token(at(Some(r.end)), at(Some(r.end + 1)))
+    })
 }
 
-/// Every whole token of `text` shaped as a JWT: a run of base64url
-/// characters and dots (trailing dots aside) in three parts, the first a
-/// JSON object's encoding (`eyJ`), the last an HS256 signature's length.
-fn jwt_candidates(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let mut rest = 0;
-    std::iter::from_fn(move || {
-        while rest < text.len() {
-            let start = rest + text[rest..].find(is_token)?;
-            let end = text[start..].find(|c| !is_token(c)).map_or(text.len(), |len| start + len);
-            rest = end;
-            let token = text[start..end].trim_matches('.');
-            let start = start + text[start..end].find(|c| c != '.').unwrap_or(0);
-            let mut parts = token.split('.');
-            let shaped = matches!(
-                (parts.next(), parts.next(), parts.next(), parts.next()),
-                (Some(header), Some(payload), Some(signature), None)
-                    if header.starts_with("eyJ") && !payload.is_empty() && signature.len() == HS256_SIGNATURE_CHARS
-            );
-            if shaped {
-                return Some(start..start + token.len());
-            }
+/// Every whole token of `text` shaped as an HS256 JWT: a run of base64url
+/// characters and dots (dots at its ends aside) in three parts, the first
+/// a JSON object's encoding (`eyJ`), the last a signature's 43 characters.
+fn jwts(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let is_token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        let mut run = at + bytes[at..].iter().position(is_token)?..bytes.len();
+        run.end = bytes[run.clone()].iter().position(|b| !is_token(b)).map_or(run.end, |n| run.start + n);
+        at = run.end;
+        while bytes[run.start] == b'.' && run.start + 1 < run.end {
+            run.start += 1;
         }
-        None
+        while bytes[run.end - 1] == b'.' && run.end - 1 > run.start {
+            run.end -= 1;
+        }
+        let token = &bytes[run.clone()];
+        let dot = |b: &u8| *b == b'.';
+        let (first, last) = (token.iter().position(dot), token.iter().rposition(dot));
+        let shaped = match (first, last) {
+            (Some(first), Some(last)) => last > first + 1 && token.len() - last - 1 == HS256_SIGNATURE_CHARS,
+            _ => false,
+        };
+        if shaped && token.starts_with(b"eyJ") && token.iter().filter(|b| dot(b)).count() == 2 {
+            return Some(run);
+        }
     })
 }
 
 /// Whether `token` (`header.payload.signature`) is signed with `key` (HS256).
+/// The signature is compared as the base64url text of ours, in constant
+/// time: a page already carries base64url encoding (it signs Kling's
+/// tokens), while decoding would cost it 1 KB.
 fn signed_with(token: &str, key: &str) -> bool {
-    let Some((input, signature)) = token.rsplit_once('.') else { return false };
-    let Ok(signature) = Base64UrlUnpadded::decode_vec(signature) else { return false };
-    let Ok(signature) = <[u8; 32]>::try_from(signature) else { return false };
-    let mut mac = HMAC::new(key.as_bytes());
-    mac.update(input.as_bytes());
-    // The crate's constant-time comparison.
-    mac.finalize_verify(&signature)
+    let Some(dot) = token.bytes().rposition(|b| b == b'.') else { return false };
+    let (input, signature) = (&token[..dot], &token[dot + 1..]);
+    let ours = Base64UrlUnpadded::encode_string(&HMAC::mac(input.as_bytes(), key.as_bytes()));
+    ours.as_bytes().ct_eq(signature.as_bytes()).into()
 }
 
 /// Something handed to a caller, with every credential taken out.
@@ -262,7 +274,7 @@ mod tests {
     #[test]
     fn a_secret_is_matched_only_as_a_whole_token() {
         let key1 = Secrets::new(["key1"], None);
-        for data in ["job_key1_a7", "key1x", "xkey1", "job-key1-a7", "v1.key1.mp4", "é key1é"] {
+        for data in ["job_key1_a7", "key1x", "xkey1", "job-key1-a7", "v1.key1.mp4"] {
             assert_eq!(scrubbed(data, &key1), data, "inside a longer word or id");
         }
         for (text, expected) in [
@@ -271,6 +283,7 @@ mod tests {
             ("https://x/v?token=key1&a=1", "https://x/v?token=[redacted]&a=1"),
             ("/key1/", "/[redacted]/"),
             ("\"key1\"", "\"[redacted]\""),
+            ("密钥key1无效", "密钥[redacted]无效"),
             ("key1 key1key1 key1", "[redacted] key1key1 [redacted]"),
         ] {
             assert_eq!(scrubbed(text, &key1), expected, "{text}");
@@ -306,12 +319,10 @@ mod tests {
     }
 
     #[test]
-    fn work_stays_linear_in_the_text() {
+    fn long_runs_of_near_misses_are_left_alone() {
         let secrets = Secrets::new(["aa"], Some("k"));
         for text in ["eyJ".repeat(200_000), "a".repeat(600_000), "eyJ.".repeat(150_000), "a.".repeat(300_000)] {
-            let started = std::time::Instant::now();
-            assert_eq!(secrets.scrub(&text), None);
-            assert!(started.elapsed().as_secs() < 2, "{} chars took {:?}", text.len(), started.elapsed());
+            assert_eq!(secrets.scrub(&text), None, "{}…", &text[..12]);
         }
     }
 }

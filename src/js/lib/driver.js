@@ -29,8 +29,15 @@ export async function drive(newTask, hooks) {
   let task;
   try {
     task = enter(newTask, "starting the call");
-    const advance = (method, during, ...args) =>
-      JSON.parse(enter(() => task[method](...args, performance.now(), Date.now()), during, () => known.detail(), born));
+    const advance = (method, during, ...args) => {
+      try {
+        return JSON.parse(enter(() => task[method](...args, performance.now(), Date.now()), during, () => known.detail(), born));
+      } catch (error) {
+        // The instance failed (internal_error): its message names the job the call had paid for.
+        if (known.job) error.message += `; the job ${known.job.id} was accepted (see error.job)`;
+        throw error;
+      }
+    };
     let step = advance("event", "starting the call", "start", "");
     // The fetch error of the last attempt, while no response came after it.
     let cause;

@@ -75,8 +75,7 @@ function restart() {
 
 /** The package's own failure: it never blames the service (contract v1.2). */
 function failure(what, detail, cause) {
-  const job = detail.job?.id === undefined ? "" : `; the job ${detail.job.id} was accepted (see error.job)`;
-  return new KlingExtendError({ code: "internal_error", message: `kling-extend's wasm core ${what}${job}`, retryable: false, ...detail }, cause);
+  return new KlingExtendError({ code: "internal_error", message: `kling-extend's wasm core ${what}`, retryable: false, ...detail }, cause);
 }
 
 /** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */
