@@ -89,6 +89,8 @@ function advice(code: ErrorCode): string {
       return "look at err.job";
     case "bad_response":
       return "report it";
+    case "internal_error":
+      return "look at err.job, then try again";
     default: {
       const unreachable: never = code;
       return unreachable;
