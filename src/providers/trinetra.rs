@@ -72,7 +72,7 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         id: id.to_owned(),
         model: doc.get("model").and_then(Value::as_str).unwrap_or(MODEL).to_owned(),
         status: Status::from_wire(status),
-        output: videos(doc.get("output").and_then(|o| o.get("outputs")))?,
+        output: videos(doc.get("output").and_then(|o| o.get("outputs")), false)?,
         charged: doc.get("credits_charged").and_then(Value::as_f64).map(Charge::Credits),
         money_charged: None,
         error: failure_reason(&doc),
@@ -116,6 +116,16 @@ mod tests {
         assert_eq!(http.header("content-type"), Some("application/json"));
         let body = parse(br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#);
         assert_eq!(http.body, body.ok());
+    }
+
+    #[test]
+    fn an_empty_callback_url_is_not_sent() {
+        let r = ExtendRequest::from_value(
+            &parse(br#"{"video_id":"v","callback_url":""}"#).unwrap(),
+            ProviderName::Trinetra,
+        );
+        let http = config(r#"{"apiKey":"k"}"#).submit_request(&r.unwrap(), 0);
+        assert_eq!(http.body.unwrap().to_json(), r#"{"video_id":"v"}"#);
     }
 
     #[test]
