@@ -594,12 +594,20 @@ describe("Kling routes (polls mode, auth on)", () => {
     const byExternal = await kreadN(mock, "mine-1", 3);
     assert.equal(byExternal.task_id, sub.json.data.task_id);
     assert.equal(byExternal.task_status, "succeed");
-    assert.deepEqual(byExternal.task_info, { external_task_id: "mine-1", parent_video: { id: "task_seed", url: null, duration: "5" } });
+    assert.deepEqual(byExternal.task_info, { parent_video: { id: "task_seed", url: null, duration: "5" } }, "no echo, as Kling documents");
     assert.equal(byExternal.final_unit_deduction, "3.5");
     const byId = (await kread(mock, sub.json.data.task_id)).json.data;
     assert.deepEqual(byId, byExternal, "the same task either way");
     assert.equal(mock.jobs[0].polls, 4, "reads by either id are polls of one job");
     assert.equal(mock.jobs[0].external_task_id, "mine-1");
+    mock.configure({ klingQueryEcho: true });
+    try {
+      assert.equal(mock.config.klingQueryEcho, true);
+      assert.deepEqual((await kread(mock, "mine-1")).json.data.task_info, { external_task_id: "mine-1", parent_video: byId.task_info.parent_video });
+    } finally {
+      mock.configure({ klingQueryEcho: false });
+    }
+    assert.equal(mock.config.klingQueryEcho, undefined, "shown only when set");
   });
 
   test("auth: 1001 / 1002 / 1000 / 1004 / 1003, no job, no poll, nothing echoed", async () => {
@@ -673,6 +681,8 @@ describe("Kling routes (polls mode, auth on)", () => {
       [{ video_id: "v", prompt: 1 }, "prompt must be a string"],
       [{ video_id: "v", prompt: "x".repeat(2501) }, "prompt must be at most 2500 characters"],
       [{ video_id: "v", external_task_id: "" }, "external_task_id must be a non-empty string"],
+      [{ video_id: "v", watermark_info: true }, "watermark_info.enabled must be a boolean"],
+      [{ video_id: "v", watermark_info: { enabled: "yes" } }, "watermark_info.enabled must be a boolean"],
     ];
     for (const [body, message] of cases) assertKlingError(await ksubmit(mock, body), 400, 1201, message);
     assertKlingError(await ksubmit(mock, "video_id=v"), 400, 1200);
@@ -681,6 +691,8 @@ describe("Kling routes (polls mode, auth on)", () => {
     for (const mode of ["std", "pro", "standard", "professional"]) {
       assert.equal((await ksubmit(mock, { video_id: "v", mode, cfg_scale: 0 })).json.code, 0, mode);
     }
+    const documented = { video_id: "v", callback_url: "", watermark_info: { enabled: false } };
+    assert.equal((await ksubmit(mock, documented)).json.code, 0, "the docs' example");
   });
 
   test("a duplicate external_task_id is refused", async () => {
@@ -804,7 +816,7 @@ describe("Kling faults", () => {
     const found = await kread(mock, "lost-answer");
     assert.equal(found.json.code, 0);
     assert.equal(found.json.data.task_id, mock.jobs[0].id);
-    assert.equal(found.json.data.task_info.external_task_id, "lost-answer");
+    assert.equal(found.json.data.task_info.external_task_id, undefined, "a read does not echo it");
     assertKlingError(await ksubmit(mock, { video_id: "v", external_task_id: "lost-answer" }), 400, 1201, "external_task_id already exists");
     assert.equal(mock.jobs.length, 1);
   });
@@ -950,12 +962,16 @@ describe("callbacks", () => {
   test("Kling: signed deliveries (Standard Webhooks), the task document or the newer one", async () => {
     const mock = await startMock({ advance: { mode: "polls", stepPolls: 1 }, webhookSecret: WEBHOOK_SECRET });
     try {
-      const task = await call(mock, "POST", "/v1/videos/video-extend", { key: null, body: { video_id: "vid_k", mode: "pro", callback_url: hook() } });
+      await call(mock, "POST", "/v1/videos/video-extend", { key: null, body: { video_id: "vid_none", callback_url: "" } });
+      const body = { video_id: "vid_k", mode: "pro", callback_url: hook(), external_task_id: "ext-k" };
+      const task = await call(mock, "POST", "/v1/videos/video-extend", { key: null, body });
       for (let i = 0; i < 3; i++) await call(mock, "GET", `/v1/videos/video-extend/${task.json.data.task_id}`, { key: null });
       await until(3);
       for (const delivery of received) assert.equal(delivery.headers["webhook-signature"], expectedSignature(delivery));
       const done = JSON.parse(received[2].body);
       assert.deepEqual([done.task_status, done.final_unit_deduction], ["succeed", "3.5"]);
+      assert.equal(done.task_info.external_task_id, "ext-k", "a callback echoes the external id");
+      assert.equal(mock.callbacks.length, 3, "an empty callback_url means none");
 
       received.length = 0;
       mock.configure({ klingCallbackShape: "newer" });
@@ -980,6 +996,7 @@ describe("callbacks", () => {
     try {
       assert.throws(() => mock.configure({ webhookSecret: "not-a-secret" }), TypeError);
       assert.throws(() => mock.configure({ klingCallbackShape: "v3" }), TypeError);
+      assert.throws(() => mock.configure({ klingQueryEcho: "yes" }), TypeError);
     } finally {
       await mock.close();
     }

@@ -179,7 +179,7 @@ export interface ExtendRequest {
   negative_prompt?: string;
   /** How closely to follow the prompt, 0 to 1. */
   cfg_scale?: number;
-  /** Absolute http(s) URL the service posts the finished job to. */
+  /** Absolute http(s) URL the service posts the finished job to; `""` means none (nothing is sent), as in Kling's own example. */
   callback_url?: string;
   /** Trinetra. */
   resolution?: Resolution;
@@ -193,6 +193,11 @@ export interface ExtendRequest {
   mode?: Mode;
   /** Kling: the model, e.g. "kling-v1". */
   model_name?: string;
+  /**
+   * Kling: whether the task also makes a watermarked copy of its video
+   * (`enabled`, required; nothing else may be in it). Sent as given.
+   */
+  watermark_info?: { enabled: boolean };
 }
 
 /** The service accepted a job. */
@@ -219,15 +224,22 @@ export interface Job {
   id: string;
   model: string;
   status: JobStatus;
-  /** Present once the job has succeeded. */
+  /**
+   * Present once the job has succeeded: its videos only. Outputs of other
+   * types in a Kling callback (`image`, `audio`, `element`, `voice`) stay in `raw`.
+   */
   output?: { outputs: JobVideo[] };
   /** Trinetra: credits charged (1 credit = ₹1). */
   credits_charged?: number;
-  /** Kling: resource-pack units charged (its `final_unit_deduction`; standard 1, professional 3.5 per 5 s). */
+  /**
+   * Kling: resource-pack units charged (its `final_unit_deduction`, or the `unit` entries of a newer
+   * callback's `billing`, whatever their `package_type`; standard 1, professional 3.5 per 5 s).
+   */
   units_charged?: number;
   /**
    * Kling: money taken from the account's balance, when Kling reports it (`final_balance_deduction.quota`,
-   * whose currency it does not name, or the `cash` entries of a newer callback's `billing`).
+   * whose currency it does not name, or the `cash` entries of a newer callback's `billing` whose
+   * `cash_type` is `balance` or absent, not `test_balance`, when they name one currency).
    */
   money_charged?: { amount: number; currency?: string };
   /** The failure reason, when the service gives one. */

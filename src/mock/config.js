@@ -24,6 +24,7 @@ export function createSettings(options = {}) {
     klingKeys: [],
     webhookSecret: null,
     klingCallbackShape: "task",
+    klingQueryEcho: false,
     advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
     videoSeconds: DEFAULT_VIDEO_SECONDS,
   };
@@ -33,6 +34,7 @@ export function createSettings(options = {}) {
     klingKeys: options.klingKeys,
     webhookSecret: options.webhookSecret,
     klingCallbackShape: options.klingCallbackShape,
+    klingQueryEcho: options.klingQueryEcho,
     advance: options.advance,
     videoSeconds: options.videoSeconds,
   });
@@ -47,7 +49,7 @@ export function createSettings(options = {}) {
  */
 export function applySettings(settings, patch) {
   if (!isPlainObject(patch)) throw new TypeError("config must be an object");
-  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "webhookSecret", "klingCallbackShape", "advance", "videoSeconds"]);
+  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "webhookSecret", "klingCallbackShape", "klingQueryEcho", "advance", "videoSeconds"]);
   for (const key of Object.keys(patch)) {
     if (!known.has(key)) throw new TypeError(`unknown config field "${key}"`);
   }
@@ -71,6 +73,11 @@ export function applySettings(settings, patch) {
       throw new TypeError('klingCallbackShape must be "task" or "newer"');
     }
     next.klingCallbackShape = patch.klingCallbackShape;
+  }
+
+  if (patch.klingQueryEcho !== undefined) {
+    if (typeof patch.klingQueryEcho !== "boolean") throw new TypeError("klingQueryEcho must be a boolean");
+    next.klingQueryEcho = patch.klingQueryEcho;
   }
 
   if (patch.advance !== undefined) {
@@ -144,6 +151,7 @@ export function publicSettings(settings) {
   if (settings.klingKeys.length > 0 || settings.klingApiKeys.length > 0) shown.klingAuth = true;
   if (settings.webhookSecret) shown.signedCallbacks = true;
   if (settings.klingCallbackShape !== "task") shown.klingCallbackShape = settings.klingCallbackShape;
+  if (settings.klingQueryEcho) shown.klingQueryEcho = true;
   return shown;
 }
 

@@ -35,6 +35,12 @@ export interface MockSettings {
   webhookSecret?: string | null;
   /** Kling's callback document: its task document (default) or the newer `{ id, status, outputs, billing, … }`. */
   klingCallbackShape?: "task" | "newer";
+  /**
+   * Whether a Kling read's task document echoes `task_info.external_task_id`.
+   * Default `false`: Kling documents its extend answers without it (callbacks
+   * and the submit's answer carry it either way).
+   */
+  klingQueryEcho?: boolean;
   /** Merged into the current value. */
   advance?: Partial<Advance>;
   /** Output length in seconds used for Trinetra's credits_charged. */
@@ -104,6 +110,8 @@ export interface MockConfig {
   signedCallbacks?: true;
   /** Present only when not the default "task". */
   klingCallbackShape?: "newer";
+  /** Present (true) only when reads echo the external id (`klingQueryEcho`). */
+  klingQueryEcho?: true;
 }
 
 export interface Mock {
@@ -179,6 +187,7 @@ export interface KlingTask {
   /** Only when failed. */
   task_status_msg?: string;
   task_info: {
+    /** In callbacks and the submit's answer; in a read's only with `klingQueryEcho`. */
     external_task_id?: string;
     parent_video: { id: string; url: string | null; duration: string };
   };

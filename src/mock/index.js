@@ -39,6 +39,7 @@ export { KLING_CODES } from "./klingcodes.js";
  *   klingKeys?: { accessKey: string, secretKey: string }[],  // Kling JWT keys; neither = no auth
  *   webhookSecret?: string | null,     // whsec_…: callbacks to callback_url are signed (Standard Webhooks)
  *   klingCallbackShape?: "task"|"newer", // Kling's callback document: the task's, or the newer one
+ *   klingQueryEcho?: boolean,  // a Kling read echoes task_info.external_task_id; default false, as Kling documents
  *   advance?: { mode?: "time"|"polls", stepMs?: number, stepPolls?: number },
  *   videoSeconds?: number,    // output length used for credits_charged, default 10
  * }} [options]

@@ -8,6 +8,9 @@
  * and secret keys (`klingKeys`, jwt.js), checked only when either is configured.
  * A `callback_url` gets the task document at every change of status, or the
  * newer callback document with `klingCallbackShape: "newer"` (callbacks.js).
+ * A read's task document does not echo `task_info.external_task_id`, as
+ * Kling documents its extend answers (`klingQueryEcho: true` adds it);
+ * callbacks and the submit's answer carry it.
  *
  * Jobs live in the shared store with provider "kling"; the magic prefixes of
  * the source id (`video_id`, or `task_id`) pick the outcome as for Trinetra.
@@ -102,7 +105,7 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
     });
     job.data.updatedAt = job.createdAt;
     if (body.callback_url) {
-      const render = (j) => (settings.klingCallbackShape === "newer" ? newerDocument(jobs, j) : taskData(jobs, j));
+      const render = (j) => (settings.klingCallbackShape === "newer" ? newerDocument(jobs, j) : taskData(jobs, j, true));
       callbacks.track(job, body.callback_url, render);
     }
     const taskInfo = externalId === undefined ? {} : { external_task_id: externalId };
@@ -121,7 +124,7 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
     if (!found) return klingError(1203, requestId, "task not found");
     const job = jobs.poll(found.id);
     callbacks.check();
-    return klingSuccess(taskData(jobs, job), requestId);
+    return klingSuccess(taskData(jobs, job, settings.klingQueryEcho), requestId);
   }
 
   /**
@@ -153,8 +156,8 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
   ];
 }
 
-/** The task's `data` for its current phase. */
-function taskData(jobs, job) {
+/** The task's `data` for its current phase; `echo`: with its `external_task_id` in `task_info`. */
+function taskData(jobs, job, echo) {
   const now = Date.now();
   const phase = jobs.phase(job, now);
   if (phase !== job.data.seen) {
@@ -167,7 +170,7 @@ function taskData(jobs, job) {
   if (phase === "failed") data.task_status_msg = FAILURE_MESSAGE;
   if (phase === "canceled") data.task_status_msg = CANCELED_MESSAGE;
   data.task_info = {
-    ...(job.externalId === undefined ? {} : { external_task_id: job.externalId }),
+    ...(job.externalId === undefined || !echo ? {} : { external_task_id: job.externalId }),
     parent_video: { id: parent.id, url: parent.url, duration: String(parent.seconds) },
   };
   if (phase === "succeeded") {
@@ -224,6 +227,8 @@ function validateSubmit(body) {
     return 'mode must be "std" or "pro"';
   }
   if (body.duration != null && body.duration !== "5") return 'duration must be "5"';
+  const watermark = body.watermark_info;
+  if (watermark != null && typeof watermark?.enabled !== "boolean") return "watermark_info.enabled must be a boolean";
   return null;
 }
 

@@ -43,7 +43,10 @@ pub fn required_str<'a>(doc: &'a Value, key: &str, missing: &'static str) -> Res
 }
 
 /// A list of result videos, `[{ url, id?, duration? }]`; `None` when absent.
-pub fn videos(list: Option<&Value>) -> Result<Option<Output>, &'static str> {
+/// `typed`: a list of outputs that each name their `type` (Kling's newer
+/// documents: `image`, `video`, `audio`, `element`, `voice`), of which only
+/// the `video` entries are videos; the others stay in the job's `raw`.
+pub fn videos(list: Option<&Value>, typed: bool) -> Result<Option<Output>, &'static str> {
     let Some(list) = list.filter(|v| !matches!(v, Value::Null)) else {
         return Ok(None);
     };
@@ -51,6 +54,9 @@ pub fn videos(list: Option<&Value>) -> Result<Option<Output>, &'static str> {
     // A loop rather than `collect::<Result<Vec<_>, _>>()`, whose adapters cost wasm.
     let mut outputs = Vec::with_capacity(items.len());
     for item in items {
+        if typed && item.get("type").and_then(Value::as_str) != Some("video") {
+            continue;
+        }
         outputs.push(Video {
             url: required_str(item, "url", "a video without a url")?.to_owned(),
             kind: "video",

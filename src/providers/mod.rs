@@ -93,8 +93,10 @@ impl Service for ClientConfig {
     }
 
     fn identifies(&self, job: &Job, id: &JobId) -> bool {
-        job.id == id.as_str()
-            || matches!(self.provider, Provider::Kling { .. }) && kling::external_id(job) == Some(id.as_str())
+        match self.provider {
+            Provider::Trinetra { .. } => job.id == id.as_str(),
+            Provider::Kling { .. } => kling::identifies(job, id),
+        }
     }
 
     fn refreshable(&self, error: &Error) -> bool {
@@ -138,6 +140,28 @@ mod tests {
         assert_eq!((job.id.as_str(), job.status), ("task_1", Status::Queued));
         let done = r#"{"id":"t","status":"succeeded","outputs":[{"type":"video","url":"u"}],"billing":[{"charge_type":"unit","amount":1}]}"#;
         assert_eq!(webhook(done, None).unwrap().to_owned().status, Status::Succeeded);
+    }
+
+    #[test]
+    fn a_newer_callback_with_every_output_type_gives_exactly_its_video() {
+        let body = r#"{"id":"t","status":"succeeded","external_id":"e","create_time":1,"update_time":2,"message":"",
+            "outputs":[{"type":"image","url":"https://cdn.test/i.png"},{"type":"audio","mp3_url":"m","wav_url":"w"},
+                {"type":"video","id":"v","url":"https://cdn.test/v.mp4","duration":5},{"type":"element","id":"e"},{"type":"voice","id":"o"}],
+            "billing":[{"charge_type":"unit","amount":"1","package_type":"video"},
+                {"charge_type":"cash","cash_type":"balance","amount":"0.14","currency":"USD","list_price":"0.14"}]}"#;
+        let job = Value::from(webhook(body, None).unwrap()).to_json();
+        let expected = r#"{"id":"t","model":"kling-extend-video","status":"succeeded","output":{"outputs":[{"url":"https://cdn.test/v.mp4","type":"video","id":"v","duration":5}]},"units_charged":1,"money_charged":{"amount":0.14,"currency":"USD"},"raw":"#;
+        assert!(job.starts_with(expected), "{job}");
+        assert!(job.contains(r#""mp3_url":"m""#), "the other outputs stay in raw");
+    }
+
+    #[test]
+    fn a_trinetra_read_is_always_held_to_its_id() {
+        let config = ClientConfig::from_value(&parse(br#"{"apiKey":"k"}"#).unwrap(), false).unwrap();
+        let job = webhook(r#"{"id":"j2","status":"queued","task_info":{"external_task_id":"j1"}}"#, None).unwrap();
+        let id = |text: &str| JobId::parse(&Value::String(text.into())).unwrap();
+        assert!(!config.identifies(&job, &id("j1")), "it has no external ids");
+        assert!(config.identifies(&job, &id("j2").issued()));
     }
 
     #[test]

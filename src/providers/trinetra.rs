@@ -7,13 +7,11 @@ use crate::core::client::options::ClientConfig;
 use crate::core::client::service::Service;
 use crate::core::types::error::Result;
 use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::types::job::{Charge, Job, Status, Submission};
+use crate::core::types::job::{Charge, Job, Status, Submission, MODEL};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
-
-const MODEL: &str = "kling-extend-video";
 
 pub fn submit_request(config: &ClientConfig, api_key: Option<&Secret>, r: &ExtendRequest) -> HttpRequest {
     let text = |s: &Option<String>| s.clone().map(Value::String);
@@ -72,7 +70,7 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         id: id.to_owned(),
         model: doc.get("model").and_then(Value::as_str).unwrap_or(MODEL).to_owned(),
         status: Status::from_wire(status),
-        output: videos(doc.get("output").and_then(|o| o.get("outputs")))?,
+        output: videos(doc.get("output").and_then(|o| o.get("outputs")), false)?,
         charged: doc.get("credits_charged").and_then(Value::as_f64).map(Charge::Credits),
         money_charged: None,
         error: failure_reason(&doc),
@@ -116,6 +114,16 @@ mod tests {
         assert_eq!(http.header("content-type"), Some("application/json"));
         let body = parse(br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#);
         assert_eq!(http.body, body.ok());
+    }
+
+    #[test]
+    fn an_empty_callback_url_is_not_sent() {
+        let r = ExtendRequest::from_value(
+            &parse(br#"{"video_id":"v","callback_url":""}"#).unwrap(),
+            ProviderName::Trinetra,
+        );
+        let http = config(r#"{"apiKey":"k"}"#).submit_request(&r.unwrap(), 0);
+        assert_eq!(http.body.unwrap().to_json(), r#"{"video_id":"v"}"#);
     }
 
     #[test]

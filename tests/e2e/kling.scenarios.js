@@ -1,6 +1,6 @@
 // Scenarios against the mock of the official Kling API (provider "kling"),
 // and chains of extensions on both providers.
-import { chainExtensions, createClient, extendVideo, getJob, pollJob, signKlingToken } from "kling-extend";
+import { chainExtensions, createClient, extendVideo, getJob, pollJob, run, signKlingToken } from "kling-extend";
 import * as assert from "./assert.js";
 import {
   addFaults,
@@ -199,6 +199,57 @@ klingScenario("kling: a submit lost before it was created is sent once more", { 
   assert.equal(submission.job_id, jobs[0].id, "the second submit's task");
   assert.equal(klingReads(await mockLog(ctx)).length, 1, "one lookup first");
 });
+
+// --- Kling's documents as its docs give them
+
+klingScenario("kling: pollJob and getJob by external_task_id, whose answers do not echo it", {}, async (ctx) => {
+  const { job_id } = await extendVideo({ video_id: "vid_src", external_task_id: "order-7" }, kling(ctx));
+  const job = await pollJob("order-7", kling(ctx, FAST));
+  assert.deepEqual([job.id, job.status], [job_id, "succeeded"], "the task, found by the caller's id");
+  assert.equal(job.raw.data.task_info.external_task_id, undefined, "the mock answered as Kling documents: no echo");
+  assert.equal((await getJob("order-7", kling(ctx))).id, job_id, "getJob too");
+  const paths = klingReads(await mockLog(ctx)).map((e) => e.path);
+  assert.ok(paths.length >= 2 && paths.every((p) => p === `${TASKS_PATH}/order-7`), `read by the external id: ${paths}`);
+});
+
+klingScenario("kling: an answer that contradicts the id asked for is bad_response", { httpErrors: true }, async (ctx) => {
+  const { job_id } = await extendVideo({ video_id: "vid_src", external_task_id: "order-8" }, kling(ctx));
+  const other = (info) => ({ code: 0, message: "SUCCEED", request_id: "r", data: { task_id: "task_other", task_status: "succeed", task_info: info } });
+  await addFaults(ctx, { method: "GET", path: `${TASKS_PATH}/`, status: 200, body: other({ external_task_id: "someone-else" }) });
+  await expectRejection(ctx, () => getJob("order-8", kling(ctx)), { code: "bad_response", status: 200, message: /another job/ }, SECRETS);
+  // run() polls the task_id Kling issued: another task is refused even without an echo.
+  await addFaults(ctx, { method: "GET", path: `${TASKS_PATH}/`, status: 200, body: other({}) });
+  await expectRejection(ctx, () => run({ video_id: "vid_src" }, kling(ctx, FAST)), { code: "bad_response", message: /another job/ }, SECRETS);
+  assert.equal((await getJob(job_id, kling(ctx))).id, job_id, "the next call works");
+});
+
+klingScenario("kling: watermark_info is sent as given; a wrong shape is invalid_request before any request", {}, async (ctx) => {
+  await extendVideo({ video_id: "vid_src", watermark_info: { enabled: true } }, kling(ctx));
+  const [post] = klingPosts(await mockLog(ctx));
+  assert.deepEqual(JSON.parse(post.body).watermark_info, { enabled: true }, "watermark_info on the wire");
+  await control(ctx, "POST", "reset");
+  for (const [watermark_info, field] of [
+    [{ enabled: "yes" }, "watermark_info.enabled"],
+    [{}, "watermark_info.enabled"],
+    [{ enabled: true, position: "top" }, "watermark_info"],
+    [true, "watermark_info"],
+  ]) {
+    await expectRejection(ctx, () => extendVideo({ video_id: "vid_src", watermark_info }, kling(ctx)), { code: "invalid_request", field }, SECRETS);
+  }
+  const trinetra = { video_id: "vid_src", watermark_info: { enabled: true } };
+  await expectRejection(ctx, () => extendVideo(trinetra, ctx.options), { code: "invalid_request", field: "watermark_info", message: /only used with provider "kling"/ });
+  await expectNothingSent(ctx, "refused watermark_info");
+});
+
+for (const provider of ["kling", "trinetra"]) {
+  const register = provider === "kling" ? klingScenario : scenario;
+  register(`${provider}: callback_url "" means none: nothing is sent for it`, {}, async (ctx) => {
+    const options = provider === "kling" ? kling(ctx) : ctx.options;
+    await extendVideo({ video_id: "vid_src", callback_url: "" }, options);
+    const [post] = (await mockLog(ctx)).filter((e) => e.method === "POST");
+    assert.equal("callback_url" in JSON.parse(post.body), false, `no callback_url in ${post.body}`);
+  });
+}
 
 // --- chains
 

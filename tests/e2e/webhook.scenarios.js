@@ -192,3 +192,43 @@ scenario("verifyWebhook verifies Kling's signed callbacks: the task document, th
   assert.equal((await verifyWebhook(rotated.body, rotated.headers, [KLING_SECRET, OLD_SECRET], at(NOW))).id, "task_k1", "during a rotation");
   assert.equal(parseWebhook(KLING_TEST_CALLBACK).id, "task_test", "the test callback parses unsigned too");
 });
+
+// Kling's newer documents name each output's type: image, video, audio,
+// element, voice. Only the videos are the job's; the rest stay in raw.
+const KLING_EVERY_OUTPUT = JSON.stringify({
+  id: "task_k3",
+  status: "succeeded",
+  message: "",
+  external_id: "ke-3",
+  create_time: 1763600000000,
+  update_time: 1763600100000,
+  outputs: [
+    { type: "image", url: "https://cdn.test/k3.png" },
+    { type: "audio", id: "aud_k3", mp3_url: "https://cdn.test/k3.mp3", wav_url: "https://cdn.test/k3.wav" },
+    { type: "video", id: "vid_k3", url: "https://cdn.test/k3.mp4", watermark_url: "https://cdn.test/k3w.mp4", duration: "10" },
+    { type: "element", id: "el_k3" },
+    { type: "voice", id: "voice_k3" },
+  ],
+  billing: [
+    { charge_type: "unit", amount: "1", package_type: "video" },
+    { charge_type: "cash", cash_type: "balance", amount: "0.14", currency: "USD", list_price: "0.14" },
+    { charge_type: "cash", cash_type: "test_balance", amount: "0.14", currency: "USD", list_price: "0.14" },
+  ],
+  future_member: { anything: true },
+});
+const VIDEO_K3 = { url: "https://cdn.test/k3.mp4", type: "video", id: "vid_k3", duration: 10 };
+
+scenario("parseWebhook and verifyWebhook take Kling's newer callback with every output type: exactly its video", {}, async () => {
+  const parsed = parseWebhook(KLING_EVERY_OUTPUT);
+  assert.deepEqual(parsed.output, { outputs: [VIDEO_K3] }, "exactly the video");
+  assert.deepEqual([parsed.units_charged, parsed.money_charged], [1, { amount: 0.14, currency: "USD" }], "units, and money from the real balance only");
+  assert.deepEqual(parsed.raw, JSON.parse(KLING_EVERY_OUTPUT), "the other outputs and unknown members stay in raw");
+  const signed = await delivery({ id: "msg_k3", body: KLING_EVERY_OUTPUT, keyBytes: KLING_KEY_BYTES });
+  const verified = await verifyWebhook(signed.body, signed.headers, KLING_SECRET, at(NOW));
+  assert.deepEqual([verified.id, verified.output], ["task_k3", { outputs: [VIDEO_K3] }], "verified the same");
+  const audioOnly = { id: "task_k4", status: "succeeded", create_time: 1, outputs: [{ type: "audio", mp3_url: "https://cdn.test/a.mp3" }] };
+  const audio = parseWebhook(audioOnly);
+  assert.deepEqual([audio.status, audio.output], ["succeeded", undefined], "an audio output is no video, and no failure");
+  const image = parseWebhook({ ...audioOnly, outputs: [{ type: "image", url: "https://cdn.test/i.png" }] });
+  assert.equal(image.output, undefined, "an image is not reported as a video");
+});

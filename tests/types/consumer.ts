@@ -245,6 +245,12 @@ void extendVideo({ video_id: "v", colour: "red" });
 // @ts-expect-error: timeoutMs is a number
 void getJob("job_1", { timeoutMs: "fast" });
 
+// Kling's watermark_info, and an empty callback_url (none), as Kling's own example sends them.
+void extendVideo({ video_id: "v", callback_url: "", watermark_info: { enabled: true } }, { provider: "kling" });
+
+// @ts-expect-error: watermark_info.enabled is a boolean
+void extendVideo({ video_id: "v", watermark_info: { enabled: "yes" } });
+
 // @ts-expect-error: "turbo" is not a Mode
 void quote({ provider: "kling", mode: "turbo", seconds: 5 });
 

@@ -161,7 +161,8 @@ impl<S: Service + Clone> Chain<S> {
     /// findable id), or the next submit.
     fn next(&mut self, now: Time) -> Step<Vec<Job>> {
         let (service, poll, seed) = (self.service.clone(), self.poll, self.seed);
-        let job_id = |id: String| JobId::parse(&Value::String(id));
+        // Ids the service gave this chain's earlier submits.
+        let job_id = |id: String| JobId::parse(&Value::String(id)).map(JobId::issued);
         // Before the rereads too: a resumed chain past the limit costs no request.
         if let Err(error) = self.progress.check_limit() {
             return Step::Done(Err(error));
@@ -370,6 +371,20 @@ mod tests {
             })
             .collect();
         assert_eq!(steps, [1, 2], "finished steps are not reported again");
+    }
+
+    #[test]
+    fn a_resumed_chain_takes_no_other_task_for_the_ids_it_stored() {
+        let (progress, _) = interrupted(true);
+        let mut c = resumed(KLING, r#"["one","two","three"]"#, progress.clone()).unwrap();
+        c.start(Time::at(0));
+        let step = c.handle(answer(&kling_task("t9", "succeed", "vid9", "10")), Time::at(0));
+        assert!(matches!(step, Step::Done(Err(ref e)) if e.message.contains("another job")), "a finished step's");
+        let mut c = resumed(KLING, r#"["one","two","three"]"#, progress).unwrap();
+        c.start(Time::at(0));
+        c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0));
+        let step = c.handle(answer(&kling_task("t9", "succeed", "vid9", "15")), Time::at(0));
+        assert!(matches!(step, Step::Done(Err(ref e)) if e.message.contains("another job")), "the one in flight's");
     }
 
     #[test]

@@ -57,7 +57,7 @@ impl<S: Service + Clone> Run<S> {
             Err(step) => return step,
         };
         let accepted = Job::accepted(&submission);
-        let id = match JobId::parse(&Value::String(submission.job_id.clone())) {
+        let id = match JobId::parse(&Value::String(submission.job_id.clone())).map(JobId::issued) {
             Ok(id) => id,
             Err(_) => {
                 let why = "the service accepted the job under an id that cannot be read back";
@@ -194,6 +194,19 @@ mod tests {
             panic!()
         };
         assert_eq!((e.code, e.job.map(|job| job.id)), (ErrorCode::BadResponse, Some("..".to_owned())));
+    }
+
+    #[test]
+    fn a_kling_run_waits_for_the_task_it_made_whatever_another_answer_echoes() {
+        let options = parse(br#"{"provider":"kling","apiKey":"k","intervalMs":100}"#).unwrap();
+        let config = ClientConfig::from_value(&options, false).unwrap();
+        let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v1"}"#).unwrap(), ProviderName::Kling).unwrap();
+        let mut r = Run::new(config, PollConfig::from_value(&options).unwrap(), request, 5, [0; 16]);
+        r.start(Time::at(0));
+        r.handle(answer(200, r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(10));
+        let other = r#"{"code":0,"data":{"task_id":"t2","task_status":"processing","task_info":{}}}"#;
+        let step = r.handle(answer(200, other), Time::at(20));
+        assert!(matches!(step, Step::Done(Err(ref e)) if e.message.contains("another job")), "{step:?}");
     }
 
     #[test]

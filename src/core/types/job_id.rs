@@ -6,7 +6,11 @@ use crate::core::types::url::encode_segment;
 
 /// A job id fit to be a URL path segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobId(String);
+pub struct JobId {
+    text: String,
+    /// Whether the service gave this id (see [`JobId::issued`]).
+    issued: bool,
+}
 
 impl JobId {
     /// A caller's `jobId` argument.
@@ -27,15 +31,27 @@ impl JobId {
         if text.bytes().all(|b| b == b'.') {
             return Err(Error::invalid(field, "is not a valid id"));
         }
-        Ok(JobId(text.to_owned()))
+        Ok(JobId { text: text.to_owned(), issued: false })
+    }
+
+    /// The id as the service gave it in a submit's answer (and as a chain
+    /// stores it): its own id for the job. A caller's id may instead be one
+    /// the caller chose (Kling's `external_task_id`), which a service's
+    /// answer need not echo; an issued one must be the answer's own id.
+    pub fn issued(self) -> JobId {
+        JobId { issued: true, ..self }
+    }
+
+    pub fn is_issued(&self) -> bool {
+        self.issued
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     pub fn segment(&self) -> String {
-        encode_segment(&self.0)
+        encode_segment(&self.text)
     }
 }
 

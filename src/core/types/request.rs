@@ -22,6 +22,7 @@ const KLING_FIELDS: &[&str] = &[
     "duration",
     "mode",
     "model_name",
+    "watermark_info",
 ];
 
 /// A request that passed every rule; only [`ExtendRequest::from_value`] makes one.
@@ -38,6 +39,8 @@ pub struct ExtendRequest {
     pub duration: Option<String>,
     pub mode: Option<Mode>,
     pub model_name: Option<String>,
+    /// Kling's `watermark_info.enabled`: whether a watermarked copy is made too.
+    pub watermark: Option<bool>,
 }
 
 impl ExtendRequest {
@@ -65,6 +68,7 @@ impl ExtendRequest {
             duration: duration(&f)?,
             mode: f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?,
             model_name: owned(f.text("model_name")?),
+            watermark: watermark(&f)?,
         };
         if request.video_id.is_none() && request.task_id.is_none() {
             let why = match provider {
@@ -94,10 +98,25 @@ fn cfg_scale(f: &Fields) -> Result<Option<f64>> {
     }
 }
 
+/// An empty `callback_url` means none, as Kling's own example sends it.
 fn callback_url<'a>(f: &Fields<'a>) -> Result<Option<&'a str>> {
     match f.string("callback_url")? {
+        Some("") | None => Ok(None),
         Some(url) => check_http_url(url).map(|_| Some(url)).map_err(|why| Error::invalid("callback_url", why)),
-        None => Ok(None),
+    }
+}
+
+/// `watermark_info: { enabled: boolean }`, nothing else in it.
+fn watermark(f: &Fields) -> Result<Option<bool>> {
+    let Some(info) = f.object("watermark_info")? else {
+        return Ok(None);
+    };
+    match info.get("enabled") {
+        Some(Value::Bool(enabled)) if matches!(info, Value::Object(members) if members.len() == 1) => {
+            Ok(Some(*enabled))
+        }
+        Some(Value::Bool(_)) => Err(Error::invalid("watermark_info", "must hold only enabled")),
+        _ => Err(Error::invalid("watermark_info.enabled", "must be true or false")),
     }
 }
 
@@ -163,6 +182,38 @@ mod tests {
         assert_eq!(e.message, "mode is only used with provider \"kling\"");
         let e = check(r#"{"video_id":"v","resolution":"720p"}"#, ProviderName::Kling).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("resolution"));
+    }
+
+    #[test]
+    fn an_empty_callback_url_means_none_for_both_providers() {
+        for provider in [ProviderName::Trinetra, ProviderName::Kling] {
+            let r = check(r#"{"video_id":"v","callback_url":""}"#, provider).unwrap();
+            assert_eq!(r.callback_url, None, "{provider:?}");
+            let e = check(r#"{"video_id":"v","callback_url":" "}"#, provider).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("callback_url"), "a blank one is still no URL");
+        }
+    }
+
+    #[test]
+    fn kling_takes_watermark_info_in_its_shape() {
+        let watermark =
+            |info: &str| check(&format!(r#"{{"video_id":"v","watermark_info":{info}}}"#), ProviderName::Kling);
+        assert_eq!(watermark(r#"{"enabled":true}"#).unwrap().watermark, Some(true));
+        assert_eq!(watermark(r#"{"enabled":false}"#).unwrap().watermark, Some(false));
+        assert_eq!(watermark("null").unwrap().watermark, None);
+        for (info, field, message) in [
+            ("true", "watermark_info", "watermark_info must be an object, not a boolean"),
+            ("[]", "watermark_info", "watermark_info must be an object, not an array"),
+            ("{}", "watermark_info.enabled", "watermark_info.enabled must be true or false"),
+            (r#"{"enabled":"yes"}"#, "watermark_info.enabled", "watermark_info.enabled must be true or false"),
+            (r#"{"enabled":null}"#, "watermark_info.enabled", "watermark_info.enabled must be true or false"),
+            (r#"{"enabled":true,"position":"tl"}"#, "watermark_info", "watermark_info must hold only enabled"),
+        ] {
+            let e = watermark(info).unwrap_err();
+            assert_eq!((e.field.as_deref(), e.message.as_str()), (Some(field), message), "{info}");
+        }
+        let e = check(r#"{"video_id":"v","watermark_info":{"enabled":true}}"#, ProviderName::Trinetra).unwrap_err();
+        assert_eq!(e.message, "watermark_info is only used with provider \"kling\"");
     }
 
     #[test]

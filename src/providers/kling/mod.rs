@@ -40,6 +40,7 @@ pub fn submit_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest
         ("duration", text(&r.duration)),
         ("mode", mode),
         ("model_name", text(&r.model_name)),
+        ("watermark_info", r.watermark.map(|enabled| json::object([("enabled", Some(Value::Bool(enabled)))]))),
     ]);
     request(config, Method::Post, TASKS, credential(auth, unix_ms), Some(body))
 }
@@ -87,10 +88,15 @@ pub fn read_job(response: &HttpResponse, unix_ms: u64) -> Result<Job> {
     task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
 }
 
-/// The caller's own id of a task, which Kling's task path also answers to.
-pub fn external_id(job: &Job) -> Option<&str> {
+/// Whether `job` answers a read of `id`. The task path takes a task_id or
+/// the caller's `external_task_id`, and Kling's answers need not echo the
+/// latter: a document with another task_id is the task asked for when it
+/// echoes `id`, or echoes nothing and `id` may be an external id (one the
+/// caller gave, not one Kling issued). An echo of another id contradicts.
+pub fn identifies(job: &Job, id: &JobId) -> bool {
     let data = job.raw.get("data").unwrap_or(&job.raw);
-    data.get("task_info")?.get("external_task_id")?.as_str()
+    let echo = data.get("task_info").and_then(|info| info.get("external_task_id")).and_then(Value::as_str);
+    job.id == id.as_str() || echo.map_or(!id.is_issued(), |echo| echo == id.as_str())
 }
 
 /// A callback → `Job`: the task document (`data` of an envelope, or bare),
@@ -199,6 +205,64 @@ mod tests {
             (s.job_id.as_str(), s.status, s.provider, s.request_id.as_deref()),
             ("t1", Status::Queued, ProviderName::Kling, Some("r"))
         );
+    }
+
+    fn ok(body: &str) -> HttpResponse {
+        HttpResponse { status: 200, headers: vec![], body: body.into() }
+    }
+
+    /// A read of `asked` answered with task `task_id`, echoing `echo` (or
+    /// nothing, as Kling's documented extend answers do), through the check
+    /// every read's answer passes.
+    fn read(asked: &JobId, task_id: &str, echo: Option<&str>) -> Result<Job> {
+        let c = config(r#"{"provider":"kling","apiKey":"k"}"#);
+        let info = echo.map_or(String::new(), |e| format!(r#""external_task_id":"{e}","#));
+        let body = format!(
+            r#"{{"code":0,"data":{{"task_id":"{task_id}","task_status":"succeed","task_info":{{{info}"parent_video":{{"id":"src"}}}},
+                "task_result":{{"videos":[{{"id":"v","url":"https://cdn.test/v.mp4","duration":"10","seed":7}}]}}}}}}"#
+        );
+        let response = ok(&body);
+        crate::core::client::call::expect_job(&c, c.read_job(&response, 0)?, asked, &response)
+    }
+
+    fn id(text: &str) -> JobId {
+        JobId::parse(&Value::String(text.into())).unwrap()
+    }
+
+    #[test]
+    fn a_read_by_external_id_is_answered_without_the_echo() {
+        let job = read(&id("my-order-42"), "t1", None).unwrap();
+        assert_eq!((job.id.as_str(), job.status), ("t1", Status::Succeeded));
+        assert!(read(&id("my-order-42"), "t1", Some("my-order-42")).is_ok(), "or with it");
+        assert!(read(&id("t1"), "t1", None).is_ok(), "by its task_id");
+        assert!(read(&id("t1").issued(), "t1", Some("any-external-id")).is_ok(), "its own task_id, whatever it echoes");
+    }
+
+    #[test]
+    fn an_answer_that_contradicts_the_id_is_another_jobs_document() {
+        let contradictions = [
+            (id("my-order-42"), Some("someone-elses-order"), "echoes another external id"),
+            (id("my-order-42"), Some(""), "echoes none, so it is not the task of that external id"),
+            (id("t1").issued(), None, "another task_id, for an id Kling issued"),
+            (id("t1").issued(), Some("ke-0"), "another task_id and another echo"),
+        ];
+        for (asked, echo, why) in contradictions {
+            let e = read(&asked, "t2", echo).unwrap_err();
+            assert_eq!(e.code, crate::core::types::error::ErrorCode::BadResponse, "{why}");
+            assert!(e.message.ends_with("the document of another job"), "{why}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn watermark_info_is_sent_and_an_empty_callback_url_is_not() {
+        let c = config(r#"{"provider":"kling","apiKey":"k"}"#);
+        let r = ExtendRequest::from_value(
+            &parse(br#"{"video_id":"v","callback_url":"","watermark_info":{"enabled":false}}"#).unwrap(),
+            ProviderName::Kling,
+        )
+        .unwrap();
+        let body = c.submit_request(&r, 0).body.unwrap().to_json();
+        assert_eq!(body, r#"{"video_id":"v","watermark_info":{"enabled":false}}"#);
     }
 
     #[test]

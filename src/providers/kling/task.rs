@@ -2,11 +2,9 @@
 
 use super::super::common::{number, required_str, videos};
 use crate::core::client::classify::clean;
-use crate::core::types::job::{Charge, Job, Money, Status, Submission};
+use crate::core::types::job::{Charge, Job, Money, Status, Submission, MODEL};
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
-
-const MODEL: &str = "kling-extend-video";
 
 /// `data` of a task answer; `raw` is the whole document as received.
 pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
@@ -16,7 +14,7 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
         id: id.to_owned(),
         model: MODEL.to_owned(),
         status: Status::from_wire(status),
-        output: videos(data.get("task_result").and_then(|r| r.get("videos")))?,
+        output: videos(data.get("task_result").and_then(|r| r.get("videos")), false)?,
         charged: data.get("final_unit_deduction").and_then(number).map(Charge::Units),
         // The balance deducted (`quota`), in the account's currency, which the document does not name.
         money_charged: data
@@ -32,32 +30,48 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
 
 /// Kling's newer callback document, `{ id, status, outputs, billing, message,
 /// … }`, which its console's "Send Test Callback" posts too (with `outputs`
-/// empty). `billing` entries of `charge_type` "unit" are the units charged.
+/// empty). Only its `video` outputs are the job's; without one, it has none.
 pub fn newer_job(doc: &Value, raw: Value) -> Result<Job, &'static str> {
     let id = required_str(doc, "id", "a callback without id")?;
     let status = required_str(doc, "status", "a callback without status")?;
-    let outputs = doc.get("outputs").filter(|o| o.as_array().is_none_or(|list| !list.is_empty()));
-    let billing = doc.get("billing").and_then(Value::as_array).unwrap_or_default();
-    let of_type = |kind: &'static str| {
-        let entries =
-            billing.iter().filter(move |entry| entry.get("charge_type").and_then(Value::as_str) == Some(kind));
-        entries.filter_map(|entry| Some((entry.get("amount").and_then(number)?, entry.get("currency"))))
-    };
-    let units = of_type("unit").map(|(amount, _)| amount).reduce(|a, b| a + b);
-    let money = of_type("cash")
-        .reduce(|(a, currency), (b, _)| (a + b, currency))
-        .map(|(amount, currency)| Money { amount, currency: currency.and_then(Value::as_str).map(str::to_owned) });
+    let (units, money) = billing(doc.get("billing").and_then(Value::as_array).unwrap_or_default());
     Ok(Job {
         id: id.to_owned(),
         model: MODEL.to_owned(),
         status: Status::from_wire(status),
-        output: videos(outputs)?,
+        output: videos(doc.get("outputs"), true)?.filter(|output| !output.outputs.is_empty()),
         charged: units.map(Charge::Units),
         money_charged: money,
         error: doc.get("message").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
         raw,
         webhook: None,
     })
+}
+
+/// What a newer document's `billing` entries charged: the `amount`s of
+/// `unit` entries are resource-pack units (whatever their `package_type`);
+/// those of `cash` entries are money, counted only from the account's own
+/// balance (`cash_type` "balance", or none given; a "test_balance" is not
+/// money paid), and only while they name one currency, which sums cannot mix.
+fn billing(entries: &[Value]) -> (Option<f64>, Option<Money>) {
+    let (mut units, mut money, mut mixed) = (None::<f64>, None::<Money>, false);
+    for entry in entries {
+        let (Some(amount), Some(kind)) = (entry.get("amount").and_then(number), entry.get("charge_type")) else {
+            continue;
+        };
+        let cash_type = entry.get("cash_type").and_then(Value::as_str);
+        let currency = entry.get("currency").and_then(Value::as_str);
+        match kind.as_str() {
+            Some("unit") => *units.get_or_insert(0.0) += amount,
+            Some("cash") if matches!(cash_type, None | Some("balance")) => match &mut money {
+                None => money = Some(Money { amount, currency: currency.map(str::to_owned) }),
+                Some(sum) if sum.currency.as_deref() == currency => sum.amount += amount,
+                Some(_) => mixed = true,
+            },
+            _ => {}
+        }
+    }
+    (units, money.filter(|_| !mixed))
 }
 
 /// `data` of a submit answer (or of a task found by its external id).
@@ -95,6 +109,64 @@ mod tests {
         assert_eq!((video.id.as_deref(), video.duration), (Some("vid_9"), Some(10.1)));
         let failed = parse(br#"{"id":"t","status":"failed","message":"content policy"}"#).unwrap();
         assert_eq!(newer_job(&failed, Value::Null).unwrap().error.as_deref(), Some("content policy"));
+    }
+
+    fn newer(text: &str) -> Job {
+        newer_job(&parse(text.as_bytes()).unwrap(), Value::Null).unwrap()
+    }
+
+    #[test]
+    fn of_every_documented_output_type_only_the_videos_are_the_jobs() {
+        let job = newer(
+            r#"{"id":"t","status":"succeeded","outputs":[
+                {"type":"image","url":"https://cdn.test/i.png"},
+                {"type":"audio","id":"a1","mp3_url":"https://cdn.test/a.mp3","wav_url":"https://cdn.test/a.wav"},
+                {"type":"video","id":"v1","url":"https://cdn.test/v.mp4","watermark_url":"https://cdn.test/w.mp4","duration":"10"},
+                {"type":"element","id":"e1"},{"type":"voice","id":"vo1"},{"type":"hologram","url":"h"},
+                {"url":"https://cdn.test/untyped.mp4"},"text",{"type":"video","id":"v2","url":"https://cdn.test/v2.mp4"}]}"#,
+        );
+        let ids: Vec<_> = job.output.unwrap().outputs.into_iter().map(|v| (v.id.unwrap(), v.url, v.kind)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("v1".into(), "https://cdn.test/v.mp4".into(), "video"),
+                ("v2".into(), "https://cdn.test/v2.mp4".into(), "video")
+            ]
+        );
+        let audio =
+            newer(r#"{"id":"t","status":"succeeded","outputs":[{"type":"audio","mp3_url":"m","wav_url":"w"}]}"#);
+        assert_eq!((audio.status, audio.output), (Status::Succeeded, None), "no video: no output, and no failure");
+        let image =
+            newer(r#"{"id":"t","status":"succeeded","outputs":[{"type":"image","url":"https://cdn.test/i.png"}]}"#);
+        assert_eq!(image.output, None, "an image is not reported as a video");
+        let bad = parse(br#"{"id":"t","status":"succeeded","outputs":[{"type":"video","id":"v"}]}"#).unwrap();
+        assert_eq!(newer_job(&bad, Value::Null).err(), Some("a video without a url"));
+    }
+
+    #[test]
+    fn billing_counts_units_and_money_from_the_real_balance_in_one_currency() {
+        let charged = |billing: &str| {
+            let job = newer(&format!(r#"{{"id":"t","status":"succeeded","billing":{billing}}}"#));
+            (job.charged, job.money_charged)
+        };
+        let usd = |amount| Some(Money { amount, currency: Some("USD".into()) });
+        assert_eq!(
+            charged(
+                r#"[{"charge_type":"unit","amount":"1","package_type":"video"},{"charge_type":"unit","amount":2.5,"package_type":"video_pro"},
+                    {"charge_type":"cash","cash_type":"balance","amount":"0.14","currency":"USD","list_price":"0.14"},
+                    {"charge_type":"cash","amount":0.35,"currency":"USD","list_price":"0.35"}]"#
+            ),
+            (Some(Charge::Units(3.5)), usd(0.49))
+        );
+        let test_balance = r#"[{"charge_type":"cash","cash_type":"test_balance","amount":"0.49","currency":"USD"}]"#;
+        assert_eq!(charged(test_balance), (None, None), "a test balance is not money paid");
+        let mixed = r#"[{"charge_type":"cash","cash_type":"balance","amount":"1","currency":"USD"},
+            {"charge_type":"cash","cash_type":"balance","amount":"7","currency":"CNY"},{"charge_type":"unit","amount":"1"}]"#;
+        assert_eq!(charged(mixed), (Some(Charge::Units(1.0)), None), "two currencies cannot be added; units still are");
+        let odd = r#"[{"charge_type":"unit"},{"amount":"3"},{"charge_type":"refund","amount":"3"},{"charge_type":"cash","cash_type":"coupon","amount":"1"},7,
+            {"charge_type":"unit","amount":"1","currency":"USD","note":"unknown members are fine"}]"#;
+        assert_eq!(charged(odd), (Some(Charge::Units(1.0)), None), "what is not a documented charge is left in raw");
+        assert_eq!(charged(r#"{"charge_type":"unit","amount":1}"#), (None, None), "billing that is not a list");
     }
 
     #[test]
