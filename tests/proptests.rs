@@ -318,7 +318,11 @@ proptest! {
         let options = if kling { r#"{"provider":"kling","token":"tok-123"}"# } else { r#"{"apiKey":"k"}"# };
         let config = ClientConfig::from_value(&json::parse(options.as_bytes()).unwrap(), false).unwrap();
         let _ = config.read_job(&response, 0);
-        let _ = config.read_submission(&response, 0);
+        let request = json::parse(br#"{"video_id":"v","external_task_id":"e"}"#).unwrap();
+        let request = ExtendRequest::from_value(&request, config.provider.name()).unwrap_or_else(|_| {
+            ExtendRequest::from_value(&json::parse(br#"{"video_id":"v"}"#).unwrap(), config.provider.name()).unwrap()
+        });
+        let _ = config.read_submission(&response, &request, 0);
     }
 
     #[test]

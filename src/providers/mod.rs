@@ -52,10 +52,10 @@ impl Service for ClientConfig {
         }
     }
 
-    fn read_submission(&self, response: &HttpResponse, unix_ms: u64) -> Result<Submission> {
+    fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission> {
         match &self.provider {
             Provider::Trinetra { .. } => trinetra::read_submission(response, unix_ms),
-            Provider::Kling { .. } => kling::read_submission(response, unix_ms),
+            Provider::Kling { .. } => kling::read_submission(response, request, unix_ms),
         }
     }
 

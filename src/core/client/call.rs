@@ -63,13 +63,17 @@ impl<S: Service> Call<S, Submission> {
     }
 }
 
+/// A submit's answer, or a look-up's: either must be the task the request made.
 fn read_submission<S: Service>(
     service: &S,
-    _: &Operation,
+    operation: &Operation,
     response: &HttpResponse,
     now: Time,
 ) -> Result<Submission, Error> {
-    service.read_submission(response, now.unix_ms)
+    match operation {
+        Operation::Submit(request) => service.read_submission(response, request, now.unix_ms),
+        Operation::Read(_) => Err(bad_body(response, "a submission where a job was read")),
+    }
 }
 
 impl<S: Service> Call<S, Job> {
@@ -488,6 +492,16 @@ mod tests {
         sent(call.handle(Event::Failed(Transport::Timeout), Time::at(0)));
         let e = failed(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), Time::at(0)));
         assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Timeout, Some(false), true));
+    }
+
+    #[test]
+    fn a_lookup_that_finds_another_task_leaves_the_submit_unknown() {
+        let mut call = kling_submit(KLING);
+        call.start(Time::at(0));
+        sent(call.handle(Event::Failed(Transport::Network), Time::at(0)));
+        let other = r#"{"code":0,"data":{"task_id":"t9","task_status":"submitted","task_info":{"external_task_id":"ke-other"}}}"#;
+        let e = failed(call.handle(response(200, &[], other), Time::at(0)));
+        assert_eq!((e.code, e.maybe_submitted), (ErrorCode::NetworkError, Some(true)));
     }
 
     #[test]

@@ -18,8 +18,10 @@ pub trait Service {
     /// credential per attempt.
     fn submit_request(&self, request: &ExtendRequest, unix_ms: u64) -> HttpRequest;
     fn job_request(&self, id: &JobId, unix_ms: u64) -> HttpRequest;
+    /// The answer to `request`'s submit, or to its look-up by its findable
+    /// id: one that names another task (echoes another id) is `bad_response`.
     /// `unix_ms` dates a `Retry-After` given as an HTTP date.
-    fn read_submission(&self, response: &HttpResponse, unix_ms: u64) -> Result<Submission>;
+    fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission>;
     fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job>;
     fn limits(&self) -> Limits;
     /// The credentials held, to take out of whatever the call hands back.

@@ -78,8 +78,14 @@ fn credential(auth: &KlingAuth, unix_ms: u64) -> Option<(&'static str, HeaderVal
     Some(("authorization", HeaderValue::Secret(Secret::new(format!("Bearer {token}")))))
 }
 
-pub fn read_submission(response: &HttpResponse, unix_ms: u64) -> Result<Submission> {
+/// The task `request`'s submit made, or its look-up found: an answer that
+/// echoes another `external_task_id` is another task's.
+pub fn read_submission(response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission> {
     let opened = envelope::open(response, unix_ms)?;
+    let echo = opened.data.get("task_info").and_then(|info| info.get("external_task_id")).and_then(Value::as_str);
+    if echo.is_some_and(|echo| Some(echo) != request.external_task_id.as_deref()) {
+        return Err(bad_body(response, "the answer of another task (it echoes another external_task_id)"));
+    }
     task::submission(&opened.data, opened.request_id).map_err(|why| bad_body(response, why))
 }
 
@@ -200,11 +206,19 @@ mod tests {
             headers: vec![],
             body: br#"{"code":0,"request_id":"r","data":{"task_id":"t1","task_status":"submitted","task_info":{"external_task_id":"e"}}}"#.to_vec(),
         };
-        let s = read_submission(&submit, 0).unwrap();
+        let request = |external: &str| {
+            let body = format!(r#"{{"video_id":"v","external_task_id":"{external}"}}"#);
+            ExtendRequest::from_value(&parse(body.as_bytes()).unwrap(), ProviderName::Kling).unwrap()
+        };
+        let s = read_submission(&submit, &request("e"), 0).unwrap();
         assert_eq!(
             (s.job_id.as_str(), s.status, s.provider, s.request_id.as_deref()),
             ("t1", Status::Queued, ProviderName::Kling, Some("r"))
         );
+        // A look-up answered with another task (another external id echoed) finds nothing of ours.
+        let e = read_submission(&submit, &request("mine"), 0).unwrap_err();
+        assert_eq!(e.code, crate::core::types::error::ErrorCode::BadResponse);
+        assert!(e.message.contains("another task"), "{}", e.message);
     }
 
     fn ok(body: &str) -> HttpResponse {
