@@ -42,10 +42,11 @@ pub fn required_str<'a>(doc: &'a Value, key: &str, missing: &'static str) -> Res
     doc.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or(missing)
 }
 
-/// A list of result videos, `[{ url, id?, duration? }]`; `None` when absent.
-/// `typed`: a list of outputs that each name their `type` (Kling's newer
-/// documents: `image`, `video`, `audio`, `element`, `voice`), of which only
-/// the `video` entries are videos; the others stay in the job's `raw`.
+/// A list of result videos, `[{ url, type?, id?, duration? }]`; `None` when
+/// absent. Only entries of `type` "video" are videos: an entry of another
+/// type (an image, audio) stays in the job's `raw`. `typed`: every entry
+/// names its type (Kling's newer documents: `image`, `video`, `audio`,
+/// `element`, `voice`), so one without is no video either.
 pub fn videos(list: Option<&Value>, typed: bool) -> Result<Option<Output>, &'static str> {
     let Some(list) = list.filter(|v| !matches!(v, Value::Null)) else {
         return Ok(None);
@@ -54,7 +55,11 @@ pub fn videos(list: Option<&Value>, typed: bool) -> Result<Option<Output>, &'sta
     // A loop rather than `collect::<Result<Vec<_>, _>>()`, whose adapters cost wasm.
     let mut outputs = Vec::with_capacity(items.len());
     for item in items {
-        if typed && item.get("type").and_then(Value::as_str) != Some("video") {
+        let video = match item.get("type") {
+            Some(Value::String(kind)) => kind == "video",
+            _ => !typed,
+        };
+        if !video {
             continue;
         }
         outputs.push(Video {

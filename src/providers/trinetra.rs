@@ -156,6 +156,15 @@ mod tests {
     }
 
     #[test]
+    fn only_outputs_of_type_video_are_videos() {
+        let body = r#"{"id":"j","status":"succeeded","output":{"outputs":[
+            {"url":"https://cdn/p.jpg","type":"image"},{"url":"https://cdn/v.mp4","type":"video"},{"url":"https://cdn/u.mp4"}]}}"#;
+        let job = read_job(&ok(200, body), 0).unwrap();
+        let urls: Vec<&str> = job.output.as_ref().unwrap().outputs.iter().map(|v| v.url.as_str()).collect();
+        assert_eq!(urls, ["https://cdn/v.mp4", "https://cdn/u.mp4"], "an untyped entry is a video, as the seed shows");
+    }
+
+    #[test]
     fn a_failed_job_carries_its_reason() {
         let job =
             read_job(&ok(200, r#"{"id":"j","status":"failed","error":{"message":"source rejected"}}"#), 0).unwrap();
