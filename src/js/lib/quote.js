@@ -122,11 +122,13 @@ function ask(members, chain) {
   n.fill(NaN, slots, slots + SLOTS);
   const known = chain ? CHAIN : QUOTE;
   for (const [key, value] of members) {
+    if (absent(value) && (key === "rates" || key === "unitPrice")) continue;
     if (key === "rates") {
-      const rates = ([rate, item]) => RATE_KEYS.includes(rate) && put(n, [RATES + RATE_KEYS.indexOf(rate)], item);
-      if (!absent(value) && !(copied(value) && value.every(rates))) return false;
+      if (!copied(value)) return false;
+      for (const [rate, item] of value) {
+        if (!RATE_KEYS.includes(rate) || !put(n, [RATES + RATE_KEYS.indexOf(rate)], item)) return false;
+      }
     } else if (key === "unitPrice") {
-      if (absent(value)) continue;
       if (!copied(value)) return false;
       let amount;
       let currency;
