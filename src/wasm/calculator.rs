@@ -65,16 +65,10 @@ pub fn price(chain: bool) -> *const f64 {
     let asks = ASKS.with(Cell::get);
     let given = |at: usize| Some(asks[at]).filter(|n| !n.is_nan());
     let code = |at: usize| given(at).map(|n| n as usize);
-    // `unitPrice`'s currency, read only with its amount; a lone surrogate is no char.
-    let currency = match given(UNIT_AMOUNT) {
-        None => None,
-        Some(amount) => {
-            match asks[CURRENCY..].iter().map(|&unit| char::from_u32(unit as u32)).collect::<Option<String>>() {
-                Some(currency) => Some((amount, currency)),
-                None => return answer(Answered::Declined),
-            }
-        }
-    };
+    // `unitPrice`'s currency, read only with its amount; a lone surrogate,
+    // no char, is read as '\0', which no currency has.
+    let unit = |&unit: &f64| char::from_u32(unit as u32).unwrap_or_default();
+    let currency = given(UNIT_AMOUNT).map(|amount| (amount, asks[CURRENCY..].iter().map(unit).collect::<String>()));
     let terms = Terms {
         provider: if code(PROVIDER) == Some(1) { ProviderName::Kling } else { ProviderName::Trinetra },
         resolution: code(RESOLUTION).and_then(|i| Resolution::ALL.get(i).copied()),

@@ -38,11 +38,7 @@ fn units(text: &str) -> Vec<f64> {
 #[wasm_bindgen_test]
 fn quotes_cross_as_numbers_and_text_as_code_units() {
     // { seconds: 10, resolution: "1080p" } in the fast path's slots.
-    let slots = asks();
-    let mut given = [f64::NAN; 15];
-    given[..4].copy_from_slice(&[0.0, 1.0, f64::NAN, 10.0]);
-    // SAFETY: `asks` has fifteen slots, written between calls as JS writes them.
-    unsafe { slots.copy_from(given.as_ptr(), given.len()) };
+    ask(&[0.0, 1.0, f64::NAN, 10.0]);
     let numbers = [1.0, 0.0, 1.0, 10.0, 10.0, 30.0, 300.0, 0.0, 300.0, 300.0];
     let expected = [&numbers[..], &units("₹300.00")].concat();
     assert_eq!(answer(price(false), expected.len()), expected);
@@ -56,6 +52,31 @@ fn quotes_cross_as_numbers_and_text_as_code_units() {
     // A chain: its status, basis and output seconds first.
     let chain = answer(price_value(true, r#"{"sourceSeconds":5,"extensions":1}"#), 4);
     assert_eq!(chain, [1.0, 0.0, 9.0, 10.0]);
+}
+
+/// Writes `given` into the fast path's slots, NaN past them (not given).
+fn ask(given: &[f64]) {
+    let mut slots = [f64::NAN; 15];
+    slots[..given.len()].copy_from_slice(given);
+    // SAFETY: `asks` has fifteen slots, written between calls as JS writes them.
+    unsafe { asks().copy_from(slots.as_ptr(), slots.len()) };
+}
+
+#[wasm_bindgen_test]
+fn a_unit_price_crosses_with_its_currency_as_code_units() {
+    let usd = [85.0, 83.0, 68.0];
+    // { provider: "kling", seconds: 5, unitPrice: { amount: 1, currency } }
+    let kling = |currency: [f64; 3]| [&[1.0, f64::NAN, f64::NAN, 5.0][..], &[f64::NAN; 7], &[1.0], &currency].concat();
+    ask(&kling(usd));
+    let priced = answer(price(false), 14);
+    assert_eq!(priced[..2], [1.0, 1.0], "priced, a Kling quote");
+    assert_eq!(priced[11..], [1.0, 1.0, 3.0], "with a price of 1 (one unit), its currency three units long");
+    // A lone surrogate, a unit past ASCII and a currency not given are
+    // declined, for the validating path to name.
+    for currency in [[55296.0, 83.0, 68.0], [321.0, 83.0, 68.0], [f64::NAN; 3]] {
+        ask(&kling(currency));
+        assert_eq!(answer(price(false), 1), [0.0], "{currency:?} declined");
+    }
 }
 
 #[wasm_bindgen_test]

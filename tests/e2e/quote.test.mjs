@@ -5,7 +5,9 @@
 // quote/index.js) and as an esbuild bundle (--conditions=inline-wasm:
 // quote/inline.js). Each runs the same 10,000 seeded inputs (quote-cases.js)
 // through kling-extend/quote and the main entry, and every answer must be
-// the same, errors included.
+// the same, errors included; then, through both, inputs whose getters and
+// Proxy traps quote again or grow the wasm memory while they are read
+// (quote-reentrancy.js).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -16,16 +18,18 @@ import { BIN, CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, wranglerDry
 import { runCommand, serveStatic, watchedPage } from "./toolchain.mjs";
 
 const CASES = readFileSync(new URL("./quote-cases.js", import.meta.url), "utf8");
+const REENTRANCY = readFileSync(new URL("./quote-reentrancy.js", import.meta.url), "utf8");
 
 /** Both entries side by side, as every runtime imports them. */
 const COMPARE = `import * as calculator from "kling-extend/quote";
 import * as main from "kling-extend";
 import { compare } from "./quote-cases.js";
+import { reentrancy } from "./quote-reentrancy.js";
 
 // Synchronous right after the import: no init().
 export const first = calculator.quote({ seconds: 10, resolution: "1080p" }).formatted;
 export const exported = Object.keys(calculator).sort();
-export const run = () => compare(calculator, main);
+export const run = () => ({ ...compare(calculator, main), reentrancy: reentrancy(calculator, main) });
 `;
 
 const WORKER = `import { first, exported, run } from "./compare.js";
@@ -59,6 +63,7 @@ const consumer = await createConsumer({
   name: "quote",
   files: {
     "quote-cases.js": CASES,
+    "quote-reentrancy.js": REENTRANCY,
     "compare.js": COMPARE,
     "worker.js": WORKER,
     "wrangler.toml": 'name = "kling-extend-quote-e2e"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n',
@@ -68,18 +73,25 @@ const consumer = await createConsumer({
     "resolve.mjs": 'export const resolved = import.meta.resolve("kling-extend/quote");\n',
   },
 });
+/** How many checks quote-reentrancy.js makes, both entries together. */
+const REENTRANCY_CHECKS = 172;
 let mf;
 let server;
 let browser;
 after(() => closeAll([() => browser?.close(), () => server?.close(), () => mf?.dispose(), () => consumer.cleanup()]));
 
-/** Checks what an entry answered: the first quote, its exports, and 10,000 answers like the main entry's. */
+/**
+ * Checks what an entry answered: the first quote, its exports, 10,000
+ * answers like the main entry's, and every re-entrancy check passed.
+ */
 function assertSame(result) {
   assert.equal(result.first, "₹300.00", "a quote right after the import");
   assert.deepEqual(result.exported, ["quote", "quoteChain"], "kling-extend/quote exports quote and quoteChain only");
   assert.equal(result.count, 10_000);
   assert.ok(result.refused > 2_000 && result.refused < 8_000, `both priced and refused inputs (${result.refused} refused)`);
   assert.equal(result.differing, 0, `answers differ from the main entry's: ${JSON.stringify(result.examples, null, 1)}`);
+  assert.deepEqual(result.reentrancy.failures, [], "quotes of inputs that run code while they are read");
+  assert.equal(result.reentrancy.checks, REENTRANCY_CHECKS, "every re-entrancy check ran");
 }
 
 test("quote: the tarball holds the entry, and Node resolves it to quote/node.js", async () => {

@@ -1,7 +1,10 @@
 // quote and quoteChain, over the core's calculator (src/wasm/calculator.rs)
 // of whichever build is bound (lib/wasm.js): every entry's, and alone in
-// kling-extend/quote's. A caller's object crosses as numbers: each member
-// the calculator knows, of the type it expects, goes into a slot; the core
+// kling-extend/quote's. A caller's object is read first, each member once
+// (`read`): its getters and a Proxy's traps are the caller's code, which may
+// quote too or grow the instance's memory, so nothing is written to the wasm
+// until they all ran. What was read then crosses as numbers: each member the
+// calculator knows, of the type it expects, goes into a slot; the core
 // prices them or declines, and whatever it declines or cannot be carried so
 // (an unknown key, a wrong type, an alias such as "pro") crosses as JSON
 // text (boundary.js), or as tokens to the build without a JSON parser
@@ -47,10 +50,11 @@ export const quoteChain = (input) => price(input, true);
 
 function price(input, chain) {
   const during = chain ? "in quoteChain" : "in quote";
-  let answer = ask(input, chain) ? enter(() => wasm.price(chain), during) : 0;
+  const terms = read(input, NESTED);
+  let answer = copied(terms) && ask(terms, chain) ? enter(() => wasm.price(chain), during) : 0;
   if (!answer || memory()[answer / 8] === DECLINED) {
     // A build without a JSON parser names the encoder it reads (kling-extend/quote's: toTokens).
-    const value = (wasm.encode ?? toJson)(input, "input");
+    const value = (wasm.encode ?? toJson)(plain(terms), "input");
     answer = enter(() => wasm.priceValue(chain, value), during);
   }
   at = answer / 8;
@@ -72,27 +76,70 @@ function memory() {
   return numbers;
 }
 
+/** The input's members whose own members are read too. */
+const NESTED = ["rates", "unitPrice"];
+/** What stands in for any list: `read` answers a record as a list too, of its members. */
+const LIST = [];
+
 /**
- * Writes `input`'s members into the slots; false when they cannot all be
- * carried so. Members that are null or undefined are not given, as in JSON.
+ * `value` read once, the only place the caller's code runs (getters, a
+ * Proxy's traps): a record as its [key, value] pairs, each member read
+ * with one `Get`, the members named in `nested` a level down (with none
+ * nested in them). Any other object stands in as an empty one of its
+ * kind, which the core refuses by its field as it would the original,
+ * without reading into it: nothing of the caller's is coerced or called
+ * (no valueOf, toString or toJSON), and a member's getter answering
+ * differently each time is asked once.
  */
-function ask(input, chain) {
-  if (!isRecord(input)) return false;
+function read(value, nested) {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return LIST;
+  if (!nested) return {};
+  const keys = Object.keys(value);
+  const members = new Array(keys.length);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i];
+    const item = value[key];
+    members[i] = [key, typeof item === "object" && item !== null ? read(item, nested.includes(key) && []) : item];
+  }
+  return members;
+}
+
+/** Whether `read` answered `value` for a record. */
+const copied = (value) => Array.isArray(value) && value !== LIST;
+/** What `read` answered, as the plain data the validating path takes (a "__proto__" key stays a member). */
+const plain = (value) => (copied(value) ? Object.fromEntries(value.map(([key, item]) => [key, plain(item)])) : value);
+
+/**
+ * Writes a record's members, as `read` answered them, into the slots: no
+ * caller's code runs from here until the calculator answered, and the
+ * memory is taken after it all ran (growing it detaches a view). False
+ * when they cannot all be carried so. Members that are null or undefined
+ * are not given, as in JSON.
+ */
+function ask(members, chain) {
   const n = memory();
   n.fill(NaN, slots, slots + SLOTS);
-  const members = chain ? CHAIN : QUOTE;
-  for (const key of Object.keys(input)) {
-    const value = input[key];
+  const known = chain ? CHAIN : QUOTE;
+  for (const [key, value] of members) {
+    if (absent(value) && (key === "rates" || key === "unitPrice")) continue;
     if (key === "rates") {
-      const rates = (rate) => RATE_KEYS.includes(rate) && put(n, [RATES + RATE_KEYS.indexOf(rate)], value[rate]);
-      if (!absent(value) && !(isRecord(value) && Object.keys(value).every(rates))) return false;
+      if (!copied(value)) return false;
+      for (const [rate, item] of value) {
+        if (!RATE_KEYS.includes(rate) || !put(n, [RATES + RATE_KEYS.indexOf(rate)], item)) return false;
+      }
     } else if (key === "unitPrice") {
-      if (absent(value)) continue;
-      if (!isRecord(value) || !Object.keys(value).every((member) => member === "amount" || member === "currency")) return false;
-      const { amount, currency } = value;
+      if (!copied(value)) return false;
+      let amount;
+      let currency;
+      for (const [member, item] of value) {
+        if (member === "amount") amount = item;
+        else if (member === "currency") currency = item;
+        else return false;
+      }
       if (typeof currency !== "string" || currency.length !== 3 || absent(amount) || !put(n, [UNIT_AMOUNT], amount)) return false;
       for (let i = 0; i < 3; i += 1) n[slots + CURRENCY + i] = currency.charCodeAt(i);
-    } else if (!Object.hasOwn(members, key) || !put(n, members[key], value)) {
+    } else if (!Object.hasOwn(known, key) || !put(n, known[key], value)) {
       return false;
     }
   }
@@ -100,18 +147,19 @@ function ask(input, chain) {
 }
 
 const absent = (value) => value === undefined || value === null;
-const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * `value` into `slot`: the code of one of `words`, or else a finite number
- * (-0 as 0, as JSON carries it). Whether it was one, or absent.
+ * (-0 as 0, as JSON carries it), never coerced (a BigInt or a Symbol is the
+ * validating path's to refuse). Whether it was one, or absent.
  */
 function put(n, member, value) {
   if (absent(value)) return true;
   const [slot, words] = member;
   if (words === undefined) {
+    if (!Number.isFinite(value)) return false;
     n[slots + slot] = value + 0;
-    return Number.isFinite(value);
+    return true;
   }
   const code = words.indexOf(value);
   n[slots + slot] = code;
