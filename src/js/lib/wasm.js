@@ -42,17 +42,16 @@ export const environment = () => readEnvironment?.() ?? null;
  * `born` is the generation of the object called: one from a replaced
  * instance fails without being touched.
  */
-export function enter(fn, during, detail = none, born = generation) {
-  if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail());
+export function enter(fn, during, detail, born = generation) {
+  if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail?.());
   try {
     return fn();
   } catch (error) {
     restart();
-    throw failure(`failed ${during} (${String(error).slice(0, 200)}); it was restarted`, detail(), error);
+    throw failure(`failed ${during} (${String(error).slice(0, 200)}); it was restarted`, detail?.(), error);
   }
 }
 
-const none = () => ({});
 
 /** Frees `object` unless its instance was replaced; never throws, so it cannot hide a caller's error. */
 export function release(object, born) {
