@@ -359,6 +359,7 @@ async function workflow(step: WorkflowStepLike, chain: WorkflowLike, request: Re
   const answer: Response = await deliverCallback(request, chain, "whsec_x");
   // @ts-expect-error: the prompts are a list
   await runChain({ instanceId: "i" }, step, { videoId: "v", prompts: "a" });
-  return `${jobs[0].output.outputs[0].url} ${answer.status} ${callbackEvent("task_1")}`;
+  const type: string = await callbackEvent("task_1");
+  return `${jobs[0].output.outputs[0].url} ${answer.status} ${type}`;
 }
 void workflow;
