@@ -744,6 +744,27 @@ describe("Kling routes (polls mode, auth on)", () => {
     assertKlingError(await kcall(mock, "DELETE", `${KSUBMIT}/${kling}`), 404, 1202);
   });
 
+  test("named job ids: the next jobs of either service take them in order, then random ones; bad lists change nothing", async () => {
+    const long = `k.${"7".repeat(300)}`;
+    assert.equal(mock.nameJobs(["k.7", "k_7"]), 2);
+    assert.equal((await call(mock, "POST", "/__mock/job-ids", { body: [long] })).json.queued, 3);
+    for (const bad of [[], ["k.7"], [""], ["x".repeat(513)], [7], ["a", "a"], "k.7"]) {
+      assert.throws(() => mock.nameJobs(bad), TypeError, JSON.stringify(bad));
+    }
+    assert.equal((await call(mock, "POST", "/__mock/job-ids", { body: ["k_7"] })).status, 400);
+    assert.equal((await submit(mock, { video_id: "v" })).json.job_id, "k.7");
+    assert.equal((await ksubmit(mock, { video_id: "v" })).json.data.task_id, "k_7");
+    assert.equal((await submit(mock, { video_id: "v" })).json.job_id, long);
+    assert.match((await submit(mock, { video_id: "v" })).json.job_id, /^job_klingextendvideo_[0-9a-f]{12}$/);
+    assert.throws(() => mock.nameJobs(["k.7"]), /already a job's/);
+    assert.equal((await readJob(mock, "k.7")).json.id, "k.7");
+    assert.equal((await kread(mock, "k_7")).json.data.task_id, "k_7");
+    assert.equal((await readJob(mock, encodeURIComponent(long))).json.id, long);
+    mock.nameJobs(["k.8"]);
+    mock.reset();
+    assert.match((await submit(mock, { video_id: "v" })).json.job_id, /^job_klingextendvideo_/, "reset() forgets named ids");
+  });
+
   test("log: Kling requests are logged with the token redacted", async () => {
     const sub = await ksubmit(mock, { video_id: "v" });
     await kread(mock, sub.json.data.task_id);

@@ -6,7 +6,7 @@
 import { errorAnswer } from "./server.js";
 
 /**
- * @param {{ reset(): void, fault(f: any): number, configure(c: any): void,
+ * @param {{ reset(): void, fault(f: any): number, nameJobs(ids: any): number, configure(c: any): void,
  *           log: any[], readonly jobs: any[], readonly faults: any[],
  *           readonly config: any }} mock
  */
@@ -42,6 +42,11 @@ export function controlRoutes(mock) {
       handle: withJson((body) => ({ status: 201, body: { queued: mock.fault(body) } })),
     },
     { method: "GET", path: "/__mock/faults", handle: () => ({ status: 200, body: mock.faults }) },
+    {
+      method: "POST",
+      path: "/__mock/job-ids",
+      handle: withJson((body) => ({ status: 201, body: { queued: mock.nameJobs(body) } })),
+    },
     { method: "GET", path: "/__mock/log", handle: () => ({ status: 200, body: mock.log }) },
     { method: "GET", path: "/__mock/jobs", handle: () => ({ status: 200, body: mock.jobs }) },
     { method: "GET", path: "/__mock/callbacks", handle: () => ({ status: 200, body: mock.callbacks }) },

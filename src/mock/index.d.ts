@@ -129,9 +129,16 @@ export interface Mock {
   readonly callbacks: CallbackDelivery[];
   /** Queues faults; returns how many. Throws TypeError if any is invalid. */
   fault(fault: Fault | Fault[]): number;
+  /**
+   * The next jobs, of either service, take these ids in order (then random
+   * ones again), for ids unlike the services' own; returns how many wait.
+   * Throws TypeError for an empty list, an id that is not a non-empty string
+   * of at most 512 characters, or one repeated or already a job's.
+   */
+  nameJobs(ids: string[]): number;
   /** Throws TypeError if invalid (then nothing changes). */
   configure(settings: MockSettings): void;
-  /** Clears jobs, log, callbacks and faults; keeps settings. */
+  /** Clears jobs, log, callbacks, faults and named job ids; keeps settings. */
   reset(): void;
   /** Stops the server and destroys open sockets. */
   close(): Promise<void>;

@@ -78,11 +78,15 @@ export async function startMock(options = {}) {
     fault(fault) {
       return faults.add(fault);
     },
+    /** The next jobs, of either service, take these ids in order; returns how many wait. Throws TypeError if any is invalid. */
+    nameJobs(ids) {
+      return jobs.nameNext(ids);
+    },
     /** The callbacks delivered so far: `{ url, body, headers, status, error }`, oldest first. */
     get callbacks() {
       return callbacks.deliveries;
     },
-    /** Clears jobs, log, callbacks and pending faults; settings stay. */
+    /** Clears jobs, log, callbacks, pending faults and job ids; settings stay. */
     reset() {
       jobs.clear();
       callbacks.clear();

@@ -48,6 +48,8 @@ export class JobStore {
   #jobs = new Map();
   /** `${provider} ${externalId}` → job */
   #external = new Map();
+  /** The ids the next jobs take, in order (`nameNext`). */
+  #names = [];
   #getAdvance;
 
   /**
@@ -80,6 +82,35 @@ export class JobStore {
     this.#jobs.set(id, job);
     if (externalId !== undefined) this.#external.set(`${provider} ${externalId}`, job);
     return job;
+  }
+
+  /**
+   * Makes the next jobs, of either service, take these ids in order, then
+   * random ones again: ids unlike the services' own, for the clients and
+   * routes that must keep them apart.
+   * @param {string[]} ids
+   * @returns {number} how many are waiting to be taken
+   * @throws {TypeError} for ids that are not non-empty strings of at most 512 characters, repeat one another or are taken
+   */
+  nameNext(ids) {
+    if (!Array.isArray(ids) || ids.length === 0) throw new TypeError("job ids must be a non-empty array");
+    for (const id of ids) {
+      if (typeof id !== "string" || id === "" || id.length > 512) throw new TypeError("each job id must be a non-empty string of at most 512 characters");
+    }
+    if (new Set([...ids, ...this.#names]).size !== ids.length + this.#names.length) throw new TypeError("job ids must differ from one another");
+    const taken = ids.find((id) => this.#jobs.has(id));
+    if (taken !== undefined) throw new TypeError(`job id "${taken}" is already a job's`);
+    this.#names.push(...ids);
+    return this.#names.length;
+  }
+
+  /** A new job's id: the next named one, else `prefix` and random hex not `taken` yet. */
+  newId(prefix, taken = (id) => this.#jobs.has(id)) {
+    if (this.#names.length > 0) return this.#names.shift();
+    let id;
+    do id = randomId(prefix);
+    while (taken(id));
+    return id;
   }
 
   /** The provider's job with this external id, without counting a poll. */
@@ -144,5 +175,6 @@ export class JobStore {
   clear() {
     this.#jobs.clear();
     this.#external.clear();
+    this.#names.length = 0;
   }
 }

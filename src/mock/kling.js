@@ -81,7 +81,7 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
     }
 
     const parent = parentOf(body);
-    const id = newTaskId(jobs);
+    const id = jobs.newId("task_", (taken) => jobs.get(taken) || jobs.findExternal(PROVIDER, taken));
     const job = jobs.create({
       id,
       provider: PROVIDER,
@@ -230,11 +230,4 @@ function validateSubmit(body) {
   const watermark = body.watermark_info;
   if (watermark != null && typeof watermark?.enabled !== "boolean") return "watermark_info.enabled must be a boolean";
   return null;
-}
-
-function newTaskId(jobs) {
-  let id;
-  do id = randomId("task_");
-  while (jobs.get(id) || jobs.findExternal(PROVIDER, id));
-  return id;
 }

@@ -7,7 +7,6 @@
  * change of status (callbacks.js).
  */
 import { errorAnswer } from "./server.js";
-import { randomId } from "./jobs.js";
 
 export const PROVIDER = "trinetra";
 export const MODEL = "kling-extend-video";
@@ -53,7 +52,7 @@ export function trinetraRoutes({ jobs, settings, mediaUrl, callbacks }) {
 
     const resolution = body.resolution ?? "720p";
     const job = jobs.create({
-      id: newJobId(jobs),
+      id: jobs.newId("job_klingextendvideo_"),
       provider: PROVIDER,
       videoId: body.video_id,
       body,
@@ -112,11 +111,4 @@ function validateSubmit(body) {
     return bad("resolution", 'resolution must be "720p" or "1080p"');
   }
   return null;
-}
-
-function newJobId(jobs) {
-  let id;
-  do id = randomId("job_klingextendvideo_");
-  while (jobs.get(id));
-  return id;
 }

@@ -52,7 +52,12 @@ interface WorkflowStep {
   sleep(name: string, duration: \`\${number} \${"second" | "seconds" | "minute" | "minutes"}\` | number): Promise<void>;
   waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T; timestamp: Date; type: string }>;
 }
-interface WorkflowInstance { id: string; sendEvent(event: { type: string; payload: unknown }): Promise<void> }
+interface InstanceStatus {
+  status: "queued" | "running" | "paused" | "errored" | "terminated" | "complete" | "waiting" | "waitingForPause" | "unknown";
+  error?: { name: string; message: string };
+  output?: unknown;
+}
+interface WorkflowInstance { id: string; status(): Promise<InstanceStatus>; sendEvent(event: { type: string; payload: unknown }): Promise<void> }
 interface Workflow { create(options?: { id?: string; params?: unknown }): Promise<WorkflowInstance>; get(id: string): Promise<WorkflowInstance> }
 `;
 

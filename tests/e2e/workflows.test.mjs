@@ -6,7 +6,7 @@
 // is bundled and run as it ships.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ const COMPATIBILITY_DATE = "2026-04-01";
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
 const WORKER = `import { WorkflowEntrypoint } from "cloudflare:workers";
-import { deliverCallback, runChain } from "kling-extend/workflows";
+import { callbackEvent, deliverCallback, runChain } from "kling-extend/workflows";
 
 export class Chain extends WorkflowEntrypoint {
   run(event, step) {
@@ -35,16 +35,32 @@ export default {
     if (url.pathname === "/callback") return deliverCallback(request, env.CHAIN, env.WEBHOOK_SECRET);
     if (url.pathname === "/start") {
       const instance = await env.CHAIN.create({ id: url.searchParams.get("id"), params: await request.json() });
+      instance[Symbol.dispose]?.();
       return Response.json({ id: instance.id });
     }
-    if (url.pathname === "/kick") {
-      const instance = await env.CHAIN.get(url.searchParams.get("id"));
-      await instance.pause();
-      await instance.resume();
-      return new Response(null, { status: 204 });
+    if (url.pathname === "/events") return Response.json(await Promise.all((await request.json()).map(callbackEvent)));
+    const action = ACTIONS[url.pathname];
+    if (action === undefined) return new Response("not found", { status: 404 });
+    const instance = await env.CHAIN.get(url.searchParams.get("id"));
+    try {
+      return (await action(instance, request, url)) ?? new Response(null, { status: 204 });
+    } finally {
+      instance[Symbol.dispose]?.();
     }
-    if (url.pathname === "/status") return Response.json(await (await env.CHAIN.get(url.searchParams.get("id"))).status());
-    return new Response("not found", { status: 404 });
+  },
+};
+
+/** What the test does to an instance, by route. */
+const ACTIONS = {
+  "/status": async (instance) => Response.json(await instance.status()),
+  "/kick": async (instance) => {
+    await instance.pause();
+    await instance.resume();
+  },
+  "/terminate": (instance) => instance.terminate(),
+  // What only the app itself could send: any payload, as the event the step of job ?job= waits for.
+  "/send": async (instance, request, url) => {
+    await instance.sendEvent({ type: await callbackEvent(url.searchParams.get("job")), payload: await request.json() });
   },
 };
 `;
@@ -135,6 +151,39 @@ function chainTasks(videoId) {
 }
 
 const FIVE = ["one", "two", "three", "four", "five"];
+
+/** Starts instance `id` with `params` and resolves once it runs (the callback route finds it then). */
+async function startInstance(id, params) {
+  const started = await fetch(`${workerUrl}/start?id=${id}`, { method: "POST", body: JSON.stringify(params) });
+  assert.equal(started.status, 200, await started.clone().text());
+  for (;;) {
+    const status = await (await fetch(`${workerUrl}/status?id=${id}`)).json();
+    if (status.status !== "queued") return status;
+    await sleep(20);
+  }
+}
+
+/** Posts `delivery` (a mock's, or `signed`) to the callback route for `instance` and resolves the answer's status. */
+async function deliver(delivery, instance) {
+  const url = `${workerUrl}/callback?instance=${encodeURIComponent(instance)}`;
+  const answer = await fetch(url, { method: "POST", headers: delivery.headers, body: JSON.stringify(delivery.body) });
+  await answer.body?.cancel();
+  return answer.status;
+}
+
+/** The mock's delivery of job `jobId`'s end. */
+const ending = (jobId) => mock.callbacks.find((c) => c.body.id === jobId && ["succeeded", "failed"].includes(c.body.status));
+
+/** A delivery of `body` signed with the mock's secret, as the service signs its own. */
+function signed(body) {
+  const id = `msg_${randomBytes(8).toString("hex")}`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const mac = createHmac("sha256", Buffer.from(SECRET.slice("whsec_".length), "base64")).update(`${id}.${timestamp}.${JSON.stringify(body)}`).digest("base64");
+  return { body, headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${mac}` } };
+}
+
+/** The mock's Trinetra job that extends `videoId`. */
+const extending = (videoId) => mock.jobs.find((job) => job.video_id === videoId);
 
 /** How many times the mock answered a read of one of `tasks`, by its task id or its external id (polls and look-ups). */
 const readsOf = (tasks) =>
@@ -258,6 +307,98 @@ test("workflows: a Kling chain that would pass 180 s is refused before its first
   assert.equal(known.status, "errored");
   assert.match(known.error.message, /up to 183 s/);
   assert.equal(klingSubmits(), submits, "nothing was submitted");
+});
+
+test("workflows: event types are one per job id and keep Workflows' rules (at most 100 characters of [A-Za-z0-9_-], not starting with -)", { timeout: 30_000 }, async () => {
+  const long = "k.".repeat(100);
+  const ids = ["k.7", "k_7", "k-7", "K.7", "k_2E7", "k_002E7", "k 7", "é", "e\u0301", "🙂", "_", "-", "808411227574358083", long, `${long}x`, "a".repeat(96), "a".repeat(97)];
+  const answer = await fetch(`${workerUrl}/events`, { method: "POST", body: JSON.stringify([...ids, ...ids]) });
+  const types = await answer.json();
+  assert.deepEqual(types.slice(ids.length), types.slice(0, ids.length), "the same id, the same type");
+  assert.equal(new Set(types).size, ids.length, JSON.stringify(types));
+  for (const type of types) assert.match(type, /^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$/);
+  assert.equal(types[ids.indexOf("808411227574358083")], "job-808411227574358083", "Kling's ids read as themselves");
+  assert.match(types[ids.indexOf(long)], /^job_[0-9a-f]{64}$/, "an id too long to spell out is named by its digest");
+});
+
+test("workflows: the callback route answers 404 for an instance that does not exist and 2xx for one that ended, sending nothing", { timeout: 60_000 }, async () => {
+  mock.nameJobs(["end.1"]);
+  const done = await runInstance("ended", { provider: "trinetra", videoId: "src-ended", prompts: ["one"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  assert.equal(done.status, "complete", JSON.stringify(done.error));
+  const delivery = ending("end.1");
+  assert.equal(delivery.status, 204);
+  for (const nobody of ["nobody", "no body", "x".repeat(101), "-x", ""]) assert.equal(await deliver(delivery, nobody), 404, nobody);
+  const { CHAIN } = await mf.getBindings();
+  await assert.rejects(CHAIN.get("nobody"), /not_found/, "the route made no instance");
+  const failed = runInstance("ended-errored", { provider: "trinetra", videoId: "fail-ended", prompts: ["one"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  await startInstance("ended-terminated", { provider: "trinetra", videoId: "unknown-ended", prompts: ["one"], callbackTimeout: "30 seconds" });
+  assert.equal((await fetch(`${workerUrl}/terminate?id=ended-terminated`, { method: "POST" })).status, 204);
+  assert.equal((await failed).status, "errored");
+  for (const id of ["ended", "ended-errored", "ended-terminated"]) {
+    const answer = await deliver(delivery, id);
+    assert.ok(answer >= 200 && answer < 300, `${id}: ${answer}`);
+    assert.equal((await ended(id, workerUrl)).status, id === "ended" ? "complete" : id.slice("ended-".length));
+  }
+});
+
+test("workflows: ids one mapping confused (k.7, k_7) never wake another job's step: each chain extends its own video", { timeout: 60_000 }, async () => {
+  // Chain A's jobs: k.7, then an id too long for an event type.
+  const long = `k.${"7".repeat(200)}`;
+  mock.nameJobs(["k.7", long]);
+  const a = await runInstance("collide-a", { provider: "trinetra", videoId: "src-collide-a", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  assert.equal(a.status, "complete", JSON.stringify(a.error));
+  assert.deepEqual(a.output.map((job) => job.id), ["k.7", long]);
+  assert.equal(extending("k.7").id, long, "A extends its own video");
+  assert.equal(readsOf([{ id: "k.7" }, { id: long }]), 0, "both of A's steps were woken by their callbacks");
+  // Chain B waits for k_7 (its submit held back a little), and gets A's genuine callback for k.7 first.
+  mock.nameJobs(["k_7"]);
+  mock.fault({ method: "POST", path: "/v1/video/kling-extend-video", delayMs: 300 });
+  await startInstance("collide-b", { provider: "trinetra", videoId: "src-collide-b", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  assert.equal(await deliver(ending("k.7"), "collide-b"), 204);
+  const b = await ended("collide-b", workerUrl);
+  assert.equal(b.status, "complete", JSON.stringify(b.error));
+  assert.equal(b.output[0].id, "k_7");
+  assert.equal(b.output[1].id, extending("k_7").id, "B extends its own video");
+  assert.equal(readsOf([{ id: "k_7" }]), 0, "B's step was woken by its own callback");
+});
+
+test("workflows: a step never takes another job's event or an oversized delivery for its own: it reads its job", { timeout: 60_000 }, async () => {
+  mock.nameJobs(["odd.1", "odd.2"]);
+  mock.fault({ method: "POST", path: "/v1/video/kling-extend-video", delayMs: 300 });
+  await startInstance("odd", { provider: "trinetra", videoId: "src-odd", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  // Queued before either job exists (the first submit is held back a
+  // little), so each step's wait takes it first:
+  // for odd.1, an event of its type carrying job k.7 (as a collision of
+  // digests, or the app's own sender, would); for odd.2, a signed delivery
+  // past what the route passes on whole (64 KiB: Workflows takes events of
+  // 1 MiB at most, and a delivery may have up to 1 MiB).
+  const other = { id: "k.7", model: "kling-extend-video", status: "succeeded", output: { outputs: [{ url: `${mock.url}/media/k.7.mp4`, type: "video" }] } };
+  const job = { ...other, raw: other };
+  const sent = await fetch(`${workerUrl}/send?id=odd&job=odd.1`, { method: "POST", body: JSON.stringify({ ...job, job }) });
+  assert.equal(sent.status, 204);
+  const padding = "x".repeat(200_000);
+  assert.equal(await deliver(signed({ ...other, id: "odd.2", padding }), "odd"), 204);
+  const status = await ended("odd", workerUrl);
+  assert.equal(status.status, "complete", JSON.stringify(status.error));
+  assert.deepEqual(status.output.map((job) => job.id), ["odd.1", "odd.2"]);
+  assert.equal(extending("odd.1").id, "odd.2");
+  assert.equal(status.output[1].raw.padding, undefined, "odd.2 as read, not as the oversized delivery");
+  assert.ok(readsOf([{ id: "odd.1" }]) >= 1 && readsOf([{ id: "odd.2" }]) >= 1, "both were read");
+});
+
+test("workflows: a replayed delivery wakes its step once, and a replay after the end is answered 2xx", { timeout: 60_000 }, async () => {
+  mock.nameJobs(["again.1", "again.2"]);
+  await startInstance("again", { provider: "trinetra", videoId: "src-again", prompts: ["one", "two"], callbackUrl: `${workerUrl}/callback`, callbackTimeout: "30 seconds" });
+  // Step 1's delivery is replayed three times, as step 2 starts.
+  while (ending("again.1")?.status !== 204) await sleep(20);
+  for (let i = 0; i < 3; i += 1) assert.equal(await deliver(ending("again.1"), "again"), 204);
+  const status = await ended("again", workerUrl);
+  assert.equal(status.status, "complete", JSON.stringify(status.error));
+  assert.deepEqual(status.output.map((job) => job.id), ["again.1", "again.2"]);
+  assert.equal(extending("again.1").id, "again.2");
+  const woken = status.__LOCAL_DEV_STEP_OUTPUTS.filter((output) => output?.job?.id === "again.1" || output?.id === "again.1");
+  assert.equal(woken.length, 1, "one step took again.1's delivery, once");
+  assert.equal(await deliver(ending("again.2"), "again"), 204);
 });
 
 test("workflows: the example deploys in a dry run and runs a chain through its routes and callbacks", { timeout: 60_000 }, async () => {

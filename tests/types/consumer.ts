@@ -225,9 +225,12 @@ async function mockTypes(): Promise<void> {
   const mock: Mock = await startMock({ port: 0, apiKeys: ["k"], advance: { mode: "polls", stepPolls: 1 } });
   const fault: Fault = { method: "POST", path: "/v1/", status: 503, headers: { "retry-after": 1 } };
   const queued: number = mock.fault(fault);
+  const named: number = mock.nameJobs(["k.7", "k_7"]);
+  // @ts-expect-error: ids are strings
+  mock.nameJobs([7]);
   const log: LogEntry[] = mock.log;
   const jobs: MockJob[] = mock.jobs;
-  void [queued, log, jobs, FAILURE_MESSAGE, RATES["720p"], mock.url];
+  void [queued, named, log, jobs, FAILURE_MESSAGE, RATES["720p"], mock.url];
   await mock.close();
 }
 
@@ -356,6 +359,7 @@ async function workflow(step: WorkflowStepLike, chain: WorkflowLike, request: Re
   const answer: Response = await deliverCallback(request, chain, "whsec_x");
   // @ts-expect-error: the prompts are a list
   await runChain({ instanceId: "i" }, step, { videoId: "v", prompts: "a" });
-  return `${jobs[0].output.outputs[0].url} ${answer.status} ${callbackEvent("task_1")}`;
+  const type: string = await callbackEvent("task_1");
+  return `${jobs[0].output.outputs[0].url} ${answer.status} ${type}`;
 }
 void workflow;
