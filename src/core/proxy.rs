@@ -18,8 +18,18 @@ use crate::core::types::url::{check_http_url, decode_segment};
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
 /// How long browsers may cache a preflight answer, in seconds.
 const PREFLIGHT_MAX_AGE: &str = "600";
-/// Upstream headers passed back to the caller.
-pub const PASSED_BACK: [&str; 3] = ["content-type", "retry-after", "x-request-id"];
+/// Upstream headers passed back to the caller (its `content-type` never is:
+/// every answer of the proxy is JSON).
+pub const PASSED_BACK: [&str; 2] = ["retry-after", "x-request-id"];
+/// What every answer with a body carries: it is JSON, a browser must not
+/// guess otherwise, and nothing in it may load or frame anything. With
+/// `basePath` the proxy answers on the app's own origin, where an HTML page
+/// or an SVG passed through could run script.
+const BODY_HEADERS: [(&str, &str); 3] = [
+    ("content-type", "application/json"),
+    ("x-content-type-options", "nosniff"),
+    ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; sandbox"),
+];
 
 /// The config keys that belong to the proxy itself; the rest describe the
 /// upstream service exactly as a client's options do.
@@ -48,13 +58,22 @@ pub enum Route {
     Read(JobId),
 }
 
-/// An answer the proxy gives without asking upstream.
+/// An answer of the proxy: its own, or the upstream's passed back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
     pub status: u16,
+    /// CORS and route headers; [`Reply::wire_headers`] adds the body's.
     pub headers: Vec<(String, String)>,
-    /// A JSON document (the contract's error shape), if any.
-    pub body: Option<Value>,
+    /// JSON text (the contract's error shape, or the upstream's document), if any.
+    pub body: Option<String>,
+}
+
+impl Reply {
+    /// Every header to send: the reply's own, and for a body the JSON ones.
+    pub fn wire_headers(&self) -> Vec<(String, String)> {
+        let body = self.body.as_ref().map(|_| BODY_HEADERS.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        self.headers.iter().cloned().chain(body.into_iter().flatten()).collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -155,6 +174,49 @@ impl ProxyConfig {
             _ => (ErrorCode::ServerError, "the proxy could not answer"),
         };
         error_reply(status, code, message, self.cors(origin))
+    }
+
+    /// The answer for the upstream's `status` and `body`: a JSON document
+    /// passes back as it came, but for the credentials `authorization` (the
+    /// forwarded request's header) carried, taken out; anything else becomes
+    /// the proxy's own JSON error, with the upstream's status where it means
+    /// something (4xx, 5xx), else 502. A redirect or a status outside
+    /// 200–599 is a 502 too: no `Response` can carry it, and a redirect
+    /// would take the key along.
+    ///
+    /// `passed`: the upstream's [`PASSED_BACK`] headers, each kept unless it
+    /// holds a credential.
+    pub fn relay(
+        &self,
+        status: u16,
+        passed: &[(String, String)],
+        body: &[u8],
+        authorization: Option<&str>,
+        origin: Option<&str>,
+    ) -> Reply {
+        let secrets = self.credentials(authorization);
+        let mut cors = self.cors(origin);
+        if !(200..=599).contains(&status) || (300..=399).contains(&status) {
+            let message = format!("the service answered with HTTP {status}, which the proxy does not pass on");
+            return error_reply(502, ErrorCode::BadResponse, &message, cors);
+        }
+        if matches!(status, 204 | 205 | 304) {
+            return Reply { status, headers: cors, body: None };
+        }
+        let Ok(document) = json::parse(body) else {
+            let (status, code) = match status {
+                400..=599 => (status, status_code(status)),
+                _ => (502, ErrorCode::BadResponse),
+            };
+            let message = format!("the service answered HTTP {status} with a body that is not JSON");
+            return error_reply(status, code, &message, cors);
+        };
+        let clean = passed
+            .iter()
+            .filter(|(name, value)| PASSED_BACK.contains(&name.as_str()) && secrets.scrub(value).is_none());
+        cors.extend(clean.cloned());
+        let text = String::from_utf8_lossy(body);
+        Reply { status, headers: cors, body: Some(scrub_document(&text, document, &secrets)) }
     }
 
     /// The answer when the upstream request got no response. A connection
@@ -279,16 +341,24 @@ fn origins(f: &Fields) -> Result<Origins> {
     Ok(Origins::Only(origins))
 }
 
-/// An upstream answer with every credential replaced: a service that echoes
-/// the key in an error must not show it to the page. A JSON body is redacted
-/// as parsed values, so escaped forms of a key (`\/`, `\u005f`) are found
-/// too, and rewritten only when something was taken out.
-pub fn scrub(body: &str, secrets: &Secrets) -> String {
-    if let Ok(document) = json::parse(body.as_bytes()) {
-        let redacted = document.clone().redacted(secrets);
-        return if redacted == document { body.to_owned() } else { redacted.to_json() };
+/// An upstream JSON answer, `body` parsed as `document`, with every
+/// credential replaced: a service that echoes the key in an error must not
+/// show it to the page. It is redacted as parsed values, so escaped forms of
+/// a key (`\/`, `\u005f`) are found too, and rewritten only when something
+/// was taken out.
+fn scrub_document(body: &str, document: Value, secrets: &Secrets) -> String {
+    let redacted = document.clone().redacted(secrets);
+    if redacted == document {
+        body.to_owned()
+    } else {
+        redacted.to_json()
     }
-    body.to_owned().redacted(secrets)
+}
+
+/// The contract's code for an upstream status the proxy passes on.
+fn status_code(status: u16) -> ErrorCode {
+    let response = crate::core::types::http::HttpResponse { status, ..Default::default() };
+    crate::core::client::classify::status_error(&response, 0).code
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.
@@ -305,11 +375,11 @@ fn error_reply_from(status: u16, error: &Error) -> Reply {
     Reply { status, headers: vec![], body: Some(error_body(error.code, &error.message, error.field.as_deref())) }
 }
 
-fn error_body(code: ErrorCode, message: &str, field: Option<&str>) -> Value {
+fn error_body(code: ErrorCode, message: &str, field: Option<&str>) -> String {
     let text = |s: &str| Some(Value::String(s.to_owned()));
     let error =
         json::object([("code", text(code.as_str())), ("message", text(message)), ("field", field.and_then(text))]);
-    json::object([("error", Some(error))])
+    json::object([("error", Some(error))]).to_json()
 }
 
 #[cfg(test)]
@@ -321,8 +391,12 @@ mod tests {
     const APP: &str = "https://app.example.com";
 
     fn proxy(extra: &str) -> ProxyConfig {
+        keyed("server-key", extra)
+    }
+
+    fn keyed(key: &str, extra: &str) -> ProxyConfig {
         let config =
-            format!(r#"{{"apiKey":"server-key","baseUrl":"http://127.0.0.1:9","allowedOrigins":["{APP}"]{extra}}}"#);
+            format!(r#"{{"apiKey":"{key}","baseUrl":"http://127.0.0.1:9","allowedOrigins":["{APP}"]{extra}}}"#);
         ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap()
     }
 
@@ -333,17 +407,28 @@ mod tests {
         }
     }
 
-    fn error_code(reply: &Reply) -> Option<&str> {
-        reply.body.as_ref()?.get("error")?.get("code")?.as_str()
+    /// The `error` member of a reply's JSON body.
+    fn error_of(reply: &Reply) -> Option<Value> {
+        parse(reply.body.as_ref()?.as_bytes()).ok()?.get("error").cloned()
+    }
+
+    fn error_code(reply: &Reply) -> Option<String> {
+        error_of(reply)?.get("code")?.as_str().map(str::to_owned)
+    }
+
+    /// The body `p` passes back for the upstream's `body`, answering `sent`.
+    fn relayed(p: &ProxyConfig, body: &str, sent: &HttpRequest) -> String {
+        p.relay(200, &[], body.as_bytes(), sent.header("authorization"), None).body.unwrap_or_default()
     }
 
     #[test]
     fn escaped_echoes_of_a_credential_are_scrubbed_too() {
-        let credentials = Secrets::new(["sk_live/abc"], None);
+        let p = keyed("sk_live/abc", "");
+        let sent = p.forward("/v1/jobs/j", None, None, 0).unwrap();
         let body = r#"{"error":{"message":"key sk\u005flive\/abc refused"},"n":1.50}"#;
-        assert_eq!(scrub(body, &credentials), r#"{"error":{"message":"key [redacted] refused"},"n":1.5}"#);
+        assert_eq!(relayed(&p, body, &sent), r#"{"error":{"message":"key [redacted] refused"},"n":1.5}"#);
         let clean = r#"{"n":1.50}"#;
-        assert_eq!(scrub(clean, &credentials), clean, "an answer without a credential is passed as it came");
+        assert_eq!(relayed(&p, clean, &sent), clean, "an answer without a credential is passed as it came");
     }
 
     #[test]
@@ -361,7 +446,7 @@ mod tests {
         assert_eq!(reply(p.decide("GET", "/v1/admin", Some(APP), None)).status, 404);
         assert_eq!(reply(p.decide("GET", "/v1/jobs/a/b", Some(APP), None)).status, 404);
         let wrong = reply(p.decide("GET", submit, Some(APP), None));
-        assert_eq!((wrong.status, error_code(&wrong)), (405, Some("invalid_request")));
+        assert_eq!((wrong.status, error_code(&wrong).as_deref()), (405, Some("invalid_request")));
         assert!(wrong.headers.contains(&("allow".into(), "POST, OPTIONS".into())));
     }
 
@@ -369,7 +454,7 @@ mod tests {
     fn other_origins_are_refused_and_preflights_answered() {
         let p = proxy("");
         let refused = reply(p.decide("POST", "/v1/video/kling-extend-video", Some("https://evil.example"), None));
-        assert_eq!((refused.status, error_code(&refused)), (403, Some("forbidden")));
+        assert_eq!((refused.status, error_code(&refused).as_deref()), (403, Some("forbidden")));
         assert!(refused.headers.is_empty());
         let preflight = reply(p.decide("OPTIONS", "/v1/jobs/j", Some(APP), None));
         assert_eq!(preflight.status, 204);
@@ -412,7 +497,7 @@ mod tests {
         ] {
             let refused = p.forward("/v1/video/kling-extend-video", Some(body), Some(APP), 0).unwrap_err();
             assert_eq!(refused.status, 400);
-            let error = refused.body.as_ref().and_then(|b| b.get("error")).unwrap();
+            let error = error_of(&refused).unwrap();
             assert_eq!(error.get("field").and_then(Value::as_str), Some(field));
             assert_eq!(error.get("code").and_then(Value::as_str), Some("invalid_request"));
             assert!(refused.headers.iter().any(|(k, _)| k == "access-control-allow-origin"));
@@ -453,14 +538,13 @@ mod tests {
         let sent = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
         let token = sent.header("authorization").unwrap().trim_start_matches("Bearer ").to_owned();
         let echoed = format!(r#"{{"message":"bad iss ak_x, secret sk_x, token {token}"}}"#);
-        let scrubbed = scrub(&echoed, &p.credentials(sent.header("authorization")));
-        assert_eq!(scrubbed, r#"{"message":"bad iss [redacted], secret [redacted], token [redacted]"}"#);
+        assert_eq!(
+            relayed(&p, &echoed, &sent),
+            r#"{"message":"bad iss [redacted], secret [redacted], token [redacted]"}"#
+        );
         let trinetra = proxy("");
         let sent = trinetra.forward("/v1/jobs/j", None, None, 0).unwrap();
-        assert_eq!(
-            scrub("key server-key refused", &trinetra.credentials(sent.header("authorization"))),
-            "key [redacted] refused"
-        );
+        assert_eq!(relayed(&trinetra, r#""key server-key refused""#, &sent), r#""key [redacted] refused""#);
     }
 
     #[test]
@@ -522,5 +606,46 @@ mod tests {
             let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap_err();
             assert_eq!(e.field.as_deref(), Some("basePath"), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_upstream_json_document_passes_back_byte_for_byte_but_for_the_key() {
+        let p = proxy("");
+        let body = r#"{"id":"j1","url":"https://cdn/eyJhbGciOiJIUzI1NiJ9.eyJ2IjoxfQ.c2ln/v.mp4","n":1.50}"#;
+        let passed = p.relay(200, &[], body.as_bytes(), None, Some(APP));
+        assert_eq!((passed.status, passed.body.as_deref()), (200, Some(body)));
+        let upstream =
+            [("x-request-id".to_owned(), "server-key".to_owned()), ("retry-after".to_owned(), "2".to_owned())];
+        let echoed = p.relay(401, &upstream, br#"{"error":{"message":"bad key server-key"}}"#, None, Some(APP));
+        assert!(
+            echoed.headers.contains(&upstream[1]) && !echoed.headers.contains(&upstream[0]),
+            "{:?}",
+            echoed.headers
+        );
+        assert_eq!(echoed.body.as_deref(), Some(r#"{"error":{"message":"bad key [redacted]"}}"#));
+        let headers = passed.wire_headers();
+        for (name, value) in [("content-type", "application/json"), ("x-content-type-options", "nosniff")] {
+            assert!(headers.contains(&(name.to_owned(), value.to_owned())), "{headers:?}");
+        }
+        assert!(headers.iter().any(|(k, v)| k == "content-security-policy" && v.contains("default-src 'none'")));
+        assert!(headers.iter().any(|(k, _)| k == "access-control-allow-origin"));
+    }
+
+    #[test]
+    fn an_upstream_body_that_is_not_json_becomes_the_proxys_own_error() {
+        let p = proxy("");
+        for (status, body, expected, code) in [
+            (404, &b"<html><script>alert(1)</script></html>"[..], 404, "not_found"),
+            (200, b"<svg onload=alert(1)>", 502, "bad_response"),
+            (503, b"", 503, "server_error"),
+            (307, br#"{"moved":"elsewhere"}"#, 502, "bad_response"),
+            (700, br#"{"id":"j1"}"#, 502, "bad_response"),
+        ] {
+            let reply = p.relay(status, &[], body, None, Some(APP));
+            assert_eq!((reply.status, error_code(&reply).as_deref()), (expected, Some(code)), "{status}");
+            assert!(!reply.body.unwrap_or_default().contains("<"), "nothing of the upstream body is passed on");
+        }
+        let empty = p.relay(204, &[], b"", None, None);
+        assert_eq!((empty.status, empty.wire_headers(), empty.body), (204, vec![], None));
     }
 }

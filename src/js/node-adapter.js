@@ -1,43 +1,109 @@
 // kling-extend/node: a node:http request listener around a fetch-API handler
-// (createProxy's), so a Node server needs no glue of its own. It holds no
-// wasm: it only converts IncomingMessage → Request and Response →
-// ServerResponse, and answers what the fetch API cannot even represent.
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+// (createProxy's), so a Node server needs no glue of its own, and a server
+// with its limits set. It holds no wasm: it only converts IncomingMessage →
+// Request and Response → ServerResponse, answers what the fetch API cannot
+// even represent, and bounds what a slow or greedy client can hold.
+import { createServer as createNodeServer } from "node:http";
 
 /** Methods a fetch Request refuses to carry (`new Request` throws). */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** What the body stream buffers ahead of its reader, in bytes. */
 const BODY_BUFFER_BYTES = 64 * 1024;
 
+/** The limits, each changeable by the option of its name. */
+const DEFAULTS = {
+  /** The request's headers must arrive within this (createServer only). */
+  headersTimeoutMs: 10_000,
+  /** Its body must have arrived whole within this, counted from its headers. */
+  bodyTimeoutMs: 30_000,
+  /** A connection with nothing sent either way for this long is closed. */
+  idleTimeoutMs: 30_000,
+  /** The answer must have been written within this: a client that stops reading is cut. */
+  writeTimeoutMs: 30_000,
+  /** Requests handled at once; one more is answered 503 at once. */
+  maxInFlight: 256,
+};
+
 /**
  * `handler(request) → Response` as a `node:http` listener. It never throws and
  * never rejects: a method or URL the fetch API refuses is answered 405 / 400,
- * a handler that throws 500, all as JSON; a client that goes away aborts
+ * a handler that throws 500, a request past `maxInFlight` 503, all as JSON; a
+ * client that goes away, or a body past `bodyTimeoutMs`, aborts
  * `request.signal`; a body the handler left unread closes the connection.
  */
-export function toNodeListener(handler) {
+export function toNodeListener(handler, options) {
   if (typeof handler !== "function") throw new TypeError("toNodeListener: handler must be a function");
+  const limits = settings(options);
+  let inFlight = 0;
   return (req, res) => {
     // A socket the client closed must not crash the process with an unhandled 'error'.
     req.on("error", () => {});
     res.on("error", () => {});
-    serve(handler, req, res).catch(() => res.destroy());
+    // No `timeout` listener: Node destroys the socket when it stays idle this long.
+    res.setTimeout(limits.idleTimeoutMs);
+    if (inFlight >= limits.maxInFlight) {
+      send(req, res, refusal(503, "the server is busy; try again", { "retry-after": "1" }), limits).catch(() => res.destroy());
+      return;
+    }
+    inFlight += 1;
+    serve(handler, req, res, limits)
+      .catch(() => res.destroy())
+      .finally(() => (inFlight -= 1));
   };
 }
 
-async function serve(handler, req, res) {
-  const gone = new AbortController();
-  res.once("close", () => gone.abort());
-  let response;
-  if (FORBIDDEN_METHODS.has(req.method)) {
-    response = refusal(405, "the method is not allowed");
-  } else {
-    const request = toRequest(req, gone.signal);
-    if (!request) response = refusal(400, "the request cannot be represented");
-    else response = await answer(handler, request);
+/**
+ * A `node:http` server for `handler`, with every limit set: the listener's,
+ * and the server's own for headers (`headersTimeoutMs`) and for an idle
+ * keep-alive connection (`idleTimeoutMs`).
+ */
+export function createServer(handler, options) {
+  const limits = settings(options);
+  // Node checks the header and request timeouts on this interval (30 s by default).
+  const connectionsCheckingInterval = Math.min(1_000, limits.headersTimeoutMs);
+  const server = createNodeServer({ connectionsCheckingInterval }, toNodeListener(handler, limits));
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.headersTimeoutMs + limits.bodyTimeoutMs;
+  server.keepAliveTimeout = limits.idleTimeoutMs;
+  return server;
+}
+
+/** The limits `options` sets, each a positive whole number, over the defaults. */
+function settings(options = {}) {
+  if (typeof options !== "object" || options === null) throw new TypeError("kling-extend/node: options must be an object");
+  const limits = { ...DEFAULTS };
+  for (const [name, value] of Object.entries(options)) {
+    if (!(name in DEFAULTS)) throw new TypeError(`kling-extend/node: ${name} is not an option (${Object.keys(DEFAULTS).join(", ")})`);
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`kling-extend/node: ${name} must be a whole number above 0`);
+    limits[name] = value;
   }
-  await send(req, res, response);
+  return limits;
+}
+
+async function serve(handler, req, res, limits) {
+  const gone = new AbortController();
+  const leave = () => gone.abort();
+  res.once("close", leave);
+  // A body must arrive in time; after it, the handler's own limits apply.
+  const slow = () => gone.abort(new DOMException("the body did not arrive in time", "TimeoutError"));
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"]) > 0;
+  const bodyTimer = hasBody ? setTimeout(slow, limits.bodyTimeoutMs) : undefined;
+  req.once("end", () => clearTimeout(bodyTimer));
+  try {
+    let response;
+    if (FORBIDDEN_METHODS.has(req.method)) {
+      response = refusal(405, "the method is not allowed");
+    } else {
+      const request = toRequest(req, gone.signal);
+      if (!request) response = refusal(400, "the request cannot be represented");
+      else response = await answer(handler, request);
+    }
+    await send(req, res, response, limits);
+  } finally {
+    clearTimeout(bodyTimer);
+    res.off("close", leave);
+  }
 }
 
 /** The handler's answer, or a 500 when it throws or answers something that is not a Response. */
@@ -67,7 +133,7 @@ function toRequest(req, signal) {
     const scheme = req.socket?.encrypted ? "https" : "http";
     const url = new URL(req.url?.startsWith("/") ? `${scheme}://localhost${req.url}` : req.url);
     if (req.headers.host) url.host = req.headers.host; // An invalid host is ignored by the setter.
-    const body = req.method === "GET" || req.method === "HEAD" ? undefined : bodyStream(req);
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : bodyStream(req, signal);
     return new Request(url, { method: req.method, headers, body, duplex: "half", signal });
   } catch {
     return null;
@@ -77,9 +143,10 @@ function toRequest(req, signal) {
 /**
  * `req`'s body as a ReadableStream that reads only as fast as its reader.
  * Cancelling it stops reading without destroying the socket, so an answer
- * (a 413) can still be sent; send() then closes the connection.
+ * (a 413) can still be sent; send() then closes the connection. The
+ * request's `signal` (the client gone, the body too slow) errors it.
  */
-function bodyStream(req) {
+function bodyStream(req, signal) {
   let open = true;
   const stop = () => {
     open = false;
@@ -89,6 +156,10 @@ function bodyStream(req) {
     {
       start(controller) {
         req.pause();
+        const broken = (why) => {
+          if (open) controller.error(new Error(why));
+          open = false;
+        };
         req.on("data", (chunk) => {
           if (!open) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -98,10 +169,8 @@ function bodyStream(req) {
           if (open) controller.close();
           open = false;
         });
-        req.on("close", () => {
-          if (open) controller.error(new Error("the client closed the connection before the body ended"));
-          open = false;
-        });
+        req.on("close", () => broken("the client closed the connection before the body ended"));
+        signal.addEventListener("abort", () => broken("the body did not arrive in time"), { once: true });
       },
       pull() {
         if (open) req.resume();
@@ -112,8 +181,12 @@ function bodyStream(req) {
   );
 }
 
-/** Writes `response` to `res`; a client that went away only ends the writing. */
-async function send(req, res, response) {
+/**
+ * Writes `response` to `res` at the pace the client reads, within
+ * `writeTimeoutMs`; a client that went away or stopped reading only ends
+ * the writing. One listener at a time: nothing accumulates on `res`.
+ */
+async function send(req, res, response, limits) {
   if (res.destroyed) return discard(response);
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
@@ -128,11 +201,35 @@ async function send(req, res, response) {
     res.end();
     return;
   }
+  const deadline = Date.now() + limits.writeTimeoutMs;
+  const reader = response.body.getReader();
   try {
-    await pipeline(Readable.fromWeb(response.body), res);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value) && !(await drained(res, deadline - Date.now()))) throw new Error("the client stopped reading");
+    }
+    res.end();
   } catch {
+    reader.cancel().catch(() => {});
     res.destroy();
   }
+}
+
+/** Whether `res` drained within `ms` (false: it closed, or the time ran out). */
+function drained(res, ms) {
+  return new Promise((resolve) => {
+    const done = (ok) => () => {
+      clearTimeout(timer);
+      res.off("drain", ready);
+      res.off("close", closed);
+      resolve(ok);
+    };
+    const [ready, closed] = [done(true), done(false)];
+    const timer = setTimeout(closed, Math.max(ms, 0));
+    res.on("drain", ready);
+    res.on("close", closed);
+  });
 }
 
 function discard(response) {
@@ -140,7 +237,7 @@ function discard(response) {
 }
 
 /** An answer made here, shaped like the proxy's own errors. */
-function refusal(status, message) {
-  const code = status === 500 ? "server_error" : "invalid_request";
-  return Response.json({ error: { code, message } }, { status });
+function refusal(status, message, headers = {}) {
+  const code = status >= 500 ? "server_error" : "invalid_request";
+  return Response.json({ error: { code, message } }, { status, headers: { "x-content-type-options": "nosniff", ...headers } });
 }

@@ -2,7 +2,7 @@
 //! cross as JSON text, like every other export.
 
 use super::convert::{answer, arg};
-use crate::core::proxy::{scrub, Decision, ProxyConfig, Reply, PASSED_BACK};
+use crate::core::proxy::{Decision, ProxyConfig, Reply, PASSED_BACK};
 use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::json::{object, Value};
 use wasm_bindgen::prelude::*;
@@ -41,7 +41,9 @@ impl ProxyCore {
         config.map(|config| ProxyCore { config }).map_err(|error| answer(Err(error)))
     }
 
-    /// `{ reply }` to answer at once, or `{ forward: { readBody, maxBodyBytes } }`.
+    /// `{ reply }` to answer at once, or `{ forward: { readBody, maxBodyBytes,
+    /// timeoutMs } }`: `timeoutMs` bounds the wait for `authorize`, then the
+    /// upstream request.
     pub fn decide(&self, method: &str, path: &str, origin: Option<String>, content_length: Option<String>) -> String {
         let decision = match self.config.decide(method, path, origin.as_deref(), content_length.as_deref()) {
             Decision::Reply(reply) => ("reply", reply_value(reply)),
@@ -50,6 +52,7 @@ impl ProxyCore {
                 object([
                     ("readBody", Some(Value::Bool(read_body))),
                     ("maxBodyBytes", Some(Value::Number(max_body_bytes as f64))),
+                    ("timeoutMs", Some(Value::Number(self.config.timeout_ms().into()))),
                 ]),
             ),
         };
@@ -61,12 +64,29 @@ impl ProxyCore {
         Forwarded { outcome: request.map(|request| self.upstream(request, origin.as_deref())) }
     }
 
-    /// The upstream answer's `body` with every credential of the request
-    /// that `authorization` (its header) signed replaced. A method of the
-    /// core, not of the request, so an answer that arrived is still passed
-    /// back by a core made again after the instance restarted.
-    pub fn scrub(&self, body: &str, authorization: Option<String>) -> String {
-        scrub(body, &self.config.credentials(authorization.as_deref()))
+    /// `{ status, headers, body? }` for the upstream's answer: `headers`
+    /// are the values of the `passBack` names as a JSON list (null where
+    /// absent), `authorization` the forwarded request's header, whose
+    /// credential is taken out. A method of the core, not of the request, so
+    /// an answer that arrived is still passed back by a core made again
+    /// after the instance restarted.
+    pub fn relay(
+        &self,
+        status: u16,
+        headers: &str,
+        body: &[u8],
+        authorization: Option<String>,
+        origin: Option<String>,
+    ) -> String {
+        let values = arg(headers).ok();
+        let values = values.as_ref().and_then(Value::as_array).unwrap_or_default();
+        let passed: Vec<(String, String)> = PASSED_BACK
+            .iter()
+            .zip(values)
+            .filter_map(|(name, value)| Some(((*name).to_owned(), value.as_str()?.to_owned())))
+            .collect();
+        let reply = self.config.relay(status, &passed, body, authorization.as_deref(), origin.as_deref());
+        reply_value(reply).to_json()
     }
 
     /// `{ status, headers, body? }` for 401 (refused by `authorize`) or 413.
@@ -110,7 +130,7 @@ fn pairs(headers: Vec<(String, String)>) -> Value {
 fn reply_value(reply: Reply) -> Value {
     object([
         ("status", Some(Value::Number(reply.status.into()))),
-        ("headers", Some(pairs(reply.headers))),
-        ("body", reply.body.map(|body| Value::String(body.to_json()))),
+        ("headers", Some(pairs(reply.wire_headers()))),
+        ("body", reply.body.map(Value::String)),
     ])
 }

@@ -126,12 +126,15 @@ async function serveMain(req, res, logs, urls, timers) {
   });
   const wait = (ms) =>
     new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timers.add(timer);
-      res.once("close", () => {
+      const done = () => {
         clearTimeout(timer);
+        timers.delete(timer);
+        res.off("close", done);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, ms);
+      timers.add(timer);
+      res.once("close", done);
     });
   const json = (status, body, headers = {}) => {
     const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -186,6 +189,11 @@ async function serveMain(req, res, logs, urls, timers) {
       }
       return res.end("}");
     }
+    case "reflect-html":
+      // A 404 page that echoes the path it was asked for, as many servers' do.
+      return json(404, `<!doctype html><p>No page ${decodeURIComponent(req.url)}</p>`, { "content-type": "text/html" });
+    case "svg-json":
+      return json(200, jobDocument(decodeURIComponent(tail.split("/").pop())), { "content-type": "image/svg+xml" });
     case "html":
       return json(200, "<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>", { "content-type": "text/html" });
     case "binary":
@@ -250,8 +258,13 @@ async function stream(res, record, total, id) {
   while (record.sent < total && !res.destroyed) {
     record.sent += CHUNK.length;
     if (!res.write(CHUNK)) await new Promise((resolve) => {
-      res.once("drain", resolve);
-      res.once("close", resolve);
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", done);
+        resolve();
+      };
+      res.once("drain", done);
+      res.once("close", done);
     });
   }
   if (!res.destroyed) res.end('"}');

@@ -161,15 +161,33 @@ test("proxy: an upstream that echoes the key: the body is scrubbed and headers c
   await nextRequestWorks();
 });
 
-test("proxy: a throwing authorize is a JSON 500 that does not repeat its error; a broken caller body is a JSON 400", async () => {
-  const proxy = proxyTo("ok", {
-    authorize: () => {
-      throw new Error(`authorize exploded with ${API_KEY}`);
-    },
-  });
-  const res = await ask(proxy);
-  assertJsonError(res, 500, "server_error");
-  assert.ok(!res.text.includes("exploded"), res.text);
+test("proxy: authorize fails closed: only true forwards, a Response it returns is the answer; a broken caller body is a JSON 400", async () => {
+  await fetch(`${hostile.url}/__hostile/reset`, { method: "POST" });
+  const refusals = [
+    false, "false", "true", "no", 1, {}, [], { ok: false }, null, undefined, new Boolean(true),
+    () => true, Promise.resolve("yes"), Promise.reject(new Error(`rejected ${API_KEY}`)),
+  ];
+  for (const verdict of refusals) {
+    const res = await ask(proxyTo("ok", { authorize: () => verdict }));
+    assertJsonError(res, 401, "unauthorized");
+  }
+  const throwing = await ask(proxyTo("ok", { authorize: () => { throw new Error(`authorize exploded with ${API_KEY}`); } }));
+  assertJsonError(throwing, 401, "unauthorized");
+  assert.ok(!throwing.text.includes("exploded"), throwing.text);
+  // One that never settles is cut by the proxy's own timeout, and nothing is forwarded.
+  const started = Date.now();
+  const hung = await ask(proxyTo("ok", { timeoutMs: 300, authorize: () => new Promise(() => {}) }));
+  assertJsonError(hung, 401, "unauthorized");
+  assert.ok(Date.now() - started < 3_000, `answered after ${Date.now() - started} ms`);
+  const logs = await (await fetch(`${hostile.url}/__hostile/log`)).json();
+  assert.deepEqual(logs.main, [], "nothing was forwarded");
+
+  const own = await ask(proxyTo("ok", { authorize: () => new Response("sign in first", { status: 302, headers: { location: "/login" } }) }));
+  assert.equal(own.status, 302, "the app's own Response is the answer");
+  assert.equal(own.text, "sign in first");
+  for (const verdict of [true, Promise.resolve(true)]) {
+    assert.equal((await ask(proxyTo("ok", { authorize: () => verdict }))).status, 200);
+  }
 
   let pulls = 0;
   const broken = new ReadableStream({
@@ -249,4 +267,150 @@ test("kling-extend/node: toNodeListener serves createProxy; TRACE, garbage, CONN
 test("proxy: no answer carries the key", () => {
   assert.ok(received.length > 20, `answers collected: ${received.length}`);
   for (const text of received) assert.ok(!text.includes(API_KEY), `the key leaked:\n${text.slice(0, 2000)}`);
+});
+
+test("proxy: every answer is JSON with nosniff and a CSP; an HTML or SVG upstream becomes the proxy's own JSON error", async () => {
+  const check = (res, status, code) => {
+    assertJsonError(res, status, code);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+    assert.ok(!res.text.includes("<"), `no markup passed on: ${res.text}`);
+  };
+  // A 404 page that reflects the path, and JSON labelled as SVG.
+  check(await ask(proxyTo("reflect-html"), "/v1/jobs/%3Cscript%3Ealert(1)%3C%2Fscript%3E"), 404, "not_found");
+  check(await ask(proxyTo("html")), 502, "bad_response");
+  const svg = await ask(proxyTo("svg-json"));
+  assert.equal(svg.status, 200, svg.text);
+  assert.equal(svg.headers.get("content-type"), "application/json", "JSON labelled image/svg+xml is served as JSON");
+  assert.equal(svg.headers.get("x-content-type-options"), "nosniff");
+  // The proxy's own refusals carry the same headers.
+  const refused = await ask(proxyTo("ok"), "/v1/unknown");
+  assert.equal(refused.status, 404);
+  assert.equal(refused.headers.get("x-content-type-options"), "nosniff");
+  await nextRequestWorks();
+});
+
+test("proxy: a caller that goes away aborts the upstream request", async () => {
+  await fetch(`${hostile.url}/__hostile/reset`, { method: "POST" });
+  const proxy = proxyTo("slow-headers");
+  const callers = Array.from({ length: 30 }, () => {
+    const controller = new AbortController();
+    const request = new Request("http://proxy.local/v1/jobs/job_1", { headers: { origin: APP }, signal: controller.signal });
+    const answered = proxy(request);
+    setTimeout(() => controller.abort(), 200);
+    return answered;
+  });
+  await Promise.all(callers);
+  const open = async () => (await (await fetch(`${hostile.url}/__hostile/log`)).json()).main.filter((e) => !e.closed).length;
+  const started = Date.now();
+  while ((await open()) > 0 && Date.now() - started < 3_000) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(await open(), 0, "every upstream request was closed once its caller left");
+  await nextRequestWorks();
+});
+
+/**
+ * A raw connection to `base` that writes `text` and then does nothing:
+ * resolves with ms until the server closed it (10 s at most).
+ */
+function stall(base, text, { read = true, onSocket = () => {} } = {}) {
+  const { port } = new URL(base);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = connect(Number(port), "127.0.0.1", () => socket.write(text));
+    onSocket(socket);
+    // A reading client consumes what it gets, so the server's close reaches it.
+    if (read) socket.resume();
+    else socket.pause();
+    const timer = setTimeout(() => socket.destroy(), 10_000);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(Date.now() - started);
+    });
+    socket.on("error", () => {});
+  });
+}
+
+test("kling-extend/node: headers, body, idle and write timeouts close what a slow client holds; a bounded number in flight", async () => {
+  const limits = { headersTimeoutMs: 300, bodyTimeoutMs: 300, idleTimeoutMs: 500, writeTimeoutMs: 400 };
+  const server = adapter.createServer(proxyTo("ok"), limits);
+  servers.push(server);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+
+  const headers = await stall(base, "GET /v1/jobs/job_1 HTTP/1.1\r\nhost: x\r\n");
+  assert.ok(headers < 3_000, `headers that never end: closed after ${headers} ms`);
+  const body = await stall(base, `POST /v1/video/kling-extend-video HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"video_id":`);
+  assert.ok(body < 3_000, `a body that never ends: closed after ${body} ms`);
+  const idle = await stall(base, "");
+  assert.ok(idle < 3_000, `a connection that sends nothing: closed after ${idle} ms`);
+
+  // A client that never reads a 64 MB answer: the server lets go of it (a paused client sees nothing).
+  const bigListener = adapter.toNodeListener(() => new Response(new Uint8Array(64 * 2 ** 20)), limits);
+  let letGo;
+  const big = await listen((req, res) => {
+    const started = Date.now();
+    res.on("close", () => (letGo = Date.now() - started));
+    bigListener(req, res);
+  });
+  let client;
+  stall(big, "GET / HTTP/1.1\r\nhost: x\r\n\r\n", { read: false, onSocket: (socket) => (client = socket) });
+  const waited = Date.now();
+  while (letGo === undefined && Date.now() - waited < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+  client.destroy();
+  assert.ok(letGo < 3_000, `an answer nobody reads: let go after ${letGo} ms`);
+
+  // One request at a time: a second is answered 503 at once, and the first still completes.
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const single = await listen(adapter.toNodeListener(async () => (await gate, Response.json({ ok: true })), { maxInFlight: 1 }));
+  const first = fetch(`${single}/a`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const second = await fetch(`${single}/b`);
+  assert.equal(second.status, 503);
+  assert.equal(second.headers.get("retry-after"), "1");
+  assert.equal((await second.json()).error.code, "server_error");
+  release();
+  assert.equal((await first).status, 200);
+  await nextRequestWorks();
+});
+
+test("kling-extend/node: 200 slow clients beside a normal one, 3,000 keep-alive requests with the app's own listeners, no listener warning", async () => {
+  const warnings = [];
+  const onWarning = (warning) => warnings.push(warning);
+  process.on("warning", onWarning);
+  try {
+    const listener = adapter.toNodeListener(proxyTo("ok"), { bodyTimeoutMs: 2_000 });
+    // An app that listens to every response itself, three times.
+    const base = await listen((req, res) => {
+      for (let i = 0; i < 3; i++) res.on("close", () => {});
+      listener(req, res);
+    });
+    const slow = Array.from({ length: 200 }, () =>
+      stall(base, `POST /v1/video/kling-extend-video HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`),
+    );
+    const started = Date.now();
+    const normal = await fetch(`${base}/v1/jobs/job_normal`, { headers: { origin: APP } });
+    assert.equal(normal.status, 200);
+    assert.ok(Date.now() - started < 1_000, `the normal client waited ${Date.now() - started} ms`);
+    const { Agent, request } = await import("node:http");
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const { port } = new URL(base);
+    const one = () =>
+      new Promise((resolve, reject) => {
+        request({ agent, port, host: "127.0.0.1", path: "/v1/jobs/job_k", headers: { origin: APP } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode));
+        }).on("error", reject).end();
+      });
+    for (let i = 0; i < 3_000; i += 100) {
+      const statuses = await Promise.all(Array.from({ length: 100 }, one));
+      assert.ok(statuses.every((status) => status === 200), statuses.join(","));
+    }
+    agent.destroy();
+    const closed = await Promise.all(slow);
+    assert.ok(closed.every((ms) => ms < 5_000), `slow clients held on: ${Math.max(...closed)} ms`);
+  } finally {
+    process.off("warning", onWarning);
+  }
+  assert.deepEqual(warnings.map(String), [], "no warning");
 });

@@ -49,6 +49,7 @@ const teardown = () =>
   closeAll([
     () => workers.trinetra?.mf.dispose(),
     () => workers.kling?.mf.dispose(),
+
     () => nodeServer && closeServer(nodeServer),
     () => mock?.close(),
     () => consumer.cleanup(),
@@ -75,7 +76,9 @@ try {
   wranglerOutput = await wranglerDryRun(consumer);
   scriptName = readdirSync(dist).find((f) => f.endsWith(".js"));
   bundle = readFileSync(join(dist, scriptName), "utf8");
-  compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(EXAMPLE, "wrangler.toml"), "utf8"))[1];
+  const toml = readFileSync(join(EXAMPLE, "wrangler.toml"), "utf8");
+  compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)[1];
+  const compatibilityFlags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)[1]);
 
   const common = { ALLOWED_ORIGINS: APP, UPSTREAM_URL: mock.url };
   const bindings = {
@@ -83,7 +86,8 @@ try {
     kling: { ...common, PROVIDER: "kling", KLING_ACCESS_KEY: ACCESS_KEY, KLING_SECRET_KEY: SECRET_KEY },
   };
   for (const provider of ["trinetra", "kling"]) {
-    const mf = new Miniflare(bundledWorker(dist, { compatibilityDate, bindings: bindings[provider], host: "127.0.0.1", port: 0 }));
+    const options = { compatibilityDate, compatibilityFlags, bindings: bindings[provider], host: "127.0.0.1", port: 0 };
+    const mf = new Miniflare(bundledWorker(dist, options));
     workers[provider] = { mf };
     workers[provider].url = String(await mf.ready).replace(/\/$/, "");
   }
@@ -845,3 +849,4 @@ test("no key, secret or access key appears in any response received", () => {
     assert.ok(!/Bearer ey/.test(text), `a token leaked in the answer to ${r.where}`);
   }
 });
+

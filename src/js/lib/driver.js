@@ -3,6 +3,7 @@
 // reports what happened back, with the time by both clocks (performance.now()
 // for deadlines and waits, which no wall-clock step moves; Date.now() for
 // what the service compares with its own clock).
+import { noop, raceAbort, STOPPED, untilStopped } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { KlingExtendError, invalid } from "./error.js";
 import { enter, generation, release } from "./wasm.js";
@@ -11,8 +12,6 @@ import { enter, generation, release } from "./wasm.js";
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Errors by which Deno says a request was refused before it left. */
 const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
-/** What `untilStopped` resolves with when the call's signal fired first. */
-const STOPPED = Symbol("stopped");
 
 /**
  * Makes a Task with `newTask` and drives it to its end, then frees it.
@@ -121,19 +120,6 @@ async function report(updates, hooks, signal, known) {
   return true;
 }
 
-/** `value` (a promise or not) settled, or STOPPED as soon as `signal` fires. */
-function untilStopped(value, signal) {
-  const settled = Promise.resolve(value);
-  if (signal.aborted) return settled.then(noop, noop), Promise.resolve(STOPPED);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(STOPPED);
-    signal.addEventListener("abort", onAbort);
-    settled.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-const noop = () => {};
-
 /**
  * The call's own AbortSignal, fired with the caller's `signal` (any object
  * shaped like one). The caller's is touched here only, once, so one whose
@@ -212,14 +198,6 @@ async function exchange(send, custom, signal) {
     clearTimeout(timer);
     signal.removeEventListener("abort", abort);
   }
-}
-
-/** `promise`, or a rejection with the signal's reason as soon as `signal` fires. */
-function raceAbort(promise, signal) {
-  return untilStopped(promise, signal).then((value) => {
-    if (value === STOPPED) throw signal.reason;
-    return value;
-  });
 }
 
 /**

@@ -1,8 +1,11 @@
 // createProxy: the I/O of a key-holding proxy for Workers or any fetch-API
 // server. Every decision (routes, origins, CORS, validation, the upstream
-// request and its credential) is made by the Rust core (the server build's
+// request and its credential, what of the upstream's answer is passed back
+// and with which headers) is made by the Rust core (the server build's
 // ProxyCore). The handler never throws: whatever fails, the caller gets a
-// JSON error answer.
+// JSON error answer. It fails closed: only `authorize` returning exactly
+// `true` forwards a request.
+import { raceAbort, untilStopped, STOPPED } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
@@ -30,42 +33,59 @@ function handler(json, authorize) {
     }
     return core;
   };
-  const reply = (status, origin) => respond(JSON.parse(enter(() => current().reply(status, origin), "answering")));
-  // No answer from upstream: the core tells "never connected" (503: nothing was sent) from a timeout (504) or a broken exchange (502).
-  const unanswered = (error, origin) => {
-    const cause = String(error?.cause?.code ?? "");
-    const timedOut = error?.name === "TimeoutError";
-    return respond(JSON.parse(enter(() => current().unanswered(cause, timedOut, origin), "answering")));
-  };
+  const answerWith = (during, ask) => respond(JSON.parse(enter(() => ask(current()), during)));
+  const reply = (status, origin) => answerWith("answering", (core) => core.reply(status, origin));
 
-  async function handle(request, origin) {
+  async function handle(request, origin, stop) {
     const { pathname } = new URL(request.url);
     const length = request.headers.get("content-length") ?? undefined;
     const decision = JSON.parse(enter(() => current().decide(request.method, pathname, origin, length), "checking a request"));
     if (decision.reply) return respond(decision.reply);
-    if (authorize && !(await authorize(request))) return reply(401, origin);
+    const { readBody, maxBodyBytes, timeoutMs } = decision.forward;
+    stop.start(timeoutMs);
+    if (authorize) {
+      const verdict = await judge(authorize, request, stop.signal);
+      // The app's own answer (a redirect to sign in, say) is sent as it is.
+      if (verdict instanceof Response) return verdict;
+      if (verdict !== true) return reply(401, origin);
+    }
     let body;
-    if (decision.forward.readBody) {
-      body = await readBody(request, decision.forward.maxBodyBytes);
+    if (readBody) {
+      body = await readBodyWithin(request, maxBodyBytes, stop.signal);
       if (body === null) return reply(413, origin);
       if (body === undefined) return fail(400, "invalid_request", "the request body could not be read", origin);
     }
     const forwardBorn = generation;
     const forward = enter(() => current().forward(pathname, body, origin, Date.now()), "checking a request");
+    let upstream;
     try {
       const refusal = enter(() => forward.refusal(), "checking a request", undefined, forwardBorn);
       if (refusal !== undefined) return respond(JSON.parse(refusal));
-      const upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", undefined, forwardBorn));
-      const scrub = (text) => enter(() => current().scrub(text, upstream.headers.authorization), "reading the service's answer");
-      return await relay(upstream, scrub, origin, unanswered, fail);
+      upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", undefined, forwardBorn));
     } finally {
       release(forward, forwardBorn);
     }
+    const received = await exchange(upstream, stop.signal);
+    if (received.failed) {
+      const { failed } = received;
+      const cause = String(failed?.cause?.code ?? "");
+      return answerWith("answering", (core) => core.unanswered(cause, stop.timedOut(), origin));
+    }
+    if (received.body === null) return fail(502, "bad_response", "the service's answer is too large", origin);
+    try {
+      // The scrub runs on the current core: an answer that arrived while another call
+      // restarted the instance is still passed back.
+      const { status, headers, body: answered } = received;
+      return answerWith("passing the answer back", (core) => core.relay(status, headers, answered, upstream.headers.authorization, origin));
+    } catch {
+      // The core failed (and restarted), not the service: the proxy's own 500.
+      return fail(500, "internal_error", "the proxy failed while passing the answer back; its core was restarted", origin);
+    }
   }
 
-  /** A JSON error answer made here, with the core's CORS headers when it can give them. */
+  /** A JSON error answer made here, with the core's CORS and body headers when it can give them. */
   function fail(status, code, message, origin) {
-    let headers = {};
+    let headers = { "content-type": "application/json", "x-content-type-options": "nosniff" };
     try {
       headers = JSON.parse(enter(() => current().reply(status, origin), "answering")).headers;
     } catch {
@@ -76,12 +96,53 @@ function handler(json, authorize) {
 
   return async function proxy(request) {
     const origin = request.headers.get("origin") ?? undefined;
+    // The caller going away (request.signal; in Workers with the
+    // enable_request_signal flag) ends the request's work, as its deadline does.
+    const stop = deadline(request.signal);
     try {
-      return await handle(request, origin);
+      return await handle(request, origin, stop);
     } catch {
-      // A thrown authorize, a failed core: the error's text (maybe a hook's) stays here.
+      // A failed core: the error's text stays here.
       return fail(500, "server_error", "the proxy failed to handle the request", origin);
+    } finally {
+      stop.dispose();
     }
+  };
+}
+
+/**
+ * Asks `authorize`: its answer, or false when it throws, rejects or has not
+ * answered when `signal` fires. Only `true` (or a Response) means anything.
+ */
+async function judge(authorize, request, signal) {
+  try {
+    const verdict = await untilStopped(authorize(request), signal);
+    return verdict === STOPPED ? false : verdict;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A request's own AbortSignal: fired when its caller goes away, or once
+ * `start(ms)` set a deadline and it passes.
+ */
+function deadline(parent) {
+  const own = new AbortController();
+  let timer;
+  const leave = () => own.abort(parent.reason);
+  if (parent?.aborted) leave();
+  else parent?.addEventListener("abort", leave);
+  return {
+    signal: own.signal,
+    start(ms) {
+      timer = setTimeout(() => own.abort(new DOMException("the proxy's timeout passed", "TimeoutError")), ms);
+    },
+    timedOut: () => own.signal.reason?.name === "TimeoutError",
+    dispose() {
+      clearTimeout(timer);
+      parent?.removeEventListener("abort", leave);
+    },
   };
 }
 
@@ -99,60 +160,41 @@ function newCore(config) {
   return made.core ?? answer(made.refusal);
 }
 
-/** The caller's body, null when over `max`, undefined when it broke off. */
-async function readBody(request, max) {
+/** The caller's body, null when over `max`, undefined when it broke off or did not come in time. */
+async function readBodyWithin(request, max, signal) {
   try {
-    return await readLimited(request.body, max);
+    return await raceAbort(readLimited(request.body, max), signal);
   } catch {
+    request.body?.cancel().catch(() => {});
     return undefined;
   }
 }
 
 /**
- * Sends the upstream request (never following a redirect: it would carry the
- * key) and passes its status and body back, with any credential the service
- * echoed scrubbed from the body and any header carrying one dropped. The
- * scrub runs on the current core: an answer that arrived while another call
- * restarted the instance is still passed back. An
- * answer no Response can carry (a redirect, a status outside 200–599, a body
- * too large) is a 502.
+ * Sends the upstream request, never following a redirect (it would carry
+ * the key): `{ status, headers, body }` with the `passBack` headers' values
+ * as a JSON list, `body` null when over the limit; or `{ failed }` with the
+ * fetch error. A redirect's body, or one no Response can carry, is not read.
  */
-async function relay(upstream, scrub, origin, unanswered, fail) {
-  let response, body;
+async function exchange(upstream, signal) {
+  let response;
   try {
-    response = await fetch(upstream.url, {
-      method: upstream.method,
-      headers: upstream.headers,
-      body: upstream.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(upstream.timeoutMs),
-    });
-    if (response.type === "opaqueredirect" || response.status < 200 || response.status > 599 || (response.status >= 300 && response.status < 400)) {
+    const init = { method: upstream.method, headers: upstream.headers, body: upstream.body, redirect: "manual", signal };
+    response = await raceAbort(fetch(upstream.url, init), signal);
+    const status = response.status;
+    const headers = JSON.stringify(upstream.passBack.map((name) => response.headers.get(name)));
+    const unread = response.type === "opaqueredirect" || status < 200 || status > 599 || (status >= 300 && status < 400);
+    if (unread || declaredOver(response.headers, MAX_UPSTREAM_BYTES)) {
       discard(response.body);
-      return fail(502, "bad_response", `the service answered with HTTP ${response.status}, which the proxy does not pass on`, origin);
+      return { status, headers, body: unread ? new Uint8Array(0) : null };
     }
-    body = declaredOver(response.headers, MAX_UPSTREAM_BYTES) ? (discard(response.body), null) : await readLimited(response.body, MAX_UPSTREAM_BYTES);
-  } catch (error) {
-    return unanswered(error, origin);
-  }
-  if (body === null) return fail(502, "bad_response", "the service's answer is too large", origin);
-  try {
-    const headers = new Headers(upstream.cors);
-    for (const name of upstream.passBack) {
-      const value = response.headers.get(name);
-      if (value !== null && scrub(value) === value) headers.set(name, value);
-    }
-    const empty = [204, 205, 304].includes(response.status);
-    return new Response(empty ? null : scrub(new TextDecoder().decode(body)), { status: response.status, headers });
-  } catch {
-    // The core failed (and restarted), not the service: the proxy's own 500.
-    return fail(500, "internal_error", "the proxy failed while passing the answer back; its core was restarted", origin);
+    return { status, headers, body: await raceAbort(readLimited(response.body, MAX_UPSTREAM_BYTES), signal) };
+  } catch (failed) {
+    discard(response?.body);
+    return { failed };
   }
 }
 
 function respond(reply) {
-  const headers = new Headers(reply.headers);
-  if (reply.body === undefined) return new Response(null, { status: reply.status, headers });
-  headers.set("content-type", "application/json");
-  return new Response(reply.body, { status: reply.status, headers });
+  return new Response(reply.body ?? null, { status: reply.status, headers: new Headers(reply.headers) });
 }
