@@ -18,6 +18,7 @@ mod chain_steps;
 mod client;
 #[cfg(feature = "client")]
 mod convert;
+mod heap;
 #[cfg(feature = "server")]
 mod proxy;
 #[cfg(feature = "server")]
@@ -29,8 +30,3 @@ mod webhook;
 
 #[cfg(all(test, feature = "client"))]
 mod tests;
-
-// SAFETY: wasm32-unknown-unknown without atomics has one thread.
-#[global_allocator]
-static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
