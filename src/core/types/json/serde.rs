@@ -118,7 +118,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Value::Array(items))
+        Ok(Value::Array(exact(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -126,8 +126,17 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(member) = map.next_entry()? {
             members.push(member);
         }
-        Ok(Value::Object(last_of_each_key(members)))
+        Ok(Value::Object(exact(last_of_each_key(members))))
     }
+}
+
+/// `items` without spare capacity. A `Vec` grows to at least 4 items and
+/// then doubles, so a document of many one-member objects or one-item lists
+/// would hold up to 4× the memory its values need; with the wasm's allocator
+/// the spare end is freed in place.
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }
 
 /// Each key once, where it first appeared, with the last value given for it:
