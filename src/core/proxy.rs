@@ -284,11 +284,25 @@ fn origins(f: &Fields) -> Result<Origins> {
 /// as parsed values, so escaped forms of a key (`\/`, `\u005f`) are found
 /// too, and rewritten only when something was taken out.
 pub fn scrub(body: &str, secrets: &Secrets) -> String {
-    if let Ok(document) = json::parse(body.as_bytes()) {
-        let redacted = document.clone().redacted(secrets);
-        return if redacted == document { body.to_owned() } else { redacted.to_json() };
+    match json::parse(body.as_bytes()) {
+        Ok(document) if holds_credential(&document, secrets) => document.redacted(secrets).to_json(),
+        Ok(_) => body.to_owned(),
+        Err(_) => body.to_owned().redacted(secrets),
     }
-    body.to_owned().redacted(secrets)
+}
+
+/// Whether redacting `value` would change it: asked string by string, so a
+/// large answer is neither copied nor compared with a redacted copy (which
+/// took most of a 7.6 MiB answer's time, BENCHMARKS.md "Large documents").
+fn holds_credential(value: &Value, secrets: &Secrets) -> bool {
+    match value {
+        Value::String(text) => secrets.scrub(text).is_some(),
+        Value::Array(items) => items.iter().any(|item| holds_credential(item, secrets)),
+        Value::Object(members) => {
+            members.iter().any(|(key, item)| secrets.scrub(key).is_some() || holds_credential(item, secrets))
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
 }
 
 /// `scheme://host[:port]` and nothing more, as browsers send in `Origin`.
@@ -342,7 +356,9 @@ mod tests {
         let credentials = Secrets::new(["sk_live/abc"], None);
         let body = r#"{"error":{"message":"key sk\u005flive\/abc refused"},"n":1.50}"#;
         assert_eq!(scrub(body, &credentials), r#"{"error":{"message":"key [redacted] refused"},"n":1.5}"#);
-        let clean = r#"{"n":1.50}"#;
+        let nested = r#"{"a":[1,{"sk_live/abc":true}]}"#;
+        assert_eq!(scrub(nested, &credentials), r#"{"a":[1,{"[redacted]":true}]}"#, "keys, however deep");
+        let clean = r#"{"n":1.50, "a":[{"b":"sk_live/abcd"}]}"#;
         assert_eq!(scrub(clean, &credentials), clean, "an answer without a credential is passed as it came");
     }
 
