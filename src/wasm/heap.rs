@@ -3,28 +3,20 @@
 //! document of a million small objects is a million allocations and frees,
 //! which `lol_alloc`'s free list (O(n) per free) took minutes over
 //! (BENCHMARKS.md, "The allocator"). The calculator alone (`kling-extend/quote`)
-//! keeps `lol_alloc`: it allocates a few short texts per quote, so its free
-//! list stays short, and talc would cost 0.5 KB of its 12 KB budget.
+//! keeps `lol_alloc` (`mod.rs`): it allocates a few short texts per quote, so
+//! its free list stays short, and talc would cost 0.5 KB of its 12 KB budget.
 //!
-//! talc gets its memory from [`Growing`] rather than from its own wasm
+//! talc gets its memory from [`growing::Growing`] rather than from its own wasm
 //! source, which grows the memory by as little as each allocation needs: in
 //! V8 every `memory.grow` counts as new external memory, and hundreds of
 //! small ones set off hundreds of garbage collections of the JS heap
 //! (344 for one 7.6 MiB document; ≈ 0.8 s of its 1.4 s).
 
-// SAFETY: wasm32-unknown-unknown without atomics has one thread.
-#[cfg(not(feature = "client"))]
-#[global_allocator]
-static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
-
 // `new_wasm` refuses (at compile time, in a const) any target with threads.
-#[cfg(feature = "client")]
 #[global_allocator]
 static ALLOCATOR: talc::cell::TalcSyncCell<growing::Growing, talc::wasm::WasmBinning> =
     talc::cell::TalcSyncCell::new_wasm(growing::Growing::new());
 
-#[cfg(feature = "client")]
 mod growing {
     use core::alloc::Layout;
     use core::arch::wasm32::{memory_grow, memory_size};
@@ -91,7 +83,7 @@ mod growing {
     }
 }
 
-#[cfg(all(test, feature = "client"))]
+#[cfg(test)]
 mod tests {
     use core::arch::wasm32::memory_size;
     use wasm_bindgen_test::wasm_bindgen_test;
