@@ -9,7 +9,8 @@
 // <call>: getJob (the document read from the upstream), parseWebhook (the
 // document's text), createProxy (a job read through the proxy, whose
 // upstream answers the document), resume (chainExtensions refusing a progress
-// whose `finished` lists <objects> steps, before any request).
+// whose `finished` lists <objects> steps, before any request), plain (the
+// baseline: the global fetch and `res.json()` of the same document).
 import { chainExtensions, createProxy, getJob, parseWebhook } from "kling-extend";
 // The instance the entry initialised (the same resolved file): its memory.
 import { initSync } from "./node_modules/kling-extend/server/kling_extend.js";
@@ -20,6 +21,10 @@ const KEY = "bench-key";
 const options = { apiKey: KEY, baseUrl: upstream, maxResponseBytes: 64 * 2 ** 20, maxRetries: 0 };
 
 const calls = {
+  async plain() {
+    const job = await (await fetch(`${upstream}/v1/jobs/j`)).json();
+    if (job.id !== "j" || job.x.length !== objects) throw new Error("fetch read another document");
+  },
   async getJob() {
     const job = await getJob("j", options);
     if (job.id !== "j" || job.raw.x.length !== objects) throw new Error("getJob read another document");

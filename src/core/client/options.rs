@@ -27,9 +27,9 @@ const MAX_MS: u64 = i32::MAX as u64;
 const MAX_RETRIES: u64 = 10;
 /// The largest body limit a caller may set. A document is held as its bytes,
 /// its parsed tree and the result's text at once; in the worst shapes
-/// measured (many one-member objects or one-item lists) that is ≈ 20× its
-/// size (BENCHMARKS.md, "Large documents"), so a 64 MiB answer stays well
-/// inside the 4 GiB a wasm memory can grow to.
+/// measured (one-item lists) that is 18.2× its size, 1.14 GiB at this
+/// ceiling (BENCHMARKS.md, "The allocator"), well inside the 4 GiB a wasm
+/// memory can grow to.
 const MAX_RESPONSE_BYTES: u64 = 64 << 20;
 
 /// Every data option of the contract. Functions and the abort signal are
