@@ -142,7 +142,9 @@ test("node: maxResponseBytes is at most 64 MiB, and an answer that large in the 
   const memory = (await wasmMemory(consumer)).buffer.byteLength;
   console.log(`a ${ceiling} B answer of one-item lists read in ${Date.now() - started} ms; wasm memory ${memory} B`);
   assert.equal(job.id, "job_lists");
-  assert.equal(job.raw.padding.length, 16_777_204);
+  // The hostile server fills the rest of the ceiling with spaces after the head.
+  const head = '{"id":"job_lists","status":"running","padding":['.length;
+  assert.equal(job.raw.padding.length, Math.floor((ceiling - head - 1) / 4));
   assert.deepEqual(job.raw.padding.at(-1), [0]);
   assert.ok(memory <= 24 * ceiling, `wasm memory ${memory} B is within 24× the answer`);
   assert.equal((await getJob("job_after", { ...ctx.options, baseUrl: `${hostile.url}/ok` })).id, "job_after");
