@@ -134,8 +134,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// then doubles, so a document of many one-member objects or one-item lists
 /// would hold up to 4× the memory its values need; with the wasm's allocator
 /// the spare end is freed in place.
+#[cfg(feature = "client")]
 fn exact<T>(mut items: Vec<T>) -> Vec<T> {
     items.shrink_to_fit();
+    items
+}
+
+/// The calculator alone (`kling-extend/quote`) parses only Kling's number
+/// strings, and its 12 KB budget has no room for the shrinking (42 bytes).
+#[cfg(not(feature = "client"))]
+fn exact<T>(items: Vec<T>) -> Vec<T> {
     items
 }
 
