@@ -2,8 +2,9 @@
 # Prints the benchmark report (markdown, ready to paste into BENCHMARKS.md):
 # shipped bytes, start-up in Node and workerd, call overhead against a plain
 # fetch, quote() against plain JS, polling efficiency, wasm memory over many
-# calls, chains at scale in workerd (scripts/bench/chains.mjs); every goal
-# marked PASS or MISS. About three minutes on 2 cores.
+# calls, chains at scale in workerd (scripts/bench/chains.mjs), large
+# documents (scripts/bench/documents.mjs); every goal marked PASS or MISS.
+# About ten minutes on 2 cores.
 # Installs nothing beyond scripts/setup.sh; builds pkg/ when it is stale.
 # Only the report goes to stdout; set-up, build and progress go to stderr.
 set -euo pipefail
@@ -19,3 +20,6 @@ cargo run --quiet --release --example poll_efficiency >"$polling"
 node scripts/bench.mjs --polling "$polling"
 # Chains at scale: the example Workflow, 200 chains at once in workerd.
 node scripts/bench/chains.mjs
+# Large documents: a million tiny objects through getJob, parseWebhook and
+# createProxy, cold and warm, and at 8× the size.
+node scripts/bench/documents.mjs

@@ -14,9 +14,10 @@ export const BROTLI_GOAL = 50_000;
  * issue 11 (exact float parsing, HTTP dates) or synchronous in the contract
  * (quote, signKlingToken, parseWebhook). Cutting all the others still leaves
  * 54.0 KB (BENCHMARKS.md, "The page's 50 KB goal"). The benchmark report
- * marks the goal, not this.
+ * marks the goal, not this. Raised from 66,100 by the 675 bytes of the
+ * allocator with a bounded cost per operation (BENCHMARKS.md, "The allocator").
  */
-export const BROTLI_BUDGET = 66_100;
+export const BROTLI_BUDGET = 66_775;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of

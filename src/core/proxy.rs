@@ -203,7 +203,7 @@ impl ProxyConfig {
         if matches!(status, 204 | 205 | 304) {
             return Reply { status, headers: cors, body: None };
         }
-        let Ok(document) = json::parse(body) else {
+        let Some(text) = std::str::from_utf8(body).ok().filter(|text| json::is_document(text.as_bytes())) else {
             let (status, code) = match status {
                 400..=599 => (status, status_code(status)),
                 _ => (502, ErrorCode::BadResponse),
@@ -215,8 +215,7 @@ impl ProxyConfig {
             .iter()
             .filter(|(name, value)| PASSED_BACK.contains(&name.as_str()) && secrets.scrub(value).is_none());
         cors.extend(clean.cloned());
-        let text = String::from_utf8_lossy(body);
-        Reply { status, headers: cors, body: Some(scrub_document(&text, document, &secrets)) }
+        Reply { status, headers: cors, body: Some(scrub(text, &secrets)) }
     }
 
     /// The answer when the upstream request got no response. A connection
@@ -341,17 +340,36 @@ fn origins(f: &Fields) -> Result<Origins> {
     Ok(Origins::Only(origins))
 }
 
-/// An upstream JSON answer, `body` parsed as `document`, with every
-/// credential replaced: a service that echoes the key in an error must not
-/// show it to the page. It is redacted as parsed values, so escaped forms of
-/// a key (`\/`, `\u005f`) are found too, and rewritten only when something
-/// was taken out.
-fn scrub_document(body: &str, document: Value, secrets: &Secrets) -> String {
-    let redacted = document.clone().redacted(secrets);
-    if redacted == document {
-        body.to_owned()
-    } else {
-        redacted.to_json()
+/// An upstream JSON answer with every credential replaced: a service that
+/// echoes the key in an error must not show it to the page. It is redacted
+/// as parsed values, so escaped forms of a key (`\/`, `\u005f`) are found
+/// too, and rewritten only when something was taken out.
+pub fn scrub(body: &str, secrets: &Secrets) -> String {
+    // Without escapes, every string of a JSON body is in its text as it
+    // reads, between quotes, which end a token as the string's ends do: a
+    // text that holds no credential holds none in any string, and passes
+    // unparsed.
+    if !body.contains('\\') && secrets.scrub(body).is_none() {
+        return body.to_owned();
+    }
+    match json::parse(body.as_bytes()) {
+        Ok(document) if holds_credential(&document, secrets) => document.redacted(secrets).to_json(),
+        Ok(_) => body.to_owned(),
+        Err(_) => body.to_owned().redacted(secrets),
+    }
+}
+
+/// Whether redacting `value` would change it: asked string by string, so a
+/// large answer is neither copied nor compared with a redacted copy (which
+/// took most of a 7.6 MiB answer's time, BENCHMARKS.md "Large documents").
+fn holds_credential(value: &Value, secrets: &Secrets) -> bool {
+    match value {
+        Value::String(text) => secrets.scrub(text).is_some(),
+        Value::Array(items) => items.iter().any(|item| holds_credential(item, secrets)),
+        Value::Object(members) => {
+            members.iter().any(|(key, item)| secrets.scrub(key).is_some() || holds_credential(item, secrets))
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
     }
 }
 
@@ -427,8 +445,14 @@ mod tests {
         let sent = p.forward("/v1/jobs/j", None, None, 0).unwrap();
         let body = r#"{"error":{"message":"key sk\u005flive\/abc refused"},"n":1.50}"#;
         assert_eq!(relayed(&p, body, &sent), r#"{"error":{"message":"key [redacted] refused"},"n":1.5}"#);
-        let clean = r#"{"n":1.50}"#;
+        let nested = r#"{"a":[1,{"sk_live/abc":true}]}"#;
+        assert_eq!(relayed(&p, nested, &sent), r#"{"a":[1,{"[redacted]":true}]}"#, "keys, however deep");
+        let clean = r#"{"n":1.50, "a":[{"b":"sk_live/abcd"}]}"#;
         assert_eq!(relayed(&p, clean, &sent), clean, "an answer without a credential is passed as it came");
+        let digits = keyed("12345", "");
+        let sent = digits.forward("/v1/jobs/j", None, None, 0).unwrap();
+        assert_eq!(relayed(&digits, r#"{"n":12345, "s":"a 12345"}"#, &sent), r#"{"n":12345,"s":"a [redacted]"}"#);
+        assert_eq!(relayed(&digits, r#"{"n":12345}"#, &sent), r#"{"n":12345}"#, "a number is no credential");
     }
 
     #[test]

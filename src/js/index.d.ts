@@ -71,7 +71,9 @@ export interface ClientOptions extends ServiceOptions {
   maxRetries?: number;
   /**
    * The longest response body read, in bytes; default 8 MiB (8388608), at most
-   * 256 MiB. A longer one is refused as `bad_response` while it is read.
+   * 64 MiB (67108864: the most the wasm's memory can always parse; a larger
+   * value is `invalid_request` naming `maxResponseBytes`). A longer body is
+   * refused as `bad_response` while it is read.
    */
   maxResponseBytes?: number;
   /** Aborts the call, its retries and its waits (`aborted`). */

@@ -18,6 +18,8 @@ mod chain_steps;
 mod client;
 #[cfg(feature = "client")]
 mod convert;
+#[cfg(feature = "client")]
+mod heap;
 #[cfg(feature = "server")]
 mod proxy;
 #[cfg(feature = "server")]
@@ -30,7 +32,9 @@ mod webhook;
 #[cfg(all(test, feature = "client"))]
 mod tests;
 
+// The calculator alone keeps the smallest allocator (heap.rs says why).
 // SAFETY: wasm32-unknown-unknown without atomics has one thread.
+#[cfg(not(feature = "client"))]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -68,12 +68,10 @@ impl Task {
     }
 
     /// `headers`: the values of the send step's `read` names, as a JSON list.
-    pub fn response(&mut self, status: f64, headers: &str, body: &[u8], monotonic: f64, unix: f64) -> String {
-        let response = HttpResponse {
-            status: status.clamp(0.0, 999.0) as u16,
-            headers: response_headers(headers),
-            body: body.to_vec(),
-        };
+    /// `body` is taken as the copy the glue made of it, not copied again.
+    pub fn response(&mut self, status: f64, headers: &str, body: Vec<u8>, monotonic: f64, unix: f64) -> String {
+        let response =
+            HttpResponse { status: status.clamp(0.0, 999.0) as u16, headers: response_headers(headers), body };
         self.next(|m| m.handle(Event::Response(response), time(monotonic, unix)))
     }
 }

@@ -97,7 +97,7 @@ fn a_task_asks_for_a_request_then_ends_with_the_job() {
     assert_eq!(at(&send, "send.method"), text("GET"));
     assert_eq!(at(&send, "send.read"), parse(br#"["content-type","retry-after","x-request-id"]"#).unwrap());
     let body = br#"{"id":"job 1","status":"processing"}"#;
-    let done = task.response(200.0, r#"["application/json",null,"req_9"]"#, body, 10.0, 10.0);
+    let done = task.response(200.0, r#"["application/json",null,"req_9"]"#, body.to_vec(), 10.0, 10.0);
     assert_eq!((at(&done, "done.id"), at(&done, "done.status")), (text("job 1"), text("running")));
     assert_eq!(at(&done, "updates"), Value::Array(Vec::new()));
 }
@@ -116,7 +116,7 @@ fn a_task_retries_a_refused_connection_and_honours_an_abort() {
 fn a_poll_reports_each_new_status_as_an_update() {
     let mut task = Task::new("pollJob", &format!(r#"["job_1",{OPTIONS}]"#), false, "null", &[1; 24]);
     task.event("start", "", 0.0, 0.0);
-    let step = task.response(200.0, "[null,null,null]", br#"{"id":"job_1","status":"queued"}"#, 1.0, 1.0);
+    let step = task.response(200.0, "[null,null,null]", br#"{"id":"job_1","status":"queued"}"#.to_vec(), 1.0, 1.0);
     assert_eq!(at(&step, "updates.0.onUpdate.status"), text("queued"));
     assert!(at(&step, "wait").as_f64().is_some(), "{step}");
 }

@@ -260,8 +260,7 @@ export function assertWorkerdBundle(assert, dist, bundle, wranglerOutput) {
  * hostile answer filled the memory: a real trap, with nothing stubbed.
  */
 export async function fillWasmMemory(consumer) {
-  const glue = await import(pathToFileURL(join(consumer.packageDir, "server", "kling_extend.js")).href);
-  const { memory } = glue.initSync(); // Already initialised: answers the instance's exports.
+  const memory = await wasmMemory(consumer);
   for (let pages = 2 ** 15; pages >= 32; ) {
     try {
       memory.grow(pages);
@@ -270,4 +269,10 @@ export async function fillWasmMemory(consumer) {
     }
   }
   return memory.buffer.byteLength;
+}
+
+/** The linear memory of the installed package's server wasm, the instance its Node entry uses. */
+export async function wasmMemory(consumer) {
+  const glue = await import(pathToFileURL(join(consumer.packageDir, "server", "kling_extend.js")).href);
+  return glue.initSync().memory; // Already initialised: answers the instance's exports.
 }

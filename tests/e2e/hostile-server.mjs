@@ -9,7 +9,9 @@
 //   (route "padded-<n>": a valid job document of n MiB, for the wasm trap tests;
 //   "delay-<ms>": a sane answer after that long; "cdn": ids and signed URLs
 //   that look like credentials; "odd-zero", "odd-empty": Kling tasks that
-//   succeed with a 0 s video or a video without an id)
+//   succeed with a 0 s video or a video without an id; "lists-<n>": a valid
+//   job document of exactly n MiB whose member is a list of one-item lists,
+//   the shape that takes the most wasm memory per byte)
 //   hostile.rawUrl    a raw TCP server: `${rawUrl}/status/<n>` answers
 //                     `HTTP/1.1 <n>`, which node:http cannot write
 //   GET  {url}/__hostile/log    → { main, other, raw }: what each received
@@ -161,6 +163,8 @@ async function serveMain(req, res, logs, urls, timers) {
   const padded = /^padded-(\d+)$/.exec(route);
   // A valid job document of that many MiB: more than a wasm with little memory left can take.
   if (padded) return stream(res, record, Number(padded[1]) * 2 ** 20, decodeURIComponent(tail.split("/").pop()));
+  const lists = /^lists-(\d+)$/.exec(route);
+  if (lists) return streamLists(res, record, Number(lists[1]) * 2 ** 20, decodeURIComponent(tail.split("/").pop()));
   switch (route) {
     case "ok": {
       const { status, body } = ok(req);
@@ -268,6 +272,44 @@ async function stream(res, record, total, id) {
     });
   }
   if (!res.destroyed) res.end('"}');
+}
+
+/** One-item lists, `[0],` each, 64 KiB at a time. */
+const LISTS = Buffer.from("[0],".repeat(CHUNK.length / 4));
+
+/**
+ * A valid job document of exactly `total` bytes: `padding` is a list of `[0]`
+ * lists, each 4 bytes of text that the wasm holds as a value and a one-item
+ * list (BENCHMARKS.md, "Large documents"), spaces making up the rest.
+ */
+async function streamLists(res, record, total, id) {
+  const head = `{"id":${JSON.stringify(id)},"status":"running","padding":[`;
+  // The lists are written "[0]," but the last, "[0]", and "]}" close the document.
+  const spaces = (total - head.length - 1) % 4;
+  let left = (total - head.length - spaces - 1) / 4 - 1;
+  res.writeHead(200, { ...CORS, "content-type": "application/json", "content-length": String(total) });
+  res.write(head + " ".repeat(spaces));
+  record.sent = head.length + spaces;
+  while (left > 0 && !res.destroyed) {
+    const chunk = LISTS.subarray(0, Math.min(left * 4, LISTS.length));
+    left -= chunk.length / 4;
+    record.sent += chunk.length;
+    if (!res.write(chunk)) await drained(res);
+  }
+  if (!res.destroyed) res.end("[0]]}");
+}
+
+/** Until `res` takes more, or closes. */
+function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 }
 
 function control(req, res, what, logs) {

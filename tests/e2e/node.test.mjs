@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import { promisify } from "node:util";
 import { inspect, format } from "node:util";
-import { API_KEY, closeAll, createConsumer, fillWasmMemory, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, closeAll, createConsumer, fillWasmMemory, importFrom, scenarioContext, startInstalledMock, wasmMemory } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
 
 /** What the Node entry reads from the environment: unset, so the scenarios do not depend on the machine. */
@@ -124,6 +124,30 @@ test("node: a wasm trap while reading an answer is internal_error with the trap 
   assert.equal((await getJob("job_pad", options)).id, "job_pad");
   assert.match((await extendVideo({ video_id: "v_after" }, ctx.options)).job_id, /^job_/);
   assert.equal(pkg.quote({ seconds: 5 }).credits, 95);
+});
+
+test("node: maxResponseBytes is at most 64 MiB, and an answer that large in the costliest shape is read without a trap", async () => {
+  const { getJob } = pkg;
+  const ceiling = 64 * 2 ** 20;
+  const options = { ...ctx.options, baseUrl: `${hostile.url}/lists-64`, maxRetries: 0 };
+  await fetch(`${hostile.url}/__hostile/reset`, { method: "POST" });
+  const over = await getJob("job_lists", { ...options, maxResponseBytes: ceiling + 1 }).catch((e) => e);
+  assert.equal(over.code, "invalid_request", inspect(over));
+  assert.equal(over.field, "maxResponseBytes");
+  assert.deepEqual((await (await fetch(`${hostile.url}/__hostile/log`)).json()).main, [], "refused before any request");
+
+  // 16.7 million one-item lists: the wasm holds each as a value and a list, the most memory per byte of text.
+  const started = Date.now();
+  const job = await getJob("job_lists", { ...options, maxResponseBytes: ceiling });
+  const memory = (await wasmMemory(consumer)).buffer.byteLength;
+  console.log(`a ${ceiling} B answer of one-item lists read in ${Date.now() - started} ms; wasm memory ${memory} B`);
+  assert.equal(job.id, "job_lists");
+  // The hostile server fills the rest of the ceiling with spaces after the head.
+  const head = '{"id":"job_lists","status":"running","padding":['.length;
+  assert.equal(job.raw.padding.length, Math.floor((ceiling - head - 1) / 4));
+  assert.deepEqual(job.raw.padding.at(-1), [0]);
+  assert.ok(memory <= 24 * ceiling, `wasm memory ${memory} B is within 24× the answer`);
+  assert.equal((await getJob("job_after", { ...ctx.options, baseUrl: `${hostile.url}/ok` })).id, "job_after");
 });
 
 test("node: the mock's signed Kling callbacks, in either shape, verify with verifyWebhook at a real endpoint", async () => {

@@ -9,7 +9,7 @@
 
 mod serde;
 
-pub use self::serde::{parse, parse_number, ParseError};
+pub use self::serde::{is_document, parse, parse_number, ParseError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

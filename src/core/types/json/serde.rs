@@ -26,6 +26,13 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     serde_json::from_slice(bytes).map_err(ParseError)
 }
 
+/// Whether `bytes` are one JSON document, read through without building it
+/// (a proxy passes a document on as text).
+pub fn is_document(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok()
+}
+
 /// A JSON number written as text (Kling sends `"3.5"`), read exactly.
 pub fn parse_number(text: &str) -> Option<f64> {
     parse(text.as_bytes()).ok()?.as_f64()
@@ -118,7 +125,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Value::Array(items))
+        Ok(Value::Array(exact(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -126,8 +133,25 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(member) = map.next_entry()? {
             members.push(member);
         }
-        Ok(Value::Object(last_of_each_key(members)))
+        Ok(Value::Object(exact(last_of_each_key(members))))
     }
+}
+
+/// `items` without spare capacity. A `Vec` grows to at least 4 items and
+/// then doubles, so a document of many one-member objects or one-item lists
+/// would hold up to 4× the memory its values need; with the wasm's allocator
+/// the spare end is freed in place.
+#[cfg(feature = "client")]
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
+}
+
+/// The calculator alone (`kling-extend/quote`) parses only Kling's number
+/// strings, and its 12 KB budget has no room for the shrinking (42 bytes).
+#[cfg(not(feature = "client"))]
+fn exact<T>(items: Vec<T>) -> Vec<T> {
+    items
 }
 
 /// Each key once, where it first appeared, with the last value given for it:
