@@ -14,6 +14,7 @@ use kling_extend::core::client::service::Service;
 use kling_extend::core::pricing::quote::{quote, quote_chain, quote_chain_terms, quote_terms, Basis, Terms};
 use kling_extend::core::proxy::ProxyConfig;
 use kling_extend::core::types::http::{HttpResponse, Transport};
+use kling_extend::core::types::job::Raw;
 use kling_extend::core::types::job_id::JobId;
 use kling_extend::core::types::json::{self, Value};
 use kling_extend::core::types::provider::ProviderName;
@@ -21,7 +22,7 @@ use kling_extend::core::types::redact::{Redact, Secrets};
 use kling_extend::core::types::request::ExtendRequest;
 use kling_extend::core::types::tier::{Mode, Resolution};
 use kling_extend::core::webhook::{verify, Signed};
-use kling_extend::providers::parse_webhook;
+use kling_extend::providers::{parse_webhook, WEBHOOK};
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -327,9 +328,9 @@ proptest! {
 
     #[test]
     fn any_bytes_are_a_webhook_or_not(bytes in prop::collection::vec(any::<u8>(), 0..256), kling in any::<bool>()) {
-        if let Ok(doc) = json::parse(&bytes) {
+        if let Ok(raw) = Raw::from_text(&bytes, &WEBHOOK) {
             let provider = kling.then_some(ProviderName::Kling);
-            let _ = parse_webhook(doc, provider);
+            let _ = parse_webhook(raw, provider);
         }
         let signed = Signed { id: "msg", timestamp: "1700000000", signature: "v1,AAAA" };
         let _ = verify(&bytes, &signed, &["whsec_AAAA".into()], 1_700_000_000, 300);
@@ -401,7 +402,7 @@ proptest! {
                 ("output", Some(object_members(vec![("outputs", Some(Value::Array(vec![video])))]))),
                 ("credits_charged", Some(Value::Number(charge))),
             ]);
-            let Ok(job) = parse_webhook(document, Some(ProviderName::Trinetra)) else { continue };
+            let Ok(job) = parse_webhook(Raw::Value(document), Some(ProviderName::Trinetra)) else { continue };
             let before = progress.clone();
             match Outcome::of(&job) {
                 Ok(outcome) => progress.finish(outcome),

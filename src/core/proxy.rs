@@ -11,7 +11,7 @@ use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
 use crate::core::types::provider::ProviderName;
-use crate::core::types::redact::{Redact, Secrets};
+use crate::core::types::redact::{scrub_json, Secrets};
 use crate::core::types::request::ExtendRequest;
 use crate::core::types::url::{check_http_url, decode_segment};
 
@@ -340,37 +340,10 @@ fn origins(f: &Fields) -> Result<Origins> {
     Ok(Origins::Only(origins))
 }
 
-/// An upstream JSON answer with every credential replaced: a service that
-/// echoes the key in an error must not show it to the page. It is redacted
-/// as parsed values, so escaped forms of a key (`\/`, `\u005f`) are found
-/// too, and rewritten only when something was taken out.
+/// An upstream JSON answer with every credential replaced (see
+/// [`scrub_json`]), or as it came when it holds none.
 pub fn scrub(body: &str, secrets: &Secrets) -> String {
-    // Without escapes, every string of a JSON body is in its text as it
-    // reads, between quotes, which end a token as the string's ends do: a
-    // text that holds no credential holds none in any string, and passes
-    // unparsed.
-    if !body.contains('\\') && secrets.scrub(body).is_none() {
-        return body.to_owned();
-    }
-    match json::parse(body.as_bytes()) {
-        Ok(document) if holds_credential(&document, secrets) => document.redacted(secrets).to_json(),
-        Ok(_) => body.to_owned(),
-        Err(_) => body.to_owned().redacted(secrets),
-    }
-}
-
-/// Whether redacting `value` would change it: asked string by string, so a
-/// large answer is neither copied nor compared with a redacted copy (which
-/// took most of a 7.6 MiB answer's time, BENCHMARKS.md "Large documents").
-fn holds_credential(value: &Value, secrets: &Secrets) -> bool {
-    match value {
-        Value::String(text) => secrets.scrub(text).is_some(),
-        Value::Array(items) => items.iter().any(|item| holds_credential(item, secrets)),
-        Value::Object(members) => {
-            members.iter().any(|(key, item)| secrets.scrub(key).is_some() || holds_credential(item, secrets))
-        }
-        Value::Null | Value::Bool(_) | Value::Number(_) => false,
-    }
+    scrub_json(body, secrets).map_or_else(|| body.to_owned(), |document| document.to_json())
 }
 
 /// The contract's code for an upstream status the proxy passes on.

@@ -3,7 +3,11 @@
 use crate::core::client::options::ClientConfig;
 use crate::core::types::http::{HeaderValue, HttpRequest, Method};
 use crate::core::types::job::{Output, Video};
-use crate::core::types::json::{self, Value};
+use crate::core::types::json::{self, Keep, Value};
+
+/// What the providers read of a result video (see [`videos`]).
+pub const VIDEO: Keep =
+    Keep::Members(&[("type", Keep::All), ("url", Keep::All), ("id", Keep::All), ("duration", Keep::All)]);
 
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.

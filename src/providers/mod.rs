@@ -10,25 +10,57 @@ use crate::core::client::options::{ClientConfig, Limits, Provider};
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse};
-use crate::core::types::job::{Job, Submission};
+use crate::core::types::job::{Job, Raw, Submission};
 use crate::core::types::job_id::JobId;
-use crate::core::types::json::Value;
+use crate::core::types::json::Keep;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
 
+/// What is read of a webhook body, whichever service sent it: Trinetra's
+/// job document, Kling's task document (bare, or an envelope's `data`) or
+/// its newer document. The rest goes on as text.
+pub const WEBHOOK: Keep = Keep::Members(&[
+    // Trinetra's job document, and Kling's newer one.
+    ("id", Keep::All),
+    ("model", Keep::All),
+    ("status", Keep::All),
+    ("error", Keep::All),
+    ("output", Keep::Members(&[("outputs", Keep::Items(&common::VIDEO))])),
+    ("credits_charged", Keep::All),
+    ("message", Keep::All),
+    ("create_time", Keep::All),
+    ("outputs", Keep::Items(&common::VIDEO)),
+    ("billing", Keep::Items(&kling::BILLING)),
+    // Kling's task document, in an envelope or bare.
+    ("code", Keep::All),
+    ("data", kling::TASK),
+    ("task_id", Keep::All),
+    ("task_status", Keep::All),
+    ("task_status_msg", Keep::All),
+    ("task_info", Keep::Members(&[("external_task_id", Keep::All)])),
+    ("task_result", Keep::Members(&[("videos", Keep::Items(&common::VIDEO))])),
+    ("final_unit_deduction", Keep::All),
+    ("final_balance_deduction", Keep::Members(&[("quota", Keep::All)])),
+]);
+
 /// A webhook or callback body from either service → the contract's `Job`.
 /// Kling's callbacks are its task document (`task_id`, bare or inside an
 /// envelope's `data`) or its newer document (`id`, `status`, `outputs`,
-/// `billing`, …); Trinetra sends its job document.
-pub fn parse_webhook(doc: Value, provider: Option<ProviderName>) -> Result<Job> {
+/// `billing`, …); Trinetra sends its job document. `raw`: the body as read
+/// by [`WEBHOOK`], or a caller's object.
+pub fn parse_webhook(raw: Raw, provider: Option<ProviderName>) -> Result<Job> {
+    let doc = raw.read();
     let kling_data = doc.get("data").filter(|d| d.get("task_id").is_some()).cloned();
     let kling_shaped =
         kling_data.is_some() || ["task_id", "outputs", "create_time"].iter().any(|k| doc.get(k).is_some());
     let provider = provider.unwrap_or(if kling_shaped { ProviderName::Kling } else { ProviderName::Trinetra });
     let parsed = match provider {
-        ProviderName::Trinetra => trinetra::parse_job_document(doc),
-        ProviderName::Kling => kling::callback_job(kling_data.unwrap_or_else(|| doc.clone()), doc),
+        ProviderName::Trinetra => trinetra::parse_job_document(raw),
+        ProviderName::Kling => {
+            let data = kling_data.unwrap_or_else(|| doc.clone());
+            kling::callback_job(data, raw)
+        }
     };
     parsed.map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
 }
@@ -112,10 +144,10 @@ mod tests {
     use super::*;
     use crate::core::types::error::ErrorCode;
     use crate::core::types::job::Status;
-    use crate::core::types::json::parse;
+    use crate::core::types::json::{parse, Value};
 
     fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {
-        parse_webhook(parse(body.as_bytes()).unwrap(), provider)
+        parse_webhook(Raw::from_text(body.as_bytes(), &WEBHOOK).unwrap(), provider)
     }
 
     #[test]
@@ -150,9 +182,9 @@ mod tests {
             "billing":[{"charge_type":"unit","amount":"1","package_type":"video"},
                 {"charge_type":"cash","cash_type":"balance","amount":"0.14","currency":"USD","list_price":"0.14"}]}"#;
         let job = Value::from(webhook(body, None).unwrap()).to_json();
-        let expected = r#"{"id":"t","model":"kling-extend-video","status":"succeeded","output":{"outputs":[{"url":"https://cdn.test/v.mp4","type":"video","id":"v","duration":5}]},"units_charged":1,"money_charged":{"amount":0.14,"currency":"USD"},"raw":"#;
+        let expected = r#"{"id":"t","model":"kling-extend-video","status":"succeeded","output":{"outputs":[{"url":"https://cdn.test/v.mp4","type":"video","id":"v","duration":5}]},"units_charged":1,"money_charged":{"amount":0.14,"currency":"USD"},"rawText":"#;
         assert!(job.starts_with(expected), "{job}");
-        assert!(job.contains(r#""mp3_url":"m""#), "the other outputs stay in raw");
+        assert!(job.contains(r#"\"mp3_url\":\"m\""#), "the other outputs stay in raw");
     }
 
     #[test]

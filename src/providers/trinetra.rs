@@ -1,15 +1,15 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
 
-use super::common::{request, required_str, videos};
-use crate::core::client::classify::{bad_body, json_body, status_error};
+use super::common::{request, required_str, videos, VIDEO};
+use crate::core::client::classify::{bad_body, describe_body, json_body, status_error};
 use crate::core::client::options::ClientConfig;
 #[cfg(test)]
 use crate::core::client::service::Service;
 use crate::core::types::error::Result;
 use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::types::job::{Charge, Job, Status, Submission, MODEL};
+use crate::core::types::job::{Charge, Job, Raw, Status, Submission, MODEL};
 use crate::core::types::job_id::JobId;
-use crate::core::types::json::{self, Value};
+use crate::core::types::json::{self, Keep, Value};
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
 
@@ -50,9 +50,22 @@ pub fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submissio
     })
 }
 
+/// What [`parse_job_document`] reads of a job document; the rest goes on as text.
+pub const JOB: Keep = Keep::Members(&[
+    ("id", Keep::All),
+    ("model", Keep::All),
+    ("status", Keep::All),
+    ("error", Keep::All),
+    ("output", Keep::Members(&[("outputs", Keep::Items(&VIDEO))])),
+    ("credits_charged", Keep::All),
+]);
+
 pub fn read_job(response: &HttpResponse, now_ms: u64) -> Result<Job> {
-    let doc = success_body(response, now_ms)?;
-    parse_job_document(doc).map_err(|why| bad_body(response, why))
+    if !(200..300).contains(&response.status) {
+        return Err(status_error(response, now_ms));
+    }
+    let raw = Raw::from_text(&response.body, &JOB).map_err(|_| bad_body(response, &describe_body(response, None)))?;
+    parse_job_document(raw).map_err(|why| bad_body(response, why))
 }
 
 fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
@@ -63,9 +76,10 @@ fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
 }
 
 /// A job document (`GET /v1/jobs/{id}`, or a webhook body) → `Job`.
-pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
-    let id = required_str(&doc, "id", "a job document without an id")?;
-    let status = required_str(&doc, "status", "a job document without a status")?;
+pub fn parse_job_document(raw: Raw) -> Result<Job, &'static str> {
+    let doc = raw.read();
+    let id = required_str(doc, "id", "a job document without an id")?;
+    let status = required_str(doc, "status", "a job document without a status")?;
     Ok(Job {
         id: id.to_owned(),
         model: doc.get("model").and_then(Value::as_str).unwrap_or(MODEL).to_owned(),
@@ -73,8 +87,8 @@ pub fn parse_job_document(doc: Value) -> Result<Job, &'static str> {
         output: videos(doc.get("output").and_then(|o| o.get("outputs")), false)?,
         charged: doc.get("credits_charged").and_then(Value::as_f64).map(Charge::Credits),
         money_charged: None,
-        error: failure_reason(&doc),
-        raw: doc,
+        error: failure_reason(doc),
+        raw,
         webhook: None,
     })
 }

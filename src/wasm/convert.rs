@@ -5,6 +5,13 @@
 
 use crate::core::types::error::{Error, Result};
 use crate::core::types::json::{self, object, Value};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The texts of the documents the last answer passed on (see [`aside`]).
+    static ASIDE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
 
 /// One argument, as `boundary.js` wrote it.
 pub fn arg(text: &str) -> Result<Value> {
@@ -21,9 +28,53 @@ pub fn args<const N: usize>(text: &str) -> Result<[Value; N]> {
 
 /// `{"ok":value}` or `{"error":error}`, as `boundary.js`'s `answer` reads it.
 pub fn answer(result: Result<Value>) -> String {
+    clear_aside();
     match result {
-        Ok(value) => object([("ok", Some(value))]),
-        Err(error) => object([("error", Some(error.into()))]),
+        Ok(value) => object([("ok", Some(aside(value)))]),
+        Err(error) => object([("error", Some(aside(error.into())))]),
     }
     .to_json()
+}
+
+/// Forgets the texts an earlier answer set aside and JS did not take.
+pub fn clear_aside() {
+    ASIDE.with(|texts| texts.borrow_mut().clear());
+}
+
+/// `value` with each job's `rawText` (the value itself, its items, or its
+/// `job`, where `lib/boundary.js`'s `withJobs` looks) set aside for
+/// [`take_raw`], its index in its place: a large document crosses to JS as
+/// its bytes, not escaped into the answer's JSON and parsed out again.
+pub fn aside(mut value: Value) -> Value {
+    match &mut value {
+        Value::Array(items) => items.iter_mut().for_each(set_aside),
+        job => {
+            set_aside(job);
+            if let Value::Object(members) = job {
+                members.iter_mut().filter(|(key, _)| key == "job").for_each(|(_, job)| set_aside(job));
+            }
+        }
+    }
+    value
+}
+
+fn set_aside(job: &mut Value) {
+    let Value::Object(members) = job else { return };
+    for (key, value) in members.iter_mut() {
+        if key == "rawText" {
+            if let Value::String(text) = std::mem::replace(value, Value::Null) {
+                *value = ASIDE.with(|texts| {
+                    let mut texts = texts.borrow_mut();
+                    texts.push(text);
+                    Value::Number((texts.len() - 1) as f64)
+                });
+            }
+        }
+    }
+}
+
+/// The text the last answer set aside at `index`, as UTF-8 bytes, once.
+#[wasm_bindgen(js_name = takeRaw)]
+pub fn take_raw(index: usize) -> Vec<u8> {
+    ASIDE.with(|texts| texts.borrow_mut().get_mut(index).map(std::mem::take).unwrap_or_default().into_bytes())
 }

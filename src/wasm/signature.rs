@@ -4,11 +4,11 @@
 
 use super::convert::{answer, arg};
 use crate::core::types::error::{Error, Result};
-use crate::core::types::job::Job;
-use crate::core::types::json::{self, Value};
+use crate::core::types::job::{Job, Raw};
+use crate::core::types::json::Value;
 use crate::core::types::redact::Redact;
 use crate::core::webhook::{credentials, verify, Signed, WebhookOptions};
-use crate::providers::parse_webhook as parse_job;
+use crate::providers::{parse_webhook as parse_job, WEBHOOK};
 use wasm_bindgen::prelude::*;
 
 const SIGNED_HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];
@@ -26,8 +26,8 @@ fn verified(body: &[u8], headers: &str, secret: &str, options: &str, now_s: f64)
     let secrets = secrets(arg(secret)?)?;
     let signed = Signed { id, timestamp, signature };
     let delivery = verify(body, &signed, &secrets, options.now_s.unwrap_or(now_s as u64), options.tolerance_s)?;
-    let doc = json::parse(body).map_err(|_| Error::invalid("rawBody", "is not JSON"))?;
-    let job = parse_job(doc, options.provider)?.redacted(&credentials(&secrets));
+    let raw = Raw::from_text(body, &WEBHOOK).map_err(|_| Error::invalid("rawBody", "is not JSON"))?;
+    let job = parse_job(raw, options.provider)?.redacted(&credentials(&secrets));
     Ok(Job { webhook: Some(delivery), ..job })
 }
 

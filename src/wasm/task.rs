@@ -2,7 +2,7 @@
 //! that take what happened (with the time) and answer the next step as JSON
 //! text. `src/js/lib/driver.js` performs the steps with `fetch` and timers.
 
-use super::convert::{arg, args};
+use super::convert::{arg, args, aside, clear_aside};
 use crate::core::client::call::Call;
 #[cfg(feature = "server")]
 use crate::core::client::chain::{Chain, ChainPlan};
@@ -79,6 +79,7 @@ impl Task {
 impl Task {
     /// `{ send | wait | done | error, updates }`.
     fn next(&mut self, advance: impl FnOnce(&mut Boxed) -> Step<Value>) -> String {
+        clear_aside();
         let machine = match &mut self.machine {
             Ok(machine) => machine,
             Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
@@ -227,12 +228,13 @@ fn response_headers(values: &str) -> Vec<(String, String)> {
     headers
 }
 
+/// The step as JSON text, each job's document set aside (`convert::aside`).
 fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
     let (key, value) = match step {
         Step::Send { request, timeout_ms, max_bytes } => ("send", send_json(request, timeout_ms, max_bytes)),
         Step::Wait { ms, .. } => ("wait", Value::Number(ms as f64)),
-        Step::Done(Ok(result)) => ("done", result),
-        Step::Done(Err(error)) => ("error", error.into()),
+        Step::Done(Ok(result)) => ("done", aside(result)),
+        Step::Done(Err(error)) => ("error", aside(error.into())),
     };
     object([(key, Some(value)), ("updates", Some(Value::Array(updates)))]).to_json()
 }
@@ -275,5 +277,5 @@ fn update_json(update: Update) -> Value {
             ]),
         ),
     };
-    object([(hook, Some(value))])
+    object([(hook, Some(aside(value)))])
 }

@@ -1,21 +1,36 @@
 //! `parseWebhook`: a delivery's body in, a `Job` out, as JSON text (in every
 //! build; the signature check is the server build's, `signature.rs`).
 
-use super::convert::args;
+use super::convert::{answer, arg, args};
 use crate::core::types::error::{Error, Result};
-use crate::core::types::job::Job;
-use crate::core::types::json::{self, Value};
+use crate::core::types::job::{Job, Raw};
+use crate::core::types::json::Value;
 use crate::core::webhook::WebhookOptions;
-use crate::providers::parse_webhook as parse_job;
+use crate::providers::{parse_webhook as parse_job, WEBHOOK};
+use wasm_bindgen::prelude::*;
 
-/// `[body, options]`: `body` is the delivery's JSON text as a string, or a
-/// caller's parsed object.
+/// `[body, options]`: `body` is a caller's parsed object (or its text).
 pub fn parse(text: &str) -> Result<Job> {
     let [body, options] = args(text)?;
-    let options = WebhookOptions::from_value(&options)?;
-    let doc = match body {
-        Value::String(text) => json::parse(text.as_bytes()).map_err(|_| Error::invalid("body", "is not JSON"))?,
-        parsed => parsed,
+    let raw = match body {
+        Value::String(text) => read(&text)?,
+        parsed => Raw::Value(parsed),
     };
-    parse_job(doc, options.provider)
+    parse_job(raw, WebhookOptions::from_value(&options)?.provider)
+}
+
+/// `parseWebhook` of a body given as text, which crosses as itself rather
+/// than escaped into the arguments' JSON: a delivery may be megabytes.
+#[wasm_bindgen(js_name = parseWebhookText)]
+pub fn parse_text(body: &str, options: &str) -> String {
+    let job = arg(options).and_then(|options| WebhookOptions::from_value(&options)).and_then(|options| {
+        let raw = read(body)?;
+        parse_job(raw, options.provider)
+    });
+    answer(job.map(Value::from))
+}
+
+/// The body's text, of which what the providers read is parsed.
+fn read(body: &str) -> Result<Raw> {
+    Raw::from_text(body.as_bytes(), &WEBHOOK).map_err(|_| Error::invalid("body", "is not JSON"))
 }

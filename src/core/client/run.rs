@@ -124,7 +124,7 @@ mod tests {
     use crate::core::client::options::ClientConfig;
     use crate::core::types::error::ErrorCode;
     use crate::core::types::http::{HttpResponse, Method};
-    use crate::core::types::job::Status;
+    use crate::core::types::job::{Raw, Status};
     use crate::core::types::json::parse;
     use crate::core::types::provider::ProviderName;
 
@@ -183,7 +183,7 @@ mod tests {
         let Step::Done(Err(e)) = r.handle(Event::Aborted { in_flight: true }, Time::at(11)) else { panic!() };
         assert_eq!(e.code, ErrorCode::Aborted);
         let job = e.job.expect("the accepted job");
-        assert_eq!((job.id.as_str(), job.status, &job.raw), ("j1", Status::Queued, &Value::Null));
+        assert_eq!((job.id.as_str(), job.status, job.raw), ("j1", Status::Queued, Raw::default()));
     }
 
     #[test]

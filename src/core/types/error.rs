@@ -159,7 +159,7 @@ mod tests {
             charged: None,
             money_charged: None,
             error: Some("boom".into()),
-            raw: Value::Null,
+            raw: crate::core::types::job::Raw::default(),
             webhook: None,
         };
         let error = Value::from(Error::new(ErrorCode::JobFailed, "boom").with_job(job));

@@ -1,6 +1,6 @@
 //! The contract's `Job` and `Submission`, the same for every provider.
 
-use crate::core::types::json::{object, Value};
+use crate::core::types::json::{object, parse_only, Keep, ParseError, Value};
 use crate::core::types::provider::ProviderName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub struct Job {
     pub money_charged: Option<Money>,
     pub error: Option<String>,
     /// The service's document exactly as received.
-    pub raw: Value,
+    pub raw: Raw,
     /// The signed delivery that carried this document (`verifyWebhook`
     /// only), so a handler can drop a replayed one.
     pub webhook: Option<Delivery>,
@@ -88,8 +88,46 @@ impl Job {
             charged: None,
             money_charged: None,
             error: None,
-            raw: Value::Null,
+            raw: Raw::default(),
             webhook: None,
+        }
+    }
+}
+
+/// The service's document behind a job. A large answer is passed on as the
+/// text it came as, never built whole: only what the providers read of it
+/// is parsed (`parse_only`), and the caller's `JSON.parse` makes the rest,
+/// when `job.raw` is first read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw {
+    /// As received: `text`, and `read`, the part of it a provider reads.
+    Text { text: String, read: Value },
+    /// A document built: one a caller gave as an object, one that had to
+    /// change (a credential taken out), or none (`Null`: no read came yet).
+    Value(Value),
+}
+
+impl Default for Raw {
+    fn default() -> Self {
+        Raw::Value(Value::Null)
+    }
+}
+
+impl Raw {
+    /// A document's bytes, of which the parts `keep` names are read.
+    pub fn from_text(bytes: &[u8], keep: &Keep) -> Result<Raw, ParseError> {
+        let read = parse_only(bytes, keep)?;
+        // A byte order mark is no part of the document. What parsed is UTF-8
+        // (strings are checked, the rest is ASCII), so the check cannot fail.
+        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).unwrap_or_default();
+        Ok(Raw::Text { text: text.to_owned(), read })
+    }
+
+    /// What a provider reads of the document.
+    pub fn read(&self) -> &Value {
+        match self {
+            Raw::Text { read, .. } => read,
+            Raw::Value(document) => document,
         }
     }
 }
@@ -183,7 +221,12 @@ impl From<Job> for Value {
             ),
             ("money_charged", job.money_charged.map(Value::from)),
             ("error", job.error.map(Value::from)),
-            ("raw", Some(job.raw)),
+            // The text of a document as received, for the I/O layer to make
+            // `raw` of (lib/boundary.js); a built one as itself.
+            match job.raw {
+                Raw::Text { text, .. } => ("rawText", Some(Value::String(text))),
+                Raw::Value(document) => ("raw", Some(document)),
+            },
             ("webhook", job.webhook.map(Value::from)),
         ])
     }
@@ -214,7 +257,7 @@ mod tests {
             charged: None,
             money_charged: None,
             error: None,
-            raw: Value::Null,
+            raw: Raw::default(),
             webhook: None,
         }
     }
@@ -230,7 +273,7 @@ mod tests {
             charged: Some(Charge::Credits(95.0)),
             money_charged: None,
             error: None,
-            raw: parse(br#"{"id":"j1","n":[1,null]}"#).unwrap(),
+            raw: Raw::Value(parse(br#"{"id":"j1","n":[1,null]}"#).unwrap()),
             webhook: None,
         };
         let text = r#"{"id":"j1","model":"m","status":"succeeded","output":{"outputs":[{"url":"u","type":"video","duration":5.1}]},"credits_charged":95,"raw":{"id":"j1","n":[1,null]}}"#;
@@ -244,6 +287,13 @@ mod tests {
         let text = Value::from(kling).to_json();
         assert!(text.contains(r#""units_charged":3.5,"money_charged":{"amount":0.49,"currency":"USD"}"#), "{text}");
         assert!(!text.contains("credits_charged"), "{text}");
+        let received = Raw::from_text(br#"{"id":"j1","x":[1]}"#, &Keep::Members(&[("id", Keep::All)])).unwrap();
+        assert_eq!(received.read().to_json(), r#"{"id":"j1"}"#, "only what is read is built");
+        let text = Value::from(Job { raw: received, ..kling_job() }).to_json();
+        assert!(
+            text.ends_with(r#""rawText":"{\"id\":\"j1\",\"x\":[1]}"}"#),
+            "the document goes on as its text: {text}"
+        );
         let submission =
             Submission { job_id: "j1".into(), status: Status::Queued, provider: ProviderName::Kling, request_id: None };
         assert_eq!(Value::from(submission).to_json(), r#"{"job_id":"j1","status":"queued","provider":"kling"}"#);

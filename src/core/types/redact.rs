@@ -9,8 +9,8 @@
 //! a JWT is removed only when it verifies with the secret key held.
 
 use crate::core::types::error::Error;
-use crate::core::types::job::{Job, Output, Submission};
-use crate::core::types::json::Value;
+use crate::core::types::job::{Job, Output, Raw, Submission};
+use crate::core::types::json::{self, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
 use std::fmt;
@@ -218,6 +218,48 @@ impl Redact for Value {
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
+    }
+}
+
+/// A document's text stays as it came unless a credential is in it; then it
+/// is parsed and redacted (see [`scrub_json`]).
+impl Redact for Raw {
+    fn redact(&mut self, secrets: &Secrets) {
+        match self {
+            Raw::Text { text, .. } => {
+                if let Some(document) = scrub_json(text, secrets) {
+                    *self = Raw::Value(document);
+                }
+            }
+            Raw::Value(document) => document.redact(secrets),
+        }
+    }
+}
+
+/// A JSON document's `text` with every credential taken out: `None` when it
+/// holds none, so the text goes on as it came; else the document, parsed and
+/// redacted. Without escapes, each string of a document stands in its text
+/// as it reads, between quotes that end a token as the string's ends do, so
+/// a text in which no credential stands holds none in any string, and is
+/// never parsed. With escapes (`\u005f`, `\/`), the parsed strings are asked.
+pub fn scrub_json(text: &str, secrets: &Secrets) -> Option<Value> {
+    if secrets.is_empty() || !text.contains('\\') && secrets.scrub(text).is_none() {
+        return None;
+    }
+    let document = json::parse(text.as_bytes()).ok()?;
+    holds_credential(&document, secrets).then(|| document.redacted(secrets))
+}
+
+/// Whether redacting `value` would change it: asked string by string, so a
+/// large document is neither copied nor compared with a redacted copy.
+fn holds_credential(value: &Value, secrets: &Secrets) -> bool {
+    match value {
+        Value::String(text) => secrets.scrub(text).is_some(),
+        Value::Array(items) => items.iter().any(|item| holds_credential(item, secrets)),
+        Value::Object(members) => {
+            members.iter().any(|(key, item)| secrets.scrub(key).is_some() || holds_credential(item, secrets))
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
     }
 }
 

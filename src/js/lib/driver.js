@@ -5,8 +5,9 @@
 // what the service compares with its own clock).
 import { noop, raceAbort, STOPPED, untilStopped } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
+import { withJobs } from "./boundary.js";
 import { KlingExtendError, invalid } from "./error.js";
-import { enter, generation, release } from "./wasm.js";
+import { enter, generation, release, takeRaw } from "./wasm.js";
 
 /** setTimeout's largest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -30,7 +31,12 @@ export async function drive(newTask, hooks) {
     task = enter(newTask, "starting the call");
     const advance = (method, during, ...args) => {
       try {
-        return JSON.parse(enter(() => task[method](...args, performance.now(), Date.now()), during, () => known.detail(), born));
+        return enter(() => {
+          const step = JSON.parse(task[method](...args, performance.now(), Date.now()));
+          withJobs(step.done ?? step.error, takeRaw);
+          step.updates.forEach((update) => Object.values(update).forEach((value) => withJobs(value, takeRaw)));
+          return step;
+        }, during, () => known.detail(), born);
       } catch (error) {
         // The instance failed (internal_error): its message names the job the call had paid for.
         if (known.job) error.message += `; the job ${known.job.id} was accepted (see error.job)`;

@@ -2,7 +2,7 @@
 import { readLimited } from "./body.js";
 import { answer, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { wasm } from "./wasm.js";
+import { takeRaw, wasm } from "./wasm.js";
 
 /** A delivery is a job document of a few KB; a body past this is not one. */
 const MAX_BODY_BYTES = 1 << 20;
@@ -18,7 +18,7 @@ export async function verifyWebhook(rawBody, headers, secret, options) {
     ? Object.fromEntries(headers)
     : headers;
   const args = [bytes(rawBody), toJson(record, "headers"), toJson(secret, "secret"), toJson(options, "options")];
-  return answer(wasm.verifyWebhook(...args, Date.now() / 1000));
+  return answer(wasm.verifyWebhook(...args, Date.now() / 1000), takeRaw);
 }
 
 /** A fetch Request (or any object with its body and a Headers bag). */

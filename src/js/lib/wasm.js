@@ -78,7 +78,10 @@ function failure(what, detail, cause) {
 }
 
 /** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */
-export const call = (name, ...args) => answer(enter(() => wasm.call(name, `[${args}]`), `in ${name}`));
+export const call = (name, ...args) => answer(enter(() => wasm.call(name, `[${args}]`), `in ${name}`), takeRaw);
+
+/** The document the last core answer set aside at `index` (boundary.js's withJobs). */
+export const takeRaw = (index) => wasm.takeRaw(index);
 
 /** Whether this build is a page's, whose server half loads on demand. */
 export const hasServerHalf = () => load !== undefined;

@@ -5,22 +5,36 @@ use super::codes::{self, classify};
 use crate::core::client::classify::{bad_body, clean, describe_body, status_error, status_error_of};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::HttpResponse;
-use crate::core::types::json::{self, Value};
+use crate::core::types::job::Raw;
+use crate::core::types::json::{Keep, Value};
+
+/// What is read of an answer: the envelope, what an error body says, and
+/// the task in `data`; the rest goes on as text.
+const ENVELOPE: Keep = Keep::Members(&[
+    ("code", Keep::All),
+    ("message", Keep::All),
+    ("request_id", Keep::All),
+    ("error", Keep::All),
+    ("detail", Keep::All),
+    ("msg", Keep::All),
+    ("data", super::task::TASK),
+]);
 
 /// An opened envelope: its `data` and the whole document (for `raw`).
 pub struct Opened {
     pub data: Value,
-    pub document: Value,
+    pub raw: Raw,
     pub request_id: Option<String>,
 }
 
 pub fn open(response: &HttpResponse, unix_ms: u64) -> Result<Opened> {
     let success = (200..300).contains(&response.status);
-    let document = match json::parse(&response.body) {
-        Ok(document) => document,
+    let raw = match Raw::from_text(&response.body, &ENVELOPE) {
+        Ok(raw) => raw,
         Err(_) if success => return Err(bad_body(response, &describe_body(response, None))),
         Err(_) => return Err(status_error(response, unix_ms)),
     };
+    let document = raw.read();
     let request_id = document
         .get("request_id")
         .and_then(Value::as_str)
@@ -28,13 +42,13 @@ pub fn open(response: &HttpResponse, unix_ms: u64) -> Result<Opened> {
         .or_else(|| response.header("x-request-id").map(clean));
     let code = document.get("code").and_then(Value::as_f64);
     match code {
-        Some(code) if code != 0.0 => Err(Error { request_id, ..code_error(code as i64, &document, response, unix_ms) }),
+        Some(code) if code != 0.0 => Err(Error { request_id, ..code_error(code as i64, document, response, unix_ms) }),
         Some(_) if success => match document.get("data") {
-            Some(data @ Value::Object(_)) => Ok(Opened { data: data.clone(), document, request_id }),
+            Some(data @ Value::Object(_)) => Ok(Opened { data: data.clone(), raw, request_id }),
             _ => Err(bad_body(response, "a Kling answer without data")),
         },
         _ if success => Err(bad_body(response, "an answer without Kling's envelope")),
-        _ => Err(Error { request_id, ..status_error_of(response, Some(&document), unix_ms) }),
+        _ => Err(Error { request_id, ..status_error_of(response, Some(document), unix_ms) }),
     }
 }
 

@@ -7,12 +7,14 @@ mod envelope;
 pub mod jwt;
 mod task;
 
+pub use task::{BILLING, TASK};
+
 use super::common::request;
 use crate::core::client::classify::bad_body;
 use crate::core::client::options::{ClientConfig, KlingAuth};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::core::types::job::{Job, Submission};
+use crate::core::types::job::{Job, Raw, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
 use crate::core::types::redact::Secrets;
@@ -91,7 +93,7 @@ pub fn read_submission(response: &HttpResponse, request: &ExtendRequest, unix_ms
 
 pub fn read_job(response: &HttpResponse, unix_ms: u64) -> Result<Job> {
     let opened = envelope::open(response, unix_ms)?;
-    task::job(&opened.data, opened.document).map_err(|why| bad_body(response, why))
+    task::job(&opened.data, opened.raw).map_err(|why| bad_body(response, why))
 }
 
 /// Whether `job` answers a read of `id`. The task path takes a task_id or
@@ -100,14 +102,15 @@ pub fn read_job(response: &HttpResponse, unix_ms: u64) -> Result<Job> {
 /// echoes `id`, or echoes nothing and `id` may be an external id (one the
 /// caller gave, not one Kling issued). An echo of another id contradicts.
 pub fn identifies(job: &Job, id: &JobId) -> bool {
-    let data = job.raw.get("data").unwrap_or(&job.raw);
+    let document = job.raw.read();
+    let data = document.get("data").unwrap_or(document);
     let echo = data.get("task_info").and_then(|info| info.get("external_task_id")).and_then(Value::as_str);
     job.id == id.as_str() || echo.map_or(!id.is_issued(), |echo| echo == id.as_str())
 }
 
 /// A callback → `Job`: the task document (`data` of an envelope, or bare),
 /// or the newer document that carries `id` instead of `task_id`.
-pub fn callback_job(data: Value, raw: Value) -> Result<Job, &'static str> {
+pub fn callback_job(data: Value, raw: Raw) -> Result<Job, &'static str> {
     let newer = data.get("task_id").is_none() && (data.get("outputs").is_some() || data.get("create_time").is_some());
     if newer {
         task::newer_job(&data, raw)

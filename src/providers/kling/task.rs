@@ -1,13 +1,32 @@
 //! Kling's task document (poll answers and callbacks) → the contract's `Job`.
 
-use super::super::common::{number, required_str, videos};
+use super::super::common::{number, required_str, videos, VIDEO};
 use crate::core::client::classify::clean;
-use crate::core::types::job::{Charge, Job, Money, Status, Submission, MODEL};
-use crate::core::types::json::Value;
+use crate::core::types::job::{Charge, Job, Money, Raw, Status, Submission, MODEL};
+use crate::core::types::json::{Keep, Value};
 use crate::core::types::provider::ProviderName;
 
+/// What [`job`] and [`submission`] read of a task document.
+pub const TASK: Keep = Keep::Members(&[
+    ("task_id", Keep::All),
+    ("task_status", Keep::All),
+    ("task_status_msg", Keep::All),
+    ("task_info", Keep::Members(&[("external_task_id", Keep::All)])),
+    ("task_result", Keep::Members(&[("videos", Keep::Items(&VIDEO))])),
+    ("final_unit_deduction", Keep::All),
+    ("final_balance_deduction", Keep::Members(&[("quota", Keep::All)])),
+]);
+
+/// What [`newer_job`] reads of a `billing` entry.
+pub const BILLING: Keep = Keep::Members(&[
+    ("amount", Keep::All),
+    ("charge_type", Keep::All),
+    ("cash_type", Keep::All),
+    ("currency", Keep::All),
+]);
+
 /// `data` of a task answer; `raw` is the whole document as received.
-pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
+pub fn job(data: &Value, raw: Raw) -> Result<Job, &'static str> {
     let id = required_str(data, "task_id", "a task without task_id")?;
     let status = required_str(data, "task_status", "a task without task_status")?;
     Ok(Job {
@@ -31,7 +50,7 @@ pub fn job(data: &Value, raw: Value) -> Result<Job, &'static str> {
 /// Kling's newer callback document, `{ id, status, outputs, billing, message,
 /// … }`, which its console's "Send Test Callback" posts too (with `outputs`
 /// empty). Only its `video` outputs are the job's; without one, it has none.
-pub fn newer_job(doc: &Value, raw: Value) -> Result<Job, &'static str> {
+pub fn newer_job(doc: &Value, raw: Raw) -> Result<Job, &'static str> {
     let id = required_str(doc, "id", "a callback without id")?;
     let status = required_str(doc, "status", "a callback without status")?;
     let (units, money) = billing(doc.get("billing").and_then(Value::as_array).unwrap_or_default());
@@ -94,7 +113,7 @@ mod tests {
     fn the_newer_callback_and_the_consoles_test_callback_are_jobs() {
         let test =
             parse(br#"{"id":"task_1","status":"submitted","outputs":[],"message":"","create_time":1,"update_time":1}"#);
-        let job = newer_job(test.as_ref().unwrap(), Value::Null).unwrap();
+        let job = newer_job(test.as_ref().unwrap(), Raw::default()).unwrap();
         assert_eq!((job.id.as_str(), job.status, &job.output, job.charged), ("task_1", Status::Queued, &None, None));
         let done = parse(
             br#"{"id":"task_2","status":"succeeded","message":"","external_id":"e",
@@ -102,17 +121,17 @@ mod tests {
                 "billing":[{"charge_type":"unit","amount":"3.5","package_type":"video"},{"charge_type":"cash","amount":"0.49","currency":"USD"}]}"#,
         )
         .unwrap();
-        let job = newer_job(&done, Value::Null).unwrap();
+        let job = newer_job(&done, Raw::default()).unwrap();
         assert_eq!((job.status, job.charged), (Status::Succeeded, Some(Charge::Units(3.5))));
         assert_eq!(job.money_charged, Some(Money { amount: 0.49, currency: Some("USD".into()) }));
         let video = &job.output.unwrap().outputs[0];
         assert_eq!((video.id.as_deref(), video.duration), (Some("vid_9"), Some(10.1)));
         let failed = parse(br#"{"id":"t","status":"failed","message":"content policy"}"#).unwrap();
-        assert_eq!(newer_job(&failed, Value::Null).unwrap().error.as_deref(), Some("content policy"));
+        assert_eq!(newer_job(&failed, Raw::default()).unwrap().error.as_deref(), Some("content policy"));
     }
 
     fn newer(text: &str) -> Job {
-        newer_job(&parse(text.as_bytes()).unwrap(), Value::Null).unwrap()
+        newer_job(&parse(text.as_bytes()).unwrap(), Raw::default()).unwrap()
     }
 
     #[test]
@@ -140,7 +159,7 @@ mod tests {
             newer(r#"{"id":"t","status":"succeeded","outputs":[{"type":"image","url":"https://cdn.test/i.png"}]}"#);
         assert_eq!(image.output, None, "an image is not reported as a video");
         let bad = parse(br#"{"id":"t","status":"succeeded","outputs":[{"type":"video","id":"v"}]}"#).unwrap();
-        assert_eq!(newer_job(&bad, Value::Null).err(), Some("a video without a url"));
+        assert_eq!(newer_job(&bad, Raw::default()).err(), Some("a video without a url"));
     }
 
     #[test]
@@ -177,12 +196,12 @@ mod tests {
                 "task_result":{"videos":[{"id":"v2","url":"https://cdn.test/v2.mp4","duration":"10.1"}]}}}"#,
         )
         .unwrap();
-        let job = job(raw.get("data").unwrap(), raw.clone()).unwrap();
+        let job = job(raw.get("data").unwrap(), Raw::Value(raw.clone())).unwrap();
         assert_eq!((job.id.as_str(), job.status, job.charged), ("t1", Status::Succeeded, Some(Charge::Units(1.0))));
         assert_eq!(job.money_charged, Some(Money { amount: 0.14, currency: None }));
         let video = &job.output.as_ref().unwrap().outputs[0];
         assert_eq!((video.id.as_deref(), video.duration), (Some("v2"), Some(10.1)));
-        assert_eq!(job.raw, raw);
+        assert_eq!(job.raw, Raw::Value(raw));
     }
 
     #[test]
@@ -192,9 +211,9 @@ mod tests {
         {
             let data = parse(format!(r#"{{"task_id":"t","task_status":"{word}","task_status_msg":"why"}}"#).as_bytes())
                 .unwrap();
-            let job = job(&data, Value::Null).unwrap();
+            let job = job(&data, Raw::default()).unwrap();
             assert_eq!((job.status, job.error.as_deref()), (status, Some("why")));
         }
-        assert!(job(&parse(br#"{"task_status":"succeed"}"#).unwrap(), Value::Null).is_err());
+        assert!(job(&parse(br#"{"task_status":"succeed"}"#).unwrap(), Raw::default()).is_err());
     }
 }

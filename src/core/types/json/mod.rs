@@ -9,7 +9,19 @@
 
 mod serde;
 
-pub use self::serde::{is_document, parse, parse_number, ParseError};
+pub use self::serde::{is_document, parse, parse_number, parse_only, ParseError};
+
+/// What to build of a document (see [`parse_only`]); the rest is read
+/// through, never stored.
+#[derive(Debug)]
+pub enum Keep {
+    /// The value whole.
+    All,
+    /// Of an object, these members, each as its own `Keep` says.
+    Members(&'static [(&'static str, Keep)]),
+    /// Of a list, each item as this says.
+    Items(&'static Keep),
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -4,7 +4,7 @@
 //! `float_roundtrip`, a nesting limit); this file only says how its events
 //! build a [`Value`], and how a [`Value`] is written back.
 
-use super::Value;
+use super::{Keep, Value};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
@@ -26,11 +26,162 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     serde_json::from_slice(bytes).map_err(ParseError)
 }
 
+/// A complete JSON document, of which only what `keep` names is built: every
+/// other member is read through (checked, never stored), so a large document
+/// costs its reading, not its tree. What a provider reads of an answer is
+/// small; the answer itself goes on as its text (`Raw::Text`).
+pub fn parse_only(bytes: &[u8], keep: &Keep) -> Result<Value, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = de::DeserializeSeed::deserialize(Kept(keep), &mut deserializer).map_err(ParseError)?;
+    deserializer.end().map_err(ParseError)?;
+    Ok(value)
+}
+
+/// The part of a value [`Keep`] names.
+struct Kept<'k>(&'k Keep);
+
+impl<'de> de::DeserializeSeed<'de> for Kept<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Keep::All => Value::deserialize(deserializer),
+            keep => deserializer.deserialize_any(KeptVisitor(keep)),
+        }
+    }
+}
+
+/// Builds an object's named members, or a list's items, as its [`Keep`]
+/// says; a value of another kind than the one named is built whole.
+struct KeptVisitor<'k>(&'k Keep);
+
+impl<'de> Visitor<'de> for KeptVisitor<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        ValueVisitor.visit_unit()
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        ValueVisitor.visit_bool(b)
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+        ValueVisitor.visit_i64(n)
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+        ValueVisitor.visit_u64(n)
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
+        ValueVisitor.visit_f64(n)
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        ValueVisitor.visit_str(s)
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        ValueVisitor.visit_string(s)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let item = match self.0 {
+            Keep::Items(item) => *item,
+            _ => &Keep::All,
+        };
+        let mut items = Vec::new();
+        while let Some(value) = seq.next_element_seed(Kept(item))? {
+            items.push(value);
+        }
+        Ok(Value::Array(exact(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let named = match self.0 {
+                Keep::Members(named) => named.iter().find(|(name, _)| *name == key).map(|(_, keep)| keep),
+                _ => Some(&Keep::All),
+            };
+            match named {
+                Some(keep) => members.push((key, map.next_value_seed(Kept(keep))?)),
+                None => map.next_value_seed(Skip)?,
+            }
+        }
+        Ok(Value::Object(exact(last_of_each_key(members))))
+    }
+}
+
+/// A value read through and dropped. Unlike serde's `IgnoredAny`, which
+/// skips without counting, it nests through `deserialize_any`, so
+/// `serde_json`'s nesting limit holds for it as for a value built.
+struct Skip;
+
+impl<'de> de::DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
 /// Whether `bytes` are one JSON document, read through without building it
-/// (a proxy passes a document on as text).
+/// (a proxy passes a document on as text), its nesting bounded as a parse's.
 pub fn is_document(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok()
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    de::DeserializeSeed::deserialize(Skip, &mut deserializer).and_then(|()| deserializer.end()).is_ok()
 }
 
 /// A JSON number written as text (Kling sends `"3.5"`), read exactly.
@@ -217,6 +368,26 @@ mod tests {
     fn duplicate_keys_keep_the_first_place_and_the_last_value() {
         let value = read(r#"{"status":"queued","id":"j","status":"failed","x":1,"status":"succeeded"}"#);
         assert_eq!(value.to_json(), r#"{"status":"succeeded","id":"j","x":1}"#);
+    }
+
+    #[test]
+    fn only_the_members_kept_are_built_and_the_rest_is_still_checked() {
+        const VIDEO: Keep = Keep::Members(&[("url", Keep::All)]);
+        const JOB: Keep = Keep::Members(&[("id", Keep::All), ("videos", Keep::Items(&VIDEO)), ("status", Keep::All)]);
+        let text =
+            br#"{"id":"j","x":[{"a":1},{"a":[2]}],"videos":[{"url":"u","big":[1,2]},7],"status":"s","status":"t"}"#;
+        let kept = parse_only(text, &JOB).unwrap();
+        assert_eq!(kept.to_json(), r#"{"id":"j","videos":[{"url":"u"},7],"status":"t"}"#);
+        assert_eq!(
+            parse_only(b"[1,{\"a\":2}]", &JOB).unwrap().to_json(),
+            r#"[1,{"a":2}]"#,
+            "another kind is built whole"
+        );
+        for bad in [&br#"{"id":"j","x":[1,]}"#[..], br#"{"x":"\q"}"#, b"{\"x\":1} 2"] {
+            assert!(parse_only(bad, &JOB).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+        let deep = format!(r#"{{"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse_only(deep.as_bytes(), &JOB).is_err(), "nesting is bounded in what is read through too");
     }
 
     #[test]
