@@ -9,15 +9,20 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 export const BROTLI_GOAL = 50_000;
 
 /**
- * The ceiling tests/size.test.mjs holds, so any growth fails the suite. It is
- * above the goal: every part a page still loads is either required by
- * issue 11 (exact float parsing, HTTP dates) or synchronous in the contract
- * (quote, signKlingToken, parseWebhook). Cutting all the others still leaves
- * 54.0 KB (BENCHMARKS.md, "The page's 50 KB goal"). The benchmark report
- * marks the goal, not this. Raised from 66,100 by the 675 bytes of the
- * allocator with a bounded cost per operation (BENCHMARKS.md, "The allocator").
+ * The ceiling tests/size.test.mjs holds, so any growth fails the suite: the
+ * 70 KB a page may load (the brief; issue 21 holds the page to 70,000 B).
+ * It is above the 50 KB goal: every part a page still loads is either
+ * required by issue 11 (exact float parsing, HTTP dates) or synchronous in
+ * the contract (quote, signKlingToken, parseWebhook), and cutting all the
+ * others still left 54.0 KB (BENCHMARKS.md, "The page's 50 KB goal").
+ * Issue 21 added 4.0 KB for safety and correctness, each measured in
+ * BENCHMARKS.md ("Issue 21: what the page pays for"): whole-token redaction
+ * with JWT verification, aborts that win over hooks, the monotonic clock,
+ * internal_error, Kling's real documents, re-entrant quotes, an allocator
+ * of bounded cost, and answers read without building their whole tree.
+ * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 66_775;
+export const BROTLI_BUDGET = 70_000;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of

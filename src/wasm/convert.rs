@@ -5,9 +5,12 @@
 
 use crate::core::types::error::{Error, Result};
 use crate::core::types::json::{self, object, Value};
+#[cfg(feature = "server")]
 use std::cell::RefCell;
+#[cfg(feature = "server")]
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "server")]
 thread_local! {
     /// The texts of the documents the last answer passed on (see [`aside`]).
     static ASIDE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
@@ -37,6 +40,7 @@ pub fn answer(result: Result<Value>) -> String {
 }
 
 /// Forgets the texts an earlier answer set aside and JS did not take.
+#[cfg(feature = "server")]
 pub fn clear_aside() {
     ASIDE.with(|texts| texts.borrow_mut().clear());
 }
@@ -45,6 +49,7 @@ pub fn clear_aside() {
 /// `job`, where `lib/boundary.js`'s `withJobs` looks) set aside for
 /// [`take_raw`], its index in its place: a large document crosses to JS as
 /// its bytes, not escaped into the answer's JSON and parsed out again.
+#[cfg(feature = "server")]
 pub fn aside(mut value: Value) -> Value {
     match &mut value {
         Value::Array(items) => items.iter_mut().for_each(set_aside),
@@ -58,6 +63,7 @@ pub fn aside(mut value: Value) -> Value {
     value
 }
 
+#[cfg(feature = "server")]
 fn set_aside(job: &mut Value) {
     let Value::Object(members) = job else { return };
     for (key, value) in members.iter_mut() {
@@ -74,7 +80,19 @@ fn set_aside(job: &mut Value) {
 }
 
 /// The text the last answer set aside at `index`, as UTF-8 bytes, once.
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = takeRaw)]
 pub fn take_raw(index: usize) -> Vec<u8> {
     ASIDE.with(|texts| texts.borrow_mut().get_mut(index).map(std::mem::take).unwrap_or_default().into_bytes())
 }
+
+/// A page's build passes a document's text inside the answer, as a string:
+/// the documents a page reads are small, and setting them aside would cost
+/// it 0.4 KB brotli. Servers read the megabyte ones (above).
+#[cfg(not(feature = "server"))]
+pub fn aside(value: Value) -> Value {
+    value
+}
+
+#[cfg(not(feature = "server"))]
+pub fn clear_aside() {}

@@ -122,13 +122,25 @@ where
     }
 }
 
+/// The process environment's variables (Node's, in the server build); a
+/// page has none, so its build reads none (0.4 KB brotli it need not load).
+#[cfg(feature = "server")]
+fn environment(env: &str) -> Result<Option<Environment>> {
+    Environment::from_value(&arg(env)?)
+}
+
+#[cfg(not(feature = "server"))]
+fn environment(_: &str) -> Result<Option<Environment>> {
+    Ok(None)
+}
+
 /// The machine for `kind`, with every argument validated before any I/O.
 fn machine(kind: &str, text: &str, browser: bool, env: &str, entropy: &[u8]) -> Result<Boxed> {
     let Some((seed, nonce)) = entropy.split_first_chunk().filter(|(_, nonce)| nonce.len() == 16) else {
         return Err(Error::invalid("entropy", "must be 24 bytes"));
     };
     let (seed, nonce) = (u64::from_le_bytes(*seed), nonce.try_into().unwrap_or_default());
-    let env = Environment::from_value(&arg(env)?)?;
+    let env = environment(env)?;
     let config = |options: &Value| ClientConfig::in_environment(options, browser, env.as_ref());
     match kind {
         "extendVideo" => {

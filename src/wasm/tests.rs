@@ -82,11 +82,11 @@ fn a_unit_price_crosses_with_its_currency_as_code_units() {
 #[wasm_bindgen_test]
 fn validation_answers_null_when_the_request_is_good() {
     let pro = r#"{"video_id":"v","mode":"pro"}"#;
-    assert_eq!(call("validateRequest", &format!(r#"[{pro},{{"provider":"kling"}}]"#)), r#"{"ok":null}"#);
-    let trinetra = call("validateRequest", &format!("[{pro},null]"));
+    assert_eq!(call("validateRequest", &format!(r#"[{pro},{{"provider":"kling"}}]"#), ""), r#"{"ok":null}"#);
+    let trinetra = call("validateRequest", &format!("[{pro},null]"), "");
     assert_eq!((at(&trinetra, "error.code"), at(&trinetra, "error.field")), (text("invalid_request"), text("mode")));
     // Quotes do not cross as JSON (calculator.rs).
-    assert_eq!(at(&call("quote", "[]"), "error.field"), text("name"));
+    assert_eq!(at(&call("quote", "[]", ""), "error.field"), text("name"));
 }
 
 #[wasm_bindgen_test]

@@ -1,13 +1,12 @@
 //! `parseWebhook`: a delivery's body in, a `Job` out, as JSON text (in every
 //! build; the signature check is the server build's, `signature.rs`).
 
-use super::convert::{answer, arg, args};
+use super::convert::args;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::job::{Job, Raw};
 use crate::core::types::json::Value;
 use crate::core::webhook::WebhookOptions;
 use crate::providers::{parse_webhook as parse_job, WEBHOOK};
-use wasm_bindgen::prelude::*;
 
 /// `[body, options]`: `body` is a caller's parsed object (or its text).
 pub fn parse(text: &str) -> Result<Job> {
@@ -19,15 +18,13 @@ pub fn parse(text: &str) -> Result<Job> {
     parse_job(raw, WebhookOptions::from_value(&options)?.provider)
 }
 
-/// `parseWebhook` of a body given as text, which crosses as itself rather
-/// than escaped into the arguments' JSON: a delivery may be megabytes.
-#[wasm_bindgen(js_name = parseWebhookText)]
-pub fn parse_text(body: &str, options: &str) -> String {
-    let job = arg(options).and_then(|options| WebhookOptions::from_value(&options)).and_then(|options| {
-        let raw = read(body)?;
-        parse_job(raw, options.provider)
-    });
-    answer(job.map(Value::from))
+#[cfg(feature = "server")]
+/// `parseWebhook` of a body given as text (`[options]` the arguments), which
+/// crosses as itself rather than escaped into them: a delivery may be megabytes.
+pub fn parse_text(body: &str, text: &str) -> Result<Job> {
+    let [options] = args(text)?;
+    let options = WebhookOptions::from_value(&options)?;
+    parse_job(read(body)?, options.provider)
 }
 
 /// The body's text, of which what the providers read is parsed.

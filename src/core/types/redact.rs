@@ -14,7 +14,6 @@ use crate::core::types::json::{self, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
 use std::fmt;
-use std::ops::Range;
 use subtle::ConstantTimeEq;
 
 const REDACTED: &str = "[redacted]";
@@ -65,15 +64,23 @@ impl Secrets {
         // The bytes that belong to a credential: a mask, so credentials
         // found in any order, or overlapping, need no sorting.
         let mut cut: Vec<bool> = Vec::new();
-        let mut mark = |range: Range<usize>| {
+        let mut mark = |start: usize, end: usize| {
             cut.resize(text.len(), false);
-            cut[range].fill(true);
+            cut[start..end].fill(true);
         };
         for word in &self.words {
-            whole_matches(text, word).for_each(&mut mark);
+            for (start, _) in text.match_indices(word.as_str()) {
+                if is_whole(text.as_bytes(), start, start + word.len()) {
+                    mark(start, start + word.len());
+                }
+            }
         }
         if let Some(key) = &self.signing_key {
-            jwts(text).filter(|range| signed_with(&text[range.clone()], key)).for_each(&mut mark);
+            for (start, token) in tokens(text) {
+                if is_jwt(token) && signed_with(token, key) {
+                    mark(start, start + token.len());
+                }
+            }
         }
         if cut.is_empty() {
             return None;
@@ -97,55 +104,38 @@ fn is_word(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
 }
 
-/// Whether the bytes beside a match, `near` then `far`, end a token: a word
-/// character continues it, and so does a dot before one (`v1.key`,
-/// `key.mp4`), while a dot that ends a sentence does not.
-fn ends_token(near: Option<u8>, far: Option<u8>) -> bool {
-    match near {
+/// Whether `bytes[start..end]` is a whole token: what is beside it on each
+/// side ends one. A word character continues a token, and so does a dot
+/// before one (`v1.key`, `key.mp4`), while a dot that ends a sentence does not.
+fn is_whole(bytes: &[u8], start: usize, end: usize) -> bool {
+    let at = |i: Option<usize>| i.and_then(|i| bytes.get(i).copied());
+    let ends = |near: Option<u8>, far: Option<u8>| match near {
         None => true,
         Some(b'.') => !far.is_some_and(is_word),
         Some(byte) => !is_word(byte),
-    }
+    };
+    ends(at(start.checked_sub(1)), at(start.checked_sub(2))) && ends(at(Some(end)), at(Some(end + 1)))
 }
 
-/// Where `word` stands in `text` as a whole token.
-fn whole_matches<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-    let bytes = text.as_bytes();
-    let at = |i: Option<usize>| i.and_then(|i| bytes.get(i).copied());
-    text.match_indices(word).map(|(start, _)| start..start + word.len()).filter(move |r| {
-        ends_token(at(r.start.checked_sub(1)), at(r.start.checked_sub(2)))
-            && ends_token(at(Some(r.end)), at(Some(r.end + 1)))
+/// The runs of base64url characters and dots in `text`, dots at their ends
+/// aside, with where each starts: the whole tokens a JWT can be.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    text.split(move |c: char| !is_token(c)).map(move |run| {
+        let token = run.trim_matches('.');
+        (token.as_ptr() as usize - text.as_ptr() as usize, token)
     })
 }
 
-/// Every whole token of `text` shaped as an HS256 JWT: a run of base64url
-/// characters and dots (dots at its ends aside) in three parts, the first
-/// a JSON object's encoding (`eyJ`), the last a signature's 43 characters.
-fn jwts(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let bytes = text.as_bytes();
-    let is_token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
-    let mut at = 0;
-    std::iter::from_fn(move || loop {
-        let mut run = at + bytes[at..].iter().position(is_token)?..bytes.len();
-        run.end = bytes[run.clone()].iter().position(|b| !is_token(b)).map_or(run.end, |n| run.start + n);
-        at = run.end;
-        while bytes[run.start] == b'.' && run.start + 1 < run.end {
-            run.start += 1;
-        }
-        while bytes[run.end - 1] == b'.' && run.end - 1 > run.start {
-            run.end -= 1;
-        }
-        let token = &bytes[run.clone()];
-        let dot = |b: &u8| *b == b'.';
-        let (first, last) = (token.iter().position(dot), token.iter().rposition(dot));
-        let shaped = match (first, last) {
-            (Some(first), Some(last)) => last > first + 1 && token.len() - last - 1 == HS256_SIGNATURE_CHARS,
-            _ => false,
-        };
-        if shaped && token.starts_with(b"eyJ") && token.iter().filter(|b| dot(b)).count() == 2 {
-            return Some(run);
-        }
-    })
+/// Whether `token` is shaped as an HS256 JWT: three parts, the first a JSON
+/// object's encoding (`eyJ`), the last a signature's 43 characters.
+fn is_jwt(token: &str) -> bool {
+    let mut parts = token.split('.');
+    let (header, payload, signature) = (parts.next(), parts.next(), parts.next());
+    parts.next().is_none()
+        && header.is_some_and(|header| header.starts_with("eyJ"))
+        && payload.is_some_and(|payload| !payload.is_empty())
+        && signature.is_some_and(|signature| signature.len() == HS256_SIGNATURE_CHARS)
 }
 
 /// Whether `token` (`header.payload.signature`) is signed with `key` (HS256).
@@ -153,8 +143,7 @@ fn jwts(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// time: a page already carries base64url encoding (it signs Kling's
 /// tokens), while decoding would cost it 1 KB.
 fn signed_with(token: &str, key: &str) -> bool {
-    let Some(dot) = token.bytes().rposition(|b| b == b'.') else { return false };
-    let (input, signature) = (&token[..dot], &token[dot + 1..]);
+    let Some((input, signature)) = token.rsplit_once('.') else { return false };
     let ours = Base64UrlUnpadded::encode_string(&HMAC::mac(input.as_bytes(), key.as_bytes()));
     ours.as_bytes().ct_eq(signature.as_bytes()).into()
 }

@@ -18,61 +18,46 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * anything that is not data.
  */
 export function toJson(value, name) {
-  // The members and indexes down to the value being written: its field
-  // name is made only when something is refused (a million-item list would
-  // otherwise cost a million names).
-  const path = [];
-  const field = () => path.reduce((at, step) => (typeof step === "number" ? `${at || name}[${step}]` : at ? `${at}.${step}` : step), "");
-  const fail = (why) => invalid(field() || name, why);
-  const write = (value) => {
-    switch (typeof value) {
-      case "undefined":
-        return "null";
-      case "boolean":
-        return value ? "true" : "false";
-      case "number":
-        if (!Number.isFinite(value)) throw fail("must be a finite number");
-        return JSON.stringify(value);
-      case "string":
-        if (!wellFormed(value)) throw fail(LONE);
-        return JSON.stringify(value);
-      case "object":
-        if (value === null) return "null";
-        if (path.length >= MAX_DEPTH) throw fail("is nested too deeply");
-        return Array.isArray(value) ? list(value) : members(value);
-    }
-    throw fail("must be plain data (strings, numbers, booleans, arrays, objects)");
-  };
-  const list = (items) => {
-    let out = "[";
-    for (let i = 0; i < items.length; i++) {
-      path.push(i);
-      out += (i ? "," : "") + write(items[i]);
-      path.pop();
-    }
-    return `${out}]`;
-  };
-  const members = (object) => {
-    let out = "{";
-    for (const key of Object.keys(object)) {
-      path.push(key);
-      if (!wellFormed(key)) throw fail(LONE);
-      out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${write(object[key])}`;
-      path.pop();
-    }
-    return `${out}}`;
-  };
-  return write(value);
+  return write(value, name, "", 0);
 }
 
-const LONE = "must be valid Unicode text (it has a lone surrogate)";
+function write(value, name, path, depth) {
+  const field = path || name;
+  switch (typeof value) {
+    case "undefined":
+      return "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) throw invalid(field, "must be a finite number");
+      return JSON.stringify(value);
+    case "string":
+      return text(value, field);
+    case "object":
+      if (value === null) return "null";
+      if (depth >= MAX_DEPTH) throw invalid(field, "is nested too deeply");
+      if (Array.isArray(value)) {
+        return `[${Array.from(value, (item, i) => write(item, name, `${field}[${i}]`, depth + 1))}]`;
+      }
+      return `{${Object.entries(value).map(([key, item]) => {
+        const member = path ? `${path}.${key}` : key;
+        return `${text(key, member)}:${write(item, name, member, depth + 1)}`;
+      })}}`;
+  }
+  throw invalid(field, "must be plain data (strings, numbers, booleans, arrays, objects)");
+}
 
-/** Whether `text` has no lone surrogate, which no UTF-8 text can hold. */
-const wellFormed = (text) => text.isWellFormed?.() ?? !LONE_SURROGATE.test(text);
+function text(value, field) {
+  if (LONE_SURROGATE.test(value)) throw invalid(field, "must be valid Unicode text (it has a lone surrogate)");
+  return JSON.stringify(value);
+}
 
-/** `value`, refused by `field` if it has a lone surrogate. */
+/**
+ * `value`, refused by `field` if it has a lone surrogate: a delivery's text,
+ * which may be megabytes, checked natively where the runtime can.
+ */
 export function unicode(value, field) {
-  if (!wellFormed(value)) throw invalid(field, LONE);
+  if (!(value.isWellFormed?.() ?? !LONE_SURROGATE.test(value))) throw invalid(field, "must be valid Unicode text (it has a lone surrogate)");
   return value;
 }
 
@@ -89,17 +74,19 @@ export function answer(text, take) {
 /**
  * Makes `raw` of each job in a core answer: the answer itself, its items
  * (a chain's jobs), or its `job` (an error's, a step's). The core passes a
- * document on as the text it came as, set aside (`rawText`: its index for
- * `take`, which hands its UTF-8 bytes over once); `raw` is parsed from them
- * when first read, so a large document costs nothing until then, and once.
+ * document on as the text it came as (`rawText`): in the server build set
+ * aside, its index for `take`, which hands its UTF-8 bytes over once; in a
+ * page's, the text itself. `raw` is parsed from it when first read, so a
+ * large document costs nothing until then, and once.
  */
 export function withJobs(value, take) {
   const withRaw = (job) => {
-    if (typeof job?.rawText !== "number") return;
-    const bytes = take(job.rawText);
+    if (job?.rawText === undefined) return;
+    const text = typeof job.rawText === "number" ? take(job.rawText) : job.rawText;
     delete job.rawText;
+    const parse = () => JSON.parse(typeof text === "string" ? text : new TextDecoder().decode(text));
     const settle = (raw) => (Object.defineProperty(job, "raw", { value: raw, enumerable: true, configurable: true, writable: true }), raw);
-    Object.defineProperty(job, "raw", { get: () => settle(JSON.parse(new TextDecoder().decode(bytes))), set: settle, enumerable: true, configurable: true });
+    Object.defineProperty(job, "raw", { get: () => settle(parse()), set: settle, enumerable: true, configurable: true });
   };
   if (Array.isArray(value)) value.forEach(withRaw);
   else if (typeof value === "object" && value !== null) withRaw(value), withRaw(value.job);

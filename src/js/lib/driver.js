@@ -6,7 +6,7 @@
 import { noop, raceAbort, STOPPED, untilStopped } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { withJobs } from "./boundary.js";
-import { KlingExtendError, invalid } from "./error.js";
+import { KlingExtendError, invalid, unreadableSignal } from "./error.js";
 import { enter, generation, release, takeRaw } from "./wasm.js";
 
 /** setTimeout's largest delay. */
@@ -47,7 +47,7 @@ export async function drive(newTask, hooks) {
     // The fetch error of the last attempt, while no response came after it.
     let cause;
     for (;;) {
-      if ("done" in step) known.finished(step.done);
+      if ("done" in step) known.learn("done", step.done);
       if (!(await report(step.updates, hooks, stop.signal, known))) {
         if (step.error || "done" in step) throw stopped(step.error, known, stop.signal.reason);
         step = advance("event", "stopping the call", "aborted", "");
@@ -90,17 +90,14 @@ class Known {
     this.posted ||= method === "POST";
   }
 
-  /** Takes in what an update tells. */
+  /**
+   * Takes in what an update, or the call's result ("done"), tells: a
+   * submission accepted, a job read, or a chain's step finished.
+   */
   learn(hook, value) {
-    if (hook === "onSubmitted") this.job = accepted(value);
-    else if (hook === "onUpdate") this.job = value;
-    else if (hook === "onStep") [this.posted, this.job] = [false, undefined];
-  }
-
-  /** Takes in a finished call's result: a submission, a job, or a chain's jobs. */
-  finished(done) {
-    if (done?.job_id !== undefined) this.job = accepted(done);
-    else if (done?.id !== undefined) this.job = done;
+    if (hook === "onStep") [this.posted, this.job] = [false, undefined];
+    else if (value?.job_id !== undefined) this.job = accepted(value);
+    else if (value?.id !== undefined) this.job = value;
   }
 
   detail() {
@@ -142,13 +139,14 @@ function follow(signal) {
     } catch (error) {
       reason = error;
     }
-    own.abort(reason ?? new DOMException("The call was aborted", "AbortError"));
+    // No reason given: abort() makes the standard AbortError.
+    own.abort(reason);
   };
   try {
     if (signal.aborted === true) abort();
     else signal.addEventListener("abort", abort);
   } catch (error) {
-    throw invalid("signal", "must be an AbortSignal: reading it threw", error);
+    throw unreadableSignal(error);
   }
   const dispose = () => {
     try {

@@ -38,7 +38,14 @@ export function isKlingExtendError(error) {
   return error instanceof KlingExtendError || (error instanceof Error && error.name === "KlingExtendError" && typeof error.code === "string");
 }
 
-/** Bad input caught on the JS side, worded as the core words its own; `cause`: what was thrown reading it. */
-export function invalid(field, why, cause) {
-  return new KlingExtendError({ code: "invalid_request", message: `${field} ${why}`, retryable: false, field }, cause);
+/** Bad input caught on the JS side, worded as the core words its own. */
+export function invalid(field, why) {
+  return new KlingExtendError({ code: "invalid_request", message: `${field} ${why}`, retryable: false, field });
+}
+
+/** A signal-like object whose reading threw `cause`, refused as `signal`. */
+export function unreadableSignal(cause) {
+  const error = invalid("signal", "must be an AbortSignal: reading it threw");
+  Object.defineProperty(error, "cause", { value: cause, writable: true, configurable: true });
+  return error;
 }

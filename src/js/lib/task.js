@@ -3,7 +3,7 @@
 // the driver). Shared by the API (api.js) and the Workflows entry.
 import { inBrowser, toJson } from "./boundary.js";
 import { drive } from "./driver.js";
-import { invalid } from "./error.js";
+import { invalid, unreadableSignal } from "./error.js";
 import { environment, wasm } from "./wasm.js";
 
 /** The options that are not data: they stay in JS, for the driver. */
@@ -67,7 +67,7 @@ function signal(value) {
   try {
     shaped = typeof value?.aborted === "boolean" && typeof value.addEventListener === "function";
   } catch (error) {
-    throw invalid("signal", "must be an AbortSignal: reading it threw", error);
+    throw unreadableSignal(error);
   }
   if (!shaped) throw invalid("signal", "must be an AbortSignal");
   return value;

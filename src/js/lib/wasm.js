@@ -78,7 +78,10 @@ function failure(what, detail, cause) {
 }
 
 /** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */
-export const call = (name, ...args) => answer(enter(() => wasm.call(name, `[${args}]`), `in ${name}`), takeRaw);
+export const call = (name, ...args) => callWithText(name, "", ...args);
+
+/** `call`, with `text` a large argument that crosses as itself, not escaped into the others' JSON. */
+export const callWithText = (name, text, ...args) => answer(enter(() => wasm.call(name, `[${args}]`, text), `in ${name}`), takeRaw);
 
 /** The document the last core answer set aside at `index` (boundary.js's withJobs). */
 export const takeRaw = (index) => wasm.takeRaw(index);

@@ -1,15 +1,13 @@
 // parseWebhook, in every build (verifyWebhook is the server's: signature.js).
-import { answer, toJson, unicode } from "./boundary.js";
-import { call, enter, takeRaw, wasm } from "./wasm.js";
+import { toJson, unicode } from "./boundary.js";
+import { call, callWithText, hasServerHalf } from "./wasm.js";
 
 /**
  * Validates and normalises a Trinetra job document or a Kling callback body
- * (its JSON text, or parsed). A text crosses to the core as itself, not
- * escaped into the arguments' JSON: a delivery may be megabytes.
+ * (its JSON text, or parsed). On a server, a text crosses to the core as
+ * itself, not escaped into the arguments' JSON: a delivery may be megabytes.
  */
 export function parseWebhook(body, options) {
-  if (typeof body !== "string") return call("parseWebhook", toJson(body, "body"), toJson(options, "options"));
-  const [checked, json] = [unicode(body, "body"), toJson(options, "options")];
-  const answered = enter(() => wasm.parseWebhookText(checked, json), "in parseWebhook");
-  return answer(answered, takeRaw);
+  if (typeof body !== "string" || hasServerHalf()) return call("parseWebhook", toJson(body, "body"), toJson(options, "options"));
+  return callWithText("parseWebhookText", unicode(body, "body"), toJson(options, "options"));
 }

@@ -17,6 +17,8 @@ pub use self::serde::{is_document, parse, parse_number, parse_only, ParseError};
 pub enum Keep {
     /// The value whole.
     All,
+    /// Nothing: the value is read through (checked), never stored.
+    Nothing,
     /// Of an object, these members, each as its own `Keep` says.
     Members(&'static [(&'static str, Keep)]),
     /// Of a list, each item as this says.

@@ -22,8 +22,7 @@ impl fmt::Display for ParseError {
 /// Parses a complete JSON document; a UTF-8 byte order mark is skipped, as
 /// `Response.json()` skips it.
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(ParseError)
+    parse_only(bytes, &Keep::All)
 }
 
 /// A complete JSON document, of which only what `keep` names is built: every
@@ -31,157 +30,23 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
 /// costs its reading, not its tree. What a provider reads of an answer is
 /// small; the answer itself goes on as its text (`Raw::Text`).
 pub fn parse_only(bytes: &[u8], keep: &Keep) -> Result<Value, ParseError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = de::DeserializeSeed::deserialize(Kept(keep), &mut deserializer).map_err(ParseError)?;
-    deserializer.end().map_err(ParseError)?;
-    Ok(value)
-}
-
-/// The part of a value [`Keep`] names.
-struct Kept<'k>(&'k Keep);
-
-impl<'de> de::DeserializeSeed<'de> for Kept<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        match self.0 {
-            Keep::All => Value::deserialize(deserializer),
-            keep => deserializer.deserialize_any(KeptVisitor(keep)),
-        }
-    }
-}
-
-/// Builds an object's named members, or a list's items, as its [`Keep`]
-/// says; a value of another kind than the one named is built whole.
-struct KeptVisitor<'k>(&'k Keep);
-
-impl<'de> Visitor<'de> for KeptVisitor<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        ValueVisitor.visit_unit()
-    }
-
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
-        ValueVisitor.visit_bool(b)
-    }
-
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
-        ValueVisitor.visit_i64(n)
-    }
-
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
-        ValueVisitor.visit_u64(n)
-    }
-
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
-        ValueVisitor.visit_f64(n)
-    }
-
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        ValueVisitor.visit_str(s)
-    }
-
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
-        ValueVisitor.visit_string(s)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let item = match self.0 {
-            Keep::Items(item) => *item,
-            _ => &Keep::All,
-        };
-        let mut items = Vec::new();
-        while let Some(value) = seq.next_element_seed(Kept(item))? {
-            items.push(value);
-        }
-        Ok(Value::Array(exact(items)))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let named = match self.0 {
-                Keep::Members(named) => named.iter().find(|(name, _)| *name == key).map(|(_, keep)| keep),
-                _ => Some(&Keep::All),
-            };
-            match named {
-                Some(keep) => members.push((key, map.next_value_seed(Kept(keep))?)),
-                None => map.next_value_seed(Skip)?,
-            }
-        }
-        Ok(Value::Object(exact(last_of_each_key(members))))
-    }
-}
-
-/// A value read through and dropped. Unlike serde's `IgnoredAny`, which
-/// skips without counting, it nests through `deserialize_any`, so
-/// `serde_json`'s nesting limit holds for it as for a value built.
-struct Skip;
-
-impl<'de> de::DeserializeSeed<'de> for Skip {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(Skip)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Skip)?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key_seed(Skip)?.is_some() {
-            map.next_value_seed(Skip)?;
-        }
-        Ok(())
-    }
+    read(bytes, keep).map_err(ParseError)
 }
 
 /// Whether `bytes` are one JSON document, read through without building it
 /// (a proxy passes a document on as text), its nesting bounded as a parse's.
 pub fn is_document(bytes: &[u8]) -> bool {
+    read(bytes, &Keep::Nothing).is_ok()
+}
+
+/// The part of the document in `bytes` that `keep` names, a byte order mark
+/// skipped (as `Response.json()` skips it).
+fn read(bytes: &[u8], keep: &Keep) -> Result<Value, serde_json::Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    de::DeserializeSeed::deserialize(Skip, &mut deserializer).and_then(|()| deserializer.end()).is_ok()
+    let value = de::DeserializeSeed::deserialize(Kept(keep), &mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// A JSON number written as text (Kling sends `"3.5"`), read exactly.
@@ -230,13 +95,25 @@ impl Serialize for Value {
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+        de::DeserializeSeed::deserialize(Kept(&Keep::All), deserializer)
     }
 }
 
-struct ValueVisitor;
+/// The part of a value that a [`Keep`] names. One visitor builds whole
+/// values, kept parts and nothing alike, so `serde_json`'s reader is in the
+/// wasm once, and its nesting limit holds for what is read through too
+/// (serde's `IgnoredAny` skips without counting).
+struct Kept<'k>(&'k Keep);
 
-impl<'de> Visitor<'de> for ValueVisitor {
+impl<'de> de::DeserializeSeed<'de> for Kept<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Kept<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -248,43 +125,82 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
+        Ok(self.built(|| Value::Bool(b)))
     }
 
     fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::Number(n as f64))
+        Ok(self.built(|| Value::Number(n as f64)))
     }
 
     fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::Number(n as f64))
+        Ok(self.built(|| Value::Number(n as f64)))
     }
 
     fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
-        Ok(Value::Number(n))
+        Ok(self.built(|| Value::Number(n)))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
+        Ok(self.built(|| Value::String(s.to_owned())))
     }
 
     fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
+        Ok(self.built(|| Value::String(s)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let item = match self.0 {
+            Keep::Items(item) => *item,
+            Keep::Nothing => &Keep::Nothing,
+            Keep::All | Keep::Members(_) => &Keep::All,
+        };
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+        while let Some(value) = seq.next_element_seed(Kept(item))? {
+            if !matches!(self.0, Keep::Nothing) {
+                items.push(value);
+            }
         }
-        Ok(Value::Array(exact(items)))
+        Ok(self.built(|| Value::Array(exact(items))))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Vec::new();
-        while let Some(member) = map.next_entry()? {
-            members.push(member);
+        while let Some(key) = map.next_key_seed(Kept(self.key_keep()))? {
+            let Value::String(key) = key else {
+                map.next_value_seed(Kept(&Keep::Nothing))?;
+                continue;
+            };
+            let keep = match self.0 {
+                Keep::Members(named) => {
+                    named.iter().find(|(name, _)| *name == key).map_or(&Keep::Nothing, |(_, keep)| keep)
+                }
+                Keep::All | Keep::Items(_) => &Keep::All,
+                Keep::Nothing => &Keep::Nothing,
+            };
+            let value = map.next_value_seed(Kept(keep))?;
+            if !matches!(keep, Keep::Nothing) {
+                members.push((key, value));
+            }
         }
-        Ok(Value::Object(exact(last_of_each_key(members))))
+        Ok(self.built(|| Value::Object(exact(last_of_each_key(members)))))
+    }
+}
+
+impl Kept<'_> {
+    /// `value()`, unless nothing is built here.
+    fn built(&self, value: impl FnOnce() -> Value) -> Value {
+        match self.0 {
+            Keep::Nothing => Value::Null,
+            _ => value(),
+        }
+    }
+
+    /// Keys are built where a member may be kept, read through where none is.
+    fn key_keep(&self) -> &'static Keep {
+        match self.0 {
+            Keep::Nothing => &Keep::Nothing,
+            _ => &Keep::All,
+        }
     }
 }
 
