@@ -4,9 +4,9 @@
 // logger, a signal, a fetch or the wall clock behaves. Each asserts the code,
 // what was sent, the time taken where it matters, and that the next call
 // works. Runtime-neutral, like every scenario file (see support.js).
-import { chainExtensions, getJob, parseWebhook, pollJob, run } from "kling-extend";
+import { chainExtensions, createProxy, getJob, parseWebhook, pollJob, run } from "kling-extend";
 import * as assert from "./assert.js";
-import { control, expectNothingSent, expectRejection, mockLog, posts, scenario, sleep, submitOk } from "./support.js";
+import { control, expectNothingSent, expectRejection, isBrowser, mockLog, posts, scenario, sleep, submitOk } from "./support.js";
 
 /** Options that send the client to a hostile route (see hostile-server.mjs). */
 const at = (ctx, route, extra = {}) => ({ ...ctx.options, baseUrl: `${ctx.hostile.url}/${route}`, maxRetries: 0, ...extra });
@@ -191,5 +191,35 @@ integrity("waitTimeoutMs runs on a monotonic clock: wall-clock steps neither end
   } finally {
     Date.now = realNow;
   }
+  await submitOk(ctx);
+});
+
+integrity("createProxy, in this runtime: authorize forwards only on true; HTML and SVG upstreams become JSON errors with nosniff", async (ctx) => {
+  // A page has no business holding the key a proxy adds: createProxy runs on servers and Workers.
+  if (isBrowser(ctx)) return;
+  const proxyTo = (route, authorize) =>
+    createProxy({ apiKey: ctx.apiKey, baseUrl: `${ctx.hostile.url}/${route}`, allowedOrigins: ["*"], ...(authorize && { authorize }) });
+  const ask = async (proxy, path = "/v1/jobs/job_1") => {
+    const response = await proxy(new Request(`http://proxy.test${path}`));
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+  for (const verdict of [false, "true", 1, {}, [], { ok: true }, null, Promise.resolve("yes"), Promise.reject(new Error("no"))]) {
+    const refused = await ask(proxyTo("ok", () => verdict));
+    assert.equal(refused.status, 401, `authorize answered ${assert.show(verdict)}`);
+    assert.equal(JSON.parse(refused.text).error.code, "unauthorized");
+  }
+  const thrown = await ask(proxyTo("ok", () => { throw new Error("authorize broke"); }));
+  assert.equal(thrown.status, 401);
+  assert.deepEqual((await hostileLog(ctx)).main, [], "nothing was forwarded");
+  assert.equal((await ask(proxyTo("ok", () => true))).status, 200);
+  for (const [route, path, status] of [["reflect-html", "/v1/jobs/%3Cscript%3Ex%3C%2Fscript%3E", 404], ["html", "/v1/jobs/job_1", 502]]) {
+    const answered = await ask(proxyTo(route), path);
+    assert.equal(answered.status, status, answered.text);
+    assert.equal(answered.headers.get("content-type"), "application/json");
+    assert.equal(answered.headers.get("x-content-type-options"), "nosniff");
+    assert.ok(!answered.text.includes("<"), `no markup passed on: ${answered.text}`);
+  }
+  const svg = await ask(proxyTo("svg-json"));
+  assert.equal(svg.headers.get("content-type"), "application/json", "JSON labelled image/svg+xml is served as JSON");
   await submitOk(ctx);
 });
