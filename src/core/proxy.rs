@@ -21,12 +21,11 @@ const PREFLIGHT_MAX_AGE: &str = "600";
 /// Upstream headers passed back to the caller (its `content-type` never is:
 /// every answer of the proxy is JSON).
 pub const PASSED_BACK: [&str; 2] = ["retry-after", "x-request-id"];
-/// What every answer with a body carries: it is JSON, a browser must not
-/// guess otherwise, and nothing in it may load or frame anything. With
-/// `basePath` the proxy answers on the app's own origin, where an HTML page
-/// or an SVG passed through could run script.
-const BODY_HEADERS: [(&str, &str); 3] = [
-    ("content-type", "application/json"),
+/// What every answer carries: a browser must not guess its type, and
+/// nothing in it may load or frame anything. With `basePath` the proxy
+/// answers on the app's own origin, where an HTML page or an SVG passed
+/// through could run script. An answer with a body is JSON, and says so.
+const ANSWER_HEADERS: [(&str, &str); 2] = [
     ("x-content-type-options", "nosniff"),
     ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; sandbox"),
 ];
@@ -69,10 +68,12 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// Every header to send: the reply's own, and for a body the JSON ones.
+    /// Every header to send: the reply's own, the ones every answer carries,
+    /// and for a body its JSON type.
     pub fn wire_headers(&self) -> Vec<(String, String)> {
-        let body = self.body.as_ref().map(|_| BODY_HEADERS.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-        self.headers.iter().cloned().chain(body.into_iter().flatten()).collect()
+        let json = self.body.as_ref().map(|_| ("content-type", "application/json"));
+        let added = ANSWER_HEADERS.into_iter().chain(json).map(|(k, v)| (k.to_owned(), v.to_owned()));
+        self.headers.iter().cloned().chain(added).collect()
     }
 }
 
@@ -204,11 +205,11 @@ impl ProxyConfig {
             return Reply { status, headers: cors, body: None };
         }
         let Some(text) = std::str::from_utf8(body).ok().filter(|text| json::is_document(text.as_bytes())) else {
+            let message = format!("the service answered HTTP {status} with a body that is not JSON");
             let (status, code) = match status {
                 400..=599 => (status, status_code(status)),
                 _ => (502, ErrorCode::BadResponse),
             };
-            let message = format!("the service answered HTTP {status} with a body that is not JSON");
             return error_reply(status, code, &message, cors);
         };
         let clean = passed
@@ -283,12 +284,17 @@ impl ProxyConfig {
         if path == submit {
             return Ok(Route::Submit);
         }
-        match path.strip_prefix(jobs).filter(|id| !id.is_empty() && !id.contains('/')) {
-            Some(segment) => JobId::parse(&Value::String(decode_segment(segment)))
-                .map(Route::Read)
-                .map_err(|e| error_reply_from(400, &e)),
-            None => Err(not_found()),
+        let Some(segment) = path.strip_prefix(jobs).filter(|id| !id.is_empty() && !id.contains('/')) else {
+            return Err(not_found());
+        };
+        // Decoded, an id could name another path (`..%2Fadmin`) to an
+        // upstream, or a front of it, that decodes before it routes: refused
+        // before the server's key goes with it.
+        let id = decode_segment(segment);
+        if id.contains(['/', '\\']) {
+            return Err(error_reply_from(400, &Error::invalid("jobId", "must not hold / or \\ behind a proxy")));
         }
+        JobId::parse(&Value::String(id)).map(Route::Read).map_err(|e| error_reply_from(400, &e))
     }
 
     fn preflight(&self, mut headers: Vec<(String, String)>, method: &str) -> Reply {
@@ -643,6 +649,28 @@ mod tests {
             assert!(!reply.body.unwrap_or_default().contains("<"), "nothing of the upstream body is passed on");
         }
         let empty = p.relay(204, &[], b"", None, None);
-        assert_eq!((empty.status, empty.wire_headers(), empty.body), (204, vec![], None));
+        assert_eq!((empty.status, empty.body), (204, None));
+    }
+
+    #[test]
+    fn an_id_that_decodes_to_another_path_is_refused_before_the_key_goes() {
+        let p = proxy("");
+        for path in ["/v1/jobs/..%2F..%2Fadmin%2Fkeys", "/v1/jobs/a%5Cb", "/v1/jobs/%2E%2E"] {
+            let Decision::Reply(refused) = p.decide("GET", path, Some(APP), None) else {
+                panic!("{path} was forwarded")
+            };
+            assert_eq!((refused.status, error_code(&refused).as_deref()), (400, Some("invalid_request")), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_answer_says_nosniff_and_names_the_upstream_status_it_refused() {
+        let p = proxy("");
+        let html = p.relay(200, &[], b"<html>", None, Some(APP));
+        let message = error_of(&html).and_then(|e| e.get("message").and_then(Value::as_str).map(str::to_owned));
+        assert!(message.as_deref().is_some_and(|m| m.contains("HTTP 200")), "{message:?}");
+        let empty = p.relay(204, &[], b"", None, Some(APP)).wire_headers();
+        assert!(empty.iter().any(|(k, v)| k == "x-content-type-options" && v == "nosniff"), "{empty:?}");
+        assert!(!empty.iter().any(|(k, _)| k == "content-type"), "no body, no type");
     }
 }

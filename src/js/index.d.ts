@@ -103,17 +103,23 @@ export interface PollOptions extends ClientOptions {
   maxIntervalMs?: number;
   /** The whole wait; default 600000 (then `timeout`). */
   waitTimeoutMs?: number;
-  /** Called on every status change, the final one included. */
-  onUpdate?: (job: Job) => void;
+  /**
+   * Called on every status change, the final one included. A promise it
+   * returns is awaited, never past an abort or `waitTimeoutMs` (`timeout`);
+   * one that throws or rejects ends the call as `aborted`, its error as `cause`.
+   */
+  onUpdate?: (job: Job) => void | Promise<void>;
 }
 
 /** Options of `run`: `pollJob`'s, and the submission as soon as it is accepted. */
 export interface RunOptions extends PollOptions {
   /**
    * Called once the service accepted the job, before the first wait: save
-   * `submission.job_id` to find the job again if this process goes away.
+   * `submission.job_id` to find the job again if this process goes away. A
+   * promise it returns is awaited first; if it throws or rejects, the call
+   * ends as `aborted` (its error as `cause`) with the paid job in `error.job`.
    */
-  onSubmitted?: (submission: Submission) => void;
+  onSubmitted?: (submission: Submission) => void | Promise<void>;
 }
 
 /** One finished step of a chain, for `onStep`. */
@@ -151,7 +157,7 @@ export interface ChainProgress {
 /** Options of `chainExtensions`; `onSubmitted` is called for every step. */
 export interface ChainOptions extends RunOptions {
   /** Called when each extension has finished. */
-  onStep?: (step: ChainStepReport) => void;
+  onStep?: (step: ChainStepReport) => void | Promise<void>;
   /**
    * Called after every change of the chain's progress, before the chain goes
    * on (a returned promise is awaited): store it to resume the chain later.

@@ -31,7 +31,7 @@ export interface NodeLimits {
   headersTimeoutMs?: number;
   /** Its body must have arrived whole within this, counted from its headers; else `request.signal` aborts. Default 30 000 ms. */
   bodyTimeoutMs?: number;
-  /** A connection with nothing sent either way for this long is closed. Default 30 000 ms. */
+  /** A keep-alive connection idle between requests this long is closed (`createServer` only). Default 30 000 ms. */
   idleTimeoutMs?: number;
   /** The answer must have been written within this: a client that stops reading is cut off. Default 30 000 ms. */
   writeTimeoutMs?: number;

@@ -4,6 +4,7 @@
 // Request and Response → ServerResponse, answers what the fetch API cannot
 // even represent, and bounds what a slow or greedy client can hold.
 import { createServer as createNodeServer } from "node:http";
+import { discard } from "./lib/body.js";
 
 /** Methods a fetch Request refuses to carry (`new Request` throws). */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
@@ -16,7 +17,7 @@ const DEFAULTS = {
   headersTimeoutMs: 10_000,
   /** Its body must have arrived whole within this, counted from its headers. */
   bodyTimeoutMs: 30_000,
-  /** A connection with nothing sent either way for this long is closed. */
+  /** A keep-alive connection idle between requests this long is closed (createServer only). */
   idleTimeoutMs: 30_000,
   /** The answer must have been written within this: a client that stops reading is cut. */
   writeTimeoutMs: 30_000,
@@ -39,8 +40,6 @@ export function toNodeListener(handler, options) {
     // A socket the client closed must not crash the process with an unhandled 'error'.
     req.on("error", () => {});
     res.on("error", () => {});
-    // No `timeout` listener: Node destroys the socket when it stays idle this long.
-    res.setTimeout(limits.idleTimeoutMs);
     if (inFlight >= limits.maxInFlight) {
       send(req, res, refusal(503, "the server is busy; try again", { "retry-after": "1" }), limits).catch(() => res.destroy());
       return;
@@ -230,10 +229,6 @@ function drained(res, ms) {
     res.on("drain", ready);
     res.on("close", closed);
   });
-}
-
-function discard(response) {
-  response.body?.cancel().catch(() => {});
 }
 
 /** An answer made here, shaped like the proxy's own errors. */

@@ -12,3 +12,5 @@ bind(server);
 
 export * from "./lib/api.js";
 export * from "./lib/server.js";
+// Shadows api.js's: a delivery's text crosses to the core as itself.
+export { parseWebhookText as parseWebhook } from "./lib/webhook.js";

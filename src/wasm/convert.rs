@@ -48,7 +48,7 @@ pub fn clear_aside() {
 /// `value` with each job's `rawText` (the value itself, its items, or its
 /// `job`, where `lib/boundary.js`'s `withJobs` looks) set aside for
 /// [`take_raw`], its index in its place: a large document crosses to JS as
-/// its bytes, not escaped into the answer's JSON and parsed out again.
+/// one string, not escaped into the answer's JSON and parsed out again.
 #[cfg(feature = "server")]
 pub fn aside(mut value: Value) -> Value {
     match &mut value {
@@ -79,11 +79,11 @@ fn set_aside(job: &mut Value) {
     }
 }
 
-/// The text the last answer set aside at `index`, as UTF-8 bytes, once.
+/// The text the last answer set aside at `index`, once.
 #[cfg(feature = "server")]
 #[wasm_bindgen(js_name = takeRaw)]
-pub fn take_raw(index: usize) -> Vec<u8> {
-    ASIDE.with(|texts| texts.borrow_mut().get_mut(index).map(std::mem::take).unwrap_or_default().into_bytes())
+pub fn take_raw(index: usize) -> String {
+    ASIDE.with(|texts| texts.borrow_mut().get_mut(index).map(std::mem::take).unwrap_or_default())
 }
 
 /// A page's build passes a document's text inside the answer, as a string:

@@ -205,9 +205,11 @@ where
 }
 
 /// What every call's machine is wrapped in, taken from its config before
-/// the machine owns it: a log of its exchanges when the call asks for one,
-/// and the redaction of everything that leaves it. They take the machine
-/// boxed, so one copy of their code serves every kind.
+/// the machine owns it: a log of its exchanges when the call asks for one
+/// (its lines redacted as written), and the redaction of everything that
+/// leaves it (a job's document text redacted as the document it is: see
+/// `Redact for Value`). They take the machine boxed, as a value, so one copy
+/// of their code serves every kind.
 struct Wrappers {
     log: Option<LogPlan>,
     secrets: Secrets,

@@ -225,6 +225,12 @@ async function serveMain(req, res, logs, urls, timers) {
       // and the key once as a whole token: only that may be taken out.
       if (req.method === "POST") return json(202, { job_id: `job_${key}_a7`, status: "queued" });
       return json(200, cdnDocument(decodeURIComponent(tail.split("/").pop()), key));
+    case "escaped": {
+      // The key echoed with its first character as a JSON escape, in a value and as a key.
+      const escaped = key ? `\\u${key.charCodeAt(0).toString(16).padStart(4, "0")}${key.slice(1)}` : "";
+      const id = JSON.stringify(decodeURIComponent(tail.split("/").pop()));
+      return json(200, `{"id":${id},"status":"running","note":"key ${escaped} echoed","${escaped}":1}`);
+    }
     case "retry-after-zero":
       return json(503, { error: { message: "overloaded" } }, { "retry-after": "0" });
     case "mismatch":

@@ -51,6 +51,20 @@ integrity("signed CDN URLs and ids that hold a short key come back byte for byte
   await submitOk(ctx);
 });
 
+integrity("a key echoed in JSON escapes is taken out of raw as the document reads, in results, errors and updates", async (ctx) => {
+  const options = at(ctx, "escaped", { intervalMs: 10, waitTimeoutMs: 300 });
+  const read = await getJob("job_esc", options);
+  const updates = [];
+  const timedOut = await expectRejection(ctx, () => pollJob("job_esc", { ...options, onUpdate: (job) => updates.push(job) }), { code: "timeout" });
+  for (const [where, job] of [["getJob", read], ["error.job", timedOut.job], ["onUpdate", updates[0]]]) {
+    const text = JSON.stringify(job.raw);
+    assert.notIncludes(text, ctx.apiKey, `${where}: the key, escapes decoded`);
+    assert.equal(job.raw.note, "key [redacted] echoed", `${where}: raw.note`);
+    assert.equal(job.raw["[redacted]"], 1, `${where}: the key as an object key`);
+  }
+  await submitOk(ctx);
+});
+
 integrity("a one-letter key is taken out of messages only where it stands alone", async (ctx) => {
   const job = await getJob("job_s", at(ctx, "echo", { apiKey: "s" }));
   assert.equal(job.error, "key [redacted] is suspended", "words that contain the letter keep it");
@@ -108,6 +122,20 @@ integrity("an abort wins over a hook whose promise never settles: aborted at onc
   assert.match(err.job?.id ?? "", /^job_/, `the accepted job: ${assert.show(err)}`);
   // onProgress holds a chain before its first submit leaves (the progress is stored first).
   assert.equal(posts(await mockLog(ctx)).length, 4, "one submit per run and chain step begun");
+  await submitOk(ctx);
+});
+
+integrity("a hook that throws or rejects ends the call as aborted naming the paid job; one that holds it ends at waitTimeoutMs", async (ctx) => {
+  const failure = new Error("the store is down");
+  for (const onSubmitted of [() => Promise.reject(failure), () => { throw failure; }]) {
+    const err = await expectRejection(ctx, () => run({ video_id: "vid_hook" }, { ...ctx.options, onSubmitted }), { code: "aborted", maybeSubmitted: true });
+    assert.equal(err.cause, failure, "the hook's error is the cause");
+    assert.match(err.job?.id ?? "", /^job_/, `the paid job is named: ${assert.show(err)}`);
+  }
+  const started = Date.now();
+  const held = await expectRejection(ctx, () => run({ video_id: "vid_held" }, { ...ctx.options, waitTimeoutMs: 300, onSubmitted: () => new Promise(() => {}) }), { code: "timeout" });
+  assert.ok(Date.now() - started < 3_000, `ended after ${Date.now() - started} ms`);
+  assert.match(held.job?.id ?? "", /^job_/, "the held call names its job");
   await submitOk(ctx);
 });
 
@@ -212,7 +240,7 @@ integrity("createProxy, in this runtime: authorize forwards only on true; HTML a
   assert.equal(thrown.status, 401);
   assert.deepEqual((await hostileLog(ctx)).main, [], "nothing was forwarded");
   assert.equal((await ask(proxyTo("ok", () => true))).status, 200);
-  for (const [route, path, status] of [["reflect-html", "/v1/jobs/%3Cscript%3Ex%3C%2Fscript%3E", 404], ["html", "/v1/jobs/job_1", 502]]) {
+  for (const [route, path, status] of [["reflect-html", "/v1/jobs/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", 404], ["html", "/v1/jobs/job_1", 502]]) {
     const answered = await ask(proxyTo(route), path);
     assert.equal(answered.status, status, answered.text);
     assert.equal(answered.headers.get("content-type"), "application/json");

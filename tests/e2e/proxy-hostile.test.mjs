@@ -277,7 +277,7 @@ test("proxy: every answer is JSON with nosniff and a CSP; an HTML or SVG upstrea
     assert.ok(!res.text.includes("<"), `no markup passed on: ${res.text}`);
   };
   // A 404 page that reflects the path, and JSON labelled as SVG.
-  check(await ask(proxyTo("reflect-html"), "/v1/jobs/%3Cscript%3Ealert(1)%3C%2Fscript%3E"), 404, "not_found");
+  check(await ask(proxyTo("reflect-html"), "/v1/jobs/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"), 404, "not_found");
   check(await ask(proxyTo("html")), 502, "bad_response");
   const svg = await ask(proxyTo("svg-json"));
   assert.equal(svg.status, 200, svg.text);
@@ -413,4 +413,13 @@ test("kling-extend/node: 200 slow clients beside a normal one, 3,000 keep-alive 
     process.off("warning", onWarning);
   }
   assert.deepEqual(warnings.map(String), [], "no warning");
+});
+
+test("kling-extend/node: a request waiting on a slow service is not idle: it is answered past idleTimeoutMs", async () => {
+  const server = adapter.createServer(proxyTo("delay-1000"), { idleTimeoutMs: 300 });
+  servers.push(server);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const answered = await fetch(`http://127.0.0.1:${server.address().port}/v1/jobs/job_slow`, { headers: { origin: APP } });
+  assert.equal(answered.status, 200);
+  assert.equal((await answered.json()).id, "job_slow");
 });

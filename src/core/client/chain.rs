@@ -235,11 +235,9 @@ impl<S: Service + Clone> Chain<S> {
         if self.jobs.len() == self.progress.finished.len() {
             // A value no progress could hold ends the chain here, the
             // progress before it still valid to resume from.
-            let outcome = match Outcome::of(&job) {
-                Ok(outcome) => outcome,
-                Err(error) => return Step::Done(Err(self.at_step(error).with_job(job))),
-            };
-            self.progress.finish(outcome);
+            if let Err(error) = Outcome::of(&job).and_then(|outcome| self.progress.finish(outcome)) {
+                return Step::Done(Err(self.at_step(error).with_job(job)));
+            }
             self.updates.push(Update::Progress(self.progress.clone()));
             self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
         }

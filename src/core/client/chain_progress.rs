@@ -167,7 +167,14 @@ impl ChainProgress {
     /// Records the in-flight step's outcome: the next step extends its first
     /// video (by id when the service gives one, else the task itself on
     /// Kling, the job on Trinetra), and its charge joins the total.
-    pub fn finish(&mut self, outcome: Outcome) {
+    ///
+    /// A charge that would take the total past what a number holds is
+    /// `bad_response`, and nothing is recorded: the total must read back.
+    pub fn finish(&mut self, outcome: Outcome) -> Result<()> {
+        if !(self.charged + outcome.charged).is_finite() {
+            let why = "the job reports a charge past any total, which no chain can go on from";
+            return Err(Error::new(ErrorCode::BadResponse, why));
+        }
         self.next = match (&outcome.video_id, self.provider) {
             (Some(video), _) => Source::Video(video.clone()),
             (None, ProviderName::Kling) => Source::Task(outcome.job_id.clone()),
@@ -178,6 +185,7 @@ impl ChainProgress {
         let Outcome { job_id, video_id, seconds, .. } = outcome;
         self.finished.push(Finished { job_id, video_id, seconds });
         self.in_flight = None;
+        Ok(())
     }
 
     /// Kling refuses videos over three minutes: a chain that would pass the
@@ -273,7 +281,7 @@ impl ChainProgress {
             key,
             finished,
             in_flight,
-            next: read_source(f.object("next")?)?,
+            next: read_source(f.object("next")?, provider)?,
             seconds: seconds(&f, "resume.")?,
             charged,
         })
@@ -299,14 +307,15 @@ fn read_in_flight(value: &Value, index: usize, steps: usize) -> Result<InFlight>
     Ok(InFlight { external_id, job_id: job_id(&f, "resume.inFlight.")? })
 }
 
-/// `{ "videoId": … }` or `{ "taskId": … }`.
-fn read_source(value: Option<&Value>) -> Result<Source> {
-    let wrong = || Error::invalid("resume.next", "must be { videoId } or { taskId }");
+/// `{ "videoId": … }`, or with Kling `{ "taskId": … }`: only Kling extends
+/// a task, so a Trinetra progress naming one was not written by this chain.
+fn read_source(value: Option<&Value>, provider: ProviderName) -> Result<Source> {
+    let wrong = || Error::invalid("resume.next", "must be { videoId } or, with Kling, { taskId }");
     let f = Fields::nested(value.ok_or_else(wrong)?, "resume.next", "resume.next.")?;
     f.deny_unknown(&["videoId", "taskId"], |_| None)?;
-    match (f.text("videoId")?, f.text("taskId")?) {
-        (Some(id), None) => Ok(Source::Video(id.to_owned())),
-        (None, Some(id)) => Ok(Source::Task(id.to_owned())),
+    match (f.text("videoId")?, f.text("taskId")?, provider) {
+        (Some(id), None, _) => Ok(Source::Video(id.to_owned())),
+        (None, Some(id), ProviderName::Kling) => Ok(Source::Task(id.to_owned())),
         _ => Err(wrong()),
     }
 }

@@ -25,7 +25,7 @@ pub fn advance(
         if progress.in_flight.is_none() {
             return Err(Error::invalid("job", "ends no step: the progress has none in flight"));
         }
-        progress.finish(outcome);
+        progress.finish(outcome)?;
     }
     if progress.in_flight.is_none() {
         if let Some(request) = prompts.next_request(progress, service)? {

@@ -1,7 +1,7 @@
 //! What leaves a call. [`Redacted`] wraps a call's machine and takes every
 //! credential the call holds out of its result, its error and each update
-//! (log lines included) as they leave, by the rule of
-//! [`Secrets`]. Inside, machines keep the service's values as it sent them:
+//! (log lines included) as they leave, by the rule of [`Secrets`] (a job's
+//! document text is redacted as the document it is, its escapes decoded). Inside, machines keep the service's values as it sent them:
 //! the id a job is polled or chained from is always the one it returned.
 
 use crate::core::client::machine::{Event, Machine, Step, Time};
@@ -128,6 +128,20 @@ mod tests {
         let text = format!("{error:?}");
         assert!(!text.contains(KEY), "{text}");
         assert_eq!(error.job.map(|job| job.id), Some("[redacted]".to_owned()));
+    }
+
+    #[test]
+    fn a_key_echoed_in_escapes_is_taken_out_of_the_document_as_read() {
+        let mut r = run("secretkey123");
+        r.start(Time::at(0));
+        r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(1));
+        r.take_update();
+        let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"u","type":"video"}]},
+            "note":"secret\u006bey123","secret\u006bey123":1}"#;
+        let Step::Done(Ok(job)) = r.handle(answer(200, done), Time::at(2)) else { panic!("expected the job") };
+        let text = Value::from(job).to_json();
+        assert!(!text.contains("secretkey123") && !text.contains("secret\\u006bey123"), "{text}");
+        assert!(text.contains(r#""note":"[redacted]""#), "{text}");
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub struct Output {
     pub outputs: Vec<Video>,
 }
 
+/// The member a job's value carries its document's text in, as received
+/// (`Raw::Text`): the I/O layer makes `raw` of it, and redaction reads it as
+/// the document it is (`Redact for Value`).
+pub const RAW_TEXT: &str = "rawText";
+
 /// The contract's `model` of every job: the one operation the package does.
 pub const MODEL: &str = "kling-extend-video";
 
@@ -224,7 +229,7 @@ impl From<Job> for Value {
             // The text of a document as received, for the I/O layer to make
             // `raw` of (lib/boundary.js); a built one as itself.
             match job.raw {
-                Raw::Text { text, .. } => ("rawText", Some(Value::String(text))),
+                Raw::Text { text, .. } => (RAW_TEXT, Some(Value::String(text))),
                 Raw::Value(document) => ("raw", Some(document)),
             },
             ("webhook", job.webhook.map(Value::from)),

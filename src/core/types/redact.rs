@@ -9,7 +9,7 @@
 //! a JWT is removed only when it verifies with the secret key held.
 
 use crate::core::types::error::Error;
-use crate::core::types::job::{Job, Output, Raw, Submission};
+use crate::core::types::job::{Job, Output, Raw, Submission, RAW_TEXT};
 use crate::core::types::json::{self, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
@@ -190,7 +190,10 @@ impl<T: Redact> Redact for Box<T> {
     }
 }
 
-/// Every string and key, however deep.
+/// Every string and key, however deep. A job's document text (its
+/// [`RAW_TEXT`] member) is redacted as the document it is: where a
+/// credential stands in it, escapes decoded, it becomes the document parsed
+/// and redacted, as `raw`.
 impl Redact for Value {
     fn redact(&mut self, secrets: &Secrets) {
         if secrets.is_empty() {
@@ -201,6 +204,12 @@ impl Redact for Value {
             Value::Array(items) => items.redact(secrets),
             Value::Object(members) => {
                 for (key, item) in members {
+                    if let (RAW_TEXT, Value::String(text)) = (key.as_str(), &*item) {
+                        if let Some(document) = scrub_json(text, secrets) {
+                            (*key, *item) = ("raw".to_owned(), document);
+                        }
+                        continue;
+                    }
                     key.redact(secrets);
                     item.redact(secrets);
                 }
@@ -300,6 +309,34 @@ mod tests {
             value.to_json(),
             r#"{"error":"key [redacted] is suspended","raw":{"[redacted]":["x [redacted] y",1]}}"#
         );
+    }
+
+    #[test]
+    fn a_document_text_is_redacted_as_the_document_it_is() {
+        use crate::core::types::json::Keep;
+        let secrets = Secrets::new(["secretkey123"], None);
+        let text = br#"{"id":"j","note":"secret\u006bey123","ok":"fine"}"#;
+        let job = Job { raw: Raw::from_text(text, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
+        let mut value = Value::from(job);
+        value.redact(&secrets);
+        assert_eq!(
+            value.get("raw").map(Value::to_json).as_deref(),
+            Some(r#"{"id":"j","note":"[redacted]","ok":"fine"}"#)
+        );
+        assert!(value.get(RAW_TEXT).is_none());
+        let clean = Job { raw: Raw::from_text(br#"{"id":"j"}"#, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
+        let mut value = Value::from(clean);
+        value.redact(&secrets);
+        assert_eq!(
+            value.get(RAW_TEXT).and_then(Value::as_str),
+            Some(r#"{"id":"j"}"#),
+            "a clean text goes on as it came"
+        );
+    }
+
+    fn submission() -> Submission {
+        let provider = crate::core::types::provider::ProviderName::Trinetra;
+        Submission { job_id: "j".into(), status: crate::core::types::job::Status::Queued, provider, request_id: None }
     }
 
     #[test]

@@ -28,7 +28,11 @@ export async function readLimited(stream, max) {
 /** Whether a declared `content-length` already says the body is over `max`. */
 export const declaredOver = (headers, max) => Number(headers.get("content-length")) > max;
 
-/** Lets go of a body that will not be read, so its connection is freed. */
-export function discard(stream) {
-  stream?.cancel().catch(() => {});
+/** Lets go of `response`'s body, which will not be read, so its connection is freed; never throws. */
+export function discard(response) {
+  try {
+    response?.body?.cancel().catch(() => {});
+  } catch {
+    // A response-like object whose body cannot even be reached holds nothing to free.
+  }
 }

@@ -75,18 +75,17 @@ export function answer(text, take) {
  * Makes `raw` of each job in a core answer: the answer itself, its items
  * (a chain's jobs), or its `job` (an error's, a step's). The core passes a
  * document on as the text it came as (`rawText`): in the server build set
- * aside, its index for `take`, which hands its UTF-8 bytes over once; in a
- * page's, the text itself. `raw` is parsed from it when first read, so a
- * large document costs nothing until then, and once.
+ * aside, its index for `take`, which hands it over once; in a page's, the
+ * text itself. `raw` is parsed from it when first read, so a large document
+ * costs no parse until then, and one.
  */
 export function withJobs(value, take) {
   const withRaw = (job) => {
     if (job?.rawText === undefined) return;
     const text = typeof job.rawText === "number" ? take(job.rawText) : job.rawText;
     delete job.rawText;
-    const parse = () => JSON.parse(typeof text === "string" ? text : new TextDecoder().decode(text));
     const settle = (raw) => (Object.defineProperty(job, "raw", { value: raw, enumerable: true, configurable: true, writable: true }), raw);
-    Object.defineProperty(job, "raw", { get: () => settle(parse()), set: settle, enumerable: true, configurable: true });
+    Object.defineProperty(job, "raw", { get: () => settle(JSON.parse(text)), set: settle, enumerable: true, configurable: true });
   };
   if (Array.isArray(value)) value.forEach(withRaw);
   else if (typeof value === "object" && value !== null) withRaw(value), withRaw(value.job);

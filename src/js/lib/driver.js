@@ -49,7 +49,8 @@ export async function drive(newTask, hooks) {
     for (;;) {
       if ("done" in step) known.learn("done", step.done);
       if (!(await report(step.updates, hooks, stop.signal, known))) {
-        if (step.error || "done" in step) throw stopped(step.error, known, stop.signal.reason);
+        // A hook held the last step: the abort wins, with what the step knew.
+        if (step.error || "done" in step) throw known.error("aborted", ABORTED, stop.signal.reason, step.error);
         step = advance("event", "stopping the call", "aborted", "");
         continue;
       }
@@ -103,6 +104,11 @@ class Known {
   detail() {
     return { ...(this.posted && { maybeSubmitted: true }), ...(this.job && { job: this.job }) };
   }
+
+  /** The call's end as `code`, with what it knew, or (`over`) what its last step's error says. */
+  error(code, message, cause, over) {
+    return new KlingExtendError({ ...this.detail(), ...over, code, message, retryable: false }, cause);
+  }
 }
 
 /** A job as its submit was accepted, before any read (the core's Job::accepted). */
@@ -110,14 +116,28 @@ const accepted = (submission) => ({ id: submission.job_id, model: "kling-extend-
 
 /**
  * Hands each update to its hook, and awaits what the hook returns; false
- * when the call's signal fired while a hook's promise was pending.
+ * when the call's signal fired while a hook's promise was pending. A hook
+ * that throws or rejects ends the call as `aborted`, its error the cause;
+ * one that holds it past `waitTimeoutMs` ends it as `timeout`: either names
+ * the job the call had paid for, so a caller whose store failed still
+ * learns which job it was.
  */
 async function report(updates, hooks, signal, known) {
   for (const update of updates) {
     for (const [hook, value] of Object.entries(update)) {
       known.learn(hook, value);
       const handler = hooks[hook];
-      if (handler !== undefined && (await untilStopped(handler(value), signal)) === STOPPED) return false;
+      if (!handler) continue;
+      // Its patience over, a hook is treated as stopped too, but with the signal unfired.
+      let timer;
+      const late = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(hooks.patience, MAX_DELAY_MS), STOPPED)));
+      const called = new Promise((resolve) => resolve(handler(value)));
+      const settled = await untilStopped(Promise.race([called, late]), signal)
+        .catch((error) => Promise.reject(known.error("aborted", `the call was stopped: its ${hook} hook threw`, error)))
+        .finally(() => clearTimeout(timer));
+      if (settled !== STOPPED) continue;
+      if (signal.aborted) return false;
+      throw known.error("timeout", `the ${hook} hook did not settle within waitTimeoutMs`);
     }
   }
   return true;
@@ -158,15 +178,8 @@ function follow(signal) {
   return { signal: own.signal, dispose };
 }
 
-/**
- * The error of a call whose signal fired while a hook held its last step:
- * it names what the call knew, as the core's own abort does.
- */
-function stopped(error, known, reason) {
-  const detail = { ...known.detail(), ...(error?.job && { job: error.job }) };
-  if (error?.maybeSubmitted !== undefined) detail.maybeSubmitted = error.maybeSubmitted;
-  return new KlingExtendError({ code: "aborted", message: "the call was aborted by its signal", retryable: false, ...detail }, reason);
-}
+/** The core's own words for an abort. */
+const ABORTED = "the call was aborted by its signal";
 
 /** An error's `cause`: the signal's reason for an abort, the fetch error for a network failure. */
 function causeOf(code, fetchError, signal) {
@@ -193,7 +206,7 @@ async function exchange(send, custom, signal) {
     response = await raceAbort(fetch(send.url, init), attempt.signal);
     return await raceAbort(read(response, send), attempt.signal);
   } catch (error) {
-    discard(response?.body);
+    discard(response);
     if (signal.aborted) return { event: ["aborted", "inFlight"], cause: error };
     if (attempt.signal.aborted) return { event: ["timedOut", ""], cause: error };
     // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
@@ -212,11 +225,11 @@ async function exchange(send, custom, signal) {
 async function read(response, send) {
   const status = Number(response.status) || 0;
   if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
-    discard(response.body);
+    discard(response);
     return { event: ["redirected", String(status)] };
   }
   const max = send.maxBytes;
-  const body = declaredOver(response.headers, max) ? (discard(response.body), null) : await readLimited(response.body, max);
+  const body = declaredOver(response.headers, max) ? (discard(response), null) : await readLimited(response.body, max);
   if (body === null) return { event: ["tooLarge", String(max)] };
   const headers = JSON.stringify(send.read.map((name) => response.headers.get(name)));
   return { response: [status, headers, body] };

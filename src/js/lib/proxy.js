@@ -185,12 +185,12 @@ async function exchange(upstream, signal) {
     const headers = JSON.stringify(upstream.passBack.map((name) => response.headers.get(name)));
     const unread = response.type === "opaqueredirect" || status < 200 || status > 599 || (status >= 300 && status < 400);
     if (unread || declaredOver(response.headers, MAX_UPSTREAM_BYTES)) {
-      discard(response.body);
+      discard(response);
       return { status, headers, body: unread ? new Uint8Array(0) : null };
     }
     return { status, headers, body: await raceAbort(readLimited(response.body, MAX_UPSTREAM_BYTES), signal) };
   } catch (failed) {
-    discard(response?.body);
+    discard(response);
     return { failed };
   }
 }

@@ -39,7 +39,8 @@ export const isRecord = (value) => typeof value === "object" && value !== null &
 /** The options' data (for the core) and their hooks (for the driver), each checked. */
 export function split(options) {
   const data = {};
-  const hooks = { log: log(console) };
+  // How long a hook may hold the call: the whole wait's (waitTimeoutMs, checked by the core).
+  const hooks = { log: log(console), patience: options?.waitTimeoutMs ?? 600_000 };
   if (options === undefined || options === null) return [data, hooks];
   if (!isRecord(options)) throw invalid("options", "must be an object");
   for (const [key, value] of Object.entries(options)) {
@@ -50,15 +51,24 @@ export function split(options) {
     } else if (key === "signal") {
       hooks.signal = signal(value);
     } else if (key === "logger") {
-      if (!LOG_METHODS.every((method) => typeof value?.[method] === "function")) {
-        throw invalid("logger", "must have debug, info, warn and error functions, as console does");
-      }
-      hooks.log = log(value);
+      hooks.log = log(logger(value));
     } else {
       data[key] = value;
     }
   }
   return [data, hooks];
+}
+
+/** `value` if it has a logger's four methods; reading them must not throw. */
+function logger(value) {
+  let shaped;
+  try {
+    shaped = LOG_METHODS.every((method) => typeof value?.[method] === "function");
+  } catch {
+    // A Proxy whose trap throws is no logger either.
+  }
+  if (!shaped) throw invalid("logger", "must have debug, info, warn and error functions, as console does");
+  return value;
 }
 
 /** `value` if it is shaped like an AbortSignal (polyfills included); reading it must not throw. */
