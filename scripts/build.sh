@@ -4,13 +4,14 @@
 # Workers (plus createProxy and verifyWebhook, which pages load on demand)
 # and quote/ for kling-extend/quote (the calculator alone); the page entry as
 # one bundle, the other entries and the shared JS in lib/, each quote entry
-# as one bundle, the types, the mock and the manifest (from pkg.json). Skips
-# the work when nothing it is built from changed.
+# as one bundle, the types, the mock, the license and changelog, and the
+# manifest (from pkg.json). Skips the work when nothing it is built from
+# changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stamp=pkg/.built
-if [ -f "$stamp" ] && [ -z "$(find src Cargo.toml Cargo.lock pkg.json README.md scripts/build.sh -newer "$stamp" | head -n 1)" ]; then
+if [ -f "$stamp" ] && [ -z "$(find src Cargo.toml Cargo.lock pkg.json README.md LICENSE CHANGELOG.md scripts/build.sh -newer "$stamp" | head -n 1)" ]; then
   exit 0
 fi
 
@@ -108,7 +109,7 @@ for entry in index node workerd inline; do
     "$page/quote/$entry.js" --outfile="pkg/quote/$entry.js"
 done
 cp src/js/quote/index.d.ts pkg/quote/
-cp src/js/index.d.ts src/js/node-adapter.d.ts src/js/workflows.d.ts README.md pkg/
+cp src/js/index.d.ts src/js/node-adapter.d.ts src/js/workflows.d.ts README.md LICENSE CHANGELOG.md pkg/
 cp -r src/mock pkg/mock
 cp pkg.json pkg/package.json
 touch "$stamp"
