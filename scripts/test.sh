@@ -4,8 +4,9 @@
 # the stable-only build a compiler without the size flags falls back to, and
 # what the crate would publish (tests/build.test.mjs); then the packed
 # package installed by a consumer and run in Node, headless Chromium and
-# workerd, plus the TypeScript check, after the size budget; last, the table
-# of shipped sizes.
+# workerd, plus the TypeScript check, publint, @arethetypeswrong/cli and
+# `npm publish --dry-run` (tests/e2e/package.test.mjs), after the size
+# budget; last, the table of shipped sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
