@@ -59,10 +59,14 @@ cargo_size() {
 
 # cargo_stable <dir> <opt-level> [cargo flags]: the same with stable options
 # only (the release profile's, and the precompiled std), in target/stable.
+# Its panic locations name source files: those under the home directory
+# (cargo's registry, rustup's std sources) are written from ~, so the
+# builder's paths stay out of the wasm.
 cargo_stable() {
   local dir=$1 level=$2
   shift 2
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/stable/$dir" "$@"
+  RUSTFLAGS="--remap-path-prefix=$HOME=~" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=$level cargo build --quiet --release --target wasm32-unknown-unknown --target-dir "target/stable/$dir" "$@"
 }
 
 # In auto mode the page's own size build is the probe: a compiler that

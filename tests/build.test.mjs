@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BUILDS, measure } from "../scripts/size.mjs";
@@ -31,6 +32,7 @@ test("build: a rustc that refuses the size flags gets the stable-only build, its
   assert.match(stdout, /^\| total \(browser\) .*\|$/m, "the stable-only build's sizes are printed");
   for (const file of WASM) {
     assert.ok(stdLocations(STABLE, file) > 0, `${STABLE}/${file} is a stable-only build (std's panic locations in it)`);
+    assert.ok(!readFileSync(join(REPO, STABLE, file), "latin1").includes(homedir()), `${STABLE}/${file} names no path of the builder's home`);
   }
   const stable = measure(BUILDS.browser, STABLE).total.brotli;
   const shipped = measure(BUILDS.browser).total.brotli;
