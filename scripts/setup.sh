@@ -16,11 +16,13 @@ fi
 
 # The CLI must match the wasm-bindgen crate exactly. Installed without
 # --locked: its lock file pins a webpki-roots release the registry lacks.
+# Its dependencies are then the newest that its own rust-version (1.86)
+# builds, not the newest of all, so an older stable Rust installs it too.
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
 have=$(.tools/bin/wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$want" ]; then
   echo "setup: installing wasm-bindgen-cli $want (about 3 minutes, once)"
-  cargo install wasm-bindgen-cli --version "=$want" --root .tools --quiet
+  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli --version "=$want" --root .tools --quiet
 fi
 
 # npm ci only when the lock file changed since the last install.

@@ -1,7 +1,10 @@
 // The shipped size of the package: each file of a build, raw, gzip -9 and
 // brotli (quality 11), and the totals. `node scripts/size.mjs` prints the
-// tables; tests/size.test.mjs holds the browser total to the budget.
+// tables (`node scripts/size.mjs <dir>`: of a package built elsewhere, such
+// as the stable-only build); tests/size.test.mjs holds the browser total to
+// the budget.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
@@ -52,10 +55,12 @@ export const BUILDS = {
   quote: ["quote/index.js", "quote/kling_extend_bg.wasm"],
 };
 
-/** Sizes of `files` (paths in pkg/), plus a `total` row. */
-export function measure(files) {
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+
+/** Sizes of `files` (paths in `dir`, relative to the repository), plus a `total` row. */
+export function measure(files, dir = "pkg") {
   const rows = files.map((name) => {
-    const bytes = readFileSync(new URL(`../pkg/${name}`, import.meta.url));
+    const bytes = readFileSync(resolve(REPO, dir, name));
     return {
       name,
       raw: bytes.length,
@@ -67,9 +72,9 @@ export function measure(files) {
   return { rows, total: { name: "total", raw: sum("raw"), gzip: sum("gzip"), brotli: sum("brotli") } };
 }
 
-/** A Markdown table of one build (KB = 1000 bytes). */
-export function sizeTable(build) {
-  const { rows, total } = measure(BUILDS[build]);
+/** A Markdown table of one build in `dir` (KB = 1000 bytes). */
+export function sizeTable(build, dir) {
+  const { rows, total } = measure(BUILDS[build], dir);
   const kb = (n) => (n / 1000).toFixed(1).padStart(7);
   const line = (f) => `| ${f.name.padEnd(30)} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli).padStart(9)} |`;
   return [
@@ -81,5 +86,6 @@ export function sizeTable(build) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(Object.keys(BUILDS).map(sizeTable).join("\n\n"));
+  const dir = process.argv[2];
+  console.log(Object.keys(BUILDS).map((build) => sizeTable(build, dir)).join("\n\n"));
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: format and lints; the host tests of the Rust core (unit
 # and property tests); the bindings' tests in Node; the mock's own tests;
-# then the packed package installed by a consumer and run in Node, headless
-# Chromium and workerd, plus the TypeScript check, after the size budget;
-# last, the table of shipped sizes.
+# the stable-only build a compiler without the size flags falls back to, and
+# what the crate would publish (tests/build.test.mjs); then the packed
+# package installed by a consumer and run in Node, headless Chromium and
+# workerd, plus the TypeScript check, publint, @arethetypeswrong/cli and
+# `npm publish --dry-run` (tests/e2e/package.test.mjs), after the size
+# budget; last, the table of shipped sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +21,5 @@ cargo test --quiet
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \
   cargo test --target wasm32-unknown-unknown --lib 2>&1 | grep -v '^ *Compiling'
 bash scripts/build.sh
-node --test --test-concurrency=1 tests/size.test.mjs tests/mock.test.mjs tests/e2e/
+node --test --test-concurrency=1 tests/size.test.mjs tests/mock.test.mjs tests/build.test.mjs tests/e2e/
 node scripts/size.mjs
