@@ -10,15 +10,16 @@
 //     → { ms, pingMs }: n quotes between two fetches of pingUrl, and the time
 //       of one more fetch alone (to subtract).
 //   GET /quote    → quote({ seconds: 10 })
-import { extendVideo, getJob, quote } from "kling-extend";
+import { createClient, quote } from "kling-extend";
 import { plainExtend, plainGetJob, plainQuote } from "./baseline.js";
 
 const REQUEST = { video_id: "kling_vid_bench", prompt: "the camera pulls back to reveal a crowd" };
 
 function caller({ impl, kind, baseUrl, apiKey, jobId }) {
-  const options = { baseUrl, apiKey };
   if (impl === "package") {
-    return kind === "extend" ? () => extendVideo(REQUEST, options) : () => getJob(jobId, options);
+    // Through a client, as an app calls: its options are checked once.
+    const client = createClient({ baseUrl, apiKey });
+    return kind === "extend" ? () => client.extendVideo(REQUEST) : () => client.getJob(jobId);
   }
   return kind === "extend" ? () => plainExtend(baseUrl, apiKey, REQUEST) : () => plainGetJob(baseUrl, apiKey, jobId);
 }

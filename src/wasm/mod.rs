@@ -22,6 +22,8 @@ mod convert;
 mod heap;
 #[cfg(feature = "server")]
 mod proxy;
+#[cfg(feature = "client")]
+mod settings;
 #[cfg(feature = "server")]
 mod signature;
 #[cfg(feature = "client")]

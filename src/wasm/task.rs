@@ -8,14 +8,14 @@ use crate::core::client::call::Call;
 use crate::core::client::chain::{Chain, ChainPlan};
 #[cfg(feature = "server")]
 use crate::core::client::chain_steps;
-use crate::core::client::environment::Environment;
 use crate::core::client::log::LogPlan;
 use crate::core::client::machine::{Event, Machine, Step, Time};
-use crate::core::client::options::{ClientConfig, PollConfig};
+use crate::core::client::options::ClientConfig;
 use crate::core::client::poll::Poll;
 use crate::core::client::redacted::Redacted;
 use crate::core::client::run::Run;
 use crate::core::client::service::Service;
+use crate::core::client::settings::Settings;
 use crate::core::client::update::Update;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
@@ -36,16 +36,6 @@ pub struct Task {
 
 #[wasm_bindgen]
 impl Task {
-    /// `kind` is the API function ("extendVideo", "getJob", "pollJob",
-    /// "run", "chainExtensions"), `args` its arguments with the options' data
-    /// last; `env` the process environment's variables (JSON, `null` where
-    /// there is none); `entropy` is 24 random bytes: 8 seed the retry delays'
-    /// jitter, 16 make the submits' idempotency keys (a chain's key).
-    #[wasm_bindgen(constructor)]
-    pub fn new(kind: &str, args: &str, browser: bool, env: &str, entropy: &[u8]) -> Task {
-        Task { machine: machine(kind, args, browser, env, entropy) }
-    }
-
     /// What happened that is not a response: "start", "waited",
     /// "timedOut", "failed" (`detail`: Node's `err.cause.code`, if any, or
     /// "ENOTSENT" when the runtime refused to send), "redirected" (`detail`:
@@ -77,6 +67,14 @@ impl Task {
 }
 
 impl Task {
+    /// The call `kind` ("extendVideo", "getJob", "pollJob", "run",
+    /// "chainExtensions", "chainSubmit") of `args` (a JSON list) under
+    /// `settings`; `entropy` is 24 random bytes: 8 seed the retry delays'
+    /// jitter, 16 make the submits' idempotency keys (a chain's key).
+    pub fn of(kind: &str, args: &str, settings: Result<&Settings>, entropy: &[u8]) -> Task {
+        Task { machine: settings.and_then(|settings| machine(kind, args, settings, entropy)) }
+    }
+
     /// `{ send | wait | done | error, updates }`.
     fn next(&mut self, advance: impl FnOnce(&mut Boxed) -> Step<Value>) -> String {
         clear_aside();
@@ -122,79 +120,60 @@ where
     }
 }
 
-/// The process environment's variables (Node's, in the server build); a
-/// page has none, so its build reads none (0.4 KB brotli it need not load).
-#[cfg(feature = "server")]
-fn environment(env: &str) -> Result<Option<Environment>> {
-    Environment::from_value(&arg(env)?)
-}
-
-#[cfg(not(feature = "server"))]
-fn environment(_: &str) -> Result<Option<Environment>> {
-    Ok(None)
-}
+/// The network calls, by the names their log lines give them.
+const KINDS: &[&str] = &["extendVideo", "getJob", "pollJob", "run", "chainExtensions", "chainSubmit"];
 
 /// The machine for `kind`, with every argument validated before any I/O.
-fn machine(kind: &str, text: &str, browser: bool, env: &str, entropy: &[u8]) -> Result<Boxed> {
+fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Result<Boxed> {
     let Some((seed, nonce)) = entropy.split_first_chunk().filter(|(_, nonce)| nonce.len() == 16) else {
         return Err(Error::invalid("entropy", "must be 24 bytes"));
     };
     let (seed, nonce) = (u64::from_le_bytes(*seed), nonce.try_into().unwrap_or_default());
-    let env = environment(env)?;
-    let config = |options: &Value| ClientConfig::in_environment(options, browser, env.as_ref());
-    match kind {
+    let Some(&what) = KINDS.iter().find(|name| **name == kind) else {
+        return Err(Error::invalid("kind", "is not a network call"));
+    };
+    let (config, poll) = (settings.config.clone(), settings.poll);
+    let wrappers = Wrappers::of(&config, what);
+    let provider = config.provider.name();
+    let machine = match kind {
         "extendVideo" => {
-            let [request, options] = args(text)?;
-            let config = config(&options)?;
-            let request = ExtendRequest::from_value(&request, config.provider.name())?;
-            let wrappers = Wrappers::of(&config, "extendVideo");
-            Ok(wrappers.wrap(boxed(Call::submit(config, request, seed, nonce))))
+            let [request] = args(text)?;
+            boxed(Call::submit(config, ExtendRequest::from_value(&request, provider)?, seed, nonce))
         }
         "getJob" => {
-            let [id, options] = args(text)?;
-            let config = config(&options)?;
-            let wrappers = Wrappers::of(&config, "getJob");
-            Ok(wrappers.wrap(boxed(Call::read(config, JobId::parse(&id)?, seed))))
+            let [id] = args(text)?;
+            boxed(Call::read(config, JobId::parse(&id)?, seed))
         }
         "pollJob" => {
-            let [id, options] = args(text)?;
-            let config = config(&options)?;
-            let wrappers = Wrappers::of(&config, "pollJob");
-            let poll = Poll::new(config, PollConfig::from_value(&options)?, JobId::parse(&id)?, seed);
-            Ok(wrappers.wrap(boxed(poll)))
+            let [id] = args(text)?;
+            boxed(Poll::new(config, poll, JobId::parse(&id)?, seed))
         }
         "run" => {
-            let [request, options] = args(text)?;
-            let config = config(&options)?;
-            let request = ExtendRequest::from_value(&request, config.provider.name())?;
-            let wrappers = Wrappers::of(&config, "run");
-            Ok(wrappers.wrap(boxed(Run::new(config, PollConfig::from_value(&options)?, request, seed, nonce))))
+            let [request] = args(text)?;
+            boxed(Run::new(config, poll, ExtendRequest::from_value(&request, provider)?, seed, nonce))
         }
         // Only in the server build: a page runs chains on its server half
         // (lib/api.js), so their progress code costs the page nothing.
         #[cfg(feature = "server")]
         "chainExtensions" => {
-            let [video_id, prompts, options] = args(text)?;
-            let config = config(&options)?;
-            let poll = PollConfig::from_value(&options)?;
-            let plan = ChainPlan::from_values(&video_id, &prompts, &options, config.provider.name())?;
-            let wrappers = Wrappers::of(&config, "chainExtensions");
-            Ok(wrappers.wrap(boxed(Chain::new(config, poll, plan, nonce, seed))))
+            let [video_id, prompts] = args(text)?;
+            let plan = ChainPlan::from_values(&video_id, &prompts, settings.options(), provider)?;
+            boxed(Chain::new(config, poll, plan, nonce, seed))
         }
         // A step of a chain a durable engine runs (`kling-extend/workflows`):
         // the in-flight step of `options.resume`; `retried` when the engine
         // ran it before, so it is found before it is sent again.
         #[cfg(feature = "server")]
         "chainSubmit" => {
-            let [video_id, prompts, retried, options] = args(text)?;
-            let config = config(&options)?;
-            let (prompts, progress) = super::chain_steps::chain(&video_id, &prompts, &options, &config, nonce)?;
+            let [video_id, prompts, retried] = args(text)?;
+            let (prompts, progress) =
+                super::chain_steps::chain(&video_id, &prompts, settings.options(), &config, nonce)?;
             let Value::Bool(retried) = retried else { return Err(Error::invalid("retried", "must be a boolean")) };
-            let wrappers = Wrappers::of(&config, "chainSubmit");
-            Ok(wrappers.wrap(boxed(chain_steps::submit(&prompts, &progress, retried, config, seed)?)))
+            boxed(chain_steps::submit(&prompts, &progress, retried, config, seed)?)
         }
-        _ => Err(Error::invalid("kind", "is not a network call")),
-    }
+        _ => return Err(Error::invalid("kind", "is not a network call")),
+    };
+    Ok(wrappers.wrap(machine))
 }
 
 fn boxed<M: Machine<Update = Update> + 'static>(machine: M) -> Boxed

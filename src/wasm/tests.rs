@@ -4,6 +4,7 @@
 
 use super::calculator::{asks, price, price_value};
 use super::client::call;
+use super::settings::Settings;
 use super::task::Task;
 use crate::core::types::json::{parse, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -89,9 +90,24 @@ fn validation_answers_null_when_the_request_is_good() {
     assert_eq!(at(&call("quote", "[]", ""), "error.field"), text("name"));
 }
 
+/// The call `kind` of `args` by a client made with `OPTIONS`.
+fn new_task(kind: &str, args: &str, browser: bool) -> Task {
+    Settings::new(OPTIONS, browser, "null").task(kind, args, &[1; 24])
+}
+
+#[wasm_bindgen_test]
+fn options_are_refused_when_the_client_is_made() {
+    let refused = Settings::new(r#"{"apiKey":"k","timeoutMS":5}"#, false, "null");
+    assert_eq!(at(&refused.refusal().unwrap(), "error.field"), text("timeoutMS"));
+    // Its calls end with that error too, before any I/O.
+    let step = refused.task("getJob", r#"["j"]"#, &[1; 24]).event("start", "", 0.0, 0.0);
+    assert_eq!(at(&step, "error.field"), text("timeoutMS"));
+    assert_eq!(Settings::new(OPTIONS, false, "null").refusal(), None);
+}
+
 #[wasm_bindgen_test]
 fn a_task_asks_for_a_request_then_ends_with_the_job() {
-    let mut task = Task::new("getJob", &format!(r#"["job 1",{OPTIONS}]"#), false, "null", &[1; 24]);
+    let mut task = new_task("getJob", r#"["job 1"]"#, false);
     let send = task.event("start", "", 0.0, 0.0);
     assert_eq!(at(&send, "send.url"), text("http://127.0.0.1:9/v1/jobs/job%201"));
     assert_eq!(at(&send, "send.method"), text("GET"));
@@ -104,7 +120,7 @@ fn a_task_asks_for_a_request_then_ends_with_the_job() {
 
 #[wasm_bindgen_test]
 fn a_task_retries_a_refused_connection_and_honours_an_abort() {
-    let mut task = Task::new("getJob", &format!(r#"["job_1",{OPTIONS}]"#), false, "null", &[1; 24]);
+    let mut task = new_task("getJob", r#"["job_1"]"#, false);
     task.event("start", "", 0.0, 0.0);
     let wait = task.event("failed", "ECONNREFUSED", 5.0, 5.0);
     assert!(at(&wait, "wait").as_f64().is_some_and(|ms| ms > 0.0), "{wait}");
@@ -114,7 +130,7 @@ fn a_task_retries_a_refused_connection_and_honours_an_abort() {
 
 #[wasm_bindgen_test]
 fn a_poll_reports_each_new_status_as_an_update() {
-    let mut task = Task::new("pollJob", &format!(r#"["job_1",{OPTIONS}]"#), false, "null", &[1; 24]);
+    let mut task = new_task("pollJob", r#"["job_1"]"#, false);
     task.event("start", "", 0.0, 0.0);
     let step = task.response(200.0, "[null,null,null]", br#"{"id":"job_1","status":"queued"}"#.to_vec(), 1.0, 1.0);
     assert_eq!(at(&step, "updates.0.onUpdate.status"), text("queued"));
@@ -123,17 +139,12 @@ fn a_poll_reports_each_new_status_as_an_update() {
 
 #[wasm_bindgen_test]
 fn a_task_refused_up_front_answers_its_error_at_start() {
-    let bad_request = Task::new("extendVideo", &format!(r#"[{{"prompt":"p"}},{OPTIONS}]"#), false, "null", &[1; 24])
-        .event("start", "", 0.0, 0.0);
+    let bad_request = new_task("extendVideo", r#"[{"prompt":"p"}]"#, false).event("start", "", 0.0, 0.0);
     assert_eq!(at(&bad_request, "error.field"), text("video_id"));
-    let key_in_page =
-        Task::new("getJob", &format!(r#"["j",{OPTIONS}]"#), true, "null", &[1; 24]).event("start", "", 0.0, 0.0);
+    let key_in_page = new_task("getJob", r#"["j"]"#, true).event("start", "", 0.0, 0.0);
     assert_eq!(at(&key_in_page, "error.field"), text("apiKey"));
     assert!(!key_in_page.contains("sk_test_1"), "no key in an error: {key_in_page}");
-    let mut task = Task::new("getJob", &format!(r#"["j",{OPTIONS}]"#), false, "null", &[1; 24]);
+    let mut task = new_task("getJob", r#"["j"]"#, false);
     assert_eq!(at(&task.event("nudged", "", 0.0, 0.0), "error.field"), text("event"));
-    assert_eq!(
-        at(&Task::new("deleteJob", "[]", false, "null", &[1; 24]).event("start", "", 0.0, 0.0), "error.field"),
-        text("kind")
-    );
+    assert_eq!(at(&new_task("deleteJob", "[]", false).event("start", "", 0.0, 0.0), "error.field"), text("kind"));
 }

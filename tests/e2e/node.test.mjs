@@ -86,9 +86,11 @@ test("node: a request refused by the runtime (a blocked port) is network_error, 
 });
 
 test("node: a wasm trap while reading an answer is internal_error with the trap as cause; the instance is reset, calls in flight end with what they knew, the next call works", async () => {
-  const { extendVideo, getJob, pollJob, run } = pkg;
+  const { createClient, extendVideo, getJob, pollJob, run } = pkg;
   mock.reset();
   mock.configure({ advance: { mode: "polls", stepPolls: 50 } });
+  // A client made before the restart: its checked options live in the old instance.
+  const client = createClient(ctx.options);
   // 48 MiB: more than the allocator can have left free from earlier calls.
   const options = { ...ctx.options, baseUrl: `${hostile.url}/padded-48`, maxResponseBytes: 64 * 2 ** 20, maxRetries: 0 };
 
@@ -123,6 +125,7 @@ test("node: a wasm trap while reading an answer is internal_error with the trap 
   // A fresh instance: the same answer is read, and every kind of call works.
   assert.equal((await getJob("job_pad", options)).id, "job_pad");
   assert.match((await extendVideo({ video_id: "v_after" }, ctx.options)).job_id, /^job_/);
+  assert.equal((await client.getJob(job_id)).id, job_id, "a client made before the restart checks its options again in the new instance");
   assert.equal(pkg.quote({ seconds: 5 }).credits, 95);
 });
 

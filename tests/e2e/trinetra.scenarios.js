@@ -256,14 +256,16 @@ scenario("browser key guard: apiKey needs dangerouslyAllowBrowser in a page", { 
     extendVideo: (o) => extendVideo({ video_id: "vid_guard" }, o),
     getJob: (o) => getJob("job_guard", o),
     pollJob: (o) => pollJob("job_guard", { ...o, intervalMs: 50, waitTimeoutMs: 2000 }),
-    "createClient().getJob": (o) => createClient(o).getJob("job_guard"),
   };
   if (isBrowser(ctx)) {
-    for (const [name, call] of Object.entries(calls)) {
-      for (const options of [withKey, { ...withKey, dangerouslyAllowBrowser: false }]) {
+    for (const options of [withKey, { ...withKey, dangerouslyAllowBrowser: false }]) {
+      for (const [name, call] of Object.entries(calls)) {
         const err = await expectRejection(ctx, () => call(options), { code: "invalid_request", field: "apiKey" });
         assert.notIncludes(err.message, ctx.apiKey, `${name}: message`);
       }
+      // A client checks its options when it is made.
+      const err = expectThrow(ctx, () => createClient(options), { code: "invalid_request", field: "apiKey" });
+      assert.notIncludes(err.message, ctx.apiKey, "createClient: message");
     }
     await expectNothingSent(ctx, "the key guard");
     // Without a key (a proxy that adds it) the page may call: the request goes out.
@@ -853,6 +855,15 @@ scenario("createClient binds options; per-call options override them", { httpErr
   assert.equal(reads(await mockLog(ctx)).length - before, 1, "per-call maxRetries 0: one attempt");
   const other = createClient({ baseUrl: ctx.mockUrl });
   await expectRejection(ctx, () => other.getJob(job_id), { code: "unauthorized" });
+
+  // Options are checked when the client is made; a call's own data, laid over them, when it is called.
+  const sent = (await mockLog(ctx)).length;
+  expectThrow(ctx, () => createClient({ ...ctx.options, apikey: "k" }), { code: "invalid_request", field: "apikey" });
+  expectThrow(ctx, () => createClient({ ...ctx.options, intervalMs: -1 }), { code: "invalid_request", field: "intervalMs" });
+  await expectRejection(ctx, () => client.getJob(job_id, { timeoutMs: "soon" }), { code: "invalid_request", field: "timeoutMs" });
+  await expectRejection(ctx, () => client.getJob(job_id, { headers: { connection: "close" } }), { code: "invalid_request", field: "headers.connection" });
+  assert.equal((await mockLog(ctx)).length, sent, "nothing was sent for options refused");
+  assert.equal((await client.getJob(job_id)).id, job_id, "the client still works after a call's own options were refused");
 });
 
 // --- cost

@@ -23,4 +23,5 @@ pub mod retry;
 pub mod run;
 pub mod schedule;
 pub mod service;
+pub mod settings;
 pub mod update;

@@ -6,7 +6,7 @@
 // as core Tasks (task.js, driver.js).
 import { toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { isRecord, task } from "./task.js";
+import { configure, isRecord, task } from "./task.js";
 import { call, hasServerHalf, onServer } from "./wasm.js";
 
 export { KlingExtendError, isKlingExtendError } from "./error.js";
@@ -23,27 +23,33 @@ export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1
   return call("signKlingToken", toJson(accessKey, "accessKey"), toJson(secretKey, "secretKey"), toJson(nowSeconds, "nowSeconds"));
 }
 
-export const extendVideo = async (request, options) => task("extendVideo", [toJson(request, "request")], options);
-export const getJob = async (jobId, options) => task("getJob", [toJson(jobId, "jobId")], options);
-export const pollJob = async (jobId, options) => task("pollJob", [toJson(jobId, "jobId")], options);
-export const run = async (request, options) => task("run", [toJson(request, "request")], options);
-/** In a page, on its server half (loaded on first use): the web build has no chains. */
-export const chainExtensions = async (videoId, prompts, options) =>
-  hasServerHalf()
-    ? onServer((half) => half.chainExtensions(videoId, prompts, options))
-    : task("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options);
+/**
+ * The five network calls, each `perform(kind, args, options)` (task.js);
+ * `client(half)` is what runs a chain on a page's server half (the web build
+ * has no chains).
+ */
+const calls = (perform, client) => ({
+  extendVideo: async (request, options) => perform("extendVideo", [toJson(request, "request")], options),
+  getJob: async (jobId, options) => perform("getJob", [toJson(jobId, "jobId")], options),
+  pollJob: async (jobId, options) => perform("pollJob", [toJson(jobId, "jobId")], options),
+  run: async (request, options) => perform("run", [toJson(request, "request")], options),
+  chainExtensions: async (videoId, prompts, options) =>
+    hasServerHalf()
+      ? onServer((half) => client(half).chainExtensions(videoId, prompts, options))
+      : perform("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options),
+});
 
-/** Binds options once; options given to a call override them (headers merge). */
+export const { extendVideo, getJob, pollJob, run, chainExtensions } = calls(task, (half) => half);
+
+/**
+ * Checks `options` once, now (a bad one throws `invalid_request`), and binds
+ * them: a call's own options are laid over them (`headers` merged by name),
+ * and checked only when it gives any. A page's client runs chains through a
+ * client of its server half, made on the first chain.
+ */
 export function createClient(options) {
-  if (options === undefined || options === null) options = {};
-  else if (!isRecord(options)) throw invalid("options", "must be an object");
-  // Per-call options that are not an object go through unmerged, for split() to refuse.
-  const merge = (own) => (isRecord(own) ? { ...options, ...own, headers: { ...options.headers, ...own.headers } } : own ?? options);
-  return {
-    extendVideo: (request, own) => extendVideo(request, merge(own)),
-    getJob: (jobId, own) => getJob(jobId, merge(own)),
-    pollJob: (jobId, own) => pollJob(jobId, merge(own)),
-    run: (request, own) => run(request, merge(own)),
-    chainExtensions: (videoId, prompts, own) => chainExtensions(videoId, prompts, merge(own)),
-  };
+  if (options !== undefined && options !== null && !isRecord(options)) throw invalid("options", "must be an object");
+  const own = { ...options };
+  let onHalf;
+  return calls(configure(own), (half) => (onHalf ??= half.createClient(own)));
 }

@@ -48,7 +48,8 @@ export async function drive(newTask, hooks) {
     let cause;
     for (;;) {
       if ("done" in step) known.learn("done", step.done);
-      if (!(await report(step.updates, hooks, stop.signal, known))) {
+      // Most steps report nothing: they cost no await then.
+      if (step.updates.length && !(await report(step.updates, hooks, stop.signal, known))) {
         // A hook held the last step: the abort wins, with what the step knew.
         if (step.error || "done" in step) throw known.error("aborted", ABORTED, stop.signal.reason, step.error);
         step = advance("event", "stopping the call", "aborted", "");
@@ -150,8 +151,8 @@ async function report(updates, hooks, signal, known) {
  * before anything is sent, and cannot break the call later.
  */
 function follow(signal) {
+  if (signal === undefined) return { signal: NEVER, dispose: noop };
   const own = new AbortController();
-  if (signal === undefined) return { signal: own.signal, dispose: noop };
   const abort = () => {
     let reason;
     try {
@@ -178,6 +179,13 @@ function follow(signal) {
   return { signal: own.signal, dispose };
 }
 
+/**
+ * The stop signal of a call given none: it never fires, so it keeps no
+ * listeners, and the call makes no AbortController of its own (in Node,
+ * making one is a good part of a call's overhead).
+ */
+const NEVER = { aborted: false, reason: undefined, addEventListener: noop, removeEventListener: noop };
+
 /** The core's own words for an abort. */
 const ABORTED = "the call was aborted by its signal";
 
@@ -203,8 +211,14 @@ async function exchange(send, custom, signal) {
   const init = { method: send.method, headers: send.headers, body: send.body, redirect: "manual", signal: attempt.signal };
   let response;
   try {
-    response = await raceAbort(fetch(send.url, init), attempt.signal);
-    return await raceAbort(read(response, send), attempt.signal);
+    // One race for the headers and the body: a fetch that ignores its signal cannot hold the call.
+    const answered = (async () => {
+      response = await fetch(send.url, init);
+      // Too late: the call went on without it (a fetch that ignored its signal).
+      if (attempt.signal.aborted) discard(response);
+      return read(response, send);
+    })();
+    return await raceAbort(answered, attempt.signal);
   } catch (error) {
     discard(response);
     if (signal.aborted) return { event: ["aborted", "inFlight"], cause: error };

@@ -1,24 +1,56 @@
-// A network call: the core's Task for one API function, performed by the
-// driver, with the options split into data (for the core) and hooks (for
-// the driver). Shared by the API (api.js) and the Workflows entry.
-import { inBrowser, toJson } from "./boundary.js";
+// Network calls: the core's Tasks, made from options checked once (a
+// client's, or one call's) and performed by the driver, with the options
+// split into data (for the core) and hooks (for the driver). Shared by the
+// API (api.js) and the Workflows entry.
+import { answer, inBrowser, toJson } from "./boundary.js";
 import { drive } from "./driver.js";
 import { invalid, unreadableSignal } from "./error.js";
-import { environment, wasm } from "./wasm.js";
+import { enter, environment, generation, release, takeRaw, wasm } from "./wasm.js";
 
 /** The options that are not data: they stay in JS, for the driver. */
-const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onSubmitted", "onProgress"]);
+const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted"]);
 const LOG_METHODS = ["debug", "info", "warn", "error"];
+/** What a call's hooks are when its options name none. */
+const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
 
 /**
- * Runs the core's `kind` Task on `args` (JSON texts) and the options' data,
- * with random bytes for its retries' jitter and its submits' idempotency keys.
+ * Checks `options` now (an `invalid_request` KlingExtendError if the core
+ * refuses them; the environment, Node's, is read now too) and answers
+ * `call(kind, args, own)`, which runs the core's `kind` Task on `args` (JSON
+ * texts) under them. A call's `own` hooks replace these; its own data is
+ * laid over these (`headers` merged by name) and the whole is checked for
+ * that call. The core's settings are made again, from the same text, if its
+ * instance restarts.
  */
-export function task(kind, args, options) {
+export function configure(options) {
   const [data, hooks] = split(options);
-  const json = `[${args},${toJson(data, "")}]`;
-  const env = toJson(environment(), "environment");
-  return drive(() => new wasm.Task(kind, json, inBrowser(), env, entropy()), hooks);
+  const made = [toJson(data, ""), inBrowser(), toJson(environment(), "environment")];
+  let settings;
+  let born;
+  const current = () => {
+    if (born !== generation) [settings, born] = [new wasm.Settings(...made), generation];
+    return settings;
+  };
+  const refusal = enter(() => current().refusal(), "checking the options");
+  if (refusal !== undefined) answer(refusal, takeRaw);
+  const call = (kind, args, own) => {
+    const [added, more] = split(own);
+    if (Object.keys(added).length) return task(kind, args, { ...options, ...own, headers: { ...options?.headers, ...own.headers } });
+    return drive(() => current().task(kind, `[${args}]`, entropy()), { ...DEFAULT_HOOKS, ...hooks, ...more });
+  };
+  call.free = () => release(settings, born);
+  return call;
+}
+
+/** One call with options of its own, checked for it alone. */
+export function task(kind, args, options) {
+  const call = configure(options);
+  try {
+    return call(kind, args);
+  } finally {
+    // Its Task holds what it needs of them.
+    call.free();
+  }
 }
 
 /**
@@ -36,11 +68,14 @@ function entropy() {
 
 export const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The options' data (for the core) and their hooks (for the driver), each checked. */
+/**
+ * The options' data (for the core) and the hooks they give (for the
+ * driver), each checked; `patience`, how long a hook may hold the call, is
+ * the whole wait's (`waitTimeoutMs`, checked by the core).
+ */
 export function split(options) {
   const data = {};
-  // How long a hook may hold the call: the whole wait's (waitTimeoutMs, checked by the core).
-  const hooks = { log: log(console), patience: options?.waitTimeoutMs ?? 600_000 };
+  const hooks = {};
   if (options === undefined || options === null) return [data, hooks];
   if (!isRecord(options)) throw invalid("options", "must be an object");
   for (const [key, value] of Object.entries(options)) {
@@ -53,6 +88,7 @@ export function split(options) {
     } else if (key === "logger") {
       hooks.log = log(logger(value));
     } else {
+      if (key === "waitTimeoutMs") hooks.patience = value;
       data[key] = value;
     }
   }
@@ -88,9 +124,8 @@ function signal(value) {
  * `logger`. A logger that throws, or whose promise rejects, cannot change
  * how the call ends, nor crash the process with an unhandled rejection.
  */
-const log =
-  (logger) =>
-  ({ level, message }) => {
+function log(logger) {
+  return ({ level, message }) => {
     try {
       const result = logger[level](`[kling-extend] ${message}`);
       if (typeof result?.then === "function") result.then(undefined, () => {});
@@ -98,3 +133,4 @@ const log =
       // Logging is a side channel.
     }
   };
+}

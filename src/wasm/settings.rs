@@ -1,0 +1,52 @@
+//! A client's options as a JS object (`createClient`, `src/js/lib/task.js`):
+//! checked once when it is made, then each call's `Task` is made from them
+//! without checking them again.
+
+use super::convert::{answer, arg};
+use super::task::Task;
+use crate::core::client::settings;
+use crate::core::types::error::Result;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+pub struct Settings {
+    /// The checked settings, or why the options were refused.
+    settings: Result<settings::Settings>,
+}
+
+#[wasm_bindgen]
+impl Settings {
+    /// `options`: the options' data as JSON (hooks stay in JS); `browser`:
+    /// whether this is a page, where keys are refused; `env`: the process
+    /// environment's variables as JSON, `null` where there is none.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, browser: bool, env: &str) -> Settings {
+        let settings = arg(options)
+            .and_then(|options| Ok((options, environment(env)?)))
+            .and_then(|(options, env)| settings::Settings::new(options, browser, env.as_ref()));
+        Settings { settings }
+    }
+
+    /// Why the options were refused, as `{"error":…}` (`boundary.js`'s
+    /// `answer` throws it), or `None` when they were not.
+    pub fn refusal(&self) -> Option<String> {
+        self.settings.as_ref().err().map(|error| answer(Err(error.clone())))
+    }
+
+    /// The call `kind` of `args` (a JSON list) under these settings; see [`Task::of`].
+    pub fn task(&self, kind: &str, args: &str, entropy: &[u8]) -> Task {
+        Task::of(kind, args, self.settings.as_ref().map_err(Clone::clone), entropy)
+    }
+}
+
+/// The process environment's variables (Node's, in the server build); a
+/// page has none, so its build reads none (0.4 KB brotli it need not load).
+#[cfg(feature = "server")]
+fn environment(env: &str) -> Result<Option<crate::core::client::environment::Environment>> {
+    crate::core::client::environment::Environment::from_value(&arg(env)?)
+}
+
+#[cfg(not(feature = "server"))]
+fn environment(_: &str) -> Result<Option<crate::core::client::environment::Environment>> {
+    Ok(None)
+}
