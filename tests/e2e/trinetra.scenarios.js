@@ -396,6 +396,9 @@ async function droppedSubmit(ctx, drop) {
     { code: "network_error", maybeSubmitted: true, retryable: false },
   );
   assert.match(err.message, /not sent again|may have/i, "the message says it may have been accepted");
+  assert.ok(err.message.startsWith(`POST ${ctx.mockUrl}${SUBMIT_PATH}: `), `the message names the request: ${err.message}`);
+  if (browser) assert.match(err.message, /CORS check, which sends nothing.*allowedOrigins.*if it was not CORS, the service may have accepted/, "a page names CORS");
+  else assert.notIncludes(err.message, "CORS", "only a page names CORS");
   await sleep(700); // longer than the first backoff: a retry would have arrived
   assert.equal(calls, 1, "fetch calls made by the package (no retry)");
   const outcomes = posts(await mockLog(ctx)).map((e) => e.outcome);
@@ -632,7 +635,10 @@ scenario("pollJob: waitTimeoutMs ends the wait with timeout and the last job", {
   assert.equal(err.job?.status, "queued", "err.job is the last job seen");
   assert.equal(err.job?.id, job_id, "err.job.id");
   const gets = reads(await mockLog(ctx));
-  assert.between(gets.length, 3, 6, "reads (50, 75, 112, … ms apart)");
+  // Reads 50, 75, 112, … ms apart fit at most 5 in 400 ms; a busy machine's
+  // slow answers fit fewer (the schedule itself is tested on a fake clock:
+  // cargo test poll, schedule).
+  assert.between(gets.length, 1, 6, "reads (50, 75, 112, … ms apart)");
   assert.atMost(gets.at(-1).at - gets[0].at, 450, "no read after the deadline");
 });
 
@@ -858,7 +864,8 @@ scenario("createClient binds options; per-call options override them", { httpErr
 
   // Options are checked when the client is made; a call's own data, laid over them, when it is called.
   const sent = (await mockLog(ctx)).length;
-  expectThrow(ctx, () => createClient({ ...ctx.options, apikey: "k" }), { code: "invalid_request", field: "apikey" });
+  const typo = expectThrow(ctx, () => createClient({ ...ctx.options, apikey: "k" }), { code: "invalid_request", field: "apikey" });
+  assert.equal(typo.message, "apikey is not a known option; did you mean apiKey?");
   expectThrow(ctx, () => createClient({ ...ctx.options, intervalMs: -1 }), { code: "invalid_request", field: "intervalMs" });
   await expectRejection(ctx, () => client.getJob(job_id, { timeoutMs: "soon" }), { code: "invalid_request", field: "timeoutMs" });
   await expectRejection(ctx, () => client.getJob(job_id, { headers: { connection: "close" } }), { code: "invalid_request", field: "headers.connection" });
