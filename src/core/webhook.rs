@@ -9,6 +9,7 @@ use crate::core::types::job::Delivery;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::redact::Secrets;
+use crate::core::types::suggest;
 use base64ct::{Base64, Encoding};
 use hmac_sha256::HMAC;
 
@@ -31,7 +32,8 @@ impl WebhookOptions {
     pub fn from_value(options: &Value) -> Result<WebhookOptions> {
         let empty = Value::Object(Vec::new());
         let f = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
-        f.deny_unknown(&["provider", "toleranceSeconds", "nowSeconds"], |_| None)?;
+        const KNOWN: &[&str] = &["provider", "toleranceSeconds", "nowSeconds"];
+        f.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, KNOWN)))?;
         Ok(WebhookOptions {
             provider: f.provider()?,
             tolerance_s: f.integer("toleranceSeconds", 0..=86_400)?.unwrap_or(DEFAULT_TOLERANCE_S),

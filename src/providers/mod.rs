@@ -102,6 +102,10 @@ impl Service for ClientConfig {
         self.limits
     }
 
+    fn in_page(&self) -> bool {
+        self.in_page
+    }
+
     fn secrets(&self) -> Secrets {
         let mut secrets = match &self.provider {
             Provider::Trinetra { api_key } => Secrets::new(api_key.iter().map(|k| k.expose()), None),

@@ -84,7 +84,8 @@ scenario("logLevel info logs each attempt with method, URL, status and time; war
   const submit = lines.find((l) => l.message.includes("POST "));
   assert.match(submit?.message ?? "", /^\[kling-extend\] POST http:\/\/127\.0\.0\.1:\d+\/v1\/video\/kling-extend-video → 202 \(\d+ ms\)$/);
   assert.ok(lines.some((l) => l.level === "info" && / → 503 \(\d+ ms\)$/.test(l.message)), "the failed read, with its status");
-  assert.ok(lines.some((l) => l.level === "warn" && /retrying in \d+ ms$/.test(l.message)), "the retry");
+  const retry = /^\[kling-extend\] retrying GET http:\/\/127\.0\.0\.1:\d+\/v1\/jobs\/job_\S+ in \d+ ms: it answered HTTP 503$/;
+  assert.ok(lines.some((l) => l.level === "warn" && retry.test(l.message)), `the retry, with its request and status: ${assert.show(lines)}`);
   assert.ok(lines.some((l) => /GET .*\/v1\/jobs\/.* → 200 \(\d+ ms\)$/.test(l.message)), "the reads");
   for (const { message } of lines) {
     assert.notIncludes(message, ctx.apiKey, "a log line carries the key");

@@ -131,11 +131,13 @@ integrity("a hook that throws or rejects ends the call as aborted naming the pai
     const err = await expectRejection(ctx, () => run({ video_id: "vid_hook" }, { ...ctx.options, onSubmitted }), { code: "aborted", maybeSubmitted: true });
     assert.equal(err.cause, failure, "the hook's error is the cause");
     assert.match(err.job?.id ?? "", /^job_/, `the paid job is named: ${assert.show(err)}`);
+    assert.includes(err.message, `(job ${err.job.id})`, "the message names the job error.job holds");
   }
   const started = Date.now();
   const held = await expectRejection(ctx, () => run({ video_id: "vid_held" }, { ...ctx.options, waitTimeoutMs: 300, onSubmitted: () => new Promise(() => {}) }), { code: "timeout" });
   assert.ok(Date.now() - started < 3_000, `ended after ${Date.now() - started} ms`);
   assert.match(held.job?.id ?? "", /^job_/, "the held call names its job");
+  assert.includes(held.message, `(job ${held.job.id})`, "the message names the job error.job holds");
   await submitOk(ctx);
 });
 

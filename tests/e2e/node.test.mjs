@@ -82,6 +82,7 @@ test("node: a request refused by the runtime (a blocked port) is network_error, 
   assert.equal(error.maybeSubmitted, false);
   assert.equal(error.retryable, false);
   assert.match(error.message, /never left/);
+  assert.match(error.message, /^POST http:\/\/127\.0\.0\.1:6000\/\S+: /, "the message names the request");
   assert.equal(error.cause?.cause?.message, "bad port", "the fetch error is the cause");
 });
 

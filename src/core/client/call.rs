@@ -6,7 +6,7 @@ use crate::core::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use crate::core::client::service::Service;
 use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
-use crate::core::types::http::{HttpResponse, Transport};
+use crate::core::types::http::{HttpRequest, HttpResponse, Method, Transport};
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
 use crate::core::types::request::ExtendRequest;
@@ -42,6 +42,11 @@ pub struct Call<S, T> {
     /// Whether the credential was already signed again after it expired.
     refreshed: bool,
     rng: Rng,
+    /// The method and URL of the last request sent, which its failure names.
+    sent: (Method, String),
+    /// Whether the last attempt got no answer in a page: then a CORS
+    /// refusal, which sends nothing, is as likely as an accepted submit.
+    unanswered_in_page: bool,
 }
 
 impl<S: Service> Call<S, Submission> {
@@ -107,7 +112,10 @@ impl<S: Service, T> Call<S, T> {
         read: fn(&S, &Operation, &HttpResponse, Time) -> Result<T, Error>,
         seed: u64,
     ) -> Self {
-        Call { service, operation, read, phase: Phase::Operating, retries: 0, refreshed: false, rng: Rng::new(seed) }
+        let sent = (Method::Get, String::new());
+        let rng = Rng::new(seed);
+        let (retries, refreshed, unanswered_in_page) = (0, false, false);
+        Call { service, operation, read, phase: Phase::Operating, retries, refreshed, rng, sent, unanswered_in_page }
     }
 
     fn send(&mut self, now: Time) -> Step<T> {
@@ -116,7 +124,18 @@ impl<S: Service, T> Call<S, T> {
             Operation::Submit(r) => self.service.submit_request(r, now.unix_ms),
             Operation::Read(id) => self.service.job_request(id, now.unix_ms),
         };
+        self.dispatch(request)
+    }
+
+    fn dispatch(&mut self, request: HttpRequest) -> Step<T> {
+        self.sent = (request.method, request.url.clone());
         self.service.limits().send(request)
+    }
+
+    /// The error for an attempt that got no answer to read.
+    fn transport_error(&self, transport: Transport) -> Error {
+        let target = Target { method: self.sent.0, url: &self.sent.1 };
+        transport_error(transport, self.service.limits().timeout_ms, &target, self.service.in_page())
     }
 
     fn fail(&mut self, error: Error, acceptance: Acceptance, now: Time) -> Step<T> {
@@ -148,7 +167,7 @@ impl<S: Service, T> Call<S, T> {
         match lookup {
             Some(lookup) => {
                 self.phase = Phase::LookingUp { ambiguity, resumed };
-                self.service.limits().send(lookup)
+                self.dispatch(lookup)
             }
             None => self.finish(ambiguity, Some(Acceptance::Unknown)),
         }
@@ -180,7 +199,8 @@ impl<S: Service, T> Call<S, T> {
             Some(Acceptance::Refused) => error.maybe_submitted(false),
             Some(Acceptance::Unknown) => {
                 let mut error = error.maybe_submitted(true).retryable(false);
-                error.message.push_str("; the service may have accepted the job, so it was not sent again");
+                error.message.push_str(if self.unanswered_in_page { "; if it was not CORS," } else { ";" });
+                error.message.push_str(" the service may have accepted the job, so it was not sent again");
                 error
             }
         };
@@ -219,8 +239,9 @@ impl<S: Service, T> Machine for Call<S, T> {
                 }
             },
             Event::Failed(transport) => {
+                self.unanswered_in_page = self.service.in_page() && transport == Transport::Network;
                 let acceptance = if transport.nothing_sent() { Acceptance::Refused } else { Acceptance::Unknown };
-                self.fail(transport_error(transport, self.service.limits().timeout_ms), acceptance, now)
+                self.fail(self.transport_error(transport), acceptance, now)
             }
             Event::Waited => self.send(now),
             Event::Aborted { in_flight } => {
@@ -245,8 +266,21 @@ fn response_acceptance(status: u16, error: &Error) -> Acceptance {
     }
 }
 
-pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
-    let (code, message, retryable) = match transport {
+/// The request an attempt sent, as its failure names it: "POST https://…".
+pub struct Target<'a> {
+    pub method: Method,
+    pub url: &'a str,
+}
+
+/// What a page's network error adds: the browser hides why a request got no
+/// answer, and in a page the usual reason is an origin the service does not allow.
+const IN_PAGE: &str = "; in a page, this is most often the browser's CORS check, which sends nothing: the \
+                       service (for a proxy, createProxy's allowedOrigins) must allow this page's origin";
+
+/// The error for an attempt to `target` that ended as `transport`, the
+/// request named first; `in_page` adds the likely cause a browser hides.
+pub fn transport_error(transport: Transport, timeout_ms: u32, target: &Target, in_page: bool) -> Error {
+    let (code, why, retryable) = match transport {
         Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned(), true),
         Transport::NeverSent => (
             ErrorCode::NetworkError,
@@ -276,6 +310,8 @@ pub fn transport_error(transport: Transport, timeout_ms: u32) -> Error {
         Transport::Redirected { status } if status != 0 => Some(status),
         _ => None,
     };
+    let hint = if in_page && transport == Transport::Network { IN_PAGE } else { "" };
+    let message = format!("{} {}: {why}{hint}", target.method.as_str(), target.url);
     Error { status, ..Error::new(code, message).retryable(retryable) }
 }
 
@@ -342,6 +378,38 @@ mod tests {
         sent(call.handle(Event::Waited, Time::at(0)));
         let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), Time::at(0));
         assert!(matches!(step, Step::Done(Ok(Job { status: Status::Running, .. }))));
+    }
+
+    #[test]
+    fn a_network_error_names_the_request_and_in_a_page_the_likely_cors_refusal() {
+        let page = |in_page: bool| {
+            let mut config = config();
+            config.in_page = in_page;
+            config.limits.max_retries = 0;
+            let request =
+                ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
+            let mut call = Call::submit(config, request, 1, [7; 16]);
+            let url = sent(call.start(Time::at(0))).url;
+            (url, failed(call.handle(Event::Failed(Transport::Network), Time::at(0))).message)
+        };
+        let (url, server) = page(false);
+        assert!(server.starts_with(&format!("POST {url}: the connection failed")), "{server}");
+        assert!(!server.contains("CORS"), "{server}");
+        assert!(server.ends_with("; the service may have accepted the job, so it was not sent again"), "{server}");
+        let (_, browser) = page(true);
+        assert!(browser.starts_with(&format!("POST {url}: ")), "{browser}");
+        assert!(browser.contains("CORS check, which sends nothing") && browser.contains("allowedOrigins"), "{browser}");
+        assert!(
+            browser.ends_with("; if it was not CORS, the service may have accepted the job, so it was not sent again")
+        );
+        let mut read = read();
+        let url = sent(read.start(Time::at(0))).url;
+        for _ in 0..2 {
+            waited(read.handle(Event::Failed(Transport::ConnectFailed), Time::at(0)));
+            sent(read.handle(Event::Waited, Time::at(0)));
+        }
+        let e = failed(read.handle(Event::Failed(Transport::Timeout), Time::at(0)));
+        assert!(e.message.starts_with(&format!("GET {url}: no response within timeoutMs")), "{}", e.message);
     }
 
     #[test]

@@ -6,12 +6,17 @@
 //! [`Redacted`](crate::core::client::redacted::Redacted) like every update,
 //! so a key a hostile service echoed as a job id never reaches one.
 
-use crate::core::client::call::transport_error;
+use crate::core::client::call::{transport_error, Target};
 use crate::core::client::log_level::Level;
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::ClientConfig;
 use crate::core::client::update::Update;
-use crate::core::types::http::Method;
+use crate::core::types::http::{Method, Transport};
+
+/// A failed attempt's words, its request first, as its error would say.
+fn failure(transport: Transport, sent: &Sent) -> String {
+    transport_error(transport, sent.timeout_ms, &Target { method: sent.method, url: &sent.url }, false).message
+}
 
 /// What [`Logged`] needs of a call's config, taken before its machine owns
 /// the config; `None` when the call logs nothing.
@@ -39,6 +44,12 @@ struct Sent {
     at_ms: u64,
 }
 
+/// How the last attempt ended, for the line that retries it.
+enum Outcome {
+    Answered(u16),
+    Failed(Transport),
+}
+
 /// `inner`, with a log line for what passes through it.
 pub struct Logged<M> {
     inner: M,
@@ -47,13 +58,15 @@ pub struct Logged<M> {
     what: &'static str,
     started_ms: u64,
     sent: Option<Sent>,
+    /// The last attempt, once it ended: a retry names it.
+    last: Option<(Sent, Outcome)>,
     /// Oldest first; drained after every step, so short.
     lines: Vec<Update>,
 }
 
 impl<M: Machine<Update = Update>> Logged<M> {
     pub fn new(inner: M, threshold: Level, what: &'static str) -> Self {
-        Logged { inner, threshold, what, started_ms: 0, sent: None, lines: Vec::new() }
+        Logged { inner, threshold, what, started_ms: 0, sent: None, last: None, lines: Vec::new() }
     }
 
     /// Keeps the line if the threshold lets `level` through; the text is
@@ -66,29 +79,46 @@ impl<M: Machine<Update = Update>> Logged<M> {
 
     fn saw_event(&mut self, event: &Event, now: Time) {
         match (event, self.sent.take()) {
-            (Event::Response(response), Some(sent)) => self.log(Level::Info, || {
-                format!(
-                    "{} {} → {} ({} ms)",
-                    sent.method.as_str(),
-                    sent.url,
-                    response.status,
-                    now.monotonic_ms.saturating_sub(sent.at_ms)
-                )
-            }),
-            (Event::Failed(transport), Some(sent)) => {
-                let why = transport_error(*transport, sent.timeout_ms).message;
-                self.log(Level::Warn, || {
+            (Event::Response(response), Some(sent)) => {
+                self.log(Level::Info, || {
                     format!(
-                        "{} {} failed after {} ms: {why}",
+                        "{} {} → {} ({} ms)",
                         sent.method.as_str(),
                         sent.url,
+                        response.status,
                         now.monotonic_ms.saturating_sub(sent.at_ms)
                     )
-                })
+                });
+                self.last = Some((sent, Outcome::Answered(response.status)));
+            }
+            (Event::Failed(transport), Some(sent)) => {
+                self.log(Level::Warn, || {
+                    format!(
+                        "failed after {} ms: {}",
+                        now.monotonic_ms.saturating_sub(sent.at_ms),
+                        failure(*transport, &sent)
+                    )
+                });
+                self.last = Some((sent, Outcome::Failed(*transport)));
             }
             (Event::Aborted { .. }, _) => self.log(Level::Info, || "aborted by the caller's signal".to_owned()),
             _ => {}
         }
+    }
+
+    /// "retrying GET … in 1000 ms: it answered HTTP 503": what is sent
+    /// again and why, at the level a retry is logged.
+    fn retrying(&mut self, ms: u64) {
+        let last = self.last.take();
+        self.log(Level::Warn, || match last {
+            Some((sent, Outcome::Answered(status))) => {
+                format!("retrying {} {} in {ms} ms: it answered HTTP {status}", sent.method.as_str(), sent.url)
+            }
+            Some((sent, Outcome::Failed(transport))) => {
+                format!("retrying in {ms} ms: {}", failure(transport, &sent))
+            }
+            None => format!("retrying in {ms} ms"),
+        });
     }
 
     fn saw_step(&mut self, step: &Step<M::Output>, now: Time) {
@@ -104,7 +134,7 @@ impl<M: Machine<Update = Update>> Logged<M> {
                 self.log(Level::Debug, || format!("{} {}", sent.method.as_str(), sent.url));
                 self.sent = Some(sent);
             }
-            Step::Wait { ms, pause: Pause::Retry } => self.log(Level::Warn, || format!("retrying in {ms} ms")),
+            Step::Wait { ms, pause: Pause::Retry } => self.retrying(*ms),
             Step::Wait { ms, pause: Pause::NextRead } => {
                 self.log(Level::Debug, || format!("the job is not done; next read in {ms} ms"))
             }
@@ -193,13 +223,17 @@ mod tests {
         let retry = lines(&mut call);
         assert_eq!(retry[0], (Level::Info, "GET https://brahmand-api.bulletshorts.co/v1/jobs/j1 → 503 (40 ms)".into()));
         assert_eq!(retry[1].0, Level::Warn);
-        assert!(retry[1].1.starts_with("retrying in "), "{retry:?}");
+        let url = "https://brahmand-api.bulletshorts.co/v1/jobs/j1";
+        let retrying = &retry[1].1;
+        assert!(retrying.starts_with(&format!("retrying GET {url} in ")), "{retry:?}");
+        assert!(retrying.ends_with(" ms: it answered HTTP 503"), "{retry:?}");
         call.handle(Event::Waited, Time::at(2_000));
         lines(&mut call);
         call.handle(Event::Failed(Transport::Timeout), Time::at(2_500));
         let end = lines(&mut call);
         assert_eq!(end[0].0, Level::Warn);
-        assert!(end[0].1.ends_with("failed after 500 ms: no response within timeoutMs (30000 ms)"), "{end:?}");
+        let why = "no response within timeoutMs (30000 ms)";
+        assert_eq!(end[0].1, format!("failed after 500 ms: GET {url}: {why}"), "{end:?}");
         assert_eq!(end[1].0, Level::Error);
         assert!(end[1].1.starts_with("getJob failed after 1500 ms: timeout: "), "{end:?}");
     }

@@ -8,6 +8,7 @@ use crate::core::types::fields::Fields;
 use crate::core::types::http::{HttpRequest, Secret};
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
+use crate::core::types::suggest;
 use crate::core::types::url::check_http_url;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -120,6 +121,9 @@ pub struct ClientConfig {
     pub headers: Vec<(String, String)>,
     /// What to log (`logLevel`, or `KLING_EXTEND_LOG`); `None` is silence.
     pub log: Option<Level>,
+    /// Whether the calls run in a page, where a request that gets no answer
+    /// is most often one the browser's CORS check refused.
+    pub in_page: bool,
 }
 
 /// How long one HTTP attempt may take, how much of an answer it reads, and
@@ -174,7 +178,7 @@ impl ClientConfig {
     /// (Node): a call given no credential takes the environment's.
     pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig> {
         let f = Fields::of(options, "options")?;
-        f.deny_unknown(KNOWN, |_| None)?;
+        f.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, KNOWN)))?;
         guard_browser(&f, in_browser)?;
         let provider = match f.provider()?.unwrap_or_default() {
             ProviderName::Trinetra => {
@@ -209,6 +213,7 @@ impl ClientConfig {
             },
             headers: headers(&f, in_browser)?,
             log: log_level(&f, env)?,
+            in_page: in_browser,
         };
         // Last, so a malformed option is named first.
         if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {

@@ -1,6 +1,6 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
-use crate::core::client::call::{aborted, expect_job, transport_error};
+use crate::core::client::call::{aborted, expect_job, transport_error, Target};
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::retry::{delay_ms, Rng};
@@ -8,6 +8,7 @@ use crate::core::client::schedule::PollSchedule;
 use crate::core::client::service::Service;
 use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
+use crate::core::types::http::{Method, Transport};
 use crate::core::types::job::{Job, Status};
 use crate::core::types::job_id::JobId;
 
@@ -22,6 +23,8 @@ pub struct Poll<S> {
     failures: u32,
     last: Option<Job>,
     update: Option<Job>,
+    /// The job's URL, as the last read sent it: a failed read names it.
+    url: String,
 }
 
 impl<S: Service> Poll<S> {
@@ -36,6 +39,7 @@ impl<S: Service> Poll<S> {
             failures: 0,
             last: None,
             update: None,
+            url: String::new(),
         }
     }
 
@@ -47,11 +51,14 @@ impl<S: Service> Poll<S> {
         }
         let limits = self.service.limits();
         let timeout_ms = u64::from(limits.timeout_ms).min(left) as u32;
-        Step::Send {
-            request: self.service.job_request(&self.id, now.unix_ms),
-            timeout_ms,
-            max_bytes: limits.max_response_bytes,
-        }
+        let request = self.service.job_request(&self.id, now.unix_ms);
+        self.url.clone_from(&request.url);
+        Step::Send { request, timeout_ms, max_bytes: limits.max_response_bytes }
+    }
+
+    fn transport_error(&self, transport: Transport) -> Error {
+        let target = Target { method: Method::Get, url: &self.url };
+        transport_error(transport, self.service.limits().timeout_ms, &target, self.service.in_page())
     }
 
     /// A wait, cut short at the deadline.
@@ -141,7 +148,7 @@ impl<S: Service> Machine for Poll<S> {
                 Ok(job) => self.seen(job, now),
                 Err(error) => self.failed(error, now),
             },
-            Event::Failed(transport) => self.failed(transport_error(transport, self.service.limits().timeout_ms), now),
+            Event::Failed(transport) => self.failed(self.transport_error(transport), now),
             Event::Waited => self.read(now),
             Event::Aborted { .. } => self.finish(Err(aborted())),
         }
@@ -204,7 +211,7 @@ mod tests {
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(Time::at(0));
         let Step::Done(Err(e)) = p.handle(job("failed"), Time::at(0)) else { panic!() };
-        assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck"));
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck (job j)"));
         assert_eq!(e.job.map(|j| j.status), Some(Status::Failed));
         let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
         p.start(Time::at(0));

@@ -24,6 +24,8 @@ pub trait Service {
     fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission>;
     fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job>;
     fn limits(&self) -> Limits;
+    /// Whether the calls run in a page (their network errors then name CORS).
+    fn in_page(&self) -> bool;
     /// The credentials held, to take out of whatever the call hands back.
     fn secrets(&self) -> Secrets;
 

@@ -64,6 +64,9 @@ pub struct Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The longest job id a message names; a longer one is only in `job`.
+const MAX_NAMED_ID: usize = 256;
+
 impl Error {
     /// An `invalid_request` always names a field: "request" (the whole of
     /// it) until something more precise is known, as when a service refuses
@@ -93,7 +96,14 @@ impl Error {
         self
     }
 
+    /// Attaches the job the error is about and names it in the message, so
+    /// a log of messages alone still finds the job: an id too long to read
+    /// is left to `job`.
     pub fn with_job(mut self, job: Job) -> Self {
+        let id = if job.id.len() <= MAX_NAMED_ID { job.id.as_str() } else { "in error.job" };
+        self.message.push_str(" (job ");
+        self.message.push_str(id);
+        self.message.push(')');
         self.job = Some(Box::new(job));
         self
     }
@@ -162,8 +172,11 @@ mod tests {
             raw: crate::core::types::job::Raw::default(),
             webhook: None,
         };
-        let error = Value::from(Error::new(ErrorCode::JobFailed, "boom").with_job(job));
+        let error = Value::from(Error::new(ErrorCode::JobFailed, "boom").with_job(job.clone()));
         let text = r#"{"id":"j1","model":"m","status":"failed","error":"boom","raw":null}"#;
         assert_eq!(error.get("job").map(Value::to_json).as_deref(), Some(text));
+        assert_eq!(error.get("message").and_then(Value::as_str), Some("boom (job j1)"));
+        let long = Job { id: "j".repeat(MAX_NAMED_ID + 1), ..job };
+        assert_eq!(Error::new(ErrorCode::JobFailed, "boom").with_job(long).message, "boom (job in error.job)");
     }
 }

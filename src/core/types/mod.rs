@@ -11,5 +11,6 @@ pub mod json;
 pub mod provider;
 pub mod redact;
 pub mod request;
+pub mod suggest;
 pub mod tier;
 pub mod url;

@@ -4,6 +4,7 @@ use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
+use crate::core::types::suggest;
 use crate::core::types::tier::{Mode, Resolution};
 use crate::core::types::url::check_http_url;
 
@@ -53,7 +54,11 @@ impl ExtendRequest {
             ProviderName::Kling => (KLING_FIELDS, ("trinetra", TRINETRA_FIELDS)),
         };
         f.deny_unknown(known, |key| {
-            other.1.contains(&key).then(|| format!("is only used with provider \"{}\"", other.0))
+            Some(if other.1.contains(&key) {
+                format!("is only used with provider \"{}\"", other.0)
+            } else {
+                suggest::unknown("field", key, known)
+            })
         })?;
         let owned = |s: Option<&str>| s.map(str::to_owned);
         let request = ExtendRequest {

@@ -106,9 +106,16 @@ class Known {
     return { ...(this.posted && { maybeSubmitted: true }), ...(this.job && { job: this.job }) };
   }
 
-  /** The call's end as `code`, with what it knew, or (`over`) what its last step's error says. */
+  /**
+   * The call's end as `code`, with what it knew, or (`over`) what its last
+   * step's error says; the message names the job it holds, as the core's
+   * do (Error::with_job).
+   */
   error(code, message, cause, over) {
-    return new KlingExtendError({ ...this.detail(), ...over, code, message, retryable: false }, cause);
+    const detail = { ...this.detail(), ...over };
+    const id = detail.job?.id;
+    if (id !== undefined) message += ` (job ${String(id).length > 256 ? "in error.job" : id})`;
+    return new KlingExtendError({ ...detail, code, message, retryable: false }, cause);
   }
 }
 
