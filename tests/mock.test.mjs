@@ -221,7 +221,23 @@ describe("gateway routes (polls mode, auth on)", () => {
     assert.ok(bytes.length > 10_000, `${bytes.length} bytes`);
     assert.equal(bytes.toString("latin1", 4, 8), "ftyp", "an ISO media file");
     assert.equal(await mediaSeconds(mock, job_id), 10);
+    assert.equal(res.headers.get("accept-ranges"), "bytes");
     assert.equal((await fetch(`${mock.url}/media/job_x.mp4`)).status, 404, "a video the mock did not make");
+
+    // Byte ranges, so a player can seek.
+    const range = async (value) => {
+      const answer = await fetch(`${mock.url}/media/${job_id}.mp4`, { headers: { range: value } });
+      return { status: answer.status, range: answer.headers.get("content-range"), bytes: Buffer.from(await answer.arrayBuffer()) };
+    };
+    const total = bytes.length;
+    assert.deepEqual(await range("bytes=0-99"), { status: 206, range: `bytes 0-99/${total}`, bytes: bytes.subarray(0, 100) });
+    assert.deepEqual(await range("bytes=1000-"), { status: 206, range: `bytes 1000-${total - 1}/${total}`, bytes: bytes.subarray(1000) });
+    assert.deepEqual(await range("bytes=-10"), { status: 206, range: `bytes ${total - 10}-${total - 1}/${total}`, bytes: bytes.subarray(total - 10) });
+    assert.deepEqual(await range(`bytes=${total - 5}-${total + 100}`), { status: 206, range: `bytes ${total - 5}-${total - 1}/${total}`, bytes: bytes.subarray(total - 5) });
+    for (const unsatisfiable of [`bytes=${total}-`, "bytes=9-3", "bytes=-0", "bytes=-"]) {
+      assert.deepEqual(await range(unsatisfiable), { status: 416, range: `bytes */${total}`, bytes: Buffer.alloc(0) }, unsatisfiable);
+    }
+    assert.equal((await range("items=0-9")).status, 200, "not bytes: the whole file");
   });
 
   test("413 for bodies over 1 MiB", async () => {

@@ -6,6 +6,7 @@
  * first, one chunk of frames) played again and again: the new file's sample
  * tables list the pattern's frames as often as the length needs, each repeat
  * pointing at the same bytes, and the last frame is cut short to end on time.
+ * A `Range` of bytes is answered 206, as CDNs do, so a player can seek.
  * The requests are logged and fault-injectable like any other API call.
  */
 import { readFileSync } from "node:fs";
@@ -27,14 +28,28 @@ export function mediaRoutes(secondsOf) {
     {
       method: "GET",
       path: /^\/media\/([^/]+)\.mp4$/,
-      handle: ({ params: [name] }) => {
+      handle: ({ params: [name], headers }) => {
         const seconds = secondsOf(name);
         if (seconds === undefined) return { status: 404, body: { error: { message: "no such video" } } };
         pattern ??= readPattern(readFileSync(new URL("./media/test-pattern.mp4", import.meta.url)));
-        return { status: 200, headers: { "content-type": "video/mp4", "cache-control": "public, max-age=3600" }, body: looped(seconds) };
+        return ranged(looped(seconds), headers.range);
       },
     },
   ];
+}
+
+/** The whole file, or the one byte range asked for (`bytes=first-last`, `bytes=first-`, `bytes=-suffix`). */
+function ranged(body, range) {
+  const media = { "content-type": "video/mp4", "cache-control": "public, max-age=3600", "accept-ranges": "bytes" };
+  const asked = /^bytes=(\d*)-(\d*)$/.exec(range ?? "");
+  if (!asked) return { status: 200, headers: media, body };
+  const [, first, last] = asked;
+  const end = body.length - 1;
+  const [start, stop] = first === "" ? [Math.max(0, body.length - Number(last)), end] : [Number(first), Math.min(Number(last || end), end)];
+  if ((first === "" && last === "") || start > stop) {
+    return { status: 416, headers: { ...media, "content-range": `bytes */${body.length}` } };
+  }
+  return { status: 206, headers: { ...media, "content-range": `bytes ${start}-${stop}/${body.length}` }, body: body.subarray(start, stop + 1) };
 }
 
 /** The boxes directly inside `bytes`: `{ type, body, at }`, `at` being where the box starts. */
