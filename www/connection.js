@@ -60,7 +60,9 @@ export async function createConnection({ onProviderChange }) {
       });
       const response = await told.catch(() => null);
       if (!response) return "the local mock did not answer";
-      return response.ok ? null : `the local mock cannot stand in for a ${seconds} s source (${(await response.json()).error.message})`;
+      if (response.ok) return null;
+      const reason = await response.json().then((body) => body?.error?.message, () => undefined);
+      return `the local mock cannot stand in for a ${seconds} s source (${reason ?? `HTTP ${response.status}`})`;
     },
     /** An invalid_request about the connection (baseUrl, provider), next to its field. */
     showError(field, message) {

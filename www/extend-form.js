@@ -122,7 +122,7 @@ export function createExtendForm({ onSubmit, onTierChange }) {
     }
     status.textContent = "";
     setBusy(true); // until the job runs, or the page says why it cannot
-    const refusal = await onSubmit({ provider, request: request() });
+    const refusal = await onSubmit({ provider, request: request() }).catch((error) => `Not sent: ${error?.message ?? error}.`);
     if (refusal) {
       status.textContent = refusal;
       setBusy(false);
