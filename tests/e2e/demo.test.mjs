@@ -443,6 +443,22 @@ test("a full Kling job through the Kling proxy", async () => {
   assert.equal(await playedVideoSeconds(), 10, "a 5 s source extended by 5 s");
 });
 
+test("a Kling chain extends each result video, 2 units within the quote, and Extend this result takes Kling's duration", async () => {
+  await fresh();
+  await setQuote({ provider: "kling", sourceSeconds: 5, extensions: 2 });
+  await page.click("#e-submit");
+  await page.waitForFunction(() => document.getElementById("job-actions").hidden, undefined, { timeout: 20_000 });
+  assert.equal(await text("#job-status"), "succeeded");
+  const tasks = demo.mock.jobs.sort((a, b) => a.created_at - b.created_at);
+  assert.equal(tasks.length, 2);
+  assert.match(tasks[1].video_id, /^vid_/, "the second step extends the first one's result video");
+  assert.equal(await text("#job-charged"), "2 units, within the quote");
+  assert.equal(await playedVideoSeconds(), 15);
+  await page.click("#job-extend-again");
+  assert.match(await page.inputValue("#e-video-id"), /^vid_/);
+  assert.equal(await page.inputValue("#q-source"), "15");
+});
+
 test("Cancel stops polling: no further reads of the job", async () => {
   await fresh();
   demo.mock.configure({ advance: { stepMs: 60_000 } });
