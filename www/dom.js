@@ -32,6 +32,13 @@ export function numberFrom(input) {
   return text === "" ? Number.NaN : Number(text);
 }
 
+/**
+ * How each service bills an extension, which is the calculator's default
+ * basis too: Trinetra its whole output video, Kling the seconds it adds (per
+ * 5 s step).
+ */
+export const SERVICE_BASIS = { trinetra: "output", kling: "added" };
+
 const GROUPED = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
 
 /** Credits with Indian digit grouping: 123456.5 → "1,23,456.5". */

@@ -5,7 +5,7 @@
 // AbortController's signal), the finished video, and what was charged next to
 // the quote.
 import { extendVideo, pollJob } from "kling-extend";
-import { byId, costSpan, count, formatSeconds } from "./dom.js";
+import { byId, costSpan, count, formatSeconds, SERVICE_BASIS } from "./dom.js";
 
 /** Polling for people: 0.5 s between reads at first, growing ×1.5 up to 1.5 s. */
 const POLLING = { intervalMs: 500, maxIntervalMs: 1500 };
@@ -184,20 +184,35 @@ export function createJobView({ onBusy, onFieldError, onExtendResult }) {
    * them all.
    */
   function showCharged(job) {
-    const { input, chain } = job.plan;
-    const units = input.provider === "kling";
+    const units = job.plan.input.provider === "kling";
     const amounts = job.finished.map((done) => (units ? done.units_charged : done.credits_charged));
     if (amounts.includes(undefined)) {
       el.charged.textContent = "not reported";
       return;
     }
     const total = amounts.reduce((sum, amount) => sum + amount, 0);
-    const [low, high] = units ? [chain.min.units, chain.max.units] : [chain.min.credits, chain.max.credits];
-    const verdict =
-      job.finished.length < input.extensions ? `, for ${job.finished.length} of the ${count("extension", input.extensions)} quoted`
-      : total >= low && total <= high ? ", within the quote"
-      : ", outside the quoted range";
-    el.charged.textContent = `${units ? count("unit", total) : `${count("credit", total)} (${RUPEES.format(total)})`}${verdict}`;
+    el.charged.textContent = `${units ? count("unit", total) : `${count("credit", total)} (${RUPEES.format(total)})`}${verdict(job, total)}`;
+  }
+
+  /**
+   * How a charge compares with the quote. Outside it, the page says why when
+   * it can: the quote's discount was not applied (Trinetra credits at list
+   * price, as the local mock bills), or the quote priced a basis the service
+   * does not bill by.
+   */
+  function verdict(job, total) {
+    const { input, chain } = job.plan;
+    if (job.finished.length < input.extensions) return `, for ${job.finished.length} of the ${count("extension", input.extensions)} quoted`;
+    const within = (key) => total >= chain.min[key] && total <= chain.max[key];
+    if (within(input.provider === "kling" ? "units" : "credits")) return ", within the quote";
+    if (input.provider !== "kling" && input.discountPercent && within("listCredits")) {
+      return `, the quote's list price: its ${input.discountPercent}% off was not applied`;
+    }
+    if (input.basis !== SERVICE_BASIS[input.provider]) {
+      const service = input.provider === "kling" ? "Kling bills each extension" : "Trinetra bills the whole output";
+      return `, outside the quote, which prices ${input.basis === "output" ? "the whole output" : "only the seconds added"}: ${service}`;
+    }
+    return ", outside the quoted range";
   }
 
   function showResult(job) {

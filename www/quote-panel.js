@@ -3,7 +3,7 @@
 // own, shown next to the field it names. The chain it prices is what the
 // extend form runs (its plan).
 import { quote, quoteChain } from "kling-extend";
-import { byId, cost, costSpan, count, numberFrom, row, setFieldError, showProviderFields, span } from "./dom.js";
+import { byId, cost, costSpan, count, numberFrom, row, SERVICE_BASIS, setFieldError, showProviderFields, span } from "./dom.js";
 
 /** Rows of the per-step table; a longer chain is summarised below it. */
 const MAX_ROWS = 5;
@@ -18,8 +18,6 @@ const LABELS = {
   resolution: "Resolution",
   mode: "Mode",
 };
-/** Each provider's billing basis (the calculator's default too). */
-const DEFAULT_BASIS = { trinetra: "output", kling: "added" };
 
 /** What a chain is, in words: "3 extensions of a 5 s video". */
 const summary = (input) => `${count("extension", input.extensions)} of a ${input.sourceSeconds} s video`;
@@ -189,7 +187,7 @@ export function createQuotePanel({ onTierChange, onProviderChange, onPlanChange 
   function providerChanged() {
     const provider = inputs.provider.value;
     showProviderFields(form, provider);
-    inputs.basis.value = DEFAULT_BASIS[provider] ?? "output";
+    inputs.basis.value = SERVICE_BASIS[provider] ?? "output";
   }
 
   form.addEventListener("input", (event) => {

@@ -3,9 +3,9 @@
 // calculator run in Node, that the form runs what the panel prices, the extend
 // form's validation (nothing reaches the mock while a field is invalid), full
 // jobs and chains on both providers billed within their quote and played as
-// long as billed, Cancel, error states (a refused submit, one without an
-// answer, an unreachable service), and that no key is stored. Saves
-// screenshots under test-output/screenshots/.
+// long as billed, a charge outside the quote and why, Cancel, error states (a
+// refused submit, one without an answer, an unreachable service), and that no
+// key is stored. Saves screenshots under test-output/screenshots/.
 //   bash scripts/build.sh && node --test tests/e2e/demo.test.mjs
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -457,6 +457,24 @@ test("a Kling chain extends each result video, 2 units within the quote, and Ext
   await page.click("#job-extend-again");
   assert.match(await page.inputValue("#e-video-id"), /^vid_/);
   assert.equal(await page.inputValue("#q-source"), "15");
+});
+
+test("a charge outside the quote says why: a discount not applied, a basis the service does not bill by", async () => {
+  const cases = [
+    // The mock bills list price: the quote's 10% off is not applied.
+    [{ resolution: "1080p", sourceSeconds: 10, extensions: 1, discountPercent: 10 }, "450 credits (₹450.00), the quote's list price: its 10% off was not applied"],
+    // Trinetra bills the whole 15 s output (285 credits), not the 5 s the quote prices on the added basis.
+    [{ sourceSeconds: 10, extensions: 1, basis: "added" }, "285 credits (₹285.00), outside the quote, which prices only the seconds added: Trinetra bills the whole output"],
+    // Kling bills the extension (1 unit), not the 10 s output's two steps.
+    [{ provider: "kling", sourceSeconds: 5, extensions: 1, basis: "output" }, "1 unit, outside the quote, which prices the whole output: Kling bills each extension"],
+  ];
+  for (const [quoteInput, charged] of cases) {
+    await fresh();
+    await setQuote(quoteInput);
+    await page.click("#e-submit");
+    await page.waitForSelector("#job-status[data-status='succeeded']");
+    assert.equal(await text("#job-charged"), charged);
+  }
 });
 
 test("Cancel stops polling: no further reads of the job", async () => {
