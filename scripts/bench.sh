@@ -2,7 +2,8 @@
 # Prints the benchmark report (markdown, ready to paste into BENCHMARKS.md):
 # shipped bytes, start-up in Node and workerd, call overhead against a plain
 # fetch, quote() against plain JS, polling efficiency, wasm memory over many
-# calls, chains at scale in workerd (scripts/bench/chains.mjs), large
+# calls, chains at scale in workerd (scripts/bench/chains.mjs), hostile
+# document shapes in the core (examples/hostile_documents.rs), large
 # documents (scripts/bench/documents.mjs); every goal marked PASS or MISS.
 # About ten minutes on 2 cores.
 # Installs nothing beyond scripts/setup.sh; builds pkg/ when it is stale.
@@ -17,9 +18,12 @@ bash scripts/build.sh >&2
 polling=$(mktemp)
 trap 'rm -f "$polling"' EXIT
 cargo run --quiet --release --example poll_efficiency >"$polling"
+hostile=$(cargo run --quiet --release --example hostile_documents)
 node scripts/bench.mjs --polling "$polling"
 # Chains at scale: the example Workflow, 200 chains at once in workerd.
 node scripts/bench/chains.mjs
+# Hostile shapes in the core alone (Rust): time against size.
+echo "$hostile"
 # Large documents: a million tiny objects through getJob, parseWebhook and
 # createProxy, cold and warm, and at 8× the size.
 node scripts/bench/documents.mjs
