@@ -113,7 +113,8 @@ export async function startDemo({ port = 0, host = "127.0.0.1", stepMs = 1500 } 
     if (pathname.startsWith("/v1/")) return void relay(req, res);
     if (pathname === "/config.json") {
       res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" });
-      res.end(JSON.stringify({ baseUrl: origin }));
+      // The mock's own URL: the page tells it how long a source is (its control API never shows a key).
+      res.end(JSON.stringify({ baseUrl: origin, mockUrl: mock.url }));
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {

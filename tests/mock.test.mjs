@@ -51,12 +51,19 @@ async function call(mock, method, path, { body, headers = {}, key = KEY, ...init
 }
 
 const submit = (mock, body, opts) => call(mock, "POST", SUBMIT, { body, ...opts });
+
+/** How long the MP4 at a job's media URL lasts: its movie header's duration over its time scale. */
+async function mediaSeconds(mock, name) {
+  const bytes = Buffer.from(await (await fetch(`${mock.url}/media/${name}.mp4`)).arrayBuffer());
+  const mvhd = bytes.indexOf("mvhd") + 4; // version 0: flags, two times, then the scale and the duration
+  return bytes.readUInt32BE(mvhd + 16) / bytes.readUInt32BE(mvhd + 12);
+}
 const readJob = (mock, id, opts) => call(mock, "GET", `/v1/jobs/${id}`, opts);
 
 describe("gateway routes (polls mode, auth on)", () => {
   let mock;
   before(async () => {
-    mock = await startMock({ apiKeys: [KEY], advance: { mode: "polls", stepPolls: 1 }, videoSeconds: 10 });
+    mock = await startMock({ apiKeys: [KEY], advance: { mode: "polls", stepPolls: 1 } });
   });
   after(() => mock.close());
   beforeEach(() => mock.reset());
@@ -65,7 +72,7 @@ describe("gateway routes (polls mode, auth on)", () => {
     assert.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  test("submit 202, then queued → running → succeeded with output and credits", async () => {
+  test("submit 202, then queued → running → succeeded with output and credits (a 5 s source + 5 s, at 720p)", async () => {
     const sub = await submit(mock, { video_id: "vid_123", prompt: "keep going" });
     assert.equal(sub.status, 202);
     assert.equal(sub.headers.get("content-type"), "application/json");
@@ -93,8 +100,8 @@ describe("gateway routes (polls mode, auth on)", () => {
     assert.equal(mock.jobs[0].status, "succeeded");
   });
 
-  test("1080p is priced at 30 credits/s; stepPolls 2 doubles each step", async () => {
-    mock.configure({ advance: { stepPolls: 2 }, videoSeconds: 5 });
+  test("1080p is priced at 30 credits/s of output; stepPolls 2 doubles each step", async () => {
+    mock.configure({ advance: { stepPolls: 2 }, sourceSeconds: 10 });
     try {
       const { json } = await submit(mock, { video_id: "v", resolution: "1080p" });
       const statuses = [];
@@ -103,9 +110,28 @@ describe("gateway routes (polls mode, auth on)", () => {
         statuses.map((d) => d.status),
         ["queued", "queued", "running", "running", "succeeded"],
       );
-      assert.equal(statuses[4].credits_charged, 150);
+      assert.equal(statuses[4].credits_charged, 450, "a 10 s source + 5 s, at 1080p");
     } finally {
-      mock.configure({ advance: { stepPolls: 1 }, videoSeconds: 10 });
+      mock.configure({ advance: { stepPolls: 1 }, sourceSeconds: 5 });
+    }
+  });
+
+  test("a job bills its whole output in whole seconds: the source (sourceSeconds, or a job of the mock's) and 5 s", async () => {
+    mock.configure({ sourceSeconds: 7.3 });
+    try {
+      const first = (await submit(mock, { video_id: "vid_outside", resolution: "1080p" })).json.job_id;
+      const second = (await submit(mock, { video_id: first })).json.job_id; // a chain passes the job id on
+      const unknown = (await submit(mock, { video_id: "job_klingextendvideo_000000" })).json.job_id;
+      const charged = async (id) => {
+        for (let i = 0; i < 2; i++) await readJob(mock, id);
+        return (await readJob(mock, id)).json.credits_charged;
+      };
+      assert.equal(await charged(first), 13 * 30, "12.3 s billed as 13");
+      assert.equal(await charged(second), 18 * 19, "17.3 s billed as 18, at 720p");
+      assert.equal(await charged(unknown), 13 * 19, "an id the mock never made lasts sourceSeconds");
+      assert.deepEqual([await mediaSeconds(mock, first), await mediaSeconds(mock, second)], [12.3, 17.3], "the media plays what was billed");
+    } finally {
+      mock.configure({ sourceSeconds: 5 });
     }
   });
 
@@ -186,13 +212,32 @@ describe("gateway routes (polls mode, auth on)", () => {
     assert.equal(method.headers.get("allow"), "POST");
   });
 
-  test("media URLs serve a real MP4 test pattern", async () => {
-    const res = await fetch(`${mock.url}/media/job_x.mp4`);
+  test("media URLs serve a real MP4 as long as the job's video; no other", async () => {
+    const { job_id } = (await submit(mock, { video_id: "v" })).json;
+    const res = await fetch(`${mock.url}/media/${job_id}.mp4`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "video/mp4");
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bytes = Buffer.from(await res.arrayBuffer());
     assert.ok(bytes.length > 10_000, `${bytes.length} bytes`);
-    assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "ftyp", "an ISO media file");
+    assert.equal(bytes.toString("latin1", 4, 8), "ftyp", "an ISO media file");
+    assert.equal(await mediaSeconds(mock, job_id), 10);
+    assert.equal(res.headers.get("accept-ranges"), "bytes");
+    assert.equal((await fetch(`${mock.url}/media/job_x.mp4`)).status, 404, "a video the mock did not make");
+
+    // Byte ranges, so a player can seek.
+    const range = async (value) => {
+      const answer = await fetch(`${mock.url}/media/${job_id}.mp4`, { headers: { range: value } });
+      return { status: answer.status, range: answer.headers.get("content-range"), bytes: Buffer.from(await answer.arrayBuffer()) };
+    };
+    const total = bytes.length;
+    assert.deepEqual(await range("bytes=0-99"), { status: 206, range: `bytes 0-99/${total}`, bytes: bytes.subarray(0, 100) });
+    assert.deepEqual(await range("bytes=1000-"), { status: 206, range: `bytes 1000-${total - 1}/${total}`, bytes: bytes.subarray(1000) });
+    assert.deepEqual(await range("bytes=-10"), { status: 206, range: `bytes ${total - 10}-${total - 1}/${total}`, bytes: bytes.subarray(total - 10) });
+    assert.deepEqual(await range(`bytes=${total - 5}-${total + 100}`), { status: 206, range: `bytes ${total - 5}-${total - 1}/${total}`, bytes: bytes.subarray(total - 5) });
+    for (const unsatisfiable of [`bytes=${total}-`, "bytes=9-3", "bytes=-0", "bytes=-"]) {
+      assert.deepEqual(await range(unsatisfiable), { status: 416, range: `bytes */${total}`, bytes: Buffer.alloc(0) }, unsatisfiable);
+    }
+    assert.equal((await range("items=0-9")).status, 200, "not bytes: the whole file");
   });
 
   test("413 for bodies over 1 MiB", async () => {
@@ -222,7 +267,7 @@ describe("time mode", () => {
   test("defaults: no auth, time mode with 300 ms steps", async () => {
     const mock = await startMock();
     try {
-      assert.deepEqual(mock.config, { auth: false, advance: { mode: "time", stepMs: 300, stepPolls: 1 }, videoSeconds: 10 });
+      assert.deepEqual(mock.config, { auth: false, advance: { mode: "time", stepMs: 300, stepPolls: 1 }, sourceSeconds: 5 });
       assert.equal((await submit(mock, { video_id: "v" }, { key: null })).status, 202);
     } finally {
       await mock.close();
@@ -403,7 +448,7 @@ describe("CORS, log and control routes", () => {
     assert.equal(mock.faults.length, 0);
     assert.equal(mock.log.length, 0);
 
-    const cfg = await call(mock, "POST", "/__mock/config", { body: { apiKeys: [], advance: { mode: "polls", stepPolls: 0 }, videoSeconds: 4 } });
+    const cfg = await call(mock, "POST", "/__mock/config", { body: { apiKeys: [], advance: { mode: "polls", stepPolls: 0 }, sourceSeconds: 2 } });
     assert.equal(cfg.status, 204);
     assert.equal((await call(mock, "POST", "/__mock/config", { body: { advance: { mode: "x" } } })).status, 400);
     assert.equal((await call(mock, "POST", "/__mock/config", { body: { apiKey: "k" } })).status, 400);
@@ -411,7 +456,7 @@ describe("CORS, log and control routes", () => {
     assert.equal(sub.status, 202, "no auth after apiKeys: []");
     const doc = (await readJob(mock, sub.json.job_id, { key: null })).json;
     assert.equal(doc.status, "succeeded");
-    assert.equal(doc.credits_charged, 76);
+    assert.equal(doc.credits_charged, 133, "a 2 s source + 5 s, at 720p");
 
     const jobs = await call(mock, "GET", "/__mock/jobs");
     assert.equal(jobs.status, 200);
@@ -428,12 +473,15 @@ describe("CORS, log and control routes", () => {
     assert.deepEqual(log.json.map((e) => [e.method, e.outcome]), [["POST", 202], ["GET", 200]]);
     assert.equal((await call(mock, "GET", "/__mock/nope")).status, 404);
     assert.equal((await call(mock, "GET", "/__mock/reset")).status, 405);
-    mock.configure({ apiKeys: [KEY], advance: { mode: "polls", stepPolls: 1 }, videoSeconds: 10 });
+    mock.configure({ apiKeys: [KEY], advance: { mode: "polls", stepPolls: 1 }, sourceSeconds: 5 });
   });
 
   test("configure rejects bad input and changes nothing", () => {
     const before = mock.config;
-    assert.throws(() => mock.configure({ videoSeconds: 5, advance: { stepMs: -1 } }), TypeError);
+    assert.throws(() => mock.configure({ sourceSeconds: 6, advance: { stepMs: -1 } }), TypeError);
+    for (const sourceSeconds of [0, -1, 3601, Number.NaN, "5"]) {
+      assert.throws(() => mock.configure({ sourceSeconds }), /sourceSeconds must be a number of seconds > 0 and at most 3600/);
+    }
     assert.deepEqual(mock.config, before);
   });
 });
@@ -717,6 +765,20 @@ describe("Kling routes (polls mode, auth on)", () => {
     const c = await kreadN(mock, third, 3);
     assert.equal(c.task_result.videos[0].duration, "20");
     assert.deepEqual(c.task_info.parent_video, { id: b.task_result.videos[0].id, url: b.task_result.videos[0].url, duration: "15" });
+    assert.deepEqual([await mediaSeconds(mock, third), await mediaSeconds(mock, `${third}-watermark`)], [20, 20], "the media plays as long");
+  });
+
+  test("a source the mock did not make lasts sourceSeconds; units stay per extension", async () => {
+    mock.configure({ sourceSeconds: 12.345 });
+    try {
+      const id = (await ksubmit(mock, { video_id: "vid_outside", mode: "pro" })).json.data.task_id;
+      const done = await kreadN(mock, id, 3);
+      assert.deepEqual(done.task_info.parent_video, { id: "vid_outside", url: null, duration: "12.345" });
+      assert.deepEqual([done.task_result.videos[0].duration, done.final_unit_deduction], ["17.345", "3.5"]);
+      assert.equal(await mediaSeconds(mock, id), 17.345);
+    } finally {
+      mock.configure({ sourceSeconds: 5 });
+    }
   });
 
   test("magic prefixes: fail, cancel (failed, \"canceled\"), unknown", async () => {
@@ -868,7 +930,7 @@ describe("Kling settings", () => {
       const cfg = await call(mock, "POST", "/__mock/config", { key: null, body: { klingKeys: [{ accessKey: AK, secretKey: SK }] } });
       assert.equal(cfg.status, 204);
       const shown = await call(mock, "GET", "/__mock/config", { key: null });
-      assert.deepEqual(shown.json, { auth: false, advance: { mode: "polls", stepMs: 300, stepPolls: 0 }, videoSeconds: 10, klingAuth: true });
+      assert.deepEqual(shown.json, { auth: false, advance: { mode: "polls", stepMs: 300, stepPolls: 0 }, sourceSeconds: 5, klingAuth: true });
       assert.ok(!shown.text.includes(SK) && !shown.text.includes(AK));
       assertKlingError(await kread(mock, open.json.data.task_id, { token: null }), 401, 1001);
       assert.equal((await kread(mock, open.json.data.task_id)).json.code, 0);

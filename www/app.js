@@ -8,31 +8,43 @@ import { createQuotePanel } from "./quote-panel.js";
 /** Set once /config.json has been read. */
 let connection = null;
 
-// The calculator needs no network: the quote panel works before (and without) the rest.
-// The panel and the form share one resolution and mode: a change in either shows in both.
-const quotePanel = createQuotePanel({ onTierChange: (tier) => extendForm.setTier(tier) });
+/** One provider for the whole page, whichever control picked it. */
+function setProvider(provider) {
+  connection?.setProvider(provider);
+  extendForm.setProvider(provider);
+  quotePanel.setProvider(provider);
+}
 
 const jobView = createJobView({
   onBusy: (busy) => extendForm.setBusy(busy),
   onFieldError: (field, message) => connection?.showError(field, message) || extendForm.showRemoteError(field, message),
-  onExtendResult: (videoId) => extendForm.useVideoId(videoId),
+  onExtendResult: (videoId, seconds) => {
+    extendForm.useVideoId(videoId);
+    if (seconds !== undefined) quotePanel.setSourceSeconds(seconds);
+  },
 });
 
+// The form runs what the quote panel prices: they share one provider, one
+// resolution and mode, and the panel's chain (source length, extensions).
 const extendForm = createExtendForm({
   onTierChange: (tier) => quotePanel.setTier(tier),
-  onSubmit: ({ provider, request }) => {
-    if (!connection) return; // still reading /config.json
-    const estimate = quotePanel.estimate({ provider, resolution: request.resolution, mode: request.mode });
-    void jobView.run({ baseUrl: connection.baseUrl, provider, request, estimate });
+  onSubmit: async ({ provider, request }) => {
+    if (!connection) return "Not sent: the page is still loading.";
+    const plan = quotePanel.plan();
+    if (plan.problem) return `Not sent: ${plan.problem}.`;
+    const refused = await connection.describeSource(plan.input.sourceSeconds);
+    if (refused) return `Not sent: ${refused}.`;
+    void jobView.run({ baseUrl: connection.baseUrl, provider, request, plan });
   },
 });
 
-connection = await createConnection({
-  onProviderChange: (provider) => {
-    extendForm.setProvider(provider);
-    quotePanel.setProvider(provider);
-  },
+// The calculator needs no network: the quote panel works before (and without) the rest.
+const quotePanel = createQuotePanel({
+  onTierChange: (tier) => extendForm.setTier(tier),
+  onProviderChange: setProvider,
+  onPlanChange: (plan) => extendForm.showPlan(plan),
 });
-extendForm.setProvider(connection.provider);
-quotePanel.setProvider(connection.provider);
+
+connection = await createConnection({ onProviderChange: setProvider });
+setProvider(connection.provider);
 document.documentElement.dataset.ready = "true";

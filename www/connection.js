@@ -3,7 +3,10 @@
 // field: the proxy holds the key.
 import { byId, setFieldError } from "./dom.js";
 
-/** /config.json names the local proxy; without it (a static copy of the page) this origin is used. */
+/**
+ * /config.json names the local proxy, and the local mock behind it; without it
+ * (a static copy of the page) this origin is used, and no mock is known.
+ */
 async function loadConfig() {
   try {
     const response = await fetch("/config.json", { cache: "no-store" });
@@ -20,7 +23,7 @@ async function loadConfig() {
 export async function createConnection({ onProviderChange }) {
   const form = byId("connection-form");
   const baseUrl = byId("c-base-url");
-  const { baseUrl: proxyUrl } = await loadConfig();
+  const { baseUrl: proxyUrl, mockUrl } = await loadConfig();
   baseUrl.value = proxyUrl;
   baseUrl.placeholder = proxyUrl;
 
@@ -38,6 +41,28 @@ export async function createConnection({ onProviderChange }) {
     /** The typed base URL; an empty field means the local proxy. */
     get baseUrl() {
       return baseUrl.value.trim() || proxyUrl;
+    },
+    /** Follows the quote panel's provider: one choice for the whole page. */
+    setProvider(value) {
+      form.elements.provider.value = value;
+    },
+    /**
+     * A real service knows how long the video it extends is; the local mock
+     * is told: the quote's source length, for requests that go to it (through
+     * this demo's proxy). Resolves with the mock's refusal, or null.
+     */
+    async describeSource(seconds) {
+      if (!mockUrl || this.baseUrl !== proxyUrl) return null;
+      const told = fetch(`${mockUrl}/__mock/config`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ sourceSeconds: seconds }),
+      });
+      const response = await told.catch(() => null);
+      if (!response) return "the local mock did not answer";
+      if (response.ok) return null;
+      const reason = await response.json().then((body) => body?.error?.message, () => undefined);
+      return `the local mock cannot stand in for a ${seconds} s source (${reason ?? `HTTP ${response.status}`})`;
     },
     /** An invalid_request about the connection (baseUrl, provider), next to its field. */
     showError(field, message) {

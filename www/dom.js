@@ -32,6 +32,13 @@ export function numberFrom(input) {
   return text === "" ? Number.NaN : Number(text);
 }
 
+/**
+ * How each service bills an extension, which is the calculator's default
+ * basis too: Trinetra its whole output video, Kling the seconds it adds (per
+ * 5 s step).
+ */
+export const SERVICE_BASIS = { trinetra: "output", kling: "added" };
+
 const GROUPED = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
 
 /** Credits with Indian digit grouping: 123456.5 → "1,23,456.5". */
@@ -39,20 +46,25 @@ export function formatCredits(value) {
   return GROUPED.format(value);
 }
 
-/** "a" when both ends are the same text, else "a – b". */
 /**
  * What a quote costs, in the service's own terms: rupees for Trinetra (one
  * credit is one rupee); Kling's units (its API bills units, not rupees).
  */
 export function cost(q) {
-  return q.provider === "kling" ? `${formatCredits(q.units)} units` : q.formatted;
+  return costSpan(q, q);
 }
 
 /** A range of two quotes' costs. */
 export function costSpan(min, max) {
-  return min.provider === "kling" ? `${span(formatCredits(min.units), formatCredits(max.units))} units` : span(min.formatted, max.formatted);
+  return min.provider === "kling" ? count("unit", min.units, max.units) : span(min.formatted, max.formatted);
 }
 
+/** How many of a thing, or a range of them: "1 unit", "3.5 units", "1 – 2 units", "1,90,000 credits". */
+export function count(word, min, max = min) {
+  return `${span(formatCredits(min), formatCredits(max))} ${word}${min === 1 && max === 1 ? "" : "s"}`;
+}
+
+/** "a" when both ends are the same text, else "a – b". */
 export function span(min, max) {
   return min === max ? `${min}` : `${min} – ${max}`;
 }

@@ -1,11 +1,16 @@
 // The extend form: builds the request for the chosen provider and checks it
 // with the package's own rules (validateRequest) as the user types. Nothing
-// is sent while a field is invalid.
+// is sent while a field is invalid. It runs what the quote panel prices, and
+// says so under its button.
 import { validateRequest } from "kling-extend";
-import { byId, numberFrom, setFieldError, showProviderFields } from "./dom.js";
+import { byId, costSpan, numberFrom, setFieldError, showProviderFields } from "./dom.js";
 
-/** `onTierChange({ resolution, mode })`: the user picked another tier here. */
-export function createExtendForm({ onSubmit, onTierChange = () => {} }) {
+/**
+ * `onTierChange({ resolution, mode })`: the user picked another tier here.
+ * `onSubmit({ provider, request })`: resolves with why nothing was sent, or
+ * nothing once the job runs.
+ */
+export function createExtendForm({ onSubmit, onTierChange }) {
   const form = byId("extend-form");
   const inputs = {
     video_id: byId("e-video-id"),
@@ -19,6 +24,7 @@ export function createExtendForm({ onSubmit, onTierChange = () => {} }) {
   const slider = byId("e-cfg-range");
   const submit = byId("e-submit");
   const status = byId("e-status");
+  const planLine = byId("e-plan");
   let provider = "trinetra";
   let busy = false;
   /** Fields whose error came from the service or proxy; cleared when edited. */
@@ -103,7 +109,7 @@ export function createExtendForm({ onSubmit, onTierChange = () => {} }) {
     });
   }
 
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (busy) return;
     const found = check();
@@ -115,8 +121,19 @@ export function createExtendForm({ onSubmit, onTierChange = () => {} }) {
       return;
     }
     status.textContent = "";
-    onSubmit({ provider, request: request() });
+    setBusy(true); // until the job runs, or the page says why it cannot
+    const refusal = await onSubmit({ provider, request: request() }).catch((error) => `Not sent: ${error?.message ?? error}.`);
+    if (refusal) {
+      status.textContent = refusal;
+      setBusy(false);
+    }
   });
+
+  function setBusy(value) {
+    busy = value;
+    submit.disabled = value;
+    submit.textContent = value ? "Job in progress…" : "Extend video";
+  }
 
   showProviderFields(form, provider);
 
@@ -135,10 +152,10 @@ export function createExtendForm({ onSubmit, onTierChange = () => {} }) {
       check();
     },
     /** While a job runs, the form cannot send another. */
-    setBusy(value) {
-      busy = value;
-      submit.disabled = value;
-      submit.textContent = value ? "Job in progress…" : "Extend video";
+    setBusy,
+    /** What the button runs: the quote panel's plan (see quote-panel.js), or why nothing can run. */
+    showPlan({ summary, chain, problem }) {
+      planLine.textContent = problem ? `Nothing to run: ${problem}.` : `Runs the quote: ${summary}, ${costSpan(chain.min, chain.max)}.`;
     },
     /** An invalid_request from the service or proxy, shown next to its field. */
     showRemoteError(field, message) {

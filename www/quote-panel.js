@@ -1,12 +1,13 @@
 // The quote panel: prices extensions offline, on every input, with the
 // package's wasm calculator (quote, quoteChain). Errors are the calculator's
-// own, shown next to the field it names.
+// own, shown next to the field it names. The chain it prices is what the
+// extend form runs (its plan).
 import { quote, quoteChain } from "kling-extend";
-import { byId, cost, costSpan, formatCredits, numberFrom, row, setFieldError, showProviderFields, span } from "./dom.js";
+import { byId, cost, costSpan, count, numberFrom, row, SERVICE_BASIS, setFieldError, showProviderFields, span } from "./dom.js";
 
 /** Rows of the per-step table; a longer chain is summarised below it. */
 const MAX_ROWS = 5;
-/** Kling's limit on an extended video's length, which chainExtensions enforces before any submit. */
+/** Kling's limit on an extended video's length, which chainExtensions (and this page) enforce before any submit. */
 const KLING_MAX_SECONDS = 180;
 /** The panel's words for the calculator's fields (messages keep the rules, not the code names). */
 const LABELS = {
@@ -17,13 +18,17 @@ const LABELS = {
   resolution: "Resolution",
   mode: "Mode",
 };
-/** Each provider's billing basis (the calculator's default too). */
-export const DEFAULT_BASIS = { trinetra: "output", kling: "added" };
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** What a chain is, in words: "3 extensions of a 5 s video". */
+const summary = (input) => `${count("extension", input.extensions)} of a ${input.sourceSeconds} s video`;
+const pastLimit = (input, chain) => input.provider === "kling" && chain.outputSeconds.max > KLING_MAX_SECONDS;
 
-/** `onTierChange({ resolution, mode })`: the user picked another tier here. */
-export function createQuotePanel({ onTierChange = () => {} } = {}) {
+/**
+ * `onTierChange({ resolution, mode })`, `onProviderChange(provider)`: the user
+ * picked them here; `onPlanChange(plan)`: what the form would run changed
+ * (see `plan()`).
+ */
+export function createQuotePanel({ onTierChange, onProviderChange, onPlanChange }) {
   const form = byId("quote-form");
   const inputs = {
     provider: byId("q-provider"),
@@ -46,6 +51,8 @@ export function createQuotePanel({ onTierChange = () => {} } = {}) {
     more: byId("quote-more"),
     limit: byId("quote-limit"),
   };
+  /** The quote shown, `{ input, single }` or `{ input, chain }`; null while a field is invalid. */
+  let shown = null;
 
   /** The calculator's input from the form, as typed (the calculator judges it). */
   function read() {
@@ -74,21 +81,20 @@ export function createQuotePanel({ onTierChange = () => {} } = {}) {
 
   function rate(q) {
     return q.provider === "kling"
-      ? `${formatCredits(q.perStep)} credits per 5 s step (${q.mode})`
-      : `${formatCredits(q.perSecond)} credits per second (${q.resolution})`;
+      ? `${count("credit", q.perStep)} per 5 s step (${q.mode})`
+      : `${count("credit", q.perSecond)} per second (${q.resolution})`;
   }
 
   function discountNote(min, max) {
     if (!min.discountPercent) return "";
-    const list = span(formatCredits(min.listCredits), formatCredits(max.listCredits));
-    return ` · list price ${list} credits, ${min.discountPercent}% off`;
+    return ` · list price ${count("credit", min.listCredits, max.listCredits)}, ${min.discountPercent}% off`;
   }
 
   function renderSingle(q) {
     out.summary.textContent = `A ${q.seconds} s video, priced as one job`;
     out.inr.textContent = cost(q);
-    out.credits.textContent = `${formatCredits(q.credits)} credits`;
-    const billed = q.provider === "kling" ? `${plural(q.steps, "step")} of 5 s billed` : `${q.billedSeconds} s billed`;
+    out.credits.textContent = count("credit", q.credits);
+    const billed = q.provider === "kling" ? `${count("step", q.steps)} of 5 s billed` : `${q.billedSeconds} s billed`;
     out.detail.textContent = `${rate(q)} · ${billed}${discountNote(q, q)}`;
     out.stepsWrap.hidden = true;
     out.more.hidden = true;
@@ -97,10 +103,9 @@ export function createQuotePanel({ onTierChange = () => {} } = {}) {
 
   function renderChain(input, chain) {
     const { min, max, steps, outputSeconds } = chain;
-    out.summary.textContent =
-      `${plural(steps.length, "extension")} of a ${input.sourceSeconds} s video · output ${span(outputSeconds.min, outputSeconds.max)} s`;
+    out.summary.textContent = `${summary(input)} · output ${span(outputSeconds.min, outputSeconds.max)} s`;
     out.inr.textContent = costSpan(min, max);
-    out.credits.textContent = `${span(formatCredits(min.credits), formatCredits(max.credits))} credits`;
+    out.credits.textContent = count("credit", min.credits, max.credits);
     const basis = chain.basis === "output" ? "each step bills its whole output" : "each step bills only the seconds it adds";
     out.detail.textContent = `${rate(min)} · ${basis}${discountNote(min, max)}`;
 
@@ -122,10 +127,10 @@ export function createQuotePanel({ onTierChange = () => {} } = {}) {
     );
     out.stepsWrap.hidden = false;
     out.more.hidden = steps.length <= MAX_ROWS;
-    out.more.textContent = `… and ${steps.length - MAX_ROWS} more steps, included in the total.`;
-    out.limit.hidden = !(input.provider === "kling" && outputSeconds.max > KLING_MAX_SECONDS);
+    out.more.textContent = `… and ${count("more step", steps.length - MAX_ROWS)}, included in the total.`;
+    out.limit.hidden = !pastLimit(input, chain);
     out.limit.textContent =
-      `Up to ${outputSeconds.max} s: past Kling's ${KLING_MAX_SECONDS / 60}-minute limit, so chainExtensions would refuse this chain before its first submit.`;
+      `Up to ${outputSeconds.max} s: past Kling's ${KLING_MAX_SECONDS / 60}-minute limit, so chainExtensions would refuse this chain before its first submit (and so does the form).`;
   }
 
   function showError(error) {
@@ -152,27 +157,44 @@ export function createQuotePanel({ onTierChange = () => {} } = {}) {
   function update() {
     for (const input of Object.values(inputs)) setFieldError(input, "");
     const input = read();
-    let result;
+    shown = null;
     try {
-      result = compute(input);
+      shown = { input, ...compute(input) };
     } catch (error) {
       showError(error);
-      return;
     }
-    if (result.single) renderSingle(result.single);
-    else renderChain(input, result.chain);
-    out.result.hidden = false;
-    out.invalid.hidden = true;
+    if (shown) {
+      if (shown.single) renderSingle(shown.single);
+      else renderChain(input, shown.chain);
+      out.result.hidden = false;
+      out.invalid.hidden = true;
+    }
+    onPlanChange(plan());
+  }
+
+  /**
+   * What the extend form runs, the chain this panel prices: `{ input, chain,
+   * summary }`, or `{ problem }` saying why there is nothing to run.
+   */
+  function plan() {
+    if (!shown) return { problem: "the quote has a field to fix" };
+    const { input, chain } = shown;
+    if (!chain) return { problem: "the quote prices no extension; set Extensions to 1 or more" };
+    if (pastLimit(input, chain)) return { problem: `the chain passes Kling's ${KLING_MAX_SECONDS / 60}-minute limit` };
+    return { input, chain, summary: summary(input) };
   }
 
   function providerChanged() {
     const provider = inputs.provider.value;
     showProviderFields(form, provider);
-    inputs.basis.value = DEFAULT_BASIS[provider] ?? "output";
+    inputs.basis.value = SERVICE_BASIS[provider] ?? "output";
   }
 
   form.addEventListener("input", (event) => {
-    if (event.target === inputs.provider) providerChanged();
+    if (event.target === inputs.provider) {
+      providerChanged();
+      onProviderChange(inputs.provider.value);
+    }
     if (event.target === inputs.resolution || event.target === inputs.mode) {
       onTierChange({ resolution: inputs.resolution.value, mode: inputs.mode.value });
     }
@@ -189,30 +211,18 @@ export function createQuotePanel({ onTierChange = () => {} } = {}) {
       inputs.mode.value = mode;
       update();
     },
-    /** Follows the connection's provider (the panel can still be changed on its own). */
+    /** Follows the connection's provider: one choice for the whole page. */
     setProvider(provider) {
       if (inputs.provider.value === provider) return;
       inputs.provider.value = provider;
       providerChanged();
       update();
     },
-    /**
-     * The quote for one extension of a job about to be sent: the panel's source
-     * length and discount (when valid), the job's provider, resolution or mode,
-     * and that provider's billing basis.
-     */
-    estimate({ provider, resolution, mode }) {
-      const typed = read();
-      const sourceSeconds = Number.isFinite(typed.sourceSeconds) ? typed.sourceSeconds : 5;
-      const discountPercent = Number.isFinite(typed.discountPercent) ? typed.discountPercent : 0;
-      const input = { provider, sourceSeconds, extensions: 1, discountPercent, basis: DEFAULT_BASIS[provider] };
-      if (provider === "kling") input.mode = mode;
-      else input.resolution = resolution;
-      try {
-        return { input, chain: quoteChain(input) };
-      } catch {
-        return { input, chain: quoteChain({ ...input, sourceSeconds: 5, discountPercent: 0 }) };
-      }
+    /** For "Extend this result": the next quote starts from that video's length. */
+    setSourceSeconds(seconds) {
+      inputs.sourceSeconds.value = String(seconds);
+      update();
     },
+    plan,
   };
 }

@@ -20,7 +20,8 @@ const USAGE = `Usage: kling-extend-mock [options]
   --advance time|polls   how job status advances (default time)
   --step-ms MS           time mode: ms per status step (default 300)
   --step-polls N         polls mode: reads per status step (default 1)
-  --video-seconds S      output length used for credits_charged (default 10)
+  --source-seconds S     length of a source video the mock did not make
+                         (default 5, at most 3600)
   -h, --help             show this help`;
 
 /** Number option or undefined; NaN is left for startMock to reject with a clear message. */
@@ -46,7 +47,7 @@ async function main() {
       advance: { type: "string" },
       "step-ms": { type: "string" },
       "step-polls": { type: "string" },
-      "video-seconds": { type: "string" },
+      "source-seconds": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -66,7 +67,7 @@ async function main() {
     klingKeys: values["kling-key"].map(klingKey),
     klingApiKeys: values["kling-api-key"],
     advance,
-    videoSeconds: num(values["video-seconds"]),
+    sourceSeconds: num(values["source-seconds"]),
   });
   console.log(`kling-extend mock listening on ${mock.url}`);
 

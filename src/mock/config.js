@@ -1,6 +1,6 @@
 /**
  * Run-time settings of the mock (auth keys of both services, status
- * advancing, output length),
+ * advancing, the length of a source video it did not make),
  * validated in one place because they arrive both from JS callers and as
  * JSON over the control API. Invalid input throws a TypeError whose message
  * the control API returns as a 400.
@@ -8,16 +8,19 @@
 
 export const DEFAULT_STEP_MS = 300;
 export const DEFAULT_STEP_POLLS = 1;
-export const DEFAULT_VIDEO_SECONDS = 10;
+/** How long a source video lasts that the mock did not make, unless told. */
+export const DEFAULT_SOURCE_SECONDS = 5;
+/** The longest source the mock takes: an hour, so its looped media stays small. */
+export const MAX_SOURCE_SECONDS = 3600;
 
 /**
  * Fresh settings from startMock() options.
  * @param {{ apiKeys?: string[], klingApiKeys?: string[], klingKeys?: { accessKey: string, secretKey: string }[],
- *           advance?: object, videoSeconds?: number }} options
+ *           advance?: object, sourceSeconds?: number }} options
  */
 export function createSettings(options = {}) {
   /** @type {{ apiKeys: string[], klingApiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[],
-   *           advance: { mode: "time"|"polls", stepMs: number, stepPolls: number }, videoSeconds: number }} */
+   *           advance: { mode: "time"|"polls", stepMs: number, stepPolls: number }, sourceSeconds: number }} */
   const settings = {
     apiKeys: [],
     klingApiKeys: [],
@@ -26,7 +29,7 @@ export function createSettings(options = {}) {
     klingCallbackShape: "task",
     klingQueryEcho: false,
     advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
-    videoSeconds: DEFAULT_VIDEO_SECONDS,
+    sourceSeconds: DEFAULT_SOURCE_SECONDS,
   };
   applySettings(settings, {
     apiKeys: options.apiKeys,
@@ -36,7 +39,7 @@ export function createSettings(options = {}) {
     klingCallbackShape: options.klingCallbackShape,
     klingQueryEcho: options.klingQueryEcho,
     advance: options.advance,
-    videoSeconds: options.videoSeconds,
+    sourceSeconds: options.sourceSeconds,
   });
   return settings;
 }
@@ -45,11 +48,11 @@ export function createSettings(options = {}) {
  * Validates a partial update, then applies it all at once (or nothing).
  * `advance` is merged into the current value, so `{ stepMs: 50 }` keeps the mode.
  * @param {ReturnType<typeof createSettings>} settings
- * @param {{ apiKeys?: string[], klingApiKeys?: string[], klingKeys?: object[], advance?: object, videoSeconds?: number }} patch
+ * @param {{ apiKeys?: string[], klingApiKeys?: string[], klingKeys?: object[], advance?: object, sourceSeconds?: number }} patch
  */
 export function applySettings(settings, patch) {
   if (!isPlainObject(patch)) throw new TypeError("config must be an object");
-  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "webhookSecret", "klingCallbackShape", "klingQueryEcho", "advance", "videoSeconds"]);
+  const known = new Set(["apiKeys", "klingApiKeys", "klingKeys", "webhookSecret", "klingCallbackShape", "klingQueryEcho", "advance", "sourceSeconds"]);
   for (const key of Object.keys(patch)) {
     if (!known.has(key)) throw new TypeError(`unknown config field "${key}"`);
   }
@@ -96,10 +99,12 @@ export function applySettings(settings, patch) {
     next.advance = { mode: advance.mode, stepMs: advance.stepMs, stepPolls: advance.stepPolls };
   }
 
-  if (patch.videoSeconds !== undefined) {
-    const s = patch.videoSeconds;
-    if (!(Number.isFinite(s) && s > 0)) throw new TypeError("videoSeconds must be a number > 0");
-    next.videoSeconds = s;
+  if (patch.sourceSeconds !== undefined) {
+    const s = patch.sourceSeconds;
+    if (!(Number.isFinite(s) && s > 0 && s <= MAX_SOURCE_SECONDS)) {
+      throw new TypeError(`sourceSeconds must be a number of seconds > 0 and at most ${MAX_SOURCE_SECONDS}`);
+    }
+    next.sourceSeconds = s;
   }
 
   Object.assign(settings, next);
@@ -146,7 +151,7 @@ export function publicSettings(settings) {
   const shown = {
     auth: settings.apiKeys.length > 0,
     advance: { ...settings.advance },
-    videoSeconds: settings.videoSeconds,
+    sourceSeconds: settings.sourceSeconds,
   };
   if (settings.klingKeys.length > 0 || settings.klingApiKeys.length > 0) shown.klingAuth = true;
   if (settings.webhookSecret) shown.signedCallbacks = true;

@@ -43,8 +43,12 @@ export interface MockSettings {
   klingQueryEcho?: boolean;
   /** Merged into the current value. */
   advance?: Partial<Advance>;
-  /** Output length in seconds used for Trinetra's credits_charged. */
-  videoSeconds?: number;
+  /**
+   * Length in seconds of a source video the mock did not make (default 5, at
+   * most 3600). A job's video is its source plus 5 s; Trinetra bills each of
+   * its seconds, and its media URL plays that long.
+   */
+  sourceSeconds?: number;
 }
 
 export interface MockOptions extends MockSettings {
@@ -103,7 +107,7 @@ export interface MockConfig {
   /** Trinetra X-API-Key required. */
   auth: boolean;
   advance: Advance;
-  videoSeconds: number;
+  sourceSeconds: number;
   /** Present (true) only when Kling keys (API keys, or access and secret keys) are configured. */
   klingAuth?: true;
   /** Present (true) only when callbacks are signed (`webhookSecret`). */

@@ -41,7 +41,7 @@ export { KLING_CODES } from "./klingcodes.js";
  *   klingCallbackShape?: "task"|"newer", // Kling's callback document: the task's, or the newer one
  *   klingQueryEcho?: boolean,  // a Kling read echoes task_info.external_task_id; default false, as Kling documents
  *   advance?: { mode?: "time"|"polls", stepMs?: number, stepPolls?: number },
- *   videoSeconds?: number,    // output length used for credits_charged, default 10
+ *   sourceSeconds?: number,   // length of a source video the mock did not make, default 5 (at most 3600)
  * }} [options]
  */
 export async function startMock(options = {}) {
@@ -105,11 +105,13 @@ export async function startMock(options = {}) {
   };
 
   const mediaUrl = (id) => `${url}/media/${id}.mp4`;
+  /** A job's video (Kling's watermarked copy is `<task id>-watermark`): its length. */
+  const secondsOf = (name) => (jobs.get(name) ?? jobs.get(name.replace(/-watermark$/, "")))?.data.seconds;
   const routes = [
     ...controlRoutes(mock),
     ...trinetraRoutes({ jobs, settings, mediaUrl, callbacks }),
     ...klingRoutes({ jobs, settings, mediaUrl, callbacks }),
-    ...mediaRoutes(),
+    ...mediaRoutes(secondsOf),
   ];
   const server = await startServer({ host, port, routes, log, faults });
   url = server.url;

@@ -18,10 +18,17 @@
  *
  * A job may also carry a caller-chosen `externalId` (Kling's
  * `external_task_id`), unique per provider, by which it can be found.
+ *
+ * Every job makes one video, its source extended by EXTENSION_SECONDS; its
+ * length is the job's `data.seconds`, which the provider bills and the media
+ * route plays.
  */
 import { randomBytes } from "node:crypto";
 
 /** @typedef {"queued"|"running"|"succeeded"|"failed"|"canceled"|"unknown"} Phase */
+
+/** Seconds one extension adds, with either service (which add 4 to 5). */
+export const EXTENSION_SECONDS = 5;
 
 /**
  * Picks the terminal phase for a video id (see the header comment).
@@ -63,7 +70,7 @@ export class JobStore {
   /**
    * @param {{ id: string, provider: string, videoId: string, body: any,
    *           labels: Record<Phase, string>, data?: any, externalId?: string }} init
-   *   `data` holds provider-specific values fixed at submit time (price, …);
+   *   `data` holds values fixed at submit time: `seconds`, the video's length, and the provider's own (price, …);
    *   `externalId` must not be taken yet (check with `findExternal`)
    */
   create({ id, provider, videoId, body, labels, data = {}, externalId }) {

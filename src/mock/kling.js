@@ -18,7 +18,7 @@
  * message "canceled".
  */
 import { FAILURE_MESSAGE } from "./trinetra.js";
-import { randomId } from "./jobs.js";
+import { EXTENSION_SECONDS, randomId } from "./jobs.js";
 import { sameText, verifyKlingToken } from "./jwt.js";
 import { klingError, klingSuccess } from "./klingcodes.js";
 
@@ -26,8 +26,6 @@ export const PROVIDER = "kling";
 export const SUBMIT_PATH = "/v1/videos/video-extend";
 /** task_status_msg of a job whose source id starts with "cancel". */
 export const CANCELED_MESSAGE = "canceled";
-/** Seconds one extension adds, and the length assumed for a source the mock does not know. */
-export const EXTENSION_SECONDS = 5;
 /** final_unit_deduction by mode: a 5 s std extension is one unit, pro 3.5 (the ratio of the package's quote()). */
 export const UNITS = { std: "1", pro: "3.5" };
 const MODES = { std: "std", standard: "std", pro: "pro", professional: "pro" };
@@ -45,7 +43,7 @@ const LABELS = {
 
 /**
  * @param {{ jobs: import("./jobs.js").JobStore,
- *           settings: { klingApiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[] },
+ *           settings: { klingApiKeys: string[], klingKeys: { accessKey: string, secretKey: string }[], sourceSeconds: number },
  *           mediaUrl: (name: string) => string }} deps
  */
 export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
@@ -92,12 +90,8 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
       externalId,
       data: {
         parent,
-        video: {
-          id: randomId("vid_"),
-          url: mediaUrl(id),
-          watermark_url: mediaUrl(`${id}-watermark`),
-          seconds: parent.seconds + EXTENSION_SECONDS,
-        },
+        seconds: parent.seconds + EXTENSION_SECONDS,
+        video: { id: randomId("vid_"), url: mediaUrl(id), watermark_url: mediaUrl(`${id}-watermark`) },
         units: UNITS[MODES[body.mode ?? "std"]],
         seen: "queued",
         updatedAt: 0,
@@ -129,7 +123,7 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
 
   /**
    * What is extended: a previous mock task (found by its result video id, or
-   * by its task id) with its length, or an unknown video of EXTENSION_SECONDS.
+   * by its task id) with its length, or a video the mock did not make, of `sourceSeconds`.
    * With both ids, video_id is the source.
    */
   function parentOf(body) {
@@ -140,8 +134,8 @@ export function klingRoutes({ jobs, settings, mediaUrl, callbacks }) {
       const job = jobs.get(body.task_id);
       if (job?.provider === PROVIDER) source = job;
     }
-    if (source) return { id: source.data.video.id, url: source.data.video.url, seconds: source.data.video.seconds };
-    return { id: body.video_id ?? body.task_id, url: null, seconds: EXTENSION_SECONDS };
+    if (source) return { id: source.data.video.id, url: source.data.video.url, seconds: source.data.seconds };
+    return { id: body.video_id ?? body.task_id, url: null, seconds: settings.sourceSeconds };
   }
 
   /** Any method the two routes above did not take: Kling's "wrong method" (404 / 1202). */
@@ -171,17 +165,22 @@ function taskData(jobs, job, echo) {
   if (phase === "canceled") data.task_status_msg = CANCELED_MESSAGE;
   data.task_info = {
     ...(job.externalId === undefined || !echo ? {} : { external_task_id: job.externalId }),
-    parent_video: { id: parent.id, url: parent.url, duration: String(parent.seconds) },
+    parent_video: { id: parent.id, url: parent.url, duration: duration(parent.seconds) },
   };
   if (phase === "succeeded") {
     data.task_result = {
-      videos: [{ id: video.id, url: video.url, watermark_url: video.watermark_url, duration: String(video.seconds) }],
+      videos: [{ id: video.id, url: video.url, watermark_url: video.watermark_url, duration: duration(job.data.seconds) }],
     };
     data.final_unit_deduction = job.data.units;
   }
   data.created_at = job.createdAt;
   data.updated_at = job.data.updatedAt;
   return data;
+}
+
+/** A length as Kling writes it, a string of seconds: "10", "12.33" (to the millisecond, as the media is made). */
+function duration(seconds) {
+  return String(Math.round(seconds * 1000) / 1000);
 }
 
 /** Kling's status words in its newer callback document. */

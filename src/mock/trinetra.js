@@ -5,7 +5,13 @@
  * Auth is the X-API-Key header, checked only when keys are configured. The
  * key is never echoed back. A `callback_url` gets the job document at every
  * change of status (callbacks.js).
+ *
+ * The gateway bills per second of output, and an extension's output is the
+ * whole extended video: its source (a job of this mock, by its id, as a chain
+ * passes it on; any other video lasts `sourceSeconds`) and the seconds added.
+ * Seconds are billed whole, rounded up.
  */
+import { EXTENSION_SECONDS } from "./jobs.js";
 import { errorAnswer } from "./server.js";
 
 export const PROVIDER = "trinetra";
@@ -26,7 +32,7 @@ const LABELS = {
 
 /**
  * @param {{ jobs: import("./jobs.js").JobStore,
- *           settings: { apiKeys: string[], videoSeconds: number },
+ *           settings: { apiKeys: string[], sourceSeconds: number },
  *           mediaUrl: (jobId: string) => string }} deps
  */
 export function trinetraRoutes({ jobs, settings, mediaUrl, callbacks }) {
@@ -51,13 +57,15 @@ export function trinetraRoutes({ jobs, settings, mediaUrl, callbacks }) {
     if (invalid) return invalid;
 
     const resolution = body.resolution ?? "720p";
+    const source = jobs.get(body.video_id);
+    const seconds = (source?.provider === PROVIDER ? source.data.seconds : settings.sourceSeconds) + EXTENSION_SECONDS;
     const job = jobs.create({
       id: jobs.newId("job_klingextendvideo_"),
       provider: PROVIDER,
       videoId: body.video_id,
       body,
       labels: LABELS,
-      data: { credits: RATES[resolution] * settings.videoSeconds },
+      data: { seconds, credits: RATES[resolution] * Math.ceil(seconds) },
     });
     if (body.callback_url) callbacks.track(job, body.callback_url, (j) => jobDocument(jobs, j, mediaUrl));
     return { status: 202, body: { job_id: job.id, status: "queued" } };

@@ -1,13 +1,16 @@
 // The demo page (www/) in headless Chromium, served by scripts/demo-server.mjs:
 // page → createProxy → mock services. Checks the quote panel against the
-// calculator run in Node, the extend form's validation (nothing reaches the
-// mock while a field is invalid), full jobs on both providers, Cancel, error
-// states, and that no key is stored. Saves screenshots under
-// test-output/screenshots/.
+// calculator run in Node, that the form runs what the panel prices, the extend
+// form's validation (nothing reaches the mock while a field is invalid), full
+// jobs and chains on both providers billed within their quote and played as
+// long as billed, a charge outside the quote and why, Cancel, error states (a
+// refused submit, one without an answer, an unreachable service), and that no
+// key is stored. Saves screenshots under test-output/screenshots/.
 //   bash scripts/build.sh && node --test tests/e2e/demo.test.mjs
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDemo } from "../../scripts/demo-server.mjs";
@@ -31,7 +34,8 @@ let expectingFailedRequests = false;
 page.on("console", (message) => {
   if (message.type() !== "error") return;
   const text = message.text();
-  const expected = expectingFailedRequests && /^Failed to load resource: the server responded with a status of 4\d\d/.test(text);
+  const expected =
+    expectingFailedRequests && /^Failed to load resource: (the server responded with a status of [45]\d\d|net::ERR_CONNECTION_REFUSED)/.test(text);
   problems.push({ text, expected });
 });
 page.on("pageerror", (error) => problems.push({ text: `pageerror: ${error.message}`, expected: false }));
@@ -62,9 +66,12 @@ async function setQuote({ provider = "trinetra", resolution, mode, sourceSeconds
   if (discountPercent !== undefined) await page.fill("#q-discount", String(discountPercent));
 }
 
+/** "1 unit", "3.5 units", "1 – 2 units": a count as the page words it, singular only for exactly one. */
+const counted = (word, min, max = min) => `${span(GROUPED.format(min), GROUPED.format(max))} ${word}${min === 1 && max === 1 ? "" : "s"}`;
+
 /** A range of costs as the page words them: rupees (Trinetra) or Kling units. */
 function cost(min, max) {
-  return min.provider === "kling" ? `${span(GROUPED.format(min.units), GROUPED.format(max.units))} units` : span(min.formatted, max.formatted);
+  return min.provider === "kling" ? counted("unit", min.units, max.units) : span(min.formatted, max.formatted);
 }
 
 /** What the panel should show for this chain, from the calculator in Node. */
@@ -72,7 +79,7 @@ function expectedChain(input) {
   const chain = quoteChain(input);
   return {
     inr: cost(chain.min, chain.max),
-    credits: `${span(GROUPED.format(chain.min.credits), GROUPED.format(chain.max.credits))} credits`,
+    credits: counted("credit", chain.min.credits, chain.max.credits),
     rows: chain.steps.slice(0, 5).map((step) => [
       String(step.index),
       `${span(step.addedSeconds.min, step.addedSeconds.max)} s`,
@@ -118,6 +125,56 @@ async function assertNoStackTrace(selector) {
   assert.doesNotMatch(shown, /\n\s+at |\.js:\d+|\.wasm|Error\n/, `a stack trace is shown: ${shown}`);
 }
 
+/** The finished video: how long the player says it lasts, once it has sought to near its end and decoded a frame there. */
+async function playedVideoSeconds() {
+  await page.waitForFunction(() => document.getElementById("job-video").readyState >= 1);
+  const { duration, time, ready } = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const video = document.getElementById("job-video");
+        video.pause();
+        video.addEventListener("seeked", () => resolve({ duration: video.duration, time: video.currentTime, ready: video.readyState }), { once: true });
+        video.addEventListener("error", () => reject(new Error(`the video failed: ${video.error?.message}`)), { once: true });
+        video.currentTime = video.duration - 0.3;
+      }),
+  );
+  assert.ok(Math.abs(time - (duration - 0.3)) < 0.01 && ready >= 2, `sought to ${time} s of ${duration} s, ready state ${ready}`);
+  return duration;
+}
+
+/** How the page tells a submit that made no job, for certain; and one that had no answer. */
+const REFUSED = ["not accepted", "Not accepted", "(not created)"];
+const MAYBE = ["maybe accepted", "Maybe accepted", "(no answer: it may exist)"];
+
+/**
+ * Submits the form, expecting the run to fail (failed requests in the console
+ * are expected meanwhile). Resolves with how the page tells its end: `told`,
+ * the status, the timeline's last step and the job id; `error`, the error box.
+ */
+async function submitToError() {
+  expectingFailedRequests = true;
+  try {
+    await page.click("#e-submit");
+    await page.waitForSelector("#job-error:not([hidden])");
+  } finally {
+    await page.waitForTimeout(100); // a console line about a failed request may come after the page's
+    expectingFailedRequests = false;
+  }
+  return {
+    told: [await text("#job-status"), await text("#job-timeline li[data-step='done'] .step-name"), await text("#job-id")],
+    error: await text("#job-error"),
+  };
+}
+
+/** A port on 127.0.0.1 where nothing listens. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 test("the quote panel shows the calculator's numbers, per step and as a range", async () => {
   await fresh();
   // Defaults: Trinetra 720p, one extension of a 5 s video, whole output billed.
@@ -128,7 +185,7 @@ test("the quote panel shows the calculator's numbers, per step and as a range", 
   const single = quote({ seconds: 10, resolution: "1080p" });
   assert.equal(await text("#quote-inr"), single.formatted);
   assert.equal(single.formatted, "₹300.00");
-  assert.equal(await text("#quote-credits"), `${GROUPED.format(single.credits)} credits`);
+  assert.equal(await text("#quote-credits"), counted("credit", single.credits));
   assert.equal(await page.locator("#quote-steps-wrap").isHidden(), true);
 
   // The same source extended once: quoteChain().
@@ -238,8 +295,12 @@ test("an invalid extend field blocks submit; nothing reaches the mock", async ()
   assert.equal(demo.mock.log.length, 0);
 });
 
-test("a full Trinetra job: timeline, polls, the video, credits next to the quote", async () => {
+test("a full Trinetra job at 1080p from a 10 s source: timeline, polls, a 15 s video, charged within the quote", async () => {
   await fresh();
+  await setQuote({ resolution: "1080p", sourceSeconds: 10, extensions: 1 });
+  const estimate = quoteChain({ sourceSeconds: 10, extensions: 1, resolution: "1080p" });
+  assert.equal(await text("#quote-inr"), "₹420.00 – ₹450.00");
+  assert.equal(await page.inputValue("#e-resolution"), "1080p", "the form runs the quoted resolution");
   demo.mock.configure({ advance: { stepMs: 1_500 } }); // long enough to see "running"
   try {
     await page.click("#e-submit");
@@ -249,10 +310,8 @@ test("a full Trinetra job: timeline, polls, the video, credits next to the quote
     demo.mock.configure({ advance: { stepMs: STEP_MS } });
   }
   await page.waitForSelector("#job-status[data-status='succeeded']");
-  await page.waitForFunction(() => {
-    const video = document.getElementById("job-video");
-    return video.readyState >= 1 && video.duration > 0;
-  });
+  assert.equal(demo.mock.config.sourceSeconds, 10, "the page told the mock the quote's source length");
+  assert.equal(await playedVideoSeconds(), 15, "the video plays the 10 s source and the 5 s added");
   const jobId = await text("#job-id");
   assert.match(jobId, /^job_/);
   const polls = Number(await text("#job-polls"));
@@ -261,9 +320,8 @@ test("a full Trinetra job: timeline, polls, the video, credits next to the quote
   assert.equal(await page.locator("#job-timeline li.reached").count(), 3);
   assert.equal(await text("#job-timeline li[data-step='done'] .step-name"), "Succeeded");
   assert.match(await text("#job-elapsed"), /^\d+\.\d s$/);
-  const estimate = quoteChain({ sourceSeconds: 5, extensions: 1, resolution: "720p" });
-  assert.match(await text("#job-quote"), new RegExp(`^${span(estimate.min.formatted, estimate.max.formatted)}`));
-  assert.equal(await text("#job-charged"), "190 credits (₹190.00), within the quote");
+  assert.equal(await text("#job-quote"), `${span(estimate.min.formatted, estimate.max.formatted)} (1 extension of a 10 s video, billed on the whole output)`);
+  assert.equal(await text("#job-charged"), "450 credits (₹450.00), within the quote");
   assert.equal(await page.locator("#job-actions").isHidden(), true);
   assert.match(await text("#job-announce"), /succeeded/);
   await page.waitForTimeout(300); // a frame of the video
@@ -277,6 +335,91 @@ test("a full Trinetra job: timeline, polls, the video, credits next to the quote
   // The result can be extended again: its id goes into the form.
   await page.click("#job-extend-again");
   assert.equal(await page.inputValue("#e-video-id"), jobId);
+});
+
+test("a Trinetra chain runs the quoted extensions, each from the last result, and is charged within the quote", async () => {
+  await fresh();
+  await setQuote({ sourceSeconds: 7.3, extensions: 3 });
+  const chain = quoteChain({ sourceSeconds: 7.3, extensions: 3, resolution: "720p" });
+  assert.equal(await text("#e-plan"), `Runs the quote: 3 extensions of a 7.3 s video, ${chain.min.formatted} – ${chain.max.formatted}.`);
+  await page.click("#e-submit");
+  await page.waitForSelector("#job-provider:has-text('extension 2 of 3')");
+  await page.waitForFunction(() => document.getElementById("job-actions").hidden, undefined, { timeout: 20_000 });
+  assert.equal(await text("#job-status"), "succeeded");
+
+  const jobs = demo.mock.jobs.sort((a, b) => a.created_at - b.created_at);
+  assert.deepEqual(jobs.map((job) => job.video_id), ["kling_vid_xyz789", jobs[0].id, jobs[1].id], "each step extends the last one's result");
+  assert.deepEqual(jobs.map((job) => job.body.resolution), ["720p", "720p", "720p"]);
+  assert.equal(await text("#job-id"), jobs[2].id);
+  assert.match(await text("#job-provider"), /extension 3 of 3/);
+  assert.equal(Number(await text("#job-polls")), jobs.reduce((sum, job) => sum + readsOf(job.id), 0), "every read counted");
+  // 12.3 s, 17.3 s and 22.3 s of output, billed as 13, 18 and 23 s at 19 credits: the quote's top.
+  assert.equal(chain.max.credits, 1026);
+  assert.equal(await text("#job-charged"), "1,026 credits (₹1,026.00), within the quote");
+  assert.match(await text("#job-quote"), /^₹912\.00 – ₹1,026\.00 \(3 extensions of a 7\.3 s video, billed on the whole output\)$/);
+  assert.match(await text("#job-announce"), /^3 extensions succeeded after \d+\.\d s and \d+ polls\. Charged: 1,026 credits/);
+  assert.equal(await playedVideoSeconds(), 22.3);
+
+  // Extending the result again starts the next quote from it.
+  await page.click("#job-extend-again");
+  assert.equal(await page.inputValue("#e-video-id"), jobs[2].id);
+  assert.equal(await page.inputValue("#q-source"), "22.3");
+  assert.match(await text("#e-plan"), /^Runs the quote: 3 extensions of a 22\.3 s video/);
+});
+
+test("the form runs what the quote panel prices, and nothing when the quote cannot run", async () => {
+  await fresh();
+  await setQuote({ resolution: "1080p", sourceSeconds: 10, extensions: 2, discountPercent: 10 });
+  assert.equal(await text("#e-plan"), `Runs the quote: 2 extensions of a 10 s video, ${await text("#quote-inr")}.`);
+  assert.equal(await page.inputValue("#e-resolution"), "1080p");
+  // One provider for the page: picking it in the panel switches the connection and the form.
+  await page.selectOption("#q-provider", "kling");
+  assert.equal(await page.isChecked("#c-provider-kling"), true);
+  assert.equal(await page.locator("#e-mode").isVisible(), true);
+  const kling = quoteChain({ provider: "kling", mode: "standard", sourceSeconds: 10, extensions: 2, discountPercent: 10, basis: "added" });
+  assert.equal(await text("#e-plan"), `Runs the quote: 2 extensions of a 10 s video, ${cost(kling.min, kling.max)}.`);
+  await chooseProvider("trinetra");
+  assert.equal(await page.inputValue("#q-provider"), "trinetra");
+
+  expectingFailedRequests = true; // the mock refuses the 5000 s source: a 400 in the console
+  try {
+    const refusals = [
+      [{ extensions: 0 }, "the quote prices no extension; set Extensions to 1 or more"],
+      [{ extensions: 1, sourceSeconds: "" }, "the quote has a field to fix"],
+      [{ provider: "kling", sourceSeconds: 5, extensions: 40 }, "the chain passes Kling's 3-minute limit"],
+    ];
+    for (const [quoteInput, problem] of refusals) {
+      await setQuote(quoteInput);
+      assert.equal(await text("#e-plan"), `Nothing to run: ${problem}.`);
+      await page.click("#e-submit");
+      await page.waitForFunction((expected) => document.getElementById("e-status").textContent === expected, `Not sent: ${problem}.`);
+    }
+    await setQuote({ provider: "trinetra", sourceSeconds: 5000, extensions: 1 });
+    await page.click("#e-submit");
+    await page.waitForFunction(() => document.getElementById("e-status").textContent.includes("local mock"));
+    assert.match(await text("#e-status"), /^Not sent: the local mock cannot stand in for a 5000 s source \(sourceSeconds must be a number of seconds > 0 and at most 3600\)\.$/);
+    assert.equal(await page.locator("#e-submit").isEnabled(), true);
+  } finally {
+    expectingFailedRequests = false;
+  }
+  assert.equal(demo.mock.log.length, 0, "nothing reached the mock service");
+  assert.equal(await page.locator("#job-body").isHidden(), true);
+});
+
+test("counts are pluralised: one Kling standard extension is 1 unit", async () => {
+  await fresh();
+  await chooseProvider("kling");
+  assert.equal(await text("#quote-inr"), "1 unit");
+  assert.equal(await text("#quote-credits"), "10 credits");
+  assert.equal(await text("#e-plan"), "Runs the quote: 1 extension of a 5 s video, 1 unit.");
+  await page.click("#e-submit");
+  await page.waitForSelector("#job-status[data-status='succeeded']");
+  assert.equal(await text("#job-charged"), "1 unit, within the quote");
+  assert.equal(await text("#job-quote"), "1 unit (1 extension of a 5 s video, billed on the added seconds)");
+  await setQuote({ provider: "kling", extensions: 2 });
+  assert.equal(await text("#quote-inr"), "2 units");
+  assert.match(await text("#quote-detail"), /^10 credits per 5 s step \(standard\)/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /\b1 (units|credits|extensions|steps|polls)\b/);
 });
 
 test("a full Kling job through the Kling proxy", async () => {
@@ -297,6 +440,41 @@ test("a full Kling job through the Kling proxy", async () => {
   assert.equal(submit.headers.authorization, "[redacted]"); // the proxy signed it, not the page
   assert.equal(await text("#job-charged"), "3.5 units, within the quote");
   assert.match(await text("#job-quote"), /^3\.5 units \(1 extension/);
+  assert.equal(await playedVideoSeconds(), 10, "a 5 s source extended by 5 s");
+});
+
+test("a Kling chain extends each result video, 2 units within the quote, and Extend this result takes Kling's duration", async () => {
+  await fresh();
+  await setQuote({ provider: "kling", sourceSeconds: 5, extensions: 2 });
+  await page.click("#e-submit");
+  await page.waitForFunction(() => document.getElementById("job-actions").hidden, undefined, { timeout: 20_000 });
+  assert.equal(await text("#job-status"), "succeeded");
+  const tasks = demo.mock.jobs.sort((a, b) => a.created_at - b.created_at);
+  assert.equal(tasks.length, 2);
+  assert.match(tasks[1].video_id, /^vid_/, "the second step extends the first one's result video");
+  assert.equal(await text("#job-charged"), "2 units, within the quote");
+  assert.equal(await playedVideoSeconds(), 15);
+  await page.click("#job-extend-again");
+  assert.match(await page.inputValue("#e-video-id"), /^vid_/);
+  assert.equal(await page.inputValue("#q-source"), "15");
+});
+
+test("a charge outside the quote says why: a discount not applied, a basis the service does not bill by", async () => {
+  const cases = [
+    // The mock bills list price: the quote's 10% off is not applied.
+    [{ resolution: "1080p", sourceSeconds: 10, extensions: 1, discountPercent: 10 }, "450 credits (₹450.00), the quote's list price: its 10% off was not applied"],
+    // Trinetra bills the whole 15 s output (285 credits), not the 5 s the quote prices on the added basis.
+    [{ sourceSeconds: 10, extensions: 1, basis: "added" }, "285 credits (₹285.00), outside the quote, which prices only the seconds added: Trinetra bills the whole output"],
+    // Kling bills the extension (1 unit), not the 10 s output's two steps.
+    [{ provider: "kling", sourceSeconds: 5, extensions: 1, basis: "output" }, "1 unit, outside the quote, which prices the whole output: Kling bills each extension"],
+  ];
+  for (const [quoteInput, charged] of cases) {
+    await fresh();
+    await setQuote(quoteInput);
+    await page.click("#e-submit");
+    await page.waitForSelector("#job-status[data-status='succeeded']");
+    assert.equal(await text("#job-charged"), charged);
+  }
 });
 
 test("Cancel stops polling: no further reads of the job", async () => {
@@ -344,40 +522,56 @@ test("a submit that never reached the service never says it may have been accept
   await fresh();
   // A base URL under which the demo server has no proxy: it refuses the POST itself (405).
   await page.fill("#c-base-url", `${demo.url}/no-proxy-here`);
-  expectingFailedRequests = true;
-  try {
-    await page.click("#e-submit");
-    await page.waitForSelector("#job-error:not([hidden])");
-  } finally {
-    expectingFailedRequests = false;
-  }
+  const shown = await submitToError();
   assert.equal(await text("#job-error-code"), "invalid_request");
-  const shown = await text("#job-error");
-  assert.match(shown, /HTTP 405/);
-  assert.doesNotMatch(shown, /may have accepted|Submitted\?/, shown);
+  assert.match(shown.error, /HTTP 405/);
+  assert.doesNotMatch(shown.error, /may have accepted|maybe/, shown.error);
+  assert.deepEqual(shown.told, REFUSED);
+  assert.match(shown.error, /Accepted\?\s+no: the service made no job/);
   assert.equal(demo.mock.log.length, 0, "nothing reached the mock service");
   await assertNoStackTrace("#job-error");
+});
+
+test("an unreachable service: one story, never \"not accepted\" and \"may have accepted\" at once", async () => {
+  await fresh();
+  await page.fill("#c-base-url", `http://127.0.0.1:${await closedPort()}`);
+  const shown = await submitToError();
+  assert.equal(await text("#job-error-code"), "network_error");
+  // The page cannot tell a refused connection from an answer lost after the
+  // request left; whichever the package says, every part of the page says it.
+  const maybe = /may have accepted/.test(shown.error);
+  assert.deepEqual(shown.told, maybe ? MAYBE : REFUSED);
+  assert.match(shown.error, maybe ? /Accepted\?\s+maybe: the answer never came/ : /Accepted\?\s+no/);
+  assert.doesNotMatch(JSON.stringify(shown), maybe ? /not accepted|not created/i : /maybe accepted|may have accepted|may exist/i);
+  assert.equal(await page.locator("#job-timeline li.reached").count(), 1, "only the end: no job went through a step");
+  assert.equal(demo.mock.log.length, 0, "nothing reached the mock service");
+  await assertNoStackTrace("#job-error");
+  await page.screenshot({ path: `${SHOTS}error-unreachable.png`, fullPage: true });
+});
+
+test("a submit whose answer was lost says the job may exist, and it does", async () => {
+  await fresh();
+  demo.mock.fault({ method: "POST", path: "/v1/video/kling-extend-video", drop: "after" });
+  const shown = await submitToError();
+  assert.deepEqual(shown.told, MAYBE);
+  assert.match(shown.error, /Accepted\?\s+maybe: the answer never came, so it was not sent again/);
+  assert.doesNotMatch(shown.error, /not accepted/i);
+  assert.equal(demo.mock.jobs.length, 1, "the mock made the job");
+  assert.equal(demo.mock.log.filter((entry) => entry.method === "POST").length, 1, "sent once");
 });
 
 test("Kling's 1102 on submit shows insufficient_credits; no job is read", async () => {
   await fresh();
   await chooseProvider("kling");
   demo.mock.fault({ method: "POST", path: "/v1/videos/video-extend", klingCode: 1102 });
-  expectingFailedRequests = true;
-  try {
-    await page.click("#e-submit");
-    await page.waitForSelector("#job-status[data-status='error']");
-  } finally {
-    await page.waitForTimeout(100);
-    expectingFailedRequests = false;
-  }
+  assert.deepEqual((await submitToError()).told, REFUSED);
   assert.equal(await text("#job-error-code"), "insufficient_credits");
   assert.match(await text("#job-error-message"), /1102/);
   const details = await text("#job-error-details");
   assert.match(details, /HTTP status\s+429/);
   assert.match(details, /Service code\s+1102/);
   assert.match(details, /Retry later\?\s+no/);
-  assert.equal(await text("#job-id"), "(not created)");
+  assert.match(details, /Accepted\?\s+no/);
   assert.equal(await text("#job-polls"), "0");
   assert.equal(demo.mock.log.length, 1); // the one refused submit
   await assertNoStackTrace("#job-error");

@@ -49,7 +49,7 @@ export async function resetMock(ctx, advance = {}) {
   await control(ctx, "POST", "reset");
   await control(ctx, "POST", "config", {
     advance: { mode: "polls", stepPolls: 1, stepMs: 300, ...advance },
-    videoSeconds: 10,
+    sourceSeconds: 5,
   });
 }
 
