@@ -399,11 +399,22 @@ export interface KlingQuoteInput {
   discountPercent?: number;
   /** Negotiated rates, in credits per 5-second step. */
   rates?: { standard?: number; professional?: number };
-  /** Your price of one Kling unit (at most four decimals), e.g. `{ amount: 0.14, currency: "USD" }`. */
-  unitPrice?: { amount: number; currency: string };
+  /** Your price of one Kling unit, e.g. `{ amount: 0.14, currency: "USD" }`: with it, the quote has `price`. */
+  unitPrice?: UnitPrice;
   /** Trinetra's: Kling bills by mode. */
   resolution?: never;
 }
+
+/** Your price of one Kling unit, for a quote's `price`. */
+export interface UnitPrice {
+  /** 0 to 1,000,000, at most four decimals. */
+  amount: number;
+  /** Three capital letters (ISO 4217), e.g. "USD"; the quote's `price` repeats it. */
+  currency: string;
+}
+
+/** A Kling quote's input with `unitPrice`: its quote has a `price` (`PricedKlingQuote`). */
+export type PricedKlingQuoteInput = KlingQuoteInput & { unitPrice: UnitPrice };
 
 /** What `quote` prices: Trinetra by default, Kling with `provider: "kling"`. */
 export type QuoteInput = TrinetraQuoteInput | KlingQuoteInput;
@@ -443,6 +454,11 @@ export interface KlingQuote extends QuoteCommon {
   price?: Price;
 }
 
+/** A Kling quote made with a `unitPrice`, so its `price` is there. */
+export interface PricedKlingQuote extends KlingQuote {
+  price: Price;
+}
+
 /** An amount of money at the caller's unit price, exact to the cent. */
 export interface Price {
   amount: number;
@@ -468,6 +484,8 @@ interface ChainInput {
 export type TrinetraChainQuoteInput = Omit<TrinetraQuoteInput, "seconds"> & ChainInput;
 /** `quoteChain` for Kling. */
 export type KlingChainQuoteInput = Omit<KlingQuoteInput, "seconds"> & ChainInput;
+/** `quoteChain` for Kling with `unitPrice`: every quote of the chain has a `price`. */
+export type PricedKlingChainQuoteInput = KlingChainQuoteInput & { unitPrice: UnitPrice };
 /** What `quoteChain` prices. */
 export type ChainQuoteInput = TrinetraChainQuoteInput | KlingChainQuoteInput;
 
@@ -605,13 +623,31 @@ export declare function createProxy(config: ProxyConfig): (request: Request) => 
  * check as the user types); throws a KlingExtendError naming the field.
  */
 export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider }): void;
-/** Prices a job offline and synchronously, exactly (Trinetra in paise, Kling in units and your price). */
+/**
+ * Prices a job offline and synchronously, exactly (Trinetra in paise, Kling in units and your price).
+ * Throws `invalid_request` naming the field for an input it refuses (a negative or non-finite number,
+ * an unknown resolution or mode, a member of the other provider's, an unknown member).
+ *
+ * With `unitPrice`, a Kling quote's `price` is there (typed `PricedKlingQuote`):
+ *
+ * ```ts
+ * quote({ provider: "kling", mode: "pro", seconds: 5, unitPrice: { amount: 0.14, currency: "USD" } }).price.formatted; // "USD 0.49"
+ * ```
+ */
+export declare function quote(input: PricedKlingQuoteInput): PricedKlingQuote;
+/** A Kling quote: units, steps and credits; `price` only with `unitPrice`. */
 export declare function quote(input: KlingQuoteInput): KlingQuote;
 /** A Trinetra quote (the default provider). */
 export declare function quote(input: TrinetraQuoteInput): TrinetraQuote;
 /** A quote for either provider, narrowed by `provider`. */
 export declare function quote(input: QuoteInput): Quote;
-/** Prices a chain of extensions as a range (each adds 4 to 5 seconds). */
+/**
+ * Prices a chain of extensions as a range (each adds 4 to 5 seconds), in total and per step.
+ * Throws `invalid_request` naming the field, as `quote` does. With Kling's `unitPrice`, every quote of
+ * the chain (`min`, `max`, each step's) has its `price`.
+ */
+export declare function quoteChain(input: PricedKlingChainQuoteInput): ChainQuote<PricedKlingQuote>;
+/** A Kling chain's price range; `price` only with `unitPrice`. */
 export declare function quoteChain(input: KlingChainQuoteInput): ChainQuote<KlingQuote>;
 /** A Trinetra chain's price range. */
 export declare function quoteChain(input: TrinetraChainQuoteInput): ChainQuote<TrinetraQuote>;

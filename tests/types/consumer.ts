@@ -47,7 +47,10 @@ import {
   type Resolution,
   type SecondsRange,
   type Submission,
+  type PricedKlingQuote,
+  type UnitPrice,
 } from "kling-extend";
+import { quote as quoteAlone, type PricedKlingQuote as PricedAlone } from "kling-extend/quote";
 import { callbackEvent, deliverCallback, runChain, type WorkflowStepLike, type WorkflowLike } from "kling-extend/workflows";
 import { startMock, FAILURE_MESSAGE, RATES, type Fault, type LogEntry, type Mock, type MockJob } from "kling-extend/mock";
 
@@ -208,6 +211,18 @@ function costs(): number {
     kling.price?.formatted,
   ];
   void fields;
+  // With a unitPrice, the price is there: no optional chaining, in either entry.
+  const priced: PricedKlingQuote = quote({ provider: "kling", mode, seconds: 5, unitPrice });
+  const alone: PricedAlone = quoteAlone({ provider: "kling", seconds: 5, unitPrice: { amount: 0.14, currency: "USD" } });
+  const pricedChain = quoteChain({ provider: "kling", sourceSeconds: 5, extensions: 2, unitPrice });
+  const money: [string, string, number, number, string | undefined] = [
+    priced.price.formatted,
+    alone.price.currency,
+    pricedChain.min.price.amount,
+    pricedChain.max.price.amount,
+    pricedChain.steps[0]?.max.price.formatted,
+  ];
+  void money;
   const either: Quote = quote({ seconds: 5 } as QuoteInput);
   const shown: string = either.provider === "kling" ? `${either.units} units` : either.formatted;
   void shown;
@@ -287,6 +302,19 @@ void quote({ provider: "kling", seconds: 5 }).inr;
 
 // @ts-expect-error: a unit price is Kling's
 void quote({ seconds: 5, unitPrice: { amount: 1, currency: "USD" } });
+
+// @ts-expect-error: without a unitPrice, a Kling quote's price may be absent
+void quote({ provider: "kling", seconds: 5 }).price.formatted;
+
+declare const maybeUnitPrice: UnitPrice | undefined;
+// @ts-expect-error: a unitPrice that may be absent gives a price that may be absent
+void quote({ provider: "kling", seconds: 5, unitPrice: maybeUnitPrice }).price.formatted;
+
+// @ts-expect-error: the same in kling-extend/quote
+void quoteAlone({ provider: "kling", seconds: 5 }).price.formatted;
+
+// @ts-expect-error: and in a chain
+void quoteChain({ provider: "kling", sourceSeconds: 5, extensions: 2 }).max.price.formatted;
 
 /** Kling through a Worker-held key, a chain with progress, and webhooks. */
 async function klingAndWebhooks(rawBody: string, request: Request): Promise<Job[]> {
