@@ -19,54 +19,54 @@ export interface KlingKey {
 
 export interface MockSettings {
   /** Accepted X-API-Key values on the Trinetra routes; empty = no auth required. */
-  apiKeys?: string[];
+  apiKeys?: string[] | undefined;
   /** Kling API keys accepted as `Authorization: Bearer <key>`. Replaces the list. */
-  klingApiKeys?: string[];
+  klingApiKeys?: string[] | undefined;
   /**
    * Keys accepted for Kling JWTs (access keys unique). With neither these nor
    * `klingApiKeys`, the Kling routes need no auth. Replaces the list.
    */
-  klingKeys?: KlingKey[];
+  klingKeys?: KlingKey[] | undefined;
   /**
    * A `whsec_` secret: callbacks to a job's `callback_url` are then signed the
    * Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature), as
    * Kling signs them. `null` = unsigned.
    */
-  webhookSecret?: string | null;
+  webhookSecret?: string | null | undefined;
   /** Kling's callback document: its task document (default) or the newer `{ id, status, outputs, billing, … }`. */
-  klingCallbackShape?: "task" | "newer";
+  klingCallbackShape?: "task" | "newer" | undefined;
   /**
    * Whether a Kling read's task document echoes `task_info.external_task_id`.
    * Default `false`: Kling documents its extend answers without it (callbacks
    * and the submit's answer carry it either way).
    */
-  klingQueryEcho?: boolean;
+  klingQueryEcho?: boolean | undefined;
   /** Merged into the current value. */
-  advance?: Partial<Advance>;
+  advance?: Partial<Advance> | undefined;
   /** Output length in seconds used for Trinetra's credits_charged. */
-  videoSeconds?: number;
+  videoSeconds?: number | undefined;
 }
 
 export interface MockOptions extends MockSettings {
-  host?: string;
+  host?: string | undefined;
   /** 0 = any free port. */
-  port?: number;
+  port?: number | undefined;
 }
 
 export interface Fault {
-  method?: string;
+  method?: string | undefined;
   /** Prefix of the request target (path + query). */
-  path?: string;
-  times?: number;
-  status?: number;
+  path?: string | undefined;
+  times?: number | undefined;
+  status?: number | undefined;
   /** Instead of status/body: Kling's envelope for this code, with the code's HTTP status (a key of KLING_CODES). */
-  klingCode?: number;
+  klingCode?: number | undefined;
   /** With status or klingCode. */
-  headers?: Record<string, string | number>;
+  headers?: Record<string, string | number> | undefined;
   /** With status. A string is sent as is; anything else as JSON. */
   body?: unknown;
-  delayMs?: number;
-  drop?: "before" | "after";
+  delayMs?: number | undefined;
+  drop?: "before" | "after" | undefined;
 }
 
 export interface LogEntry {

@@ -49,8 +49,10 @@ import {
   type Submission,
   type PricedKlingQuote,
   type UnitPrice,
+  validateRequest,
 } from "kling-extend";
 import { quote as quoteAlone, type PricedKlingQuote as PricedAlone } from "kling-extend/quote";
+import { createServer } from "kling-extend/node";
 import { callbackEvent, deliverCallback, runChain, type WorkflowStepLike, type WorkflowLike } from "kling-extend/workflows";
 import { startMock, FAILURE_MESSAGE, RATES, type Fault, type LogEntry, type Mock, type MockJob } from "kling-extend/mock";
 
@@ -352,7 +354,27 @@ function proxyWorker(env: { KEY: string }): (request: Request) => Promise<Respon
   return createProxy(config);
 }
 
-void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks, proxyWorker];
+/**
+ * Values that may be undefined (an unset environment variable, an empty
+ * form field) count as absent, so they compile under
+ * exactOptionalPropertyTypes too.
+ */
+async function fromEnvironment(env: Record<string, string | undefined>, signal?: AbortSignal): Promise<void> {
+  const client = createClient({ apiKey: env.TRINETRA_API_KEY, baseUrl: env.PROXY_URL, signal, logger: undefined, onProgress: undefined, resume: undefined });
+  const request: ExtendRequest = { video_id: "v", prompt: env.PROMPT, callback_url: env.CALLBACK_URL, resolution: undefined, cfg_scale: undefined };
+  validateRequest(request, { provider: undefined });
+  await client.run(request, { onSubmitted: undefined, waitTimeoutMs: undefined });
+  const proxy = createProxy({ apiKey: env.TRINETRA_API_KEY, allowedOrigins: ["https://app.example.com"], basePath: env.BASE_PATH, authorize: undefined });
+  createServer(proxy, { maxInFlight: undefined }).listen(8787);
+  void quote({ seconds: 5, resolution: undefined, discountPercent: undefined, rates: { "720p": undefined }, unitPrice: undefined });
+  void quote({ provider: "kling", seconds: 5, mode: undefined, unitPrice: undefined });
+  void quoteChain({ sourceSeconds: 5, extensions: 1, basis: undefined });
+  void parseWebhook("{}", { provider: undefined, toleranceSeconds: undefined });
+  const mock = await startMock({ host: undefined, port: undefined, apiKeys: undefined, webhookSecret: undefined, advance: undefined });
+  mock.fault({ method: undefined, path: "/v1/", status: 503, times: undefined });
+}
+
+void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks, proxyWorker, fromEnvironment];
 
 /** run, onSubmitted, logging and the type guard, as the README shows them. */
 async function conventions(): Promise<string> {
