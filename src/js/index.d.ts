@@ -514,40 +514,139 @@ export interface ChainQuote<Q extends Quote = Quote> {
   steps: ChainStep<Q>[];
 }
 
-/** The network functions with options bound (`createClient`); per-call options override them. */
+/**
+ * The network functions with options bound, from `createClient(options)`.
+ * A call's own options override the bound ones, and its `headers` merge
+ * with them. Every method rejects with a `KlingExtendError`; its `code` says
+ * what went wrong, and `error.retryable` whether trying again later may work.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ baseUrl: "https://video-proxy.example.com", logLevel: "warn" });
+ * const job = await client.run({ video_id: "vid_123", prompt: "the camera pulls back" });
+ * console.log(job.output.outputs[0].url);
+ * ```
+ */
 export interface Client {
+  /**
+   * Submits one extension job and resolves once the service accepted it
+   * (`{ job_id, status, provider, request_id? }`), without waiting for the
+   * video: then `pollJob(job_id)`, or `run` for both.
+   *
+   * The request and the options are checked first: a bad one rejects with
+   * `invalid_request` and `error.field` naming it, and nothing is sent.
+   * The service's refusals are `unauthorized`, `forbidden`,
+   * `insufficient_credits`, `content_policy` or `invalid_request`; after
+   * `maxRetries` retries, `rate_limited`, `server_error`, `network_error`
+   * or `timeout` (`timeoutMs`, per attempt); `aborted` when `signal` fires;
+   * `bad_response` for an answer it cannot read; `internal_error` when the
+   * package itself failed.
+   *
+   * A submit is sent again only when the service certainly did not take it
+   * (408, 429, 503, a connection that never opened). Otherwise the error has
+   * `maybeSubmitted: true` and it was not repeated, so nothing is paid twice;
+   * with Kling, a lost answer is first looked up by the request's
+   * `external_task_id` (one is generated when you give none).
+   */
   extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
+  /**
+   * Reads a job once and resolves its document, whatever its status (a
+   * failed job resolves; only `pollJob` rejects it). `jobId` is the
+   * submission's `job_id`; with Kling, its `task_id` or your `external_task_id`.
+   *
+   * Network failures, timeouts, 408, 429 and 5xx answers are retried
+   * (`maxRetries`, obeying `Retry-After`). Rejects with `not_found` for an
+   * id the service does not know, `unauthorized`, `forbidden`,
+   * `invalid_request` (an empty id, a bad option: `error.field`),
+   * `rate_limited`, `server_error`, `network_error`, `timeout`, `aborted`,
+   * `bad_response` (an answer it cannot read, or another job's document) or
+   * `internal_error`.
+   */
   getJob(jobId: string, options?: ClientOptions): Promise<Job>;
+  /**
+   * Reads a job until it ends: waits of `intervalMs` (default 1 s) growing
+   * ×1.5 up to `maxIntervalMs` (10 s), `onUpdate(job)` on every status
+   * change, the whole wait bounded by `waitTimeoutMs` (10 minutes).
+   * Resolves the succeeded job with at least one video.
+   *
+   * Rejects with `job_failed` or `job_canceled` (`error.job` is the
+   * document, `error.job.error` the service's reason), `timeout` when
+   * `waitTimeoutMs` passes (failed reads are retried until then),
+   * `aborted` when `signal` fires or a hook throws, `not_found`,
+   * `unauthorized` or `forbidden` at once, `bad_response` (a "succeeded"
+   * job without a video, an answer it cannot read), `invalid_request` (a
+   * bad id or option) or `internal_error`. Once a read came, `error.job`
+   * holds the last document read.
+   */
   pollJob(jobId: string, options?: PollOptions): Promise<CompletedJob>;
+  /**
+   * `extendVideo` then `pollJob`: one call from the request to the video.
+   * `onSubmitted(submission)` is called once the service accepted the job,
+   * before the first wait: store `submission.job_id` to find the job again
+   * if this process goes away.
+   *
+   * Rejects as `extendVideo` does until the job is accepted, then as
+   * `pollJob` does; from then on every error carries the paid job in
+   * `error.job` (`raw` is `null` when no read came yet), so it is never lost.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   const job = await client.run({ video_id: "vid_123" }, { onSubmitted: (s) => save(s.job_id) });
+   *   show(job.output.outputs[0].url);
+   * } catch (error) {
+   *   if (isKlingExtendError(error) && error.code === "job_failed") show(error.job.error);
+   *   else throw error;
+   * }
+   * ```
+   */
   run(request: ExtendRequest, options?: RunOptions): Promise<CompletedJob>;
+  /**
+   * Extends `videoId` with the first prompt, waits for the video, then
+   * extends that video with the next prompt, and so on; resolves every
+   * step's job, in order. `onSubmitted` is called for every step,
+   * `onStep({ index, job })` when one has finished, and
+   * `onProgress(progress)` after every change: store it and pass it back as
+   * `resume` to go on after a restart without paying for a step twice.
+   *
+   * Every prompt, and with Kling the 3-minute limit (counted from
+   * `sourceSeconds`, else 5 s), is checked before the first submit:
+   * `invalid_request` naming `prompts[i]` (a bad prompt) or `prompts` (the
+   * limit), nothing paid.
+   * A step fails as `run` does, its message prefixed "step 2 of 5: ".
+   * A Trinetra step resumed while its submit had no answer is not sent
+   * again: `aborted` with `maybeSubmitted: true`. In a page, the first call
+   * loads the server build.
+   */
   chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 }
 
 /**
- * Submits an extension job. Validates `request` first (a `KlingExtendError`
- * `invalid_request` naming the field, nothing sent). A submit is retried only
- * when the service certainly did not take it; otherwise the error says
- * `maybeSubmitted: true` and nothing is paid twice.
+ * Submits an extension job, with `options` for this call alone; resolves
+ * once the service accepted it. What it checks, retries and rejects with:
+ * `Client.extendVideo`.
  */
 export declare function extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
-/** Reads a job once (transient failures retried). */
+/** Reads a job once, whatever its status; see `Client.getJob`. */
 export declare function getJob(jobId: string, options?: ClientOptions): Promise<Job>;
 /**
  * Reads a job until it ends, with growing waits, a deadline (`waitTimeoutMs`)
  * and `onUpdate`. Resolves the succeeded job with its video; rejects with
- * `job_failed` / `job_canceled` (with `error.job`), `timeout` or `aborted`.
+ * `job_failed` / `job_canceled` (with `error.job`), `timeout` or `aborted`,
+ * among others (`Client.pollJob`).
  */
 export declare function pollJob(jobId: string, options?: PollOptions): Promise<CompletedJob>;
 /**
  * Submits, then waits as `pollJob` does: one call from request to video.
  * `onSubmitted(submission)` hands over the job id before the first wait.
+ * See `Client.run`.
  */
 export declare function run(request: ExtendRequest, options?: RunOptions): Promise<CompletedJob>;
 /**
  * Extends `videoId`, waits, then extends the result again, once per prompt.
  * A Kling chain that would pass its 3-minute limit is refused before the first submit.
  * `onProgress` reports a storable progress; `resume` continues from one
- * without paying for a step twice.
+ * without paying for a step twice. See `Client.chainExtensions`.
  */
 export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 /** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */

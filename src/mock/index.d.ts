@@ -1,15 +1,22 @@
 // Types for the Trinetra gateway and Kling API mock (see README.md in this folder).
 
+/** How a job's status moves on: with time, or with each read of the job. */
 export type AdvanceMode = "time" | "polls";
 
+/**
+ * How a job goes queued → running → its end: each status lasts `stepMs`
+ * ("time") or `stepPolls` reads of the job ("polls"; deterministic, for tests).
+ */
 export interface Advance {
+  /** Default "time". */
   mode: AdvanceMode;
-  /** "time" mode: milliseconds per status step. */
+  /** "time" mode: milliseconds per status step; default 300. */
   stepMs: number;
-  /** "polls" mode: job reads per status step. */
+  /** "polls" mode: job reads per status step; default 1 (queued, running, then the end). */
   stepPolls: number;
 }
 
+/** A Kling access key and secret key pair, accepted for the legacy JWTs. */
 export interface KlingKey {
   /** The JWT's `iss`. */
   accessKey: string;
@@ -17,8 +24,13 @@ export interface KlingKey {
   secretKey: string;
 }
 
+/**
+ * What `startMock` and `mock.configure` take (each checked: an invalid one
+ * throws a `TypeError` and changes nothing). A member left out, or
+ * `undefined`, keeps its current value.
+ */
 export interface MockSettings {
-  /** Accepted X-API-Key values on the Trinetra routes; empty = no auth required. */
+  /** Accepted X-API-Key values on the Trinetra routes; empty (the default) = any key, or none, is accepted. */
   apiKeys?: string[] | undefined;
   /** Kling API keys accepted as `Authorization: Bearer <key>`. Replaces the list. */
   klingApiKeys?: string[] | undefined;
@@ -41,36 +53,62 @@ export interface MockSettings {
    * and the submit's answer carry it either way).
    */
   klingQueryEcho?: boolean | undefined;
-  /** Merged into the current value. */
+  /** Merged into the current value: `{ stepMs: 50 }` keeps the mode. */
   advance?: Partial<Advance> | undefined;
   /** Output length in seconds used for Trinetra's credits_charged. */
   videoSeconds?: number | undefined;
 }
 
+/** `startMock`'s options: where to listen, and the first settings. */
 export interface MockOptions extends MockSettings {
+  /** The interface to listen on; default "127.0.0.1". */
   host?: string | undefined;
-  /** 0 = any free port. */
+  /** Default 0 = any free port (read it from `mock.url`). */
   port?: number | undefined;
 }
 
+/**
+ * Makes the next matching request(s) misbehave: answer `status` (or Kling's
+ * `klingCode`) instead of serving it, wait `delayMs` first, or `drop` the
+ * connection. A request takes the first pending fault that matches, in the
+ * order they were queued; `OPTIONS` and `/__mock/` routes are never faulted.
+ *
+ * @example
+ * ```ts
+ * mock.fault({ method: "POST", status: 429, headers: { "retry-after": "1" } }); // the next submit is rate limited
+ * mock.fault({ path: "/v1/jobs/", drop: "before", times: 2 }); // the next two Trinetra reads get no answer
+ * ```
+ */
 export interface Fault {
+  /** An HTTP method, any case; default any. */
   method?: string | undefined;
-  /** Prefix of the request target (path + query). */
+  /** Prefix of the request target (path + query), starting with "/"; default any. */
   path?: string | undefined;
+  /** How many requests it applies to; default 1 (`Infinity` from JS, not over the control API). */
   times?: number | undefined;
+  /** The status to answer (200 to 599), with `body` or `{"error":{"message":"injected fault"}}`. */
   status?: number | undefined;
   /** Instead of status/body: Kling's envelope for this code, with the code's HTTP status (a key of KLING_CODES). */
   klingCode?: number | undefined;
-  /** With status or klingCode. */
+  /** With status or klingCode; they override the mock's own headers. */
   headers?: Record<string, string | number> | undefined;
   /** With status. A string is sent as is; anything else as JSON. */
   body?: unknown;
+  /** Milliseconds to wait first; a client that gives up meanwhile sees nothing happen. */
   delayMs?: number | undefined;
+  /**
+   * Close the connection without answering: "before" handles nothing (no job
+   * is made), "after" handles the request first (the job exists, its answer
+   * is lost). Not with status, klingCode, headers or body.
+   */
   drop?: "before" | "after" | undefined;
 }
 
+/** One API request the mock received (not `OPTIONS`, not `/__mock/` routes). */
 export interface LogEntry {
+  /** 1, 2, … in the order the requests arrived. */
   seq: number;
+  /** The `x-request-id` the mock answered with (Kling's envelope repeats it). */
   requestId: string;
   /** ms since the epoch */
   at: number;
@@ -84,6 +122,7 @@ export interface LogEntry {
   outcome: number | "dropped" | "aborted" | null;
 }
 
+/** A job or task the mock holds, of either service (`mock.jobs`). */
 export interface MockJob {
   id: string;
   provider: "trinetra" | "kling";
@@ -93,12 +132,15 @@ export interface MockJob {
   external_task_id: string | null;
   /** current status in the provider's words */
   status: string;
+  /** How many times the job was read. */
   polls: number;
   /** ms since the epoch */
   created_at: number;
+  /** The submitted request body, parsed. */
   body: unknown;
 }
 
+/** The mock's current settings as `mock.config` shows them: never a key or a secret. */
 export interface MockConfig {
   /** Trinetra X-API-Key required. */
   auth: boolean;
@@ -114,6 +156,7 @@ export interface MockConfig {
   klingQueryEcho?: true;
 }
 
+/** A running mock, from `startMock`. */
 export interface Mock {
   /** Base URL without trailing slash, e.g. "http://127.0.0.1:54321". */
   readonly url: string;
@@ -157,6 +200,34 @@ export interface CallbackDelivery {
   error: string | null;
 }
 
+/**
+ * Starts the mock of both services (the Trinetra gateway's routes and
+ * Kling's, on one port) and resolves once it is listening. Point the
+ * client's `baseUrl` at `mock.url`. A job's outcome follows its `video_id`
+ * (Kling: else `task_id`): one starting with "fail" fails, "cancel" is
+ * canceled, "unknown" stays in a status the client does not know; any other
+ * succeeds, with a playable MP4. With no `apiKeys` (the default)
+ * the Trinetra routes take any key or none; with neither `klingApiKeys` nor
+ * `klingKeys`, so do Kling's.
+ *
+ * Rejects with a `TypeError` for an invalid option (its message names it),
+ * or with Node's error when it cannot listen (`EADDRINUSE`: the port is
+ * taken). Node 20 or later.
+ *
+ * @example
+ * ```ts
+ * import { startMock } from "kling-extend/mock";
+ * import { run } from "kling-extend";
+ *
+ * const mock = await startMock({ apiKeys: ["test-key"], advance: { mode: "polls", stepPolls: 1 } });
+ * try {
+ *   const job = await run({ video_id: "vid_1" }, { baseUrl: mock.url, apiKey: "test-key", intervalMs: 10 });
+ *   console.log(job.output.outputs[0].url, mock.log.length); // the video, and every request the client made
+ * } finally {
+ *   await mock.close();
+ * }
+ * ```
+ */
 export function startMock(options?: MockOptions): Promise<Mock>;
 
 /** The `error` of a job whose video_id starts with "fail". */
