@@ -26,6 +26,7 @@ export interface WorkflowLike {
   }>;
 }
 
+/** What `runChain` runs: the video, its prompts, the service and how to wait for each step. */
 export interface WorkflowChain {
   /** The video to extend. */
   videoId: string;

@@ -112,11 +112,13 @@ export interface LogEntry {
   requestId: string;
   /** ms since the epoch */
   at: number;
+  /** The method, as sent ("GET", "POST"). */
   method: string;
   /** path + query */
   path: string;
   /** lower-cased names; x-api-key and authorization values are "[redacted]" */
   headers: Record<string, string | string[] | undefined>;
+  /** The request's body, as UTF-8 text ("" when it had none or was over the 1 MiB limit). */
   body: string;
   /** status sent, "dropped", "aborted", or null while in flight */
   outcome: number | "dropped" | "aborted" | null;
@@ -124,7 +126,9 @@ export interface LogEntry {
 
 /** A job or task the mock holds, of either service (`mock.jobs`). */
 export interface MockJob {
+  /** The job's id: Trinetra's `job_id`, Kling's `task_id`. */
   id: string;
+  /** The service it was submitted to. */
   provider: "trinetra" | "kling";
   /** The source id the caller gave (Kling: video_id, else task_id). */
   video_id: string;
@@ -144,7 +148,9 @@ export interface MockJob {
 export interface MockConfig {
   /** Trinetra X-API-Key required. */
   auth: boolean;
+  /** How statuses advance (`MockSettings.advance`, merged). */
   advance: Advance;
+  /** Output length in seconds used for Trinetra's credits_charged. */
   videoSeconds: number;
   /** Present (true) only when Kling keys (API keys, or access and secret keys) are configured. */
   klingAuth?: true;
@@ -189,6 +195,7 @@ export interface Mock {
 
 /** One callback the mock POSTed: a job's document at a change of its status. */
 export interface CallbackDelivery {
+  /** The job's `callback_url` it was posted to. */
   url: string;
   /** The document sent (the job's, in its provider's shape). */
   body: unknown;
@@ -244,15 +251,23 @@ export const KLING_CODES: Readonly<Record<number, readonly [number, string]>>;
 
 /** The Kling API's answer envelope; `data` only when `code` is 0. */
 export interface KlingEnvelope<T = unknown> {
+  /** 0 for success, else a key of `KLING_CODES`. */
   code: number;
+  /** "SUCCEED", or what went wrong. */
   message: string;
+  /** The same as the answer's `x-request-id` header. */
   request_id: string;
+  /** The answer's document, only when `code` is 0. */
   data?: T;
 }
 
+/** A video of a succeeded Kling task (`task_result.videos`), served by the mock. */
 export interface KlingVideo {
+  /** The video's id, to extend it again (`video_id`). */
   id: string;
+  /** The mock's MP4, `<mock.url>/media/<task_id>.mp4`. */
   url: string;
+  /** The watermarked copy's URL. */
   watermark_url: string;
   /** Seconds of the whole extended video, as a string, e.g. "10". */
   duration: string;
@@ -260,10 +275,13 @@ export interface KlingVideo {
 
 /** `data` of a Kling task read. */
 export interface KlingTask {
+  /** The task's id, for reads. */
   task_id: string;
+  /** Kling's status; "paused_for_review" (not one of Kling's) for a source id starting with "unknown". */
   task_status: "submitted" | "processing" | "succeed" | "failed" | (string & {});
   /** Only when failed. */
   task_status_msg?: string;
+  /** What the task was made from. */
   task_info: {
     /** In callbacks and the submit's answer; in a read's only with `klingQueryEcho`. */
     external_task_id?: string;
@@ -273,6 +291,8 @@ export interface KlingTask {
   task_result?: { videos: KlingVideo[] };
   /** Only when succeeded. */
   final_unit_deduction?: string;
+  /** ms since the epoch. */
   created_at: number;
+  /** ms since the epoch: when the mock first reported the current status. */
   updated_at: number;
 }

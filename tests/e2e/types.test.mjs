@@ -3,13 +3,16 @@
 // with `tsc --strict --noEmit`, under both "nodenext" and "bundler" module
 // resolution, and with `exactOptionalPropertyTypes` (where an option given
 // as `undefined`, an unset environment variable say, must still compile).
-// Deliberately wrong files must fail, so each check can fail.
+// Deliberately wrong files must fail, so each check can fail. Every
+// declaration the shipped .d.ts files export, and every method of `Client`
+// and `Mock`, has a JSDoc comment (editors show it on hover).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { BIN, createConsumer } from "./consumer.mjs";
 
 const SOURCE = fileURLToPath(new URL("../types/consumer.ts", import.meta.url));
@@ -82,4 +85,38 @@ test("types: exactOptionalPropertyTypes is in force in that check (a file it alo
   const { code, output } = await tsc("wrong-exact.ts", "nodenext", true);
   assert.notEqual(code, 0, "tsc accepted wrong-exact.ts with exactOptionalPropertyTypes");
   assert.match(output, /wrong-exact\.ts\(2,7\): error TS2375/, output);
+});
+
+/**
+ * What in a .d.ts text has no JSDoc comment: each exported declaration
+ * (`export interface`, `export declare function`, each overload), and each
+ * member of the interfaces named in `members`; as "Name" or "Name.member".
+ */
+function undocumented(text, members) {
+  const file = ts.createSourceFile("index.d.ts", text, ts.ScriptTarget.Latest, true);
+  const missing = [];
+  const documented = (node) => ts.getJSDocCommentsAndTags(node).length > 0;
+  for (const statement of file.statements) {
+    if (!statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    const declarations = ts.isVariableStatement(statement) ? statement.declarationList.declarations : [statement];
+    for (const declaration of declarations) {
+      const name = declaration.name?.getText(file) ?? "(default)";
+      if (!documented(declaration)) missing.push(name);
+      if (ts.isInterfaceDeclaration(declaration) && members.includes(name)) {
+        for (const member of declaration.members) if (!documented(member)) missing.push(`${name}.${member.name?.getText(file)}`);
+      }
+    }
+  }
+  return missing;
+}
+
+test("types: every export of the shipped .d.ts files, and every member of Client and Mock, has a JSDoc comment", () => {
+  const manifest = JSON.parse(readFileSync(join(consumer.packageDir, "package.json"), "utf8"));
+  const files = [...new Set(Object.values(manifest.exports).flatMap((entry) => (typeof entry === "object" && entry.types ? [entry.types] : [])))];
+  assert.deepEqual(files.sort(), ["./index.d.ts", "./mock/index.d.ts", "./node-adapter.d.ts", "./quote/index.d.ts", "./workflows.d.ts"]);
+  const missing = files.flatMap((path) => undocumented(readFileSync(join(consumer.packageDir, path), "utf8"), ["Client", "Mock"]).map((name) => `${path}: ${name}`));
+  assert.deepEqual(missing, [], "exported without JSDoc");
+  // The check can fail: an interface, a method, an overload and a constant without one.
+  const bare = "/** A. */\nexport interface A { x: 1 }\nexport interface Client {\n  /** Documented. */\n  a(): void;\n  b(): void;\n}\n/** One. */\nexport declare function f(a: string): void;\nexport declare function f(a: number): void;\nexport const C: number;\n";
+  assert.deepEqual(undocumented(bare, ["Client"]), ["Client", "Client.b", "f", "C"]);
 });
