@@ -24,7 +24,7 @@ const DOCUMENTS = ["README.md", "LICENSE", "CHANGELOG.md", "mock/README.md"];
 /** The repository's branch that absolute links to its files name. */
 const BRANCH = "main";
 /** Sites the README may link to besides the repository (a new one is added here on purpose). */
-const SITES = ["https://www.standardwebhooks.com/", "https://developers.cloudflare.com/", "https://semver.org", "https://doc.rust-lang.org/"];
+const SITES = ["https://www.standardwebhooks.com/", "https://developers.cloudflare.com/", "https://semver.org", "https://doc.rust-lang.org/", "https://keepachangelog.com/"];
 /** The entries a CommonJS project can load in Node (kling-extend/workflows runs in Workers only). */
 const NODE_ENTRIES = ["kling-extend", "kling-extend/quote", "kling-extend/node", "kling-extend/mock"];
 
@@ -272,4 +272,21 @@ test("package: the manifest names the repository, and every link of the shipped 
     assert.notEqual(unresolved(link, context), undefined, `${link} is refused`);
   }
   t.diagnostic(`${links.length} links: ${links.filter((link) => link.startsWith("#")).length} anchors, ${links.filter((link) => link.startsWith(repository) || link.includes("raw.githubusercontent.com")).length} into the repository`);
+});
+
+test("package: the links of the other shipped documents (the changelog, the mock's README) resolve too", async () => {
+  const { stdout } = await runCommand("git", ["ls-files"], { cwd: REPO });
+  const tracked = new Set(stdout.split("\n").filter(Boolean));
+  const repository = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(manifest.repository.url)[1];
+  const broken = [];
+  for (const document of DOCUMENTS.filter((name) => name.endsWith(".md") && name !== "README.md")) {
+    const text = readFileSync(join(consumer.packageDir, document), "utf8");
+    const context = { anchors: headingAnchors(text), packed: new Set(consumer.packedFiles), tracked, repository };
+    for (const link of markdownLinks(text)) {
+      // A relative link from a folder of the package (mock/) names another path in the repository (src/mock/).
+      const why = posix.dirname(document) !== "." && !/^(#|[a-z][a-z+.-]*:)/i.test(link) ? "relative, from a document outside the package's root" : unresolved(link, context);
+      if (why !== undefined) broken.push([document, link, why]);
+    }
+  }
+  assert.deepEqual(broken, [], "links that do not resolve");
 });
