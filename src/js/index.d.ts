@@ -42,73 +42,73 @@ export interface Logger {
 /** Which service, where, and the credential for it. */
 export interface ServiceOptions {
   /** Default "trinetra". */
-  provider?: Provider;
+  provider?: Provider | undefined;
   /**
    * Default per provider: Trinetra's gateway, or `https://api-singapore.klingai.com`
    * (`https://api-beijing.klingai.com` serves China). A proxy URL needs no key.
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * Trinetra: sent as X-API-Key. Kling: its API key from the Kling console,
    * sent as `Authorization: Bearer <apiKey>` (Kling's current method).
    * In Node, a call given no credential reads `TRINETRA_API_KEY`, or
    * `KLING_API_KEY` (then `KLING_ACCESS_KEY` + `KLING_SECRET_KEY`) for Kling.
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Kling (legacy): a JWT is signed from this and `secretKey` for every request. */
-  accessKey?: string;
+  accessKey?: string | undefined;
   /** Kling (legacy): the secret that signs the JWT; never sent. */
-  secretKey?: string;
+  secretKey?: string | undefined;
   /** Kling: a ready JWT (e.g. minted by a server with `signKlingToken`). */
-  token?: string;
+  token?: string | undefined;
   /** Per HTTP attempt, in milliseconds; default 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Options every network call takes (last). */
 export interface ClientOptions extends ServiceOptions {
   /** Retries per call after the first attempt; default 2, at most 10. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * The longest response body read, in bytes; default 8 MiB (8388608), at most
    * 64 MiB (67108864: the most the wasm's memory can always parse; a larger
    * value is `invalid_request` naming `maxResponseBytes`). A longer body is
    * refused as `bad_response` while it is read.
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Aborts the call, its retries and its waits (`aborted`). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Default: the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Extra headers; they never replace the credential. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Allow a key in a page, where every visitor can read it. */
-  dangerouslyAllowBrowser?: boolean;
+  dangerouslyAllowBrowser?: boolean | undefined;
   /**
    * What to log: "error" (how a call failed), "warn" (+ each failed attempt
    * and retry), "info" (+ each answer: method, URL, status, time), "debug"
    * (+ each request sent, each wait). Default "off"; in Node,
    * `KLING_EXTEND_LOG` sets it. Never a key, a token or a body.
    */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Where lines go; default `console`. A logger that throws is ignored. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Options of `pollJob`: how to pace the reads, and progress. */
 export interface PollOptions extends ClientOptions {
   /** First wait between reads, in milliseconds; default 1000. Waits grow ×1.5. */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Longest wait between reads; default 10000. */
-  maxIntervalMs?: number;
+  maxIntervalMs?: number | undefined;
   /** The whole wait; default 600000 (then `timeout`). */
-  waitTimeoutMs?: number;
+  waitTimeoutMs?: number | undefined;
   /**
    * Called on every status change, the final one included. A promise it
    * returns is awaited, never past an abort or `waitTimeoutMs` (`timeout`);
    * one that throws or rejects ends the call as `aborted`, its error as `cause`.
    */
-  onUpdate?: (job: Job) => void | Promise<void>;
+  onUpdate?: ((job: Job) => void | Promise<void>) | undefined;
 }
 
 /** Options of `run`: `pollJob`'s, and the submission as soon as it is accepted. */
@@ -119,7 +119,7 @@ export interface RunOptions extends PollOptions {
    * promise it returns is awaited first; if it throws or rejects, the call
    * ends as `aborted` (its error as `cause`) with the paid job in `error.job`.
    */
-  onSubmitted?: (submission: Submission) => void | Promise<void>;
+  onSubmitted?: ((submission: Submission) => void | Promise<void>) | undefined;
 }
 
 /** One finished step of a chain, for `onStep`. */
@@ -157,12 +157,12 @@ export interface ChainProgress {
 /** Options of `chainExtensions`; `onSubmitted` is called for every step. */
 export interface ChainOptions extends RunOptions {
   /** Called when each extension has finished. */
-  onStep?: (step: ChainStepReport) => void | Promise<void>;
+  onStep?: ((step: ChainStepReport) => void | Promise<void>) | undefined;
   /**
    * Called after every change of the chain's progress, before the chain goes
    * on (a returned promise is awaited): store it to resume the chain later.
    */
-  onProgress?: (progress: ChainProgress) => void | Promise<void>;
+  onProgress?: ((progress: ChainProgress) => void | Promise<void>) | undefined;
   /**
    * A progress from `onProgress` of this same chain (video id, prompts,
    * provider): finished steps are not redone, and a step in flight is waited
@@ -170,42 +170,42 @@ export interface ChainOptions extends RunOptions {
    * sent. A Trinetra step whose submit had no answer yet cannot be checked,
    * so it is not sent again: the call rejects with `aborted` and `maybeSubmitted`.
    */
-  resume?: ChainProgress;
+  resume?: ChainProgress | undefined;
   /** Length of the source video, when known (Kling's 180 s limit is checked against it; 5 s assumed otherwise). Not with `resume`, which carries it. */
-  sourceSeconds?: number;
+  sourceSeconds?: number | undefined;
   /** Every step's `callback_url`: the service posts each job's changes there. */
-  callbackUrl?: string;
+  callbackUrl?: string | undefined;
 }
 
 /** What `extendVideo` submits: the services' own field names. */
 export interface ExtendRequest {
   /** The video to extend (required, except a Kling `task_id` alone). */
-  video_id?: string;
+  video_id?: string | undefined;
   /** What happens next; at most 2500 characters. */
-  prompt?: string;
+  prompt?: string | undefined;
   /** What to avoid; at most 2500 characters. */
-  negative_prompt?: string;
+  negative_prompt?: string | undefined;
   /** How closely to follow the prompt, 0 to 1. */
-  cfg_scale?: number;
+  cfg_scale?: number | undefined;
   /** Absolute http(s) URL the service posts the finished job to; `""` means none (nothing is sent), as in Kling's own example. */
-  callback_url?: string;
+  callback_url?: string | undefined;
   /** Trinetra. */
-  resolution?: Resolution;
+  resolution?: Resolution | undefined;
   /** Kling: your id for the task (one is generated when absent), used to find it after a lost answer. */
-  external_task_id?: string;
+  external_task_id?: string | undefined;
   /** Kling: extend this task's video. */
-  task_id?: string;
+  task_id?: string | undefined;
   /** Kling: seconds added, "5". */
-  duration?: string | number;
+  duration?: string | number | undefined;
   /** Kling. */
-  mode?: Mode;
+  mode?: Mode | undefined;
   /** Kling: the model, e.g. "kling-v1". */
-  model_name?: string;
+  model_name?: string | undefined;
   /**
    * Kling: whether the task also makes a watermarked copy of its video
    * (`enabled`, required; nothing else may be in it). Sent as given.
    */
-  watermark_info?: { enabled: boolean };
+  watermark_info?: { enabled: boolean } | undefined;
 }
 
 /** The service accepted a job. */
@@ -346,14 +346,14 @@ export type KlingExtendError = KlingExtendJobError | KlingExtendInvalidRequestEr
 export interface KlingExtendErrorDetail {
   code: ErrorCode;
   message: string;
-  retryable?: boolean;
-  status?: number;
-  providerCode?: number;
-  requestId?: string;
-  retryAfterMs?: number;
-  field?: string;
-  job?: Job;
-  maybeSubmitted?: boolean;
+  retryable?: boolean | undefined;
+  status?: number | undefined;
+  providerCode?: number | undefined;
+  requestId?: string | undefined;
+  retryAfterMs?: number | undefined;
+  field?: string | undefined;
+  job?: Job | undefined;
+  maybeSubmitted?: boolean | undefined;
 }
 
 /** The class: `error instanceof KlingExtendError` narrows to the union above. */
@@ -373,37 +373,48 @@ export declare function isKlingExtendError(error: unknown): error is KlingExtend
 
 /** What Trinetra's gateway would charge: credits per second of output, one credit a rupee. */
 export interface TrinetraQuoteInput {
-  provider?: "trinetra";
+  provider?: "trinetra" | undefined;
   /** Default "720p" (19 credits a second; "1080p" 30). */
-  resolution?: Resolution;
+  resolution?: Resolution | undefined;
   /** Seconds of output, 0 to 10,000,000 (batch budgets too). */
   seconds: number;
   /** 0 to 100, at most two decimals. */
-  discountPercent?: number;
+  discountPercent?: number | undefined;
   /** Negotiated rates, in credits per second. */
-  rates?: { "720p"?: number; "1080p"?: number };
+  rates?: { "720p"?: number | undefined; "1080p"?: number | undefined } | undefined;
   /** Kling's: Trinetra prices in rupees. */
-  mode?: never;
+  mode?: undefined;
   /** Kling's: Trinetra prices in rupees. */
-  unitPrice?: never;
+  unitPrice?: undefined;
 }
 
 /** What Kling's API would charge: its units per 5-second step, and money at your price per unit. */
 export interface KlingQuoteInput {
   provider: "kling";
   /** Default "standard" (1 unit, 10 credits a step; "professional" 3.5 units, 35 credits). */
-  mode?: Mode;
+  mode?: Mode | undefined;
   /** Seconds of output, 0 to 10,000,000 (batch budgets too). */
   seconds: number;
   /** 0 to 100, at most two decimals; applies to credits and price. */
-  discountPercent?: number;
+  discountPercent?: number | undefined;
   /** Negotiated rates, in credits per 5-second step. */
-  rates?: { standard?: number; professional?: number };
-  /** Your price of one Kling unit (at most four decimals), e.g. `{ amount: 0.14, currency: "USD" }`. */
-  unitPrice?: { amount: number; currency: string };
+  rates?: { standard?: number | undefined; professional?: number | undefined } | undefined;
+  /** Your price of one Kling unit, e.g. `{ amount: 0.14, currency: "USD" }`: with it, the quote has `price`. */
+  unitPrice?: UnitPrice | undefined;
   /** Trinetra's: Kling bills by mode. */
-  resolution?: never;
+  resolution?: undefined;
 }
+
+/** Your price of one Kling unit, for a quote's `price`. */
+export interface UnitPrice {
+  /** 0 to 1,000,000, at most four decimals. */
+  amount: number;
+  /** Three capital letters (ISO 4217), e.g. "USD"; the quote's `price` repeats it. */
+  currency: string;
+}
+
+/** A Kling quote's input with `unitPrice`: its quote has a `price` (`PricedKlingQuote`). */
+export type PricedKlingQuoteInput = KlingQuoteInput & { unitPrice: UnitPrice };
 
 /** What `quote` prices: Trinetra by default, Kling with `provider: "kling"`. */
 export type QuoteInput = TrinetraQuoteInput | KlingQuoteInput;
@@ -443,6 +454,11 @@ export interface KlingQuote extends QuoteCommon {
   price?: Price;
 }
 
+/** A Kling quote made with a `unitPrice`, so its `price` is there. */
+export interface PricedKlingQuote extends KlingQuote {
+  price: Price;
+}
+
 /** An amount of money at the caller's unit price, exact to the cent. */
 export interface Price {
   amount: number;
@@ -461,13 +477,15 @@ interface ChainInput {
   /** 0 to 1000. */
   extensions: number;
   /** Default "output" for Trinetra, "added" for Kling. */
-  basis?: "output" | "added";
+  basis?: "output" | "added" | undefined;
 }
 
 /** `quoteChain` for Trinetra: a quote's input without `seconds`, and the chain's shape. */
 export type TrinetraChainQuoteInput = Omit<TrinetraQuoteInput, "seconds"> & ChainInput;
 /** `quoteChain` for Kling. */
 export type KlingChainQuoteInput = Omit<KlingQuoteInput, "seconds"> & ChainInput;
+/** `quoteChain` for Kling with `unitPrice`: every quote of the chain has a `price`. */
+export type PricedKlingChainQuoteInput = KlingChainQuoteInput & { unitPrice: UnitPrice };
 /** What `quoteChain` prices. */
 export type ChainQuoteInput = TrinetraChainQuoteInput | KlingChainQuoteInput;
 
@@ -496,40 +514,139 @@ export interface ChainQuote<Q extends Quote = Quote> {
   steps: ChainStep<Q>[];
 }
 
-/** The network functions with options bound (`createClient`); per-call options override them. */
+/**
+ * The network functions with options bound, from `createClient(options)`.
+ * A call's own options override the bound ones, and its `headers` merge
+ * with them. Every method rejects with a `KlingExtendError`; its `code` says
+ * what went wrong, and `error.retryable` whether trying again later may work.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ baseUrl: "https://video-proxy.example.com", logLevel: "warn" });
+ * const job = await client.run({ video_id: "vid_123", prompt: "the camera pulls back" });
+ * console.log(job.output.outputs[0].url);
+ * ```
+ */
 export interface Client {
+  /**
+   * Submits one extension job and resolves once the service accepted it
+   * (`{ job_id, status, provider, request_id? }`), without waiting for the
+   * video: then `pollJob(job_id)`, or `run` for both.
+   *
+   * The request and the options are checked first: a bad one rejects with
+   * `invalid_request` and `error.field` naming it, and nothing is sent.
+   * The service's refusals are `unauthorized`, `forbidden`,
+   * `insufficient_credits`, `content_policy` or `invalid_request`; after
+   * `maxRetries` retries, `rate_limited`, `server_error`, `network_error`
+   * or `timeout` (`timeoutMs`, per attempt); `aborted` when `signal` fires;
+   * `bad_response` for an answer it cannot read; `internal_error` when the
+   * package itself failed.
+   *
+   * A submit is sent again only when the service certainly did not take it
+   * (408, 429, 503, a connection that never opened). Otherwise the error has
+   * `maybeSubmitted: true` and it was not repeated, so nothing is paid twice;
+   * with Kling, a lost answer is first looked up by the request's
+   * `external_task_id` (one is generated when you give none).
+   */
   extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
+  /**
+   * Reads a job once and resolves its document, whatever its status (a
+   * failed job resolves; only `pollJob` rejects it). `jobId` is the
+   * submission's `job_id`; with Kling, its `task_id` or your `external_task_id`.
+   *
+   * Network failures, timeouts, 408, 429 and 5xx answers are retried
+   * (`maxRetries`, obeying `Retry-After`). Rejects with `not_found` for an
+   * id the service does not know, `unauthorized`, `forbidden`,
+   * `invalid_request` (an empty id, a bad option: `error.field`),
+   * `rate_limited`, `server_error`, `network_error`, `timeout`, `aborted`,
+   * `bad_response` (an answer it cannot read, or another job's document) or
+   * `internal_error`.
+   */
   getJob(jobId: string, options?: ClientOptions): Promise<Job>;
+  /**
+   * Reads a job until it ends: waits of `intervalMs` (default 1 s) growing
+   * ×1.5 up to `maxIntervalMs` (10 s), `onUpdate(job)` on every status
+   * change, the whole wait bounded by `waitTimeoutMs` (10 minutes).
+   * Resolves the succeeded job with at least one video.
+   *
+   * Rejects with `job_failed` or `job_canceled` (`error.job` is the
+   * document, `error.job.error` the service's reason), `timeout` when
+   * `waitTimeoutMs` passes (failed reads are retried until then),
+   * `aborted` when `signal` fires or a hook throws, `not_found`,
+   * `unauthorized` or `forbidden` at once, `bad_response` (a "succeeded"
+   * job without a video, an answer it cannot read), `invalid_request` (a
+   * bad id or option) or `internal_error`. Once a read came, `error.job`
+   * holds the last document read.
+   */
   pollJob(jobId: string, options?: PollOptions): Promise<CompletedJob>;
+  /**
+   * `extendVideo` then `pollJob`: one call from the request to the video.
+   * `onSubmitted(submission)` is called once the service accepted the job,
+   * before the first wait: store `submission.job_id` to find the job again
+   * if this process goes away.
+   *
+   * Rejects as `extendVideo` does until the job is accepted, then as
+   * `pollJob` does; from then on every error carries the paid job in
+   * `error.job` (`raw` is `null` when no read came yet), so it is never lost.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   const job = await client.run({ video_id: "vid_123" }, { onSubmitted: (s) => save(s.job_id) });
+   *   show(job.output.outputs[0].url);
+   * } catch (error) {
+   *   if (isKlingExtendError(error) && error.code === "job_failed") show(error.job.error);
+   *   else throw error;
+   * }
+   * ```
+   */
   run(request: ExtendRequest, options?: RunOptions): Promise<CompletedJob>;
+  /**
+   * Extends `videoId` with the first prompt, waits for the video, then
+   * extends that video with the next prompt, and so on; resolves every
+   * step's job, in order. `onSubmitted` is called for every step,
+   * `onStep({ index, job })` when one has finished, and
+   * `onProgress(progress)` after every change: store it and pass it back as
+   * `resume` to go on after a restart without paying for a step twice.
+   *
+   * Every prompt, and with Kling the 3-minute limit (counted from
+   * `sourceSeconds`, else 5 s), is checked before the first submit:
+   * `invalid_request` naming `prompts[i]` (a bad prompt) or `prompts` (the
+   * limit), nothing paid.
+   * A step fails as `run` does, its message prefixed "step 2 of 5: ".
+   * A Trinetra step resumed while its submit had no answer is not sent
+   * again: `aborted` with `maybeSubmitted: true`. In a page, the first call
+   * loads the server build.
+   */
   chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 }
 
 /**
- * Submits an extension job. Validates `request` first (a `KlingExtendError`
- * `invalid_request` naming the field, nothing sent). A submit is retried only
- * when the service certainly did not take it; otherwise the error says
- * `maybeSubmitted: true` and nothing is paid twice.
+ * Submits an extension job, with `options` for this call alone; resolves
+ * once the service accepted it. What it checks, retries and rejects with:
+ * `Client.extendVideo`.
  */
 export declare function extendVideo(request: ExtendRequest, options?: ClientOptions): Promise<Submission>;
-/** Reads a job once (transient failures retried). */
+/** Reads a job once, whatever its status; see `Client.getJob`. */
 export declare function getJob(jobId: string, options?: ClientOptions): Promise<Job>;
 /**
  * Reads a job until it ends, with growing waits, a deadline (`waitTimeoutMs`)
  * and `onUpdate`. Resolves the succeeded job with its video; rejects with
- * `job_failed` / `job_canceled` (with `error.job`), `timeout` or `aborted`.
+ * `job_failed` / `job_canceled` (with `error.job`), `timeout` or `aborted`,
+ * among others (`Client.pollJob`).
  */
 export declare function pollJob(jobId: string, options?: PollOptions): Promise<CompletedJob>;
 /**
  * Submits, then waits as `pollJob` does: one call from request to video.
  * `onSubmitted(submission)` hands over the job id before the first wait.
+ * See `Client.run`.
  */
 export declare function run(request: ExtendRequest, options?: RunOptions): Promise<CompletedJob>;
 /**
  * Extends `videoId`, waits, then extends the result again, once per prompt.
  * A Kling chain that would pass its 3-minute limit is refused before the first submit.
  * `onProgress` reports a storable progress; `resume` continues from one
- * without paying for a step twice.
+ * without paying for a step twice. See `Client.chainExtensions`.
  */
 export declare function chainExtensions(videoId: string, prompts: string[], options?: ChainOptions): Promise<CompletedJob[]>;
 /** The Kling JWT (HS256, valid 30 minutes from nowSeconds, default now). */
@@ -537,11 +654,11 @@ export declare function signKlingToken(accessKey: string, secretKey: string, now
 /** Options of `parseWebhook` and `verifyWebhook`. */
 export interface WebhookOptions {
   /** Which service sent the body; guessed from its shape when omitted. */
-  provider?: Provider;
+  provider?: Provider | undefined;
   /** How far webhook-timestamp may be from now, either way; default 300. */
-  toleranceSeconds?: number;
+  toleranceSeconds?: number | undefined;
   /** "Now" in Unix seconds, for replaying stored deliveries; default the clock. */
-  nowSeconds?: number;
+  nowSeconds?: number | undefined;
 }
 
 /**
@@ -582,15 +699,15 @@ export interface ProxyConfig extends ServiceOptions {
   /** Origins of the pages that may call the proxy, e.g. "https://app.example.com", or "*". */
   allowedOrigins: string[];
   /** Your own check of the caller (a session cookie, a user token); false answers 401. */
-  authorize?: (request: Request) => boolean | Promise<boolean>;
+  authorize?: ((request: Request) => boolean | Promise<boolean>) | undefined;
   /** Largest accepted body; default 65536. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * A prefix the routes are served under, e.g. "/api/video" for a Next.js
    * route `app/api/video/[...path]/route.ts`; the client's `baseUrl` then ends
    * with it. Plain segments only; anything outside it is 404.
    */
-  basePath?: string;
+  basePath?: string | undefined;
 }
 
 /**
@@ -604,14 +721,32 @@ export declare function createProxy(config: ProxyConfig): (request: Request) => 
  * Applies extendVideo's request rules without sending anything (for forms that
  * check as the user types); throws a KlingExtendError naming the field.
  */
-export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider }): void;
-/** Prices a job offline and synchronously, exactly (Trinetra in paise, Kling in units and your price). */
+export declare function validateRequest(request: ExtendRequest, options?: { provider?: Provider | undefined }): void;
+/**
+ * Prices a job offline and synchronously, exactly (Trinetra in paise, Kling in units and your price).
+ * Throws `invalid_request` naming the field for an input it refuses (a negative or non-finite number,
+ * an unknown resolution or mode, a member of the other provider's, an unknown member).
+ *
+ * With `unitPrice`, a Kling quote's `price` is there (typed `PricedKlingQuote`):
+ *
+ * ```ts
+ * quote({ provider: "kling", mode: "pro", seconds: 5, unitPrice: { amount: 0.14, currency: "USD" } }).price.formatted; // "USD 0.49"
+ * ```
+ */
+export declare function quote(input: PricedKlingQuoteInput): PricedKlingQuote;
+/** A Kling quote: units, steps and credits; `price` only with `unitPrice`. */
 export declare function quote(input: KlingQuoteInput): KlingQuote;
 /** A Trinetra quote (the default provider). */
 export declare function quote(input: TrinetraQuoteInput): TrinetraQuote;
 /** A quote for either provider, narrowed by `provider`. */
 export declare function quote(input: QuoteInput): Quote;
-/** Prices a chain of extensions as a range (each adds 4 to 5 seconds). */
+/**
+ * Prices a chain of extensions as a range (each adds 4 to 5 seconds), in total and per step.
+ * Throws `invalid_request` naming the field, as `quote` does. With Kling's `unitPrice`, every quote of
+ * the chain (`min`, `max`, each step's) has its `price`.
+ */
+export declare function quoteChain(input: PricedKlingChainQuoteInput): ChainQuote<PricedKlingQuote>;
+/** A Kling chain's price range; `price` only with `unitPrice`. */
 export declare function quoteChain(input: KlingChainQuoteInput): ChainQuote<KlingQuote>;
 /** A Trinetra chain's price range. */
 export declare function quoteChain(input: TrinetraChainQuoteInput): ChainQuote<TrinetraQuote>;

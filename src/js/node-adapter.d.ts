@@ -4,10 +4,10 @@
 
 /** The parts of `http.IncomingMessage` the listener reads. */
 export interface NodeRequestLike {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   rawHeaders: string[];
-  headers: { host?: string };
+  headers: { host?: string | undefined };
   complete: boolean;
   on(event: string, listener: (...args: any[]) => void): unknown;
   pause(): unknown;
@@ -28,15 +28,15 @@ export interface NodeResponseLike {
 /** The limits `toNodeListener` and `createServer` hold every request to; each a whole number above 0. */
 export interface NodeLimits {
   /** The request's headers must arrive within this (`createServer` only: a listener starts after them). Default 10 000 ms. */
-  headersTimeoutMs?: number;
+  headersTimeoutMs?: number | undefined;
   /** Its body must have arrived whole within this, counted from its headers; else `request.signal` aborts. Default 30 000 ms. */
-  bodyTimeoutMs?: number;
+  bodyTimeoutMs?: number | undefined;
   /** A keep-alive connection idle between requests this long is closed (`createServer` only). Default 30 000 ms. */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** The answer must have been written within this: a client that stops reading is cut off. Default 30 000 ms. */
-  writeTimeoutMs?: number;
+  writeTimeoutMs?: number | undefined;
   /** Requests handled at once; one more is answered 503 (`retry-after: 1`) at once. Default 256. */
-  maxInFlight?: number;
+  maxInFlight?: number | undefined;
 }
 
 /**

@@ -26,6 +26,7 @@ export interface WorkflowLike {
   }>;
 }
 
+/** What `runChain` runs: the video, its prompts, the service and how to wait for each step. */
 export interface WorkflowChain {
   /** The video to extend. */
   videoId: string;
@@ -35,19 +36,19 @@ export interface WorkflowChain {
    * The service and its credential (from `env`, never from the event's
    * params, which are stored), and `sourceSeconds` for Kling's 180 s check.
    */
-  options?: PollOptions & { sourceSeconds?: number };
+  options?: (PollOptions & { sourceSeconds?: number | undefined }) | undefined;
   /**
    * The URL of the Worker's route that calls `deliverCallback`: each submit
    * asks the service to post the job's changes there (`?instance=` is added).
    * Without it, every step is read by polling (after `callbackTimeout`).
    */
-  callbackUrl?: string;
+  callbackUrl?: string | undefined;
   /** How long a step waits for its callback before polling; default "10 minutes". */
-  callbackTimeout?: string | number;
+  callbackTimeout?: string | number | undefined;
   /** Between two reads when polling; default "30 seconds". */
-  pollInterval?: string | number;
+  pollInterval?: string | number | undefined;
   /** How Workflows retries the submit and read steps; default its own (5 retries, 10 s apart, exponential). */
-  stepConfig?: WorkflowStepConfig;
+  stepConfig?: WorkflowStepConfig | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Scenarios for the habits users bring from other SDKs: one call that submits
 // and waits (`run`, with `onSubmitted`), a logger, an early failure when no
 // credential can reach the service, and a type guard for catch blocks.
-import { createClient, createProxy, isKlingExtendError, KlingExtendError, pollJob, run } from "kling-extend";
+import { createClient, createProxy, isKlingExtendError, KlingExtendError, pollJob, quote, run, validateRequest } from "kling-extend";
 import * as assert from "./assert.js";
 import {
   WRONG_KEY,
@@ -60,6 +60,21 @@ scenario("run on a client; a failed job rejects job_failed with its document", {
   assert.equal(err.job.id, submitted?.job_id, "error.job is the submitted job");
   assert.equal(err.job.status, "failed", "error.job.status");
   assert.ok(isKlingExtendError(err), "isKlingExtendError");
+});
+
+scenario("options and request fields given as undefined count as absent, as the types allow (an unset environment variable)", {}, async (ctx) => {
+  const unset = { timeoutMs: undefined, maxRetries: undefined, signal: undefined, fetch: undefined, headers: undefined, logger: undefined, logLevel: undefined };
+  const client = createClient({ ...ctx.options, ...unset, intervalMs: 20 });
+  const request = { video_id: "vid_unset", prompt: undefined, negative_prompt: undefined, cfg_scale: undefined, callback_url: undefined, resolution: undefined };
+  validateRequest(request, { provider: undefined });
+  const job = await client.run(request, { onSubmitted: undefined, onUpdate: undefined, waitTimeoutMs: undefined });
+  assert.equal(job.status, "succeeded", "job.status");
+  const [submit, ...more] = posts(await mockLog(ctx));
+  assert.equal(more.length, 0, "exactly one submit");
+  assert.equal(submit.body, '{"video_id":"vid_unset"}', "only the fields given are sent");
+  const trinetra = { seconds: 5, resolution: undefined, discountPercent: undefined, rates: { "720p": undefined }, mode: undefined, unitPrice: undefined };
+  assert.deepEqual(quote(trinetra), quote({ seconds: 5 }), "a Trinetra quote");
+  assert.deepEqual(quote({ provider: "kling", seconds: 5, mode: undefined, unitPrice: undefined }), quote({ provider: "kling", seconds: 5 }), "a Kling quote");
 });
 
 scenario("run: a submit the service refused calls no onSubmitted and reads nothing", { httpErrors: true }, async (ctx) => {

@@ -1,7 +1,9 @@
 // The package as the registry gets it: `npm publish --dry-run` of pkg/, the
 // tarball's files against what its entries, bin and types import, the
 // ecosystem's checkers (publint, @arethetypeswrong/cli) on the packed
-// tarball, and a CommonJS project loading it the way the README says.
+// tarball, a CommonJS project loading it the way the README says, and the
+// README's links, which must work where it is read: in node_modules, on
+// npmjs.com and on GitHub.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -9,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
-import { BIN, PKG, createConsumer } from "./consumer.mjs";
+import { BIN, PKG, REPO, createConsumer } from "./consumer.mjs";
 import { runCommand } from "./toolchain.mjs";
 
 const run = promisify(execFile);
@@ -19,6 +21,10 @@ const manifest = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
 
 /** Shipped for people, not imported: the README, the license, the changelog, the mock's README. */
 const DOCUMENTS = ["README.md", "LICENSE", "CHANGELOG.md", "mock/README.md"];
+/** The repository's branch that absolute links to its files name. */
+const BRANCH = "main";
+/** Sites the README may link to besides the repository (a new one is added here on purpose). */
+const SITES = ["https://www.standardwebhooks.com/", "https://developers.cloudflare.com/", "https://semver.org", "https://doc.rust-lang.org/", "https://keepachangelog.com/"];
 /** The entries a CommonJS project can load in Node (kling-extend/workflows runs in Workers only). */
 const NODE_ENTRIES = ["kling-extend", "kling-extend/quote", "kling-extend/node", "kling-extend/mock"];
 
@@ -202,4 +208,85 @@ test("package: without require() of ES modules (Node before 20.19, 22.12), Commo
     loaded: NODE_ENTRIES.map(() => true),
     credits: 300,
   });
+});
+
+/** Every link and image target in a Markdown text, outside code blocks and code spans. */
+function markdownLinks(text) {
+  const prose = text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, "").replace(/(`+)[\s\S]*?\1/g, "");
+  return [...prose.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((match) => match[1]);
+}
+
+/** The anchors GitHub and npmjs.com give a Markdown text's headings: lower case, punctuation dropped, spaces as "-", repeats numbered. */
+function headingAnchors(text) {
+  const anchors = new Set();
+  for (const [, heading] of text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, "").matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    let anchor = base;
+    for (let n = 1; anchors.has(anchor); n += 1) anchor = `${base}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
+
+/**
+ * Why `link` does not resolve for a reader of the installed package, of
+ * npmjs.com or of the repository, or undefined when it does. A relative link
+ * must name a file in the tarball that the repository holds at the same path
+ * (npmjs.com resolves relative links against the repository); an absolute
+ * one a file or folder of the repository on its main branch, or a known site.
+ */
+function unresolved(link, { anchors, packed, tracked, repository }) {
+  if (link.startsWith("#")) return anchors.has(link.slice(1)) ? undefined : "no heading has this anchor";
+  if (!/^[a-z][a-z+.-]*:/i.test(link)) {
+    const path = posix.normalize(link.replace(/[?#].*$/, ""));
+    if (!packed.has(path)) return "not a file of the packed package";
+    return tracked.has(path) ? undefined : "not at this path in the repository (npmjs.com resolves it there)";
+  }
+  const ours = [`${repository}/blob/${BRANCH}/`, `${repository}/tree/${BRANCH}/`, `${repository.replace("https://github.com/", "https://raw.githubusercontent.com/")}/${BRANCH}/`];
+  const prefix = ours.find((start) => link.startsWith(start));
+  if (prefix !== undefined) {
+    const path = decodeURIComponent(link.slice(prefix.length).replace(/[?#].*$/, "")).replace(/\/$/, "");
+    const found = prefix.includes("/tree/") ? [...tracked].some((file) => file.startsWith(`${path}/`)) : tracked.has(path);
+    return found ? undefined : `the repository has no ${prefix.includes("/tree/") ? "folder" : "file"} ${path}`;
+  }
+  return SITES.some((site) => link.startsWith(site)) ? undefined : "neither the repository nor a known site";
+}
+
+test("package: the manifest names the repository, and every link of the shipped README resolves in the package, on npmjs.com and on GitHub", async (t) => {
+  const repository = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(manifest.repository?.url ?? "")?.[1];
+  assert.ok(repository, `repository.url is git+https://github.com/<owner>/<name>.git (${JSON.stringify(manifest.repository)})`);
+  const readme = readFileSync(join(consumer.packageDir, "README.md"), "utf8");
+  const { stdout } = await runCommand("git", ["ls-files"], { cwd: REPO });
+  const context = {
+    anchors: headingAnchors(readme),
+    packed: new Set(consumer.packedFiles),
+    tracked: new Set(stdout.split("\n").filter(Boolean)),
+    repository,
+  };
+  const links = markdownLinks(readme);
+  assert.ok(links.length >= 10, `the README's links were found (${links.length})`);
+  const broken = links.map((link) => [link, unresolved(link, context)]).filter(([, why]) => why !== undefined);
+  assert.deepEqual(broken, [], "links that do not resolve");
+  // The check can fail: what used to be there, and what is not.
+  for (const link of ["docs/screenshot.png", "src/mock/README.md", "#no-such-heading", `${repository}/blob/${BRANCH}/no/such/file.md`, "https://example.com/"]) {
+    assert.notEqual(unresolved(link, context), undefined, `${link} is refused`);
+  }
+  t.diagnostic(`${links.length} links: ${links.filter((link) => link.startsWith("#")).length} anchors, ${links.filter((link) => link.startsWith(repository) || link.includes("raw.githubusercontent.com")).length} into the repository`);
+});
+
+test("package: the links of the other shipped documents (the changelog, the mock's README) resolve too", async () => {
+  const { stdout } = await runCommand("git", ["ls-files"], { cwd: REPO });
+  const tracked = new Set(stdout.split("\n").filter(Boolean));
+  const repository = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(manifest.repository.url)[1];
+  const broken = [];
+  for (const document of DOCUMENTS.filter((name) => name.endsWith(".md") && name !== "README.md")) {
+    const text = readFileSync(join(consumer.packageDir, document), "utf8");
+    const context = { anchors: headingAnchors(text), packed: new Set(consumer.packedFiles), tracked, repository };
+    for (const link of markdownLinks(text)) {
+      // A relative link from a folder of the package (mock/) names another path in the repository (src/mock/).
+      const why = posix.dirname(document) !== "." && !/^(#|[a-z][a-z+.-]*:)/i.test(link) ? "relative, from a document outside the package's root" : unresolved(link, context);
+      if (why !== undefined) broken.push([document, link, why]);
+    }
+  }
+  assert.deepEqual(broken, [], "links that do not resolve");
 });

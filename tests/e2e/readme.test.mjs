@@ -1,6 +1,8 @@
 // Type-checks every JavaScript and TypeScript code block of the README with
 // `tsc --strict`, against the package installed from its tarball (its
-// `exports` and `.d.ts`), so the README cannot drift from the types. Each
+// `exports` and `.d.ts`), so the README cannot drift from the types; and
+// again with `exactOptionalPropertyTypes`, which projects turn on and where
+// an option read from `process.env` (a string or undefined) must still fit. Each
 // block is its own module; the names a block leaves to the reader (the
 // page's `video_id`, your `isSignedIn`) are declared in PRELUDE. Errors are
 // reported at their README line.
@@ -89,10 +91,11 @@ writeFileSync(join(consumer.dir, "readme-cloudflare.d.ts"), CLOUDFLARE);
 
 /**
  * Writes `blocks` as modules (a block without imports gets `export {}`, so
- * blocks never share names) and runs tsc over them; resolves
- * { code, output } with file positions turned into README lines.
+ * blocks never share names) and runs tsc over them, `exact`: with
+ * exactOptionalPropertyTypes; resolves { code, output } with file
+ * positions turned into README lines.
  */
-function check(blocks, name) {
+function check(blocks, name, exact = false) {
   const files = blocks.map((block, i) => {
     const file = `${name}-${i + 1}.${block.lang}`;
     writeFileSync(join(consumer.dir, file), `${block.code}\nexport {};\n`);
@@ -110,6 +113,7 @@ function check(blocks, name) {
     lib: ["es2022", "dom", "dom.iterable"],
     types: ["node"],
     skipLibCheck: true,
+    exactOptionalPropertyTypes: exact,
   };
   writeFileSync(join(consumer.dir, config), JSON.stringify({ compilerOptions, files: ["readme-prelude.d.ts", "readme-cloudflare.d.ts", ...files.map((f) => f.file)] }));
   return new Promise((resolve) => {
@@ -129,6 +133,20 @@ test("readme: every JavaScript and TypeScript block type-checks with --strict ag
   assert.ok(blocks.length >= 10, `the README's code blocks were found (${blocks.length})`);
   const { code, output } = await check(blocks, "readme");
   assert.equal(code, 0, `tsc --strict failed on README blocks:\n${output}`);
+});
+
+test("readme: every block type-checks with exactOptionalPropertyTypes too", async () => {
+  const { code, output } = await check(blocks, "readme-exact", true);
+  assert.equal(code, 0, `tsc --strict --exactOptionalPropertyTypes failed on README blocks:\n${output}`);
+});
+
+test("readme: exactOptionalPropertyTypes is in force in that check (a block it alone refuses fails)", async () => {
+  const code = 'import type { Job } from "kling-extend";\n\nconst job: Job = { id: "j", model: "m", status: "queued", raw: null, error: undefined };';
+  const wrong = { lang: "ts", line: 600, code };
+  assert.equal((await check([wrong], "wrong-exact-off")).code, 0, "without the flag, the block compiles");
+  const { code: exitCode, output } = await check([wrong], "wrong-exact", true);
+  assert.notEqual(exitCode, 0, "tsc accepted the block with exactOptionalPropertyTypes");
+  assert.match(output, /README\.md:602:7: error TS2375/, output);
 });
 
 test("readme: a wrongly typed block fails, reported at its README line (the check can fail)", async () => {

@@ -47,7 +47,12 @@ import {
   type Resolution,
   type SecondsRange,
   type Submission,
+  type PricedKlingQuote,
+  type UnitPrice,
+  validateRequest,
 } from "kling-extend";
+import { quote as quoteAlone, type PricedKlingQuote as PricedAlone } from "kling-extend/quote";
+import { createServer } from "kling-extend/node";
 import { callbackEvent, deliverCallback, runChain, type WorkflowStepLike, type WorkflowLike } from "kling-extend/workflows";
 import { startMock, FAILURE_MESSAGE, RATES, type Fault, type LogEntry, type Mock, type MockJob } from "kling-extend/mock";
 
@@ -208,6 +213,18 @@ function costs(): number {
     kling.price?.formatted,
   ];
   void fields;
+  // With a unitPrice, the price is there: no optional chaining, in either entry.
+  const priced: PricedKlingQuote = quote({ provider: "kling", mode, seconds: 5, unitPrice });
+  const alone: PricedAlone = quoteAlone({ provider: "kling", seconds: 5, unitPrice: { amount: 0.14, currency: "USD" } });
+  const pricedChain = quoteChain({ provider: "kling", sourceSeconds: 5, extensions: 2, unitPrice });
+  const money: [string, string, number, number, string | undefined] = [
+    priced.price.formatted,
+    alone.price.currency,
+    pricedChain.min.price.amount,
+    pricedChain.max.price.amount,
+    pricedChain.steps[0]?.max.price.formatted,
+  ];
+  void money;
   const either: Quote = quote({ seconds: 5 } as QuoteInput);
   const shown: string = either.provider === "kling" ? `${either.units} units` : either.formatted;
   void shown;
@@ -288,6 +305,19 @@ void quote({ provider: "kling", seconds: 5 }).inr;
 // @ts-expect-error: a unit price is Kling's
 void quote({ seconds: 5, unitPrice: { amount: 1, currency: "USD" } });
 
+// @ts-expect-error: without a unitPrice, a Kling quote's price may be absent
+void quote({ provider: "kling", seconds: 5 }).price.formatted;
+
+declare const maybeUnitPrice: UnitPrice | undefined;
+// @ts-expect-error: a unitPrice that may be absent gives a price that may be absent
+void quote({ provider: "kling", seconds: 5, unitPrice: maybeUnitPrice }).price.formatted;
+
+// @ts-expect-error: the same in kling-extend/quote
+void quoteAlone({ provider: "kling", seconds: 5 }).price.formatted;
+
+// @ts-expect-error: and in a chain
+void quoteChain({ provider: "kling", sourceSeconds: 5, extensions: 2 }).max.price.formatted;
+
 /** Kling through a Worker-held key, a chain with progress, and webhooks. */
 async function klingAndWebhooks(rawBody: string, request: Request): Promise<Job[]> {
   const token: string = signKlingToken("ak", "sk", 1_700_000_000);
@@ -324,7 +354,27 @@ function proxyWorker(env: { KEY: string }): (request: Request) => Promise<Respon
   return createProxy(config);
 }
 
-void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks, proxyWorker];
+/**
+ * Values that may be undefined (an unset environment variable, an empty
+ * form field) count as absent, so they compile under
+ * exactOptionalPropertyTypes too.
+ */
+async function fromEnvironment(env: Record<string, string | undefined>, signal?: AbortSignal): Promise<void> {
+  const client = createClient({ apiKey: env.TRINETRA_API_KEY, baseUrl: env.PROXY_URL, signal, logger: undefined, onProgress: undefined, resume: undefined });
+  const request: ExtendRequest = { video_id: "v", prompt: env.PROMPT, callback_url: env.CALLBACK_URL, resolution: undefined, cfg_scale: undefined };
+  validateRequest(request, { provider: undefined });
+  await client.run(request, { onSubmitted: undefined, waitTimeoutMs: undefined });
+  const proxy = createProxy({ apiKey: env.TRINETRA_API_KEY, allowedOrigins: ["https://app.example.com"], basePath: env.BASE_PATH, authorize: undefined });
+  createServer(proxy, { maxInFlight: undefined }).listen(8787);
+  void quote({ seconds: 5, resolution: undefined, discountPercent: undefined, rates: { "720p": undefined }, unitPrice: undefined });
+  void quote({ provider: "kling", seconds: 5, mode: undefined, unitPrice: undefined });
+  void quoteChain({ sourceSeconds: 5, extensions: 1, basis: undefined });
+  void parseWebhook("{}", { provider: undefined, toleranceSeconds: undefined });
+  const mock = await startMock({ host: undefined, port: undefined, apiKeys: undefined, webhookSecret: undefined, advance: undefined });
+  mock.fault({ method: undefined, path: "/v1/", status: 503, times: undefined });
+}
+
+void [provider, notAwaited, badCode, extend, withClient, costs, mockTypes, klingAndWebhooks, proxyWorker, fromEnvironment];
 
 /** run, onSubmitted, logging and the type guard, as the README shows them. */
 async function conventions(): Promise<string> {
