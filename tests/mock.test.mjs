@@ -60,6 +60,13 @@ async function mediaSeconds(mock, name) {
 }
 const readJob = (mock, id, opts) => call(mock, "GET", `/v1/jobs/${id}`, opts);
 
+test("startMock refuses an unknown option as configure does (no silent default)", async () => {
+  for (const options of [{ videoSeconds: 10 }, { sourceSecond: 10 }]) {
+    await assert.rejects(startMock(options), { name: "TypeError", message: `unknown config field "${Object.keys(options)[0]}"` });
+  }
+  await assert.rejects(startMock({ sourceSeconds: -1 }), TypeError);
+});
+
 describe("gateway routes (polls mode, auth on)", () => {
   let mock;
   before(async () => {

@@ -31,16 +31,9 @@ export function createSettings(options = {}) {
     advance: { mode: "time", stepMs: DEFAULT_STEP_MS, stepPolls: DEFAULT_STEP_POLLS },
     sourceSeconds: DEFAULT_SOURCE_SECONDS,
   };
-  applySettings(settings, {
-    apiKeys: options.apiKeys,
-    klingApiKeys: options.klingApiKeys,
-    klingKeys: options.klingKeys,
-    webhookSecret: options.webhookSecret,
-    klingCallbackShape: options.klingCallbackShape,
-    klingQueryEcho: options.klingQueryEcho,
-    advance: options.advance,
-    sourceSeconds: options.sourceSeconds,
-  });
+  // Every option is checked as configure() checks it: an unknown one (an old
+  // `videoSeconds`, a typo) is refused, not ignored.
+  applySettings(settings, options);
   return settings;
 }
 
