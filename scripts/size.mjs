@@ -25,10 +25,14 @@ export const BROTLI_GOAL = 50_000;
  * of bounded cost, and answers read without building their whole tree.
  * Issue 23 added 305 B so a client checks its options once (the core's
  * Settings, a second wasm-bindgen class in the page's glue: BENCHMARKS.md,
- * "Call overhead, issue 23").
+ * "Call overhead, issue 23"), and 1,529 B for errors that say where and what
+ * to do: "did you mean" for options and fields (about 630 B, strsim's
+ * Levenshtein 107 B of it), the request in network errors, CORS named in a
+ * page, the job in messages and retries logged with their request (about
+ * 900 B).
  * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 70_305;
+export const BROTLI_BUDGET = 71_834;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of
