@@ -37,8 +37,12 @@ export const BROTLI_BUDGET = 71_834;
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of
  * brotli (issue 15): tests/size.test.mjs holds it, the benchmark marks it.
+ * Issue 23 added 30 B the calculator's code does not explain: its Rust is
+ * unchanged, and bisecting finds the client's options check calling
+ * `Fields::deny_unknown` with a "did you mean" closure (reverting that one
+ * line gives 11,998 B again), which changes how the shared generic compiles.
  */
-export const QUOTE_BUDGET = 12_000;
+export const QUOTE_BUDGET = 12_030;
 
 /** lib/ modules, by name. */
 const lib = (...names) => names.map((name) => `lib/${name}.js`);
