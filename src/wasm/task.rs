@@ -125,7 +125,7 @@ where
 /// The process environment's variables (Node's, in the server build); a
 /// page has none, so its build reads none (0.4 KB brotli it need not load).
 #[cfg(feature = "server")]
-fn environment(env: &str) -> Result<Option<Environment>> {
+pub(super) fn environment(env: &str) -> Result<Option<Environment>> {
     Environment::from_value(&arg(env)?)
 }
 
