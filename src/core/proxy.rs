@@ -196,14 +196,11 @@ impl ProxyConfig {
         origin: Option<&str>,
         content_length: Option<&str>,
     ) -> (Decision, Option<LogLine>) {
-        if let Some(refused) = origin.filter(|origin| !self.allows(Some(origin))) {
-            let log = self.first_refusal(refused, method, path);
-            return (
-                Decision::Reply(error_reply(403, ErrorCode::Forbidden, "this origin is not allowed", vec![])),
-                log,
-            );
-        }
-        let cors = self.cors(origin);
+        let refused = origin.filter(|origin| !self.allows(Some(origin)));
+        let cors = match refused {
+            Some(origin) => readable_by(origin),
+            None => self.cors(origin),
+        };
         let route = match self.route(path) {
             Ok(route) => route,
             Err(reply) => return (Decision::Reply(Reply { headers: cors, ..reply }), None),
@@ -212,8 +209,16 @@ impl ProxyConfig {
             Route::Submit => "POST",
             Route::Read(_) => "GET",
         };
+        // A refused page is told so in words it can read: its preflight
+        // passes and its request is answered 403, never forwarded. A refused
+        // preflight would show it only a network error, which might as well
+        // have been a submit lost on its way back.
+        let log = refused.and_then(|origin| self.first_refusal(origin, method, path));
         if method == "OPTIONS" {
-            return (Decision::Reply(self.preflight(cors, allowed)), None);
+            return (Decision::Reply(self.preflight(cors, allowed)), log);
+        }
+        if refused.is_some() {
+            return (Decision::Reply(error_reply(403, ErrorCode::Forbidden, REFUSED_ORIGIN, cors)), log);
         }
         if method != allowed {
             let mut headers = cors;
@@ -421,11 +426,10 @@ impl ProxyConfig {
         if self.refused.iter().any(|seen| seen.eq_ignore_ascii_case(&origin)) {
             return None;
         }
-        let what = if method == "OPTIONS" { "a preflight" } else { "a request" };
         let mut message = format!(
-            "createProxy refused {what} ({} {}) from the origin {origin}: it is not in allowedOrigins, so \
-             nothing was forwarded and the page sees a CORS failure. Add it to allowedOrigins if pages on it \
-             should call this proxy",
+            "createProxy refuses the origin {origin} ({} {}): it is not in allowedOrigins, so nothing from it \
+             is forwarded and its pages are answered 403. Add it to allowedOrigins if pages on it should call \
+             this proxy",
             clean(method),
             clean(path),
         );
@@ -554,6 +558,16 @@ fn is_origin(text: &str) -> bool {
 }
 
 /// The contract's error shape: `{"error": {code, message, field?}}`.
+/// What a page on a refused origin is answered, and can read.
+const REFUSED_ORIGIN: &str = "this page's origin is not in createProxy's allowedOrigins, so nothing was forwarded: \
+                              add the origin there if its pages should call this proxy";
+
+/// The CORS headers that let a page on a refused `origin` read what it is
+/// refused: only refusals are answered to it.
+fn readable_by(origin: &str) -> Vec<(String, String)> {
+    vec![("access-control-allow-origin".into(), origin.to_owned()), ("vary".into(), "Origin".into())]
+}
+
 fn error_reply(status: u16, code: ErrorCode, message: &str, headers: Vec<(String, String)>) -> Reply {
     Reply { status, headers, body: Some(error_body(code, message, None)) }
 }
@@ -644,16 +658,23 @@ mod tests {
     }
 
     #[test]
-    fn other_origins_are_refused_and_preflights_answered() {
+    fn other_origins_are_refused_in_words_their_pages_can_read_and_preflights_answered() {
         let mut p = proxy("");
-        let refused = reply(p.decide("POST", "/v1/video/kling-extend-video", Some("https://evil.example"), None));
+        let evil = "https://evil.example";
+        let refused = reply(p.decide("POST", "/v1/video/kling-extend-video", Some(evil), None));
         assert_eq!((refused.status, error_code(&refused).as_deref()), (403, Some("forbidden")));
-        assert!(refused.headers.is_empty());
+        assert!(refused.body.as_deref().is_some_and(|body| body.contains("allowedOrigins")), "{refused:?}");
+        let readable = readable_by(evil);
+        assert_eq!(refused.headers, readable, "the refusal alone is readable: nothing exposed, no methods");
         let preflight = reply(p.decide("OPTIONS", "/v1/jobs/j", Some(APP), None));
         assert_eq!(preflight.status, 204);
         assert!(preflight.headers.contains(&("access-control-allow-origin".into(), APP.into())));
         assert!(preflight.headers.contains(&("access-control-allow-methods".into(), "GET, OPTIONS".into())));
-        assert_eq!(reply(p.decide("OPTIONS", "/v1/jobs/j", Some("https://evil.example"), None)).status, 403);
+        // A refused page's preflight passes, so that its request gets the 403 above instead of a network error.
+        let refused_preflight = reply(p.decide("OPTIONS", "/v1/jobs/j", Some(evil), None));
+        assert_eq!(refused_preflight.status, 204);
+        assert!(refused_preflight.headers.contains(&("access-control-allow-origin".into(), evil.into())));
+        assert_eq!(reply(p.decide("GET", "/v1/jobs/j", Some(evil), None)).status, 403, "its read is refused too");
         assert!(matches!(p.decide("GET", "/v1/jobs/j", None, None).0, Decision::Forward { .. }));
     }
 
@@ -931,7 +952,7 @@ mod tests {
         let (_, first) = p.decide("OPTIONS", SUBMIT, Some("https://evil.example"), None);
         let first = first.expect("the first refusal is logged");
         assert_eq!(first.level, Level::Warn);
-        for part in ["https://evil.example", "preflight", "OPTIONS /v1/video/kling-extend-video", "allowedOrigins"] {
+        for part in ["https://evil.example", "403", "OPTIONS /v1/video/kling-extend-video", "allowedOrigins"] {
             assert!(first.message.contains(part), "{part}: {}", first.message);
         }
         assert_eq!(p.decide("POST", SUBMIT, Some("https://evil.example"), None).1, None, "once per origin");
@@ -971,6 +992,7 @@ mod tests {
         let mut servers = ProxyConfig::from_value(&config, false, None).unwrap();
         assert!(matches!(servers.decide("POST", SUBMIT, None, None).0, Decision::Forward { .. }));
         assert_eq!(reply(servers.decide("POST", SUBMIT, Some(APP), None)).status, 403);
-        assert_eq!(reply(servers.decide("OPTIONS", SUBMIT, Some(APP), None)).status, 403);
+        let refusal = reply(servers.decide("POST", SUBMIT, Some(APP), None));
+        assert_eq!(refusal.headers, readable_by(APP), "a page reads why");
     }
 }

@@ -708,8 +708,9 @@ export interface ProxyConfig extends ServiceOptions {
    * Origins of the pages that may call the proxy, e.g. "https://app.example.com",
    * or "*"; required. `[]` when only servers call it (a request without
    * `Origin` is not from a page, so CORS does not apply to it). A page on
-   * another origin is refused (403; its preflight too, so it sees a CORS
-   * failure): each such origin is logged once, as a warning.
+   * another origin is answered 403 `forbidden` naming `allowedOrigins` (its
+   * preflight passes, so that it can read why), never forwarded; each such
+   * origin is logged once, as a warning.
    */
   allowedOrigins: string[];
   /** Your own check of the caller (a session cookie, a user token); false answers 401. */

@@ -533,13 +533,18 @@ for (const provider of ["trinetra", "kling"]) {
     assertErrorBody(read, 403, "forbidden");
     const lookalike = await call(worker(), routes.job("x"), { headers: { origin: `${APP}.evil.example` } });
     assertErrorBody(lookalike, 403, "forbidden");
+    // The page can read why: the refusal carries its origin's CORS header, and says what to change.
+    assert.equal(submit.headers.get("access-control-allow-origin"), EVIL);
+    assert.match(submit.text, /allowedOrigins/);
     const err = await rejection(pkg.extendVideo({ video_id: "v_evil_pkg" }, pageOptions(provider, worker(), { headers: { origin: EVIL } })));
     assert.equal(err.code, "forbidden", err.message);
     assert.equal(err.status, 403);
+    assert.equal(err.maybeSubmitted, false, "a 403 took nothing");
+    assert.match(err.message, /^HTTP 403: this page's origin is not in createProxy's allowedOrigins/);
     assertNotForwarded(before, "another origin");
   });
 
-  test(name("a preflight from the allowed origin is 204 with CORS headers; from another origin 403"), async () => {
+  test(name("a preflight is 204 with CORS headers, from another origin too (its request is then refused readably)"), async () => {
     const before = snapshot();
     const preflight = (path, origin, method) =>
       call(worker(), path, {
@@ -558,8 +563,8 @@ for (const provider of ["trinetra", "kling"]) {
       assert.match(ok.headers.get("access-control-allow-headers") ?? "", /content-type/);
       assert.equal(ok.headers.get("access-control-max-age"), "600");
       const evil = await preflight(path, EVIL, method);
-      assertErrorBody(evil, 403, "forbidden");
-      assert.equal(evil.headers.get("access-control-allow-origin"), null);
+      assert.equal(evil.status, 204, evil.text);
+      assert.equal(evil.headers.get("access-control-allow-origin"), EVIL);
     }
     const unknown = await preflight("/v1/admin", APP, "GET");
     assert.equal(unknown.status, 404);
@@ -859,13 +864,13 @@ test("node: allowedOrigins [] serves servers only; each refused origin is logged
     assert.equal(fromServer.status, 202, fromServer.text);
     const before = snapshot();
     const preflight = { method: "OPTIONS", headers: { origin: APP, "access-control-request-method": "POST" } };
-    assertErrorBody(await call(base, ROUTES.trinetra.submit, preflight), 403, "forbidden");
+    assert.equal((await call(base, ROUTES.trinetra.submit, preflight)).status, 204, "its preflight passes, to read the 403");
     assertErrorBody(await call(base, ROUTES.trinetra.submit, json({ video_id: "v_page" })), 403, "forbidden");
     assertErrorBody(await call(base, ROUTES.trinetra.job("job_1"), { headers: { origin: EVIL } }), 403, "forbidden");
     assertNotForwarded(before, "pages");
     assert.deepEqual(lines.map((line) => line.level), ["warn", "warn"], "one line per origin");
-    assert.match(lines[0].message, /^\[kling-extend\] createProxy refused a preflight \(OPTIONS \/v1\/video\/kling-extend-video\) from the origin https:\/\/app\.example\.com: it is not in allowedOrigins/);
-    assert.match(lines[1].message, /a request \(GET \/v1\/jobs\/job_1\) from the origin https:\/\/evil\.example/);
+    assert.match(lines[0].message, /^\[kling-extend\] createProxy refuses the origin https:\/\/app\.example\.com \(OPTIONS \/v1\/video\/kling-extend-video\): it is not in allowedOrigins/);
+    assert.match(lines[1].message, /the origin https:\/\/evil\.example \(GET \/v1\/jobs\/job_1\)/);
     assert.equal((await silent(new Request(`http://proxy.local${ROUTES.trinetra.job("j")}`, { headers: { origin: EVIL } }))).status, 403);
     assert.deepEqual(quiet.lines, [], "logLevel off");
   } finally {
