@@ -38,10 +38,24 @@ if [ "$(cat "$stamp" 2>/dev/null)" = "$mode" ] &&
   exit 0
 fi
 
-# The shipped JS is minified (ESM kept, names of exports kept): what a page
-# loads counts against the 40 KB budget like the wasm does.
+# What a page loads at first (index.js, inline.js, quote/index.js,
+# quote/inline.js) is minified: it counts against the budget like the wasm
+# does (scripts/size.mjs), and a browser prints no source line with an error.
+# The JS of Node, Deno, Bun and Workers (the entries, lib/, quote/node.js and
+# quote/workerd.js) is shipped readable instead: esbuild drops the comments
+# and keeps the lines and names, so the source line Node and Bun print above
+# an uncaught error's message is one statement, not a whole module, and its
+# stack names the functions (issue 23). The server build's wasm-bindgen glue
+# stays minified: no error a caller sees is thrown there (lib/wasm.js's
+# enter() turns what it throws into an internal_error), and readable it
+# weighs 2.0 KB brotli more. The rest costs Node's files (scripts/size.mjs's
+# server build) 2.0 KB brotli, a page's server half 2.3 KB, quote/node.js and
+# quote/workerd.js 0.9 KB each (BENCHMARKS.md); a page's first load, nothing.
 minify() {
-  node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$1" --outfile="$2"
+  node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$@"
+}
+readable() {
+  node_modules/.bin/esbuild --format=esm --log-level=warning "$@"
 }
 
 # cargo_size <dir> <opt-level> [cargo flags]: the wasm of one build, with
@@ -138,9 +152,9 @@ inline server
 inline quote
 # Node, Workers and a page's server half (lib/server-build.js) import the
 # shared modules one by one; on-demand.js is a page's only.
-minify "$work/server/pkg/kling_extend.js" "$out/server/kling_extend.js"
+minify "$work/server/pkg/kling_extend.js" --outfile="$out/server/kling_extend.js"
 for file in src/js/node.js src/js/workerd.js src/js/node-adapter.js src/js/workflows.js src/js/lib/*.js; do
-  [ "$file" = src/js/lib/on-demand.js ] || minify "$file" "$out/${file#src/js/}"
+  [ "$file" = src/js/lib/on-demand.js ] || readable "$file" --outfile="$out/${file#src/js/}"
 done
 # A page loads one module at first: index.js bundled with the web glue and
 # what it imports, from a copy of src/js laid out like pkg/. The server half
@@ -163,7 +177,10 @@ node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
 # main entry's); its wasm stays a file or a module of its own.
 cp "$work/quote/pkg/kling_extend.js" "$page/quote/"
 for entry in index node workerd inline; do
-  node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning \
+  # A page's entries minified, Node's and Workers' readable (see readable()).
+  minified=()
+  case $entry in index | inline) minified=(--minify) ;; esac
+  node_modules/.bin/esbuild --bundle "${minified[@]}" --format=esm --log-level=warning \
     --external:./kling_extend_bg.wasm.js '--external:./kling_extend_bg.wasm?module' \
     "$page/quote/$entry.js" --outfile="$out/quote/$entry.js"
 done

@@ -345,7 +345,7 @@ proptest! {
     fn a_whole_credential_never_survives_relay_or_redact(text in "[a-z .]{0,40}", key in "[0-9]{2,4}_[0-9/]{2,4}") {
         // The key has an underscore, so in JSON it can only stand in a string.
         let config = format!(r#"{{"apiKey":"{key}","allowedOrigins":["*"]}}"#);
-        let proxy = ProxyConfig::from_value(&json::parse(config.as_bytes()).unwrap(), false).unwrap();
+        let proxy = ProxyConfig::from_value(&json::parse(config.as_bytes()).unwrap(), false, None).unwrap();
         let relayed = |body: &str| proxy.relay(200, &[], body.as_bytes(), None, None).body.unwrap_or_default();
         for body in [format!(r#"{{"message":"{text} {key}"}}"#), format!("{text} {key}")] {
             prop_assert!(!relayed(&body).contains(key.as_str()));

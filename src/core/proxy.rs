@@ -1,8 +1,12 @@
 //! `createProxy`'s decisions, without its I/O: which requests a key-holding
-//! proxy forwards, what it answers itself, and the upstream request it makes.
-//! Deny by default: only the provider's submit and job-read routes, with their
-//! methods, from allowed origins, with bodies that pass the client's own rules.
+//! proxy forwards, what it answers itself, the upstream request it makes, and
+//! what it tells its logger. Deny by default: only the provider's submit and
+//! job-read routes, with their methods, from allowed origins, with bodies
+//! that pass the client's own rules, and only once it holds a credential.
 
+use crate::core::client::classify::clean;
+use crate::core::client::environment::{self as env, Environment};
+use crate::core::client::log_level::Level;
 use crate::core::client::options::ClientConfig;
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode, Result};
@@ -29,19 +33,53 @@ const ANSWER_HEADERS: [(&str, &str); 2] = [
     ("x-content-type-options", "nosniff"),
     ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; sandbox"),
 ];
+/// How many refused origins the proxy remembers, to log each once: past
+/// them, refusals are no longer logged, so callers sending ever new origins
+/// can neither grow its memory nor flood its log.
+pub const MAX_LOGGED_ORIGINS: usize = 64;
+/// What the proxy logs unless `logLevel` (or `KLING_EXTEND_LOG`) says
+/// otherwise: its refusals of origins and a missing credential, which a page
+/// sees only as a CORS failure or a 503, are the server's to know.
+const DEFAULT_LOG: Level = Level::Warn;
 
 /// The config keys that belong to the proxy itself; the rest describe the
 /// upstream service exactly as a client's options do.
-const OWN_KEYS: [&str; 3] = ["allowedOrigins", "maxBodyBytes", "basePath"];
+const OWN_KEYS: [&str; 4] = ["allowedOrigins", "maxBodyBytes", "basePath", "logLevel"];
 const UPSTREAM_KEYS: [&str; 7] = ["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs"];
+const CREDENTIAL_KEYS: [&str; 4] = ["apiKey", "accessKey", "secretKey", "token"];
 
+/// A proxy's config, and what it learned since: the credential the
+/// environment supplied later, the origins it has logged.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProxyConfig {
-    upstream: ClientConfig,
+    provider: ProviderName,
+    upstream: Upstream,
     origins: Origins,
     max_body_bytes: u64,
     /// The prefix the routes are served under (`basePath`), "" for none.
     base_path: String,
+    /// What to log; `None` is silence.
+    log: Option<Level>,
+    /// The origins refused and logged so far, at most [`MAX_LOGGED_ORIGINS`].
+    refused: Vec<String>,
+    /// Whether the missing credential was logged (once, while it is missing).
+    told_missing: bool,
+}
+
+/// The upstream service, once there is a credential to send it.
+#[derive(Clone, Debug, PartialEq)]
+enum Upstream {
+    Ready(ClientConfig),
+    /// None yet: the upstream options (every other one checked), kept to
+    /// look in the environment again; `why` is a variable's own error (a
+    /// Kling access key without its secret key), and `environment` whether
+    /// the runtime has one at all (Node, Deno, Bun; not a Worker or a page).
+    Unset {
+        options: Value,
+        in_browser: bool,
+        environment: bool,
+        why: Option<Error>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,65 +119,129 @@ impl Reply {
 pub enum Decision {
     Reply(Reply),
     /// Ask `authorize`, read the body if `read_body` (at most `max_body_bytes`),
-    /// then call [`ProxyConfig::forward`].
+    /// then call [`ProxyConfig::forward`]; all of it within `timeout_ms`.
     Forward {
         read_body: bool,
         max_body_bytes: u64,
+        timeout_ms: u32,
     },
 }
 
+/// A line for the proxy's logger.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub level: Level,
+    pub message: String,
+}
+
 impl ProxyConfig {
-    pub fn from_value(config: &Value, in_browser: bool) -> Result<ProxyConfig> {
+    /// `env`: the process environment's variables, `None` where the runtime
+    /// has none. A config without a credential is not refused: the
+    /// environment may supply it later (a module loaded at build time, when
+    /// the secret is not set), and until then every request is answered 503.
+    pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig> {
         let f = Fields::of(config, "config")?;
         f.deny_unknown(&[&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat(), |_| None)?;
         let members = config.as_object().unwrap_or_default();
-        let upstream_members = members.iter().filter(|(k, _)| UPSTREAM_KEYS.contains(&k.as_str())).cloned();
-        let upstream = ClientConfig::from_value(&Value::Object(upstream_members.collect()), in_browser)?;
-        if !upstream.provider.has_credential() {
-            let (field, why) = match upstream.provider.name() {
-                ProviderName::Trinetra => ("apiKey", "is required: the proxy adds it to every request"),
-                ProviderName::Kling => {
-                    ("apiKey", "(or accessKey and secretKey, or token) is required: the proxy adds it to every request")
-                }
-            };
-            return Err(Error::invalid(field, why));
-        }
-        Ok(ProxyConfig {
+        // An empty credential counts as none, as an empty variable does:
+        // `apiKey: process.env.X` is "" where X is set empty (a CI secret
+        // that is not defined), and the environment may still supply one.
+        let unset = |(k, v): &&(String, Value)| CREDENTIAL_KEYS.contains(&k.as_str()) && v.as_str() == Some("");
+        let upstream_members =
+            members.iter().filter(|(k, _)| UPSTREAM_KEYS.contains(&k.as_str())).filter(|m| !unset(m)).cloned();
+        let options = Value::Object(upstream_members.collect());
+        let upstream = match upstream_config(&options, in_browser, None)? {
+            Some(config) => Upstream::Ready(config),
+            None => Upstream::Unset { options, in_browser, environment: env.is_some(), why: None },
+        };
+        let mut proxy = ProxyConfig {
+            provider: f.provider()?.unwrap_or_default(),
             upstream,
             origins: origins(&f)?,
             max_body_bytes: f.integer("maxBodyBytes", 1..=(16 << 20))?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             base_path: base_path(&f)?,
-        })
+            log: log_level(&f, env)?,
+            refused: Vec::new(),
+            told_missing: false,
+        };
+        proxy.supply(env);
+        Ok(proxy)
     }
 
-    /// What to do with a request, before its body is read.
-    pub fn decide(&self, method: &str, path: &str, origin: Option<&str>, content_length: Option<&str>) -> Decision {
-        if !self.allows(origin) {
-            return Decision::Reply(error_reply(403, ErrorCode::Forbidden, "this origin is not allowed", vec![]));
+    /// Whether the proxy still waits for a credential from the environment:
+    /// then it should be given the variables (again) before a request.
+    pub fn wants_environment(&self) -> bool {
+        matches!(self.upstream, Upstream::Unset { environment: true, .. })
+    }
+
+    /// Takes the credential from `env` (the process environment's
+    /// variables) if the config gave none, as a client's call does.
+    pub fn supply(&mut self, env: Option<&Environment>) {
+        let (Upstream::Unset { options, in_browser, why, .. }, Some(env)) = (&mut self.upstream, env) else {
+            return;
+        };
+        match upstream_config(options, *in_browser, Some(env)) {
+            Ok(Some(config)) => self.upstream = Upstream::Ready(config),
+            Ok(None) => *why = None,
+            Err(error) => *why = Some(error),
         }
-        let cors = self.cors(origin);
+    }
+
+    /// What to do with a request, before its body is read, and what to log
+    /// about it: an origin's first refusal, a missing credential's first 503.
+    pub fn decide(
+        &mut self,
+        method: &str,
+        path: &str,
+        origin: Option<&str>,
+        content_length: Option<&str>,
+    ) -> (Decision, Option<LogLine>) {
+        let refused = origin.filter(|origin| !self.allows(Some(origin)));
+        let cors = match refused {
+            Some(origin) => readable_by(origin),
+            None => self.cors(origin),
+        };
         let route = match self.route(path) {
             Ok(route) => route,
-            Err(reply) => return Decision::Reply(Reply { headers: cors, ..reply }),
+            Err(reply) => return (Decision::Reply(Reply { headers: cors, ..reply }), None),
         };
         let allowed = match route {
             Route::Submit => "POST",
             Route::Read(_) => "GET",
         };
+        // A refused page is told so in words it can read: its preflight
+        // passes and its request is answered 403, never forwarded. A refused
+        // preflight would show it only a network error, which might as well
+        // have been a submit lost on its way back.
+        let log = refused.and_then(|origin| self.first_refusal(origin, method, path));
         if method == "OPTIONS" {
-            return Decision::Reply(self.preflight(cors, allowed));
+            return (Decision::Reply(self.preflight(cors, allowed)), log);
+        }
+        if refused.is_some() {
+            return (Decision::Reply(error_reply(403, ErrorCode::Forbidden, REFUSED_ORIGIN, cors)), log);
         }
         if method != allowed {
             let mut headers = cors;
             headers.push(("allow".into(), format!("{allowed}, OPTIONS")));
-            return Decision::Reply(error_reply(405, ErrorCode::InvalidRequest, "method not allowed here", headers));
+            let reply = error_reply(405, ErrorCode::InvalidRequest, "method not allowed here", headers);
+            return (Decision::Reply(reply), None);
         }
         let read_body = route == Route::Submit;
         let declared = content_length.and_then(|n| n.trim().parse::<u64>().ok());
         if read_body && declared.is_some_and(|n| n > self.max_body_bytes) {
-            return Decision::Reply(self.reply(413, origin));
+            return (Decision::Reply(self.reply(413, origin)), None);
         }
-        Decision::Forward { read_body, max_body_bytes: self.max_body_bytes }
+        match self.ready() {
+            Ok(upstream) => {
+                let timeout_ms = upstream.limits.timeout_ms;
+                (Decision::Forward { read_body, max_body_bytes: self.max_body_bytes, timeout_ms }, None)
+            }
+            Err(message) => {
+                let log = self.logs(Level::Error) && !std::mem::replace(&mut self.told_missing, true);
+                let line = log.then(|| LogLine { level: Level::Error, message: message.clone() });
+                (Decision::Reply(error_reply(503, ErrorCode::ServerError, &message, cors)), line)
+            }
+        }
     }
 
     /// The upstream request for an allowed request: the body re-built from
@@ -153,14 +255,16 @@ impl ProxyConfig {
         now_ms: u64,
     ) -> Result<HttpRequest, Reply> {
         let cors = || self.cors(origin);
-        match self.route(path).map_err(|reply| Reply { headers: cors(), ..reply })? {
-            Route::Read(id) => Ok(self.upstream.job_request(&id, now_ms)),
+        let route = self.route(path).map_err(|reply| Reply { headers: cors(), ..reply })?;
+        let upstream = self.ready().map_err(|message| error_reply(503, ErrorCode::ServerError, &message, cors()))?;
+        match route {
+            Route::Read(id) => Ok(upstream.job_request(&id, now_ms)),
             Route::Submit => {
                 let invalid = |e: Error| Reply { headers: cors(), ..error_reply_from(400, &e) };
                 let doc = json::parse(body.unwrap_or_default())
                     .map_err(|_| invalid(Error::invalid("body", "must be a JSON object")))?;
-                let request = ExtendRequest::from_value(&doc, self.upstream.provider.name()).map_err(invalid)?;
-                Ok(self.upstream.submit_request(&request, now_ms))
+                let request = ExtendRequest::from_value(&doc, self.provider).map_err(invalid)?;
+                Ok(upstream.submit_request(&request, now_ms))
             }
         }
     }
@@ -238,7 +342,10 @@ impl ProxyConfig {
     /// and the token signed for it, given by its `authorization` header), to
     /// [`scrub`] from its answer.
     pub fn credentials(&self, authorization: Option<&str>) -> Secrets {
-        let mut secrets = self.upstream.secrets();
+        let mut secrets = match &self.upstream {
+            Upstream::Ready(upstream) => upstream.secrets(),
+            Upstream::Unset { .. } => Secrets::default(),
+        };
         if let Some(token) = authorization.map(|h| h.trim_start_matches("Bearer ")) {
             secrets.add(token);
         }
@@ -257,10 +364,6 @@ impl ProxyConfig {
         ]
     }
 
-    pub fn timeout_ms(&self) -> u32 {
-        self.upstream.limits.timeout_ms
-    }
-
     /// A request without `Origin` is not from a page; CORS does not apply and
     /// `authorize` is the gate.
     fn allows(&self, origin: Option<&str>) -> bool {
@@ -277,7 +380,7 @@ impl ProxyConfig {
     fn route(&self, path: &str) -> Result<Route, Reply> {
         let not_found = || error_reply(404, ErrorCode::NotFound, "no such route on this proxy", vec![]);
         let path = path.strip_prefix(self.base_path.as_str()).ok_or_else(not_found)?;
-        let (submit, jobs) = match self.upstream.provider.name() {
+        let (submit, jobs) = match self.provider {
             ProviderName::Trinetra => ("/v1/video/kling-extend-video", "/v1/jobs/"),
             ProviderName::Kling => ("/v1/videos/video-extend", "/v1/videos/video-extend/"),
         };
@@ -297,11 +400,98 @@ impl ProxyConfig {
         JobId::parse(&Value::String(id)).map(Route::Read).map_err(|e| error_reply_from(400, &e))
     }
 
+    /// The upstream's config, or while there is no credential, what to answer instead.
+    fn ready(&self) -> Result<&ClientConfig, String> {
+        match &self.upstream {
+            Upstream::Ready(upstream) => Ok(upstream),
+            Upstream::Unset { environment, why, .. } => {
+                Err(missing_credential(self.provider, *environment, why.as_ref()))
+            }
+        }
+    }
+
+    /// Whether the threshold lets lines at `level` through.
+    fn logs(&self, level: Level) -> bool {
+        self.log.is_some_and(|threshold| level <= threshold)
+    }
+
+    /// The warning for `origin`'s first refusal: a page there sees only a
+    /// CORS failure (its preflight refused, nothing sent), the server this.
+    /// Each origin once, up to [`MAX_LOGGED_ORIGINS`], the last saying so.
+    fn first_refusal(&mut self, origin: &str, method: &str, path: &str) -> Option<LogLine> {
+        if !self.logs(Level::Warn) || self.refused.len() >= MAX_LOGGED_ORIGINS {
+            return None;
+        }
+        let origin = clean(origin);
+        if self.refused.iter().any(|seen| seen.eq_ignore_ascii_case(&origin)) {
+            return None;
+        }
+        let mut message = format!(
+            "createProxy refuses the origin {origin} ({} {}): it is not in allowedOrigins, so nothing from it \
+             is forwarded and its pages are answered 403. Add it to allowedOrigins if pages on it should call \
+             this proxy",
+            clean(method),
+            clean(path),
+        );
+        self.refused.push(origin);
+        if self.refused.len() == MAX_LOGGED_ORIGINS {
+            message.push_str(&format!(" ({MAX_LOGGED_ORIGINS} origins refused: others are not logged)"));
+        }
+        Some(LogLine { level: Level::Warn, message })
+    }
+
     fn preflight(&self, mut headers: Vec<(String, String)>, method: &str) -> Reply {
         headers.push(("access-control-allow-methods".into(), format!("{method}, OPTIONS")));
         headers.push(("access-control-allow-headers".into(), "content-type, authorization, accept".into()));
         headers.push(("access-control-max-age".into(), PREFLIGHT_MAX_AGE.into()));
         Reply { status: 204, headers, body: None }
+    }
+}
+
+/// The upstream's client config from `options` and `env`, `None` when
+/// neither gives a credential. The client refuses a call to the service's own
+/// URL without one, naming apiKey, only after every other option passed (one
+/// to another URL, a proxy's, needs none): with no credential option given,
+/// that refusal is the missing credential, and every other one is an error.
+fn upstream_config(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<Option<ClientConfig>> {
+    let given = CREDENTIAL_KEYS.iter().any(|key| options.get(key).is_some_and(|value| *value != Value::Null));
+    match ClientConfig::in_environment(options, in_browser, env) {
+        Ok(config) => Ok(config.provider.has_credential().then_some(config)),
+        Err(error) if !given && error.field.as_deref() == Some("apiKey") => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// What a request gets while the proxy has no credential: which option to
+/// pass or, where the runtime has an `environment`, which variable to set;
+/// `why`, a variable's own error, when one was set wrong.
+fn missing_credential(provider: ProviderName, environment: bool, why: Option<&Error>) -> String {
+    const NO_CREDENTIAL: &str = "createProxy has no credential for the service, so nothing was sent";
+    if let Some(why) = why {
+        return format!("{NO_CREDENTIAL}: {}", why.message);
+    }
+    let (options, variables) = match provider {
+        ProviderName::Trinetra => ("apiKey", env::TRINETRA_API_KEY.to_owned()),
+        ProviderName::Kling => (
+            "apiKey (or accessKey and secretKey, or token)",
+            format!("{} (or {} and {})", env::KLING_API_KEY, env::KLING_ACCESS_KEY, env::KLING_SECRET_KEY),
+        ),
+    };
+    if environment {
+        format!(
+            "{NO_CREDENTIAL}: set {variables} in the server's environment, or pass {options} in createProxy's config"
+        )
+    } else {
+        format!("{NO_CREDENTIAL}: pass {options} in createProxy's config (in a Worker, from its env: a secret named {variables})")
+    }
+}
+
+/// `logLevel`, else `KLING_EXTEND_LOG`, else [`DEFAULT_LOG`].
+fn log_level(f: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
+    match (f.string("logLevel")?, env.and_then(|env| env.get(env::KLING_EXTEND_LOG))) {
+        (Some(word), _) => Level::threshold(word, "logLevel"),
+        (None, Some(word)) => Level::threshold(word, env::KLING_EXTEND_LOG),
+        (None, None) => Ok(Some(DEFAULT_LOG)),
     }
 }
 
@@ -332,7 +522,11 @@ fn base_path(f: &Fields) -> Result<String> {
 
 fn origins(f: &Fields) -> Result<Origins> {
     let Some(list) = f.array("allowedOrigins")? else {
-        return Err(Error::invalid("allowedOrigins", "is required: the origins of the pages that may call the proxy"));
+        return Err(Error::invalid(
+            "allowedOrigins",
+            "is required: the origins of the pages that may call the proxy, e.g. [\"https://app.example.com\"], \
+             or [] when only servers call it",
+        ));
     };
     let mut origins = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
@@ -364,6 +558,16 @@ fn is_origin(text: &str) -> bool {
 }
 
 /// The contract's error shape: `{"error": {code, message, field?}}`.
+/// What a page on a refused origin is answered, and can read.
+const REFUSED_ORIGIN: &str = "this page's origin is not in createProxy's allowedOrigins, so nothing was forwarded: \
+                              add the origin there if its pages should call this proxy";
+
+/// The CORS headers that let a page on a refused `origin` read what it is
+/// refused: only refusals are answered to it.
+fn readable_by(origin: &str) -> Vec<(String, String)> {
+    vec![("access-control-allow-origin".into(), origin.to_owned()), ("vary".into(), "Origin".into())]
+}
+
 fn error_reply(status: u16, code: ErrorCode, message: &str, headers: Vec<(String, String)>) -> Reply {
     Reply { status, headers, body: Some(error_body(code, message, None)) }
 }
@@ -394,10 +598,10 @@ mod tests {
     fn keyed(key: &str, extra: &str) -> ProxyConfig {
         let config =
             format!(r#"{{"apiKey":"{key}","baseUrl":"http://127.0.0.1:9","allowedOrigins":["{APP}"]{extra}}}"#);
-        ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap()
+        ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, None).unwrap()
     }
 
-    fn reply(decision: Decision) -> Reply {
+    fn reply((decision, _): (Decision, Option<LogLine>)) -> Reply {
         match decision {
             Decision::Reply(reply) => reply,
             other => panic!("expected a reply, got {other:?}"),
@@ -436,15 +640,15 @@ mod tests {
 
     #[test]
     fn forwards_only_the_two_routes_with_their_methods() {
-        let p = proxy("");
+        let mut p = proxy("");
         let submit = "/v1/video/kling-extend-video";
         assert_eq!(
-            p.decide("POST", submit, Some(APP), Some("40")),
-            Decision::Forward { read_body: true, max_body_bytes: 65536 }
+            p.decide("POST", submit, Some(APP), Some("40")).0,
+            Decision::Forward { read_body: true, max_body_bytes: 65536, timeout_ms: 30_000 }
         );
         assert_eq!(
-            p.decide("GET", "/v1/jobs/job_1", Some(APP), None),
-            Decision::Forward { read_body: false, max_body_bytes: 65536 }
+            p.decide("GET", "/v1/jobs/job_1", Some(APP), None).0,
+            Decision::Forward { read_body: false, max_body_bytes: 65536, timeout_ms: 30_000 }
         );
         assert_eq!(reply(p.decide("GET", "/v1/admin", Some(APP), None)).status, 404);
         assert_eq!(reply(p.decide("GET", "/v1/jobs/a/b", Some(APP), None)).status, 404);
@@ -454,22 +658,29 @@ mod tests {
     }
 
     #[test]
-    fn other_origins_are_refused_and_preflights_answered() {
-        let p = proxy("");
-        let refused = reply(p.decide("POST", "/v1/video/kling-extend-video", Some("https://evil.example"), None));
+    fn other_origins_are_refused_in_words_their_pages_can_read_and_preflights_answered() {
+        let mut p = proxy("");
+        let evil = "https://evil.example";
+        let refused = reply(p.decide("POST", "/v1/video/kling-extend-video", Some(evil), None));
         assert_eq!((refused.status, error_code(&refused).as_deref()), (403, Some("forbidden")));
-        assert!(refused.headers.is_empty());
+        assert!(refused.body.as_deref().is_some_and(|body| body.contains("allowedOrigins")), "{refused:?}");
+        let readable = readable_by(evil);
+        assert_eq!(refused.headers, readable, "the refusal alone is readable: nothing exposed, no methods");
         let preflight = reply(p.decide("OPTIONS", "/v1/jobs/j", Some(APP), None));
         assert_eq!(preflight.status, 204);
         assert!(preflight.headers.contains(&("access-control-allow-origin".into(), APP.into())));
         assert!(preflight.headers.contains(&("access-control-allow-methods".into(), "GET, OPTIONS".into())));
-        assert_eq!(reply(p.decide("OPTIONS", "/v1/jobs/j", Some("https://evil.example"), None)).status, 403);
-        assert!(matches!(p.decide("GET", "/v1/jobs/j", None, None), Decision::Forward { .. }));
+        // A refused page's preflight passes, so that its request gets the 403 above instead of a network error.
+        let refused_preflight = reply(p.decide("OPTIONS", "/v1/jobs/j", Some(evil), None));
+        assert_eq!(refused_preflight.status, 204);
+        assert!(refused_preflight.headers.contains(&("access-control-allow-origin".into(), evil.into())));
+        assert_eq!(reply(p.decide("GET", "/v1/jobs/j", Some(evil), None)).status, 403, "its read is refused too");
+        assert!(matches!(p.decide("GET", "/v1/jobs/j", None, None).0, Decision::Forward { .. }));
     }
 
     #[test]
     fn a_declared_large_body_is_refused_unread() {
-        let p = proxy(r#","maxBodyBytes":100"#);
+        let mut p = proxy(r#","maxBodyBytes":100"#);
         assert_eq!(reply(p.decide("POST", "/v1/video/kling-extend-video", Some(APP), Some("101"))).status, 413);
         assert_eq!(p.reply(413, Some(APP)).status, 413);
     }
@@ -510,13 +721,13 @@ mod tests {
     #[test]
     fn a_kling_proxy_signs_with_its_keys() {
         let config = r#"{"provider":"kling","accessKey":"ak","secretKey":"sk","allowedOrigins":["*"]}"#;
-        let p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap();
+        let p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, None).unwrap();
         let upstream =
             p.forward("/v1/videos/video-extend/ke-1", None, Some("https://any.example"), 1_700_000_000_000).unwrap();
         assert!(upstream.header("authorization").is_some_and(|h| h.starts_with("Bearer ey")));
         assert_eq!(p.cors(Some("https://any.example")).len(), 3);
         let api_key = r#"{"provider":"kling","apiKey":"kling-server-key","allowedOrigins":["*"]}"#;
-        let p = ProxyConfig::from_value(&parse(api_key.as_bytes()).unwrap(), false).unwrap();
+        let p = ProxyConfig::from_value(&parse(api_key.as_bytes()).unwrap(), false, None).unwrap();
         let upstream = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
         assert_eq!(upstream.header("authorization"), Some("Bearer kling-server-key"), "or with Kling's API key");
     }
@@ -537,7 +748,7 @@ mod tests {
     #[test]
     fn an_upstream_echo_of_a_credential_is_scrubbed() {
         let config = r#"{"provider":"kling","accessKey":"ak_x","secretKey":"sk_x","allowedOrigins":["*"]}"#;
-        let p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap();
+        let p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, None).unwrap();
         let sent = p.forward("/v1/videos/video-extend/t", None, None, 0).unwrap();
         let token = sent.header("authorization").unwrap().trim_start_matches("Bearer ").to_owned();
         let echoed = format!(r#"{{"message":"bad iss ak_x, secret sk_x, token {token}"}}"#);
@@ -553,24 +764,29 @@ mod tests {
     #[test]
     fn config_mistakes_name_their_field() {
         for (config, field) in [
-            (r#"{"allowedOrigins":["*"]}"#, "apiKey"),
-            (r#"{"provider":"kling","allowedOrigins":["*"]}"#, "apiKey"),
             (r#"{"apiKey":"k"}"#, "allowedOrigins"),
+            (r#"{}"#, "allowedOrigins"),
+            (r#"{"allowedOrigins":["*"],"baseUrl":"ftp://x"}"#, "baseUrl"),
+            (r#"{"allowedOrigins":["*"],"timeoutMs":-1}"#, "timeoutMs"),
+            (r#"{"allowedOrigins":["*"],"provider":"klingg"}"#, "provider"),
+            (r#"{"allowedOrigins":["*"],"logLevel":"loud"}"#, "logLevel"),
+            (r#"{"allowedOrigins":["*"],"apiKey":" "}"#, "apiKey"),
+            (r#"{"provider":"kling","accessKey":"a","allowedOrigins":["*"]}"#, "secretKey"),
             (r#"{"apiKey":"k","allowedOrigins":["app.example.com"]}"#, "allowedOrigins[0]"),
             (r#"{"apiKey":"k","allowedOrigins":["https://a.example/path"]}"#, "allowedOrigins[0]"),
             (r#"{"apiKey":"k","allowedOrigins":["*"],"maxBodyBytes":0}"#, "maxBodyBytes"),
             (r#"{"apiKey":"k","allowedOrigins":["*"],"authorise":true}"#, "authorise"),
         ] {
-            let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap_err();
+            let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, None).unwrap_err();
             assert_eq!(e.field.as_deref(), Some(field), "{config}");
         }
     }
 
     #[test]
     fn base_path_serves_the_routes_under_a_prefix_and_nothing_else() {
-        let p = proxy(r#","basePath":"/api/video/""#);
-        let forward =
-            |path: &str, method: &str| matches!(p.decide(method, path, Some(APP), None), Decision::Forward { .. });
+        let mut p = proxy(r#","basePath":"/api/video/""#);
+        let mut forward =
+            |path: &str, method: &str| matches!(p.decide(method, path, Some(APP), None).0, Decision::Forward { .. });
         assert!(forward("/api/video/v1/video/kling-extend-video", "POST"));
         assert!(forward("/api/video/v1/jobs/job_1", "GET"));
         for outside in [
@@ -586,7 +802,7 @@ mod tests {
         let request = p.forward("/api/video/v1/jobs/job_1", None, Some(APP), 0).unwrap();
         assert_eq!(request.url, "http://127.0.0.1:9/v1/jobs/job_1", "upstream, the service's own path");
         assert!(matches!(
-            proxy(r#","basePath":"/""#).decide("GET", "/v1/jobs/j", None, None),
+            proxy(r#","basePath":"/""#).decide("GET", "/v1/jobs/j", None, None).0,
             Decision::Forward { .. }
         ));
     }
@@ -606,7 +822,7 @@ mod tests {
         ] {
             let config =
                 format!(r#"{{"apiKey":"k","baseUrl":"http://127.0.0.1:9","allowedOrigins":["*"],"basePath":{bad}}}"#);
-            let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false).unwrap_err();
+            let e = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, None).unwrap_err();
             assert_eq!(e.field.as_deref(), Some("basePath"), "{bad}");
         }
     }
@@ -654,9 +870,9 @@ mod tests {
 
     #[test]
     fn an_id_that_decodes_to_another_path_is_refused_before_the_key_goes() {
-        let p = proxy("");
+        let mut p = proxy("");
         for path in ["/v1/jobs/..%2F..%2Fadmin%2Fkeys", "/v1/jobs/a%5Cb", "/v1/jobs/%2E%2E"] {
-            let Decision::Reply(refused) = p.decide("GET", path, Some(APP), None) else {
+            let (Decision::Reply(refused), _) = p.decide("GET", path, Some(APP), None) else {
                 panic!("{path} was forwarded")
             };
             assert_eq!((refused.status, error_code(&refused).as_deref()), (400, Some("invalid_request")), "{path}");
@@ -672,5 +888,111 @@ mod tests {
         let empty = p.relay(204, &[], b"", None, Some(APP)).wire_headers();
         assert!(empty.iter().any(|(k, v)| k == "x-content-type-options" && v == "nosniff"), "{empty:?}");
         assert!(!empty.iter().any(|(k, _)| k == "content-type"), "no body, no type");
+    }
+
+    fn env(json: &str) -> Environment {
+        Environment::from_value(&parse(json.as_bytes()).unwrap()).unwrap().unwrap()
+    }
+
+    fn message(reply: &Reply) -> String {
+        error_of(reply).and_then(|e| e.get("message")?.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+
+    const SUBMIT: &str = "/v1/video/kling-extend-video";
+
+    #[test]
+    fn without_a_credential_the_proxy_is_made_and_answers_503_naming_what_to_set_until_the_environment_has_it() {
+        let config = parse(br#"{"allowedOrigins":["https://app.example.com"]}"#).unwrap();
+        let mut p = ProxyConfig::from_value(&config, false, Some(&env("{}"))).unwrap();
+        assert!(p.wants_environment());
+        let empty = parse(br#"{"apiKey":"","allowedOrigins":["https://app.example.com"]}"#).unwrap();
+        assert_eq!(ProxyConfig::from_value(&empty, false, Some(&env("{}"))), Ok(p.clone()), "an empty apiKey is none");
+        let (decision, log) = p.decide("POST", SUBMIT, Some(APP), Some("20"));
+        let refused = reply((decision, None));
+        assert_eq!((refused.status, error_code(&refused).as_deref()), (503, Some("server_error")));
+        let text = message(&refused);
+        assert!(text.contains("set TRINETRA_API_KEY") && text.contains("pass apiKey"), "{text}");
+        assert!(text.contains("nothing was sent") && !text.contains("point baseUrl"), "{text}");
+        assert!(refused.headers.iter().any(|(k, _)| k == "access-control-allow-origin"), "the page can read why");
+        assert_eq!(log, Some(LogLine { level: Level::Error, message: text.clone() }), "logged");
+        assert_eq!(p.decide("GET", "/v1/jobs/j", None, None).1, None, "once");
+        assert_eq!(reply(p.decide("OPTIONS", SUBMIT, Some(APP), None)).status, 204, "preflights pass");
+        assert_eq!(p.forward("/v1/jobs/j", None, None, 0).unwrap_err().status, 503);
+
+        p.supply(Some(&env(r#"{"TRINETRA_API_KEY":"late-key"}"#)));
+        assert!(!p.wants_environment());
+        assert!(matches!(p.decide("POST", SUBMIT, Some(APP), None).0, Decision::Forward { .. }));
+        let sent = p.forward("/v1/jobs/j", None, None, 0).unwrap();
+        assert_eq!(sent.header("x-api-key"), Some("late-key"));
+        assert_eq!(sent.url, "https://brahmand-api.bulletshorts.co/v1/jobs/j");
+        assert_eq!(relayed(&p, r#""late-key""#, &sent), r#""[redacted]""#, "the environment's key is scrubbed too");
+    }
+
+    #[test]
+    fn a_missing_credential_names_each_providers_options_and_variables_or_a_workers_secret() {
+        let made = |config: &str, env: Option<&Environment>| {
+            let mut p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, env).unwrap();
+            message(&reply(p.decide("GET", "/v1/videos/video-extend/t", None, None)))
+        };
+        let kling = made(r#"{"provider":"kling","allowedOrigins":[]}"#, Some(&env("{}")));
+        assert!(kling.contains("KLING_API_KEY (or KLING_ACCESS_KEY and KLING_SECRET_KEY)"), "{kling}");
+        assert!(kling.contains("apiKey (or accessKey and secretKey, or token)"), "{kling}");
+        let half = made(r#"{"provider":"kling","allowedOrigins":[]}"#, Some(&env(r#"{"KLING_ACCESS_KEY":"ak"}"#)));
+        assert!(half.ends_with("KLING_SECRET_KEY is required with KLING_ACCESS_KEY"), "{half}");
+        assert!(!half.contains("ak\""), "no value of a variable");
+        let worker = made(r#"{"provider":"kling","baseUrl":"https://up.example","allowedOrigins":[]}"#, None);
+        assert!(worker.contains("in a Worker") && worker.contains("pass apiKey"), "{worker}");
+        let p = ProxyConfig::from_value(&parse(br#"{"allowedOrigins":[]}"#).unwrap(), false, None).unwrap();
+        assert!(!p.wants_environment(), "a runtime without an environment is not asked for one");
+    }
+
+    #[test]
+    fn each_refused_origin_is_logged_once_and_only_so_many_are_remembered() {
+        let mut p = proxy("");
+        let (_, first) = p.decide("OPTIONS", SUBMIT, Some("https://evil.example"), None);
+        let first = first.expect("the first refusal is logged");
+        assert_eq!(first.level, Level::Warn);
+        for part in ["https://evil.example", "403", "OPTIONS /v1/video/kling-extend-video", "allowedOrigins"] {
+            assert!(first.message.contains(part), "{part}: {}", first.message);
+        }
+        assert_eq!(p.decide("POST", SUBMIT, Some("https://evil.example"), None).1, None, "once per origin");
+        assert_eq!(p.decide("POST", SUBMIT, Some("HTTPS://EVIL.example"), None).1, None, "in any case");
+        assert_eq!(p.decide("POST", SUBMIT, Some(APP), None).1, None, "an allowed origin is not logged");
+        let logged: Vec<LogLine> = (0..200)
+            .filter_map(|i| p.decide("GET", "/v1/jobs/j", Some(&format!("https://o{i}.example")), None).1)
+            .collect();
+        assert_eq!(logged.len(), MAX_LOGGED_ORIGINS - 1);
+        assert!(logged.last().unwrap().message.ends_with("others are not logged)"), "{:?}", logged.last());
+        assert_eq!(p.refused.len(), MAX_LOGGED_ORIGINS, "memory is bounded");
+        let long = format!("https://{}.example\u{1b}[31m", "a".repeat(5000));
+        let mut q = proxy("");
+        let line = q.decide("GET", "/v1/jobs/j", Some(&long), None).1.unwrap();
+        assert!(line.message.len() < 800 && !line.message.contains('\u{1b}'), "bounded and without controls");
+    }
+
+    #[test]
+    fn the_log_level_comes_from_the_config_then_the_environment_and_is_warn_by_default() {
+        let origin_logged = |extra: &str, env: Option<&Environment>| {
+            let config = format!(r#"{{"apiKey":"k","allowedOrigins":[]{extra}}}"#);
+            let mut p = ProxyConfig::from_value(&parse(config.as_bytes()).unwrap(), false, env).unwrap();
+            p.decide("GET", "/v1/jobs/j", Some(APP), None).1.is_some()
+        };
+        assert!(origin_logged("", None));
+        assert!(!origin_logged(r#","logLevel":"error""#, None));
+        assert!(!origin_logged("", Some(&env(r#"{"KLING_EXTEND_LOG":"off"}"#))));
+        assert!(origin_logged(r#","logLevel":"debug""#, Some(&env(r#"{"KLING_EXTEND_LOG":"off"}"#))));
+        let quiet = r#"{"allowedOrigins":[],"logLevel":"off"}"#;
+        let mut p = ProxyConfig::from_value(&parse(quiet.as_bytes()).unwrap(), false, None).unwrap();
+        assert_eq!(p.decide("GET", "/v1/jobs/j", None, None).1, None, "off: not even a missing credential");
+    }
+
+    #[test]
+    fn an_empty_allowed_origins_serves_servers_only() {
+        let config = parse(br#"{"apiKey":"k","allowedOrigins":[]}"#).unwrap();
+        let mut servers = ProxyConfig::from_value(&config, false, None).unwrap();
+        assert!(matches!(servers.decide("POST", SUBMIT, None, None).0, Decision::Forward { .. }));
+        assert_eq!(reply(servers.decide("POST", SUBMIT, Some(APP), None)).status, 403);
+        let refusal = reply(servers.decide("POST", SUBMIT, Some(APP), None));
+        assert_eq!(refusal.headers, readable_by(APP), "a page reads why");
     }
 }

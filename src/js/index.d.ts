@@ -694,9 +694,24 @@ export declare function verifyWebhook(
   secret: string | string[],
   options?: WebhookOptions,
 ): Promise<VerifiedJob>;
-/** The upstream service and its credential (required here), plus the proxy's own rules. */
+/**
+ * The upstream service and its credential, plus the proxy's own rules. Every
+ * option is checked when the proxy is made, but the credential: without one
+ * (a module loaded while its secret is unset, as `next build` does) the proxy
+ * is made all the same, and answers every request 503 `server_error`, naming
+ * what to set, until it has one. In Node (and Deno, Bun) it reads
+ * `TRINETRA_API_KEY`, or for Kling `KLING_API_KEY` (else `KLING_ACCESS_KEY` +
+ * `KLING_SECRET_KEY`), as `run` does, again before each request until set.
+ */
 export interface ProxyConfig extends ServiceOptions {
-  /** Origins of the pages that may call the proxy, e.g. "https://app.example.com", or "*". */
+  /**
+   * Origins of the pages that may call the proxy, e.g. "https://app.example.com",
+   * or "*"; required. `[]` when only servers call it (a request without
+   * `Origin` is not from a page, so CORS does not apply to it). A page on
+   * another origin is answered 403 `forbidden` naming `allowedOrigins` (its
+   * preflight passes, so that it can read why), never forwarded; each such
+   * origin is logged once, as a warning.
+   */
   allowedOrigins: string[];
   /** Your own check of the caller (a session cookie, a user token); false answers 401. */
   authorize?: ((request: Request) => boolean | Promise<boolean>) | undefined;
@@ -708,11 +723,22 @@ export interface ProxyConfig extends ServiceOptions {
    * with it. Plain segments only; anything outside it is 404.
    */
   basePath?: string | undefined;
+  /**
+   * What the proxy logs: "error", a missing credential, at the first
+   * request it refuses; "warn" (the default) also each refused origin, once
+   * (the first 64 origins). "off" logs nothing. In Node, `KLING_EXTEND_LOG`
+   * sets it when absent. Never a key, a token or a body.
+   */
+  logLevel?: LogLevel | undefined;
+  /** Where lines go; default `console`. A logger that throws is ignored. */
+  logger?: Logger | undefined;
 }
 
 /**
  * A fetch-API handler (a Worker's `fetch`, or any server's) that forwards only
  * the provider's submit and job-read routes, adding the key server-side.
+ * Safe at module load: a bad option throws here (`invalid_request` naming
+ * it), a missing credential does not (see {@link ProxyConfig}).
  * In a page, the server build is fetched first, so a bad `config` fails the
  * first request instead of this call.
  */

@@ -2,7 +2,8 @@
 //! cross as JSON text, like every other export.
 
 use super::convert::{answer, arg};
-use crate::core::proxy::{Decision, ProxyConfig, Reply, PASSED_BACK};
+use super::settings::environment;
+use crate::core::proxy::{Decision, LogLine, ProxyConfig, Reply, PASSED_BACK};
 use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::json::{object, Value};
 use wasm_bindgen::prelude::*;
@@ -25,7 +26,7 @@ impl Forwarded {
         self.outcome.as_ref().err().map(|reply| reply_value(reply.clone()).to_json())
     }
 
-    /// `{ url, method, headers, body?, timeoutMs, cors, passBack }`; `body` is the text to send.
+    /// The request to send upstream (see [`upstream`]) when it is not refused.
     pub fn upstream(&self) -> Option<String> {
         self.outcome.as_ref().ok().map(Value::to_json)
     }
@@ -33,35 +34,61 @@ impl Forwarded {
 
 #[wasm_bindgen]
 impl ProxyCore {
-    /// `config` (JSON, without `authorize`, which stays in JS); a refused
-    /// config throws its `{"error":…}` answer.
+    /// `config` (JSON, without `authorize` and `logger`, which stay in JS),
+    /// `env` the process environment's variables (JSON, `null` where the
+    /// runtime has none); a refused config throws its `{"error":…}` answer.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, browser: bool) -> Result<ProxyCore, String> {
-        let config = arg(config).and_then(|config| ProxyConfig::from_value(&config, browser));
+    pub fn new(config: &str, browser: bool, env: &str) -> Result<ProxyCore, String> {
+        let config = arg(config).and_then(|config| {
+            let env = environment(env)?;
+            ProxyConfig::from_value(&config, browser, env.as_ref())
+        });
         config.map(|config| ProxyCore { config }).map_err(|error| answer(Err(error)))
+    }
+
+    /// Whether to call [`ProxyCore::supply`] before the next request: the
+    /// config gave no credential, and the environment may hold one by now.
+    #[wasm_bindgen(getter = wantsEnvironment)]
+    pub fn wants_environment(&self) -> bool {
+        self.config.wants_environment()
+    }
+
+    /// The process environment's variables again (JSON); a text that is not
+    /// one leaves the proxy as it was.
+    pub fn supply(&mut self, env: &str) {
+        if let Ok(env) = environment(env) {
+            self.config.supply(env.as_ref());
+        }
     }
 
     /// `{ reply }` to answer at once, or `{ forward: { readBody, maxBodyBytes,
     /// timeoutMs } }`: `timeoutMs` bounds the wait for `authorize`, then the
-    /// upstream request.
-    pub fn decide(&self, method: &str, path: &str, origin: Option<String>, content_length: Option<String>) -> String {
-        let decision = match self.config.decide(method, path, origin.as_deref(), content_length.as_deref()) {
+    /// upstream request; with `log: { level, message }` for the logger.
+    pub fn decide(
+        &mut self,
+        method: &str,
+        path: &str,
+        origin: Option<String>,
+        content_length: Option<String>,
+    ) -> String {
+        let (decision, log) = self.config.decide(method, path, origin.as_deref(), content_length.as_deref());
+        let decision = match decision {
             Decision::Reply(reply) => ("reply", reply_value(reply)),
-            Decision::Forward { read_body, max_body_bytes } => (
+            Decision::Forward { read_body, max_body_bytes, timeout_ms } => (
                 "forward",
                 object([
                     ("readBody", Some(Value::Bool(read_body))),
                     ("maxBodyBytes", Some(Value::Number(max_body_bytes as f64))),
-                    ("timeoutMs", Some(Value::Number(self.config.timeout_ms().into()))),
+                    ("timeoutMs", Some(Value::Number(timeout_ms.into()))),
                 ]),
             ),
         };
-        object([(decision.0, Some(decision.1))]).to_json()
+        object([(decision.0, Some(decision.1)), ("log", log.map(log_value))]).to_json()
     }
 
     pub fn forward(&self, path: &str, body: Option<Vec<u8>>, origin: Option<String>, now_ms: f64) -> Forwarded {
         let request = self.config.forward(path, body.as_deref(), origin.as_deref(), now_ms as u64);
-        Forwarded { outcome: request.map(|request| self.upstream(request, origin.as_deref())) }
+        Forwarded { outcome: request.map(upstream) }
     }
 
     /// `{ status, headers, body? }` for the upstream's answer: `headers`
@@ -106,20 +133,21 @@ impl ProxyCore {
     }
 }
 
-impl ProxyCore {
-    fn upstream(&self, request: HttpRequest, origin: Option<&str>) -> Value {
-        let text = |s: &str| Some(Value::String(s.to_owned()));
-        let headers = request.headers.iter().map(|(k, v)| (k.clone(), Value::String(v.as_str().to_owned())));
-        object([
-            ("url", text(&request.url)),
-            ("method", text(request.method.as_str())),
-            ("headers", Some(Value::Object(headers.collect()))),
-            ("body", request.body.map(|body| Value::String(body.to_json()))),
-            ("timeoutMs", Some(Value::Number(self.config.timeout_ms().into()))),
-            ("cors", Some(pairs(self.config.cors(origin)))),
-            ("passBack", Some(Value::Array(PASSED_BACK.iter().map(|h| Value::String((*h).into())).collect()))),
-        ])
-    }
+/// `{ url, method, headers, body?, passBack }`; `body` is the text to send.
+fn upstream(request: HttpRequest) -> Value {
+    let text = |s: &str| Some(Value::String(s.to_owned()));
+    let headers = request.headers.iter().map(|(k, v)| (k.clone(), Value::String(v.as_str().to_owned())));
+    object([
+        ("url", text(&request.url)),
+        ("method", text(request.method.as_str())),
+        ("headers", Some(Value::Object(headers.collect()))),
+        ("body", request.body.map(|body| Value::String(body.to_json()))),
+        ("passBack", Some(Value::Array(PASSED_BACK.iter().map(|h| Value::String((*h).into())).collect()))),
+    ])
+}
+
+fn log_value(line: LogLine) -> Value {
+    object([("level", Some(Value::String(line.level.as_str().into()))), ("message", Some(Value::String(line.message)))])
 }
 
 fn pairs(headers: Vec<(String, String)>) -> Value {

@@ -42,7 +42,7 @@ impl Settings {
 /// The process environment's variables (Node's, in the server build); a
 /// page has none, so its build reads none (0.4 KB brotli it need not load).
 #[cfg(feature = "server")]
-fn environment(env: &str) -> Result<Option<crate::core::client::environment::Environment>> {
+pub(super) fn environment(env: &str) -> Result<Option<crate::core::client::environment::Environment>> {
     crate::core::client::environment::Environment::from_value(&arg(env)?)
 }
 

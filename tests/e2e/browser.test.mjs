@@ -8,11 +8,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { build } from "vite";
 import { chromium } from "playwright-core";
 import { BUILDS } from "../../scripts/size.mjs";
-import { CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
+import { API_KEY, CHROMIUM_LAUNCH, closeAll, createConsumer, importFrom, scenarioContext, startInstalledMock } from "./consumer.mjs";
 import { startHostile } from "./hostile-server.mjs";
 import { EXPORTS, serveStatic } from "./toolchain.mjs";
 
@@ -85,14 +86,29 @@ const PLAIN_HTML = `<!doctype html>
 // the after() hooks as soon as registered tests are done.
 const consumer = await createConsumer({
   name: "browser",
-  files: { "index.html": VITE_HTML, "main.js": VITE_MAIN, "plain.html": PLAIN_HTML, "harness.js": HARNESS },
+  files: {
+    "index.html": VITE_HTML,
+    "main.js": VITE_MAIN,
+    "plain.html": PLAIN_HTML,
+    "harness.js": HARNESS,
+    "proxy-entry.mjs": 'export { createProxy } from "kling-extend";\nexport { toNodeListener } from "kling-extend/node";\n',
+  },
 });
 let mock;
 let hostile;
 let server;
 let browser;
+/** Two Node proxies of the mock: one that allows the pages' origin, one that does not. */
+const proxies = [];
 const teardown = () =>
-  closeAll([() => browser?.close(), () => server?.close(), () => hostile?.close(), () => mock?.close(), () => consumer.cleanup()]);
+  closeAll([
+    () => browser?.close(),
+    () => server?.close(),
+    ...proxies.map((proxy) => () => proxy.server.close()),
+    () => hostile?.close(),
+    () => mock?.close(),
+    () => consumer.cleanup(),
+  ]);
 
 const pages = {};
 let distFiles;
@@ -111,6 +127,14 @@ try {
   mock = await startInstalledMock(consumer);
   hostile = await startHostile();
   server = await serveStatic(consumer.dir);
+  const { createProxy, toNodeListener } = await importFrom(consumer, "proxy-entry.mjs");
+  for (const origins of [[new URL(server.url).origin], ["https://elsewhere.example"]]) {
+    const listener = toNodeListener(createProxy({ baseUrl: mock.url, apiKey: API_KEY, allowedOrigins: origins, logLevel: "off" }));
+    const proxy = { server: createServer(listener) };
+    await new Promise((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
+    proxy.url = `http://127.0.0.1:${proxy.server.address().port}`;
+    proxies.push(proxy);
+  }
   browser = await chromium.launch(CHROMIUM_LAUNCH);
   expectedNames = (await importFrom(consumer, "scenarios.js")).scenarios.map((s) => s.name);
 
@@ -196,7 +220,7 @@ for (const state of Object.values(pages)) {
       const attempts = [
         () => verifyWebhook("{}", headers, "whsec_c2VjcmV0", { nowSeconds: 1763600000 }),
         () => verifyWebhook({}, headers, "whsec_c2VjcmV0"),
-        () => createProxy({ allowedOrigins: ["https://app.example"] })(new Request("https://proxy.example/")),
+        () => createProxy({ allowedOrigins: ["https://app.example"], maxBodyBytes: 0 })(new Request("https://proxy.example/")),
         () => createProxy({ apiKey: "k", allowedOrigins: ["*"], authorize: true })(new Request("https://proxy.example/")),
       ];
       const seen = [];
@@ -213,10 +237,31 @@ for (const state of Object.values(pages)) {
     assert.deepEqual(errors, [
       { field: "headers.webhook-signature", ours: true },
       { field: "rawBody", ours: true },
-      { field: "apiKey", ours: true },
+      { field: "maxBodyBytes", ours: true },
       { field: "authorize", ours: true },
     ]);
     assert.equal(state.wasmLoads.length, 2, `the server build loaded on first use (${state.wasmLoads.join(", ")})`);
+  });
+
+  test(`${runtime}: a page on an origin the proxy does not allow reads a 403 naming allowedOrigins, and nothing is sent on`, async () => {
+    const before = mock.jobs.length;
+    const submit = (baseUrl) =>
+      state.page.evaluate(async (url) => {
+        try {
+          return { job_id: (await window.kling.extendVideo({ video_id: "v_origin" }, { baseUrl: url })).job_id };
+        } catch (error) {
+          return { code: error.code, status: error.status, maybeSubmitted: error.maybeSubmitted, message: error.message };
+        }
+      }, baseUrl);
+    const [allowed, refused] = proxies;
+    const refusal = await submit(refused.url);
+    assert.equal(refusal.code, "forbidden", refusal.message);
+    assert.equal(refusal.status, 403);
+    assert.equal(refusal.maybeSubmitted, false, "a readable refusal, not a network error that may have been a submit");
+    assert.match(refusal.message, /^HTTP 403: this page's origin is not in createProxy's allowedOrigins/);
+    assert.equal(mock.jobs.length, before, "the refused submit reached no service");
+    assert.match((await submit(allowed.url)).job_id ?? "", /^job_/, "the same page through a proxy that allows it");
+    assert.equal(mock.jobs.length, before + 1);
   });
 
   for (const { name, httpErrors } of state.info) {

@@ -4,7 +4,9 @@
 //   - a page whose client component quotes while it is prerendered (Node, at
 //     build time) and, in Chromium, runs a job through createProxy;
 //   - the proxy, as one catch-all route handler under a prefix
-//     (app/api/video/[...path], createProxy's basePath), the mock as upstream;
+//     (app/api/video/[...path], createProxy's basePath), the mock as upstream,
+//     made when its module loads as the README's is: the build loads it with
+//     TRINETRA_API_KEY unset, and only `next start` has the key;
 //   - a Node-runtime route (app/api/node) and an edge-runtime route
 //     (pages/api/edge: Next 16.4.6's webpack build fails on any App Router
 //     route handler with runtime "edge", with or without this package), each
@@ -63,21 +65,19 @@ export default function Client() {
 `,
   "app/api/video/[...path]/route.js": `import { createProxy } from "kling-extend";
 
-let proxy;
-/** createProxy in front of the mock, serving its routes under /api/video. */
-function handle(request) {
-  proxy ??= createProxy({
-    baseUrl: process.env.MOCK_URL,
-    apiKey: process.env.MOCK_KEY,
-    allowedOrigins: [process.env.APP_ORIGIN],
-    basePath: "/api/video",
-  });
-  return proxy(request);
-}
+// The README's route: the proxy is made when the module loads, which \`next
+// build\` does with TRINETRA_API_KEY unset (only \`next start\` has it). The
+// mock is its upstream, and the page's origin the one allowed.
+const proxy = createProxy({
+  baseUrl: process.env.MOCK_URL,
+  apiKey: process.env.TRINETRA_API_KEY,
+  allowedOrigins: [process.env.APP_ORIGIN],
+  basePath: "/api/video",
+});
 
-export const GET = handle;
-export const POST = handle;
-export const OPTIONS = handle;
+export const GET = proxy;
+export const POST = proxy;
+export const OPTIONS = proxy;
 `,
   "app/api/node/route.js": `import { smoke } from "../../../smoke.js";
 
@@ -100,6 +100,8 @@ for (const name of ["next", "react", "react-dom"]) {
 }
 const NEXT = join(consumer.dir, "node_modules", "next", "dist", "bin", "next");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NO_COLOR: "1" };
+// The build runs without the proxy's key, as a CI build without the secret does.
+for (const name of ["TRINETRA_API_KEY", "KLING_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY"]) delete env[name];
 
 let browser;
 try {
@@ -115,12 +117,16 @@ for (const [bundler, flags] of [["turbopack", []], ["webpack", ["--webpack"]]]) 
     let app;
     let origin;
     before(async () => {
-      await runCommand(process.execPath, [NEXT, "build", ...flags], { cwd: consumer.dir, env });
+      // The build loads the proxy's route module with no key: it must not
+      // throw. The page's origin (its port) is known only once it starts, and
+      // `next start` loads the module again: the build gets a stand-in.
+      const buildEnv = { ...env, MOCK_URL: mock.url, APP_ORIGIN: "http://127.0.0.1:1" };
+      await runCommand(process.execPath, [NEXT, "build", ...flags], { cwd: consumer.dir, env: buildEnv });
       const port = await freePort();
       origin = `http://127.0.0.1:${port}`;
       app = await startServer(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], {
         cwd: consumer.dir,
-        env: { ...env, MOCK_URL: mock.url, MOCK_KEY: API_KEY, APP_ORIGIN: origin },
+        env: { ...env, MOCK_URL: mock.url, MOCK_KEY: API_KEY, APP_ORIGIN: origin, TRINETRA_API_KEY: API_KEY },
         ready: /Ready in/,
       });
     });

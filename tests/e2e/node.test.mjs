@@ -238,6 +238,34 @@ test("node: KLING_EXTEND_LOG=debug logs each request to the console, without the
   assert.ok(!output.includes(API_KEY), "the key is never logged");
 });
 
+test("node: an uncaught KlingExtendError prints its message before any stack frame, in short lines", async () => {
+  const closed = createServer();
+  await new Promise((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const { port } = closed.address();
+  await new Promise((resolve) => closed.close(resolve));
+  const throws = {
+    "a bad field, thrown": `validateRequest({ video_id: "v", cfg_scale: 3 });`,
+    "a bad option, awaited": `await getJob("job_1", { timeoutMs: -5 });`,
+    "a closed port, awaited": `await getJob("job_1", { baseUrl: "http://127.0.0.1:${port}", apiKey: "k", maxRetries: 0 });`,
+  };
+  for (const [what, statement] of Object.entries(throws)) {
+    const script = `import { getJob, validateRequest } from "kling-extend";\n${statement}\n`;
+    const failed = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer.dir, timeout: 15_000 }).then(
+      () => assert.fail(`${what}: the script did not fail`),
+      (error) => error,
+    );
+    const output = `${failed.stdout}${failed.stderr}`;
+    assert.equal(failed.code, 1, `${what}:\n${output}`);
+    const lines = output.split("\n");
+    const message = lines.findIndex((line) => line.startsWith("KlingExtendError: "));
+    const frame = lines.findIndex((line) => /^\s+at /.test(line));
+    assert.ok(message >= 0 && message < frame, `${what}: the message comes before the first frame:\n${output}`);
+    assert.match(lines[0], /node_modules\/kling-extend\/lib\/\w+\.js:\d+$/, `${what}: the source line printed is the package's`);
+    for (const line of lines) assert.ok(line.length <= 200, `${what}: a printed line of ${line.length} characters:\n${line.slice(0, 400)}`);
+    assert.ok(output.length < 4_000, `${what}: ${output.length} characters printed:\n${output}`);
+  }
+});
+
 test("node: after aborts, throwing signals, rejecting loggers and hooks that never settle, the process exits at once and alive", async () => {
   mock.reset();
   mock.configure({ advance: { mode: "polls", stepPolls: 1_000 } });

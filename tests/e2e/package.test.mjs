@@ -56,7 +56,7 @@ const strings = (value) =>
 
 /**
  * The module specifiers and asset URLs in `file` (a path in pkg/), read by
- * TypeScript's parser from the built, minified file: static and dynamic
+ * TypeScript's parser from the built file: static and dynamic
  * imports, re-exports, `new URL("./x", import.meta.url)`, and in types
  * `import("./x")` types.
  */

@@ -10,9 +10,11 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { createHmac } from "node:crypto";
+import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { REPO, assertWorkerdBundle, bundledWorker, closeAll, createConsumer, importFrom, wranglerDryRun } from "./consumer.mjs";
 
@@ -531,13 +533,18 @@ for (const provider of ["trinetra", "kling"]) {
     assertErrorBody(read, 403, "forbidden");
     const lookalike = await call(worker(), routes.job("x"), { headers: { origin: `${APP}.evil.example` } });
     assertErrorBody(lookalike, 403, "forbidden");
+    // The page can read why: the refusal carries its origin's CORS header, and says what to change.
+    assert.equal(submit.headers.get("access-control-allow-origin"), EVIL);
+    assert.match(submit.text, /allowedOrigins/);
     const err = await rejection(pkg.extendVideo({ video_id: "v_evil_pkg" }, pageOptions(provider, worker(), { headers: { origin: EVIL } })));
     assert.equal(err.code, "forbidden", err.message);
     assert.equal(err.status, 403);
+    assert.equal(err.maybeSubmitted, false, "a 403 took nothing");
+    assert.match(err.message, /^HTTP 403: this page's origin is not in createProxy's allowedOrigins/);
     assertNotForwarded(before, "another origin");
   });
 
-  test(name("a preflight from the allowed origin is 204 with CORS headers; from another origin 403"), async () => {
+  test(name("a preflight is 204 with CORS headers, from another origin too (its request is then refused readably)"), async () => {
     const before = snapshot();
     const preflight = (path, origin, method) =>
       call(worker(), path, {
@@ -556,8 +563,8 @@ for (const provider of ["trinetra", "kling"]) {
       assert.match(ok.headers.get("access-control-allow-headers") ?? "", /content-type/);
       assert.equal(ok.headers.get("access-control-max-age"), "600");
       const evil = await preflight(path, EVIL, method);
-      assertErrorBody(evil, 403, "forbidden");
-      assert.equal(evil.headers.get("access-control-allow-origin"), null);
+      assert.equal(evil.status, 204, evil.text);
+      assert.equal(evil.headers.get("access-control-allow-origin"), EVIL);
     }
     const unknown = await preflight("/v1/admin", APP, "GET");
     assert.equal(unknown.status, 404);
@@ -732,9 +739,11 @@ test("node: forbidden paths are 404, wrong methods 405, bad bodies 400, huge bod
 
 test("node: createProxy names config mistakes; a slow upstream is 504 timeout, an unreachable one 503 (nothing sent)", async () => {
   const mistakes = [
-    [{ allowedOrigins: [APP] }, "apiKey"],
-    [{ provider: "kling", allowedOrigins: [APP] }, "apiKey"],
     [{ apiKey: API_KEY }, "allowedOrigins"],
+    [{ allowedOrigins: [APP], baseUrl: "ftp://x" }, "baseUrl"],
+    [{ provider: "kling", accessKey: ACCESS_KEY, allowedOrigins: [APP] }, "secretKey"],
+    [{ apiKey: API_KEY, allowedOrigins: [APP], logger: console.log }, "logger"],
+    [{ apiKey: API_KEY, allowedOrigins: [APP], logLevel: "loud" }, "logLevel"],
     [{ apiKey: API_KEY, allowedOrigins: [`${APP}/`] }, "allowedOrigins[0]"],
     [{ apiKey: API_KEY, allowedOrigins: ["*"], authorize: true }, "authorize"],
     [{ apiKey: API_KEY, allowedOrigins: ["*"], baseUrl: "ftp://x" }, "baseUrl"],
@@ -751,6 +760,7 @@ test("node: createProxy names config mistakes; a slow upstream is 504 timeout, a
     assert.equal(thrown.code, "invalid_request");
     assert.equal(thrown.field, field, thrown.message);
     assert.ok(!`${thrown.message} ${JSON.stringify(thrown)}`.includes(API_KEY), thrown.message);
+    if (field === "allowedOrigins") assert.match(thrown.message, /\["https:\/\/app\.example\.com"\].*\[\] when only servers call it/);
   }
 
   // Called directly: the handler is a plain (Request) => Promise<Response>.
@@ -780,6 +790,92 @@ test("node: createProxy names config mistakes; a slow upstream is 504 timeout, a
   await closeServer(proxied);
   assert.equal(err.maybeSubmitted, false, `${err.message}: never reached the service`);
   assert.doesNotMatch(err.message, /may have accepted/);
+});
+
+/** A logger that keeps its lines, by level. */
+function recordingLogger() {
+  const lines = [];
+  const at = (level) => (message) => lines.push({ level, message });
+  return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
+}
+
+test("node: createProxy without a key is made (as when a build loads the module); requests get 503 naming TRINETRA_API_KEY and apiKey, logged once, until the variable is set", async () => {
+  const variables = ["TRINETRA_API_KEY", "KLING_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_EXTEND_LOG"];
+  const saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]));
+  for (const name of variables) delete process.env[name];
+  const { lines, logger } = recordingLogger();
+  const proxy = pkg.createProxy({ baseUrl: mock.url, apiKey: process.env.TRINETRA_API_KEY, allowedOrigins: [APP], logger });
+  const server = await serve(proxy);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const before = snapshot();
+    const refused = await call(base, ROUTES.trinetra.submit, json({ video_id: "v_nokey" }));
+    assertErrorBody(refused, 503, "server_error");
+    assertCors(refused, "a missing key");
+    for (const part of ["set TRINETRA_API_KEY", "pass apiKey", "nothing was sent"]) assert.ok(refused.json.error.message.includes(part), `${part}: ${refused.text}`);
+    const err = await rejection(pkg.extendVideo({ video_id: "v_nokey_pkg" }, pageOptions("trinetra", base)));
+    assert.equal(err.code, "server_error", err.message);
+    assert.equal(err.status, 503);
+    assert.equal(err.maybeSubmitted, false, "a 503 tells the page nothing was accepted");
+    assert.match(err.message, /TRINETRA_API_KEY/);
+    assert.equal((await call(base, ROUTES.trinetra.job("job_1"))).status, 503);
+    assertNotForwarded(before, "a proxy without a key");
+    assert.deepEqual(lines, [{ level: "error", message: `[kling-extend] ${refused.json.error.message}` }], "logged once");
+
+    process.env.TRINETRA_API_KEY = API_KEY;
+    const accepted = await call(base, ROUTES.trinetra.submit, json({ video_id: "v_late_key" }));
+    assert.equal(accepted.status, 202, accepted.text);
+    assert.equal(newEntries(before).at(-1)?.headers["x-api-key"], "[redacted]", "the variable's key reached the service");
+    assert.equal(lines.length, 1);
+  } finally {
+    for (const name of variables) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    await closeServer(server);
+  }
+});
+
+test("node: a module that makes its proxy with an empty key loads and logs the missing key to the console at its first request", async () => {
+  const script = `
+    import { createProxy } from "kling-extend";
+    const proxy = createProxy({ apiKey: process.env.TRINETRA_API_KEY, allowedOrigins: ["https://app.example.com"] });
+    const answer = await proxy(new Request("http://proxy.local/v1/jobs/job_1"));
+    console.log("status", answer.status);
+  `;
+  const env = { ...process.env };
+  for (const name of ["KLING_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_EXTEND_LOG"]) delete env[name];
+  // Set but empty, as a CI secret that is not defined: apiKey is "", which counts as none.
+  env.TRINETRA_API_KEY = "";
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer.dir, env, timeout: 15_000 });
+  assert.match(stdout, /status 503/);
+  assert.match(stderr, /^\[kling-extend\] createProxy has no credential for the service, so nothing was sent: set TRINETRA_API_KEY in the server's environment, or pass apiKey in createProxy's config$/m);
+});
+
+test("node: allowedOrigins [] serves servers only; each refused origin is logged once through the logger", async () => {
+  const { lines, logger } = recordingLogger();
+  const proxy = pkg.createProxy({ baseUrl: mock.url, apiKey: API_KEY, allowedOrigins: [], logger });
+  const quiet = recordingLogger();
+  const silent = pkg.createProxy({ baseUrl: mock.url, apiKey: API_KEY, allowedOrigins: [], logger: quiet.logger, logLevel: "off" });
+  const server = await serve(proxy);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const fromServer = await call(base, ROUTES.trinetra.submit, { ...json({ video_id: "v_server" }), headers: { "content-type": "application/json" } });
+    assert.equal(fromServer.status, 202, fromServer.text);
+    const before = snapshot();
+    const preflight = { method: "OPTIONS", headers: { origin: APP, "access-control-request-method": "POST" } };
+    assert.equal((await call(base, ROUTES.trinetra.submit, preflight)).status, 204, "its preflight passes, to read the 403");
+    assertErrorBody(await call(base, ROUTES.trinetra.submit, json({ video_id: "v_page" })), 403, "forbidden");
+    assertErrorBody(await call(base, ROUTES.trinetra.job("job_1"), { headers: { origin: EVIL } }), 403, "forbidden");
+    assertNotForwarded(before, "pages");
+    assert.deepEqual(lines.map((line) => line.level), ["warn", "warn"], "one line per origin");
+    assert.match(lines[0].message, /^\[kling-extend\] createProxy refuses the origin https:\/\/app\.example\.com \(OPTIONS \/v1\/video\/kling-extend-video\): it is not in allowedOrigins/);
+    assert.match(lines[1].message, /the origin https:\/\/evil\.example \(GET \/v1\/jobs\/job_1\)/);
+    assert.equal((await silent(new Request(`http://proxy.local${ROUTES.trinetra.job("j")}`, { headers: { origin: EVIL } }))).status, 403);
+    assert.deepEqual(quiet.lines, [], "logLevel off");
+  } finally {
+    await closeServer(server);
+  }
 });
 
 test("node: a Kling proxy signs a fresh HS256 token per request and sends only its own headers upstream", async () => {

@@ -14,7 +14,17 @@ const COMPATIBILITY_DATE = "2026-04-01";
 const WORKER = `// A Worker that runs one e2e scenario per request:
 //   POST /run?name=<scenario name>   body: the scenario ctx as JSON
 //   → 200 { ok: true } or { ok: false, error }
+// and GET /keyless: a read through a proxy made with no key when the module
+// loaded → { status, body, logged }
+import { createProxy } from "kling-extend";
 import { scenarios } from "./scenarios.js";
+
+const logged = [];
+const keep = (level) => (message) => logged.push({ level, message });
+const keyless = createProxy({
+  allowedOrigins: [],
+  logger: { debug: keep("debug"), info: keep("info"), warn: keep("warn"), error: keep("error") },
+});
 
 function describe(error) {
   if (error instanceof Error) return String(error.stack || \`\${error.name}: \${error.message}\`);
@@ -29,6 +39,10 @@ export default {
   async fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === "/list") return Response.json(scenarios.map((s) => s.name));
+    if (url.pathname === "/keyless") {
+      const answer = await keyless(new Request(new URL("/v1/jobs/job_1", url)));
+      return Response.json({ status: answer.status, body: await answer.json(), logged });
+    }
     if (url.pathname !== "/run") return new Response("not found", { status: 404 });
     const name = url.searchParams.get("name");
     const scenario = scenarios.find((s) => s.name === name);
@@ -90,6 +104,15 @@ after(teardown);
 
 test("workerd: wrangler bundles the package's workerd entry, importing the wasm as a module", () => {
   assertWorkerdBundle(assert, dist, bundle, wranglerOutput);
+});
+
+test("workerd: createProxy with no key loads with the module; a request gets 503 naming apiKey and the Worker's secret, logged", async () => {
+  const answer = await (await mf.dispatchFetch("http://worker.test/keyless")).json();
+  assert.equal(answer.status, 503, JSON.stringify(answer));
+  assert.equal(answer.body.error.code, "server_error");
+  const message = "createProxy has no credential for the service, so nothing was sent: pass apiKey in createProxy's config (in a Worker, from its env: a secret named TRINETRA_API_KEY)";
+  assert.equal(answer.body.error.message, message);
+  assert.deepEqual(answer.logged, [{ level: "error", message: `[kling-extend] ${message}` }]);
 });
 
 test("workerd: the Worker sees every scenario", async () => {

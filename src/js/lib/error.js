@@ -6,7 +6,7 @@ const FIELDS = [
 ];
 
 export class KlingExtendError extends Error {
-  // The shipped files are minified, which renames the class: its name is set
+  // A page's bundle is minified, which renames the class: its name is set
   // here so `constructor.name` stays what users match on.
   static {
     Object.defineProperty(this, "name", { value: "KlingExtendError" });

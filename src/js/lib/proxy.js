@@ -1,28 +1,35 @@
 // createProxy: the I/O of a key-holding proxy for Workers or any fetch-API
 // server. Every decision (routes, origins, CORS, validation, the upstream
 // request and its credential, what of the upstream's answer is passed back
-// and with which headers) is made by the Rust core (the server build's
-// ProxyCore). The handler never throws: whatever fails, the caller gets a
-// JSON error answer. It fails closed: only `authorize` returning exactly
-// `true` forwards a request.
+// and with which headers, what to log) is made by the Rust core (the server
+// build's ProxyCore). The handler never throws: whatever fails, the caller
+// gets a JSON error answer. It fails closed: only `authorize` returning
+// exactly `true` forwards a request, and none is forwarded without a
+// credential. A config without one is not refused: where the runtime has an
+// environment (Node, Deno, Bun), the core is given its variables again
+// before each request until one holds it, so a module loaded while the
+// secret is unset (a build) makes its proxy all the same.
 import { raceAbort, untilStopped, STOPPED } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { enter, generation, release, wasm } from "./wasm.js";
+import { split } from "./task.js";
+import { enter, environment, generation, release, wasm } from "./wasm.js";
 
 /** The most of an upstream answer the proxy holds (it passes back job documents). */
 const MAX_UPSTREAM_BYTES = 8 * 2 ** 20;
 
 export function createProxy(config) {
-  const { authorize, ...data } = config ?? {};
+  const { authorize, logger, ...data } = config ?? {};
   if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
+  // The logger is checked, and its lines sent, as a client call's are.
+  const [, { log }] = split({ logger });
   const json = toJson(data, "config");
-  return handler(json, authorize);
+  return handler(json, authorize, log);
 }
 
-/** The fetch-API handler around a ProxyCore made from `json`. */
-function handler(json, authorize) {
+/** The fetch-API handler around a ProxyCore made from `json`; `log` takes the core's lines. */
+function handler(json, authorize, log) {
   let core = newCore(json);
   let born = generation;
   // After the wasm instance was replaced, the old core is gone: make it again.
@@ -39,7 +46,12 @@ function handler(json, authorize) {
   async function handle(request, origin, stop) {
     const { pathname } = new URL(request.url);
     const length = request.headers.get("content-length") ?? undefined;
+    if (current().wantsEnvironment) {
+      const variables = toJson(environment(), "environment");
+      enter(() => current().supply(variables), "reading the environment");
+    }
     const decision = JSON.parse(enter(() => current().decide(request.method, pathname, origin, length), "checking a request"));
+    if (decision.log) log(decision.log);
     if (decision.reply) return respond(decision.reply);
     const { readBody, maxBodyBytes, timeoutMs } = decision.forward;
     stop.start(timeoutMs);
@@ -148,9 +160,10 @@ function deadline(parent) {
 
 /** The core for `config` (JSON); a refused config throws its KlingExtendError. */
 function newCore(config) {
+  const variables = toJson(environment(), "environment");
   const made = enter(() => {
     try {
-      return { core: new wasm.ProxyCore(config, inBrowser()) };
+      return { core: new wasm.ProxyCore(config, inBrowser(), variables) };
     } catch (thrown) {
       // The core refuses a config by throwing its answer's text.
       if (typeof thrown !== "string") throw thrown;
