@@ -9,6 +9,7 @@ use crate::core::client::environment::{self as env, Environment};
 use crate::core::client::log_level::Level;
 use crate::core::client::options::ClientConfig;
 use crate::core::client::service::Service;
+use crate::core::client::settings::{gives_credential, CREDENTIAL_KEYS};
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::http::{HttpRequest, Transport};
@@ -17,6 +18,7 @@ use crate::core::types::json::{self, Value};
 use crate::core::types::provider::ProviderName;
 use crate::core::types::redact::{scrub_json, Secrets};
 use crate::core::types::request::ExtendRequest;
+use crate::core::types::suggest;
 use crate::core::types::url::{check_http_url, decode_segment};
 
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
@@ -46,7 +48,6 @@ const DEFAULT_LOG: Level = Level::Warn;
 /// upstream service exactly as a client's options do.
 const OWN_KEYS: [&str; 4] = ["allowedOrigins", "maxBodyBytes", "basePath", "logLevel"];
 const UPSTREAM_KEYS: [&str; 7] = ["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs"];
-const CREDENTIAL_KEYS: [&str; 4] = ["apiKey", "accessKey", "secretKey", "token"];
 
 /// A proxy's config, and what it learned since: the credential the
 /// environment supplied later, the origins it has logged.
@@ -141,7 +142,8 @@ impl ProxyConfig {
     /// the secret is not set), and until then every request is answered 503.
     pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig> {
         let f = Fields::of(config, "config")?;
-        f.deny_unknown(&[&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat(), |_| None)?;
+        let known = [&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat();
+        f.deny_unknown(&known, |key| Some(suggest::unknown("option", key, &known)))?;
         let members = config.as_object().unwrap_or_default();
         // An empty credential counts as none, as an empty variable does:
         // `apiKey: process.env.X` is "" where X is set empty (a CI secret
@@ -442,7 +444,11 @@ impl ProxyConfig {
 
     fn preflight(&self, mut headers: Vec<(String, String)>, method: &str) -> Reply {
         headers.push(("access-control-allow-methods".into(), format!("{method}, OPTIONS")));
-        headers.push(("access-control-allow-headers".into(), "content-type, authorization, accept".into()));
+        // Any header a page adds (the client's `headers` option): the proxy
+        // sends only its own upstream, so allowing one costs nothing, and a
+        // refused one would fail the page as a network error. `*` does not
+        // cover authorization, hence its name.
+        headers.push(("access-control-allow-headers".into(), "content-type, authorization, accept, *".into()));
         headers.push(("access-control-max-age".into(), PREFLIGHT_MAX_AGE.into()));
         Reply { status: 204, headers, body: None }
     }
@@ -454,10 +460,9 @@ impl ProxyConfig {
 /// to another URL, a proxy's, needs none): with no credential option given,
 /// that refusal is the missing credential, and every other one is an error.
 fn upstream_config(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<Option<ClientConfig>> {
-    let given = CREDENTIAL_KEYS.iter().any(|key| options.get(key).is_some_and(|value| *value != Value::Null));
     match ClientConfig::in_environment(options, in_browser, env) {
         Ok(config) => Ok(config.provider.has_credential().then_some(config)),
-        Err(error) if !given && error.field.as_deref() == Some("apiKey") => Ok(None),
+        Err(error) if !gives_credential(options) && error.field.as_deref() == Some("apiKey") => Ok(None),
         Err(error) => Err(error),
     }
 }

@@ -93,10 +93,11 @@ pub fn parse_job_document(raw: Raw) -> Result<Job, &'static str> {
     })
 }
 
+/// The service's reason as it sent it: its data (a message quoting it
+/// cleans and bounds it).
 fn failure_reason(doc: &Value) -> Option<String> {
     let error = doc.get_present("error")?;
-    let text = error.as_str().or(error.get("message").and_then(Value::as_str))?;
-    Some(crate::core::client::classify::clean(text))
+    error.as_str().or(error.get("message").and_then(Value::as_str)).map(str::to_owned)
 }
 
 #[cfg(test)]

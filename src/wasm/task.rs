@@ -132,7 +132,7 @@ fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Resul
     let Some(&what) = KINDS.iter().find(|name| **name == kind) else {
         return Err(Error::invalid("kind", "is not a network call"));
     };
-    let (config, poll) = (settings.config.clone(), settings.poll);
+    let (config, poll) = settings.ready().map(|(config, poll)| (config.clone(), *poll))?;
     let wrappers = Wrappers::of(&config, what);
     let provider = config.provider.name();
     let machine = match kind {

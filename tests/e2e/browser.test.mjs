@@ -245,10 +245,12 @@ for (const state of Object.values(pages)) {
 
   test(`${runtime}: a page on an origin the proxy does not allow reads a 403 naming allowedOrigins, and nothing is sent on`, async () => {
     const before = mock.jobs.length;
+    // With a header of the page's own (the client's `headers` option), which the preflight must allow.
     const submit = (baseUrl) =>
       state.page.evaluate(async (url) => {
         try {
-          return { job_id: (await window.kling.extendVideo({ video_id: "v_origin" }, { baseUrl: url })).job_id };
+          const options = { baseUrl: url, headers: { "x-trace": "page" } };
+          return { job_id: (await window.kling.extendVideo({ video_id: "v_origin" }, options)).job_id };
         } catch (error) {
           return { code: error.code, status: error.status, maybeSubmitted: error.maybeSubmitted, message: error.message };
         }

@@ -74,6 +74,28 @@ test("node: util.inspect of errors never shows the key", async () => {
   }
 });
 
+test("node: createClient() made while TRINETRA_API_KEY is unset (a module loaded at build time) loads; each call is refused before sending until the key is set, then keeps that key", async () => {
+  const { createClient } = pkg;
+  const sent = [];
+  // The service's own URL, answered by the mock: the client's default base URL is what reads the environment.
+  const toMock = (url, init) => (sent.push(init.headers["x-api-key"]), fetch(String(url).replace(/^https:\/\/[^/]+/, ctx.mockUrl), init));
+  const client = createClient({ fetch: toMock, maxRetries: 0 });
+  try {
+    const refused = await client.getJob("job_x").catch((e) => e);
+    assert.equal(refused.code, "invalid_request", inspect(refused));
+    assert.equal(refused.field, "apiKey");
+    assert.match(refused.message, /TRINETRA_API_KEY/);
+    assert.deepEqual(sent, [], "nothing was sent without a key");
+    process.env.TRINETRA_API_KEY = API_KEY;
+    const { job_id } = await client.extendVideo({ video_id: "v_env_later" });
+    process.env.TRINETRA_API_KEY = "another-key";
+    assert.equal((await client.getJob(job_id, { timeoutMs: 5000 })).id, job_id, "a call with options of its own too");
+    assert.deepEqual(sent, [API_KEY, API_KEY], "every call of the client sends the key it found");
+  } finally {
+    delete process.env.TRINETRA_API_KEY;
+  }
+});
+
 test("node: a request refused by the runtime (a blocked port) is network_error, never sent, not maybeSubmitted", async () => {
   const { extendVideo } = pkg;
   // 6000 is on fetch's list of bad ports: undici refuses it with cause "bad port".

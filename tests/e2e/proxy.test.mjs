@@ -528,13 +528,13 @@ for (const provider of ["trinetra", "kling"]) {
     const before = snapshot();
     const submit = await call(worker(), routes.submit, json({ video_id: "v_evil" }, { origin: EVIL }));
     assertErrorBody(submit, 403, "forbidden");
-    assert.equal(submit.headers.get("access-control-allow-origin"), null, "no CORS for another origin");
     const read = await call(worker(), routes.job("x"), { headers: { origin: EVIL } });
     assertErrorBody(read, 403, "forbidden");
     const lookalike = await call(worker(), routes.job("x"), { headers: { origin: `${APP}.evil.example` } });
     assertErrorBody(lookalike, 403, "forbidden");
     // The page can read why: the refusal carries its origin's CORS header, and says what to change.
     assert.equal(submit.headers.get("access-control-allow-origin"), EVIL);
+    assert.equal(submit.headers.get("access-control-expose-headers"), null, "the refusal alone: nothing more exposed");
     assert.match(submit.text, /allowedOrigins/);
     const err = await rejection(pkg.extendVideo({ video_id: "v_evil_pkg" }, pageOptions(provider, worker(), { headers: { origin: EVIL } })));
     assert.equal(err.code, "forbidden", err.message);

@@ -871,6 +871,21 @@ scenario("createClient binds options; per-call options override them", { httpErr
   await expectRejection(ctx, () => client.getJob(job_id, { headers: { connection: "close" } }), { code: "invalid_request", field: "headers.connection" });
   assert.equal((await mockLog(ctx)).length, sent, "nothing was sent for options refused");
   assert.equal((await client.getJob(job_id)).id, job_id, "the client still works after a call's own options were refused");
+
+  // What a client was made with is fixed: its headers changed later change nothing, with a call's own options or not.
+  const headers = { "x-fixed": "made" };
+  const fixed = createClient({ ...ctx.options, headers });
+  headers["x-fixed"] = "changed";
+  const mark = (await mockLog(ctx)).length;
+  await fixed.getJob(job_id);
+  await fixed.getJob(job_id, { timeoutMs: 5000 });
+  // A call's header replaces the client's of the same name, in any case.
+  await fixed.getJob(job_id, { headers: { "X-FIXED": "call" } });
+  const fixedHeaders = (await mockLog(ctx)).slice(mark).map((entry) => entry.headers["x-fixed"]);
+  assert.deepEqual(fixedHeaders, ["made", "made", "call"], "the headers each call sent");
+  // A misspelt hook is named with the one it was meant as.
+  const hook = await expectRejection(ctx, () => fixed.getJob(job_id, { onUpdat: () => {} }), { code: "invalid_request", field: "onUpdat" });
+  assert.equal(hook.message, "onUpdat is not a known option; did you mean onUpdate?");
 });
 
 // --- cost

@@ -56,6 +56,10 @@ const KNOWN: &[&str] = &[
     "logLevel",
 ];
 
+/// The options the I/O layer takes (hooks, the signal, the logger): named
+/// here only so that a misspelt one is answered with the name it was meant as.
+const TAKEN_BEFORE: &[&str] = &["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted", "signal", "logger"];
+
 /// Where and how to reach one provider. Credentials belong to the provider
 /// variant, so a Trinetra config cannot carry Kling keys and vice versa.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,7 +182,7 @@ impl ClientConfig {
     /// (Node): a call given no credential takes the environment's.
     pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig> {
         let f = Fields::of(options, "options")?;
-        f.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, KNOWN)))?;
+        f.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, &[KNOWN, TAKEN_BEFORE].concat())))?;
         guard_browser(&f, in_browser)?;
         let provider = match f.provider()?.unwrap_or_default() {
             ProviderName::Trinetra => {

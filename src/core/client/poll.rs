@@ -1,6 +1,7 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
 use crate::core::client::call::{aborted, expect_job, transport_error, Target};
+use crate::core::client::classify::clean;
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::retry::{delay_ms, Rng};
@@ -100,7 +101,7 @@ impl<S: Service> Poll<S> {
             Status::Succeeded => self.finish(Ok(job)),
             Status::Failed => {
                 let message = match job.error.as_deref() {
-                    Some(reason) => format!("the job failed: {reason}"),
+                    Some(reason) => format!("the job failed: {}", clean(reason)),
                     None => "the job failed".to_owned(),
                 };
                 let error = Error::new(ErrorCode::JobFailed, message);

@@ -131,6 +131,24 @@ mod tests {
     }
 
     #[test]
+    fn a_key_cut_by_a_message_bound_leaves_no_part_of_it_and_the_reason_is_the_services() {
+        const KEY: &str = "tk_A1b2C3d4A1b2C3d4A1b2C3d4A1b2C3d4A1b2C3d4";
+        for before in [260, 280, 290, 297] {
+            let mut r = run(KEY);
+            r.start(Time::at(0));
+            r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(1));
+            r.take_update();
+            let reason = format!("{} {KEY} was refused", "x".repeat(before));
+            let failed = format!(r#"{{"id":"j1","status":"failed","error":"{reason}"}}"#);
+            let Step::Done(Err(error)) = r.handle(answer(200, &failed), Time::at(2)) else { panic!("an error") };
+            assert!(!error.message.contains(&KEY[..2]), "{before}: {}", error.message);
+            assert!(error.message.contains("[redacted]…"), "{before}: {}", error.message);
+            let job = error.job.expect("the job");
+            assert_eq!(job.error, Some(reason.replace(KEY, "[redacted]")), "the reason, whole, without the key");
+        }
+    }
+
+    #[test]
     fn a_key_echoed_in_escapes_is_taken_out_of_the_document_as_read() {
         let mut r = run("secretkey123");
         r.start(Time::at(0));

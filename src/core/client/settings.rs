@@ -1,34 +1,129 @@
 //! A client's options, checked once when it is made (`createClient`): each
 //! of its calls starts from them instead of checking them again. A call with
-//! options of its own is made from the client's with its own laid over them
-//! (in JS, where both are), checked as one.
+//! options of its own gets settings made from the client's with its own laid
+//! over them ([`Settings::overlay`]), checked as one, under the same
+//! environment: every call of a client sends the same credential.
+//!
+//! One thing may be missing when a client is made: its credential, which the
+//! environment may hold only later (a module loaded while its secret is
+//! unset, as `next build` loads it). Every other option is refused at once;
+//! a missing credential is each call's error until the environment gives it.
 
 use crate::core::client::environment::Environment;
 use crate::core::client::options::{ClientConfig, PollConfig};
-use crate::core::types::error::Result;
+use crate::core::types::error::{Error, Result};
 use crate::core::types::json::Value;
+
+/// The options that give a credential: one given (even wrong) is never
+/// looked for in the environment.
+pub const CREDENTIAL_KEYS: [&str; 4] = ["apiKey", "accessKey", "secretKey", "token"];
 
 /// Checked options: the config every call needs, and the options as given,
 /// for what a call reads of them itself (a chain's `resume`, say).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     options: Value,
-    pub config: ClientConfig,
-    pub poll: PollConfig,
+    browser: bool,
+    /// The environment they were checked in (Node's; `None` where there is
+    /// none), kept so a call's own options are checked in the same one.
+    env: Option<Environment>,
+    state: State,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum State {
+    Ready {
+        config: ClientConfig,
+        poll: PollConfig,
+    },
+    /// Everything checked but the credential, which neither the options nor
+    /// the environment gave: the error a call fails with until one does.
+    NoCredential(Error),
 }
 
 impl Settings {
     /// `options` (data only: hooks stay in JS) checked as [`ClientConfig`]
     /// and [`PollConfig`]; `env` supplies what they leave out (Node's).
     pub fn new(options: Value, browser: bool, env: Option<&Environment>) -> Result<Settings> {
-        let config = ClientConfig::in_environment(&options, browser, env)?;
-        let poll = PollConfig::from_value(&options)?;
-        Ok(Settings { options, config, poll })
+        let state = check(&options, browser, env)?;
+        Ok(Settings { options, browser, env: env.cloned(), state })
+    }
+
+    /// The config and poll settings of a call, or the missing credential.
+    pub fn ready(&self) -> Result<(&ClientConfig, &PollConfig)> {
+        match &self.state {
+            State::Ready { config, poll } => Ok((config, poll)),
+            State::NoCredential(error) => Err(error.clone()),
+        }
     }
 
     pub fn options(&self) -> &Value {
         &self.options
     }
+
+    /// Whether a call should give the environment again first: only while
+    /// the credential is missing, where there is an environment to read.
+    pub fn wants_environment(&self) -> bool {
+        matches!(self.state, State::NoCredential(_)) && self.env.is_some()
+    }
+
+    /// Looks for the missing credential in `env` (the process environment's
+    /// variables now); once found, the settings keep it and that environment.
+    pub fn supply(&mut self, env: Option<Environment>) {
+        if !matches!(self.state, State::NoCredential(_)) {
+            return;
+        }
+        if let Ok(state @ State::Ready { .. }) = check(&self.options, self.browser, env.as_ref()) {
+            (self.state, self.env) = (state, env);
+        }
+    }
+
+    /// Settings for a call with options of its own: `own`'s members replace
+    /// these (`headers` are merged by name, in any case, `own`'s winning),
+    /// checked as one in the same environment.
+    pub fn overlay(&self, own: &Value) -> Result<Settings> {
+        let mut members = self.options.as_object().unwrap_or_default().to_vec();
+        for (key, value) in own.as_object().unwrap_or_default() {
+            let value = match (key.as_str(), members.iter().find(|(k, _)| k == key)) {
+                ("headers", Some((_, client))) => merge_headers(client, value),
+                _ => value.clone(),
+            };
+            members.retain(|(k, _)| k != key);
+            members.push((key.clone(), value));
+        }
+        Settings::new(Value::Object(members), self.browser, self.env.as_ref())
+    }
+}
+
+/// The config of `options`, or [`State::NoCredential`] when all they lack
+/// is a credential they do not give at all (then it is the environment's to
+/// give, later perhaps).
+fn check(options: &Value, browser: bool, env: Option<&Environment>) -> Result<State> {
+    let poll = PollConfig::from_value(options)?;
+    match ClientConfig::in_environment(options, browser, env) {
+        Ok(config) => Ok(State::Ready { config, poll }),
+        Err(error) if error.field.as_deref() == Some("apiKey") && !gives_credential(options) => {
+            Ok(State::NoCredential(error))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether `options` give a credential of their own (even a wrong one).
+pub fn gives_credential(options: &Value) -> bool {
+    CREDENTIAL_KEYS.iter().any(|key| options.get(key).is_some_and(|value| *value != Value::Null))
+}
+
+/// A client's `headers` with a call's laid over them: a name the call gives,
+/// in any case, replaces the client's. Anything but two objects is the
+/// call's, for the check to judge.
+fn merge_headers(client: &Value, own: &Value) -> Value {
+    let (Some(client), Some(own)) = (client.as_object(), own.as_object()) else {
+        return own.clone();
+    };
+    let replaced = |name: &str| own.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    let kept = client.iter().filter(|(name, _)| !replaced(name)).cloned();
+    Value::Object(kept.chain(own.iter().cloned()).collect())
 }
 
 #[cfg(test)]
@@ -40,19 +135,52 @@ mod tests {
         Settings::new(parse(json.as_bytes()).unwrap(), false, env)
     }
 
+    fn env(json: &str) -> Option<Environment> {
+        Environment::from_value(&parse(json.as_bytes()).unwrap()).unwrap()
+    }
+
     #[test]
     fn every_option_is_checked_when_the_settings_are_made() {
         assert_eq!(settings(r#"{"apiKey":"k","timeoutMS":5}"#, None).unwrap_err().field.as_deref(), Some("timeoutMS"));
         let poll = settings(r#"{"apiKey":"k","intervalMs":5000,"maxIntervalMs":10}"#, None);
         assert_eq!(poll.unwrap_err().field.as_deref(), Some("maxIntervalMs"));
         let ok = settings(r#"{"apiKey":"k","timeoutMs":5000,"intervalMs":50}"#, None).unwrap();
-        assert_eq!((ok.config.limits.timeout_ms, ok.poll.interval_ms), (5_000, 50));
+        let (config, poll) = ok.ready().unwrap();
+        assert_eq!((config.limits.timeout_ms, poll.interval_ms), (5_000, 50));
     }
 
     #[test]
-    fn the_environment_supplies_a_missing_credential_once() {
-        let env = Environment::from_value(&parse(br#"{"TRINETRA_API_KEY":"k"}"#).unwrap()).unwrap();
-        assert!(settings("{}", env.as_ref()).unwrap().config.provider.has_credential());
-        assert_eq!(settings("{}", None).unwrap_err().field.as_deref(), Some("apiKey"));
+    fn a_missing_credential_is_each_calls_error_until_the_environment_gives_it() {
+        let keyed = settings("{}", env(r#"{"TRINETRA_API_KEY":"k"}"#).as_ref()).unwrap();
+        assert!(keyed.ready().unwrap().0.provider.has_credential());
+        let mut unset = settings("{}", env("{}").as_ref()).unwrap();
+        assert_eq!(unset.ready().unwrap_err().field.as_deref(), Some("apiKey"));
+        assert!(unset.wants_environment());
+        unset.supply(env("{}"));
+        assert!(unset.ready().is_err());
+        unset.supply(env(r#"{"TRINETRA_API_KEY":"later"}"#));
+        assert!(unset.ready().is_ok() && !unset.wants_environment());
+        let page = Settings::new(parse(b"{}").unwrap(), true, None).unwrap();
+        assert!(page.ready().is_err() && !page.wants_environment(), "a page has no environment to wait for");
+        let given = settings(r#"{"apiKey":"bad\nkey"}"#, None);
+        assert_eq!(given.unwrap_err().field.as_deref(), Some("apiKey"), "a credential given is checked at once");
+        assert_eq!(settings(r#"{"timeoutMS":5}"#, None).unwrap_err().field.as_deref(), Some("timeoutMS"));
+    }
+
+    #[test]
+    fn a_calls_own_options_are_laid_over_the_clients_in_the_clients_environment() {
+        let client = r#"{"apiKey":"k","timeoutMs":5000,"headers":{"X-Trace":"client","x-keep":"1"}}"#;
+        let client = settings(client, env(r#"{"TRINETRA_API_KEY":"from-env"}"#).as_ref()).unwrap();
+        let own = parse(br#"{"timeoutMs":100,"headers":{"x-trace":"call"}}"#).unwrap();
+        let call = client.overlay(&own).unwrap();
+        let (config, _) = call.ready().unwrap();
+        assert_eq!(config.limits.timeout_ms, 100);
+        let headers: Vec<_> = config.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(headers, [("x-keep", "1"), ("x-trace", "call")]);
+        let bad = client.overlay(&parse(br#"{"timeoutMs":"soon"}"#).unwrap()).unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("timeoutMs"));
+        let keyless = settings("{}", env(r#"{"TRINETRA_API_KEY":"from-env"}"#).as_ref()).unwrap();
+        let call = keyless.overlay(&parse(br#"{"maxRetries":0}"#).unwrap()).unwrap();
+        assert_eq!(call.ready().unwrap().0.provider, keyless.ready().unwrap().0.provider, "the same credential");
     }
 }

@@ -4,7 +4,7 @@
 use crate::core::client::chain_progress::ChainProgress;
 use crate::core::client::log_level::Level;
 use crate::core::types::job::{Job, Submission};
-use crate::core::types::redact::{Redact, Secrets};
+use crate::core::types::redact::{redact_message, Redact, Secrets};
 
 /// Progress worth telling the caller about.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,7 +27,7 @@ impl Redact for Update {
             Update::Status(job) | Update::Step { job, .. } => job.redact(secrets),
             Update::Submitted(submission) => submission.redact(secrets),
             Update::Progress(progress) => progress.redact(secrets),
-            Update::Log { message, .. } => message.redact(secrets),
+            Update::Log { message, .. } => redact_message(message, secrets),
         }
     }
 }

@@ -58,6 +58,17 @@ impl Secrets {
 
     /// `text` with every credential replaced, or `None` when it holds none.
     pub fn scrub(&self, text: &str) -> Option<String> {
+        self.scrub_cut(text, false)
+    }
+
+    /// As [`Secrets::scrub`], for a message or a log line, whose quotes of
+    /// the service are bounded (`…`) before this rule sees them: a token cut
+    /// there that begins a credential goes too.
+    pub fn scrub_message(&self, text: &str) -> Option<String> {
+        self.scrub_cut(text, true)
+    }
+
+    fn scrub_cut(&self, text: &str, cut_short: bool) -> Option<String> {
         if self.is_empty() {
             return None;
         }
@@ -82,6 +93,13 @@ impl Secrets {
                 }
             }
         }
+        for (start, end) in cut_short.then(|| cut_tokens(text)).into_iter().flatten() {
+            let token = &text[start..end];
+            let jwt = self.signing_key.is_some() && token.starts_with("eyJ");
+            if jwt || self.words.iter().any(|word| word.starts_with(token)) {
+                mark(start, end);
+            }
+        }
         if cut.is_empty() {
             return None;
         }
@@ -94,6 +112,17 @@ impl Secrets {
         }
         Some(out)
     }
+}
+
+/// The tokens that end where a message's quote of the service was cut
+/// (`…`, see `classify::clean`): the start of an echoed key can end one. Such
+/// a token is no whole credential, but one that begins one (or a JWT, when
+/// tokens are signed) is redacted all the same.
+fn cut_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    text.match_indices('…').filter_map(move |(end, _)| {
+        let run = text.as_bytes()[..end].iter().rev().take_while(|&&b| is_word(b) || b == b'.').count();
+        (run > 0).then_some((end - run, end))
+    })
 }
 
 /// ASCII letters, digits, `_` and `-`: what ids and keys are made of. Any
@@ -283,9 +312,16 @@ impl Redact for Submission {
     }
 }
 
+/// A message, redacted by [`Secrets::scrub_message`].
+pub fn redact_message(message: &mut String, secrets: &Secrets) {
+    if let Some(scrubbed) = secrets.scrub_message(message) {
+        *message = scrubbed;
+    }
+}
+
 impl Redact for Error {
     fn redact(&mut self, secrets: &Secrets) {
-        self.message.redact(secrets);
+        redact_message(&mut self.message, secrets);
         self.request_id.redact(secrets);
         self.field.redact(secrets);
         self.job.redact(secrets);
@@ -299,6 +335,17 @@ mod tests {
 
     fn scrubbed(text: &str, secrets: &Secrets) -> String {
         text.to_owned().redacted(secrets)
+    }
+
+    #[test]
+    fn a_message_cut_inside_a_credential_loses_what_is_left_of_it_and_data_keeps_its_ellipses() {
+        let secrets = Secrets::new(["tk_A1b2C3d4"], Some("signing"));
+        let message = |text: &str| secrets.scrub_message(text).unwrap_or_else(|| text.to_owned());
+        assert_eq!(message("HTTP 403: key tk_A1b…; not sent"), "HTTP 403: key [redacted]…; not sent");
+        assert_eq!(message("token eyJhbGciOiJIUzI1NiJ9.eyJh…"), "token [redacted]…");
+        assert_eq!(message("a word cut short…"), "a word cut short…", "not the start of a credential");
+        assert_eq!(message("…"), "…");
+        assert_eq!(scrubbed("data tk_A1b…", &secrets), "data tk_A1b…", "the service's data is not cut: kept");
     }
 
     #[test]

@@ -13,7 +13,7 @@ import { raceAbort, untilStopped, STOPPED } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { split } from "./task.js";
+import { DEFAULT_HOOKS, split } from "./task.js";
 import { enter, environment, generation, release, wasm } from "./wasm.js";
 
 /** The most of an upstream answer the proxy holds (it passes back job documents). */
@@ -22,8 +22,8 @@ const MAX_UPSTREAM_BYTES = 8 * 2 ** 20;
 export function createProxy(config) {
   const { authorize, logger, ...data } = config ?? {};
   if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
-  // The logger is checked, and its lines sent, as a client call's are.
-  const [, { log }] = split({ logger });
+  // The logger is checked, and its lines sent, as a client call's are (to the console when none is given).
+  const [, { log = DEFAULT_HOOKS.log }] = split({ logger });
   const json = toJson(data, "config");
   return handler(json, authorize, log);
 }

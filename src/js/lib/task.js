@@ -11,16 +11,18 @@ import { enter, environment, generation, release, takeRaw, wasm } from "./wasm.j
 const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted"]);
 const LOG_METHODS = ["debug", "info", "warn", "error"];
 /** What a call's hooks are when its options name none. */
-const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
+export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
 
 /**
  * Checks `options` now (an `invalid_request` KlingExtendError if the core
  * refuses them; the environment, Node's, is read now too) and answers
  * `call(kind, args, own)`, which runs the core's `kind` Task on `args` (JSON
  * texts) under them. A call's `own` hooks replace these; its own data is
- * laid over these (`headers` merged by name) and the whole is checked for
- * that call. The core's settings are made again, from the same text, if its
- * instance restarts.
+ * laid over these by the core (`headers` merged by name), checked for that
+ * call in the same environment. A credential neither gives is looked for in
+ * the environment again at each call until found (the core's Settings). The
+ * core's settings are made again, from the same text, if its instance
+ * restarts.
  */
 export function configure(options) {
   const [data, hooks] = split(options);
@@ -35,8 +37,13 @@ export function configure(options) {
   if (refusal !== undefined) answer(refusal, takeRaw);
   const call = (kind, args, own) => {
     const [added, more] = split(own);
-    if (Object.keys(added).length) return task(kind, args, { ...options, ...own, headers: { ...options?.headers, ...own.headers } });
-    return drive(() => current().task(kind, `[${args}]`, entropy()), { ...DEFAULT_HOOKS, ...hooks, ...more });
+    const text = Object.keys(added).length ? toJson(added, "") : "";
+    const start = () => {
+      const settings = current();
+      if (settings.wantsEnvironment()) settings.supply(toJson(environment(), "environment"));
+      return settings.task(kind, `[${args}]`, text, entropy());
+    };
+    return drive(start, { ...DEFAULT_HOOKS, ...hooks, ...more });
   };
   call.free = () => release(settings, born);
   return call;
@@ -87,6 +94,10 @@ export function split(options) {
       hooks.signal = signal(value);
     } else if (key === "logger") {
       hooks.log = log(logger(value));
+    } else if (typeof value === "function") {
+      // A function under another name is a misspelt hook: the core refuses
+      // it by name, with the hook it was likely meant as, as any unknown option.
+      data[key] = "a function";
     } else {
       if (key === "waitTimeoutMs") hooks.patience = value;
       data[key] = value;

@@ -1,7 +1,6 @@
 //! Kling's task document (poll answers and callbacks) → the contract's `Job`.
 
 use super::super::common::{number, required_str, videos, VIDEO};
-use crate::core::client::classify::clean;
 use crate::core::types::job::{Charge, Job, Money, Raw, Status, Submission, MODEL};
 use crate::core::types::json::{Keep, Value};
 use crate::core::types::provider::ProviderName;
@@ -41,7 +40,7 @@ pub fn job(data: &Value, raw: Raw) -> Result<Job, &'static str> {
             .and_then(|deduction| deduction.get("quota"))
             .and_then(number)
             .map(|amount| Money { amount, currency: None }),
-        error: data.get("task_status_msg").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
+        error: reason(data.get("task_status_msg")),
         raw,
         webhook: None,
     })
@@ -61,7 +60,7 @@ pub fn newer_job(doc: &Value, raw: Raw) -> Result<Job, &'static str> {
         output: videos(doc.get("outputs"), true)?.filter(|output| !output.outputs.is_empty()),
         charged: units.map(Charge::Units),
         money_charged: money,
-        error: doc.get("message").and_then(Value::as_str).map(clean).filter(|m| !m.is_empty()),
+        error: reason(doc.get("message")),
         raw,
         webhook: None,
     })
@@ -72,6 +71,12 @@ pub fn newer_job(doc: &Value, raw: Raw) -> Result<Job, &'static str> {
 /// those of `cash` entries are money, counted only from the account's own
 /// balance (`cash_type` "balance", or none given; a "test_balance" is not
 /// money paid), and only while they name one currency, which sums cannot mix.
+/// A failure's reason as Kling sent it (its data: a message quoting it
+/// cleans and bounds it); none when empty or blank.
+fn reason(text: Option<&Value>) -> Option<String> {
+    text.and_then(Value::as_str).filter(|text| !text.trim().is_empty()).map(str::to_owned)
+}
+
 fn billing(entries: &[Value]) -> (Option<f64>, Option<Money>) {
     let (mut units, mut money, mut mixed) = (None::<f64>, None::<Money>, false);
     for entry in entries {
