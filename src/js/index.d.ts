@@ -713,8 +713,12 @@ export interface ProxyConfig extends ServiceOptions {
    * origin is logged once, as a warning.
    */
   allowedOrigins: string[];
-  /** Your own check of the caller (a session cookie, a user token); false answers 401. */
-  authorize?: ((request: Request) => boolean | Promise<boolean>) | undefined;
+  /**
+   * Your own check of the caller (a session cookie, a user token): only
+   * `true` forwards; a `Response` is sent as the answer (a redirect to sign
+   * in, say); anything else, a throw included, answers 401.
+   */
+  authorize?: ((request: Request) => boolean | Response | Promise<boolean | Response>) | undefined;
   /** Largest accepted body; default 65536. */
   maxBodyBytes?: number | undefined;
   /**

@@ -8,7 +8,8 @@ export interface WorkflowStepLike {
   /** `ctx.attempt` (1 first), where the runtime passes it, spares a first submit its look-up. */
   do<T>(name: string, config: WorkflowStepConfig, callback: (ctx?: { attempt?: number }) => Promise<T>): Promise<T>;
   sleep(name: string, duration: string | number): Promise<void>;
-  waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T }>;
+  /** Not generic: the runtime's own is constrained (`T extends Rpc.Serializable<T>`), which a generic here could not take. */
+  waitForEvent(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: unknown }>;
 }
 
 /** How Workflows retries and times out a step (its `WorkflowStepConfig`). */

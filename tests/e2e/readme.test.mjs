@@ -47,12 +47,14 @@ declare module "cloudflare:workers" {
   }
 }
 interface WorkflowEvent<Params> { payload: Readonly<Params>; timestamp: Date; instanceId: string }
+type Serializable<T> = T extends (...args: never[]) => unknown ? never : T extends object ? { [K in keyof T]: Serializable<T[K]> } : T;
 interface WorkflowStepConfig { retries?: { limit: number; delay: string | number; backoff?: "constant" | "linear" | "exponential" }; timeout?: string | number }
 interface WorkflowStep {
   do<T>(name: string, callback: () => Promise<T>): Promise<T>;
   do<T>(name: string, config: WorkflowStepConfig, callback: () => Promise<T>): Promise<T>;
   sleep(name: string, duration: \`\${number} \${"second" | "seconds" | "minute" | "minutes"}\` | number): Promise<void>;
-  waitForEvent<T>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: T; timestamp: Date; type: string }>;
+  // Constrained as @cloudflare/workers-types has it, which a generic WorkflowStepLike could not take.
+  waitForEvent<T extends Serializable<T>>(name: string, options: { type: string; timeout?: string | number }): Promise<{ payload: Readonly<T>; timestamp: Date; type: string }>;
 }
 interface InstanceStatus {
   status: "queued" | "running" | "paused" | "errored" | "terminated" | "complete" | "waiting" | "waitingForPause" | "unknown";

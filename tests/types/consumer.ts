@@ -349,6 +349,10 @@ function proxyWorker(env: { KEY: string }): (request: Request) => Promise<Respon
     authorize: async (request) => request.headers.get("authorization") === "Bearer user",
     maxBodyBytes: 16_384,
   };
+  // An answer of the app's own (a redirect to sign in) is an authorize's answer too.
+  const signIn: ProxyConfig["authorize"] = (request) =>
+    request.headers.has("cookie") || Response.redirect("https://app.example.com/sign-in", 302);
+  createProxy({ ...config, authorize: signIn });
   // @ts-expect-error: allowedOrigins is required
   createProxy({ apiKey: env.KEY });
   return createProxy(config);
