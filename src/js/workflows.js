@@ -6,7 +6,7 @@
 // runs Workflows, so this entry uses the workerd build.
 import { KlingExtendError, getJob, isKlingExtendError, verifyWebhook } from "./workerd.js";
 import { toJson } from "./lib/boundary.js";
-import { split, task } from "./lib/task.js";
+import { perform, split } from "./lib/task.js";
 import { call } from "./lib/wasm.js";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
@@ -43,7 +43,7 @@ export async function runChain(event, step, chain) {
   for (let progress = advance(undefined, null); progress.inFlight; ) {
     const { index, externalId } = progress.inFlight;
     const where = `step ${index + 1} of ${prompts.length}`;
-    const send = (retried) => task("chainSubmit", [...chainArgs, toJson(retried, "retried")], { ...options, ...settings, resume: progress });
+    const send = (retried) => perform("chainSubmit", [...chainArgs, toJson(retried, "retried")], { ...options, ...settings, resume: progress });
     const jobId = await submit(step, index, stepConfig, send, where, externalId);
     const job = await settle(step, index, stepConfig, jobId, options, callbackTimeout, pollInterval);
     if (job.status !== "succeeded") throw unsuccessful(where, job);

@@ -35,32 +35,24 @@ impl Settings {
 
     /// Whether the credential is still missing where an environment may
     /// give it: then JS hands the environment over again ([`Settings::supply`]).
+    /// Only where there is one to read (the server build): a page has none.
+    #[cfg(feature = "server")]
     #[wasm_bindgen(js_name = wantsEnvironment)]
     pub fn wants_environment(&self) -> bool {
         self.settings.as_ref().is_ok_and(settings::Settings::wants_environment)
     }
 
     /// The process environment's variables now (JSON), for the missing credential.
+    #[cfg(feature = "server")]
     pub fn supply(&mut self, env: &str) {
         if let (Ok(settings), Ok(env)) = (&mut self.settings, environment(env)) {
             settings.supply(env);
         }
     }
 
-    /// The call `kind` of `args` (a JSON list) under these settings, with
-    /// `own` (the call's own options as JSON, "" for none) laid over them;
-    /// see [`Task::of`].
-    pub fn task(&self, kind: &str, args: &str, own: &str, entropy: &[u8]) -> Task {
-        let overlaid;
-        let settings = match (&self.settings, own) {
-            (Err(error), _) => Err(error.clone()),
-            (Ok(settings), "") => Ok(settings),
-            (Ok(settings), own) => {
-                overlaid = arg(own).and_then(|own| settings.overlay(&own));
-                overlaid.as_ref().map_err(Clone::clone)
-            }
-        };
-        Task::of(kind, args, settings, entropy)
+    /// The call `kind` of `args` (a JSON list) under these settings; see [`Task::of`].
+    pub fn task(&self, kind: &str, args: &str, entropy: &[u8]) -> Task {
+        Task::of(kind, args, self.settings.as_ref().map_err(Clone::clone), entropy)
     }
 }
 

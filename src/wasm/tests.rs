@@ -92,7 +92,7 @@ fn validation_answers_null_when_the_request_is_good() {
 
 /// The call `kind` of `args` by a client made with `OPTIONS`.
 fn new_task(kind: &str, args: &str, browser: bool) -> Task {
-    Settings::new(OPTIONS, browser, "null").task(kind, args, "", &[1; 24])
+    Settings::new(OPTIONS, browser, "null").task(kind, args, &[1; 24])
 }
 
 #[wasm_bindgen_test]
@@ -100,7 +100,7 @@ fn options_are_refused_when_the_client_is_made() {
     let refused = Settings::new(r#"{"apiKey":"k","timeoutMS":5}"#, false, "null");
     assert_eq!(at(&refused.refusal().unwrap(), "error.field"), text("timeoutMS"));
     // Its calls end with that error too, before any I/O.
-    let step = refused.task("getJob", r#"["j"]"#, "", &[1; 24]).event("start", "", 0.0, 0.0);
+    let step = refused.task("getJob", r#"["j"]"#, &[1; 24]).event("start", "", 0.0, 0.0);
     assert_eq!(at(&step, "error.field"), text("timeoutMS"));
     assert_eq!(Settings::new(OPTIONS, false, "null").refusal(), None);
 }

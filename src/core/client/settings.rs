@@ -1,8 +1,7 @@
 //! A client's options, checked once when it is made (`createClient`): each
-//! of its calls starts from them instead of checking them again. A call with
-//! options of its own gets settings made from the client's with its own laid
-//! over them ([`Settings::overlay`]), checked as one, under the same
-//! environment: every call of a client sends the same credential.
+//! of its calls starts from them instead of checking them again. (A call with
+//! options of its own gets settings of its own, made from the client's
+//! options as they were checked with its own laid over them, in JS.)
 //!
 //! One thing may be missing when a client is made: its credential, which the
 //! environment may hold only later (a module loaded while its secret is
@@ -25,7 +24,7 @@ pub struct Settings {
     options: Value,
     browser: bool,
     /// The environment they were checked in (Node's; `None` where there is
-    /// none), kept so a call's own options are checked in the same one.
+    /// none), until a missing credential is found in a later one.
     env: Option<Environment>,
     state: State,
 }
@@ -77,22 +76,6 @@ impl Settings {
             (self.state, self.env) = (state, env);
         }
     }
-
-    /// Settings for a call with options of its own: `own`'s members replace
-    /// these (`headers` are merged by name, in any case, `own`'s winning),
-    /// checked as one in the same environment.
-    pub fn overlay(&self, own: &Value) -> Result<Settings> {
-        let mut members = self.options.as_object().unwrap_or_default().to_vec();
-        for (key, value) in own.as_object().unwrap_or_default() {
-            let value = match (key.as_str(), members.iter().find(|(k, _)| k == key)) {
-                ("headers", Some((_, client))) => merge_headers(client, value),
-                _ => value.clone(),
-            };
-            members.retain(|(k, _)| k != key);
-            members.push((key.clone(), value));
-        }
-        Settings::new(Value::Object(members), self.browser, self.env.as_ref())
-    }
 }
 
 /// The config of `options`, or [`State::NoCredential`] when all they lack
@@ -111,19 +94,7 @@ fn check(options: &Value, browser: bool, env: Option<&Environment>) -> Result<St
 
 /// Whether `options` give a credential of their own (even a wrong one).
 pub fn gives_credential(options: &Value) -> bool {
-    CREDENTIAL_KEYS.iter().any(|key| options.get(key).is_some_and(|value| *value != Value::Null))
-}
-
-/// A client's `headers` with a call's laid over them: a name the call gives,
-/// in any case, replaces the client's. Anything but two objects is the
-/// call's, for the check to judge.
-fn merge_headers(client: &Value, own: &Value) -> Value {
-    let (Some(client), Some(own)) = (client.as_object(), own.as_object()) else {
-        return own.clone();
-    };
-    let replaced = |name: &str| own.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-    let kept = client.iter().filter(|(name, _)| !replaced(name)).cloned();
-    Value::Object(kept.chain(own.iter().cloned()).collect())
+    CREDENTIAL_KEYS.iter().any(|key| options.get(key).is_some_and(|value| !matches!(value, Value::Null)))
 }
 
 #[cfg(test)]
@@ -165,22 +136,5 @@ mod tests {
         let given = settings(r#"{"apiKey":"bad\nkey"}"#, None);
         assert_eq!(given.unwrap_err().field.as_deref(), Some("apiKey"), "a credential given is checked at once");
         assert_eq!(settings(r#"{"timeoutMS":5}"#, None).unwrap_err().field.as_deref(), Some("timeoutMS"));
-    }
-
-    #[test]
-    fn a_calls_own_options_are_laid_over_the_clients_in_the_clients_environment() {
-        let client = r#"{"apiKey":"k","timeoutMs":5000,"headers":{"X-Trace":"client","x-keep":"1"}}"#;
-        let client = settings(client, env(r#"{"TRINETRA_API_KEY":"from-env"}"#).as_ref()).unwrap();
-        let own = parse(br#"{"timeoutMs":100,"headers":{"x-trace":"call"}}"#).unwrap();
-        let call = client.overlay(&own).unwrap();
-        let (config, _) = call.ready().unwrap();
-        assert_eq!(config.limits.timeout_ms, 100);
-        let headers: Vec<_> = config.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        assert_eq!(headers, [("x-keep", "1"), ("x-trace", "call")]);
-        let bad = client.overlay(&parse(br#"{"timeoutMs":"soon"}"#).unwrap()).unwrap_err();
-        assert_eq!(bad.field.as_deref(), Some("timeoutMs"));
-        let keyless = settings("{}", env(r#"{"TRINETRA_API_KEY":"from-env"}"#).as_ref()).unwrap();
-        let call = keyless.overlay(&parse(br#"{"maxRetries":0}"#).unwrap()).unwrap();
-        assert_eq!(call.ready().unwrap().0.provider, keyless.ready().unwrap().0.provider, "the same credential");
     }
 }

@@ -93,11 +93,14 @@ impl Secrets {
                 }
             }
         }
-        for (start, end) in cut_short.then(|| cut_tokens(text)).into_iter().flatten() {
-            let token = &text[start..end];
-            let jwt = self.signing_key.is_some() && token.starts_with("eyJ");
-            if jwt || self.words.iter().any(|word| word.starts_with(token)) {
-                mark(start, end);
+        if cut_short {
+            for (end, _) in text.match_indices('…') {
+                let start = token_start(text.as_bytes(), end);
+                let token = &text[start..end];
+                let jwt = self.signing_key.is_some() && token.starts_with("eyJ");
+                if !token.is_empty() && (jwt || self.words.iter().any(|word| word.starts_with(token))) {
+                    mark(start, end);
+                }
             }
         }
         if cut.is_empty() {
@@ -114,15 +117,12 @@ impl Secrets {
     }
 }
 
-/// The tokens that end where a message's quote of the service was cut
-/// (`…`, see `classify::clean`): the start of an echoed key can end one. Such
-/// a token is no whole credential, but one that begins one (or a JWT, when
-/// tokens are signed) is redacted all the same.
-fn cut_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    text.match_indices('…').filter_map(move |(end, _)| {
-        let run = text.as_bytes()[..end].iter().rev().take_while(|&&b| is_word(b) || b == b'.').count();
-        (run > 0).then_some((end - run, end))
-    })
+/// Where the token that ends at `end` starts. For a message's quote of the
+/// service cut short (`…`, see `classify::clean`): the start of an echoed
+/// key can end one, which is no whole credential but one that begins one
+/// (or a JWT, when tokens are signed), so it is redacted all the same.
+fn token_start(bytes: &[u8], end: usize) -> usize {
+    bytes[..end].iter().rposition(|&b| !(is_word(b) || b == b'.')).map_or(0, |at| at + 1)
 }
 
 /// ASCII letters, digits, `_` and `-`: what ids and keys are made of. Any

@@ -6,7 +6,7 @@
 // as core Tasks (task.js, driver.js).
 import { toJson } from "./boundary.js";
 import { invalid } from "./error.js";
-import { configure, isRecord, task } from "./task.js";
+import { configure, isRecord, perform } from "./task.js";
 import { call, hasServerHalf, onServer } from "./wasm.js";
 
 export { KlingExtendError, isKlingExtendError } from "./error.js";
@@ -39,7 +39,7 @@ const calls = (perform, client) => ({
       : perform("chainExtensions", [toJson(videoId, "videoId"), toJson(prompts, "prompts")], options),
 });
 
-export const { extendVideo, getJob, pollJob, run, chainExtensions } = calls(task, (half) => half);
+export const { extendVideo, getJob, pollJob, run, chainExtensions } = calls(perform, (half) => half);
 
 /**
  * Checks `options` once, now (a bad one throws `invalid_request`), and binds

@@ -18,39 +18,69 @@ export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
  * refuses them; the environment, Node's, is read now too) and answers
  * `call(kind, args, own)`, which runs the core's `kind` Task on `args` (JSON
  * texts) under them. A call's `own` hooks replace these; its own data is
- * laid over these by the core (`headers` merged by name), checked for that
- * call in the same environment. A credential neither gives is looked for in
- * the environment again at each call until found (the core's Settings). The
+ * laid over these as they were checked (`overlay`), and the whole checked
+ * for that call in the same environment: what the caller changes later
+ * changes nothing. A credential neither gives is looked for in the
+ * environment again at each call until found (the core's Settings). The
  * core's settings are made again, from the same text, if its instance
  * restarts.
  */
 export function configure(options) {
   const [data, hooks] = split(options);
-  const made = [toJson(data, ""), inBrowser(), toJson(environment(), "environment")];
+  const [text, env] = [toJson(data, ""), toJson(environment(), "environment")];
+  const make = (json) => new wasm.Settings(json, inBrowser(), env);
   let settings;
   let born;
   const current = () => {
-    if (born !== generation) [settings, born] = [new wasm.Settings(...made), generation];
+    if (born !== generation) [settings, born] = [make(text), generation];
     return settings;
   };
   const refusal = enter(() => current().refusal(), "checking the options");
   if (refusal !== undefined) answer(refusal, takeRaw);
+  const checked = JSON.parse(text);
   const call = (kind, args, own) => {
     const [added, more] = split(own);
-    const text = Object.keys(added).length ? toJson(added, "") : "";
-    const start = () => {
-      const settings = current();
-      if (settings.wantsEnvironment()) settings.supply(toJson(environment(), "environment"));
-      return settings.task(kind, `[${args}]`, text, entropy());
-    };
+    const start = Object.keys(added).length
+      ? () => once(make(toJson(overlay(checked, added), "")), kind, args)
+      : () => task(current(), kind, args);
     return drive(start, { ...DEFAULT_HOOKS, ...hooks, ...more });
   };
   call.free = () => release(settings, born);
   return call;
 }
 
+/** A Task of `settings`, once the environment was asked for a credential they still lack. */
+function task(settings, kind, args) {
+  // A page's build has no environment to read, nor these methods.
+  if (settings.wantsEnvironment?.()) settings.supply(toJson(environment(), "environment"));
+  return settings.task(kind, `[${args}]`, entropy());
+}
+
+/** A Task of settings made for it alone, freed once it holds what it needs of them. */
+function once(settings, kind, args) {
+  try {
+    return task(settings, kind, args);
+  } finally {
+    settings.free();
+  }
+}
+
+/**
+ * A call's own options laid over a client's: its members replace theirs,
+ * and its `headers` theirs of the same name, in any case.
+ */
+function overlay(client, own) {
+  const merged = { ...client, ...own };
+  if (isRecord(client.headers) && isRecord(own.headers)) {
+    const names = new Set(Object.keys(own.headers).map((name) => name.toLowerCase()));
+    const kept = Object.entries(client.headers).filter(([name]) => !names.has(name.toLowerCase()));
+    merged.headers = { ...Object.fromEntries(kept), ...own.headers };
+  }
+  return merged;
+}
+
 /** One call with options of its own, checked for it alone. */
-export function task(kind, args, options) {
+export function perform(kind, args, options) {
   const call = configure(options);
   try {
     return call(kind, args);
