@@ -31,13 +31,13 @@ export const BROTLI_GOAL = 50_000;
  * page, the job in messages and retries logged with their request (about
  * 900 B); and took 125 B back (the page's wasm no longer compiles the
  * proxy's core, which a page never calls). Its adversarial review added
- * 699 B: no part of a key left where a message's quote of the service is cut
+ * 744 B: no part of a key left where a message's quote of the service is cut
  * (about 250 B), and a client's options fixed when it is made, a call's own
  * laid over them as checked, a missing credential each call's error instead
- * of the module's (about 450 B, JS included).
+ * of the module's, found once for all its calls (about 500 B, JS included).
  * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 72_408;
+export const BROTLI_BUDGET = 72_453;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of

@@ -27,7 +27,8 @@ export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
  */
 export function configure(options) {
   const [data, hooks] = split(options);
-  const [text, env] = [toJson(data, ""), toJson(environment(), "environment")];
+  const text = toJson(data, "");
+  let env = toJson(environment(), "environment");
   const make = (json) => new wasm.Settings(json, inBrowser(), env);
   let settings;
   let born;
@@ -38,10 +39,21 @@ export function configure(options) {
   const refusal = enter(() => current().refusal(), "checking the options");
   if (refusal !== undefined) answer(refusal, takeRaw);
   const checked = JSON.parse(text);
+  /** A Task of `made`, once the environment was asked for a credential they still lack. */
+  const task = (made, kind, args) => {
+    // A page's build has no environment to read, nor these methods.
+    if (made.wantsEnvironment?.()) {
+      const now = toJson(environment(), "environment");
+      made.supply(now);
+      // Found: every later call of the client is checked in this environment, so sends this credential.
+      if (!made.wantsEnvironment()) [env, born] = [now, made === settings ? born : (release(settings, born), undefined)];
+    }
+    return made.task(kind, `[${args}]`, entropy());
+  };
   const call = (kind, args, own) => {
     const [added, more] = split(own);
     const start = Object.keys(added).length
-      ? () => once(make(toJson(overlay(checked, added), "")), kind, args)
+      ? () => once(make(toJson(overlay(checked, added), "")), (made) => task(made, kind, args))
       : () => task(current(), kind, args);
     return drive(start, { ...DEFAULT_HOOKS, ...hooks, ...more });
   };
@@ -49,19 +61,12 @@ export function configure(options) {
   return call;
 }
 
-/** A Task of `settings`, once the environment was asked for a credential they still lack. */
-function task(settings, kind, args) {
-  // A page's build has no environment to read, nor these methods.
-  if (settings.wantsEnvironment?.()) settings.supply(toJson(environment(), "environment"));
-  return settings.task(kind, `[${args}]`, entropy());
-}
-
-/** A Task of settings made for it alone, freed once it holds what it needs of them. */
-function once(settings, kind, args) {
+/** What `use` makes of settings made for it alone, which are freed then (a Task holds what it needs of them). */
+function once(made, use) {
   try {
-    return task(settings, kind, args);
+    return use(made);
   } finally {
-    settings.free();
+    made.free();
   }
 }
 
@@ -82,12 +87,7 @@ function overlay(client, own) {
 /** One call with options of its own, checked for it alone. */
 export function perform(kind, args, options) {
   const call = configure(options);
-  try {
-    return call(kind, args);
-  } finally {
-    // Its Task holds what it needs of them.
-    call.free();
-  }
+  return once(call, () => call(kind, args));
 }
 
 /**
