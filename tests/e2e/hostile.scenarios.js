@@ -195,6 +195,15 @@ hostile("KlingExtendError keeps its name in the shipped build; bad options are i
   checkError(ctx, err, { code: "invalid_request", field: "options" });
   assert.equal(err.constructor.name, "KlingExtendError", "err.constructor.name");
   await expectRejection(ctx, () => createClient({ baseUrl: ctx.mockUrl }).getJob("job_x", 42), { code: "invalid_request", field: "options" });
+  // A class instance has no members of its own to send: refused, not sent as {}.
+  const headers = await expectRejection(ctx, () => getJob("job_x", { ...ctx.options, headers: new Headers({ "x-a": "b" }) }), { code: "invalid_request", field: "headers" });
+  assert.match(headers.message, /^headers must be a plain object of names and values, not a Headers$/);
+  // A getter that throws is the caller's options that could not be read, its throw the cause.
+  const thrown = new Error("getter");
+  const reading = { ...ctx.options, get timeoutMs() { throw thrown; } };
+  const unreadable = await expectRejection(ctx, () => getJob("job_x", reading), { code: "invalid_request", field: "options" });
+  assert.equal(unreadable.cause, thrown, "the getter's throw is the cause");
+
   await expectRejection(ctx, () => getJob("job_x", { ...ctx.options, dangerouslyAllowBrowser: "yes" }), {
     code: "invalid_request",
     field: "dangerouslyAllowBrowser",

@@ -102,7 +102,8 @@ impl Error {
     pub fn with_job(mut self, job: Job) -> Self {
         let id = if job.id.len() <= MAX_NAMED_ID { job.id.as_str() } else { "in error.job" };
         self.message.push_str(" (job ");
-        self.message.push_str(id);
+        // Without control characters: a hostile id cannot forge a log line.
+        self.message.extend(id.chars().filter(|c| !c.is_control()));
         self.message.push(')');
         self.job = Some(Box::new(job));
         self
@@ -176,6 +177,9 @@ mod tests {
         let text = r#"{"id":"j1","model":"m","status":"failed","error":"boom","raw":null}"#;
         assert_eq!(error.get("job").map(Value::to_json).as_deref(), Some(text));
         assert_eq!(error.get("message").and_then(Value::as_str), Some("boom (job j1)"));
+        let forged = Job { id: "j1\n[kling-extend] forged\u{1b}[31m".into(), ..job.clone() };
+        let named = Error::new(ErrorCode::JobFailed, "boom").with_job(forged).message;
+        assert_eq!(named, "boom (job j1[kling-extend] forged[31m)", "no control character from the id");
         let long = Job { id: "j".repeat(MAX_NAMED_ID + 1), ..job };
         assert_eq!(Error::new(ErrorCode::JobFailed, "boom").with_job(long).message, "boom (job in error.job)");
     }

@@ -114,7 +114,8 @@ class Known {
   error(code, message, cause, over) {
     const detail = { ...this.detail(), ...over };
     const id = detail.job?.id;
-    if (id !== undefined) message += ` (job ${String(id).length > 256 ? "in error.job" : id})`;
+    // Without control characters: a hostile id cannot forge a log line.
+    if (id !== undefined) message += ` (job ${String(id).length > 256 ? "in error.job" : String(id).replace(/\p{Cc}/gu, "")})`;
     return new KlingExtendError({ ...detail, code, message, retryable: false }, cause);
   }
 }

@@ -43,9 +43,12 @@ export function invalid(field, why) {
   return new KlingExtendError({ code: "invalid_request", message: `${field} ${why}`, retryable: false, field });
 }
 
-/** A signal-like object whose reading threw `cause`, refused as `signal`. */
-export function unreadableSignal(cause) {
-  const error = invalid("signal", "must be an AbortSignal: reading it threw");
+/** `field`, whose reading threw `cause` (a getter, a Proxy's trap): refused, the throw as `cause`. */
+export function unreadable(field, why, cause) {
+  const error = invalid(field, why);
   Object.defineProperty(error, "cause", { value: cause, writable: true, configurable: true });
   return error;
 }
+
+/** A signal-like object whose reading threw `cause`, refused as `signal`. */
+export const unreadableSignal = (cause) => unreadable("signal", "must be an AbortSignal: reading it threw", cause);

@@ -4,7 +4,7 @@
 // API (api.js) and the Workflows entry.
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { drive } from "./driver.js";
-import { invalid, unreadableSignal } from "./error.js";
+import { invalid, unreadable, unreadableSignal } from "./error.js";
 import { enter, environment, generation, release, takeRaw, wasm } from "./wasm.js";
 
 /** The options that are not data: they stay in JS, for the driver. */
@@ -115,7 +115,13 @@ export function split(options) {
   const hooks = {};
   if (options === undefined || options === null) return [data, hooks];
   if (!isRecord(options)) throw invalid("options", "must be an object");
-  for (const [key, value] of Object.entries(options)) {
+  let entries;
+  try {
+    entries = Object.entries(options);
+  } catch (error) {
+    throw unreadable("options", "could not be read: reading it threw", error);
+  }
+  for (const [key, value] of entries) {
     if (value === undefined) continue;
     if (HOOKS.has(key)) {
       if (typeof value !== "function") throw invalid(key, "must be a function");
@@ -124,6 +130,9 @@ export function split(options) {
       hooks.signal = signal(value);
     } else if (key === "logger") {
       hooks.log = log(logger(value));
+    } else if (key === "headers" && Object.prototype.toString.call(value) !== "[object Object]" && isRecord(value)) {
+      // A Headers (or any class's instance) has no members of its own to send: refused, not sent as {}.
+      throw invalid(key, `must be a plain object of names and values, not a ${value.constructor?.name}`);
     } else if (typeof value === "function") {
       // A function under another name is a misspelt hook: the core refuses
       // it by name, with the hook it was likely meant as, as any unknown option.
