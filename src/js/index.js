@@ -6,11 +6,11 @@
 // are named, not imported `* as`, and the wasm is compiled here for initSync:
 // the bundle then drops the glue's exports it does not use (its async loader
 // among them).
-import { Settings, __wbg_reset_state, asks, call, initSync, price, priceValue } from "./web/kling_extend.js";
+import { Settings, __wbg_reset_state, asks, call, initSync, price, priceValue, taskEvent, taskResponse } from "./web/kling_extend.js";
 import { bind } from "./lib/wasm.js";
 
 initSync({ module: await compile(new URL("./web/kling_extend_bg.wasm", import.meta.url)) });
-const web = { Settings, call, __wbg_reset_state, asks, initSync, price, priceValue };
+const web = { Settings, call, __wbg_reset_state, asks, initSync, price, priceValue, taskEvent, taskResponse };
 bind(web, () => import("./lib/server-build.js"));
 
 export * from "./lib/api.js";

@@ -4,6 +4,8 @@
 //! glue and no serializer.
 
 use crate::core::types::error::{Error, Result};
+#[cfg(feature = "server")]
+use crate::core::types::job::RAW_TEXT;
 use crate::core::types::json::{self, object, Value};
 #[cfg(feature = "server")]
 use std::cell::RefCell;
@@ -45,21 +47,28 @@ pub fn clear_aside() {
     ASIDE.with(|texts| texts.borrow_mut().clear());
 }
 
-/// `value` with each job's `rawText` (the value itself, its items, or its
-/// `job`, where `lib/boundary.js`'s `withJobs` looks) set aside for
+/// Calls `f` on each job of an answer: the value itself, its items (a
+/// chain's jobs), or its `job` (an error's, a step's), where
+/// `lib/boundary.js`'s `withJobs` looks for their documents.
+#[cfg(feature = "server")]
+pub fn jobs_mut(value: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(f),
+        job => {
+            f(job);
+            if let Value::Object(members) = job {
+                members.iter_mut().filter(|(key, _)| key == "job").for_each(|(_, job)| f(job));
+            }
+        }
+    }
+}
+
+/// `value` with each job's `rawText` (see [`jobs_mut`]) set aside for
 /// [`take_raw`], its index in its place: a large document crosses to JS as
 /// one string, not escaped into the answer's JSON and parsed out again.
 #[cfg(feature = "server")]
 pub fn aside(mut value: Value) -> Value {
-    match &mut value {
-        Value::Array(items) => items.iter_mut().for_each(set_aside),
-        job => {
-            set_aside(job);
-            if let Value::Object(members) = job {
-                members.iter_mut().filter(|(key, _)| key == "job").for_each(|(_, job)| set_aside(job));
-            }
-        }
-    }
+    jobs_mut(&mut value, &mut set_aside);
     value
 }
 
@@ -67,15 +76,14 @@ pub fn aside(mut value: Value) -> Value {
 fn set_aside(job: &mut Value) {
     let Value::Object(members) = job else { return };
     for (key, value) in members.iter_mut() {
-        if key == "rawText" {
-            if let Value::String(text) = std::mem::replace(value, Value::Null) {
-                *value = ASIDE.with(|texts| {
-                    let mut texts = texts.borrow_mut();
-                    texts.push(text);
-                    Value::Number((texts.len() - 1) as f64)
-                });
-            }
-        }
+        // A document marked as the body as received (`"rawText": true`) stays so.
+        let (RAW_TEXT, Value::String(text)) = (key.as_str(), &mut *value) else { continue };
+        let text = std::mem::take(text);
+        *value = ASIDE.with(|texts| {
+            let mut texts = texts.borrow_mut();
+            texts.push(text);
+            Value::Number((texts.len() - 1) as f64)
+        });
     }
 }
 

@@ -1,9 +1,9 @@
 //! A client's options as a JS object (`createClient`, `src/js/lib/task.js`):
-//! checked once when it is made, then each call's `Task` is made from them
+//! checked once when it is made, then each call's machine is made from them
 //! without checking them again (see the core's `client::settings`).
 
 use super::convert::{answer, arg};
-use super::task::Task;
+use super::task::begin;
 use crate::core::client::settings;
 use crate::core::types::error::Result;
 use wasm_bindgen::prelude::*;
@@ -50,9 +50,10 @@ impl Settings {
         }
     }
 
-    /// The call `kind` of `args` (a JSON list) under these settings; see [`Task::of`].
-    pub fn task(&self, kind: &str, args: &str, entropy: &[u8]) -> Task {
-        Task::of(kind, args, self.settings.as_ref().map_err(Clone::clone), entropy)
+    /// Starts the call `kind` of `args` (a JSON list) under these settings,
+    /// at `monotonic` and `unix` (see `Time`): its first step; see [`begin`].
+    pub fn start(&self, kind: &str, args: &str, entropy: &[u8], monotonic: f64, unix: f64) -> String {
+        begin(kind, args, self.settings.as_ref().map_err(Clone::clone), entropy, monotonic, unix)
     }
 }
 

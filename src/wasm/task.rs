@@ -1,7 +1,14 @@
-//! A network call as a JS object: the core's state machine behind methods
-//! that take what happened (with the time) and answer the next step as JSON
-//! text. `src/js/lib/driver.js` performs the steps with `fetch` and timers.
+//! Network calls as machines the instance keeps between their steps: JS
+//! starts one from a client's settings ([`begin`], through
+//! `Settings::start`), gets its number with the first step, and answers each
+//! step with what happened (the time by both clocks), getting the next step
+//! as JSON text. A machine is dropped with its last step (a result or an
+//! error), so a call that runs to its end costs two crossings when it makes
+//! one request: no object in JS, nothing to free. `src/js/lib/driver.js`
+//! performs the steps with `fetch` and timers.
 
+#[cfg(feature = "server")]
+use super::convert::jobs_mut;
 use super::convert::{arg, args, aside, clear_aside};
 use crate::core::client::call::Call;
 #[cfg(feature = "server")]
@@ -19,76 +26,124 @@ use crate::core::client::settings::Settings;
 use crate::core::client::update::Update;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
+#[cfg(feature = "server")]
+use crate::core::types::job::RAW_TEXT;
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
 use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-/// Any machine, its result as a JSON value, so one `Task` type runs them all.
+/// Any machine, its result as a JSON value, so one slot type holds them all.
 type Boxed = Box<dyn Machine<Output = Value, Update = Update>>;
 
-#[wasm_bindgen]
-pub struct Task {
-    /// The machine, or why the call was refused before any I/O.
-    machine: Result<Boxed>,
+thread_local! {
+    /// The machines of the calls under way, by number; a free slot is `None`.
+    static TASKS: RefCell<Vec<Option<Boxed>>> = const { RefCell::new(Vec::new()) };
 }
 
-#[wasm_bindgen]
-impl Task {
-    /// What happened that is not a response: "start", "waited",
-    /// "timedOut", "failed" (`detail`: Node's `err.cause.code`, if any, or
-    /// "ENOTSENT" when the runtime refused to send), "redirected" (`detail`:
-    /// the status, "0" when hidden), "tooLarge" (`detail`: the limit) or
-    /// "aborted" (`detail`: "inFlight" when a request was under way).
-    /// `monotonic` and `unix` are the time by each clock (see [`Time`]).
-    pub fn event(&mut self, name: &str, detail: &str, monotonic: f64, unix: f64) -> String {
-        let now = time(monotonic, unix);
-        let event = match name {
-            "start" => return self.next(|m| m.start(now)),
-            "waited" => Event::Waited,
-            "timedOut" => Event::Failed(Transport::Timeout),
-            "failed" => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
-            "redirected" => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
-            "tooLarge" => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
-            "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
-            _ => return step_json(Step::Done(Err(Error::invalid("event", "is not a task event"))), Vec::new()),
-        };
-        self.next(|m| m.handle(event, now))
-    }
+/// A body at most this long is kept (copied) while the machine reads it, so
+/// a job whose `raw` is that body as received is answered as `"rawText":
+/// true`: JS makes `raw` of the bytes it already holds, when it is read. A
+/// longer one is passed back as its text (`convert::aside`), which costs no
+/// copy of it up front.
+const KEPT_BODY_BYTES: usize = 1 << 20;
 
-    /// `headers`: the values of the send step's `read` names, as a JSON list.
-    /// `body` is taken as the copy the glue made of it, not copied again.
-    pub fn response(&mut self, status: f64, headers: &str, body: Vec<u8>, monotonic: f64, unix: f64) -> String {
-        let response =
-            HttpResponse { status: status.clamp(0.0, 999.0) as u16, headers: response_headers(headers), body };
-        self.next(|m| m.handle(Event::Response(response), time(monotonic, unix)))
-    }
-}
-
-impl Task {
-    /// The call `kind` ("extendVideo", "getJob", "pollJob", "run",
-    /// "chainExtensions", "chainSubmit") of `args` (a JSON list) under
-    /// `settings`; `entropy` is 24 random bytes: 8 seed the retry delays'
-    /// jitter, 16 make the submits' idempotency keys (a chain's key).
-    pub fn of(kind: &str, args: &str, settings: Result<&Settings>, entropy: &[u8]) -> Task {
-        Task { machine: settings.and_then(|settings| machine(kind, args, settings, entropy)) }
-    }
-
-    /// `{ send | wait | done | error, updates }`.
-    fn next(&mut self, advance: impl FnOnce(&mut Boxed) -> Step<Value>) -> String {
-        clear_aside();
-        let machine = match &mut self.machine {
-            Ok(machine) => machine,
-            Err(error) => return step_json(Step::Done(Err(error.clone())), Vec::new()),
-        };
-        let step = advance(machine);
-        let mut updates = Vec::new();
-        while let Some(update) = machine.take_update() {
-            updates.push(update_json(update));
+/// Starts the call `kind` ("extendVideo", "getJob", "pollJob", "run",
+/// "chainExtensions", "chainSubmit") of `args` (a JSON list) under
+/// `settings`; `entropy` is 24 random bytes: 8 seed the retry delays'
+/// jitter, 16 make the submits' idempotency keys (a chain's key). Its first
+/// step, with `"task"`: the machine's number for [`task_event`] and
+/// [`task_response`] while it runs (a call refused before any I/O answers
+/// its error at once, without one).
+pub fn begin(kind: &str, args: &str, settings: Result<&Settings>, entropy: &[u8], monotonic: f64, unix: f64) -> String {
+    clear_aside();
+    match settings.and_then(|settings| machine(kind, args, settings, entropy)) {
+        Ok(mut machine) => {
+            let step = machine.start(time(monotonic, unix));
+            keep(None, machine, step, None)
         }
-        step_json(step, updates)
+        Err(error) => ended(error),
     }
+}
+
+/// What happened to the machine `task`'s step that is not a response:
+/// "waited", "timedOut", "failed" (`detail`: Node's `err.cause.code`, if
+/// any, or "ENOTSENT" when the runtime refused to send), "redirected"
+/// (`detail`: the status, "0" when hidden), "tooLarge" (`detail`: the
+/// limit) or "aborted" (`detail`: "inFlight" when a request was under way).
+/// `monotonic` and `unix` are the time by each clock (see [`Time`]). Any
+/// other name ends the call: its machine is dropped, as JS does with "end"
+/// when the call ended there before its last step (a hook threw).
+#[wasm_bindgen(js_name = taskEvent)]
+pub fn task_event(task: u32, name: &str, detail: &str, monotonic: f64, unix: f64) -> String {
+    let event = match name {
+        "waited" => Event::Waited,
+        "timedOut" => Event::Failed(Transport::Timeout),
+        "failed" => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
+        "redirected" => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
+        "tooLarge" => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
+        "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
+        _ => {
+            TASKS.with(|tasks| tasks.borrow_mut().get_mut(task as usize).map(Option::take));
+            return ended(Error::invalid("event", "is not a task event"));
+        }
+    };
+    advance(task, event, time(monotonic, unix), None)
+}
+
+/// The response to the machine `task`'s request: `headers` are the values
+/// of the send step's `read` names, as a JSON list. `body` is taken as the
+/// copy the glue made of it, not copied again (but for the short copy kept
+/// to compare a job's document with: see [`KEPT_BODY_BYTES`]).
+#[wasm_bindgen(js_name = taskResponse)]
+pub fn task_response(task: u32, status: f64, headers: &str, body: Vec<u8>, monotonic: f64, unix: f64) -> String {
+    let kept = (cfg!(feature = "server") && body.len() <= KEPT_BODY_BYTES).then(|| body.clone());
+    let response = HttpResponse { status: status.clamp(0.0, 999.0) as u16, headers: response_headers(headers), body };
+    advance(task, Event::Response(response), time(monotonic, unix), kept.as_deref())
+}
+
+/// Hands `event` to the machine `task`, and answers its next step.
+fn advance(task: u32, event: Event, now: Time, body: Option<&[u8]>) -> String {
+    clear_aside();
+    // Taken out while it runs: nothing it does can reach the slots.
+    let taken = TASKS.with(|tasks| tasks.borrow_mut().get_mut(task as usize).and_then(Option::take));
+    match taken {
+        Some(mut machine) => {
+            let step = machine.handle(event, now);
+            keep(Some(task), machine, step, body)
+        }
+        None => ended(Error::invalid("task", "is not a call under way")),
+    }
+}
+
+/// The step as JSON, with the machine's updates; the machine is kept in its
+/// slot (`task`, or a free one, whose number the step names) unless the
+/// step is its last.
+fn keep(task: Option<u32>, mut machine: Boxed, step: Step<Value>, body: Option<&[u8]>) -> String {
+    let mut updates = Vec::new();
+    while let Some(update) = machine.take_update() {
+        updates.push(update_json(update, body));
+    }
+    let number = match step {
+        Step::Done(_) => None,
+        _ => Some(TASKS.with(|tasks| {
+            let mut tasks = tasks.borrow_mut();
+            // Its own slot, or the first free one.
+            let mut slot = task.map_or(0, |slot| slot as usize);
+            while tasks.get(slot).is_some_and(Option::is_some) && task.is_none() {
+                slot += 1;
+            }
+            if slot == tasks.len() {
+                tasks.push(None);
+            }
+            tasks[slot] = Some(machine);
+            slot as u32
+        })),
+    };
+    // Only the first step names its machine: JS keeps the number.
+    step_json(number.filter(|_| task.is_none()), step, updates, body)
 }
 
 /// Milliseconds from JS (`performance.now()`, `Date.now()`): a negative or
@@ -221,15 +276,53 @@ fn response_headers(values: &str) -> Vec<(String, String)> {
     headers
 }
 
-/// The step as JSON text, each job's document set aside (`convert::aside`).
-fn step_json(step: Step<Value>, updates: Vec<Value>) -> String {
+/// A call's end before its machine took any step (or past its last).
+fn ended(error: Error) -> String {
+    step_json(None, Step::Done(Err(error)), Vec::new(), None)
+}
+
+/// The step as JSON text, `{ task?, send | wait | done | error, updates? }`
+/// (`updates` only when there are some), each job's document set aside
+/// (`convert::aside`) or, when it is `body` as received, marked so.
+fn step_json(task: Option<u32>, step: Step<Value>, updates: Vec<Value>, body: Option<&[u8]>) -> String {
     let (key, value) = match step {
         Step::Send { request, timeout_ms, max_bytes } => ("send", send_json(request, timeout_ms, max_bytes)),
         Step::Wait { ms, .. } => ("wait", Value::Number(ms as f64)),
-        Step::Done(Ok(result)) => ("done", aside(result)),
-        Step::Done(Err(error)) => ("error", aside(error.into())),
+        Step::Done(Ok(result)) => ("done", document(result, body)),
+        Step::Done(Err(error)) => ("error", document(error.into(), body)),
     };
-    object([(key, Some(value)), ("updates", Some(Value::Array(updates)))]).to_json()
+    object([
+        ("task", task.map(|task| Value::Number(task.into()))),
+        (key, Some(value)),
+        ("updates", (!updates.is_empty()).then_some(Value::Array(updates))),
+    ])
+    .to_json()
+}
+
+/// `value` with the document of each of its jobs (see `convert::jobs_mut`)
+/// marked `"rawText": true` where it is `body` as received (a byte order
+/// mark aside), and set aside where it is not.
+#[cfg(feature = "server")]
+fn document(mut value: Value, body: Option<&[u8]>) -> Value {
+    if let Some(body) = body {
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        jobs_mut(&mut value, &mut |job| {
+            let Value::Object(members) = job else { return };
+            for (key, value) in members.iter_mut() {
+                if key == RAW_TEXT && matches!(value, Value::String(text) if text.as_bytes() == body) {
+                    *value = Value::Bool(true);
+                }
+            }
+        });
+    }
+    aside(value)
+}
+
+/// A page's build passes each document as its text (`convert::aside`): the
+/// documents a page reads are small, and the comparison would cost it 0.2 KB.
+#[cfg(not(feature = "server"))]
+fn document(value: Value, _: Option<&[u8]>) -> Value {
+    aside(value)
 }
 
 /// What `fetch` needs; the body goes as the text to send.
@@ -250,7 +343,7 @@ fn send_json(request: HttpRequest, timeout_ms: u32, max_bytes: u32) -> Value {
 }
 
 /// An update as `{ hookName: argument }`, for the driver to call.
-fn update_json(update: Update) -> Value {
+fn update_json(update: Update, body: Option<&[u8]>) -> Value {
     let (hook, value) = match update {
         Update::Status(job) => ("onUpdate", job.into()),
         Update::Submitted(submission) => ("onSubmitted", submission.into()),
@@ -270,5 +363,5 @@ fn update_json(update: Update) -> Value {
             ]),
         ),
     };
-    object([(hook, Some(aside(value)))])
+    object([(hook, Some(document(value, body)))])
 }

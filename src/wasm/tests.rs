@@ -1,11 +1,11 @@
 //! The bindings, run in a real JS engine (Node) by wasm-bindgen-test: the
-//! JSON text protocol of the exports and of a `Task`, step by step, and the
-//! calculator's numbers.
+//! JSON text protocol of the exports and of a call's machine, step by step,
+//! and the calculator's numbers.
 
 use super::calculator::{asks, price, price_value};
 use super::client::call;
 use super::settings::Settings;
-use super::task::Task;
+use super::task::{task_event, task_response};
 use crate::core::types::json::{parse, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -90,9 +90,24 @@ fn validation_answers_null_when_the_request_is_good() {
     assert_eq!(at(&call("quote", "[]", ""), "error.field"), text("name"));
 }
 
-/// The call `kind` of `args` by a client made with `OPTIONS`.
-fn new_task(kind: &str, args: &str, browser: bool) -> Task {
-    Settings::new(OPTIONS, browser, "null").task(kind, args, &[1; 24])
+/// Starts the call `kind` of `args` by a client made with `OPTIONS`: its first step.
+fn start(kind: &str, args: &str, browser: bool) -> String {
+    Settings::new(OPTIONS, browser, "null").start(kind, args, &[1; 24], 0.0, 0.0)
+}
+
+/// A job's `rawText` when its document is `body` as received: `true` in the
+/// server build, whose JS holds the body; the text in a page's.
+fn body_as_received(body: &[u8]) -> Value {
+    if cfg!(feature = "server") {
+        Value::Bool(true)
+    } else {
+        text(std::str::from_utf8(body).unwrap())
+    }
+}
+
+/// The number of the machine a first step names.
+fn number(step: &str) -> u32 {
+    at(step, "task").as_f64().expect("a machine under way") as u32
 }
 
 #[wasm_bindgen_test]
@@ -100,51 +115,75 @@ fn options_are_refused_when_the_client_is_made() {
     let refused = Settings::new(r#"{"apiKey":"k","timeoutMS":5}"#, false, "null");
     assert_eq!(at(&refused.refusal().unwrap(), "error.field"), text("timeoutMS"));
     // Its calls end with that error too, before any I/O.
-    let step = refused.task("getJob", r#"["j"]"#, &[1; 24]).event("start", "", 0.0, 0.0);
+    let step = refused.start("getJob", r#"["j"]"#, &[1; 24], 0.0, 0.0);
     assert_eq!(at(&step, "error.field"), text("timeoutMS"));
+    assert_eq!(at(&step, "task"), Value::Null, "no machine is kept for it");
     assert_eq!(Settings::new(OPTIONS, false, "null").refusal(), None);
 }
 
 #[wasm_bindgen_test]
 fn a_task_asks_for_a_request_then_ends_with_the_job() {
-    let mut task = new_task("getJob", r#"["job 1"]"#, false);
-    let send = task.event("start", "", 0.0, 0.0);
+    let send = start("getJob", r#"["job 1"]"#, false);
     assert_eq!(at(&send, "send.url"), text("http://127.0.0.1:9/v1/jobs/job%201"));
     assert_eq!(at(&send, "send.method"), text("GET"));
     assert_eq!(at(&send, "send.read"), parse(br#"["content-type","retry-after","x-request-id"]"#).unwrap());
+    assert_eq!(at(&send, "updates"), Value::Null, "no updates, no member");
+    let task = number(&send);
     let body = br#"{"id":"job 1","status":"processing"}"#;
-    let done = task.response(200.0, r#"["application/json",null,"req_9"]"#, body.to_vec(), 10.0, 10.0);
+    let done = task_response(task, 200.0, r#"["application/json",null,"req_9"]"#, body.to_vec(), 10.0, 10.0);
     assert_eq!((at(&done, "done.id"), at(&done, "done.status")), (text("job 1"), text("running")));
-    assert_eq!(at(&done, "updates"), Value::Array(Vec::new()));
+    // The server build marks a document that is the body as received; a page's passes its text.
+    assert_eq!(at(&done, "done.rawText"), body_as_received(body), "{done}");
+    assert_eq!(at(&done, "task"), Value::Null);
+    // Its last step dropped the machine: its number names none now.
+    let gone = task_event(task, "waited", "", 11.0, 11.0);
+    assert_eq!(at(&gone, "error.field"), text("task"));
+}
+
+#[wasm_bindgen_test]
+fn a_document_that_is_not_the_body_as_received_goes_as_its_text() {
+    // A byte order mark is no part of the document: the body is still the document.
+    let task = number(&start("getJob", r#"["j1"]"#, false));
+    let body = b"\xEF\xBB\xBF{\"id\":\"j1\",\"status\":\"queued\"}";
+    let done = task_response(task, 200.0, "[null,null,null]", body.to_vec(), 1.0, 1.0);
+    assert_eq!(at(&done, "done.rawText"), body_as_received(&body[3..]), "{done}");
+    // A key echoed in the document: the document is the redacted one, built.
+    let task = number(&start("getJob", r#"["j1"]"#, false));
+    let body = br#"{"id":"j1","status":"queued","note":"key sk_test_1"}"#;
+    let done = task_response(task, 200.0, "[null,null,null]", body.to_vec(), 1.0, 1.0);
+    assert_eq!(at(&done, "done.rawText"), Value::Null, "{done}");
+    assert_eq!(at(&done, "done.raw.note"), text("key [redacted]"), "{done}");
 }
 
 #[wasm_bindgen_test]
 fn a_task_retries_a_refused_connection_and_honours_an_abort() {
-    let mut task = new_task("getJob", r#"["job_1"]"#, false);
-    task.event("start", "", 0.0, 0.0);
-    let wait = task.event("failed", "ECONNREFUSED", 5.0, 5.0);
+    let task = number(&start("getJob", r#"["job_1"]"#, false));
+    let wait = task_event(task, "failed", "ECONNREFUSED", 5.0, 5.0);
     assert!(at(&wait, "wait").as_f64().is_some_and(|ms| ms > 0.0), "{wait}");
-    let aborted = task.event("aborted", "", 6.0, 6.0);
+    let aborted = task_event(task, "aborted", "", 6.0, 6.0);
     assert_eq!(at(&aborted, "error.code"), text("aborted"));
 }
 
 #[wasm_bindgen_test]
 fn a_poll_reports_each_new_status_as_an_update() {
-    let mut task = new_task("pollJob", r#"["job_1"]"#, false);
-    task.event("start", "", 0.0, 0.0);
-    let step = task.response(200.0, "[null,null,null]", br#"{"id":"job_1","status":"queued"}"#.to_vec(), 1.0, 1.0);
+    let task = number(&start("pollJob", r#"["job_1"]"#, false));
+    let step =
+        task_response(task, 200.0, "[null,null,null]", br#"{"id":"job_1","status":"queued"}"#.to_vec(), 1.0, 1.0);
     assert_eq!(at(&step, "updates.0.onUpdate.status"), text("queued"));
+    assert_eq!(at(&step, "updates.0.onUpdate.rawText"), body_as_received(br#"{"id":"job_1","status":"queued"}"#));
     assert!(at(&step, "wait").as_f64().is_some(), "{step}");
+    assert_eq!(at(&task_event(task, "end", "", 2.0, 2.0), "error.field"), text("event"), "ended by JS");
+    assert_eq!(at(&task_event(task, "waited", "", 2.0, 2.0), "error.field"), text("task"), "its machine is gone");
 }
 
 #[wasm_bindgen_test]
 fn a_task_refused_up_front_answers_its_error_at_start() {
-    let bad_request = new_task("extendVideo", r#"[{"prompt":"p"}]"#, false).event("start", "", 0.0, 0.0);
+    let bad_request = start("extendVideo", r#"[{"prompt":"p"}]"#, false);
     assert_eq!(at(&bad_request, "error.field"), text("video_id"));
-    let key_in_page = new_task("getJob", r#"["j"]"#, true).event("start", "", 0.0, 0.0);
+    let key_in_page = start("getJob", r#"["j"]"#, true);
     assert_eq!(at(&key_in_page, "error.field"), text("apiKey"));
     assert!(!key_in_page.contains("sk_test_1"), "no key in an error: {key_in_page}");
-    let mut task = new_task("getJob", r#"["j"]"#, false);
-    assert_eq!(at(&task.event("nudged", "", 0.0, 0.0), "error.field"), text("event"));
-    assert_eq!(at(&new_task("deleteJob", "[]", false).event("start", "", 0.0, 0.0), "error.field"), text("kind"));
+    let task = number(&start("getJob", r#"["j"]"#, false));
+    assert_eq!(at(&task_event(task, "nudged", "", 0.0, 0.0), "error.field"), text("event"));
+    assert_eq!(at(&start("deleteJob", "[]", false), "error.field"), text("kind"));
 }

@@ -76,16 +76,19 @@ export function answer(text, take) {
  * (a chain's jobs), or its `job` (an error's, a step's). The core passes a
  * document on as the text it came as (`rawText`): in the server build set
  * aside, its index for `take`, which hands it over once; in a page's, the
- * text itself. `raw` is parsed from it when first read, so a large document
- * costs no parse until then, and one.
+ * text itself; or, when it is `body` as received (a call's step), `true`,
+ * and nothing crosses. `raw` is parsed from it when first read, so a large
+ * document costs no parse until then, and one.
  */
-export function withJobs(value, take) {
+export function withJobs(value, take, body) {
   const withRaw = (job) => {
-    if (job?.rawText === undefined) return;
-    const text = typeof job.rawText === "number" ? take(job.rawText) : job.rawText;
+    const at = job?.rawText;
+    if (at === undefined) return;
+    const text = at === true ? undefined : typeof at === "number" ? take(at) : at;
     delete job.rawText;
     const settle = (raw) => (Object.defineProperty(job, "raw", { value: raw, enumerable: true, configurable: true, writable: true }), raw);
-    Object.defineProperty(job, "raw", { get: () => settle(JSON.parse(text)), set: settle, enumerable: true, configurable: true });
+    const parse = () => JSON.parse(text ?? new TextDecoder().decode(body));
+    Object.defineProperty(job, "raw", { get: () => settle(parse()), set: settle, enumerable: true, configurable: true });
   };
   if (Array.isArray(value)) value.forEach(withRaw);
   else if (typeof value === "object" && value !== null) withRaw(value), withRaw(value.job);

@@ -1,13 +1,27 @@
-// Runs a core Task: the Rust state machine decides every request, wait,
-// retry and result; this file only performs them with fetch and timers and
-// reports what happened back, with the time by both clocks (performance.now()
-// for deadlines and waits, which no wall-clock step moves; Date.now() for
-// what the service compares with its own clock).
-import { noop, raceAbort, STOPPED, untilStopped } from "./abort.js";
+// Runs a call's machine in the core: the Rust state machine decides every
+// request, wait, retry and result; this file only performs them with fetch
+// and timers and reports what happened back, with the time by both clocks
+// (performance.now() for deadlines and waits, which no wall-clock step
+// moves; Date.now() for what the service compares with its own clock). The
+// core keeps the machine between steps and drops it with its last one: a
+// call that makes one request crosses into the wasm twice.
+import { noop, STOPPED, untilStopped } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { withJobs } from "./boundary.js";
 import { KlingExtendError, invalid, unreadableSignal } from "./error.js";
-import { enter, generation, release, takeRaw } from "./wasm.js";
+import { endTask, enter, generation, takeRaw, wasm } from "./wasm.js";
+
+/**
+ * How this runtime's own fetch is best driven, as its entry file says
+ * (`drivePlatform`): `attempt()`, an attempt's abort controller for it;
+ * `readWhole(response, max)`, a body read at once when its length is given.
+ * Pages, and a caller's own fetch, use neither.
+ */
+let platform = {};
+
+export function drivePlatform(io) {
+  platform = io;
+}
 
 /** setTimeout's largest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -15,65 +29,107 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
 
 /**
- * Makes a Task with `newTask` and drives it to its end, then frees it.
- * `hooks`: the caller's `fetch`, `signal`, `onUpdate`, `onSubmitted`,
- * `onStep` and `onProgress`, and `log` for the core's log lines. A hook's
- * promise is awaited before the call goes on (so a chain's progress is
- * stored before the submit it records leaves), but never past an abort; a
- * hook that throws ends the call with its own exception.
+ * Starts a call with `start(monotonic, unix)` (its first step, as the
+ * core's JSON text) and drives it to its end. `hooks`: the caller's
+ * `fetch`, `signal`, `onUpdate`, `onSubmitted`, `onStep` and `onProgress`,
+ * and `log` for the core's log lines. A hook's promise is awaited before
+ * the call goes on (so a chain's progress is stored before the submit it
+ * records leaves), but never past an abort; a hook that throws ends the call
+ * with its own exception.
  */
-export async function drive(newTask, hooks) {
+export async function drive(start, hooks) {
   const stop = follow(hooks.signal);
-  const known = new Known();
-  const born = generation;
-  let task;
+  const call = new Call();
   try {
-    task = enter(newTask, "starting the call");
-    const advance = (method, during, ...args) => {
-      try {
-        return enter(() => {
-          const step = JSON.parse(task[method](...args, performance.now(), Date.now()));
-          withJobs(step.done ?? step.error, takeRaw);
-          step.updates.forEach((update) => Object.values(update).forEach((value) => withJobs(value, takeRaw)));
-          return step;
-        }, during, () => known.detail(), born);
-      } catch (error) {
-        // The instance failed (internal_error): its message names the job the call had paid for.
-        if (known.job) error.message += `; the job ${known.job.id} was accepted (see error.job)`;
-        throw error;
-      }
-    };
-    let step = advance("event", "starting the call", "start", "");
+    let step = call.step(start, "starting the call");
     // The fetch error of the last attempt, while no response came after it.
     let cause;
     for (;;) {
-      if ("done" in step) known.learn("done", step.done);
+      if ("done" in step) call.known.learn("done", step.done);
       // Most steps report nothing: they cost no await then.
-      if (step.updates.length && !(await report(step.updates, hooks, stop.signal, known))) {
+      if (step.updates !== undefined && !(await report(step.updates, hooks, stop.signal, call.known))) {
         // A hook held the last step: the abort wins, with what the step knew.
-        if (step.error || "done" in step) throw known.error("aborted", ABORTED, stop.signal.reason, step.error);
-        step = advance("event", "stopping the call", "aborted", "");
+        if (step.error || "done" in step) throw call.known.error("aborted", ABORTED, stop.signal.reason, step.error);
+        step = call.event("aborted", "", "stopping the call");
         continue;
       }
       if (step.error) throw new KlingExtendError(step.error, causeOf(step.error.code, cause, stop.signal));
       if ("done" in step) return step.done;
       if (step.wait !== undefined) {
         const waited = await sleep(step.wait, stop.signal);
-        step = advance("event", "after a wait", waited ? "waited" : "aborted", "");
+        step = call.event(waited ? "waited" : "aborted", "", "after a wait");
       } else if (stop.signal.aborted) {
-        step = advance("event", "stopping the call", "aborted", "");
+        step = call.event("aborted", "", "stopping the call");
       } else {
-        known.sending(step.send.method);
+        call.known.sending(step.send.method);
         const outcome = await exchange(step.send, hooks.fetch, stop.signal);
         cause = outcome.cause;
-        step = outcome.response
-          ? advance("response", "reading the service's answer", ...outcome.response)
-          : advance("event", "after a failed request", ...outcome.event);
+        step = outcome.body
+          ? call.response(outcome.status, outcome.headers, outcome.body)
+          : call.event(outcome.event, outcome.detail, "after a failed request");
       }
     }
   } finally {
     stop.dispose();
-    if (task !== undefined) release(task, born);
+    call.end();
+  }
+}
+
+/**
+ * A call's crossings into the core: the number of its machine there (while
+ * it runs), the instance it was born in, what it knows (`known`) and the
+ * body of the last answer, which a job's `raw` is made of when the core
+ * says it is that body as received.
+ */
+class Call {
+  known = new Known();
+  born = generation;
+  task = -1;
+  body = undefined;
+
+  /** What happened that is not a response (see the core's `taskEvent`). */
+  event(name, detail, during) {
+    return this.step((monotonic, unix) => wasm.taskEvent(this.task, name, detail, monotonic, unix), during);
+  }
+
+  /** `headers`: the values of the send step's `read` names, as a JSON list. */
+  response(status, headers, body) {
+    this.body = body;
+    const cross = (monotonic, unix) => wasm.taskResponse(this.task, status, headers, body, monotonic, unix);
+    return this.step(cross, "reading the service's answer");
+  }
+
+  /**
+   * The step `cross(monotonic, unix)` answers, parsed, with each job's
+   * `raw` made (withJobs). A failure of the instance is `internal_error`,
+   * whose message names the job the call had paid for.
+   */
+  step(cross, during) {
+    try {
+      return enter(
+        () => {
+          const step = JSON.parse(cross(performance.now(), Date.now()));
+          if (step.task !== undefined) this.task = step.task;
+          // Its last step: the core dropped the machine.
+          else if (step.error || "done" in step) this.task = -1;
+          withJobs(step.done ?? step.error, takeRaw, this.body);
+          step.updates?.forEach((update) => Object.values(update).forEach((value) => withJobs(value, takeRaw, this.body)));
+          return step;
+        },
+        during,
+        () => this.known.detail(),
+        this.born,
+      );
+    } catch (error) {
+      // The instance failed (internal_error): its message names the job the call had paid for.
+      if (this.known.job) error.message += `; the job ${this.known.job.id} was accepted (see error.job)`;
+      throw error;
+    }
+  }
+
+  /** Drops the machine of a call that ended before its last step (a hook threw, an abort won). */
+  end() {
+    if (this.task >= 0) endTask(this.task, this.born);
   }
 }
 
@@ -205,56 +261,73 @@ function causeOf(code, fetchError, signal) {
 
 /**
  * One HTTP exchange, cut short after `send.timeoutMs` or when the call is
- * aborted, even by a `fetch` that ignores its signal: `{ response: [status,
- * headers, body] }` for the core to read, or `{ event: [name, detail],
- * cause? }` for what happened instead.
+ * aborted, even by a `fetch` that ignores its signal: `{ status, headers,
+ * body }` for the core to read, or `{ event, detail, cause? }` for what
+ * happened instead. The timer and the call's signal end the exchange
+ * themselves, so nothing more listens to the attempt's own signal.
  */
-async function exchange(send, custom, signal) {
+function exchange(send, custom, signal) {
   const fetch = custom ?? platformFetch();
-  const attempt = new AbortController();
-  const timer = setTimeout(() => attempt.abort(), Math.min(send.timeoutMs, MAX_DELAY_MS));
-  const abort = () => attempt.abort();
-  signal.addEventListener("abort", abort);
+  // The runtime's own ways with its own fetch; a caller's gets the standard ones.
+  const own = custom === undefined ? platform : {};
+  const attempt = own.attempt?.() ?? new AbortController();
   // A redirect is never followed: it would carry the credential, maybe to another origin.
   const init = { method: send.method, headers: send.headers, body: send.body, redirect: "manual", signal: attempt.signal };
-  let response;
-  try {
+  return new Promise((resolve) => {
+    let response;
+    let over = false;
+    const end = (outcome) => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", stopped);
+      resolve(outcome);
+    };
+    const stopped = () => {
+      attempt.abort();
+      discard(response);
+      end({ event: signal.aborted ? "aborted" : "timedOut", detail: signal.aborted ? "inFlight" : "", cause: attempt.signal.reason });
+    };
+    const timer = setTimeout(stopped, Math.min(send.timeoutMs, MAX_DELAY_MS));
+    signal.addEventListener("abort", stopped);
     // One race for the headers and the body: a fetch that ignores its signal cannot hold the call.
-    const answered = (async () => {
+    (async () => {
       response = await fetch(send.url, init);
       // Too late: the call went on without it (a fetch that ignored its signal).
-      if (attempt.signal.aborted) discard(response);
-      return read(response, send);
-    })();
-    return await raceAbort(answered, attempt.signal);
-  } catch (error) {
-    discard(response);
-    if (signal.aborted) return { event: ["aborted", "inFlight"], cause: error };
-    if (attempt.signal.aborted) return { event: ["timedOut", ""], cause: error };
-    // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
-    return { event: ["failed", neverSent(error, send.url, init) ? "ENOTSENT" : String(error?.cause?.code ?? "")], cause: error };
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", abort);
-  }
+      if (over) return discard(response);
+      return read(response, send, own.readWhole);
+    })().then(end, (error) => {
+      discard(response);
+      if (signal.aborted) return end({ event: "aborted", detail: "inFlight", cause: error });
+      if (attempt.signal.aborted) return end({ event: "timedOut", detail: "", cause: error });
+      // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
+      end({ event: "failed", detail: neverSent(error, send.url, init) ? "ENOTSENT" : String(error?.cause?.code ?? ""), cause: error });
+    });
+  });
 }
 
 /**
  * What the core gets of `response`: a redirect (a 3xx, or a page's opaque
  * one, status 0) and a body over the limit are reported as events, unread;
- * an over-limit body never reaches the wasm.
+ * an over-limit body never reaches the wasm. `readWhole`: the runtime's way
+ * to read a body of a given length at once, if it has one.
  */
-async function read(response, send) {
+async function read(response, send, readWhole) {
   const status = Number(response.status) || 0;
   if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
     discard(response);
-    return { event: ["redirected", String(status)] };
+    return { event: "redirected", detail: String(status) };
   }
   const max = send.maxBytes;
-  const body = declaredOver(response.headers, max) ? (discard(response), null) : await readLimited(response.body, max);
-  if (body === null) return { event: ["tooLarge", String(max)] };
-  const headers = JSON.stringify(send.read.map((name) => response.headers.get(name)));
-  return { response: [status, headers, body] };
+  const headers = response.headers;
+  let body = null;
+  if (declaredOver(headers, max)) discard(response);
+  else {
+    body = readWhole && (await readWhole(response, max));
+    if (body === undefined) body = await readLimited(response.body, max);
+  }
+  if (body === null) return { event: "tooLarge", detail: String(max) };
+  return { status, headers: JSON.stringify(send.read.map((name) => headers.get(name))), body };
 }
 
 /**
@@ -276,8 +349,10 @@ function neverSent(error, url, init) {
 /** The platform's fetch, called with the global object as browsers and workerd require. */
 function platformFetch() {
   if (typeof globalThis.fetch !== "function") throw invalid("fetch", "is missing: this runtime has no fetch; pass options.fetch");
-  return (url, init) => globalThis.fetch(url, init);
+  return globalFetch;
 }
+
+const globalFetch = (url, init) => globalThis.fetch(url, init);
 
 /** Waits `ms`, or less if `signal` fires; false when it did. */
 function sleep(ms, signal) {

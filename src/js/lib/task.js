@@ -16,7 +16,7 @@ export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
 /**
  * Checks `options` now (an `invalid_request` KlingExtendError if the core
  * refuses them; the environment, Node's, is read now too) and answers
- * `call(kind, args, own)`, which runs the core's `kind` Task on `args` (JSON
+ * `call(kind, args, own)`, which runs the core's call `kind` on `args` (JSON
  * texts) under them. A call's `own` hooks replace these; its own data is
  * laid over these as they were checked (`overlay`), and the whole checked
  * for that call in the same environment: what the caller changes later
@@ -32,36 +32,44 @@ export function configure(options) {
   const make = (json) => new wasm.Settings(json, inBrowser(), env);
   let settings;
   let born;
+  // Whether the client's settings still lack a credential the environment may give.
+  let wants;
   const current = () => {
-    if (born !== generation) [settings, born] = [make(text), generation];
+    if (born !== generation) [settings, born, wants] = [make(text), generation, undefined];
     return settings;
   };
   const refusal = enter(() => current().refusal(), "checking the options");
   if (refusal !== undefined) answer(refusal, takeRaw);
   const checked = JSON.parse(text);
-  /** A Task of `made`, once the environment was asked for a credential they still lack. */
-  const task = (made, kind, args) => {
-    // A page's build has no environment to read, nor these methods.
-    if (made.wantsEnvironment?.()) {
+  /**
+   * The first step of `made`'s call `kind` of `args` at `monotonic` and
+   * `unix`, once the environment was asked for a credential they still lack.
+   */
+  const start = (made, kind, args, monotonic, unix) => {
+    const client = made === settings;
+    // A page's build has no environment to read, nor these methods; a client's are asked once, and again while it lacks one.
+    if (client ? (wants ??= made.wantsEnvironment?.() === true) : made.wantsEnvironment?.()) {
       const now = toJson(environment(), "environment");
       made.supply(now);
+      const still = made.wantsEnvironment();
+      if (client) wants = still;
       // Found: every later call of the client is checked in this environment, so sends this credential.
-      if (!made.wantsEnvironment()) [env, born] = [now, made === settings ? born : (release(settings, born), undefined)];
+      if (!still) [env, born] = [now, client ? born : (release(settings, born), undefined)];
     }
-    return made.task(kind, `[${args}]`, entropy());
+    return made.start(kind, `[${args}]`, entropy(), monotonic, unix);
   };
   const call = (kind, args, own) => {
     const [added, more] = split(own);
-    const start = Object.keys(added).length
-      ? () => once(make(toJson(overlay(checked, added), "")), (made) => task(made, kind, args))
-      : () => task(current(), kind, args);
-    return drive(start, { ...DEFAULT_HOOKS, ...hooks, ...more });
+    const first = Object.keys(added).length
+      ? (monotonic, unix) => once(make(toJson(overlay(checked, added), "")), (made) => start(made, kind, args, monotonic, unix))
+      : (monotonic, unix) => start(current(), kind, args, monotonic, unix);
+    return drive(first, { ...DEFAULT_HOOKS, ...hooks, ...more });
   };
   call.free = () => release(settings, born);
   return call;
 }
 
-/** What `use` makes of settings made for it alone, which are freed then (a Task holds what it needs of them). */
+/** What `use` makes of settings made for it alone, which are freed then (a call's machine holds what it needs of them). */
 function once(made, use) {
   try {
     return use(made);

@@ -11,7 +11,7 @@ let readEnvironment;
 
 /**
  * Counts instances. A failed instance is replaced (enter), and the objects it
- * made (a Task, a ProxyCore) point into memory that is gone: they must be
+ * made (a call's machine, a ProxyCore) point into memory that is gone: they must be
  * neither used nor freed, so each is kept with the generation it was born in.
  */
 export let generation = 0;
@@ -58,6 +58,16 @@ export function release(object, born) {
   if (born !== generation) return;
   try {
     object.free();
+  } catch {
+    restart();
+  }
+}
+
+/** Drops the core's machine `task` (any event but the core's own ends it) unless its instance was replaced; never throws. */
+export function endTask(task, born) {
+  if (born !== generation) return;
+  try {
+    wasm.taskEvent(task, "end", "", 0, 0);
   } catch {
     restart();
   }
