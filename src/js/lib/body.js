@@ -25,6 +25,25 @@ export async function readLimited(stream, max) {
   return chunks.length === 1 ? chunks[0] : new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
+/**
+ * Reads a body whole when its headers give its length exactly, for the
+ * platform's own fetch (workerd.js binds it): a stream read chunk by chunk
+ * from JS costs a workerd call about as much as its fetch (BENCHMARKS.md),
+ * and `arrayBuffer()` reads it inside the runtime. The length is exact when
+ * there is a `content-length` and neither a `transfer-encoding`, which a
+ * runtime may follow past it (workerd reads a chunked body whole whatever
+ * `content-length` says), nor a `content-encoding`, whose decoded body may be
+ * far longer than the bytes counted. The bytes, or null past `max` (held to
+ * it again), or undefined when the length is not given so: then the body is
+ * read by `readLimited`.
+ */
+export async function readWhole(response, max) {
+  const headers = response.headers;
+  if (headers.get("content-length") === null || headers.has("transfer-encoding") || headers.has("content-encoding")) return undefined;
+  const body = new Uint8Array(await response.arrayBuffer());
+  return body.byteLength > max ? null : body;
+}
+
 /** Whether a declared `content-length` already says the body is over `max`. */
 export const declaredOver = (headers, max) => Number(headers.get("content-length")) > max;
 
