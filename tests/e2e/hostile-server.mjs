@@ -13,7 +13,9 @@
 //   job document of exactly n MiB whose member is a list of one-item lists,
 //   the shape that takes the most wasm memory per byte)
 //   hostile.rawUrl    a raw TCP server: `${rawUrl}/status/<n>` answers
-//                     `HTTP/1.1 <n>`, which node:http cannot write
+//                     `HTTP/1.1 <n>`, which node:http cannot write;
+//                     `${rawUrl}/chunked-past` a chunked body far past the
+//                     content-length it declares
 //   GET  {url}/__hostile/log    → { main, other, raw }: what each received
 //   POST {url}/__hostile/reset  → clears the logs
 //   await hostile.close()
@@ -328,6 +330,31 @@ function control(req, res, what, logs) {
 }
 
 /**
+ * A job document chunked past the `content-length` it declares (100 bytes):
+ * 64 MiB of it, which only a client that trusts the declared length over
+ * `transfer-encoding` reads whole; `record.sent` counts what was written.
+ */
+function chunkedPast(socket, cors, record) {
+  record.sent = 0;
+  socket.write(
+    `HTTP/1.1 200 OK\r\n${cors}content-type: application/json\r\ncontent-length: 100\r\n` +
+      `transfer-encoding: chunked\r\nconnection: close\r\n\r\n`,
+  );
+  const chunk = (text) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+  socket.write(chunk('{"id":"job_c","status":"running","padding":"'));
+  const pad = chunk(CHUNK.toString());
+  const more = (left) => {
+    while (left > 0 && !socket.destroyed) {
+      left -= 1;
+      record.sent += CHUNK.length;
+      if (!socket.write(pad)) return socket.once("drain", () => more(left));
+    }
+    if (!socket.destroyed) socket.end(chunk('"}') + "0\r\n\r\n");
+  };
+  more(1024);
+}
+
+/**
  * The raw server: reads a request head and answers `HTTP/1.1 <n>` for
  * `/status/<n>/…`, then closes. A preflight gets a plain 204.
  */
@@ -349,6 +376,7 @@ function serveRaw(socket, log) {
       return;
     }
     log.push({ method, path, at: Date.now() });
+    if (path.startsWith("/chunked-past/")) return chunkedPast(socket, cors, log.at(-1));
     const status = /^\/status\/(\d+)\//.exec(path)?.[1] ?? "404";
     const body = JSON.stringify(jobDocument("job_raw"));
     socket.end(

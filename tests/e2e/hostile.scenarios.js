@@ -109,6 +109,20 @@ hostile("slow headers and a slow body each end at timeoutMs per attempt, with th
     "GET /slow-headers/v1/jobs/job_s", "GET /slow-headers/v1/jobs/job_s",
     "GET /slow-body/v1/jobs/job_s", "GET /slow-body/v1/jobs/job_s",
   ]);
+  // Each attempt was aborted, not left to run: the service saw every request closed, long before its 10 s.
+  await waitFor(async () => (await hostileLog(ctx)).main.every((e) => e.closed), 3_000, "every timed-out request to be closed");
+  await nextCallWorks(ctx);
+});
+
+hostile("a chunked body declaring a short content-length is still cut at maxResponseBytes, or refused", async (ctx) => {
+  // Some runtimes follow transfer-encoding past the declared length (workerd), others refuse both headers (Node).
+  const options = { ...ctx.options, baseUrl: `${ctx.hostile.rawUrl}/chunked-past`, maxRetries: 0, maxResponseBytes: 65_536 };
+  const err = await assert.rejects(() => getJob("job_c", options), "a body past its declared length");
+  assert.ok(["bad_response", "network_error"].includes(err.code), assert.show(err));
+  if (err.code === "bad_response") assert.match(err.message, /maxResponseBytes \(65536 bytes\)/);
+  // Not read whole: the client went away long before the service's 64 MiB were sent.
+  const [entry] = (await hostileLog(ctx)).raw;
+  assert.ok(entry.sent < 32 * MIB, `the service could send ${entry.sent} bytes of 64 MiB`);
   await nextCallWorks(ctx);
 });
 
