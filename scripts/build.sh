@@ -143,9 +143,18 @@ rm -rf "$out"
 # The page's build is as small as it can be made (its budget: scripts/size.mjs).
 # The server build (Node, Workers, a page's server half on first use) runs
 # every network call's core between two fetches, where "z" made a getJob's
-# wasm 2× slower than "s" does, for 7 KB of brotli (BENCHMARKS.md).
+# wasm 2× slower than "s" does, for 7 KB of brotli (BENCHMARKS.md). The
+# crates a call's steps run through (the core, serde_json, talc) are built
+# at opt-level 2 there: a getJob's wasm runs ≈ 30 % fewer instructions and
+# a workerd call takes ≈ 15 µs less CPU, for 11 KB more brotli of .wasm
+# (17.5 KB of Node's base64 module); the whole build at 2 gained no more and
+# cost 21 KB (BENCHMARKS.md, "Call overhead, issue 23 — 2026-12-05").
 build web z none
-build server s any --features server
+build server s any --features server \
+  --config 'profile.release.package.kling-extend.opt-level=2' \
+  --config 'profile.release.package.serde_json.opt-level=2' \
+  --config 'profile.release.package.talc.opt-level=2'
+
 build quote z one-caller --no-default-features
 inline web
 inline server
