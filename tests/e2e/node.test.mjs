@@ -30,7 +30,7 @@ const ctx = scenarioContext(mock, "node", hostile);
 
 test("node: the tarball holds the package files and kling-extend resolves to node.js", () => {
   const builds = ["web/kling_extend_bg.wasm", "web/kling_extend_bg.wasm.js", "server/kling_extend_bg.wasm", "server/kling_extend_bg.wasm.js", "server/kling_extend.js"];
-  const lib = ["api", "body", "boundary", "driver", "error", "load", "node-fetch", "proxy", "server", "server-build", "server-inline", "signature", "wasm", "webhook"];
+  const lib = ["api", "body", "boundary", "driver", "error", "load", "proxy", "server", "server-build", "server-inline", "signature", "wasm", "webhook"];
   for (const file of ["package.json", "index.js", "node.js", "workerd.js", "inline.js", "node-adapter.js", "node-adapter.d.ts", "workflows.js", "workflows.d.ts", "index.d.ts", ...builds, ...lib.map((m) => `lib/${m}.js`), "mock/index.js"]) {
     assert.ok(consumer.packedFiles.includes(file), `${file} is in the tarball (${consumer.packedFiles.join(", ")})`);
   }
@@ -94,28 +94,6 @@ test("node: createClient() made while TRINETRA_API_KEY is unset (a module loaded
   } finally {
     delete process.env.TRINETRA_API_KEY;
   }
-});
-
-test("node: only Node's own fetch gets the package's light attempts; a fetch put in its place gets an AbortSignal, which aborts it", async () => {
-  const { getJob } = pkg;
-  const platform = globalThis.fetch;
-  const signals = [];
-  globalThis.fetch = (url, init) => {
-    signals.push(init.signal);
-    return platform(url, init);
-  };
-  try {
-    mock.reset();
-    const options = { ...ctx.options, baseUrl: `${hostile.url}/slow-headers`, timeoutMs: 200, maxRetries: 0 };
-    const error = await getJob("job_w", options).catch((e) => e);
-    assert.equal(error.code, "timeout", inspect(error));
-    assert.equal(signals.length, 1);
-    assert.ok(signals[0] instanceof AbortSignal && signals[0].aborted, "a standard signal, aborted at the timeout");
-  } finally {
-    globalThis.fetch = platform;
-  }
-  // Node's own again: the call works (the hostile scenarios check that its timeouts close their requests).
-  assert.equal((await getJob("job_n", { ...ctx.options, baseUrl: `${hostile.url}/ok` })).id, "job_n");
 });
 
 test("node: a request refused by the runtime (a blocked port) is network_error, never sent, not maybeSubmitted", async () => {
