@@ -73,7 +73,7 @@ export const BUILDS = {
   browser: ["index.js", "web/kling_extend_bg.wasm"],
   server: [
     "node.js", "server/kling_extend_bg.wasm.js", "server/kling_extend.js",
-    ...lib("api", "boundary", "driver", "error", "load", "quote", "wasm", "webhook", "server", "proxy", "signature", "node-fetch"),
+    ...lib("api", "boundary", "driver", "error", "load", "quote", "wasm", "webhook", "server", "proxy", "signature"),
   ],
   inline: ["inline.js", "web/kling_extend_bg.wasm.js", "lib/load.js"],
   quote: ["quote/index.js", "quote/kling_extend_bg.wasm"],

@@ -5,14 +5,10 @@
 // take their credentials and log level from the environment.
 import bytes from "./server/kling_extend_bg.wasm.js";
 import * as server from "./server/kling_extend.js";
-import { drivePlatform } from "./lib/driver.js";
-import { nodeAttempts } from "./lib/node-fetch.js";
 import { bind } from "./lib/wasm.js";
 
 server.initSync({ module: bytes });
 bind(server, undefined, environment);
-// Node's own fetch gets attempts it aborts as an AbortSignal would, without Node's EventTarget (lib/node-fetch.js).
-drivePlatform({ attempt: nodeAttempts() });
 
 export * from "./lib/api.js";
 export * from "./lib/server.js";
