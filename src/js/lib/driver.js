@@ -13,9 +13,9 @@ import { endTask, enter, generation, takeRaw, wasm } from "./wasm.js";
 
 /**
  * How this runtime's own fetch is best driven, as its entry file says
- * (`drivePlatform`): `attempt()`, an attempt's abort controller for it;
- * `readWhole(response, max)`, a body read at once when its length is given.
- * Pages, and a caller's own fetch, use neither.
+ * (`drivePlatform`): `readWhole(response, max)`, a body read at once when
+ * its length is given (workerd). Pages, Node, and a caller's own fetch read
+ * bodies as streams.
  */
 let platform = {};
 
@@ -270,7 +270,7 @@ function exchange(send, custom, signal) {
   const fetch = custom ?? platformFetch();
   // The runtime's own ways with its own fetch; a caller's gets the standard ones.
   const own = custom === undefined ? platform : {};
-  const attempt = own.attempt?.() ?? new AbortController();
+  const attempt = new AbortController();
   // A redirect is never followed: it would carry the credential, maybe to another origin.
   const init = { method: send.method, headers: send.headers, body: send.body, redirect: "manual", signal: attempt.signal };
   return new Promise((resolve) => {
