@@ -49,6 +49,27 @@ scenario("run submits, hands over the submission before the first wait, then res
   assert.equal((await mockJobs(ctx)).length, 1, "one job on the mock");
 });
 
+scenario("a client call's own bad option is its own invalid_request: calls in flight go on, the next works; a frozen job's raw still reads", {}, async (ctx) => {
+  const client = createClient({ ...ctx.options, intervalMs: 20 });
+  const { job_id: id } = await client.extendVideo({ video_id: "vid_inflight" });
+  const polling = client.pollJob(id);
+  for (const [own, field] of [
+    [{ timeoutMs: NaN }, "timeoutMs"],
+    [{ maxRetries: Infinity }, "maxRetries"],
+    [{ headers: { "x-trace": Symbol("t") } }, "headers.x-trace"],
+    [{ headers: { "x-trace": "\uD800" } }, "headers.x-trace"],
+  ]) {
+    await expectRejection(ctx, () => client.getJob(id, own), { code: "invalid_request", field });
+  }
+  const done = await polling;
+  assert.equal(done.status, "succeeded", "the poll in flight was not touched");
+  const read = await client.getJob(id);
+  const expected = JSON.parse(JSON.stringify(read.raw));
+  const frozen = Object.freeze(await client.getJob(id));
+  assert.deepEqual(frozen.raw, expected, "raw of a frozen job");
+  assert.deepEqual(JSON.parse(JSON.stringify(frozen)).raw, expected, "and in its JSON");
+});
+
 scenario("run on a client; a failed job rejects job_failed with its document", {}, async (ctx) => {
   const client = createClient({ ...ctx.options, intervalMs: 20 });
   let submitted;

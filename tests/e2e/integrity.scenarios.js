@@ -253,3 +253,22 @@ integrity("createProxy, in this runtime: authorize forwards only on true; HTML a
   assert.equal(svg.headers.get("content-type"), "application/json", "JSON labelled image/svg+xml is served as JSON");
   await submitOk(ctx);
 });
+
+integrity("a caller's fetch that reuses its buffer cannot change a job's raw afterwards", async (ctx) => {
+  const shared = new Uint8Array(1 << 16);
+  let answered;
+  // One chunk, a view into a buffer the fetch writes every answer into.
+  const reusing = async (url, init) => {
+    const answer = await fetch(url, init);
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    shared.set(bytes);
+    answered = new TextDecoder().decode(bytes);
+    const view = shared.subarray(0, bytes.length);
+    const body = new ReadableStream({ start: (controller) => (controller.enqueue(view), controller.close()) });
+    return new Response(body, { status: answer.status, headers: answer.headers });
+  };
+  const { job_id: id } = await submitOk(ctx);
+  const job = await getJob(id, { ...ctx.options, fetch: reusing });
+  shared.fill("{".charCodeAt(0));
+  assert.deepEqual(job.raw, JSON.parse(answered), "raw is the answer as it was");
+});

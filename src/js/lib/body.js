@@ -21,8 +21,9 @@ export async function readLimited(stream, max) {
     }
     chunks.push(value);
   }
-  // Most answers arrive in one chunk, which is then the body as it is.
-  return chunks.length === 1 ? chunks[0] : new Uint8Array(await new Blob(chunks).arrayBuffer());
+  // Most answers arrive in one chunk. It is copied: a caller's fetch may
+  // reuse its buffer, and a job's `raw` is made of these bytes later.
+  return chunks.length === 1 ? chunks[0].slice() : new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**

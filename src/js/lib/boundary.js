@@ -84,11 +84,20 @@ export function withJobs(value, take, body) {
   const withRaw = (job) => {
     const at = job?.rawText;
     if (at === undefined) return;
-    const text = at === true ? undefined : typeof at === "number" ? take(at) : at;
+    // The document's text, or the bytes of the body as received.
+    let source = at === true ? body : typeof at === "number" ? take(at) : at;
     delete job.rawText;
-    const settle = (raw) => (Object.defineProperty(job, "raw", { value: raw, enumerable: true, configurable: true, writable: true }), raw);
-    const parse = () => JSON.parse(text ?? new TextDecoder().decode(body));
-    Object.defineProperty(job, "raw", { get: () => settle(parse()), set: settle, enumerable: true, configurable: true });
+    // Parsed once and kept here, not redefined on the job, so a job the
+    // caller froze (Immer, Redux) still reads; the source goes with the parse.
+    let parsed;
+    const parse = () => {
+      const raw = JSON.parse(typeof source === "string" ? source : new TextDecoder().decode(source));
+      source = undefined;
+      return { raw };
+    };
+    const get = () => (parsed ??= parse()).raw;
+    const set = (raw) => Object.defineProperty(job, "raw", { value: raw, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(job, "raw", { get, set, enumerable: true, configurable: true });
   };
   if (Array.isArray(value)) value.forEach(withRaw);
   else if (typeof value === "object" && value !== null) withRaw(value), withRaw(value.job);

@@ -60,8 +60,11 @@ export function configure(options) {
   };
   const call = (kind, args, own) => {
     const [added, more] = split(own);
-    const first = Object.keys(added).length
-      ? (monotonic, unix) => once(make(toJson(overlay(checked, added), "")), (made) => start(made, kind, args, monotonic, unix))
+    // Written before the call starts: a call's own bad option is its own
+    // invalid_request, not a failure of the instance every call shares.
+    const merged = Object.keys(added).length ? toJson(overlay(checked, added), "") : undefined;
+    const first = merged
+      ? (monotonic, unix) => once(make(merged), (made) => start(made, kind, args, monotonic, unix))
       : (monotonic, unix) => start(current(), kind, args, monotonic, unix);
     return drive(first, { ...DEFAULT_HOOKS, ...hooks, ...more });
   };
