@@ -47,8 +47,6 @@ export function enter(fn, during, detail, born = generation) {
   try {
     return fn();
   } catch (error) {
-    // The package's own typed error (a caller's bad input) is no failure of the instance.
-    if (error instanceof KlingExtendError) throw error;
     restart();
     throw failure(`failed ${during} (${String(error).slice(0, 200)}); it was restarted`, detail?.(), error);
   }
