@@ -274,37 +274,25 @@ mod tests {
     use super::*;
     use crate::core::client::chain_progress::{ChainProgress, Source};
     use crate::core::client::options::{ClientConfig, KlingAuth};
-    use crate::core::client::testing::{drive, kling, respond, secret, trinetra, Harness, Input, Options};
+    use crate::core::client::testing::{drive, kling, prompts, respond, secret, trinetra, Harness, Input, Options};
     use crate::core::types::http::Method;
     use crate::core::types::json::parse;
 
     const THREE: &[&str] = &["one", "two", "three"];
 
-    fn texts(prompts: &[&str]) -> Value {
-        Value::Array(prompts.iter().map(|p| Value::String((*p).to_owned())).collect())
+    /// The chain of `prompts` on "v0" under `options`.
+    fn planned(options: Options, prompts: &Value) -> Result<Chain<ClientConfig>, Error> {
+        let plan = options.chain_plan("v0", prompts)?;
+        Ok(Chain::new(options.config(), options.poll(), plan, [0; 16], 9))
     }
 
-    /// The chain of `prompts` on "v0" under `options`, with the chain's own
-    /// options (`callbackUrl`, `sourceSeconds`, `resume`) as a caller gives them.
-    fn planned<const N: usize>(
-        options: Options,
-        prompts: &Value,
-        chain_options: [(&str, Value); N],
-    ) -> Result<Chain<ClientConfig>, Error> {
-        let chain_options = Value::Object(chain_options.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
-        let config = options.config();
-        let plan =
-            ChainPlan::from_values(&Value::String("v0".into()), prompts, &chain_options, config.provider.name())?;
-        Ok(Chain::new(config, options.poll(), plan, [0; 16], 9))
+    fn chain(options: Options, texts: &[&str]) -> Result<Chain<ClientConfig>, Error> {
+        planned(options, &prompts(texts))
     }
 
-    fn chain(options: Options, prompts: &[&str]) -> Result<Chain<ClientConfig>, Error> {
-        planned(options, &texts(prompts), [])
-    }
-
-    /// The chain `options` and `prompts` make, resumed from `progress`.
-    fn resumed(options: Options, prompts: &[&str], progress: Value) -> Result<Chain<ClientConfig>, Error> {
-        planned(options, &texts(prompts), [("resume", progress)])
+    /// The chain `options` and `texts` make, resumed from `progress`.
+    fn resumed(options: Options, texts: &[&str], progress: Value) -> Result<Chain<ClientConfig>, Error> {
+        chain(options.resume(progress), texts)
     }
 
     fn kling_token() -> Options {
@@ -457,8 +445,8 @@ mod tests {
         assert_eq!(with("key", &format!(r#""{}""#, "0".repeat(32))), None, "another key is still a key");
         let e = resumed(kling_token(), THREE, Value::String("p".into())).err().unwrap();
         assert_eq!(e.field.as_deref(), Some("resume"));
-        let both = [("sourceSeconds", Value::Number(5.0)), ("resume", progress)];
-        let e = planned(kling(KlingAuth::Token(secret("t"))), &texts(THREE), both).err().unwrap();
+        let both = kling(KlingAuth::Token(secret("t"))).source_seconds(5.0);
+        let e = resumed(both, THREE, progress).err().unwrap();
         assert_eq!(e.field.as_deref(), Some("sourceSeconds"));
     }
 
@@ -499,8 +487,7 @@ mod tests {
 
     #[test]
     fn every_step_carries_the_callback_url_and_a_bad_one_is_refused_by_name() {
-        let callback =
-            |url: &str| planned(trinetra("k"), &texts(&["one"]), [("callbackUrl", Value::String(url.into()))]);
+        let callback = |url: &str| chain(trinetra("k").callback_url(url), &["one"]);
         let body = drive(callback("https://example.com/cb").unwrap(), []).expect_send().body.unwrap();
         assert_eq!(body.get("callback_url"), Some(&Value::String("https://example.com/cb".into())));
         let error = callback("ftp://example.com").err().unwrap();
@@ -510,8 +497,8 @@ mod tests {
     #[test]
     fn a_prompt_that_is_not_text_is_named_by_its_place() {
         for bad in [Value::Null, Value::Number(7.0), Value::Array(vec![])] {
-            let prompts = Value::Array(vec![Value::String("a".into()), Value::String("b".into()), bad.clone()]);
-            let e = planned(trinetra("k"), &prompts, []).err().unwrap();
+            let texts = Value::Array(vec![Value::String("a".into()), Value::String("b".into()), bad.clone()]);
+            let e = planned(trinetra("k"), &texts).err().unwrap();
             assert_eq!(e.field.as_deref(), Some("prompts[2]"), "{bad:?}");
         }
     }
@@ -542,13 +529,12 @@ mod tests {
 
     #[test]
     fn a_kling_chain_past_three_minutes_is_refused_before_any_submit() {
-        let prompts = vec!["p"; 48];
-        let e = drive(chain(kling_token(), &prompts).unwrap(), []).expect_error();
+        let many = vec!["p"; 48];
+        let e = drive(chain(kling_token(), &many).unwrap(), []).expect_error();
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidRequest, Some("prompts")));
-        let source = || [("sourceSeconds", Value::Number(178.0))];
-        let known = planned(kling(KlingAuth::Token(secret("tok-secret-123"))), &texts(&["p"]), source()).unwrap();
-        drive(known, []).expect_error();
-        drive(planned(trinetra("k"), &texts(&prompts), source()).unwrap(), []).expect_send();
+        let known = kling(KlingAuth::Token(secret("tok-secret-123"))).source_seconds(178.0);
+        drive(chain(known, &["p"]).unwrap(), []).expect_error();
+        drive(chain(trinetra("k").source_seconds(178.0), &many).unwrap(), []).expect_send();
     }
 
     #[test]
@@ -565,7 +551,7 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("prompts[1]"));
         assert_eq!(chain(kling_token(), &[]).err().unwrap().field.as_deref(), Some("prompts"));
         let not_text = Value::Array(vec![Value::String("a".into()), Value::Number(3.0)]);
-        assert_eq!(planned(kling_token(), &not_text, []).err().unwrap().field.as_deref(), Some("prompts[1]"));
+        assert_eq!(planned(kling_token(), &not_text).err().unwrap().field.as_deref(), Some("prompts[1]"));
     }
 
     #[test]

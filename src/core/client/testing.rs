@@ -7,13 +7,14 @@
 //! or wrapped ([`Logged`](crate::core::client::log::Logged),
 //! [`Redacted`](crate::core::client::redacted::Redacted)).
 
+use crate::core::client::chain::ChainPlan;
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::{
     ClientConfig, KlingAuth, Limits, PollConfig, Provider, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, KLING_BASE_URL,
     TRINETRA_BASE_URL,
 };
-use crate::core::types::error::Error;
+use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Secret, Transport};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
@@ -28,6 +29,9 @@ use std::fmt::Debug;
 pub struct Options {
     config: ClientConfig,
     poll: PollConfig,
+    /// A chain's own options (`callbackUrl`, `sourceSeconds`, `resume`), as
+    /// a caller gives them: the plan reads them.
+    chain: Vec<(&'static str, Value)>,
 }
 
 /// Trinetra with `api_key`, at its own URL.
@@ -66,7 +70,7 @@ fn with_provider(provider: Provider) -> Options {
         max_interval_ms: DEFAULT_MAX_INTERVAL_MS,
         wait_timeout_ms: DEFAULT_WAIT_TIMEOUT_MS,
     };
-    Options { config, poll }
+    Options { config, poll, chain: vec![] }
 }
 
 impl Options {
@@ -103,6 +107,37 @@ impl Options {
         self
     }
 
+    /// An extra header on every request (`headers`).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.config.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn callback_url(self, url: &str) -> Self {
+        self.chain_option("callbackUrl", Value::String(url.to_owned()))
+    }
+
+    pub fn source_seconds(self, seconds: f64) -> Self {
+        self.chain_option("sourceSeconds", Value::Number(seconds))
+    }
+
+    /// The progress a chain resumes from: the caller's stored value, as is.
+    pub fn resume(self, progress: Value) -> Self {
+        self.chain_option("resume", progress)
+    }
+
+    fn chain_option(mut self, name: &'static str, value: Value) -> Self {
+        self.chain.push((name, value));
+        self
+    }
+
+    /// The plan of a chain of `prompts` on `video_id` under these options.
+    pub fn chain_plan(&self, video_id: &str, prompts: &Value) -> Result<ChainPlan> {
+        let options =
+            Value::Object(self.chain.iter().map(|(name, value)| ((*name).to_owned(), value.clone())).collect());
+        ChainPlan::from_values(&Value::String(video_id.to_owned()), prompts, &options, self.config.provider.name())
+    }
+
     pub fn config(&self) -> ClientConfig {
         self.config.clone()
     }
@@ -115,6 +150,11 @@ impl Options {
 /// A checked request to extend `video_id` on `provider`.
 pub fn extend(provider: ProviderName, video_id: &str) -> ExtendRequest {
     ExtendRequest::from_value(&object([("video_id", Some(Value::String(video_id.to_owned())))]), provider).unwrap()
+}
+
+/// A chain's prompts as a caller lists them.
+pub fn prompts(texts: &[&str]) -> Value {
+    Value::Array(texts.iter().map(|text| Value::String((*text).to_owned())).collect())
 }
 
 /// A job id as `getJob` takes it from a caller.
@@ -341,6 +381,8 @@ mod tests {
             built(kling(keys).wait_timeout_ms(9)),
             parsed(r#"{"provider":"kling","accessKey":"a","secretKey":"s","waitTimeoutMs":9}"#)
         );
+        let headers = trinetra("k").header("x-a", "1").header("X-A", "2").config();
+        assert_eq!(headers, parsed(r#"{"apiKey":"k","headers":{"x-a":"1","X-A":"2"}}"#).0);
         let in_page = ClientConfig::from_value(&parse(br#"{"token":"t","provider":"kling"}"#).unwrap(), true);
         assert_eq!(kling(KlingAuth::Token(secret("t"))).in_page().config(), in_page.unwrap());
     }
