@@ -274,7 +274,9 @@ mod tests {
     use super::*;
     use crate::core::client::chain_progress::{ChainProgress, Source};
     use crate::core::client::options::{ClientConfig, KlingAuth};
-    use crate::core::client::testing::{drive, kling, prompts, respond, secret, trinetra, Harness, Input, Options};
+    use crate::core::client::testing::{
+        drive, kling, prompts, respond, secret, trinetra, with_member, Harness, Input, Options,
+    };
     use crate::core::types::http::Method;
     use crate::core::types::json::parse;
 
@@ -327,14 +329,6 @@ mod tests {
             _ => None,
         });
         last.expect("a progress").into()
-    }
-
-    /// `progress` with `key` set to `value`.
-    fn replaced(progress: &Value, key: &str, value: Value) -> Value {
-        let Value::Object(mut members) = progress.clone() else { panic!("a progress is an object") };
-        members.retain(|(k, _)| k != key);
-        members.push((key.to_owned(), value));
-        Value::Object(members)
     }
 
     fn ids(jobs: Vec<Job>) -> Vec<String> {
@@ -419,7 +413,8 @@ mod tests {
     #[test]
     fn the_kling_limit_applies_to_the_steps_left_with_the_known_length() {
         let (progress, _) = interrupted(true);
-        let seconds = |s: f64| resumed(kling_token(), THREE, replaced(&progress, "seconds", Value::Number(s))).unwrap();
+        let seconds =
+            |s: f64| resumed(kling_token(), THREE, with_member(&progress, "seconds", Some(Value::Number(s)))).unwrap();
         let e = drive(seconds(171.0), []).expect_error();
         assert_eq!(e.field.as_deref(), Some("prompts"), "10 s more would pass 180 s");
         drive(seconds(170.0), []).expect_send();
@@ -429,7 +424,7 @@ mod tests {
     fn a_progress_of_another_chain_or_out_of_shape_is_refused_by_field() {
         let (progress, _) = interrupted(false);
         let with = |key: &str, value: &str| {
-            let progress = replaced(&progress, key, parse(value.as_bytes()).unwrap());
+            let progress = with_member(&progress, key, Some(parse(value.as_bytes()).unwrap()));
             resumed(kling_token(), THREE, progress).err().map(|e| e.field.unwrap())
         };
         assert_eq!(with("videoId", r#""other""#).as_deref(), Some("resume.videoId"));
@@ -454,7 +449,7 @@ mod tests {
     fn a_tampered_external_id_is_refused_before_anything_is_sent() {
         let (progress, _) = interrupted(false);
         let tampered = parse(br#"{"index":1,"externalId":"someone-elses"}"#).unwrap();
-        let chain = resumed(kling_token(), THREE, replaced(&progress, "inFlight", tampered)).unwrap();
+        let chain = resumed(kling_token(), THREE, with_member(&progress, "inFlight", Some(tampered))).unwrap();
         let e = drive(chain, [answer(&kling_task("t1", "succeed", "vid1", "10"))]).expect_error();
         assert_eq!(e.field.as_deref(), Some("resume.inFlight.externalId"));
     }

@@ -157,6 +157,15 @@ pub fn prompts(texts: &[&str]) -> Value {
     Value::Array(texts.iter().map(|text| Value::String((*text).to_owned())).collect())
 }
 
+/// `object` with member `key` set to `value`, or taken out for `None`:
+/// a stored value altered as a caller (or an attacker) might.
+pub fn with_member(object: &Value, key: &str, value: Option<Value>) -> Value {
+    let Value::Object(members) = object else { panic!("not an object: {object:?}") };
+    let mut members: Vec<(String, Value)> = members.iter().filter(|(k, _)| k != key).cloned().collect();
+    members.extend(value.map(|value| (key.to_owned(), value)));
+    Value::Object(members)
+}
+
 /// A job id as `getJob` takes it from a caller.
 pub fn job_id(text: &str) -> JobId {
     JobId::parse(&Value::String(text.to_owned())).unwrap()
