@@ -206,12 +206,6 @@ pub enum Input {
     WallStep(i64),
 }
 
-impl From<Event> for Input {
-    fn from(event: Event) -> Input {
-        Input::Event(event)
-    }
-}
-
 /// A send the machine asked for, with its limits.
 #[derive(Debug)]
 pub struct Sent {
@@ -270,8 +264,8 @@ where
     }
 
     /// Plays one input, after checking a driver could send it now.
-    pub fn then(&mut self, input: impl Into<Input>) -> &mut Self {
-        let event = match input.into() {
+    pub fn then(&mut self, input: Input) -> &mut Self {
+        let event = match input {
             Input::Tick(ms) => return self.tick(ms),
             Input::WallStep(ms) => {
                 self.now.unix_ms = self.now.unix_ms.checked_add_signed(ms).expect("a wall clock after 1970");
