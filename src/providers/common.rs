@@ -89,15 +89,12 @@ pub fn number(value: &Value) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::types::json::parse;
+    use crate::core::client::testing::trinetra;
 
     #[test]
     fn extra_headers_cannot_replace_the_credential() {
-        let config = ClientConfig::from_value(
-            &parse(br#"{"apiKey":"real","headers":{"X-API-Key":"spoof","x-trace":"1","Accept":"text/html"}}"#).unwrap(),
-            false,
-        )
-        .unwrap();
+        let config =
+            trinetra("real").header("X-API-Key", "spoof").header("x-trace", "1").header("Accept", "text/html").config();
         let credential = Some(("x-api-key", HeaderValue::Plain("real".into())));
         let r = request(&config, Method::Get, "/v1/jobs/x", credential, None);
         assert_eq!(r.header("x-api-key"), Some("real"));
@@ -108,11 +105,7 @@ mod tests {
 
     #[test]
     fn extra_headers_do_not_replace_one_another() {
-        let config = ClientConfig::from_value(
-            &parse(br#"{"apiKey":"k","headers":{"X-Trace":"1","x-trace":"2"}}"#).unwrap(),
-            false,
-        )
-        .unwrap();
+        let config = trinetra("k").header("X-Trace", "1").header("x-trace", "2").config();
         let r = request(&config, Method::Get, "/v1/jobs/x", None, None);
         let names: Vec<&str> = r.headers.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["accept", "X-Trace", "x-trace"]);

@@ -146,9 +146,10 @@ impl Service for ClientConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::testing::{job_id, trinetra};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::job::Status;
-    use crate::core::types::json::{parse, Value};
+    use crate::core::types::json::Value;
 
     fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {
         parse_webhook(Raw::from_text(body.as_bytes(), &WEBHOOK).unwrap(), provider)
@@ -193,11 +194,10 @@ mod tests {
 
     #[test]
     fn a_trinetra_read_is_always_held_to_its_id() {
-        let config = ClientConfig::from_value(&parse(br#"{"apiKey":"k"}"#).unwrap(), false).unwrap();
+        let config = trinetra("k").config();
         let job = webhook(r#"{"id":"j2","status":"queued","task_info":{"external_task_id":"j1"}}"#, None).unwrap();
-        let id = |text: &str| JobId::parse(&Value::String(text.into())).unwrap();
-        assert!(!config.identifies(&job, &id("j1")), "it has no external ids");
-        assert!(config.identifies(&job, &id("j2").issued()));
+        assert!(!config.identifies(&job, &job_id("j1")), "it has no external ids");
+        assert!(config.identifies(&job, &job_id("j2").issued()));
     }
 
     #[test]

@@ -103,20 +103,18 @@ fn failure_reason(doc: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::testing::{job_id, response, trinetra, trinetra_proxy};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::json::parse;
 
-    fn config(json: &str) -> ClientConfig {
-        ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).unwrap()
-    }
-
+    /// An answer as the gateway gives it, with its request id.
     fn ok(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, headers: vec![("x-request-id".into(), "req_1".into())], body: body.into() }
+        response(status, &[("x-request-id", "req_1")], body)
     }
 
     #[test]
     fn builds_the_documented_submit() {
-        let c = config(r#"{"apiKey":"k_1","baseUrl":"http://127.0.0.1:8787"}"#);
+        let c = trinetra("k_1").base_url("http://127.0.0.1:8787").config();
         let r = ExtendRequest::from_value(
             &parse(br#"{"video_id":"kling_vid_xyz789","prompt":"the camera pulls back","cfg_scale":0.7}"#).unwrap(),
             ProviderName::Trinetra,
@@ -137,14 +135,13 @@ mod tests {
             &parse(br#"{"video_id":"v","callback_url":""}"#).unwrap(),
             ProviderName::Trinetra,
         );
-        let http = config(r#"{"apiKey":"k"}"#).submit_request(&r.unwrap(), 0);
+        let http = trinetra("k").config().submit_request(&r.unwrap(), 0);
         assert_eq!(http.body.unwrap().to_json(), r#"{"video_id":"v"}"#);
     }
 
     #[test]
     fn a_proxy_base_url_sends_no_key() {
-        let c = config(r#"{"baseUrl":"https://proxy.example/api/"}"#);
-        let http = c.job_request(&JobId::parse(&Value::String("job 1".into())).unwrap(), 0);
+        let http = trinetra_proxy("https://proxy.example/api/").config().job_request(&job_id("job 1"), 0);
         assert_eq!(http.url, "https://proxy.example/api/v1/jobs/job%201");
         assert_eq!(http.header("x-api-key"), None);
     }

@@ -322,75 +322,48 @@ pub fn aborted() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::options::ClientConfig;
-    use crate::core::types::http::{HttpRequest, Method};
+    use crate::core::client::options::{ClientConfig, KlingAuth};
+    use crate::core::client::testing::{
+        abort, drive, extend, fail, job_id, kling, respond, secret, trinetra, Input, Options,
+    };
     use crate::core::types::job::Status;
-    use crate::core::types::json::{parse, Value};
+    use crate::core::types::json::Value;
     use crate::core::types::provider::ProviderName;
 
-    fn config() -> ClientConfig {
-        let options = br#"{"apiKey":"secret-key-1","baseUrl":"http://127.0.0.1:9","maxRetries":2}"#;
-        ClientConfig::from_value(&parse(options).unwrap(), false).unwrap()
+    fn options() -> Options {
+        trinetra("secret-key-1").base_url("http://127.0.0.1:9").max_retries(2)
+    }
+
+    fn submit_with(options: Options) -> Call<ClientConfig, Submission> {
+        Call::submit(options.config(), extend(ProviderName::Trinetra, "v"), 1, [7; 16])
     }
 
     fn submit() -> Call<ClientConfig, Submission> {
-        let request =
-            ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
-        Call::submit(config(), request, 1, [7; 16])
+        submit_with(options())
     }
 
     fn read() -> Call<ClientConfig, Job> {
-        Call::read(config(), JobId::parse(&Value::String("j".into())).unwrap(), 1)
-    }
-
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Event {
-        let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Event::Response(HttpResponse { status, headers, body: body.into() })
-    }
-
-    fn sent<T>(step: Step<T>) -> HttpRequest {
-        match step {
-            Step::Send { request, .. } => request,
-            _ => panic!("expected a send"),
-        }
-    }
-
-    fn waited<T>(step: Step<T>) -> u64 {
-        match step {
-            Step::Wait { ms, pause: Pause::Retry } => ms,
-            _ => panic!("expected a wait"),
-        }
-    }
-
-    fn failed<T: std::fmt::Debug>(step: Step<T>) -> Error {
-        match step {
-            Step::Done(Err(e)) => e,
-            other => panic!("expected an error, got {other:?}"),
-        }
+        Call::read(options().config(), job_id("j"), 1)
     }
 
     #[test]
     fn a_read_retries_server_errors_then_succeeds() {
-        let mut call = read();
-        assert_eq!(sent(call.start(Time::at(0))).method, Method::Get);
-        let wait = waited(call.handle(response(503, &[], ""), Time::at(0)));
+        let mut h = drive(read(), []);
+        assert_eq!(h.expect_send().method, Method::Get);
+        let wait = h.then(respond(503, &[], "")).expect_wait(Pause::Retry);
         assert!((250..=500).contains(&wait));
-        sent(call.handle(Event::Waited, Time::at(0)));
-        let step = call.handle(response(200, &[], r#"{"id":"j","status":"running"}"#), Time::at(0));
-        assert!(matches!(step, Step::Done(Ok(Job { status: Status::Running, .. }))));
+        h.then(Input::WaitOut).expect_send();
+        let job = h.then(respond(200, &[], r#"{"id":"j","status":"running"}"#)).expect_done();
+        assert_eq!(job.status, Status::Running);
     }
 
     #[test]
     fn a_network_error_names_the_request_and_in_a_page_the_likely_cors_refusal() {
         let page = |in_page: bool| {
-            let mut config = config();
-            config.in_page = in_page;
-            config.limits.max_retries = 0;
-            let request =
-                ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
-            let mut call = Call::submit(config, request, 1, [7; 16]);
-            let url = sent(call.start(Time::at(0))).url;
-            (url, failed(call.handle(Event::Failed(Transport::Network), Time::at(0))).message)
+            let options = if in_page { options().in_page() } else { options() };
+            let mut h = drive(submit_with(options.max_retries(0)), []);
+            let url = h.expect_send().url;
+            (url, h.then(fail(Transport::Network)).expect_error().message)
         };
         let (url, server) = page(false);
         assert!(server.starts_with(&format!("POST {url}: the connection failed")), "{server}");
@@ -402,26 +375,22 @@ mod tests {
         assert!(
             browser.ends_with("; if it was not CORS, the service may have accepted the job, so it was not sent again")
         );
-        let mut read = read();
-        let url = sent(read.start(Time::at(0))).url;
+        let mut read = drive(read(), []);
+        let url = read.expect_send().url;
         for _ in 0..2 {
-            waited(read.handle(Event::Failed(Transport::ConnectFailed), Time::at(0)));
-            sent(read.handle(Event::Waited, Time::at(0)));
+            read.then(fail(Transport::ConnectFailed)).expect_wait(Pause::Retry);
+            read.then(Input::WaitOut).expect_send();
         }
-        let e = failed(read.handle(Event::Failed(Transport::Timeout), Time::at(0)));
+        let e = read.then(fail(Transport::Timeout)).expect_error();
         assert!(e.message.starts_with(&format!("GET {url}: no response within timeoutMs")), "{}", e.message);
     }
 
     #[test]
     fn a_request_that_never_left_is_neither_retried_nor_maybe_submitted() {
-        let mut call = submit();
-        call.start(Time::at(0));
-        let e = failed(call.handle(Event::Failed(Transport::NeverSent), Time::at(0)));
+        let e = drive(submit(), [fail(Transport::NeverSent)]).expect_error();
         assert_eq!((e.code, e.retryable, e.maybe_submitted), (ErrorCode::NetworkError, false, Some(false)));
         assert!(e.message.contains("never left"), "{}", e.message);
-        let mut call = read();
-        call.start(Time::at(0));
-        assert!(!failed(call.handle(Event::Failed(Transport::NeverSent), Time::at(0))).retryable);
+        assert!(!drive(read(), [fail(Transport::NeverSent)]).expect_error().retryable);
     }
 
     #[test]
@@ -429,192 +398,155 @@ mod tests {
         for (transport, status) in
             [(Transport::Redirected { status: 307 }, Some(307)), (Transport::TooLarge { limit: 8 }, None)]
         {
-            let mut call = submit();
-            call.start(Time::at(0));
-            let e = failed(call.handle(Event::Failed(transport), Time::at(0)));
+            let e = drive(submit(), [fail(transport)]).expect_error();
             assert_eq!((e.code, e.status, e.maybe_submitted), (ErrorCode::BadResponse, status, Some(true)));
-            let mut call = read();
-            call.start(Time::at(0));
-            let e = failed(call.handle(Event::Failed(transport), Time::at(0)));
+            let e = drive(read(), [fail(transport)]).expect_error();
             assert_eq!((e.code, e.retryable), (ErrorCode::BadResponse, false));
         }
     }
 
     #[test]
     fn a_document_for_another_job_is_a_bad_response() {
-        let mut call = read();
-        call.start(Time::at(0));
-        let e = failed(call.handle(response(200, &[], r#"{"id":"someone-else","status":"succeeded"}"#), Time::at(0)));
+        let other = respond(200, &[], r#"{"id":"someone-else","status":"succeeded"}"#);
+        let e = drive(read(), [other]).expect_error();
         assert_eq!(e.code, ErrorCode::BadResponse);
         assert!(e.message.contains("another job"), "{}", e.message);
     }
 
     #[test]
     fn every_send_carries_the_body_limit() {
-        assert!(matches!(read().start(Time::at(0)), Step::Send { max_bytes: 8_388_608, .. }));
+        assert_eq!(drive(read(), []).expect_sent().max_bytes, 8_388_608);
     }
 
     #[test]
     fn a_read_obeys_retry_after_and_stops_when_retries_run_out() {
-        let mut call = read();
-        call.start(Time::at(0));
-        assert_eq!(waited(call.handle(response(429, &[("retry-after", "2")], ""), Time::at(0))), 2000);
-        call.handle(Event::Waited, Time::at(0));
-        waited(call.handle(Event::Failed(Transport::Network), Time::at(0)));
-        call.handle(Event::Waited, Time::at(0));
-        let e = failed(call.handle(response(502, &[], ""), Time::at(0)));
+        let mut h = drive(read(), [respond(429, &[("retry-after", "2")], "")]);
+        assert_eq!(h.expect_wait(Pause::Retry), 2000);
+        h.play([Input::WaitOut, fail(Transport::Network)]).expect_wait(Pause::Retry);
+        let e = h.play([Input::WaitOut, respond(502, &[], "")]).expect_error();
         assert_eq!((e.code, e.retryable, e.maybe_submitted), (ErrorCode::ServerError, true, None));
     }
 
     #[test]
     fn a_read_does_not_retry_client_errors_or_long_hints() {
-        let mut call = read();
-        call.start(Time::at(0));
-        assert_eq!(failed(call.handle(response(401, &[], ""), Time::at(0))).code, ErrorCode::Unauthorized);
-        let mut call = read();
-        call.start(Time::at(0));
-        let e = failed(call.handle(response(429, &[("retry-after", "3600")], ""), Time::at(0)));
+        assert_eq!(drive(read(), [respond(401, &[], "")]).expect_error().code, ErrorCode::Unauthorized);
+        let e = drive(read(), [respond(429, &[("retry-after", "3600")], "")]).expect_error();
         assert_eq!(e.retry_after_ms, Some(3_600_000));
     }
 
     #[test]
     fn a_submit_is_repeated_only_when_it_was_refused() {
-        let mut call = submit();
-        assert_eq!(sent(call.start(Time::at(0))).method, Method::Post);
-        waited(call.handle(response(429, &[("retry-after", "1")], ""), Time::at(0)));
-        call.handle(Event::Waited, Time::at(0));
-        waited(call.handle(response(503, &[], ""), Time::at(0)));
-        call.handle(Event::Waited, Time::at(0));
-        let ok = call.handle(response(202, &[], r#"{"job_id":"j1","status":"queued"}"#), Time::at(0));
-        assert!(matches!(ok, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "j1"));
+        let mut h = drive(submit(), []);
+        assert_eq!(h.expect_send().method, Method::Post);
+        h.then(respond(429, &[("retry-after", "1")], "")).expect_wait(Pause::Retry);
+        h.play([Input::WaitOut, respond(503, &[], "")]).expect_wait(Pause::Retry);
+        let accepted = respond(202, &[], r#"{"job_id":"j1","status":"queued"}"#);
+        assert_eq!(h.play([Input::WaitOut, accepted]).expect_done().job_id, "j1");
     }
 
     #[test]
     fn an_ambiguous_submit_is_never_repeated() {
-        for event in [
-            Event::Failed(Transport::Network),
-            Event::Failed(Transport::Timeout),
-            response(500, &[], ""),
-            response(502, &[("content-type", "text/html")], "<html></html>"),
-            response(202, &[], "{\"job_id\": "),
+        for input in [
+            fail(Transport::Network),
+            fail(Transport::Timeout),
+            respond(500, &[], ""),
+            respond(502, &[("content-type", "text/html")], "<html></html>"),
+            respond(202, &[], "{\"job_id\": "),
         ] {
-            let mut call = submit();
-            call.start(Time::at(0));
-            let e = failed(call.handle(event, Time::at(0)));
+            let e = drive(submit(), [input]).expect_error();
             assert_eq!((e.maybe_submitted, e.retryable), (Some(true), false), "{e:?}");
         }
     }
 
     #[test]
     fn a_submit_that_never_connected_is_repeated() {
-        let mut call = submit();
-        call.start(Time::at(0));
-        waited(call.handle(Event::Failed(Transport::ConnectFailed), Time::at(0)));
-        call.handle(Event::Waited, Time::at(0));
-        let e = failed(call.handle(response(400, &[], r#"{"error":{"message":"bad video"}}"#), Time::at(0)));
+        let mut h = drive(submit(), [fail(Transport::ConnectFailed)]);
+        h.expect_wait(Pause::Retry);
+        let e = h.play([Input::WaitOut, respond(400, &[], r#"{"error":{"message":"bad video"}}"#)]).expect_error();
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::InvalidRequest, Some(false)));
     }
 
     #[test]
     fn an_abort_reports_whether_the_submit_was_in_flight() {
-        let mut call = submit();
-        call.start(Time::at(0));
-        assert_eq!(failed(call.handle(Event::Aborted { in_flight: true }, Time::at(0))).maybe_submitted, Some(true));
-        let mut call = submit();
-        call.start(Time::at(0));
-        assert_eq!(failed(call.handle(Event::Aborted { in_flight: false }, Time::at(0))).maybe_submitted, Some(false));
-        let mut call = submit();
-        call.start(Time::at(0));
-        call.handle(response(429, &[], ""), Time::at(0));
-        let e = failed(call.handle(Event::Aborted { in_flight: false }, Time::at(0)));
+        assert_eq!(drive(submit(), [abort(true)]).expect_error().maybe_submitted, Some(true));
+        assert_eq!(drive(submit(), [abort(false)]).expect_error().maybe_submitted, Some(false));
+        let e = drive(submit(), [respond(429, &[], ""), abort(false)]).expect_error();
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::Aborted, Some(false)));
     }
 
-    fn kling_submit(options: &str) -> Call<ClientConfig, Submission> {
-        let config = ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-        let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Kling).unwrap();
-        Call::submit(config, request, 1, [0x11; 16])
+    /// Kling with access and secret keys, one retry.
+    fn kling_submit() -> Call<ClientConfig, Submission> {
+        let keys = KlingAuth::Keys { access_key: secret("ak"), secret_key: secret("sk-secret") };
+        Call::submit(kling(keys).max_retries(1).config(), extend(ProviderName::Kling, "v"), 1, [0x11; 16])
     }
 
-    const KLING: &str = r#"{"provider":"kling","accessKey":"ak","secretKey":"sk-secret","maxRetries":1}"#;
     const TASK: &str = r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#;
+    const NO_SUCH_TASK: &str = r#"{"code":1203,"message":"no such task"}"#;
 
     #[test]
     fn an_ambiguous_kling_submit_is_found_by_its_external_id() {
-        let mut call = kling_submit(KLING);
-        let submit = sent(call.start(Time::at(0)));
+        let mut h = drive(kling_submit(), []);
+        let submit = h.expect_send();
         let external = submit.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str).unwrap();
-        let lookup = sent(call.handle(Event::Failed(Transport::Network), Time::at(0)));
+        let lookup = h.then(fail(Transport::Network)).expect_send();
         assert_eq!((lookup.method, lookup.url.ends_with(external)), (Method::Get, true));
-        let found = call.handle(response(200, &[], TASK), Time::at(0));
-        assert!(matches!(found, Step::Done(Ok(Submission { ref job_id, .. })) if job_id == "t1"));
+        assert_eq!(h.then(respond(200, &[], TASK)).expect_done().job_id, "t1");
     }
 
     #[test]
     fn a_kling_submit_that_was_not_created_is_sent_once_more() {
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        sent(call.handle(response(500, &[], r#"{"code":5000,"message":"oops"}"#), Time::at(0)));
-        let again = sent(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), Time::at(0)));
-        assert_eq!(again.method, Method::Post);
-        sent(call.handle(Event::Failed(Transport::Timeout), Time::at(0)));
-        let e = failed(call.handle(response(404, &[], r#"{"code":1203,"message":"no such task"}"#), Time::at(0)));
+        let mut h = drive(kling_submit(), [respond(500, &[], r#"{"code":5000,"message":"oops"}"#)]);
+        h.expect_send();
+        assert_eq!(h.then(respond(404, &[], NO_SUCH_TASK)).expect_send().method, Method::Post);
+        h.then(fail(Transport::Timeout)).expect_send();
+        let e = h.then(respond(404, &[], NO_SUCH_TASK)).expect_error();
         assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Timeout, Some(false), true));
     }
 
     #[test]
     fn a_lookup_that_finds_another_task_leaves_the_submit_unknown() {
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        sent(call.handle(Event::Failed(Transport::Network), Time::at(0)));
+        let mut h = drive(kling_submit(), [fail(Transport::Network)]);
+        h.expect_send();
         let other = r#"{"code":0,"data":{"task_id":"t9","task_status":"submitted","task_info":{"external_task_id":"ke-other"}}}"#;
-        let e = failed(call.handle(response(200, &[], other), Time::at(0)));
+        let e = h.then(respond(200, &[], other)).expect_error();
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::NetworkError, Some(true)));
     }
 
     #[test]
     fn a_failed_lookup_leaves_the_submit_unknown() {
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        sent(call.handle(Event::Failed(Transport::Network), Time::at(0)));
-        let e = failed(call.handle(Event::Failed(Transport::Network), Time::at(0)));
+        let mut h = drive(kling_submit(), [fail(Transport::Network)]);
+        h.expect_send();
+        let e = h.then(fail(Transport::Network)).expect_error();
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::NetworkError, Some(true)));
     }
 
     #[test]
     fn an_expired_token_is_signed_again_once() {
-        let mut call = kling_submit(KLING);
-        let first = sent(call.start(Time::at(0)));
+        let mut h = drive(kling_submit(), []);
+        let first = h.expect_send();
         let expired = r#"{"code":1004,"message":"token expired"}"#;
-        let second = sent(call.handle(response(401, &[], expired), Time::at(60_000)));
+        let second = h.play([Input::Tick(60_000), respond(401, &[], expired)]).expect_send();
         assert_ne!(first.header("authorization"), second.header("authorization"));
-        let e = failed(call.handle(response(401, &[], expired), Time::at(60_000)));
+        let e = h.then(respond(401, &[], expired)).expect_error();
         assert_eq!((e.code, e.provider_code, e.maybe_submitted), (ErrorCode::Unauthorized, Some(1004), Some(false)));
         assert!(!e.message.contains("sk-secret"));
     }
 
     #[test]
     fn a_kling_account_out_of_credit_fails_at_once() {
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        let e = failed(
-            call.handle(response(429, &[], r#"{"code":1102,"message":"resource pack exhausted"}"#), Time::at(0)),
-        );
+        let exhausted = respond(429, &[], r#"{"code":1102,"message":"resource pack exhausted"}"#);
+        let e = drive(kling_submit(), [exhausted]).expect_error();
         assert_eq!((e.code, e.provider_code, e.retryable), (ErrorCode::InsufficientCredits, Some(1102), false));
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        waited(call.handle(response(429, &[], r#"{"code":1302,"message":"too fast"}"#), Time::at(0)));
+        let too_fast = respond(429, &[], r#"{"code":1302,"message":"too fast"}"#);
+        drive(kling_submit(), [too_fast]).expect_wait(Pause::Retry);
     }
 
     #[test]
     fn a_refusal_in_the_body_is_final_whatever_the_status() {
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        let e = failed(call.handle(response(200, &[], r#"{"code":1201,"message":"bad prompt"}"#), Time::at(0)));
+        let refused = respond(200, &[], r#"{"code":1201,"message":"bad prompt"}"#);
+        let e = drive(kling_submit(), [refused]).expect_error();
         assert_eq!((e.code, e.maybe_submitted), (ErrorCode::InvalidRequest, Some(false)));
-        let mut call = kling_submit(KLING);
-        call.start(Time::at(0));
-        let lookup = sent(call.handle(response(200, &[], r#"{"code":5000,"message":"internal"}"#), Time::at(0)));
-        assert_eq!(lookup.method, Method::Get);
+        let internal = respond(200, &[], r#"{"code":5000,"message":"internal"}"#);
+        assert_eq!(drive(kling_submit(), [internal]).expect_send().method, Method::Get);
     }
 }

@@ -273,42 +273,46 @@ impl<S: Service + Clone> Machine for Chain<S> {
 mod tests {
     use super::*;
     use crate::core::client::chain_progress::{ChainProgress, Source};
-    use crate::core::client::options::ClientConfig;
-    use crate::core::types::http::{HttpResponse, Method};
+    use crate::core::client::options::{ClientConfig, KlingAuth};
+    use crate::core::client::testing::{
+        drive, kling, prompts, respond, secret, trinetra, with_member, Harness, Input, Options,
+    };
+    use crate::core::types::http::Method;
     use crate::core::types::json::parse;
 
-    fn chain(options: &str, prompts: &str) -> Result<Chain<ClientConfig>, Error> {
-        chain_of(parse(options.as_bytes()).unwrap(), prompts)
+    const THREE: &[&str] = &["one", "two", "three"];
+
+    /// The chain of `prompts` on "v0" under `options`.
+    fn planned(options: Options, prompts: &Value) -> Result<Chain<ClientConfig>, Error> {
+        let plan = options.chain_plan("v0", prompts)?;
+        Ok(Chain::new(options.config(), options.poll(), plan, [0; 16], 9))
     }
 
-    /// The chain `options` and `prompts` make, resumed from `progress`.
-    fn resumed(options: &str, prompts: &str, progress: Value) -> Result<Chain<ClientConfig>, Error> {
-        let Value::Object(mut members) = parse(options.as_bytes()).unwrap() else { panic!() };
-        members.push(("resume".into(), progress));
-        chain_of(Value::Object(members), prompts)
+    fn chain(options: Options, texts: &[&str]) -> Result<Chain<ClientConfig>, Error> {
+        planned(options, &prompts(texts))
     }
 
-    fn chain_of(options: Value, prompts: &str) -> Result<Chain<ClientConfig>, Error> {
-        let config = ClientConfig::from_value(&options, false).unwrap();
-        let poll = PollConfig::from_value(&options).unwrap();
-        let plan = ChainPlan::from_values(
-            &Value::String("v0".into()),
-            &parse(prompts.as_bytes()).unwrap(),
-            &options,
-            config.provider.name(),
-        )?;
-        Ok(Chain::new(config, poll, plan, [0; 16], 9))
+    /// The chain `options` and `texts` make, resumed from `progress`.
+    fn resumed(options: Options, texts: &[&str], progress: Value) -> Result<Chain<ClientConfig>, Error> {
+        chain(options.resume(progress), texts)
     }
 
-    fn answer(body: &str) -> Event {
-        Event::Response(HttpResponse { status: 200, headers: vec![], body: body.as_bytes().to_vec() })
+    fn kling_token() -> Options {
+        kling(KlingAuth::Token(secret("tok-secret-123"))).interval_ms(10)
     }
 
-    fn sent(step: Step<Vec<Job>>) -> crate::core::types::http::HttpRequest {
-        match step {
-            Step::Send { request, .. } => request,
-            other => panic!("expected a send, got {other:?}"),
-        }
+    fn answer(body: &str) -> Input {
+        respond(200, &[], body)
+    }
+
+    fn submitted(task_id: &str) -> String {
+        format!(r#"{{"code":0,"data":{{"task_id":"{task_id}","task_status":"submitted"}}}}"#)
+    }
+
+    fn kling_task(id: &str, status: &str, video: &str, seconds: &str) -> String {
+        format!(
+            r#"{{"code":0,"data":{{"task_id":"{id}","task_status":"{status}","task_result":{{"videos":[{{"id":"{video}","url":"u","duration":"{seconds}"}}]}}}}}}"#
+        )
     }
 
     fn progress(update: Option<Update>) -> ChainProgress {
@@ -318,51 +322,46 @@ mod tests {
         }
     }
 
-    /// The last progress `c` reported, as the caller stores it.
-    fn stored(c: &mut Chain<ClientConfig>) -> Value {
-        let last = std::iter::from_fn(|| c.take_update()).filter_map(|u| match u {
+    /// The last progress the chain reported, as the caller stores it.
+    fn stored(h: &mut Harness<Chain<ClientConfig>>) -> Value {
+        let last = h.updates().into_iter().rev().find_map(|u| match u {
             Update::Progress(p) => Some(p),
             _ => None,
         });
-        last.last().expect("a progress").into()
+        last.expect("a progress").into()
     }
 
-    const ACCEPTED: &str = r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#;
+    fn ids(jobs: Vec<Job>) -> Vec<String> {
+        jobs.into_iter().map(|j| j.id).collect()
+    }
 
     /// A Kling chain of three stopped after step 1, with step 2 submitted
     /// (`accepted`: and its job id known), and the progress it left.
     fn interrupted(accepted: bool) -> (Value, String) {
-        let mut c = chain(KLING, r#"["one","two","three"]"#).unwrap();
-        c.start(Time::at(0));
-        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0));
-        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
+        let mut h = drive(chain(kling_token(), THREE).unwrap(), [answer(&submitted("t1"))]);
+        let second = h.then(answer(&kling_task("t1", "succeed", "vid1", "10"))).expect_send();
         let external = second.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str);
         let external = external.unwrap().to_owned();
         if accepted {
-            sent(c.handle(answer(ACCEPTED), Time::at(0)));
+            h.then(answer(&submitted("t2"))).expect_send();
         }
-        (stored(&mut c), external)
-    }
-
-    fn done(step: Step<Vec<Job>>) -> Vec<String> {
-        match step {
-            Step::Done(Ok(jobs)) => jobs.into_iter().map(|j| j.id).collect(),
-            other => panic!("expected the jobs, got {other:?}"),
-        }
+        (stored(&mut h), external)
     }
 
     #[test]
     fn a_resumed_chain_reads_its_finished_steps_and_waits_for_the_one_in_flight() {
         let (progress, _) = interrupted(true);
-        let mut c = resumed(KLING, r#"["one","two","three"]"#, progress).unwrap();
-        assert!(sent(c.start(Time::at(0))).url.ends_with("/t1"), "step 1 read again, not redone");
-        let read = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
+        let mut h = drive(resumed(kling_token(), THREE, progress).unwrap(), []);
+        assert!(h.expect_send().url.ends_with("/t1"), "step 1 read again, not redone");
+        let read = h.then(answer(&kling_task("t1", "succeed", "vid1", "10"))).expect_send();
         assert!(read.url.ends_with("/t2") && read.body.is_none(), "step 2 waited for by its job id");
-        let third = sent(c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), Time::at(0)));
+        let third = h.then(answer(&kling_task("t2", "succeed", "vid2", "15"))).expect_send();
         assert_eq!(third.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid2".into())));
-        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t3","task_status":"submitted"}}"#), Time::at(0)));
-        assert_eq!(done(c.handle(answer(&kling_task("t3", "succeed", "vid3", "20")), Time::at(0))), ["t1", "t2", "t3"]);
-        let steps: Vec<usize> = std::iter::from_fn(|| c.take_update())
+        h.then(answer(&submitted("t3"))).expect_send();
+        assert_eq!(ids(h.then(answer(&kling_task("t3", "succeed", "vid3", "20"))).expect_done()), ["t1", "t2", "t3"]);
+        let steps: Vec<usize> = h
+            .updates()
+            .into_iter()
             .filter_map(|u| match u {
                 Update::Step { index, .. } => Some(index),
                 _ => None,
@@ -374,49 +373,39 @@ mod tests {
     #[test]
     fn a_resumed_chain_takes_no_other_task_for_the_ids_it_stored() {
         let (progress, _) = interrupted(true);
-        let mut c = resumed(KLING, r#"["one","two","three"]"#, progress.clone()).unwrap();
-        c.start(Time::at(0));
-        let step = c.handle(answer(&kling_task("t9", "succeed", "vid9", "10")), Time::at(0));
-        assert!(matches!(step, Step::Done(Err(ref e)) if e.message.contains("another job")), "a finished step's");
-        let mut c = resumed(KLING, r#"["one","two","three"]"#, progress).unwrap();
-        c.start(Time::at(0));
-        c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0));
-        let step = c.handle(answer(&kling_task("t9", "succeed", "vid9", "15")), Time::at(0));
-        assert!(matches!(step, Step::Done(Err(ref e)) if e.message.contains("another job")), "the one in flight's");
+        let other = answer(&kling_task("t9", "succeed", "vid9", "10"));
+        let e = drive(resumed(kling_token(), THREE, progress.clone()).unwrap(), [other]).expect_error();
+        assert!(e.message.contains("another job"), "a finished step's: {}", e.message);
+        let script =
+            [answer(&kling_task("t1", "succeed", "vid1", "10")), answer(&kling_task("t9", "succeed", "vid9", "15"))];
+        let e = drive(resumed(kling_token(), THREE, progress).unwrap(), script).expect_error();
+        assert!(e.message.contains("another job"), "the one in flight's: {}", e.message);
     }
 
     #[test]
     fn a_kling_step_in_flight_without_a_job_id_is_looked_up_before_any_submit() {
         let (progress, external) = interrupted(false);
-        let mut found = resumed(KLING, r#"["one","two","three"]"#, progress.clone()).unwrap();
-        found.start(Time::at(0));
-        let lookup = sent(found.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
+        let step_1 = || answer(&kling_task("t1", "succeed", "vid1", "10"));
+        let mut found = drive(resumed(kling_token(), THREE, progress.clone()).unwrap(), [step_1()]);
+        let lookup = found.expect_send();
         assert_eq!((lookup.method, lookup.url.ends_with(&format!("/{external}"))), (Method::Get, true));
-        let wait = sent(found.handle(answer(ACCEPTED), Time::at(0)));
+        let wait = found.then(answer(&submitted("t2"))).expect_send();
         assert!(wait.url.ends_with("/t2"), "found: its task is waited for, nothing submitted");
         // No retries left: resending after a lookup in a new process is not a retry.
-        let no_retries = r#"{"provider":"kling","token":"tok-secret-123","maxRetries":0}"#;
-        let mut missing = resumed(no_retries, r#"["one","two","three"]"#, progress).unwrap();
-        missing.start(Time::at(0));
-        missing.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0));
-        let gone = Event::Response(HttpResponse {
-            status: 404,
-            headers: vec![],
-            body: br#"{"code":1203,"message":"no such task"}"#.to_vec(),
-        });
-        let submit = sent(missing.handle(gone, Time::at(0)));
+        let no_retries = kling(KlingAuth::Token(secret("tok-secret-123"))).max_retries(0);
+        let gone = respond(404, &[], r#"{"code":1203,"message":"no such task"}"#);
+        let submit = drive(resumed(no_retries, THREE, progress).unwrap(), [step_1(), gone]).expect_send();
         let again = submit.body.as_ref().and_then(|b| b.get("external_task_id")).and_then(Value::as_str);
         assert_eq!((submit.method, again), (Method::Post, Some(external.as_str())), "not found: sent with that id");
     }
 
     #[test]
     fn a_trinetra_step_in_flight_without_a_job_id_is_never_sent_again() {
-        let options = r#"{"apiKey":"k","intervalMs":10}"#;
-        let mut c = chain(options, r#"["one","two"]"#).unwrap();
-        sent(c.start(Time::at(0)));
-        let progress = stored(&mut c);
-        let mut r = resumed(options, r#"["one","two"]"#, progress).unwrap();
-        let Step::Done(Err(e)) = r.start(Time::at(0)) else { panic!("nothing may be sent") };
+        let options = trinetra("k").interval_ms(10);
+        let mut h = drive(chain(options.clone(), &["one", "two"]).unwrap(), []);
+        h.expect_send();
+        let progress = stored(&mut h);
+        let e = drive(resumed(options, &["one", "two"], progress).unwrap(), []).expect_error();
         assert_eq!((e.code, e.maybe_submitted, e.retryable), (ErrorCode::Aborted, Some(true), false));
         assert!(e.message.contains("not sent again"), "{}", e.message);
     }
@@ -424,29 +413,19 @@ mod tests {
     #[test]
     fn the_kling_limit_applies_to_the_steps_left_with_the_known_length() {
         let (progress, _) = interrupted(true);
-        let Value::Object(mut members) = progress else { panic!() };
-        members.retain(|(k, _)| k != "seconds");
-        members.push(("seconds".into(), Value::Number(171.0)));
-        let mut c = resumed(KLING, r#"["one","two","three"]"#, Value::Object(members.clone())).unwrap();
-        let Step::Done(Err(e)) = c.start(Time::at(0)) else { panic!() };
+        let seconds =
+            |s: f64| resumed(kling_token(), THREE, with_member(&progress, "seconds", Some(Value::Number(s)))).unwrap();
+        let e = drive(seconds(171.0), []).expect_error();
         assert_eq!(e.field.as_deref(), Some("prompts"), "10 s more would pass 180 s");
-        members.retain(|(k, _)| k != "seconds");
-        members.push(("seconds".into(), Value::Number(170.0)));
-        assert!(matches!(
-            resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap().start(Time::at(0)),
-            Step::Send { .. }
-        ));
+        drive(seconds(170.0), []).expect_send();
     }
 
     #[test]
     fn a_progress_of_another_chain_or_out_of_shape_is_refused_by_field() {
         let (progress, _) = interrupted(false);
-        let prompts = r#"["one","two","three"]"#;
         let with = |key: &str, value: &str| {
-            let Value::Object(mut members) = progress.clone() else { panic!() };
-            members.retain(|(k, _)| k != key);
-            members.push((key.to_owned(), parse(value.as_bytes()).unwrap()));
-            resumed(KLING, prompts, Value::Object(members)).err().map(|e| e.field.unwrap())
+            let progress = with_member(&progress, key, Some(parse(value.as_bytes()).unwrap()));
+            resumed(kling_token(), THREE, progress).err().map(|e| e.field.unwrap())
         };
         assert_eq!(with("videoId", r#""other""#).as_deref(), Some("resume.videoId"));
         assert_eq!(with("steps", "2").as_deref(), Some("resume.steps"));
@@ -459,23 +438,19 @@ mod tests {
         assert_eq!(with("inFlight", r#"{"index":0}"#).as_deref(), Some("resume.inFlight.index"));
         assert_eq!(with("extra", "1").as_deref(), Some("resume.extra"));
         assert_eq!(with("key", &format!(r#""{}""#, "0".repeat(32))), None, "another key is still a key");
-        let e = resumed(KLING, prompts, Value::String("p".into())).err().unwrap();
+        let e = resumed(kling_token(), THREE, Value::String("p".into())).err().unwrap();
         assert_eq!(e.field.as_deref(), Some("resume"));
-        let both = r#"{"provider":"kling","token":"t","sourceSeconds":5}"#;
-        assert_eq!(resumed(both, prompts, progress).err().unwrap().field.as_deref(), Some("sourceSeconds"));
+        let both = kling(KlingAuth::Token(secret("t"))).source_seconds(5.0);
+        let e = resumed(both, THREE, progress).err().unwrap();
+        assert_eq!(e.field.as_deref(), Some("sourceSeconds"));
     }
 
     #[test]
     fn a_tampered_external_id_is_refused_before_anything_is_sent() {
         let (progress, _) = interrupted(false);
-        let Value::Object(mut members) = progress else { panic!() };
-        members.retain(|(k, _)| k != "inFlight");
-        members.push(("inFlight".into(), parse(br#"{"index":1,"externalId":"someone-elses"}"#).unwrap()));
-        let mut c = resumed(KLING, r#"["one","two","three"]"#, Value::Object(members)).unwrap();
-        c.start(Time::at(0));
-        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)) else {
-            panic!()
-        };
+        let tampered = parse(br#"{"index":1,"externalId":"someone-elses"}"#).unwrap();
+        let chain = resumed(kling_token(), THREE, with_member(&progress, "inFlight", Some(tampered))).unwrap();
+        let e = drive(chain, [answer(&kling_task("t1", "succeed", "vid1", "10"))]).expect_error();
         assert_eq!(e.field.as_deref(), Some("resume.inFlight.externalId"));
     }
 
@@ -489,63 +464,50 @@ mod tests {
         assert_eq!(read.in_flight.unwrap().external_id, Some(external));
     }
 
-    const KLING: &str = r#"{"provider":"kling","token":"tok-secret-123","intervalMs":10}"#;
-
-    fn kling_task(id: &str, status: &str, video: &str, seconds: &str) -> String {
-        format!(
-            r#"{{"code":0,"data":{{"task_id":"{id}","task_status":"{status}","task_result":{{"videos":[{{"id":"{video}","url":"u","duration":"{seconds}"}}]}}}}}}"#
-        )
-    }
-
     #[test]
     fn an_odd_value_from_the_service_ends_the_chain_at_that_step_with_the_progress_before_it_valid() {
         for (video, seconds, why) in [("vid1", "0", "0 seconds"), ("", "10", "empty id")] {
-            let mut c = chain(KLING, r#"["one","two"]"#).unwrap();
-            c.start(Time::at(0));
-            c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0));
-            let progress = stored(&mut c);
-            let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", video, seconds)), Time::at(0)) else {
-                panic!("expected the chain to end")
-            };
+            let mut h = drive(chain(kling_token(), &["one", "two"]).unwrap(), [answer(&submitted("t1"))]);
+            let progress = stored(&mut h);
+            let e = h.then(answer(&kling_task("t1", "succeed", video, seconds))).expect_error();
             assert_eq!(e.code, ErrorCode::BadResponse, "{e:?}");
             assert!(e.message.starts_with("step 1 of 2: ") && e.message.contains(why), "{}", e.message);
             assert_eq!(e.job.map(|job| job.id), Some("t1".to_owned()));
-            assert!(c.take_update().is_none_or(|u| !matches!(u, Update::Progress(_))), "no progress past the step");
+            assert!(!h.updates().iter().any(|u| matches!(u, Update::Progress(_))), "no progress past the step");
             // The progress before it resumes: the step is read again by its job id.
-            let mut again = resumed(KLING, r#"["one","two"]"#, progress).unwrap();
-            assert!(sent(again.start(Time::at(0))).url.ends_with("/v1/videos/video-extend/t1"));
+            let mut again = drive(resumed(kling_token(), &["one", "two"], progress).unwrap(), []);
+            assert!(again.expect_send().url.ends_with("/v1/videos/video-extend/t1"));
         }
     }
 
     #[test]
     fn every_step_carries_the_callback_url_and_a_bad_one_is_refused_by_name() {
-        let mut c = chain(r#"{"apiKey":"k","callbackUrl":"https://example.com/cb"}"#, r#"["one"]"#).unwrap();
-        let body = sent(c.start(Time::at(0))).body.unwrap();
+        let callback = |url: &str| chain(trinetra("k").callback_url(url), &["one"]);
+        let body = drive(callback("https://example.com/cb").unwrap(), []).expect_send().body.unwrap();
         assert_eq!(body.get("callback_url"), Some(&Value::String("https://example.com/cb".into())));
-        let error = chain(r#"{"apiKey":"k","callbackUrl":"ftp://example.com"}"#, r#"["one"]"#).err().unwrap();
+        let error = callback("ftp://example.com").err().unwrap();
         assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidRequest, Some("callbackUrl")));
     }
 
     #[test]
     fn a_prompt_that_is_not_text_is_named_by_its_place() {
-        for bad in ["null", "7", "[]"] {
-            let e = chain(r#"{"apiKey":"k"}"#, &format!(r#"["a","b",{bad}]"#)).err().unwrap();
-            assert_eq!(e.field.as_deref(), Some("prompts[2]"), "{bad}");
+        for bad in [Value::Null, Value::Number(7.0), Value::Array(vec![])] {
+            let texts = Value::Array(vec![Value::String("a".into()), Value::String("b".into()), bad.clone()]);
+            let e = planned(trinetra("k"), &texts).err().unwrap();
+            assert_eq!(e.field.as_deref(), Some("prompts[2]"), "{bad:?}");
         }
     }
 
     #[test]
     fn each_step_extends_the_previous_result() {
-        let mut c = chain(KLING, r#"["one","two"]"#).unwrap();
-        let first = sent(c.start(Time::at(0)));
+        let mut h = drive(chain(kling_token(), &["one", "two"]).unwrap(), []);
+        let first = h.expect_send();
         assert_eq!(first.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("v0".into())));
-        let read =
-            sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0)));
-        assert_eq!(read.method, Method::Get);
-        let second = sent(c.handle(answer(&kling_task("t1", "succeed", "vid1", "10")), Time::at(0)));
+        assert_eq!(h.then(answer(&submitted("t1"))).expect_send().method, Method::Get);
+        let second = h.then(answer(&kling_task("t1", "succeed", "vid1", "10"))).expect_send();
         assert_eq!(second.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("vid1".into())));
         assert_eq!(second.body.as_ref().and_then(|b| b.get("prompt")), Some(&Value::String("two".into())));
-        let mut updates = std::iter::from_fn(|| c.take_update());
+        let mut updates = h.updates().into_iter();
         let before = progress(updates.next());
         assert_eq!((before.in_flight.unwrap().job_id, before.finished.len()), (None, 0), "recorded before the submit");
         assert!(matches!(updates.next(), Some(Update::Submitted(s)) if s.job_id == "t1"));
@@ -555,62 +517,44 @@ mod tests {
         assert_eq!((after.in_flight, after.next, after.seconds), (None, Source::Video("vid1".into()), Some(10.0)));
         assert!(matches!(updates.next(), Some(Update::Step { index: 0, .. })));
         assert!(matches!(updates.next(), Some(Update::Progress(p)) if p.in_flight.is_some()), "step 2 in flight");
-        sent(c.handle(answer(r#"{"code":0,"data":{"task_id":"t2","task_status":"submitted"}}"#), Time::at(0)));
-        match c.handle(answer(&kling_task("t2", "succeed", "vid2", "15")), Time::at(0)) {
-            Step::Done(Ok(jobs)) => assert_eq!(jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), ["t1", "t2"]),
-            other => panic!("{other:?}"),
-        }
+        assert!(updates.next().is_none(), "nothing else");
+        h.then(answer(&submitted("t2"))).expect_send();
+        assert_eq!(ids(h.then(answer(&kling_task("t2", "succeed", "vid2", "15"))).expect_done()), ["t1", "t2"]);
     }
 
     #[test]
     fn a_kling_chain_past_three_minutes_is_refused_before_any_submit() {
-        let prompts = format!("[{}]", vec![r#""p""#; 48].join(","));
-        let mut c = chain(KLING, &prompts).unwrap();
-        let Step::Done(Err(e)) = c.start(Time::at(0)) else { panic!() };
+        let many = vec!["p"; 48];
+        let e = drive(chain(kling_token(), &many).unwrap(), []).expect_error();
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidRequest, Some("prompts")));
-        let mut known =
-            chain(r#"{"provider":"kling","token":"tok-secret-123","sourceSeconds":178}"#, r#"["p"]"#).unwrap();
-        assert!(matches!(known.start(Time::at(0)), Step::Done(Err(_))));
-        assert!(matches!(
-            chain(r#"{"apiKey":"k","sourceSeconds":178}"#, &prompts).unwrap().start(Time::at(0)),
-            Step::Send { .. }
-        ));
+        let known = kling(KlingAuth::Token(secret("tok-secret-123"))).source_seconds(178.0);
+        drive(chain(known, &["p"]).unwrap(), []).expect_error();
+        drive(chain(trinetra("k").source_seconds(178.0), &many).unwrap(), []).expect_send();
     }
 
     #[test]
     fn a_result_too_long_to_extend_stops_the_chain() {
-        let mut c = chain(KLING, r#"["one","two"]"#).unwrap();
-        c.start(Time::at(0));
-        c.handle(answer(r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(0));
-        let Step::Done(Err(e)) = c.handle(answer(&kling_task("t1", "succeed", "vid1", "178")), Time::at(0)) else {
-            panic!()
-        };
+        let script = [answer(&submitted("t1")), answer(&kling_task("t1", "succeed", "vid1", "178"))];
+        let e = drive(chain(kling_token(), &["one", "two"]).unwrap(), script).expect_error();
         assert_eq!(e.field.as_deref(), Some("prompts"));
     }
 
     #[test]
     fn every_prompt_is_checked_up_front() {
         let long = "x".repeat(2501);
-        let e = chain(KLING, &format!(r#"["ok","{long}"]"#)).err().unwrap();
+        let e = chain(kling_token(), &["ok", &long]).err().unwrap();
         assert_eq!(e.field.as_deref(), Some("prompts[1]"));
-        assert_eq!(chain(KLING, "[]").err().unwrap().field.as_deref(), Some("prompts"));
-        assert_eq!(chain(KLING, r#"["a",3]"#).err().unwrap().field.as_deref(), Some("prompts[1]"));
+        assert_eq!(chain(kling_token(), &[]).err().unwrap().field.as_deref(), Some("prompts"));
+        let not_text = Value::Array(vec![Value::String("a".into()), Value::Number(3.0)]);
+        assert_eq!(planned(kling_token(), &not_text).err().unwrap().field.as_deref(), Some("prompts[1]"));
     }
 
     #[test]
     fn a_trinetra_chain_extends_the_job_when_outputs_carry_no_id() {
-        let mut c = chain(r#"{"apiKey":"k","intervalMs":10}"#, r#"["one","two"]"#).unwrap();
-        c.start(Time::at(0));
-        c.handle(
-            Event::Response(HttpResponse {
-                status: 202,
-                headers: vec![],
-                body: br#"{"job_id":"j1","status":"queued"}"#.to_vec(),
-            }),
-            Time::at(0),
-        );
-        let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"u","type":"video"}]}}"#;
-        let second = sent(c.handle(answer(done), Time::at(0)));
+        let accepted = respond(202, &[], r#"{"job_id":"j1","status":"queued"}"#);
+        let done = answer(r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"u","type":"video"}]}}"#);
+        let chain = chain(trinetra("k").interval_ms(10), &["one", "two"]).unwrap();
+        let second = drive(chain, [accepted, done]).expect_send();
         assert_eq!(second.body.as_ref().and_then(|b| b.get("video_id")), Some(&Value::String("j1".into())));
     }
 }

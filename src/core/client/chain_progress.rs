@@ -398,3 +398,312 @@ impl From<ChainProgress> for Value {
         ])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::client::options::KlingAuth;
+    use crate::core::client::testing::{kling, secret, with_member};
+    use crate::core::types::json::parse;
+
+    const KEY: [u8; 16] = [0xab; 16];
+
+    /// A Kling chain of three: step 1 finished, step 2 accepted.
+    fn kling_progress() -> ChainProgress {
+        ChainProgress {
+            provider: ProviderName::Kling,
+            video_id: "v0".into(),
+            steps: 3,
+            key: KEY,
+            finished: vec![Finished { job_id: "t1".into(), video_id: Some("vid1".into()), seconds: Some(10.0) }],
+            in_flight: Some(InFlight { external_id: Some("ke-1".into()), job_id: Some("t2".into()) }),
+            next: Source::Video("vid1".into()),
+            seconds: Some(10.0),
+            charged: 2.5,
+        }
+    }
+
+    /// A Trinetra chain of two whose first step made no video id: the
+    /// second extends the job.
+    fn trinetra_progress() -> ChainProgress {
+        ChainProgress {
+            provider: ProviderName::Trinetra,
+            video_id: "v0".into(),
+            steps: 2,
+            key: [0; 16],
+            finished: vec![Finished { job_id: "j1".into(), video_id: None, seconds: None }],
+            in_flight: None,
+            next: Source::Video("j1".into()),
+            seconds: None,
+            charged: 10.0,
+        }
+    }
+
+    /// `progress` stored as JSON text, then read back for its own chain.
+    fn read_back(progress: &ChainProgress) -> Result<ChainProgress> {
+        let text = Value::from(progress.clone()).to_json();
+        let stored = parse(text.as_bytes()).unwrap();
+        ChainProgress::from_value(&stored, progress.provider, &progress.video_id, progress.steps)
+    }
+
+    #[test]
+    fn a_kling_progress_is_read_back_as_it_was_written() {
+        let fresh = ChainProgress::new(ProviderName::Kling, "v0".into(), 3, KEY, None);
+        let mut unaccepted = kling_progress();
+        unaccepted.in_flight = Some(InFlight { external_id: Some("ke-1".into()), job_id: None });
+        let mut from_task = kling_progress();
+        from_task.finished[0] = Finished { job_id: "t1".into(), video_id: None, seconds: Some(10.0) };
+        from_task.next = Source::Task("t1".into());
+        let mut all_done = kling_progress();
+        all_done.steps = 1;
+        all_done.in_flight = None;
+        for progress in [kling_progress(), fresh, unaccepted, from_task, all_done] {
+            assert_eq!(read_back(&progress), Ok(progress.clone()));
+        }
+    }
+
+    #[test]
+    fn a_trinetra_progress_is_read_back_as_it_was_written() {
+        let fresh = ChainProgress::new(ProviderName::Trinetra, "v0".into(), 2, [7; 16], Some(5.0));
+        let mut in_flight = trinetra_progress();
+        in_flight.in_flight = Some(InFlight { external_id: None, job_id: Some("j2".into()) });
+        for progress in [trinetra_progress(), fresh, in_flight] {
+            assert_eq!(read_back(&progress), Ok(progress.clone()));
+        }
+    }
+
+    #[test]
+    fn a_progress_is_written_with_the_contracts_names() {
+        let key = "ab".repeat(16);
+        let expected = format!(
+            r#"{{"provider":"kling","videoId":"v0","steps":3,"key":"{key}","finished":[{{"jobId":"t1","videoId":"vid1","seconds":10}}],"inFlight":{{"index":1,"externalId":"ke-1","jobId":"t2"}},"next":{{"videoId":"vid1"}},"seconds":10,"charged":2.5}}"#
+        );
+        assert_eq!(Value::from(kling_progress()).to_json(), expected);
+        let task = ChainProgress { next: Source::Task("t1".into()), ..trinetra_progress() };
+        assert!(Value::from(task).to_json().contains(r#""next":{"taskId":"t1"}"#));
+    }
+
+    /// The stored Kling progress with member `key` set to `value` (or taken
+    /// out, for `None`).
+    fn altered(key: &str, value: Option<Value>) -> Value {
+        with_member(&Value::from(kling_progress()), key, value)
+    }
+
+    fn json(text: &str) -> Option<Value> {
+        Some(parse(text.as_bytes()).unwrap())
+    }
+
+    /// Reading `stored` for the Kling chain of three on v0 fails: the field
+    /// it names and its message.
+    fn refusal(stored: &Value) -> (String, String) {
+        let error = ChainProgress::from_value(stored, ProviderName::Kling, "v0", 3).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidRequest, "{error:?}");
+        (error.field.expect("a field"), error.message)
+    }
+
+    fn refused(stored: &Value, field: &str, why: &str) {
+        assert_eq!(refusal(stored), (field.to_owned(), format!("{field} {why}")), "{}", stored.to_json());
+    }
+
+    #[test]
+    fn a_progress_that_is_not_an_object_is_refused() {
+        refused(&Value::String("p".into()), "resume", "must be an object, not a string");
+        refused(&Value::Null, "resume", "must be an object, not null");
+    }
+
+    #[test]
+    fn an_unknown_member_is_refused() {
+        refused(&altered("extra", json("1")), "resume.extra", "is not a known field");
+    }
+
+    #[test]
+    fn another_providers_progress_is_refused() {
+        let why = r#"must be this chain's, "kling""#;
+        refused(&altered("provider", json(r#""trinetra""#)), "resume.provider", why);
+        refused(&altered("provider", None), "resume.provider", why);
+        refused(&altered("provider", json(r#""openai""#)), "resume.provider", r#"must be "trinetra" or "kling""#);
+    }
+
+    #[test]
+    fn another_source_videos_progress_is_refused() {
+        refused(&altered("videoId", json(r#""other""#)), "resume.videoId", "must be this chain's videoId");
+        refused(&altered("videoId", None), "resume.videoId", "must be this chain's videoId");
+        refused(&altered("videoId", json("7")), "resume.videoId", "must be a string, not a number");
+    }
+
+    #[test]
+    fn a_progress_of_another_number_of_prompts_is_refused() {
+        let why = "must be this chain's number of prompts, 3";
+        refused(&altered("steps", json("2")), "resume.steps", why);
+        refused(&altered("steps", None), "resume.steps", why);
+        let fraction = "must be a whole number from 0 to 18446744073709551615";
+        refused(&altered("steps", json("3.5")), "resume.steps", fraction);
+    }
+
+    #[test]
+    fn a_key_that_is_not_32_hexadecimal_digits_is_refused() {
+        let why = "must be 32 hexadecimal digits, as the chain's progress gave it";
+        for key in ["xyz".to_owned(), "a".repeat(31), "a".repeat(33), "g".repeat(32), "é".repeat(32)] {
+            refused(&altered("key", Some(Value::String(key))), "resume.key", why);
+        }
+        refused(&altered("key", None), "resume.key", why);
+        refused(&altered("key", json("1")), "resume.key", "must be a string, not a number");
+        assert_eq!(key_from_hex(&"0F".repeat(16)), Some([0x0f; 16]), "either case");
+    }
+
+    #[test]
+    fn a_finished_list_that_is_not_a_list_or_longer_than_the_chain_is_refused() {
+        refused(&altered("finished", json(r#""t1""#)), "resume.finished", "must be a list, not a string");
+        let why = "lists more steps than the chain's 3 prompts";
+        refused(&altered("finished", json("[1,2,3,4]")), "resume.finished", why);
+    }
+
+    #[test]
+    fn a_finished_step_out_of_shape_is_refused_by_its_place() {
+        let step = |item: &str| altered("finished", json(&format!("[{item}]")));
+        refused(&step("1"), "resume.finished[0]", "must be an object, not a number");
+        refused(&step(r#"{"jobId":"t1","cost":1}"#), "resume.finished[0].cost", "is not a known field");
+        refused(&step(r#"{"videoId":"vid1"}"#), "resume.finished[0].jobId", "is required");
+        let empty = "must be a non-empty string of at most 512 bytes";
+        refused(&step(r#"{"jobId":" "}"#), "resume.finished[0].jobId", empty);
+        refused(&step(r#"{"jobId":".."}"#), "resume.finished[0].jobId", "is not a valid id");
+        refused(&step(r#"{"jobId":"t1","videoId":""}"#), "resume.finished[0].videoId", "must not be empty");
+        let length = "must be a positive number of seconds";
+        refused(&step(r#"{"jobId":"t1","seconds":0}"#), "resume.finished[0].seconds", length);
+        refused(&step(r#"{"jobId":"t1","seconds":-5}"#), "resume.finished[0].seconds", length);
+    }
+
+    #[test]
+    fn a_step_in_flight_out_of_shape_or_out_of_place_is_refused() {
+        let flight = |text: &str| altered("inFlight", json(text));
+        refused(&flight("[]"), "resume.inFlight", "must be an object, not an array");
+        refused(&flight(r#"{"index":1,"taskId":"t2"}"#), "resume.inFlight.taskId", "is not a known field");
+        let place = "must be the number of finished steps, below steps";
+        refused(&flight(r#"{"index":0}"#), "resume.inFlight.index", place);
+        refused(&flight(r#"{"externalId":"ke-1"}"#), "resume.inFlight.index", place);
+        refused(&flight(r#"{"index":1,"jobId":".."}"#), "resume.inFlight.jobId", "is not a valid id");
+        refused(&flight(r#"{"index":1,"externalId":" "}"#), "resume.inFlight.externalId", "must not be empty");
+        // Every step finished: none can be in flight.
+        let one_finished = with_member(&altered("steps", json("1")), "finished", json(r#"[{"jobId":"t1"}]"#));
+        let stored = with_member(&one_finished, "inFlight", json(r#"{"index":1}"#));
+        let error = ChainProgress::from_value(&stored, ProviderName::Kling, "v0", 1).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("resume.inFlight.index"));
+    }
+
+    #[test]
+    fn a_charge_that_is_not_a_number_of_zero_or_more_is_refused() {
+        let why = "must be a number, 0 or more";
+        refused(&altered("charged", json("-1")), "resume.charged", why);
+        refused(&altered("charged", None), "resume.charged", why);
+        refused(&altered("charged", json(r#""2""#)), "resume.charged", "must be a number, not a string");
+        refused(&altered("charged", Some(Value::Number(f64::INFINITY))), "resume.charged", "must be a finite number");
+        refused(&altered("charged", Some(Value::Number(f64::NAN))), "resume.charged", "must be a finite number");
+    }
+
+    #[test]
+    fn a_next_source_that_is_not_one_video_or_with_kling_one_task_is_refused() {
+        let why = "must be { videoId } or, with Kling, { taskId }";
+        refused(&altered("next", None), "resume.next", why);
+        refused(&altered("next", json("{}")), "resume.next", why);
+        refused(&altered("next", json(r#"{"videoId":"a","taskId":"b"}"#)), "resume.next", why);
+        refused(&altered("next", json(r#"{"url":"u"}"#)), "resume.next.url", "is not a known field");
+        refused(&altered("next", json(r#""vid1""#)), "resume.next", "must be an object, not a string");
+        let task = with_member(&Value::from(trinetra_progress()), "next", json(r#"{"taskId":"j1"}"#));
+        let error = ChainProgress::from_value(&task, ProviderName::Trinetra, "v0", 2).unwrap_err();
+        assert_eq!(
+            (error.field.as_deref(), error.message.as_str()),
+            (Some("resume.next"), "resume.next must be { videoId } or, with Kling, { taskId }"),
+            "only Kling extends a task"
+        );
+    }
+
+    #[test]
+    fn a_length_that_is_not_positive_is_refused() {
+        refused(&altered("seconds", json("0")), "resume.seconds", "must be a positive number of seconds");
+        refused(&altered("seconds", json("-1")), "resume.seconds", "must be a positive number of seconds");
+    }
+
+    #[test]
+    fn a_stored_external_id_that_is_not_the_keys_is_refused() {
+        let progress = kling_progress();
+        let service = kling(KlingAuth::Token(secret("t"))).config();
+        let mut request = ChainProgress { finished: vec![], ..progress }.request("p", None, &service).unwrap();
+        let derived = InFlight::of(&request);
+        assert_eq!(derived.check(&request), Ok(()));
+        request.external_task_id = Some("someone-elses".into());
+        let error = derived.check(&request).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("resume.inFlight.externalId"));
+        assert_eq!(error.message, "resume.inFlight.externalId is not the id this chain's key gives the step");
+    }
+
+    fn outcome() -> Outcome {
+        Outcome { job_id: "t1".into(), video_id: Some("vid1".into()), seconds: Some(10.0), charged: 1.0 }
+    }
+
+    #[test]
+    fn an_outcome_no_chain_can_go_on_from_is_the_services_fault() {
+        for (odd, why) in [
+            (Outcome { job_id: "..".into(), ..outcome() }, "an id that cannot be read back"),
+            (Outcome { job_id: " ".into(), ..outcome() }, "an id that cannot be read back"),
+            (Outcome { video_id: Some(" ".into()), ..outcome() }, "an output video with an empty id"),
+            (Outcome { seconds: Some(0.0), ..outcome() }, "an output video of 0 seconds or less"),
+            (Outcome { charged: -1.0, ..outcome() }, "a negative charge"),
+            (Outcome { charged: f64::NAN, ..outcome() }, "a negative charge"),
+        ] {
+            let error = odd.checked().unwrap_err();
+            assert_eq!(error.code, ErrorCode::BadResponse);
+            assert_eq!(error.message, format!("the job reports {why}, which no chain can go on from"));
+        }
+        assert_eq!(outcome().checked(), Ok(outcome()));
+    }
+
+    #[test]
+    fn an_outcome_read_from_a_job_value_names_the_member_that_is_wrong() {
+        let field = |job: &str| Outcome::from_value(&parse(job.as_bytes()).unwrap()).unwrap_err().field;
+        assert_eq!(field("[]").as_deref(), Some("job"));
+        assert_eq!(field(r#"{"status":"succeeded"}"#).as_deref(), Some("job.id"));
+        assert_eq!(field(r#"{"id":"t1","units_charged":"1"}"#).as_deref(), Some("job.units_charged"));
+        assert_eq!(field(r#"{"id":"t1","output":{"outputs":[7]}}"#).as_deref(), Some("job.output.outputs[0]"));
+        let duration = r#"{"id":"t1","output":{"outputs":[{"duration":"10"}]}}"#;
+        assert_eq!(field(duration).as_deref(), Some("job.output.outputs[0].duration"));
+    }
+
+    #[test]
+    fn a_charge_past_any_total_records_nothing() {
+        let mut progress = ChainProgress { charged: f64::MAX, ..kling_progress() };
+        let before = progress.clone();
+        let error = progress.finish(Outcome { charged: f64::MAX, ..outcome() }).unwrap_err();
+        assert_eq!(error.code, ErrorCode::BadResponse);
+        assert_eq!(progress, before);
+    }
+
+    #[test]
+    fn a_kling_chain_past_three_minutes_is_refused_naming_the_prompts() {
+        let over = ChainProgress { seconds: Some(171.0), ..kling_progress() };
+        let error = over.check_limit().unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("prompts"));
+        assert_eq!(error.message, "prompts would make a video of up to 181 s, past Kling's limit of 180 s");
+        assert_eq!(ChainProgress { seconds: Some(170.0), ..kling_progress() }.check_limit(), Ok(()));
+        let long = ChainProgress { seconds: Some(171.0), ..trinetra_progress() };
+        assert_eq!(long.check_limit(), Ok(()), "Trinetra has no such limit");
+    }
+
+    #[test]
+    fn a_next_step_extends_a_task_by_its_id() {
+        let service = kling(KlingAuth::Token(secret("t"))).config();
+        let progress = ChainProgress { next: Source::Task("t1".into()), ..kling_progress() };
+        let request = progress.request("p", Some("https://example.com/cb"), &service).unwrap();
+        assert_eq!((request.task_id.as_deref(), request.video_id), (Some("t1"), None));
+        assert_eq!(request.callback_url.as_deref(), Some("https://example.com/cb"));
+    }
+
+    #[test]
+    fn a_progress_hands_no_credential_back() {
+        let key = "sk-live-0123456789";
+        let mut progress = kling_progress();
+        progress.finished[0].job_id = key.into();
+        progress.next = Source::Task(key.into());
+        let text = Value::from(progress.redacted(&Secrets::new([key], None))).to_json();
+        assert!(!text.contains(key), "{text}");
+    }
+}

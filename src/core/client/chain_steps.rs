@@ -64,28 +64,21 @@ pub fn submit<S: Service>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::chain::ChainPlan;
     use crate::core::client::chain_progress::Source;
-    use crate::core::client::machine::{Machine, Step, Time};
-    use crate::core::client::options::ClientConfig;
+    use crate::core::client::options::{ClientConfig, KlingAuth};
+    use crate::core::client::testing::{drive, kling, prompts, secret, trinetra, Options};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::http::Method;
     use crate::core::types::json::{parse, Value};
 
-    const KLING: &str =
-        r#"{"provider":"kling","token":"tok-secret-123","callbackUrl":"https://example.com/cb?instance=i"}"#;
-    const TRINETRA: &str = r#"{"apiKey":"k"}"#;
+    fn kling_chain() -> Options {
+        kling(KlingAuth::Token(secret("tok-secret-123"))).callback_url("https://example.com/cb?instance=i")
+    }
 
-    /// The chain `options` and `prompts` describe, started with key 0xab…
-    fn started(options: &str, prompts: &str) -> Result<(ClientConfig, Prompts, ChainProgress)> {
-        let options = parse(options.as_bytes()).unwrap();
-        let config = ClientConfig::from_value(&options, false).unwrap();
-        let plan = ChainPlan::from_values(
-            &"v0".into(),
-            &parse(prompts.as_bytes()).unwrap(),
-            &options,
-            config.provider.name(),
-        )?;
+    /// The chain `options` and `texts` describe, started with key 0xab…
+    fn started(options: Options, texts: &[&str]) -> Result<(ClientConfig, Prompts, ChainProgress)> {
+        let config = options.config();
+        let plan = options.chain_plan("v0", &prompts(texts))?;
         let (prompts, mut progress) = plan.into_parts(config.provider.name(), [0xab; 16]);
         advance(&prompts, &mut progress, None, &config)?;
         Ok((config, prompts, progress))
@@ -97,7 +90,7 @@ mod tests {
 
     #[test]
     fn each_step_goes_in_flight_with_its_own_findable_id_and_extends_the_one_before() {
-        let (config, prompts, mut progress) = started(KLING, r#"["one","two"]"#).unwrap();
+        let (config, prompts, mut progress) = started(kling_chain(), &["one", "two"]).unwrap();
         let first = progress.in_flight.clone().unwrap().external_id.unwrap();
         assert_eq!(first, format!("ke-{}", "ab".repeat(16)));
         advance(&prompts, &mut progress, Some(outcome("t1", "vid1", 10.0)), &config).unwrap();
@@ -110,30 +103,24 @@ mod tests {
 
     #[test]
     fn a_retried_step_is_looked_up_first_where_the_service_can_find_it() {
-        let first = |options: &str, retried: bool| {
-            let (config, prompts, progress) = started(options, r#"["one"]"#).unwrap();
-            let Step::Send { request, .. } =
-                submit(&prompts, &progress, retried, config, 1).unwrap().start(Time::at(0))
-            else {
-                panic!()
-            };
-            request
+        let first = |options: Options, retried: bool| {
+            let (config, prompts, progress) = started(options, &["one"]).unwrap();
+            drive(submit(&prompts, &progress, retried, config, 1).unwrap(), []).expect_send()
         };
-        let sent = first(KLING, false);
+        let sent = first(kling_chain(), false);
         assert_eq!(sent.method, Method::Post, "a first attempt is sent at once");
         assert_eq!(sent.body.unwrap().get("callback_url"), Some(&"https://example.com/cb?instance=i".into()));
-        let retried = first(KLING, true);
+        let retried = first(kling_chain(), true);
         assert_eq!(retried.method, Method::Get, "a retried Kling step is looked up by its id before it is sent");
         assert!(retried.url.ends_with(&format!("/ke-{}", "ab".repeat(16))), "{}", retried.url);
-        assert_eq!(first(TRINETRA, true).method, Method::Post, "Trinetra has nothing to look up by");
+        assert_eq!(first(trinetra("k"), true).method, Method::Post, "Trinetra has nothing to look up by");
     }
 
     #[test]
     fn the_kling_limit_is_checked_at_the_start_and_again_with_each_real_length() {
-        let prompts = format!("[{}]", vec![r#""p""#; 36].join(","));
-        let error = started(KLING, &prompts).err().unwrap();
+        let error = started(kling_chain(), &["p"; 36]).err().unwrap();
         assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidRequest, Some("prompts")));
-        let (config, prompts, mut progress) = started(KLING, r#"["one","two"]"#).unwrap();
+        let (config, prompts, mut progress) = started(kling_chain(), &["one", "two"]).unwrap();
         let error = advance(&prompts, &mut progress, Some(outcome("t1", "vid1", 178.0)), &config).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("prompts"));
         assert!(error.message.contains("183 s"), "{}", error.message);
@@ -141,7 +128,7 @@ mod tests {
 
     #[test]
     fn a_progress_without_a_step_in_flight_neither_submits_nor_finishes() {
-        let (config, prompts, mut progress) = started(TRINETRA, r#"["one"]"#).unwrap();
+        let (config, prompts, mut progress) = started(trinetra("k"), &["one"]).unwrap();
         advance(&prompts, &mut progress, Some(outcome("j1", "vid1", 10.0)), &config).unwrap();
         let error = submit(&prompts, &progress, true, config.clone(), 1).err().unwrap();
         assert_eq!(error.field.as_deref(), Some("resume.inFlight"));

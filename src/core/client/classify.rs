@@ -126,17 +126,15 @@ pub fn clean(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::testing;
 
+    /// An answer of `content_type` that asks for a wait of 3 s.
     fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
-        HttpResponse {
+        testing::response(
             status,
-            headers: vec![
-                ("content-type".into(), content_type.into()),
-                ("retry-after".into(), "3".into()),
-                ("x-request-id".into(), "req_9".into()),
-            ],
-            body: body.as_bytes().to_vec(),
-        }
+            &[("content-type", content_type), ("retry-after", "3"), ("x-request-id", "req_9")],
+            body,
+        )
     }
 
     #[test]

@@ -178,83 +178,65 @@ impl<M: Machine<Update = Update>> Machine for Logged<M> {
 mod tests {
     use super::*;
     use crate::core::client::call::Call;
-    use crate::core::client::options::PollConfig;
+    use crate::core::client::machine::Pause;
+    use crate::core::client::options::ClientConfig;
     use crate::core::client::poll::Poll;
-    use crate::core::types::http::{HttpResponse, Transport};
+    use crate::core::client::testing::{drive, drive_from, fail, job_id, respond, trinetra, Harness, Input};
+    use crate::core::types::http::Transport;
     use crate::core::types::job::Job;
-    use crate::core::types::job_id::JobId;
-    use crate::core::types::json::{parse, Value};
 
     const KEY: &str = "sk-live-0123456789";
 
-    fn config() -> ClientConfig {
-        ClientConfig::from_value(&parse(format!(r#"{{"apiKey":"{KEY}","maxRetries":1}}"#).as_bytes()).unwrap(), false)
-            .unwrap()
-    }
-
-    fn id(text: &str) -> JobId {
-        JobId::parse(&Value::String(text.into())).unwrap()
-    }
-
-    fn lines<M: Machine<Update = Update>>(m: &mut M) -> Vec<(Level, String)> {
-        std::iter::from_fn(|| m.take_update())
-            .filter_map(|u| match u {
-                Update::Log { level, message } => Some((level, message)),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn answer(status: u16, body: &str) -> Event {
-        Event::Response(HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() })
+    /// The log lines reported since the last look.
+    fn lines<M: Machine<Update = Update>>(h: &mut Harness<M>) -> Vec<(Level, String)>
+    where
+        M::Output: std::fmt::Debug,
+    {
+        let line = |update| match update {
+            Update::Log { level, message } => Some((level, message)),
+            _ => None,
+        };
+        h.updates().into_iter().filter_map(line).collect()
     }
 
     fn logged(threshold: Level, job: &str) -> Logged<Call<ClientConfig, Job>> {
-        Logged::new(Call::read(config(), id(job), 1), threshold, "getJob")
+        Logged::new(Call::read(trinetra(KEY).max_retries(1).config(), job_id(job), 1), threshold, "getJob")
     }
 
     #[test]
     fn an_attempt_a_retry_and_the_failure_are_logged_with_method_url_status_and_time() {
-        let mut call = logged(Level::Debug, "j1");
-        call.start(Time::at(1_000));
-        let sent = lines(&mut call);
-        assert_eq!(sent, [(Level::Debug, "GET https://brahmand-api.bulletshorts.co/v1/jobs/j1".to_owned())]);
-        call.handle(answer(503, "busy"), Time::at(1_040));
-        let retry = lines(&mut call);
-        assert_eq!(retry[0], (Level::Info, "GET https://brahmand-api.bulletshorts.co/v1/jobs/j1 → 503 (40 ms)".into()));
-        assert_eq!(retry[1].0, Level::Warn);
+        let mut h = drive_from(logged(Level::Debug, "j1"), Time::at(1_000), []);
         let url = "https://brahmand-api.bulletshorts.co/v1/jobs/j1";
-        let retrying = &retry[1].1;
-        assert!(retrying.starts_with(&format!("retrying GET {url} in ")), "{retry:?}");
-        assert!(retrying.ends_with(" ms: it answered HTTP 503"), "{retry:?}");
-        call.handle(Event::Waited, Time::at(2_000));
-        lines(&mut call);
-        call.handle(Event::Failed(Transport::Timeout), Time::at(2_500));
-        let end = lines(&mut call);
+        assert_eq!(lines(&mut h), [(Level::Debug, format!("GET {url}"))]);
+        let wait = h.play([Input::Tick(40), respond(503, &[], "busy")]).expect_wait(Pause::Retry);
+        let retry = lines(&mut h);
+        assert_eq!(retry[0], (Level::Info, format!("GET {url} → 503 (40 ms)")));
+        assert_eq!(retry[1], (Level::Warn, format!("retrying GET {url} in {wait} ms: it answered HTTP 503")));
+        h.then(Input::WaitOut);
+        lines(&mut h);
+        h.play([Input::Tick(500), fail(Transport::Timeout)]).expect_error();
+        let end = lines(&mut h);
         assert_eq!(end[0].0, Level::Warn);
         let why = "no response within timeoutMs (30000 ms)";
         assert_eq!(end[0].1, format!("failed after 500 ms: GET {url}: {why}"), "{end:?}");
         assert_eq!(end[1].0, Level::Error);
-        assert!(end[1].1.starts_with("getJob failed after 1500 ms: timeout: "), "{end:?}");
+        let total = 40 + wait + 500;
+        assert!(end[1].1.starts_with(&format!("getJob failed after {total} ms: timeout: ")), "{end:?}");
     }
 
     #[test]
     fn the_threshold_keeps_lower_levels_out() {
-        let mut call = logged(Level::Warn, "j1");
-        call.start(Time::at(0));
-        call.handle(answer(503, "busy"), Time::at(10));
-        assert_eq!(lines(&mut call).iter().map(|(level, _)| *level).collect::<Vec<_>>(), [Level::Warn]);
+        let mut h = drive(logged(Level::Warn, "j1"), [Input::Tick(10), respond(503, &[], "busy")]);
+        assert_eq!(lines(&mut h).iter().map(|(level, _)| *level).collect::<Vec<_>>(), [Level::Warn]);
     }
 
     #[test]
     fn a_poll_tells_its_pace_from_a_retry() {
-        let options = parse(format!(r#"{{"apiKey":"{KEY}","intervalMs":250}}"#).as_bytes()).unwrap();
-        let config = ClientConfig::from_value(&options, false).unwrap();
-        let poll = Poll::new(config, PollConfig::from_value(&options).unwrap(), id("j1"), 1);
-        let mut poll = Logged::new(poll, Level::Debug, "pollJob");
-        poll.start(Time::at(0));
-        poll.handle(answer(200, r#"{"id":"j1","status":"running"}"#), Time::at(5));
-        let paced = lines(&mut poll);
+        let options = trinetra(KEY).interval_ms(250);
+        let poll = Poll::new(options.config(), options.poll(), job_id("j1"), 1);
+        let running = respond(200, &[], r#"{"id":"j1","status":"running"}"#);
+        let mut h = drive(Logged::new(poll, Level::Debug, "pollJob"), [Input::Tick(5), running]);
+        let paced = lines(&mut h);
         assert_eq!(paced.last(), Some(&(Level::Debug, "the job is not done; next read in 250 ms".to_owned())));
     }
 }

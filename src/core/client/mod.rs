@@ -24,4 +24,6 @@ pub mod run;
 pub mod schedule;
 pub mod service;
 pub mod settings;
+#[cfg(test)]
+pub mod testing;
 pub mod update;

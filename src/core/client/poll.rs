@@ -164,119 +164,106 @@ impl<S: Service> Machine for Poll<S> {
 mod tests {
     use super::*;
     use crate::core::client::options::ClientConfig;
-    use crate::core::types::http::{HttpResponse, Transport};
-    use crate::core::types::json::{parse, Value};
+    use crate::core::client::testing::{
+        abort, drive, drive_from, fail, job_id, respond, trinetra, Harness, Input, Options,
+    };
+    use crate::core::types::http::Transport;
 
-    fn poll(options: &str) -> Poll<ClientConfig> {
-        let options = parse(options.as_bytes()).unwrap();
-        let config = ClientConfig::from_value(&options, false).unwrap();
-        let poll = PollConfig::from_value(&options).unwrap();
-        Poll::new(config, poll, JobId::parse(&Value::String("j".into())).unwrap(), 3)
+    fn poll(options: Options) -> Poll<ClientConfig> {
+        Poll::new(options.config(), options.poll(), job_id("j"), 3)
     }
 
-    fn status(update: Update) -> Status {
-        match update {
+    fn options() -> Options {
+        trinetra("test-key-1")
+    }
+
+    /// The statuses reported since the last look: a poll reports nothing else.
+    fn statuses(h: &mut Harness<Poll<ClientConfig>>) -> Vec<Status> {
+        let status = |update| match update {
             Update::Status(job) => job.status,
             other => panic!("a poll reports only statuses, not {other:?}"),
-        }
+        };
+        h.updates().into_iter().map(status).collect()
     }
 
-    fn job(status: &str) -> Event {
+    fn job(status: &str) -> Input {
         let output = r#"{"outputs":[{"url":"https://cdn.example/v.mp4","type":"video"}]}"#;
-        let body = format!(r#"{{"id":"j","status":"{status}","error":"no luck","output":{output}}}"#);
-        Event::Response(HttpResponse { status: 200, headers: vec![], body: body.into_bytes() })
+        respond(200, &[], &format!(r#"{{"id":"j","status":"{status}","error":"no luck","output":{output}}}"#))
     }
 
     #[test]
     fn reads_until_success_reporting_each_change_once() {
-        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        assert!(matches!(p.start(Time::at(0)), Step::Send { timeout_ms: 30_000, .. }));
-        assert!(matches!(p.handle(job("queued"), Time::at(0)), Step::Wait { ms: 1_000, pause: Pause::NextRead }));
-        assert_eq!(p.take_update().map(status), Some(Status::Queued));
-        assert!(matches!(p.handle(Event::Waited, Time::at(1_000)), Step::Send { .. }));
-        assert!(matches!(p.handle(job("queued"), Time::at(1_000)), Step::Wait { ms: 1_500, pause: Pause::NextRead }));
-        assert!(p.take_update().is_none());
-        p.handle(Event::Waited, Time::at(2_500));
-        p.handle(job("running"), Time::at(2_500));
-        assert_eq!(p.take_update().map(status), Some(Status::Running));
-        p.handle(Event::Waited, Time::at(4_750));
-        assert!(matches!(
-            p.handle(job("succeeded"), Time::at(4_750)),
-            Step::Done(Ok(Job { status: Status::Succeeded, .. }))
-        ));
-        assert_eq!(p.take_update().map(status), Some(Status::Succeeded));
+        let mut h = drive(poll(options()), []);
+        assert_eq!(h.expect_sent().timeout_ms, 30_000);
+        assert_eq!(h.then(job("queued")).expect_wait(Pause::NextRead), 1_000);
+        assert_eq!(statuses(&mut h), [Status::Queued]);
+        h.then(Input::WaitOut).expect_send();
+        assert_eq!(h.then(job("queued")).expect_wait(Pause::NextRead), 1_500);
+        assert_eq!(statuses(&mut h), []);
+        h.play([Input::WaitOut, job("running")]);
+        assert_eq!(statuses(&mut h), [Status::Running]);
+        let done = h.play([Input::WaitOut, job("succeeded")]).expect_done();
+        assert_eq!((done.status, h.now()), (Status::Succeeded, Time::at(4_750)));
+        assert_eq!(statuses(&mut h), [Status::Succeeded]);
     }
 
     #[test]
     fn failed_and_canceled_jobs_reject_with_the_document() {
-        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(Time::at(0));
-        let Step::Done(Err(e)) = p.handle(job("failed"), Time::at(0)) else { panic!() };
+        let e = drive(poll(options()), [job("failed")]).expect_error();
         assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck (job j)"));
         assert_eq!(e.job.map(|j| j.status), Some(Status::Failed));
-        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(Time::at(0));
-        let Step::Done(Err(e)) = p.handle(job("cancelled"), Time::at(0)) else { panic!() };
-        assert_eq!(e.code, ErrorCode::JobCanceled);
+        assert_eq!(drive(poll(options()), [job("cancelled")]).expect_error().code, ErrorCode::JobCanceled);
     }
 
     #[test]
     fn never_waits_or_reads_past_the_deadline() {
-        let mut p = poll(r#"{"apiKey":"test-key-1","waitTimeoutMs":2500,"intervalMs":2000,"timeoutMs":30000}"#);
-        p.start(Time::at(0));
-        assert!(matches!(
-            p.handle(job("paused_for_review"), Time::at(100)),
-            Step::Wait { ms: 2_000, pause: Pause::NextRead }
-        ));
-        assert!(matches!(p.handle(Event::Waited, Time::at(2_100)), Step::Send { timeout_ms: 400, .. }));
-        assert!(matches!(p.handle(job("running"), Time::at(2_200)), Step::Wait { ms: 300, pause: Pause::NextRead }));
-        let Step::Done(Err(e)) = p.handle(Event::Waited, Time::at(2_500)) else { panic!() };
-        assert_eq!(e.code, ErrorCode::Timeout);
+        let options = options().wait_timeout_ms(2_500).interval_ms(2_000).timeout_ms(30_000);
+        let mut h = drive(poll(options), [Input::Tick(100), job("paused_for_review")]);
+        assert_eq!(h.expect_wait(Pause::NextRead), 2_000);
+        assert_eq!(h.then(Input::WaitOut).expect_sent().timeout_ms, 400, "at 2100 ms");
+        assert_eq!(h.play([Input::Tick(100), job("running")]).expect_wait(Pause::NextRead), 300);
+        let e = h.then(Input::WaitOut).expect_error();
+        assert_eq!((e.code, h.now()), (ErrorCode::Timeout, Time::at(2_500)));
         assert_eq!(e.job.map(|j| j.status), Some(Status::Running));
     }
 
     #[test]
     fn the_deadline_runs_on_the_monotonic_clock_whatever_the_wall_clock_does() {
-        const HOUR: u64 = 3_600_000;
-        let at = |monotonic_ms, unix_ms| Time { monotonic_ms, unix_ms };
-        let mut p = poll(r#"{"apiKey":"test-key-1","waitTimeoutMs":60000,"intervalMs":1000}"#);
-        p.start(at(0, 10 * HOUR));
-        assert!(matches!(p.handle(job("queued"), at(10, 10 * HOUR)), Step::Wait { ms: 1_000, .. }));
+        const HOUR: i64 = 3_600_000;
+        let options = options().wait_timeout_ms(60_000).interval_ms(1_000);
+        let start = Time { monotonic_ms: 0, unix_ms: 10 * HOUR as u64 };
+        let mut h = drive_from(poll(options), start, [Input::Tick(10), job("queued")]);
+        assert_eq!(h.expect_wait(Pause::NextRead), 1_000);
         // The wall clock steps an hour forward, then two back: the wait goes on.
-        assert!(matches!(p.handle(Event::Waited, at(1_010, 11 * HOUR)), Step::Send { timeout_ms: 30_000, .. }));
-        assert!(matches!(p.handle(job("running"), at(1_020, 9 * HOUR)), Step::Wait { ms: 1_500, .. }));
-        let Step::Send { timeout_ms, .. } = p.handle(Event::Waited, at(59_990, 9 * HOUR)) else { panic!() };
-        assert_eq!(timeout_ms, 10, "the read's timeout ends at the deadline, by the monotonic clock");
-        let Step::Done(Err(e)) = p.handle(Event::Waited, at(60_000, 0)) else { panic!() };
+        h.play([Input::WallStep(HOUR), Input::WaitOut]);
+        assert_eq!(h.expect_sent().timeout_ms, 30_000);
+        assert_eq!(
+            h.play([Input::Tick(10), Input::WallStep(-2 * HOUR), job("running")]).expect_wait(Pause::NextRead),
+            1_500
+        );
+        // The wait overruns (a suspended process) to 10 ms before the deadline.
+        h.play([Input::Tick(57_470), Input::WaitOut]);
+        assert_eq!(h.now().monotonic_ms, 59_990);
+        assert_eq!(h.expect_sent().timeout_ms, 10, "the read's timeout ends at the deadline, by the monotonic clock");
+        let to_1970 = Input::WallStep(-(h.now().unix_ms as i64));
+        let e = h.play([Input::Tick(10), to_1970, fail(Transport::Timeout)]).expect_error();
         assert_eq!(e.code, ErrorCode::Timeout);
+        assert!(e.message.contains("waitTimeoutMs"), "the wait's deadline, not the read's: {}", e.message);
     }
 
     #[test]
     fn transient_errors_are_waited_out_but_fatal_ones_end_the_wait() {
-        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(Time::at(0));
-        assert!(matches!(
-            p.handle(Event::Failed(Transport::Network), Time::at(0)),
-            Step::Wait { pause: Pause::Retry, .. }
-        ));
-        p.handle(Event::Waited, Time::at(500));
-        let retry_after = HttpResponse { status: 503, headers: vec![("retry-after".into(), "4".into())], body: vec![] };
-        assert!(matches!(
-            p.handle(Event::Response(retry_after), Time::at(500)),
-            Step::Wait { ms: 4_000, pause: Pause::Retry }
-        ));
-        p.handle(Event::Waited, Time::at(4_500));
-        let gone = HttpResponse { status: 404, headers: vec![], body: vec![] };
-        let Step::Done(Err(e)) = p.handle(Event::Response(gone), Time::at(4_500)) else { panic!() };
+        let mut h = drive(poll(options()), [fail(Transport::Network)]);
+        h.expect_wait(Pause::Retry);
+        let busy = respond(503, &[("retry-after", "4")], "");
+        assert_eq!(h.play([Input::WaitOut, busy]).expect_wait(Pause::Retry), 4_000);
+        let e = h.play([Input::WaitOut, respond(404, &[], "")]).expect_error();
         assert_eq!(e.code, ErrorCode::NotFound);
     }
 
     #[test]
     fn an_abort_ends_the_wait() {
-        let mut p = poll(r#"{"apiKey":"test-key-1"}"#);
-        p.start(Time::at(0));
-        p.handle(job("queued"), Time::at(0));
-        let Step::Done(Err(e)) = p.handle(Event::Aborted { in_flight: false }, Time::at(10)) else { panic!() };
+        let e = drive(poll(options()), [job("queued"), Input::Tick(10), abort(false)]).expect_error();
         assert_eq!(e.code, ErrorCode::Aborted);
     }
 }

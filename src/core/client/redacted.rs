@@ -61,70 +61,57 @@ mod tests {
     use crate::core::client::call::Call;
     use crate::core::client::log::Logged;
     use crate::core::client::log_level::Level;
-    use crate::core::client::options::{ClientConfig, PollConfig};
+    use crate::core::client::options::ClientConfig;
     use crate::core::client::run::Run;
     use crate::core::client::service::Service;
+    use crate::core::client::testing::{drive, extend, job_id, respond, trinetra, Input};
     use crate::core::client::update::Update;
-    use crate::core::types::http::HttpResponse;
     use crate::core::types::job::{Job, Raw, Submission};
-    use crate::core::types::job_id::JobId;
     use crate::core::types::json::{parse, Value};
     use crate::core::types::provider::ProviderName;
-    use crate::core::types::request::ExtendRequest;
 
     fn config(key: &str) -> ClientConfig {
-        let options = format!(r#"{{"apiKey":"{key}","intervalMs":10}}"#);
-        ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap()
-    }
-
-    fn answer(status: u16, body: &str) -> Event {
-        Event::Response(HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() })
-    }
-
-    fn url<T>(step: &Step<T>) -> &str {
-        match step {
-            Step::Send { request, .. } => &request.url,
-            _ => panic!("expected a send"),
-        }
+        trinetra(key).config()
     }
 
     fn run(key: &str) -> Redacted<Run<ClientConfig>> {
-        let options = parse(br#"{"intervalMs":10}"#).unwrap();
-        let request =
-            ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra).unwrap();
-        let run = Run::new(config(key), PollConfig::from_value(&options).unwrap(), request, 1, [0; 16]);
+        let options = trinetra(key).interval_ms(10);
+        let run = Run::new(options.config(), options.poll(), extend(ProviderName::Trinetra, "v"), 1, [0; 16]);
         Redacted::new(run, config(key).secrets())
+    }
+
+    /// The service answers at the next millisecond.
+    fn answer(status: u16, body: &str) -> [Input; 2] {
+        [Input::Tick(1), respond(status, &[], body)]
     }
 
     #[test]
     fn an_id_holding_a_short_key_is_polled_and_returned_as_the_service_gave_it() {
-        let mut r = run("key1");
-        r.start(Time::at(0));
-        let read = r.handle(answer(202, r#"{"job_id":"job_key1_a7","status":"queued"}"#), Time::at(1));
-        assert!(url(&read).ends_with("/v1/jobs/job_key1_a7"), "{}", url(&read));
+        let mut h = drive(run("key1"), answer(202, r#"{"job_id":"job_key1_a7","status":"queued"}"#));
+        let read = h.expect_send();
+        assert!(read.url.ends_with("/v1/jobs/job_key1_a7"), "{}", read.url);
         assert!(
-            matches!(r.take_update(), Some(Update::Submitted(Submission { ref job_id, .. })) if job_id == "job_key1_a7")
+            matches!(h.updates().as_slice(), [Update::Submitted(Submission { job_id, .. })] if job_id == "job_key1_a7")
         );
         let cdn =
             "https://cdn.example/eyJhbGciOiJIUzI1NiJ9.eyJ2IjoxfQ.c2lnbmF0dXJlX29mX3RoZV9jZG5fbm90X291cnNfMTIzNDU/v.mp4";
         let done = format!(
             r#"{{"id":"job_key1_a7","status":"succeeded","output":{{"outputs":[{{"url":"{cdn}","type":"video"}}]}}}}"#
         );
-        let Step::Done(Ok(job)) = r.handle(answer(200, &done), Time::at(2)) else { panic!("expected the job") };
+        let job = h.play(answer(200, &done)).expect_done();
         assert_eq!((job.id.as_str(), job.output.unwrap().outputs[0].url.as_str()), ("job_key1_a7", cdn));
     }
 
     #[test]
     fn a_key_echoed_as_the_job_id_is_polled_by_it_but_never_handed_out() {
         const KEY: &str = "sk-live-0123456789";
-        let mut r = run(KEY);
-        r.start(Time::at(0));
-        let read = r.handle(answer(202, &format!(r#"{{"job_id":"{KEY}","status":"queued"}}"#)), Time::at(1));
-        assert!(url(&read).ends_with(KEY), "the service's id is the one read");
-        let Some(Update::Submitted(submission)) = r.take_update() else { panic!("expected the submission") };
+        let mut h = drive(run(KEY), answer(202, &format!(r#"{{"job_id":"{KEY}","status":"queued"}}"#)));
+        assert!(h.expect_send().url.ends_with(KEY), "the service's id is the one read");
+        let updates = h.updates();
+        let [Update::Submitted(submission)] = updates.as_slice() else { panic!("expected the submission") };
         assert_eq!(submission.job_id, "[redacted]");
         let failed = format!(r#"{{"id":"{KEY}","status":"failed","error":"key {KEY} is suspended"}}"#);
-        let Step::Done(Err(error)) = r.handle(answer(200, &failed), Time::at(2)) else { panic!("expected an error") };
+        let error = h.play(answer(200, &failed)).expect_error();
         let text = format!("{error:?}");
         assert!(!text.contains(KEY), "{text}");
         assert_eq!(error.job.map(|job| job.id), Some("[redacted]".to_owned()));
@@ -134,13 +121,10 @@ mod tests {
     fn a_key_cut_by_a_message_bound_leaves_no_part_of_it_and_the_reason_is_the_services() {
         const KEY: &str = "tk_A1b2C3d4A1b2C3d4A1b2C3d4A1b2C3d4A1b2C3d4";
         for before in [260, 280, 290, 297] {
-            let mut r = run(KEY);
-            r.start(Time::at(0));
-            r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(1));
-            r.take_update();
             let reason = format!("{} {KEY} was refused", "x".repeat(before));
             let failed = format!(r#"{{"id":"j1","status":"failed","error":"{reason}"}}"#);
-            let Step::Done(Err(error)) = r.handle(answer(200, &failed), Time::at(2)) else { panic!("an error") };
+            let mut h = drive(run(KEY), answer(202, r#"{"job_id":"j1","status":"queued"}"#));
+            let error = h.play(answer(200, &failed)).expect_error();
             assert!(!error.message.contains(&KEY[..2]), "{before}: {}", error.message);
             assert!(error.message.contains("[redacted]…"), "{before}: {}", error.message);
             let job = error.job.expect("the job");
@@ -150,14 +134,10 @@ mod tests {
 
     #[test]
     fn a_key_echoed_in_escapes_is_taken_out_of_the_document_as_read() {
-        let mut r = run("secretkey123");
-        r.start(Time::at(0));
-        r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(1));
-        r.take_update();
+        let mut h = drive(run("secretkey123"), answer(202, r#"{"job_id":"j1","status":"queued"}"#));
         let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"u","type":"video"}]},
             "note":"secret\u006bey123","secret\u006bey123":1}"#;
-        let Step::Done(Ok(job)) = r.handle(answer(200, done), Time::at(2)) else { panic!("expected the job") };
-        let text = Value::from(job).to_json();
+        let text = Value::from(h.play(answer(200, done)).expect_done()).to_json();
         assert!(!text.contains("secretkey123") && !text.contains("secret\\u006bey123"), "{text}");
         assert!(text.contains(r#""note":"[redacted]""#), "{text}");
     }
@@ -165,12 +145,11 @@ mod tests {
     #[test]
     fn log_lines_leave_without_a_key_echoed_into_a_url() {
         const KEY: &str = "sk-live-0123456789";
-        let read = Call::read(config(KEY), JobId::parse(&Value::String(KEY.into())).unwrap(), 1);
-        let mut call = Redacted::new(Logged::new(read, Level::Debug, "getJob"), config(KEY).secrets());
-        call.start(Time::at(0));
-        let error = call.handle(answer(401, &format!(r#"{{"error":"bad key {KEY}"}}"#)), Time::at(1));
-        assert!(!format!("{error:?}").contains(KEY));
-        let lines: Vec<Update> = std::iter::from_fn(|| call.take_update()).collect();
+        let read = Logged::new(Call::read(config(KEY), job_id(KEY), 1), Level::Debug, "getJob");
+        let refused = answer(401, &format!(r#"{{"error":"bad key {KEY}"}}"#));
+        let mut h = drive(Redacted::new(read, config(KEY).secrets()), refused);
+        assert!(!format!("{:?}", h.expect_error()).contains(KEY));
+        let lines = h.updates();
         assert!(lines.len() >= 2, "{lines:?}");
         assert!(lines.iter().all(|line| !format!("{line:?}").contains(KEY)), "{lines:?}");
     }

@@ -121,66 +121,48 @@ impl<S: Service + Clone> Machine for Run<S> {
 mod tests {
     use super::*;
     use crate::core::client::machine::Pause;
-    use crate::core::client::options::ClientConfig;
+    use crate::core::client::options::{ClientConfig, KlingAuth};
+    use crate::core::client::testing::{abort, drive, extend, kling, respond, secret, trinetra, Input, Options};
     use crate::core::types::error::ErrorCode;
-    use crate::core::types::http::{HttpResponse, Method};
+    use crate::core::types::http::Method;
     use crate::core::types::job::{Raw, Status};
-    use crate::core::types::json::parse;
     use crate::core::types::provider::ProviderName;
 
+    fn run_with(options: Options, provider: ProviderName) -> Run<ClientConfig> {
+        Run::new(options.config(), options.poll(), extend(provider, "v1"), 5, [0; 16])
+    }
+
     fn run() -> Run<ClientConfig> {
-        let options = parse(br#"{"apiKey":"key-123","intervalMs":100}"#).unwrap();
-        let config = ClientConfig::from_value(&options, false).unwrap();
-        let request =
-            ExtendRequest::from_value(&parse(br#"{"video_id":"v1","prompt":"p"}"#).unwrap(), ProviderName::Trinetra)
-                .unwrap();
-        Run::new(config, PollConfig::from_value(&options).unwrap(), request, 5, [0; 16])
+        run_with(trinetra("key-123").interval_ms(100), ProviderName::Trinetra)
     }
 
-    fn answer(status: u16, body: &str) -> Event {
-        Event::Response(HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() })
-    }
-
-    fn method<T>(step: &Step<T>) -> Option<Method> {
-        match step {
-            Step::Send { request, .. } => Some(request.method),
-            _ => None,
-        }
-    }
+    const QUEUED: &str = r#"{"job_id":"j1","status":"queued"}"#;
 
     #[test]
     fn submits_reports_the_submission_once_then_waits_for_the_job() {
-        let mut r = run();
-        assert_eq!(method(&r.start(Time::at(0))), Some(Method::Post));
-        assert!(r.take_update().is_none(), "nothing to report before the service answers");
-        let read = r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
-        assert_eq!(method(&read), Some(Method::Get));
-        match r.take_update() {
-            Some(Update::Submitted(submission)) => assert_eq!(submission.job_id, "j1"),
+        let mut h = drive(run(), []);
+        assert_eq!(h.expect_send().method, Method::Post);
+        assert!(h.updates().is_empty(), "nothing to report before the service answers");
+        assert_eq!(h.play([Input::Tick(10), respond(202, &[], QUEUED)]).expect_send().method, Method::Get);
+        match h.updates().as_slice() {
+            [Update::Submitted(submission)] => assert_eq!(submission.job_id, "j1"),
             other => panic!("expected the submission, got {other:?}"),
         }
-        assert!(matches!(
-            r.handle(answer(200, r#"{"id":"j1","status":"running"}"#), Time::at(20)),
-            Step::Wait { pause: Pause::NextRead, .. }
-        ));
-        assert!(matches!(r.take_update(), Some(Update::Status(_))), "then the job's own progress");
-        assert_eq!(method(&r.handle(Event::Waited, Time::at(120))), Some(Method::Get));
+        let running = respond(200, &[], r#"{"id":"j1","status":"running"}"#);
+        assert_eq!(h.play([Input::Tick(10), running]).expect_wait(Pause::NextRead), 100);
+        assert!(matches!(h.updates().as_slice(), [Update::Status(_)]), "then the job's own progress");
+        assert_eq!(h.then(Input::WaitOut).expect_send().method, Method::Get);
         let done =
             r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"https://cdn/v.mp4","type":"video"}]}}"#;
-        match r.handle(answer(200, done), Time::at(130)) {
-            Step::Done(Ok(job)) => assert_eq!((job.id.as_str(), job.status), ("j1", Status::Succeeded)),
-            other => panic!("expected the job, got {other:?}"),
-        }
-        assert!(matches!(r.take_update(), Some(Update::Status(_))));
-        assert!(r.take_update().is_none(), "the submission is reported once");
+        let job = h.play([Input::Tick(10), respond(200, &[], done)]).expect_done();
+        assert_eq!((job.id.as_str(), job.status), ("j1", Status::Succeeded));
+        assert!(matches!(h.updates().as_slice(), [Update::Status(_)]), "the submission is reported once");
     }
 
     #[test]
     fn an_abort_right_after_the_submit_names_the_accepted_job() {
-        let mut r = run();
-        r.start(Time::at(0));
-        r.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
-        let Step::Done(Err(e)) = r.handle(Event::Aborted { in_flight: true }, Time::at(11)) else { panic!() };
+        let script = [Input::Tick(10), respond(202, &[], QUEUED), Input::Tick(1), abort(true)];
+        let e = drive(run(), script).expect_error();
         assert_eq!(e.code, ErrorCode::Aborted);
         let job = e.job.expect("the accepted job");
         assert_eq!((job.id.as_str(), job.status, job.raw), ("j1", Status::Queued, Raw::default()));
@@ -188,34 +170,27 @@ mod tests {
 
     #[test]
     fn an_accepted_id_that_cannot_be_read_back_is_the_services_fault() {
-        let mut r = run();
-        r.start(Time::at(0));
-        let Step::Done(Err(e)) = r.handle(answer(202, r#"{"job_id":"..","status":"queued"}"#), Time::at(10)) else {
-            panic!()
-        };
+        let unreadable = respond(202, &[], r#"{"job_id":"..","status":"queued"}"#);
+        let e = drive(run(), [Input::Tick(10), unreadable]).expect_error();
         assert_eq!((e.code, e.job.map(|job| job.id)), (ErrorCode::BadResponse, Some("..".to_owned())));
     }
 
     #[test]
     fn a_kling_run_waits_for_the_task_it_made_whatever_another_answer_echoes() {
-        let options = parse(br#"{"provider":"kling","apiKey":"k","intervalMs":100}"#).unwrap();
-        let config = ClientConfig::from_value(&options, false).unwrap();
-        let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v1"}"#).unwrap(), ProviderName::Kling).unwrap();
-        let mut r = Run::new(config, PollConfig::from_value(&options).unwrap(), request, 5, [0; 16]);
-        r.start(Time::at(0));
-        r.handle(answer(200, r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#), Time::at(10));
-        let other = r#"{"code":0,"data":{"task_id":"t2","task_status":"processing","task_info":{}}}"#;
-        let step = r.handle(answer(200, other), Time::at(20));
-        assert!(matches!(step, Step::Done(Err(ref e)) if e.message.contains("another job")), "{step:?}");
+        let options = kling(KlingAuth::ApiKey(secret("k"))).interval_ms(100);
+        let made = respond(200, &[], r#"{"code":0,"data":{"task_id":"t1","task_status":"submitted"}}"#);
+        let other =
+            respond(200, &[], r#"{"code":0,"data":{"task_id":"t2","task_status":"processing","task_info":{}}}"#);
+        let script = [Input::Tick(10), made, Input::Tick(10), other];
+        let e = drive(run_with(options, ProviderName::Kling), script).expect_error();
+        assert!(e.message.contains("another job"), "{e:?}");
     }
 
     #[test]
     fn a_refused_submit_ends_the_run_without_a_submission() {
-        let mut r = run();
-        r.start(Time::at(0));
-        let step =
-            r.handle(answer(402, r#"{"error":{"code":"insufficient_credits","message":"top up"}}"#), Time::at(10));
-        assert!(matches!(step, Step::Done(Err(ref e)) if e.code == ErrorCode::InsufficientCredits), "{step:?}");
-        assert!(r.take_update().is_none());
+        let refused = respond(402, &[], r#"{"error":{"code":"insufficient_credits","message":"top up"}}"#);
+        let mut h = drive(run(), [Input::Tick(10), refused]);
+        assert_eq!(h.expect_error().code, ErrorCode::InsufficientCredits);
+        assert!(h.updates().is_empty());
     }
 }

@@ -74,10 +74,12 @@ fn code_error(code: i64, document: &Value, response: &HttpResponse, unix_ms: u64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::testing;
     use crate::core::types::error::ErrorCode;
 
+    /// An answer that asks for a wait of 2 s.
     fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, headers: vec![("retry-after".into(), "2".into())], body: body.into() }
+        testing::response(status, &[("retry-after", "2")], body)
     }
 
     #[test]
@@ -111,7 +113,7 @@ mod tests {
         for code in [1302, 1303] {
             let e = open(&response(429, &format!(r#"{{"code":{code},"message":"slow"}}"#)), 0).err().unwrap();
             assert_eq!((e.retryable, e.retry_after_ms), (true, Some(2000)), "Retry-After: 2 is longer");
-            let quiet = HttpResponse { status: 429, headers: vec![], body: format!(r#"{{"code":{code}}}"#).into() };
+            let quiet = testing::response(429, &[], &format!(r#"{{"code":{code}}}"#));
             assert_eq!(open(&quiet, 0).err().unwrap().retry_after_ms, Some(1000), "{code}");
         }
     }

@@ -139,18 +139,20 @@ pub fn secrets(auth: &KlingAuth) -> Secrets {
 mod tests {
     use super::*;
     use crate::core::client::service::Service;
+    use crate::core::client::testing::{job_id as id, kling, response, secret};
+    use crate::core::types::error::ErrorCode;
     use crate::core::types::job::Status;
     use crate::core::types::json::parse;
     use crate::core::types::provider::ProviderName;
 
-    fn config(json: &str) -> ClientConfig {
-        ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false).unwrap()
+    fn config(auth: KlingAuth) -> ClientConfig {
+        kling(auth).config()
     }
 
     #[test]
     fn an_api_key_is_the_bearer_token_and_goes_alone() {
-        let c = config(r#"{"provider":"kling","apiKey":"kling-api-key-1"}"#);
-        let http = c.job_request(&JobId::parse(&Value::String("t".into())).unwrap(), 0);
+        let c = config(KlingAuth::ApiKey(secret("kling-api-key-1")));
+        let http = c.job_request(&id("t"), 0);
         assert_eq!(http.header("authorization"), Some("Bearer kling-api-key-1"));
         assert_eq!(c.secrets(), Secrets::new(["kling-api-key-1"], None));
         for (json, field) in [
@@ -164,7 +166,7 @@ mod tests {
 
     #[test]
     fn builds_the_submit_with_a_signed_token_and_wire_mode() {
-        let c = config(r#"{"provider":"kling","accessKey":"ak_test","secretKey":"sk_test"}"#);
+        let c = config(KlingAuth::Keys { access_key: secret("ak_test"), secret_key: secret("sk_test") });
         let mut r = ExtendRequest::from_value(
             &parse(br#"{"task_id":"t0","prompt":"p","mode":"professional","duration":5}"#).unwrap(),
             ProviderName::Kling,
@@ -188,7 +190,7 @@ mod tests {
 
     #[test]
     fn a_caller_external_id_is_kept() {
-        let c = config(r#"{"provider":"kling","token":"tok"}"#);
+        let c = config(KlingAuth::Token(secret("tok")));
         let mut r = ExtendRequest::from_value(
             &parse(br#"{"video_id":"v","external_task_id":"mine-1"}"#).unwrap(),
             ProviderName::Kling,
@@ -196,19 +198,16 @@ mod tests {
         .unwrap();
         c.make_findable(&mut r, [0; 16]);
         assert_eq!(r.external_task_id.as_deref(), Some("mine-1"));
-        assert_eq!(
-            c.job_request(&JobId::parse(&Value::String("t".into())).unwrap(), 0).header("authorization"),
-            Some("Bearer tok")
-        );
+        assert_eq!(c.job_request(&id("t"), 0).header("authorization"), Some("Bearer tok"));
     }
 
     #[test]
     fn reads_answers_in_their_envelope() {
-        let submit = HttpResponse {
-            status: 200,
-            headers: vec![],
-            body: br#"{"code":0,"request_id":"r","data":{"task_id":"t1","task_status":"submitted","task_info":{"external_task_id":"e"}}}"#.to_vec(),
-        };
+        let submit = response(
+            200,
+            &[],
+            r#"{"code":0,"request_id":"r","data":{"task_id":"t1","task_status":"submitted","task_info":{"external_task_id":"e"}}}"#,
+        );
         let request = |external: &str| {
             let body = format!(r#"{{"video_id":"v","external_task_id":"{external}"}}"#);
             ExtendRequest::from_value(&parse(body.as_bytes()).unwrap(), ProviderName::Kling).unwrap()
@@ -220,30 +219,22 @@ mod tests {
         );
         // A look-up answered with another task (another external id echoed) finds nothing of ours.
         let e = read_submission(&submit, &request("mine"), 0).unwrap_err();
-        assert_eq!(e.code, crate::core::types::error::ErrorCode::BadResponse);
+        assert_eq!(e.code, ErrorCode::BadResponse);
         assert!(e.message.contains("another task"), "{}", e.message);
-    }
-
-    fn ok(body: &str) -> HttpResponse {
-        HttpResponse { status: 200, headers: vec![], body: body.into() }
     }
 
     /// A read of `asked` answered with task `task_id`, echoing `echo` (or
     /// nothing, as Kling's documented extend answers do), through the check
     /// every read's answer passes.
     fn read(asked: &JobId, task_id: &str, echo: Option<&str>) -> Result<Job> {
-        let c = config(r#"{"provider":"kling","apiKey":"k"}"#);
+        let c = config(KlingAuth::ApiKey(secret("k")));
         let info = echo.map_or(String::new(), |e| format!(r#""external_task_id":"{e}","#));
         let body = format!(
             r#"{{"code":0,"data":{{"task_id":"{task_id}","task_status":"succeed","task_info":{{{info}"parent_video":{{"id":"src"}}}},
                 "task_result":{{"videos":[{{"id":"v","url":"https://cdn.test/v.mp4","duration":"10","seed":7}}]}}}}}}"#
         );
-        let response = ok(&body);
+        let response = response(200, &[], &body);
         crate::core::client::call::expect_job(&c, c.read_job(&response, 0)?, asked, &response)
-    }
-
-    fn id(text: &str) -> JobId {
-        JobId::parse(&Value::String(text.into())).unwrap()
     }
 
     #[test]
@@ -265,14 +256,14 @@ mod tests {
         ];
         for (asked, echo, why) in contradictions {
             let e = read(&asked, "t2", echo).unwrap_err();
-            assert_eq!(e.code, crate::core::types::error::ErrorCode::BadResponse, "{why}");
+            assert_eq!(e.code, ErrorCode::BadResponse, "{why}");
             assert!(e.message.ends_with("the document of another job"), "{why}: {}", e.message);
         }
     }
 
     #[test]
     fn watermark_info_is_sent_and_an_empty_callback_url_is_not() {
-        let c = config(r#"{"provider":"kling","apiKey":"k"}"#);
+        let c = config(KlingAuth::ApiKey(secret("k")));
         let r = ExtendRequest::from_value(
             &parse(br#"{"video_id":"v","callback_url":"","watermark_info":{"enabled":false}}"#).unwrap(),
             ProviderName::Kling,
@@ -284,10 +275,9 @@ mod tests {
 
     #[test]
     fn only_keys_can_cure_an_expired_token() {
-        let expired =
-            Error { provider_code: Some(1004), ..Error::new(crate::core::types::error::ErrorCode::Unauthorized, "") };
-        let keys = KlingAuth::Keys { access_key: Secret::new("a".into()), secret_key: Secret::new("s".into()) };
+        let expired = Error { provider_code: Some(1004), ..Error::new(ErrorCode::Unauthorized, "") };
+        let keys = KlingAuth::Keys { access_key: secret("a"), secret_key: secret("s") };
         assert!(refreshable(&keys, &expired));
-        assert!(!refreshable(&KlingAuth::Token(Secret::new("t".into())), &expired));
+        assert!(!refreshable(&KlingAuth::Token(secret("t")), &expired));
     }
 }
