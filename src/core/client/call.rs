@@ -1,6 +1,6 @@
 //! One API call (a submit or a read) with its retries.
 
-use crate::core::client::classify::bad_body;
+use crate::core::client::classify::{bad_body, transport_error, Target};
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use crate::core::client::service::Service;
@@ -129,7 +129,8 @@ impl<S: Service, T> Call<S, T> {
 
     fn dispatch(&mut self, request: HttpRequest) -> Step<T> {
         self.sent = (request.method, request.url.clone());
-        self.service.limits().send(request)
+        let limits = self.service.limits();
+        Step::Send { request, timeout_ms: limits.timeout_ms, max_bytes: limits.max_response_bytes }
     }
 
     /// The error for an attempt that got no answer to read.
@@ -264,55 +265,6 @@ fn response_acceptance(status: u16, error: &Error) -> Acceptance {
         _ if error.provider_code.is_some() => Acceptance::Refused,
         _ => Acceptance::Unknown,
     }
-}
-
-/// The request an attempt sent, as its failure names it: "POST https://…".
-pub struct Target<'a> {
-    pub method: Method,
-    pub url: &'a str,
-}
-
-/// What a page's network error adds: the browser hides why a request got no
-/// answer, and in a page the usual reason is an origin the service does not allow.
-const IN_PAGE: &str = "; in a page, this is most often the browser's CORS check, which sends nothing: the \
-                       service (for a proxy, createProxy's allowedOrigins) must allow this page's origin";
-
-/// The error for an attempt to `target` that ended as `transport`, the
-/// request named first; `in_page` adds the likely cause a browser hides.
-pub fn transport_error(transport: Transport, timeout_ms: u32, target: &Target, in_page: bool) -> Error {
-    let (code, why, retryable) = match transport {
-        Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned(), true),
-        Transport::NeverSent => (
-            ErrorCode::NetworkError,
-            "the request never left: the runtime refused to send it (a blocked port, a URL it will not fetch \
-             or a missing network permission)"
-                .to_owned(),
-            false,
-        ),
-        Transport::Network => {
-            (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
-        }
-        Transport::Timeout => {
-            (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true)
-        }
-        Transport::Redirected { status } => (
-            ErrorCode::BadResponse,
-            format!("the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it", status),
-            false,
-        ),
-        Transport::TooLarge { limit } => (
-            ErrorCode::BadResponse,
-            format!("the response body is larger than maxResponseBytes ({} bytes)", limit),
-            false,
-        ),
-    };
-    let status = match transport {
-        Transport::Redirected { status } if status != 0 => Some(status),
-        _ => None,
-    };
-    let hint = if in_page && transport == Transport::Network { IN_PAGE } else { "" };
-    let message = format!("{} {}: {why}{hint}", target.method.as_str(), target.url);
-    Error { status, ..Error::new(code, message).retryable(retryable) }
 }
 
 pub fn aborted() -> Error {

@@ -52,7 +52,9 @@ impl Prompts {
         service: &impl Service,
     ) -> Result<Option<ExtendRequest>, Error> {
         let Some(prompt) = self.texts.get(progress.finished.len()) else { return Ok(None) };
-        progress.request(prompt, self.callback_url.as_deref(), service).map(Some)
+        let mut request = progress.request(prompt, self.callback_url.as_deref())?;
+        service.make_findable(&mut request, progress.step_nonce());
+        Ok(Some(request))
     }
 }
 

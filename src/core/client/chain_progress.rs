@@ -3,7 +3,6 @@
 //! no step paid twice. It comes back as caller input, so reading it checks
 //! every field and names the one that is wrong.
 
-use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::job::{Charge, Job};
@@ -209,10 +208,10 @@ impl ChainProgress {
         Err(Error::invalid("prompts", &message))
     }
 
-    /// The next step's submit: `prompt` on what it extends, with the
-    /// findable id the chain's key gives the step (Kling), so a restarted
-    /// chain derives the same one and can look the step up before sending.
-    pub fn request(&self, prompt: &str, callback_url: Option<&str>, service: &impl Service) -> Result<ExtendRequest> {
+    /// The next step's submit: `prompt` on what it extends. Its findable id
+    /// (Kling) comes from [`ChainProgress::step_nonce`], so a restarted chain
+    /// derives the same one and can look the step up before sending.
+    pub fn request(&self, prompt: &str, callback_url: Option<&str>) -> Result<ExtendRequest> {
         self.check_limit()?;
         let text = |s: &str| Some(Value::String(s.to_owned()));
         let (video_id, task_id) = match &self.next {
@@ -225,15 +224,13 @@ impl ChainProgress {
             ("prompt", text(prompt)),
             ("callback_url", callback_url.and_then(text)),
         ]);
-        let mut request = ExtendRequest::from_value(&request, self.provider)?;
-        service.make_findable(&mut request, self.step_nonce());
-        Ok(request)
+        ExtendRequest::from_value(&request, self.provider)
     }
 
     /// The step's nonce: the chain's key with the step's index mixed into
     /// the last two bytes, unique within the chain, random across chains,
     /// and the same again when a resumed chain derives it.
-    fn step_nonce(&self) -> [u8; 16] {
+    pub fn step_nonce(&self) -> [u8; 16] {
         let (mut key, index) = (self.key, self.finished.len());
         key[14] ^= (index >> 8) as u8;
         key[15] ^= index as u8;

@@ -6,7 +6,7 @@
 //! [`Redacted`](crate::core::client::redacted::Redacted) like every update,
 //! so a key a hostile service echoed as a job id never reaches one.
 
-use crate::core::client::call::{transport_error, Target};
+use crate::core::client::classify::{transport_error, Target};
 use crate::core::client::log_level::Level;
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::ClientConfig;

@@ -106,9 +106,8 @@ pub trait Machine {
 }
 
 /// A boxed machine is one: drivers hold machines of several kinds as
-/// `Box<dyn Machine<Output = …, Update = …>>`, and wrappers ([`Logged`]) take them whole.
-///
-/// [`Logged`]: crate::core::client::log::Logged
+/// `Box<dyn Machine<Output = …, Update = …>>`, and wrappers (the log's, the
+/// redaction's) take them whole.
 impl<M: Machine + ?Sized> Machine for Box<M> {
     type Output = M::Output;
     type Update = M::Update;

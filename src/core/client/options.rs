@@ -2,10 +2,9 @@
 
 use crate::core::client::environment::{self as env, Environment};
 use crate::core::client::log_level::Level;
-use crate::core::client::machine::Step;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
-use crate::core::types::http::{HttpRequest, Secret};
+use crate::core::types::http::Secret;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::suggest;
@@ -139,13 +138,6 @@ pub struct Limits {
     /// A longer body is refused while it is read, so a hostile service
     /// cannot fill the caller's memory (or the wasm's).
     pub max_response_bytes: u32,
-}
-
-impl Limits {
-    /// The step that sends `request` within these limits.
-    pub fn send<T>(&self, request: HttpRequest) -> Step<T> {
-        Step::Send { request, timeout_ms: self.timeout_ms, max_bytes: self.max_response_bytes }
-    }
 }
 
 /// Headers that carry a credential when a caller sets them (`headers`): a

@@ -1,7 +1,7 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
-use crate::core::client::call::{aborted, expect_job, transport_error, Target};
-use crate::core::client::classify::clean;
+use crate::core::client::call::{aborted, expect_job};
+use crate::core::client::classify::{clean, transport_error, Target};
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::retry::{delay_ms, Rng};
