@@ -186,7 +186,7 @@ impl<S: Service + Clone> Chain<S> {
                 Err(error) => return Step::Done(Err(error)),
             },
             Some(flight) => match flight.check(&request) {
-                Ok(()) => Run::find(service, poll, request, seed),
+                Ok(()) => Run::find_or_submit(service, poll, request, seed),
                 Err(error) => return Step::Done(Err(error)),
             },
             None => {

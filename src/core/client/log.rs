@@ -177,11 +177,10 @@ impl<M: Machine<Update = Update>> Machine for Logged<M> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::call::Call;
+    use crate::core::client::call::{Call, Read};
     use crate::core::client::options::PollConfig;
     use crate::core::client::poll::Poll;
     use crate::core::types::http::{HttpResponse, Transport};
-    use crate::core::types::job::Job;
     use crate::core::types::job_id::JobId;
     use crate::core::types::json::{parse, Value};
 
@@ -209,7 +208,7 @@ mod tests {
         Event::Response(HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() })
     }
 
-    fn logged(threshold: Level, job: &str) -> Logged<Call<ClientConfig, Job>> {
+    fn logged(threshold: Level, job: &str) -> Logged<Call<ClientConfig, Read>> {
         Logged::new(Call::read(config(), id(job), 1), threshold, "getJob")
     }
 

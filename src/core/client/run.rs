@@ -2,7 +2,7 @@
 //! machine: a submit [`Call`], then a [`Poll`] of the job it created, their
 //! steps passed through to the driver. A chain runs one per extension.
 
-use crate::core::client::call::Call;
+use crate::core::client::call::{Call, Submit};
 use crate::core::client::machine::{Event, Machine, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::poll::Poll;
@@ -15,7 +15,7 @@ use crate::core::types::json::Value;
 use crate::core::types::request::ExtendRequest;
 
 enum Stage<S> {
-    Submitting(Call<S, Submission>),
+    Submitting(Call<S, Submit>),
     Waiting(Poll<S>),
 }
 
@@ -45,9 +45,9 @@ impl<S: Service + Clone> Run<S> {
     }
 
     /// A step an earlier process may have submitted: found by the id
-    /// `request` carries, or submitted (see [`Call::submit_unless_found`]).
-    pub fn find(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
-        let call = Call::submit_unless_found(service.clone(), request, seed);
+    /// `request` carries, or submitted (see [`Call::find_or_submit`]).
+    pub fn find_or_submit(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
+        let call = Call::find_or_submit(service.clone(), request, seed);
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
 
