@@ -196,7 +196,7 @@ impl<S: Service, O: Operation> Call<S, O> {
     /// After a lookup: found means submitted; not found means the submit
     /// never took effect, so it may be sent (again: a retry, unless an
     /// earlier process sent it); anything else leaves it unknown.
-    fn looked_up(
+    fn handle_lookup(
         &mut self,
         ambiguity: Error,
         resumed: bool,
@@ -250,7 +250,7 @@ impl<S: Service, O: Operation> Machine for Call<S, O> {
             return match event {
                 Event::Response(response) => {
                     let found = self.operation.read(&self.service, &response, now.unix_ms);
-                    self.looked_up(ambiguity, resumed, found, now)
+                    self.handle_lookup(ambiguity, resumed, found, now)
                 }
                 Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
                 _ => self.finish(ambiguity, Some(Acceptance::Unknown)),

@@ -85,7 +85,7 @@ impl<S: Service> Poll<S> {
         Step::Done(result)
     }
 
-    fn seen(&mut self, job: Job, now: Time) -> Step<Job> {
+    fn handle_job(&mut self, job: Job, now: Time) -> Step<Job> {
         self.failures = 0;
         if self.last.as_ref().map(|j| j.status) != Some(job.status) {
             self.update = Some(job.clone());
@@ -120,7 +120,7 @@ impl<S: Service> Poll<S> {
 
     /// Transient failures during a wait are retried until the deadline;
     /// anything else (a 401, a 404) ends the wait at once.
-    fn failed(&mut self, error: Error, now: Time) -> Step<Job> {
+    fn handle_error(&mut self, error: Error, now: Time) -> Step<Job> {
         if !error.retryable {
             return self.finish(Err(error));
         }
@@ -146,10 +146,10 @@ impl<S: Service> Machine for Poll<S> {
                 .read_job(&response, now.unix_ms)
                 .and_then(|job| expect_job(&self.service, job, &self.id, &response))
             {
-                Ok(job) => self.seen(job, now),
-                Err(error) => self.failed(error, now),
+                Ok(job) => self.handle_job(job, now),
+                Err(error) => self.handle_error(error, now),
             },
-            Event::Failed(transport) => self.failed(self.transport_error(transport), now),
+            Event::Failed(transport) => self.handle_error(self.transport_error(transport), now),
             Event::Waited => self.read(now),
             Event::Aborted { .. } => self.finish(Err(aborted())),
         }

@@ -11,7 +11,6 @@ use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
-use crate::core::types::json::Value;
 use crate::core::types::request::ExtendRequest;
 
 enum Stage<S> {
@@ -51,13 +50,13 @@ impl<S: Service + Clone> Run<S> {
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
 
-    fn submitting(&mut self, step: Step<Submission>, now: Time) -> Step<Job> {
+    fn handle_submit_step(&mut self, step: Step<Submission>, now: Time) -> Step<Job> {
         let submission = match step.success() {
             Ok(submission) => submission,
             Err(step) => return step,
         };
         let accepted = Job::accepted(&submission);
-        let id = match JobId::parse(&Value::String(submission.job_id.clone())).map(JobId::issued) {
+        let id = match JobId::new(&submission.job_id).map(JobId::issued) {
             Ok(id) => id,
             Err(_) => {
                 let why = "the service accepted the job under an id that cannot be read back";
@@ -90,7 +89,7 @@ impl<S: Service + Clone> Machine for Run<S> {
         match &mut self.stage {
             Stage::Submitting(call) => {
                 let step = call.start(now);
-                self.submitting(step, now)
+                self.handle_submit_step(step, now)
             }
             Stage::Waiting(poll) => with_accepted(poll.start(now), self.accepted.as_ref()),
         }
@@ -100,7 +99,7 @@ impl<S: Service + Clone> Machine for Run<S> {
         match &mut self.stage {
             Stage::Submitting(call) => {
                 let step = call.handle(event, now);
-                self.submitting(step, now)
+                self.handle_submit_step(step, now)
             }
             Stage::Waiting(poll) => with_accepted(poll.handle(event, now), self.accepted.as_ref()),
         }
