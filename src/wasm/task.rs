@@ -37,11 +37,11 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Any machine, its result as a JSON value, so one slot type holds them all.
-type Boxed = Box<dyn Machine<Output = Value, Update = Update>>;
+type AnyMachine = Box<dyn Machine<Output = Value, Update = Update>>;
 
 thread_local! {
     /// The machines of the calls under way, by number; a free slot is `None`.
-    static TASKS: RefCell<Vec<Option<Boxed>>> = const { RefCell::new(Vec::new()) };
+    static TASKS: RefCell<Vec<Option<AnyMachine>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A body at most this long is kept (copied) while the machine reads it, so
@@ -113,7 +113,7 @@ fn advance(task: u32, event: Event, now: Time, body: Option<&[u8]>) -> String {
 /// The step as JSON, with the machine's updates; the machine is kept in its
 /// slot (`task`, or a free one, whose number the step names) unless the
 /// step is its last.
-fn keep(task: Option<u32>, mut machine: Boxed, step: Step<Value>, body: Option<&[u8]>) -> String {
+fn keep(task: Option<u32>, mut machine: AnyMachine, step: Step<Value>, body: Option<&[u8]>) -> String {
     let mut updates = Vec::new();
     while let Some(update) = machine.take_update() {
         updates.push(update_json(update, body));
@@ -145,9 +145,9 @@ fn time(monotonic: f64, unix: f64) -> Time {
 }
 
 /// `M` with its result turned into a JSON value.
-struct Valued<M>(M);
+struct JsonOutput<M>(M);
 
-impl<M: Machine<Update = Update>> Machine for Valued<M>
+impl<M: Machine<Update = Update>> Machine for JsonOutput<M>
 where
     M::Output: Into<Value>,
 {
@@ -168,7 +168,7 @@ where
 }
 
 /// The machine for `kind`, with every argument validated before any I/O.
-fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Result<Boxed> {
+fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Result<AnyMachine> {
     let Some((seed, nonce)) = entropy.split_first_chunk().filter(|(_, nonce)| nonce.len() == 16) else {
         return Err(Error::invalid("entropy", "must be 24 bytes"));
     };
@@ -219,11 +219,11 @@ fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Resul
     Ok(wrappers.wrap(machine))
 }
 
-fn boxed<M: Machine<Update = Update> + 'static>(machine: M) -> Boxed
+fn boxed<M: Machine<Update = Update> + 'static>(machine: M) -> AnyMachine
 where
     M::Output: Into<Value>,
 {
-    Box::new(Valued(machine))
+    Box::new(JsonOutput(machine))
 }
 
 /// What every call's machine is wrapped in, taken from its config before
@@ -242,7 +242,7 @@ impl Wrappers {
         Wrappers { log: LogPlan::of(config, what), secrets: config.secrets() }
     }
 
-    fn wrap(self, machine: Boxed) -> Boxed {
+    fn wrap(self, machine: AnyMachine) -> AnyMachine {
         let machine = match self.log {
             Some(plan) => Box::new(plan.wrap(machine)),
             None => machine,
