@@ -141,9 +141,9 @@ impl ProxyConfig {
     /// environment may supply it later (a module loaded at build time, when
     /// the secret is not set), and until then every request is answered 503.
     pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig> {
-        let f = Fields::of(config, "config")?;
+        let fields = Fields::of(config, "config")?;
         let known = [&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat();
-        f.deny_unknown(&known, |key| Some(suggest::unknown("option", key, &known)))?;
+        fields.deny_unknown(&known, |key| Some(suggest::unknown("option", key, &known)))?;
         let members = config.as_object().unwrap_or_default();
         // An empty credential counts as none, as an empty variable does:
         // `apiKey: process.env.X` is "" where X is set empty (a CI secret
@@ -157,12 +157,12 @@ impl ProxyConfig {
             None => Upstream::Unset { options, in_browser, environment: env.is_some(), why: None },
         };
         let mut proxy = ProxyConfig {
-            provider: f.provider()?.unwrap_or_default(),
+            provider: fields.provider()?.unwrap_or_default(),
             upstream,
-            origins: origins(&f)?,
-            max_body_bytes: f.integer("maxBodyBytes", 1..=(16 << 20))?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
-            base_path: base_path(&f)?,
-            log: log_level(&f, env)?,
+            origins: origins(&fields)?,
+            max_body_bytes: fields.integer("maxBodyBytes", 1..=(16 << 20))?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            base_path: base_path(&fields)?,
+            log: log_level(&fields, env)?,
             refused: Vec::new(),
             told_missing: false,
         };
@@ -399,7 +399,7 @@ impl ProxyConfig {
         if id.contains(['/', '\\']) {
             return Err(error_reply_from(400, &Error::invalid("jobId", "must not hold / or \\ behind a proxy")));
         }
-        JobId::parse(&Value::String(id)).map(Route::Read).map_err(|e| error_reply_from(400, &e))
+        JobId::new(&id).map(Route::Read).map_err(|e| error_reply_from(400, &e))
     }
 
     /// The upstream's config, or while there is no credential, what to answer instead.
@@ -492,8 +492,8 @@ fn missing_credential(provider: ProviderName, environment: bool, why: Option<&Er
 }
 
 /// `logLevel`, else `KLING_EXTEND_LOG`, else [`DEFAULT_LOG`].
-fn log_level(f: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
-    match (f.string("logLevel")?, env.and_then(|env| env.get(env::KLING_EXTEND_LOG))) {
+fn log_level(fields: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
+    match (fields.string("logLevel")?, env.and_then(|env| env.get(env::KLING_EXTEND_LOG))) {
         (Some(word), _) => Level::threshold(word, "logLevel"),
         (None, Some(word)) => Level::threshold(word, env::KLING_EXTEND_LOG),
         (None, None) => Ok(Some(DEFAULT_LOG)),
@@ -503,8 +503,8 @@ fn log_level(f: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
 /// `basePath` as a plain path prefix: `/` and then segments of unreserved
 /// characters, no empty, `.` or `..` segment, so that what it matches is
 /// exactly what it says; a trailing `/` is dropped, and `/` alone is no prefix.
-fn base_path(f: &Fields) -> Result<String> {
-    let Some(path) = f.string("basePath")? else { return Ok(String::new()) };
+fn base_path(fields: &Fields) -> Result<String> {
+    let Some(path) = fields.string("basePath")? else { return Ok(String::new()) };
     let trimmed = path.strip_suffix('/').unwrap_or(path);
     if trimmed.is_empty() && path == "/" {
         return Ok(String::new());
@@ -525,8 +525,8 @@ fn base_path(f: &Fields) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
-fn origins(f: &Fields) -> Result<Origins> {
-    let Some(list) = f.array("allowedOrigins")? else {
+fn origins(fields: &Fields) -> Result<Origins> {
+    let Some(list) = fields.array("allowedOrigins")? else {
         return Err(Error::invalid(
             "allowedOrigins",
             "is required: the origins of the pages that may call the proxy, e.g. [\"https://app.example.com\"], \

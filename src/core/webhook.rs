@@ -31,13 +31,13 @@ impl WebhookOptions {
     /// `null` or `undefined` options mean the defaults.
     pub fn from_value(options: &Value) -> Result<WebhookOptions> {
         let empty = Value::Object(Vec::new());
-        let f = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
+        let fields = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
         const KNOWN: &[&str] = &["provider", "toleranceSeconds", "nowSeconds"];
-        f.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, KNOWN)))?;
+        fields.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, KNOWN)))?;
         Ok(WebhookOptions {
-            provider: f.provider()?,
-            tolerance_s: f.integer("toleranceSeconds", 0..=86_400)?.unwrap_or(DEFAULT_TOLERANCE_S),
-            now_s: f.integer("nowSeconds", 0..=100_000_000_000)?,
+            provider: fields.provider()?,
+            tolerance_s: fields.integer("toleranceSeconds", 0..=86_400)?.unwrap_or(DEFAULT_TOLERANCE_S),
+            now_s: fields.integer("nowSeconds", 0..=100_000_000_000)?,
         })
     }
 }

@@ -23,9 +23,10 @@ use crate::core::client::redacted::Redacted;
 use crate::core::client::run::Run;
 use crate::core::client::service::Service;
 use crate::core::client::settings::Settings;
+use crate::core::client::task::{TaskEvent, TaskKind};
 use crate::core::client::update::Update;
 use crate::core::types::error::{Error, Result};
-use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
+use crate::core::types::http::{HttpRequest, HttpResponse, RESPONSE_HEADERS};
 #[cfg(feature = "server")]
 use crate::core::types::job::RAW_TEXT;
 use crate::core::types::job_id::JobId;
@@ -36,11 +37,11 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Any machine, its result as a JSON value, so one slot type holds them all.
-type Boxed = Box<dyn Machine<Output = Value, Update = Update>>;
+type AnyMachine = Box<dyn Machine<Output = Value, Update = Update>>;
 
 thread_local! {
     /// The machines of the calls under way, by number; a free slot is `None`.
-    static TASKS: RefCell<Vec<Option<Boxed>>> = const { RefCell::new(Vec::new()) };
+    static TASKS: RefCell<Vec<Option<AnyMachine>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A body at most this long is kept (copied) while the machine reads it, so
@@ -50,13 +51,12 @@ thread_local! {
 /// copy of it up front.
 const KEPT_BODY_BYTES: usize = 1 << 20;
 
-/// Starts the call `kind` ("extendVideo", "getJob", "pollJob", "run",
-/// "chainExtensions", "chainSubmit") of `args` (a JSON list) under
-/// `settings`; `entropy` is 24 random bytes: 8 seed the retry delays'
-/// jitter, 16 make the submits' idempotency keys (a chain's key). Its first
-/// step, with `"task"`: the machine's number for [`task_event`] and
-/// [`task_response`] while it runs (a call refused before any I/O answers
-/// its error at once, without one).
+/// Starts the call `kind` (a [`TaskKind`] by its wire name) of `args` (a
+/// JSON list) under `settings`; `entropy` is 24 random bytes: 8 seed the
+/// retry delays' jitter, 16 make the submits' idempotency keys (a chain's
+/// key). Its first step, with `"task"`: the machine's number for
+/// [`task_event`] and [`task_response`] while it runs (a call refused
+/// before any I/O answers its error at once, without one).
 pub fn begin(kind: &str, args: &str, settings: Result<&Settings>, entropy: &[u8], monotonic: f64, unix: f64) -> String {
     clear_aside();
     match settings.and_then(|settings| machine(kind, args, settings, entropy)) {
@@ -68,26 +68,18 @@ pub fn begin(kind: &str, args: &str, settings: Result<&Settings>, entropy: &[u8]
     }
 }
 
-/// What happened to the machine `task`'s step that is not a response:
-/// "waited", "timedOut", "failed" (`detail`: Node's `err.cause.code`, if
-/// any, or "ENOTSENT" when the runtime refused to send), "redirected"
-/// (`detail`: the status, "0" when hidden), "tooLarge" (`detail`: the
-/// limit) or "aborted" (`detail`: "inFlight" when a request was under way).
-/// `monotonic` and `unix` are the time by each clock (see [`Time`]). Any
-/// other name ends the call: its machine is dropped, as JS does with "end"
-/// when the call ended there before its last step (a hook threw).
+/// What happened to the machine `task`'s step that is not a response: a
+/// [`TaskEvent`] by its wire name, with its `detail`. `monotonic` and `unix`
+/// are the time by each clock (see [`Time`]). "end" (the call ended in JS
+/// before its last step: a hook threw) and any unknown name end the call:
+/// its machine is dropped.
 #[wasm_bindgen(js_name = taskEvent)]
 pub fn task_event(task: u32, name: &str, detail: &str, monotonic: f64, unix: f64) -> String {
-    let event = match name {
-        "waited" => Event::Waited,
-        "timedOut" => Event::Failed(Transport::Timeout),
-        "failed" => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
-        "redirected" => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
-        "tooLarge" => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
-        "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
-        _ => {
+    let event = match TaskEvent::parse(name).and_then(|event| event.event(detail)) {
+        Ok(event) => event,
+        Err(error) => {
             TASKS.with(|tasks| tasks.borrow_mut().get_mut(task as usize).map(Option::take));
-            return ended(Error::invalid("event", "is not a task event"));
+            return ended(error);
         }
     };
     advance(task, event, time(monotonic, unix), None)
@@ -121,7 +113,7 @@ fn advance(task: u32, event: Event, now: Time, body: Option<&[u8]>) -> String {
 /// The step as JSON, with the machine's updates; the machine is kept in its
 /// slot (`task`, or a free one, whose number the step names) unless the
 /// step is its last.
-fn keep(task: Option<u32>, mut machine: Boxed, step: Step<Value>, body: Option<&[u8]>) -> String {
+fn keep(task: Option<u32>, mut machine: AnyMachine, step: Step<Value>, body: Option<&[u8]>) -> String {
     let mut updates = Vec::new();
     while let Some(update) = machine.take_update() {
         updates.push(update_json(update, body));
@@ -153,9 +145,9 @@ fn time(monotonic: f64, unix: f64) -> Time {
 }
 
 /// `M` with its result turned into a JSON value.
-struct Valued<M>(M);
+struct JsonOutput<M>(M);
 
-impl<M: Machine<Update = Update>> Machine for Valued<M>
+impl<M: Machine<Update = Update>> Machine for JsonOutput<M>
 where
     M::Output: Into<Value>,
 {
@@ -175,42 +167,37 @@ where
     }
 }
 
-/// The network calls, by the names their log lines give them.
-const KINDS: &[&str] = &["extendVideo", "getJob", "pollJob", "run", "chainExtensions", "chainSubmit"];
-
 /// The machine for `kind`, with every argument validated before any I/O.
-fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Result<Boxed> {
+fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Result<AnyMachine> {
     let Some((seed, nonce)) = entropy.split_first_chunk().filter(|(_, nonce)| nonce.len() == 16) else {
         return Err(Error::invalid("entropy", "must be 24 bytes"));
     };
     let (seed, nonce) = (u64::from_le_bytes(*seed), nonce.try_into().unwrap_or_default());
-    let Some(&what) = KINDS.iter().find(|name| **name == kind) else {
-        return Err(Error::invalid("kind", "is not a network call"));
-    };
+    let kind = TaskKind::parse(kind)?;
     let (config, poll) = settings.ready().map(|(config, poll)| (config.clone(), *poll))?;
-    let wrappers = Wrappers::of(&config, what);
+    let wrappers = Wrappers::of(&config, kind.wire_name());
     let provider = config.provider.name();
     let machine = match kind {
-        "extendVideo" => {
+        TaskKind::ExtendVideo => {
             let [request] = args(text)?;
             boxed(Call::submit(config, ExtendRequest::from_value(&request, provider)?, seed, nonce))
         }
-        "getJob" => {
+        TaskKind::GetJob => {
             let [id] = args(text)?;
             boxed(Call::read(config, JobId::parse(&id)?, seed))
         }
-        "pollJob" => {
+        TaskKind::PollJob => {
             let [id] = args(text)?;
             boxed(Poll::new(config, poll, JobId::parse(&id)?, seed))
         }
-        "run" => {
+        TaskKind::Run => {
             let [request] = args(text)?;
             boxed(Run::new(config, poll, ExtendRequest::from_value(&request, provider)?, seed, nonce))
         }
         // Only in the server build: a page runs chains on its server half
         // (lib/api.js), so their progress code costs the page nothing.
         #[cfg(feature = "server")]
-        "chainExtensions" => {
+        TaskKind::ChainExtensions => {
             let [video_id, prompts] = args(text)?;
             let plan = ChainPlan::from_values(&video_id, &prompts, settings.options(), provider)?;
             boxed(Chain::new(config, poll, plan, nonce, seed))
@@ -219,23 +206,24 @@ fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Resul
         // the in-flight step of `options.resume`; `retried` when the engine
         // ran it before, so it is found before it is sent again.
         #[cfg(feature = "server")]
-        "chainSubmit" => {
+        TaskKind::ChainSubmit => {
             let [video_id, prompts, retried] = args(text)?;
             let (prompts, progress) =
                 super::chain_steps::chain(&video_id, &prompts, settings.options(), &config, nonce)?;
             let Value::Bool(retried) = retried else { return Err(Error::invalid("retried", "must be a boolean")) };
             boxed(chain_steps::submit(&prompts, &progress, retried, config, seed)?)
         }
-        _ => return Err(Error::invalid("kind", "is not a network call")),
+        #[cfg(not(feature = "server"))]
+        TaskKind::ChainExtensions | TaskKind::ChainSubmit => return Err(TaskKind::not_a_call()),
     };
     Ok(wrappers.wrap(machine))
 }
 
-fn boxed<M: Machine<Update = Update> + 'static>(machine: M) -> Boxed
+fn boxed<M: Machine<Update = Update> + 'static>(machine: M) -> AnyMachine
 where
     M::Output: Into<Value>,
 {
-    Box::new(Valued(machine))
+    Box::new(JsonOutput(machine))
 }
 
 /// What every call's machine is wrapped in, taken from its config before
@@ -254,7 +242,7 @@ impl Wrappers {
         Wrappers { log: LogPlan::of(config, what), secrets: config.secrets() }
     }
 
-    fn wrap(self, machine: Boxed) -> Boxed {
+    fn wrap(self, machine: AnyMachine) -> AnyMachine {
         let machine = match self.log {
             Some(plan) => Box::new(plan.wrap(machine)),
             None => machine,

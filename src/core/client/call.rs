@@ -1,6 +1,6 @@
 //! One API call (a submit or a read) with its retries.
 
-use crate::core::client::classify::bad_body;
+use crate::core::client::classify::{bad_body, transport_error, Target};
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
 use crate::core::client::service::Service;
@@ -19,9 +19,64 @@ enum Acceptance {
     Unknown,
 }
 
-enum Operation {
-    Submit(ExtendRequest),
-    Read(JobId),
+/// What one call sends and how it reads the answer: one implementation per
+/// kind of request, [`Submit`] and [`Read`].
+pub trait Operation {
+    type Output;
+
+    /// Whether it submits work the service may act on (and charge for):
+    /// then it is repeated only when the service certainly refused it.
+    const SUBMITS: bool;
+
+    fn request(&self, service: &impl Service, unix_ms: u64) -> HttpRequest;
+
+    /// The answer to [`Operation::request`], or to [`Operation::lookup`]'s read.
+    fn read(&self, service: &impl Service, response: &HttpResponse, unix_ms: u64) -> Result<Self::Output, Error>;
+
+    /// The read that finds what an ambiguous attempt made, where the
+    /// service has one; `None`: the attempt stays unknown.
+    fn lookup(&self, _service: &impl Service, _unix_ms: u64) -> Option<HttpRequest> {
+        None
+    }
+}
+
+/// A submit of the extend request.
+pub struct Submit(ExtendRequest);
+
+impl Operation for Submit {
+    type Output = Submission;
+    const SUBMITS: bool = true;
+
+    fn request(&self, service: &impl Service, unix_ms: u64) -> HttpRequest {
+        service.submit_request(&self.0, unix_ms)
+    }
+
+    /// A submit's answer, or a look-up's: either must be the task the request made.
+    fn read(&self, service: &impl Service, response: &HttpResponse, unix_ms: u64) -> Result<Submission, Error> {
+        service.read_submission(response, &self.0, unix_ms)
+    }
+
+    fn lookup(&self, service: &impl Service, unix_ms: u64) -> Option<HttpRequest> {
+        service.lookup_request(&self.0, unix_ms)
+    }
+}
+
+/// A read of the job an id names.
+pub struct Read(JobId);
+
+impl Operation for Read {
+    type Output = Job;
+    const SUBMITS: bool = false;
+
+    fn request(&self, service: &impl Service, unix_ms: u64) -> HttpRequest {
+        service.job_request(&self.0, unix_ms)
+    }
+
+    /// The answer, checked to be the document of the job asked for.
+    fn read(&self, service: &impl Service, response: &HttpResponse, unix_ms: u64) -> Result<Job, Error> {
+        let job = service.read_job(response, unix_ms)?;
+        expect_job(service, job, &self.0, response)
+    }
 }
 
 enum Phase {
@@ -33,10 +88,9 @@ enum Phase {
     LookingUp { ambiguity: Error, resumed: bool },
 }
 
-pub struct Call<S, T> {
+pub struct Call<S, O> {
     service: S,
-    operation: Operation,
-    read: fn(&S, &Operation, &HttpResponse, Time) -> Result<T, Error>,
+    operation: O,
     phase: Phase,
     retries: u32,
     /// Whether the credential was already signed again after it expired.
@@ -49,50 +103,28 @@ pub struct Call<S, T> {
     unanswered_in_page: bool,
 }
 
-impl<S: Service> Call<S, Submission> {
+impl<S: Service> Call<S, Submit> {
     /// `nonce`: 16 random bytes, for an id the service can find the task by.
     pub fn submit(service: S, mut request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         service.make_findable(&mut request, nonce);
-        Call::new(service, Operation::Submit(request), read_submission, seed)
+        Call::new(service, Submit(request), seed)
     }
 
     /// A submit an earlier process may already have sent (a resumed chain's
     /// step): the task is looked up by the id `request` carries first, and
     /// submitted only when the service has none. A service that cannot look
     /// a submit up gets nothing: the call fails with `maybeSubmitted`.
-    pub fn submit_unless_found(service: S, request: ExtendRequest, seed: u64) -> Self {
-        let mut call = Call::new(service, Operation::Submit(request), read_submission, seed);
+    pub fn find_or_submit(service: S, request: ExtendRequest, seed: u64) -> Self {
+        let mut call = Call::new(service, Submit(request), seed);
         let ambiguity = Error::new(ErrorCode::Aborted, "the chain stopped while this step's submit was under way");
         call.phase = Phase::LookingUp { ambiguity, resumed: true };
         call
     }
 }
 
-/// A submit's answer, or a look-up's: either must be the task the request made.
-fn read_submission<S: Service>(
-    service: &S,
-    operation: &Operation,
-    response: &HttpResponse,
-    now: Time,
-) -> Result<Submission, Error> {
-    match operation {
-        Operation::Submit(request) => service.read_submission(response, request, now.unix_ms),
-        Operation::Read(_) => Err(bad_body(response, "a submission where a job was read")),
-    }
-}
-
-impl<S: Service> Call<S, Job> {
+impl<S: Service> Call<S, Read> {
     pub fn read(service: S, id: JobId, seed: u64) -> Self {
-        Call::new(service, Operation::Read(id), read_job, seed)
-    }
-}
-
-/// A read's answer, checked to be the document of the job asked for.
-fn read_job<S: Service>(service: &S, operation: &Operation, response: &HttpResponse, now: Time) -> Result<Job, Error> {
-    let job = service.read_job(response, now.unix_ms)?;
-    match operation {
-        Operation::Read(id) => expect_job(service, job, id, response),
-        Operation::Submit(_) => Ok(job),
+        Call::new(service, Read(id), seed)
     }
 }
 
@@ -105,31 +137,24 @@ pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &Http
     }
 }
 
-impl<S: Service, T> Call<S, T> {
-    fn new(
-        service: S,
-        operation: Operation,
-        read: fn(&S, &Operation, &HttpResponse, Time) -> Result<T, Error>,
-        seed: u64,
-    ) -> Self {
+impl<S: Service, O: Operation> Call<S, O> {
+    fn new(service: S, operation: O, seed: u64) -> Self {
         let sent = (Method::Get, String::new());
         let rng = Rng::new(seed);
         let (retries, refreshed, unanswered_in_page) = (0, false, false);
-        Call { service, operation, read, phase: Phase::Operating, retries, refreshed, rng, sent, unanswered_in_page }
+        Call { service, operation, phase: Phase::Operating, retries, refreshed, rng, sent, unanswered_in_page }
     }
 
-    fn send(&mut self, now: Time) -> Step<T> {
+    fn send(&mut self, now: Time) -> Step<O::Output> {
         self.phase = Phase::Operating;
-        let request = match &self.operation {
-            Operation::Submit(r) => self.service.submit_request(r, now.unix_ms),
-            Operation::Read(id) => self.service.job_request(id, now.unix_ms),
-        };
+        let request = self.operation.request(&self.service, now.unix_ms);
         self.dispatch(request)
     }
 
-    fn dispatch(&mut self, request: HttpRequest) -> Step<T> {
+    fn dispatch(&mut self, request: HttpRequest) -> Step<O::Output> {
         self.sent = (request.method, request.url.clone());
-        self.service.limits().send(request)
+        let limits = self.service.limits();
+        Step::Send { request, timeout_ms: limits.timeout_ms, max_bytes: limits.max_response_bytes }
     }
 
     /// The error for an attempt that got no answer to read.
@@ -138,33 +163,28 @@ impl<S: Service, T> Call<S, T> {
         transport_error(transport, self.service.limits().timeout_ms, &target, self.service.in_page())
     }
 
-    fn fail(&mut self, error: Error, acceptance: Acceptance, now: Time) -> Step<T> {
+    fn fail(&mut self, error: Error, acceptance: Acceptance, now: Time) -> Step<O::Output> {
         if !self.refreshed && self.service.refreshable(&error) {
             self.refreshed = true;
             return self.send(now);
         }
-        let is_submit = matches!(self.operation, Operation::Submit(_));
-        let may_repeat = !is_submit || acceptance == Acceptance::Refused;
+        let may_repeat = !O::SUBMITS || acceptance == Acceptance::Refused;
         let hint_ok = error.retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS);
         if error.retryable && may_repeat && hint_ok && self.retries < self.service.limits().max_retries {
             let ms = delay_ms(self.retries, error.retry_after_ms, &mut self.rng);
             self.retries += 1;
             return Step::Wait { ms, pause: Pause::Retry };
         }
-        if is_submit && acceptance == Acceptance::Unknown {
+        if O::SUBMITS && acceptance == Acceptance::Unknown {
             return self.look_up(error, false, now);
         }
-        self.finish(error, is_submit.then_some(acceptance))
+        self.finish(error, O::SUBMITS.then_some(acceptance))
     }
 
     /// Reads the task by the id the submit carries; where the service has
     /// no such read, the submit stays unknown and is never repeated.
-    fn look_up(&mut self, ambiguity: Error, resumed: bool, now: Time) -> Step<T> {
-        let lookup = match &self.operation {
-            Operation::Submit(request) => self.service.lookup_request(request, now.unix_ms),
-            Operation::Read(_) => None,
-        };
-        match lookup {
+    fn look_up(&mut self, ambiguity: Error, resumed: bool, now: Time) -> Step<O::Output> {
+        match self.operation.lookup(&self.service, now.unix_ms) {
             Some(lookup) => {
                 self.phase = Phase::LookingUp { ambiguity, resumed };
                 self.dispatch(lookup)
@@ -176,7 +196,13 @@ impl<S: Service, T> Call<S, T> {
     /// After a lookup: found means submitted; not found means the submit
     /// never took effect, so it may be sent (again: a retry, unless an
     /// earlier process sent it); anything else leaves it unknown.
-    fn looked_up(&mut self, ambiguity: Error, resumed: bool, found: Result<T, Error>, now: Time) -> Step<T> {
+    fn handle_lookup(
+        &mut self,
+        ambiguity: Error,
+        resumed: bool,
+        found: Result<O::Output, Error>,
+        now: Time,
+    ) -> Step<O::Output> {
         match found {
             Ok(value) => Step::Done(Ok(value)),
             Err(e)
@@ -193,7 +219,7 @@ impl<S: Service, T> Call<S, T> {
     }
 
     /// Ends the call; `acceptance` is `Some` for submits.
-    fn finish(&mut self, error: Error, acceptance: Option<Acceptance>) -> Step<T> {
+    fn finish(&mut self, error: Error, acceptance: Option<Acceptance>) -> Step<O::Output> {
         let error = match acceptance {
             None => error,
             Some(Acceptance::Refused) => error.maybe_submitted(false),
@@ -208,30 +234,30 @@ impl<S: Service, T> Call<S, T> {
     }
 }
 
-impl<S: Service, T> Machine for Call<S, T> {
-    type Output = T;
+impl<S: Service, O: Operation> Machine for Call<S, O> {
+    type Output = O::Output;
     type Update = Update;
 
-    fn start(&mut self, now: Time) -> Step<T> {
+    fn start(&mut self, now: Time) -> Step<O::Output> {
         match std::mem::replace(&mut self.phase, Phase::Operating) {
             Phase::LookingUp { ambiguity, resumed } => self.look_up(ambiguity, resumed, now),
             Phase::Operating => self.send(now),
         }
     }
 
-    fn handle(&mut self, event: Event, now: Time) -> Step<T> {
+    fn handle(&mut self, event: Event, now: Time) -> Step<O::Output> {
         if let Phase::LookingUp { ambiguity, resumed } = std::mem::replace(&mut self.phase, Phase::Operating) {
             return match event {
                 Event::Response(response) => {
-                    let found = (self.read)(&self.service, &self.operation, &response, now);
-                    self.looked_up(ambiguity, resumed, found, now)
+                    let found = self.operation.read(&self.service, &response, now.unix_ms);
+                    self.handle_lookup(ambiguity, resumed, found, now)
                 }
                 Event::Aborted { .. } => self.finish(aborted(), Some(Acceptance::Unknown)),
                 _ => self.finish(ambiguity, Some(Acceptance::Unknown)),
             };
         }
         match event {
-            Event::Response(response) => match (self.read)(&self.service, &self.operation, &response, now) {
+            Event::Response(response) => match self.operation.read(&self.service, &response, now.unix_ms) {
                 Ok(value) => Step::Done(Ok(value)),
                 Err(error) => {
                     let acceptance = response_acceptance(response.status, &error);
@@ -246,8 +272,7 @@ impl<S: Service, T> Machine for Call<S, T> {
             Event::Waited => self.send(now),
             Event::Aborted { in_flight } => {
                 let acceptance = if in_flight { Acceptance::Unknown } else { Acceptance::Refused };
-                let is_submit = matches!(self.operation, Operation::Submit(_));
-                self.finish(aborted(), is_submit.then_some(acceptance))
+                self.finish(aborted(), O::SUBMITS.then_some(acceptance))
             }
         }
     }
@@ -264,55 +289,6 @@ fn response_acceptance(status: u16, error: &Error) -> Acceptance {
         _ if error.provider_code.is_some() => Acceptance::Refused,
         _ => Acceptance::Unknown,
     }
-}
-
-/// The request an attempt sent, as its failure names it: "POST https://…".
-pub struct Target<'a> {
-    pub method: Method,
-    pub url: &'a str,
-}
-
-/// What a page's network error adds: the browser hides why a request got no
-/// answer, and in a page the usual reason is an origin the service does not allow.
-const IN_PAGE: &str = "; in a page, this is most often the browser's CORS check, which sends nothing: the \
-                       service (for a proxy, createProxy's allowedOrigins) must allow this page's origin";
-
-/// The error for an attempt to `target` that ended as `transport`, the
-/// request named first; `in_page` adds the likely cause a browser hides.
-pub fn transport_error(transport: Transport, timeout_ms: u32, target: &Target, in_page: bool) -> Error {
-    let (code, why, retryable) = match transport {
-        Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned(), true),
-        Transport::NeverSent => (
-            ErrorCode::NetworkError,
-            "the request never left: the runtime refused to send it (a blocked port, a URL it will not fetch \
-             or a missing network permission)"
-                .to_owned(),
-            false,
-        ),
-        Transport::Network => {
-            (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
-        }
-        Transport::Timeout => {
-            (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true)
-        }
-        Transport::Redirected { status } => (
-            ErrorCode::BadResponse,
-            format!("the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it", status),
-            false,
-        ),
-        Transport::TooLarge { limit } => (
-            ErrorCode::BadResponse,
-            format!("the response body is larger than maxResponseBytes ({} bytes)", limit),
-            false,
-        ),
-    };
-    let status = match transport {
-        Transport::Redirected { status } if status != 0 => Some(status),
-        _ => None,
-    };
-    let hint = if in_page && transport == Transport::Network { IN_PAGE } else { "" };
-    let message = format!("{} {}: {why}{hint}", target.method.as_str(), target.url);
-    Error { status, ..Error::new(code, message).retryable(retryable) }
 }
 
 pub fn aborted() -> Error {
@@ -334,15 +310,15 @@ mod tests {
         trinetra("secret-key-1").base_url("http://127.0.0.1:9").max_retries(2)
     }
 
-    fn submit_with(options: Options) -> Call<ClientConfig, Submission> {
+    fn submit_with(options: Options) -> Call<ClientConfig, Submit> {
         Call::submit(options.config(), extend(ProviderName::Trinetra, "v"), 1, [7; 16])
     }
 
-    fn submit() -> Call<ClientConfig, Submission> {
+    fn submit() -> Call<ClientConfig, Submit> {
         submit_with(options())
     }
 
-    fn read() -> Call<ClientConfig, Job> {
+    fn read() -> Call<ClientConfig, Read> {
         Call::read(options().config(), job_id("j"), 1)
     }
 
@@ -475,7 +451,7 @@ mod tests {
     }
 
     /// Kling with access and secret keys, one retry.
-    fn kling_submit() -> Call<ClientConfig, Submission> {
+    fn kling_submit() -> Call<ClientConfig, Submit> {
         let keys = KlingAuth::Keys { access_key: secret("ak"), secret_key: secret("sk-secret") };
         Call::submit(kling(keys).max_retries(1).config(), extend(ProviderName::Kling, "v"), 1, [0x11; 16])
     }

@@ -16,7 +16,7 @@ use crate::core::types::job::Job;
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
-use crate::core::types::request::ExtendRequest;
+use crate::core::types::request::{check_prompt, ExtendRequest};
 use crate::core::types::url::check_http_url;
 
 /// No chain needs more steps: 36 already pass Kling's three minutes.
@@ -52,7 +52,9 @@ impl Prompts {
         service: &impl Service,
     ) -> Result<Option<ExtendRequest>, Error> {
         let Some(prompt) = self.texts.get(progress.finished.len()) else { return Ok(None) };
-        progress.request(prompt, self.callback_url.as_deref(), service).map(Some)
+        let mut request = progress.request(prompt, self.callback_url.as_deref())?;
+        service.make_findable(&mut request, progress.step_nonce());
+        Ok(Some(request))
     }
 }
 
@@ -72,32 +74,26 @@ impl ChainPlan {
         };
         let mut texts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            if item.as_str().is_none() {
+            let Some(text) = item.as_str() else {
                 return Err(Error::invalid(
                     &format!("prompts[{i}]"),
                     &format!("must be a string, not {}", item.kind()),
                 ));
-            }
-            let request = crate::core::types::json::object([
-                ("video_id", Some(Value::String(video_id.clone()))),
-                ("prompt", Some(item.clone())),
-            ]);
-            let checked = ExtendRequest::from_value(&request, provider).map_err(|e| {
-                Error::invalid(&format!("prompts[{}]", i), e.message.strip_prefix("prompt ").unwrap_or(&e.message))
-            })?;
-            texts.push(checked.prompt.unwrap_or_default());
+            };
+            check_prompt(text, &format!("prompts[{i}]"))?;
+            texts.push(text.to_owned());
         }
-        let f = Fields::of(options, "options")?;
-        let callback_url = f.text("callbackUrl")?.map(str::to_owned);
+        let fields = Fields::of(options, "options")?;
+        let callback_url = fields.text("callbackUrl")?.map(str::to_owned);
         if let Some(url) = &callback_url {
             // The rule ExtendRequest applies to each step's `callback_url`.
             check_http_url(url).map_err(|why| Error::invalid("callbackUrl", why))?;
         }
-        let source_seconds = f.number("sourceSeconds")?;
+        let source_seconds = fields.number("sourceSeconds")?;
         if source_seconds.is_some_and(|s| s <= 0.0) {
             return Err(Error::invalid("sourceSeconds", "must be a positive number of seconds"));
         }
-        let resume = match f.object("resume")? {
+        let resume = match fields.object("resume")? {
             Some(_) if source_seconds.is_some() => {
                 return Err(Error::invalid("sourceSeconds", "must not come with resume, which carries the length"))
             }
@@ -159,10 +155,10 @@ impl<S: Service + Clone> Chain<S> {
     /// What comes next: a finished step to read again, the step an earlier
     /// run left in flight (waited for by its job id, else found by its
     /// findable id), or the next submit.
-    fn next(&mut self, now: Time) -> Step<Vec<Job>> {
+    fn start_next_step(&mut self, now: Time) -> Step<Vec<Job>> {
         let (service, poll, seed) = (self.service.clone(), self.poll, self.seed);
         // Ids the service gave this chain's earlier submits.
-        let job_id = |id: String| JobId::parse(&Value::String(id)).map(JobId::issued);
+        let job_id = |id: String| JobId::new(&id).map(JobId::issued);
         // Before the rereads too: a resumed chain past the limit costs no request.
         if let Err(error) = self.progress.check_limit() {
             return Step::Done(Err(error));
@@ -184,7 +180,7 @@ impl<S: Service + Clone> Chain<S> {
                 Err(error) => return Step::Done(Err(error)),
             },
             Some(flight) => match flight.check(&request) {
-                Ok(()) => Run::find(service, poll, request, seed),
+                Ok(()) => Run::find_or_submit(service, poll, request, seed),
                 Err(error) => return Step::Done(Err(error)),
             },
             None => {
@@ -200,7 +196,7 @@ impl<S: Service + Clone> Chain<S> {
     fn begin(&mut self, mut run: Run<S>, now: Time) -> Step<Vec<Job>> {
         let step = run.start(now);
         self.run = Some(run);
-        self.running(step, now)
+        self.handle_run_step(step, now)
     }
 
     /// `error`, saying which step it ended.
@@ -212,7 +208,7 @@ impl<S: Service + Clone> Chain<S> {
 
     /// Passes the step's progress and steps on, recording its job id once
     /// the service accepted it; when it ends, records it and goes on.
-    fn running(&mut self, step: Step<Job>, now: Time) -> Step<Vec<Job>> {
+    fn handle_run_step(&mut self, step: Step<Job>, now: Time) -> Step<Vec<Job>> {
         if let Some(run) = &mut self.run {
             while let Some(update) = run.take_update() {
                 let accepted = match (&update, &mut self.progress.in_flight) {
@@ -242,7 +238,7 @@ impl<S: Service + Clone> Chain<S> {
             self.updates.push(Update::Step { index: self.jobs.len(), job: job.clone() });
         }
         self.jobs.push(job);
-        self.next(now)
+        self.start_next_step(now)
     }
 }
 
@@ -251,14 +247,14 @@ impl<S: Service + Clone> Machine for Chain<S> {
     type Update = Update;
 
     fn start(&mut self, now: Time) -> Step<Vec<Job>> {
-        self.next(now)
+        self.start_next_step(now)
     }
 
     fn handle(&mut self, event: Event, now: Time) -> Step<Vec<Job>> {
         match &mut self.run {
             Some(run) => {
                 let step = run.handle(event, now);
-                self.running(step, now)
+                self.handle_run_step(step, now)
             }
             None => Step::Done(Err(Error::new(ErrorCode::BadResponse, "the chain was not started"))),
         }

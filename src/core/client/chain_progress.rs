@@ -3,7 +3,6 @@
 //! no step paid twice. It comes back as caller input, so reading it checks
 //! every field and names the one that is wrong.
 
-use crate::core::client::service::Service;
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::job::{Charge, Job};
@@ -96,11 +95,11 @@ impl Outcome {
     /// engine stores jobs as values): `id`, the first of `output.outputs`,
     /// and `units_charged` or `credits_charged`.
     pub fn from_value(job: &Value) -> Result<Self> {
-        let f = Fields::nested(job, "job", "job.")?;
-        let job_id = f.string("id")?.ok_or_else(|| Error::invalid("job.id", "is required"))?.to_owned();
+        let fields = Fields::nested(job, "job", "job.")?;
+        let job_id = fields.string("id")?.ok_or_else(|| Error::invalid("job.id", "is required"))?.to_owned();
         let first = job.get("output").and_then(|o| o.get("outputs")).and_then(Value::as_array).and_then(|v| v.first());
         let video = first.map(|v| Fields::nested(v, "job.output.outputs[0]", "job.output.outputs[0].")).transpose()?;
-        let charged = [f.number("units_charged")?, f.number("credits_charged")?].into_iter().flatten().sum();
+        let charged = [fields.number("units_charged")?, fields.number("credits_charged")?].into_iter().flatten().sum();
         let outcome = Outcome {
             job_id,
             video_id: video.as_ref().map(|v| v.string("id")).transpose()?.flatten().map(str::to_owned),
@@ -209,10 +208,10 @@ impl ChainProgress {
         Err(Error::invalid("prompts", &message))
     }
 
-    /// The next step's submit: `prompt` on what it extends, with the
-    /// findable id the chain's key gives the step (Kling), so a restarted
-    /// chain derives the same one and can look the step up before sending.
-    pub fn request(&self, prompt: &str, callback_url: Option<&str>, service: &impl Service) -> Result<ExtendRequest> {
+    /// The next step's submit: `prompt` on what it extends. Its findable id
+    /// (Kling) comes from [`ChainProgress::step_nonce`], so a restarted chain
+    /// derives the same one and can look the step up before sending.
+    pub fn request(&self, prompt: &str, callback_url: Option<&str>) -> Result<ExtendRequest> {
         self.check_limit()?;
         let text = |s: &str| Some(Value::String(s.to_owned()));
         let (video_id, task_id) = match &self.next {
@@ -225,15 +224,13 @@ impl ChainProgress {
             ("prompt", text(prompt)),
             ("callback_url", callback_url.and_then(text)),
         ]);
-        let mut request = ExtendRequest::from_value(&request, self.provider)?;
-        service.make_findable(&mut request, self.step_nonce());
-        Ok(request)
+        ExtendRequest::from_value(&request, self.provider)
     }
 
     /// The step's nonce: the chain's key with the step's index mixed into
     /// the last two bytes, unique within the chain, random across chains,
     /// and the same again when a resumed chain derives it.
-    fn step_nonce(&self) -> [u8; 16] {
+    pub fn step_nonce(&self) -> [u8; 16] {
         let (mut key, index) = (self.key, self.finished.len());
         key[14] ^= (index >> 8) as u8;
         key[15] ^= index as u8;
@@ -244,21 +241,21 @@ impl ChainProgress {
     /// another chain (provider, source, number of prompts) or one altered
     /// out of shape.
     pub fn from_value(value: &Value, provider: ProviderName, video_id: &str, steps: usize) -> Result<Self> {
-        let f = Fields::nested(value, "resume", "resume.")?;
-        f.deny_unknown(FIELDS, |_| None)?;
-        if f.provider()? != Some(provider) {
+        let fields = Fields::nested(value, "resume", "resume.")?;
+        fields.deny_unknown(FIELDS, |_| None)?;
+        if fields.provider()? != Some(provider) {
             return Err(Error::invalid("resume.provider", &format!("must be this chain's, \"{}\"", provider.as_str())));
         }
-        if f.string("videoId")? != Some(video_id) {
+        if fields.string("videoId")? != Some(video_id) {
             return Err(Error::invalid("resume.videoId", "must be this chain's videoId"));
         }
-        if f.integer("steps", 0..=u64::MAX)? != Some(steps as u64) {
+        if fields.integer("steps", 0..=u64::MAX)? != Some(steps as u64) {
             return Err(Error::invalid("resume.steps", &format!("must be this chain's number of prompts, {steps}")));
         }
-        let key = f.string("key")?.and_then(key_from_hex).ok_or_else(|| {
+        let key = fields.string("key")?.and_then(key_from_hex).ok_or_else(|| {
             Error::invalid("resume.key", "must be 32 hexadecimal digits, as the chain's progress gave it")
         })?;
-        let list = f.array("finished")?.unwrap_or_default();
+        let list = fields.array("finished")?.unwrap_or_default();
         if list.len() > steps {
             // Checked before any item is read: a long list costs nothing.
             let why = format!("lists more steps than the chain's {steps} prompts");
@@ -268,11 +265,11 @@ impl ChainProgress {
         for (i, item) in list.iter().enumerate() {
             finished.push(read_finished(item, &format!("resume.finished[{i}]."))?);
         }
-        let in_flight = match f.object("inFlight")? {
+        let in_flight = match fields.object("inFlight")? {
             Some(v) => Some(read_in_flight(v, finished.len(), steps)?),
             None => None,
         };
-        let charged = f.number("charged")?.filter(|n| *n >= 0.0);
+        let charged = fields.number("charged")?.filter(|n| *n >= 0.0);
         let charged = charged.ok_or_else(|| Error::invalid("resume.charged", "must be a number, 0 or more"))?;
         Ok(ChainProgress {
             provider,
@@ -281,8 +278,8 @@ impl ChainProgress {
             key,
             finished,
             in_flight,
-            next: read_source(f.object("next")?, provider)?,
-            seconds: seconds(&f, "resume.")?,
+            next: read_source(fields.object("next")?, provider)?,
+            seconds: seconds(&fields, "resume.")?,
             charged,
         })
     }
@@ -290,30 +287,30 @@ impl ChainProgress {
 
 /// A finished step: its job id, and the video it made when known.
 fn read_finished(item: &Value, prefix: &str) -> Result<Finished> {
-    let f = Fields::nested(item, prefix.trim_end_matches('.'), prefix)?;
-    f.deny_unknown(&["jobId", "videoId", "seconds"], |_| None)?;
-    let job_id = job_id(&f, prefix)?.ok_or_else(|| Error::invalid(&format!("{prefix}jobId"), "is required"))?;
-    Ok(Finished { job_id, video_id: f.text("videoId")?.map(str::to_owned), seconds: seconds(&f, prefix)? })
+    let fields = Fields::nested(item, prefix.trim_end_matches('.'), prefix)?;
+    fields.deny_unknown(&["jobId", "videoId", "seconds"], |_| None)?;
+    let job_id = job_id(&fields, prefix)?.ok_or_else(|| Error::invalid(&format!("{prefix}jobId"), "is required"))?;
+    Ok(Finished { job_id, video_id: fields.text("videoId")?.map(str::to_owned), seconds: seconds(&fields, prefix)? })
 }
 
 /// The in-flight step, which must be the one after the finished steps.
 fn read_in_flight(value: &Value, index: usize, steps: usize) -> Result<InFlight> {
-    let f = Fields::nested(value, "resume.inFlight", "resume.inFlight.")?;
-    f.deny_unknown(&["index", "externalId", "jobId"], |_| None)?;
-    if index == steps || f.integer("index", 0..=u64::MAX)? != Some(index as u64) {
+    let fields = Fields::nested(value, "resume.inFlight", "resume.inFlight.")?;
+    fields.deny_unknown(&["index", "externalId", "jobId"], |_| None)?;
+    if index == steps || fields.integer("index", 0..=u64::MAX)? != Some(index as u64) {
         return Err(Error::invalid("resume.inFlight.index", "must be the number of finished steps, below steps"));
     }
-    let external_id = f.text("externalId")?.map(str::to_owned);
-    Ok(InFlight { external_id, job_id: job_id(&f, "resume.inFlight.")? })
+    let external_id = fields.text("externalId")?.map(str::to_owned);
+    Ok(InFlight { external_id, job_id: job_id(&fields, "resume.inFlight.")? })
 }
 
 /// `{ "videoId": … }`, or with Kling `{ "taskId": … }`: only Kling extends
 /// a task, so a Trinetra progress naming one was not written by this chain.
 fn read_source(value: Option<&Value>, provider: ProviderName) -> Result<Source> {
     let wrong = || Error::invalid("resume.next", "must be { videoId } or, with Kling, { taskId }");
-    let f = Fields::nested(value.ok_or_else(wrong)?, "resume.next", "resume.next.")?;
-    f.deny_unknown(&["videoId", "taskId"], |_| None)?;
-    match (f.text("videoId")?, f.text("taskId")?, provider) {
+    let fields = Fields::nested(value.ok_or_else(wrong)?, "resume.next", "resume.next.")?;
+    fields.deny_unknown(&["videoId", "taskId"], |_| None)?;
+    match (fields.text("videoId")?, fields.text("taskId")?, provider) {
         (Some(id), None, _) => Ok(Source::Video(id.to_owned())),
         (None, Some(id), ProviderName::Kling) => Ok(Source::Task(id.to_owned())),
         _ => Err(wrong()),
@@ -321,14 +318,14 @@ fn read_source(value: Option<&Value>, provider: ProviderName) -> Result<Source> 
 }
 
 /// A `jobId` member, checked as `getJob` checks one.
-fn job_id(f: &Fields, prefix: &str) -> Result<Option<String>> {
-    let Some(id) = f.string("jobId")? else { return Ok(None) };
+fn job_id(fields: &Fields, prefix: &str) -> Result<Option<String>> {
+    let Some(id) = fields.string("jobId")? else { return Ok(None) };
     JobId::parse_as(&Value::String(id.to_owned()), &format!("{prefix}jobId")).map(|id| Some(id.as_str().to_owned()))
 }
 
 /// A `seconds` member: a length, so positive.
-fn seconds(f: &Fields, prefix: &str) -> Result<Option<f64>> {
-    match f.number("seconds")? {
+fn seconds(fields: &Fields, prefix: &str) -> Result<Option<f64>> {
+    match fields.number("seconds")? {
         Some(s) if s <= 0.0 => Err(Error::invalid(&format!("{prefix}seconds"), "must be a positive number of seconds")),
         other => Ok(other),
     }
@@ -403,6 +400,7 @@ impl From<ChainProgress> for Value {
 mod tests {
     use super::*;
     use crate::core::client::options::KlingAuth;
+    use crate::core::client::service::Service;
     use crate::core::client::testing::{kling, secret, with_member};
     use crate::core::types::json::parse;
 
@@ -627,7 +625,9 @@ mod tests {
     fn a_stored_external_id_that_is_not_the_keys_is_refused() {
         let progress = kling_progress();
         let service = kling(KlingAuth::Token(secret("t"))).config();
-        let mut request = ChainProgress { finished: vec![], ..progress }.request("p", None, &service).unwrap();
+        let progress = ChainProgress { finished: vec![], ..progress };
+        let mut request = progress.request("p", None).unwrap();
+        service.make_findable(&mut request, progress.step_nonce());
         let derived = InFlight::of(&request);
         assert_eq!(derived.check(&request), Ok(()));
         request.external_task_id = Some("someone-elses".into());
@@ -690,9 +690,8 @@ mod tests {
 
     #[test]
     fn a_next_step_extends_a_task_by_its_id() {
-        let service = kling(KlingAuth::Token(secret("t"))).config();
         let progress = ChainProgress { next: Source::Task("t1".into()), ..kling_progress() };
-        let request = progress.request("p", Some("https://example.com/cb"), &service).unwrap();
+        let request = progress.request("p", Some("https://example.com/cb")).unwrap();
         assert_eq!((request.task_id.as_deref(), request.video_id), (Some("t1"), None));
         assert_eq!(request.callback_url.as_deref(), Some("https://example.com/cb"));
     }

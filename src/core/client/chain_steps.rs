@@ -4,12 +4,11 @@
 //! the chain may do next, exactly as [`Chain`](super::chain::Chain) does in
 //! one process.
 
-use crate::core::client::call::Call;
+use crate::core::client::call::{Call, Submit};
 use crate::core::client::chain::Prompts;
 use crate::core::client::chain_progress::{ChainProgress, InFlight, Outcome};
 use crate::core::client::service::Service;
 use crate::core::types::error::{Error, Result};
-use crate::core::types::job::Submission;
 
 /// Records the in-flight step's `outcome` (none at the start) and puts the
 /// next step in flight: afterwards `progress.in_flight` is the step to
@@ -47,7 +46,7 @@ pub fn submit<S: Service>(
     retried: bool,
     service: S,
     seed: u64,
-) -> Result<Call<S, Submission>> {
+) -> Result<Call<S, Submit>> {
     let none = || Error::invalid("resume.inFlight", "is required: the chain has no step in flight");
     let flight = progress.in_flight.as_ref().ok_or_else(none)?;
     let request = prompts.next_request(progress, &service)?.ok_or_else(none)?;
@@ -55,7 +54,7 @@ pub fn submit<S: Service>(
     // The findable id is the service's to give (`make_findable`): a request
     // that has one can be looked up by it.
     if retried && request.external_task_id.is_some() {
-        return Ok(Call::submit_unless_found(service, request, seed));
+        return Ok(Call::find_or_submit(service, request, seed));
     }
     // Already findable by the step's own id: the nonce goes unused.
     Ok(Call::submit(service, request, seed, [0; 16]))

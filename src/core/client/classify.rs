@@ -1,8 +1,9 @@
-//! Turns an HTTP response that is not a success into a typed [`Error`].
+//! Turns an HTTP response that is not a success, or an attempt that got no
+//! answer, into a typed [`Error`].
 
 use crate::core::client::retry::parse_retry_after;
 use crate::core::types::error::{Error, ErrorCode};
-use crate::core::types::http::HttpResponse;
+use crate::core::types::http::{HttpResponse, Method, Transport};
 use crate::core::types::json::{self, Value};
 
 /// Longest service message kept in an error, in characters.
@@ -121,6 +122,55 @@ pub fn clean(text: &str) -> String {
         joined.push('…');
     }
     joined
+}
+
+/// The request an attempt sent, as its failure names it: "POST https://…".
+pub struct Target<'a> {
+    pub method: Method,
+    pub url: &'a str,
+}
+
+/// What a page's network error adds: the browser hides why a request got no
+/// answer, and in a page the usual reason is an origin the service does not allow.
+const IN_PAGE: &str = "; in a page, this is most often the browser's CORS check, which sends nothing: the \
+                       service (for a proxy, createProxy's allowedOrigins) must allow this page's origin";
+
+/// The error for an attempt to `target` that ended as `transport`, the
+/// request named first; `in_page` adds the likely cause a browser hides.
+pub fn transport_error(transport: Transport, timeout_ms: u32, target: &Target, in_page: bool) -> Error {
+    let (code, why, retryable) = match transport {
+        Transport::ConnectFailed => (ErrorCode::NetworkError, "could not connect to the service".to_owned(), true),
+        Transport::NeverSent => (
+            ErrorCode::NetworkError,
+            "the request never left: the runtime refused to send it (a blocked port, a URL it will not fetch \
+             or a missing network permission)"
+                .to_owned(),
+            false,
+        ),
+        Transport::Network => {
+            (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
+        }
+        Transport::Timeout => {
+            (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true)
+        }
+        Transport::Redirected { status } => (
+            ErrorCode::BadResponse,
+            format!("the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it", status),
+            false,
+        ),
+        Transport::TooLarge { limit } => (
+            ErrorCode::BadResponse,
+            format!("the response body is larger than maxResponseBytes ({} bytes)", limit),
+            false,
+        ),
+    };
+    let status = match transport {
+        Transport::Redirected { status } if status != 0 => Some(status),
+        _ => None,
+    };
+    let hint = if in_page && transport == Transport::Network { IN_PAGE } else { "" };
+    let message = format!("{} {}: {why}{hint}", target.method.as_str(), target.url);
+    Error { status, ..Error::new(code, message).retryable(retryable) }
 }
 
 #[cfg(test)]

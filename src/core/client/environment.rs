@@ -31,11 +31,11 @@ impl Environment {
         if *value == Value::Null {
             return Ok(None);
         }
-        let f = Fields::of(value, "environment")?;
-        f.deny_unknown(NAMES, |_| None)?;
+        let fields = Fields::of(value, "environment")?;
+        fields.deny_unknown(NAMES, |_| None)?;
         let mut vars = Vec::new();
         for name in NAMES {
-            if let Some(text) = f.string(name)?.filter(|text| !text.is_empty()) {
+            if let Some(text) = fields.string(name)?.filter(|text| !text.is_empty()) {
                 vars.push((*name, text.to_owned()));
             }
         }

@@ -6,7 +6,7 @@
 //! [`Redacted`](crate::core::client::redacted::Redacted) like every update,
 //! so a key a hostile service echoed as a job id never reaches one.
 
-use crate::core::client::call::{transport_error, Target};
+use crate::core::client::classify::{transport_error, Target};
 use crate::core::client::log_level::Level;
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::ClientConfig;
@@ -177,13 +177,12 @@ impl<M: Machine<Update = Update>> Machine for Logged<M> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::call::Call;
+    use crate::core::client::call::{Call, Read};
     use crate::core::client::machine::Pause;
     use crate::core::client::options::ClientConfig;
     use crate::core::client::poll::Poll;
     use crate::core::client::testing::{drive, drive_from, fail, job_id, respond, trinetra, Harness, Input};
     use crate::core::types::http::Transport;
-    use crate::core::types::job::Job;
 
     const KEY: &str = "sk-live-0123456789";
 
@@ -199,7 +198,7 @@ mod tests {
         h.updates().into_iter().filter_map(line).collect()
     }
 
-    fn logged(threshold: Level, job: &str) -> Logged<Call<ClientConfig, Job>> {
+    fn logged(threshold: Level, job: &str) -> Logged<Call<ClientConfig, Read>> {
         Logged::new(Call::read(trinetra(KEY).max_retries(1).config(), job_id(job), 1), threshold, "getJob")
     }
 

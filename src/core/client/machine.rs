@@ -28,12 +28,12 @@ pub enum Step<T> {
 }
 
 impl<T> Step<T> {
-    /// The same step, with `f` applied to its result if it has one.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
+    /// The same step, with `transform` applied to its result if it has one.
+    pub fn map<U>(self, transform: impl FnOnce(T) -> U) -> Step<U> {
         match self {
             Step::Send { request, timeout_ms, max_bytes } => Step::Send { request, timeout_ms, max_bytes },
             Step::Wait { ms, pause } => Step::Wait { ms, pause },
-            Step::Done(result) => Step::Done(result.map(f)),
+            Step::Done(result) => Step::Done(result.map(transform)),
         }
     }
 
@@ -106,9 +106,8 @@ pub trait Machine {
 }
 
 /// A boxed machine is one: drivers hold machines of several kinds as
-/// `Box<dyn Machine<Output = …, Update = …>>`, and wrappers ([`Logged`]) take them whole.
-///
-/// [`Logged`]: crate::core::client::log::Logged
+/// `Box<dyn Machine<Output = …, Update = …>>`, and wrappers (the log's, the
+/// redaction's) take them whole.
 impl<M: Machine + ?Sized> Machine for Box<M> {
     type Output = M::Output;
     type Update = M::Update;

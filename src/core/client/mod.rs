@@ -5,7 +5,8 @@
 //! sans-IO protocol they share with drivers (`machine`), what they report
 //! (`update`) and what leaves them (`redacted`), their scheduling (`retry`,
 //! `schedule`), the seam to the providers (`service`), error classification
-//! and the caller's options.
+//! and the caller's options, and the names drivers start calls and report
+//! events by (`task`).
 
 pub mod call;
 pub mod chain;
@@ -24,6 +25,7 @@ pub mod run;
 pub mod schedule;
 pub mod service;
 pub mod settings;
+pub mod task;
 #[cfg(test)]
 pub mod testing;
 pub mod update;

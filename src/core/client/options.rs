@@ -2,10 +2,9 @@
 
 use crate::core::client::environment::{self as env, Environment};
 use crate::core::client::log_level::Level;
-use crate::core::client::machine::Step;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
-use crate::core::types::http::{HttpRequest, Secret};
+use crate::core::types::http::Secret;
 use crate::core::types::json::Value;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::suggest;
@@ -141,13 +140,6 @@ pub struct Limits {
     pub max_response_bytes: u32,
 }
 
-impl Limits {
-    /// The step that sends `request` within these limits.
-    pub fn send<T>(&self, request: HttpRequest) -> Step<T> {
-        Step::Send { request, timeout_ms: self.timeout_ms, max_bytes: self.max_response_bytes }
-    }
-}
-
 /// Headers that carry a credential when a caller sets them (`headers`): a
 /// proxy's own key, say. Their values are secrets like the options' keys.
 const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "x-api-key", "cookie"];
@@ -181,21 +173,21 @@ impl ClientConfig {
     /// As [`ClientConfig::from_value`], in a runtime with an environment
     /// (Node): a call given no credential takes the environment's.
     pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig> {
-        let f = Fields::of(options, "options")?;
-        f.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, &[KNOWN, TAKEN_BEFORE].concat())))?;
-        guard_browser(&f, in_browser)?;
-        let provider = match f.provider()?.unwrap_or_default() {
+        let fields = Fields::of(options, "options")?;
+        fields.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, &[KNOWN, TAKEN_BEFORE].concat())))?;
+        guard_browser(&fields, in_browser)?;
+        let provider = match fields.provider()?.unwrap_or_default() {
             ProviderName::Trinetra => {
-                only_for_other_provider(&f, &["accessKey", "secretKey", "token"], "kling")?;
-                let api_key = match secret(&f, "apiKey")? {
+                only_for_other_provider(&fields, &["accessKey", "secretKey", "token"], "kling")?;
+                let api_key = match secret(&fields, "apiKey")? {
                     None => env.map_or(Ok(None), |env| env_secret(env, env::TRINETRA_API_KEY))?,
                     given => given,
                 };
                 Provider::Trinetra { api_key }
             }
-            ProviderName::Kling => Provider::Kling { auth: kling_auth(&f, env)? },
+            ProviderName::Kling => Provider::Kling { auth: kling_auth(&fields, env)? },
         };
-        let base_url = match f.string("baseUrl")? {
+        let base_url = match fields.string("baseUrl")? {
             Some(url) => {
                 check_http_url(url).map_err(|why| Error::invalid("baseUrl", why))?;
                 if url.contains(['?', '#']) {
@@ -209,14 +201,14 @@ impl ClientConfig {
             provider,
             base_url,
             limits: Limits {
-                timeout_ms: ms(&f, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
-                max_retries: f.integer("maxRetries", 0..=MAX_RETRIES)?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
-                max_response_bytes: f
+                timeout_ms: ms(&fields, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
+                max_retries: fields.integer("maxRetries", 0..=MAX_RETRIES)?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+                max_response_bytes: fields
                     .integer("maxResponseBytes", 1..=MAX_RESPONSE_BYTES)?
                     .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as u32),
             },
-            headers: headers(&f, in_browser)?,
-            log: log_level(&f, env)?,
+            headers: headers(&fields, in_browser)?,
+            log: log_level(&fields, env)?,
             in_page: in_browser,
         };
         // Last, so a malformed option is named first.
@@ -230,29 +222,29 @@ impl ClientConfig {
 
 impl PollConfig {
     pub fn from_value(options: &Value) -> Result<PollConfig> {
-        let f = Fields::of(options, "options")?;
-        let interval_ms = ms(&f, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
-        let max_interval_ms = ms(&f, "maxIntervalMs")?.unwrap_or(DEFAULT_MAX_INTERVAL_MS.max(interval_ms));
+        let fields = Fields::of(options, "options")?;
+        let interval_ms = ms(&fields, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
+        let max_interval_ms = ms(&fields, "maxIntervalMs")?.unwrap_or(DEFAULT_MAX_INTERVAL_MS.max(interval_ms));
         if max_interval_ms < interval_ms {
             return Err(Error::invalid("maxIntervalMs", "must not be less than intervalMs"));
         }
         Ok(PollConfig {
             interval_ms,
             max_interval_ms,
-            wait_timeout_ms: ms(&f, "waitTimeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS),
+            wait_timeout_ms: ms(&fields, "waitTimeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS),
         })
     }
 }
 
 /// Keys in a page are visible to everyone who loads it: refuse them unless the
 /// caller says, by name, that it knows.
-fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
-    let allowed = f.boolean("dangerouslyAllowBrowser")? == Some(true);
+fn guard_browser(fields: &Fields, in_browser: bool) -> Result<()> {
+    let allowed = fields.boolean("dangerouslyAllowBrowser")? == Some(true);
     if !in_browser || allowed {
         return Ok(());
     }
     for key in ["apiKey", "accessKey", "secretKey"] {
-        if f.string(key)?.is_some() {
+        if fields.string(key)?.is_some() {
             return Err(Error::invalid(
                 key,
                 "must not be used in a browser, where every visitor can read it; point baseUrl at a proxy \
@@ -263,8 +255,8 @@ fn guard_browser(f: &Fields, in_browser: bool) -> Result<()> {
     Ok(())
 }
 
-fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()> {
-    match keys.iter().find(|key| matches!(f.string(key), Ok(Some(_)) | Err(_))) {
+fn only_for_other_provider(fields: &Fields, keys: &[&str], other: &str) -> Result<()> {
+    match keys.iter().find(|key| matches!(fields.string(key), Ok(Some(_)) | Err(_))) {
         Some(key) => Err(Error::invalid(key, &format!("is only used with provider \"{other}\""))),
         None => Ok(()),
     }
@@ -273,15 +265,17 @@ fn only_for_other_provider(f: &Fields, keys: &[&str], other: &str) -> Result<()>
 /// One of Kling's ways to authenticate: an API key, the legacy access and
 /// secret keys (a JWT signed per attempt), a ready token, or none (a proxy).
 /// Given none, the environment's, the API key first (Kling's current method).
-fn kling_auth(f: &Fields, env: Option<&Environment>) -> Result<KlingAuth> {
-    if let Some(api_key) = secret(f, "apiKey")? {
-        return match ["accessKey", "secretKey", "token"].into_iter().find(|key| f.string(key).ok().flatten().is_some())
+fn kling_auth(fields: &Fields, env: Option<&Environment>) -> Result<KlingAuth> {
+    if let Some(api_key) = secret(fields, "apiKey")? {
+        return match ["accessKey", "secretKey", "token"]
+            .into_iter()
+            .find(|key| fields.string(key).ok().flatten().is_some())
         {
             Some(other) => Err(Error::invalid(other, "cannot be combined with apiKey")),
             None => Ok(KlingAuth::ApiKey(api_key)),
         };
     }
-    match (secret(f, "accessKey")?, secret(f, "secretKey")?, secret(f, "token")?) {
+    match (secret(fields, "accessKey")?, secret(fields, "secretKey")?, secret(fields, "token")?) {
         (None, None, None) => env.map_or(Ok(KlingAuth::None), kling_env_auth),
         (Some(access_key), Some(secret_key), None) => Ok(KlingAuth::Keys { access_key, secret_key }),
         (None, None, Some(token)) => Ok(KlingAuth::Token(token)),
@@ -311,8 +305,8 @@ fn env_secret(env: &Environment, name: &str) -> Result<Option<Secret>> {
 }
 
 /// `logLevel`, else `KLING_EXTEND_LOG`, each named in its own error.
-fn log_level(f: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
-    if let Some(word) = f.string("logLevel")? {
+fn log_level(fields: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
+    if let Some(word) = fields.string("logLevel")? {
         return Level::threshold(word, "logLevel");
     }
     match env.and_then(|env| env.get(env::KLING_EXTEND_LOG)) {
@@ -321,8 +315,8 @@ fn log_level(f: &Fields, env: Option<&Environment>) -> Result<Option<Level>> {
     }
 }
 
-fn secret(f: &Fields, key: &str) -> Result<Option<Secret>> {
-    let Some(value) = f.text(key)? else { return Ok(None) };
+fn secret(fields: &Fields, key: &str) -> Result<Option<Secret>> {
+    let Some(value) = fields.text(key)? else { return Ok(None) };
     check_header_value(key, value)?;
     Ok(Some(Secret::new(value.to_owned())))
 }
@@ -374,12 +368,12 @@ fn is_forbidden_header(name: &str, in_browser: bool) -> bool {
     FORBIDDEN_EVERYWHERE.contains(&name.as_str()) || in_browser && browser_only()
 }
 
-fn ms(f: &Fields, key: &str) -> Result<Option<u32>> {
-    Ok(f.integer(key, 1..=MAX_MS)?.map(|n| n as u32))
+fn ms(fields: &Fields, key: &str) -> Result<Option<u32>> {
+    Ok(fields.integer(key, 1..=MAX_MS)?.map(|n| n as u32))
 }
 
-fn headers(f: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
-    let Some(object) = f.object("headers")? else {
+fn headers(fields: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
+    let Some(object) = fields.object("headers")? else {
         return Ok(Vec::new());
     };
     // Member by member, each value beside its name: a lookup by name per

@@ -1,7 +1,7 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
-use crate::core::client::call::{aborted, expect_job, transport_error, Target};
-use crate::core::client::classify::clean;
+use crate::core::client::call::{aborted, expect_job};
+use crate::core::client::classify::{clean, transport_error, Target};
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::retry::{delay_ms, Rng};
@@ -85,7 +85,7 @@ impl<S: Service> Poll<S> {
         Step::Done(result)
     }
 
-    fn seen(&mut self, job: Job, now: Time) -> Step<Job> {
+    fn handle_job(&mut self, job: Job, now: Time) -> Step<Job> {
         self.failures = 0;
         if self.last.as_ref().map(|j| j.status) != Some(job.status) {
             self.update = Some(job.clone());
@@ -120,7 +120,7 @@ impl<S: Service> Poll<S> {
 
     /// Transient failures during a wait are retried until the deadline;
     /// anything else (a 401, a 404) ends the wait at once.
-    fn failed(&mut self, error: Error, now: Time) -> Step<Job> {
+    fn handle_error(&mut self, error: Error, now: Time) -> Step<Job> {
         if !error.retryable {
             return self.finish(Err(error));
         }
@@ -146,10 +146,10 @@ impl<S: Service> Machine for Poll<S> {
                 .read_job(&response, now.unix_ms)
                 .and_then(|job| expect_job(&self.service, job, &self.id, &response))
             {
-                Ok(job) => self.seen(job, now),
-                Err(error) => self.failed(error, now),
+                Ok(job) => self.handle_job(job, now),
+                Err(error) => self.handle_error(error, now),
             },
-            Event::Failed(transport) => self.failed(self.transport_error(transport), now),
+            Event::Failed(transport) => self.handle_error(self.transport_error(transport), now),
             Event::Waited => self.read(now),
             Event::Aborted { .. } => self.finish(Err(aborted())),
         }

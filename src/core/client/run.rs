@@ -2,7 +2,7 @@
 //! machine: a submit [`Call`], then a [`Poll`] of the job it created, their
 //! steps passed through to the driver. A chain runs one per extension.
 
-use crate::core::client::call::Call;
+use crate::core::client::call::{Call, Submit};
 use crate::core::client::machine::{Event, Machine, Step, Time};
 use crate::core::client::options::PollConfig;
 use crate::core::client::poll::Poll;
@@ -11,11 +11,10 @@ use crate::core::client::update::Update;
 use crate::core::types::error::{Error, ErrorCode};
 use crate::core::types::job::{Job, Submission};
 use crate::core::types::job_id::JobId;
-use crate::core::types::json::Value;
 use crate::core::types::request::ExtendRequest;
 
 enum Stage<S> {
-    Submitting(Call<S, Submission>),
+    Submitting(Call<S, Submit>),
     Waiting(Poll<S>),
 }
 
@@ -45,19 +44,19 @@ impl<S: Service + Clone> Run<S> {
     }
 
     /// A step an earlier process may have submitted: found by the id
-    /// `request` carries, or submitted (see [`Call::submit_unless_found`]).
-    pub fn find(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
-        let call = Call::submit_unless_found(service.clone(), request, seed);
+    /// `request` carries, or submitted (see [`Call::find_or_submit`]).
+    pub fn find_or_submit(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
+        let call = Call::find_or_submit(service.clone(), request, seed);
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
 
-    fn submitting(&mut self, step: Step<Submission>, now: Time) -> Step<Job> {
+    fn handle_submit_step(&mut self, step: Step<Submission>, now: Time) -> Step<Job> {
         let submission = match step.success() {
             Ok(submission) => submission,
             Err(step) => return step,
         };
         let accepted = Job::accepted(&submission);
-        let id = match JobId::parse(&Value::String(submission.job_id.clone())).map(JobId::issued) {
+        let id = match JobId::new(&submission.job_id).map(JobId::issued) {
             Ok(id) => id,
             Err(_) => {
                 let why = "the service accepted the job under an id that cannot be read back";
@@ -90,7 +89,7 @@ impl<S: Service + Clone> Machine for Run<S> {
         match &mut self.stage {
             Stage::Submitting(call) => {
                 let step = call.start(now);
-                self.submitting(step, now)
+                self.handle_submit_step(step, now)
             }
             Stage::Waiting(poll) => with_accepted(poll.start(now), self.accepted.as_ref()),
         }
@@ -100,7 +99,7 @@ impl<S: Service + Clone> Machine for Run<S> {
         match &mut self.stage {
             Stage::Submitting(call) => {
                 let step = call.handle(event, now);
-                self.submitting(step, now)
+                self.handle_submit_step(step, now)
             }
             Stage::Waiting(poll) => with_accepted(poll.handle(event, now), self.accepted.as_ref()),
         }

@@ -168,24 +168,24 @@ const CHAIN_KEYS: &[&str] = &[
 
 /// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates?, unitPrice? })`.
 pub fn quote(input: &Value) -> Result<Quote> {
-    let f = Fields::of(input, "input")?;
-    f.deny_unknown(QUOTE_KEYS, |_| None)?;
-    let tariff = Tariff::from_fields(&f)?;
-    Ok(tariff.bill(seconds(&f, "seconds")?))
+    let fields = Fields::of(input, "input")?;
+    fields.deny_unknown(QUOTE_KEYS, |_| None)?;
+    let tariff = Tariff::from_fields(&fields)?;
+    Ok(tariff.bill(seconds(&fields, "seconds")?))
 }
 
 /// `quoteChain({ …, sourceSeconds, extensions, basis? })`: the cost of
 /// extending a clip `extensions` times, as a range, step by step.
 pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
-    let f = Fields::of(input, "input")?;
-    f.deny_unknown(CHAIN_KEYS, |_| None)?;
-    let tariff = Tariff::from_fields(&f)?;
-    let source = seconds(&f, "sourceSeconds")?;
-    let extensions = match f.number("extensions")? {
+    let fields = Fields::of(input, "input")?;
+    fields.deny_unknown(CHAIN_KEYS, |_| None)?;
+    let tariff = Tariff::from_fields(&fields)?;
+    let source = seconds(&fields, "sourceSeconds")?;
+    let extensions = match fields.number("extensions")? {
         None => return Err(Error::invalid("extensions", "is required")),
         Some(n) => whole(n, &(0..=MAX_EXTENSIONS)).ok_or_else(|| Error::invalid("extensions", EXTENSIONS_RANGE))?,
     };
-    let basis = match f.string("basis")? {
+    let basis = match fields.string("basis")? {
         None => Basis::default_for(tariff.provider),
         Some("added") => Basis::Added,
         Some("output") => Basis::Output,
@@ -226,8 +226,8 @@ pub fn quote_chain_terms(terms: &Terms, source: f64, extensions: f64, basis: Opt
     tariff.chain(source, extensions, basis.unwrap_or(Basis::default_for(tariff.provider))).ok()
 }
 
-fn seconds(f: &Fields, key: &str) -> Result<f64> {
-    match f.number(key)? {
+fn seconds(fields: &Fields, key: &str) -> Result<f64> {
+    match fields.number(key)? {
         Some(s) => checked_seconds(key, s),
         None => Err(Error::invalid(key, "is required")),
     }
@@ -251,25 +251,25 @@ fn discount_bp(percent: f64) -> Result<u64> {
 }
 
 impl Tariff {
-    fn from_fields(f: &Fields) -> Result<Tariff> {
-        let provider = f.provider()?.unwrap_or_default();
+    fn from_fields(fields: &Fields) -> Result<Tariff> {
+        let provider = fields.provider()?.unwrap_or_default();
         let (tier, misplaced): (_, &[_]) = match provider {
             ProviderName::Trinetra => {
-                let r = f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?;
+                let r = fields.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?;
                 (Tier::Resolution(r.unwrap_or(Resolution::P720)), &[("mode", "kling"), ("unitPrice", "kling")])
             }
             ProviderName::Kling => {
-                let m = f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?;
+                let m = fields.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?;
                 (Tier::Mode(m.unwrap_or(Mode::Standard)), &[("resolution", "trinetra")])
             }
         };
         for (key, other) in misplaced {
-            if f.given(key) {
+            if fields.given(key) {
                 return Err(Error::invalid(key, &("is only used with provider \"".to_owned() + other + "\"")));
             }
         }
-        let discount_bp = discount_bp(f.number("discountPercent")?.unwrap_or(0.0))?;
-        Ok(Tariff { provider, tier, rate: rate(f, tier)?, discount_bp, unit_price: unit_price(f)? })
+        let discount_bp = discount_bp(fields.number("discountPercent")?.unwrap_or(0.0))?;
+        Ok(Tariff { provider, tier, rate: rate(fields, tier)?, discount_bp, unit_price: unit_price(fields)? })
     }
 
     /// [`Tariff::from_fields`]'s rules on typed terms, in any order: only
@@ -420,8 +420,8 @@ fn price_cents(units_tenths: u64, ten_thousandths: u64, discount_bp: u64) -> u64
 }
 
 /// `unitPrice: { amount, currency }`: what the caller pays Kling for one unit.
-fn unit_price(f: &Fields) -> Result<Option<UnitPrice>> {
-    let Some(value) = f.object("unitPrice")? else { return Ok(None) };
+fn unit_price(fields: &Fields) -> Result<Option<UnitPrice>> {
+    let Some(value) = fields.object("unitPrice")? else { return Ok(None) };
     let p = Fields::nested(value, "unitPrice", "unitPrice.")?;
     p.deny_unknown(&["amount", "currency"], |_| None)?;
     let amount = p.number("amount")?.ok_or_else(|| Error::invalid("unitPrice.amount", "is required"))?;
@@ -447,7 +447,7 @@ fn checked_currency(currency: &str) -> Result<&str> {
 }
 
 /// The list rate for `tier`, or the caller's negotiated one from `rates`.
-fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
+fn rate(fields: &Fields, tier: Tier) -> Result<Paise> {
     let keys: &[&str] = match tier {
         Tier::Resolution(_) => &["720p", "1080p"],
         Tier::Mode(_) => &["standard", "professional"],
@@ -456,7 +456,7 @@ fn rate(f: &Fields, tier: Tier) -> Result<Paise> {
         Tier::Resolution(r) => r.as_str(),
         Tier::Mode(m) => m.as_str(),
     };
-    let Some(rates) = f.object("rates")? else {
+    let Some(rates) = fields.object("rates")? else {
         return Ok(list_rate(tier));
     };
     let rates = Fields::nested(rates, "rates", "rates.")?;

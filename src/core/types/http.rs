@@ -111,6 +111,10 @@ pub enum Transport {
 }
 
 impl Transport {
+    /// The code a driver reports for a request the runtime refused to send
+    /// (a blocked port, a URL it will not fetch), which has no cause code of its own.
+    pub const NOT_SENT: &'static str = "ENOTSENT";
+
     /// Whether the service certainly saw nothing of the request.
     pub fn nothing_sent(self) -> bool {
         matches!(self, Transport::ConnectFailed | Transport::NeverSent)
@@ -123,7 +127,7 @@ impl Transport {
             Some(
                 "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "UND_ERR_CONNECT_TIMEOUT" | "EHOSTUNREACH" | "ENETUNREACH",
             ) => Transport::ConnectFailed,
-            Some("ENOTSENT") => Transport::NeverSent,
+            Some(Transport::NOT_SENT) => Transport::NeverSent,
             _ => Transport::Network,
         }
     }

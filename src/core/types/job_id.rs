@@ -18,12 +18,22 @@ impl JobId {
         JobId::parse_as(id, "jobId")
     }
 
+    /// An id given as text (a submit's answer, a proxied path's), held to
+    /// the rules of a caller's `jobId` and named as it.
+    pub fn new(text: &str) -> Result<JobId> {
+        JobId::checked(text, "jobId")
+    }
+
     /// An id the caller gave in `field` (a stored chain's `finished[0].jobId`),
     /// held to the same rules and named by that field.
     pub fn parse_as(id: &Value, field: &str) -> Result<JobId> {
-        let Some(text) = id.as_str() else {
-            return Err(Error::invalid(field, &format!("must be a string, not {}", id.kind())));
-        };
+        match id.as_str() {
+            Some(text) => JobId::checked(text, field),
+            None => Err(Error::invalid(field, &format!("must be a string, not {}", id.kind()))),
+        }
+    }
+
+    fn checked(text: &str, field: &str) -> Result<JobId> {
         if text.trim().is_empty() || text.len() > 512 {
             return Err(Error::invalid(field, "must be a non-empty string of at most 512 bytes"));
         }

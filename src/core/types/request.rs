@@ -48,12 +48,12 @@ impl ExtendRequest {
     /// Validates a caller's request for `provider`. Fields the provider does
     /// not take are refused rather than dropped, so nothing is silently lost.
     pub fn from_value(value: &Value, provider: ProviderName) -> Result<ExtendRequest> {
-        let f = Fields::of(value, "request")?;
+        let fields = Fields::of(value, "request")?;
         let (known, other) = match provider {
             ProviderName::Trinetra => (TRINETRA_FIELDS, ("kling", KLING_FIELDS)),
             ProviderName::Kling => (KLING_FIELDS, ("trinetra", TRINETRA_FIELDS)),
         };
-        f.deny_unknown(known, |key| {
+        fields.deny_unknown(known, |key| {
             Some(if other.1.contains(&key) {
                 format!("is only used with provider \"{}\"", other.0)
             } else {
@@ -62,18 +62,18 @@ impl ExtendRequest {
         })?;
         let owned = |s: Option<&str>| s.map(str::to_owned);
         let request = ExtendRequest {
-            video_id: owned(f.text("video_id")?),
-            task_id: owned(f.text("task_id")?),
-            prompt: owned(prompt(&f, "prompt")?),
-            negative_prompt: owned(prompt(&f, "negative_prompt")?),
-            cfg_scale: cfg_scale(&f)?,
-            callback_url: owned(callback_url(&f)?),
-            resolution: f.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?,
-            external_task_id: owned(f.text("external_task_id")?),
-            duration: duration(&f)?,
-            mode: f.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?,
-            model_name: owned(f.text("model_name")?),
-            watermark: watermark(&f)?,
+            video_id: owned(fields.text("video_id")?),
+            task_id: owned(fields.text("task_id")?),
+            prompt: owned(prompt(&fields, "prompt")?),
+            negative_prompt: owned(prompt(&fields, "negative_prompt")?),
+            cfg_scale: cfg_scale(&fields)?,
+            callback_url: owned(callback_url(&fields)?),
+            resolution: fields.string("resolution")?.map(|w| Resolution::parse("resolution", w)).transpose()?,
+            external_task_id: owned(fields.text("external_task_id")?),
+            duration: duration(&fields)?,
+            mode: fields.string("mode")?.map(|w| Mode::parse("mode", w)).transpose()?,
+            model_name: owned(fields.text("model_name")?),
+            watermark: watermark(&fields)?,
         };
         if request.video_id.is_none() && request.task_id.is_none() {
             let why = match provider {
@@ -86,34 +86,41 @@ impl ExtendRequest {
     }
 }
 
-fn prompt<'a>(f: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
-    match f.string(key)? {
-        Some(text) if text.chars().count() > MAX_PROMPT_CHARS => Err(Error::invalid(
-            key,
-            &format!("must be at most {} characters (got {})", MAX_PROMPT_CHARS, text.chars().count()),
-        )),
-        other => Ok(other),
-    }
+fn prompt<'a>(fields: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
+    let text = fields.string(key)?;
+    text.map_or(Ok(()), |text| check_prompt(text, key))?;
+    Ok(text)
 }
 
-fn cfg_scale(f: &Fields) -> Result<Option<f64>> {
-    match f.number("cfg_scale")? {
+/// A prompt's length, refused by `field`: a request's `prompt`, or a
+/// chain's `prompts[2]`.
+pub fn check_prompt(text: &str, field: &str) -> Result<()> {
+    let chars = text.chars().count();
+    if chars > MAX_PROMPT_CHARS {
+        let why = format!("must be at most {} characters (got {})", MAX_PROMPT_CHARS, chars);
+        return Err(Error::invalid(field, &why));
+    }
+    Ok(())
+}
+
+fn cfg_scale(fields: &Fields) -> Result<Option<f64>> {
+    match fields.number("cfg_scale")? {
         Some(n) if !(0.0..=1.0).contains(&n) => Err(Error::invalid("cfg_scale", "must be between 0 and 1")),
         other => Ok(other),
     }
 }
 
 /// An empty `callback_url` means none, as Kling's own example sends it.
-fn callback_url<'a>(f: &Fields<'a>) -> Result<Option<&'a str>> {
-    match f.string("callback_url")? {
+fn callback_url<'a>(fields: &Fields<'a>) -> Result<Option<&'a str>> {
+    match fields.string("callback_url")? {
         Some("") | None => Ok(None),
         Some(url) => check_http_url(url).map(|_| Some(url)).map_err(|why| Error::invalid("callback_url", why)),
     }
 }
 
 /// `watermark_info: { enabled: boolean }`, nothing else in it.
-fn watermark(f: &Fields) -> Result<Option<bool>> {
-    let Some(info) = f.object("watermark_info")? else {
+fn watermark(fields: &Fields) -> Result<Option<bool>> {
+    let Some(info) = fields.object("watermark_info")? else {
         return Ok(None);
     };
     match info.get("enabled") {
@@ -127,11 +134,11 @@ fn watermark(f: &Fields) -> Result<Option<bool>> {
 
 /// Kling's `duration` is a string of whole seconds on the wire; a number is
 /// accepted too, since that is what callers naturally write.
-fn duration(f: &Fields) -> Result<Option<String>> {
-    let seconds = match f.string("duration") {
+fn duration(fields: &Fields) -> Result<Option<String>> {
+    let seconds = match fields.string("duration") {
         Ok(Some(text)) => text.parse::<u64>().ok(),
         Ok(None) => return Ok(None),
-        Err(_) => f.number("duration")?.filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0).map(|n| n as u64),
+        Err(_) => fields.number("duration")?.filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 60.0).map(|n| n as u64),
     };
     match seconds {
         Some(s @ 1..=60) => Ok(Some(s.to_string())),

@@ -53,7 +53,7 @@ pub fn job_request(config: &ClientConfig, auth: &KlingAuth, id: &JobId, unix_ms:
 
 /// The task path also takes the caller's `external_task_id`.
 pub fn lookup_request(config: &ClientConfig, auth: &KlingAuth, r: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest> {
-    let id = JobId::parse(&Value::String(r.external_task_id.clone()?)).ok()?;
+    let id = JobId::new(r.external_task_id.as_deref()?).ok()?;
     Some(job_request(config, auth, &id, unix_ms))
 }
 
