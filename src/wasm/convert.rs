@@ -47,17 +47,17 @@ pub fn clear_aside() {
     ASIDE.with(|texts| texts.borrow_mut().clear());
 }
 
-/// Calls `f` on each job of an answer: the value itself, its items (a
+/// Calls `each` on each job of an answer: the value itself, its items (a
 /// chain's jobs), or its `job` (an error's, a step's), where
 /// `lib/boundary.js`'s `withJobs` looks for their documents.
 #[cfg(feature = "server")]
-pub fn jobs_mut(value: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+pub fn jobs_mut(value: &mut Value, each: &mut dyn FnMut(&mut Value)) {
     match value {
-        Value::Array(items) => items.iter_mut().for_each(f),
+        Value::Array(items) => items.iter_mut().for_each(each),
         job => {
-            f(job);
+            each(job);
             if let Value::Object(members) = job {
-                members.iter_mut().filter(|(key, _)| key == "job").for_each(|(_, job)| f(job));
+                members.iter_mut().filter(|(key, _)| key == "job").for_each(|(_, job)| each(job));
             }
         }
     }

@@ -168,7 +168,7 @@ pub fn with_member(object: &Value, key: &str, value: Option<Value>) -> Value {
 
 /// A job id as `getJob` takes it from a caller.
 pub fn job_id(text: &str) -> JobId {
-    JobId::parse(&Value::String(text.to_owned())).unwrap()
+    JobId::new(text).unwrap()
 }
 
 /// An answer from the service.

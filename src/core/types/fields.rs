@@ -141,14 +141,14 @@ mod tests {
     #[test]
     fn names_the_field_and_the_reason() {
         let v = parse(br#"{"a":"x","n":1.5,"z":null,"o":[]}"#).unwrap();
-        let f = Fields::of(&v, "request").unwrap();
-        assert_eq!(f.string("a").unwrap(), Some("x"));
-        assert_eq!(f.string("z").unwrap(), None);
-        let e = f.string("n").unwrap_err();
+        let fields = Fields::of(&v, "request").unwrap();
+        assert_eq!(fields.string("a").unwrap(), Some("x"));
+        assert_eq!(fields.string("z").unwrap(), None);
+        let e = fields.string("n").unwrap_err();
         assert_eq!((e.field.as_deref(), e.message.as_str()), (Some("n"), "n must be a string, not a number"));
-        assert!(f.integer("n", 0..=10).is_err());
-        assert!(f.object("o").is_err());
-        let e = f.deny_unknown(&["a", "n", "z"], |_| None).unwrap_err();
+        assert!(fields.integer("n", 0..=10).is_err());
+        assert!(fields.object("o").is_err());
+        let e = fields.deny_unknown(&["a", "n", "z"], |_| None).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("o"));
     }
 

@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn job_ids_cannot_change_the_route() {
-        assert_eq!(JobId::parse(&Value::String("a/../b".into())).unwrap().segment(), "a%2F..%2Fb");
+        assert_eq!(JobId::new("a/../b").unwrap().segment(), "a%2F..%2Fb");
         for bad in [r#""""#, r#"" ""#, r#"".""#, r#""..""#, "7", "null"] {
             assert!(JobId::parse(&parse(bad.as_bytes()).unwrap()).is_err(), "{bad}");
         }
