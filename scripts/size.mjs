@@ -47,9 +47,14 @@ export const BROTLI_GOAL = 50_000;
  * before the call starts (a bad one restarted the instance under every
  * call in flight), `raw` kept in its getter (a frozen job threw) and a
  * single-chunk body copied (a caller's fetch may reuse its buffer).
+ * Issue 25's typed seams added 220 B, all in the wasm (65,781 -> 66,001 B
+ * brotli, while its raw size went down, 164,499 -> 164,472 B): the task
+ * kinds and events as enums parsed at the boundary (about 120 B), a request
+ * kind per type instead of a function pointer (about 65 B); variants of the
+ * same code moved brotli by +-80 B, none below this.
  * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 73_044;
+export const BROTLI_BUDGET = 73_264;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of
