@@ -1,10 +1,9 @@
 //! kling-extend: extend Kling-generated videos through the Trinetra gateway or
 //! the official Kling API, and quote what it costs.
 //!
-//! Data flows one way: [`core`] (pure, sans-IO: validation, requests, parsing,
-//! errors, retries, schedules, pricing) → [`providers`] (each service's HTTP
-//! shape) → `wasm` (moves values across the JS boundary and calls `fetch`) →
-//! the JS entry points in `src/js/`.
+//! Data flows one way: [`core`] (sans-IO) → [`providers`] → `wasm` (the
+//! bindings) → the JS in `src/js/`. ARCHITECTURE.md describes the layers;
+//! `tests/layering.rs` holds them.
 
 pub mod core;
 pub mod providers;

@@ -1,7 +1,7 @@
 //! The JS face of the crate. The client's exports take and answer JSON text
 //! (`convert.rs`): its synchronous functions share one export, `call`
-//! (`client.rs`), and network calls are `Task`s that `src/js/lib/driver.js`
-//! performs. The calculator crosses as numbers instead (`calculator.rs`), so
+//! (`client.rs`); a network call is a machine the instance keeps between its
+//! steps (`task.rs`), which `src/js/lib/driver.js` performs. The calculator crosses as numbers instead (`calculator.rs`), so
 //! a price tag costs no JSON. `src/js/lib/api.js` and `src/js/lib/quote.js`
 //! wrap these exports into the public API.
 //!

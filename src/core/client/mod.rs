@@ -5,8 +5,9 @@
 //! sans-IO protocol they share with drivers (`machine`), what they report
 //! (`update`) and what leaves them (`redacted`), their scheduling (`retry`,
 //! `schedule`), the seam to the providers (`service`), error classification
-//! and the caller's options, and the names drivers start calls and report
-//! events by (`task`).
+//! (`classify`), the caller's options checked once (`options`, `settings`,
+//! `environment`), the names drivers start calls and report events by
+//! (`task`), and the harness every machine's tests run on (`testing`).
 
 pub mod call;
 pub mod chain;
