@@ -43,9 +43,14 @@ export const BROTLI_GOAL = 50_000;
  * wasm twice instead of six times and makes no JS object (the page's wasm
  * +260 B, its JS +166 B; BENCHMARKS.md, "Call overhead, issue 23 —
  * 2026-12-05 (item 4, continued)").
+ * Issue 25 added 22 B (its JS, with 14 B found back in the driver): the
+ * driver refuses an update naming a hook it does not know, as the package's
+ * `internal_error` naming it, instead of dropping it (or calling an option
+ * of that name), and takes the hooks' names from the file generated from
+ * the core (lib/contract.js).
  * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 73_036;
+export const BROTLI_BUDGET = 73_051;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of

@@ -5,6 +5,8 @@
 //! decisions) and `webhook` (signature checks).
 
 pub mod client;
+#[cfg(test)]
+mod contract;
 pub mod pricing;
 // The server build's only (the host's too, for tests): in a page's wasm it
 // would be dead code, yet its presence changed how the rest is optimised

@@ -24,6 +24,10 @@ use crate::core::client::run::Run;
 use crate::core::client::service::Service;
 use crate::core::client::settings::Settings;
 use crate::core::client::update::Update;
+use crate::core::client::wire::{
+    ABORTED, FAILED, IN_FLIGHT, LOG, ON_PROGRESS, ON_STEP, ON_SUBMITTED, ON_UPDATE, REDIRECTED, TASK_KINDS, TIMED_OUT,
+    TOO_LARGE, WAITED,
+};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Transport, RESPONSE_HEADERS};
 #[cfg(feature = "server")]
@@ -50,8 +54,7 @@ thread_local! {
 /// copy of it up front.
 const KEPT_BODY_BYTES: usize = 1 << 20;
 
-/// Starts the call `kind` ("extendVideo", "getJob", "pollJob", "run",
-/// "chainExtensions", "chainSubmit") of `args` (a JSON list) under
+/// Starts the call `kind` (one of [`TASK_KINDS`]) of `args` (a JSON list) under
 /// `settings`; `entropy` is 24 random bytes: 8 seed the retry delays'
 /// jitter, 16 make the submits' idempotency keys (a chain's key). Its first
 /// step, with `"task"`: the machine's number for [`task_event`] and
@@ -68,23 +71,21 @@ pub fn begin(kind: &str, args: &str, settings: Result<&Settings>, entropy: &[u8]
     }
 }
 
-/// What happened to the machine `task`'s step that is not a response:
-/// "waited", "timedOut", "failed" (`detail`: Node's `err.cause.code`, if
-/// any, or "ENOTSENT" when the runtime refused to send), "redirected"
-/// (`detail`: the status, "0" when hidden), "tooLarge" (`detail`: the
-/// limit) or "aborted" (`detail`: "inFlight" when a request was under way).
-/// `monotonic` and `unix` are the time by each clock (see [`Time`]). Any
-/// other name ends the call: its machine is dropped, as JS does with "end"
-/// when the call ended there before its last step (a hook threw).
+/// What happened to the machine `task`'s step that is not a response, by
+/// its name in [`crate::core::client::wire::EVENTS`], which say what each
+/// `detail` is. `monotonic` and `unix` are the time by each clock (see
+/// [`Time`]). Any other name ends the call: its machine is dropped, as JS
+/// does with `END` when the call ended there before its last step (a hook
+/// threw).
 #[wasm_bindgen(js_name = taskEvent)]
 pub fn task_event(task: u32, name: &str, detail: &str, monotonic: f64, unix: f64) -> String {
     let event = match name {
-        "waited" => Event::Waited,
-        "timedOut" => Event::Failed(Transport::Timeout),
-        "failed" => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
-        "redirected" => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
-        "tooLarge" => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
-        "aborted" => Event::Aborted { in_flight: detail == "inFlight" },
+        WAITED => Event::Waited,
+        TIMED_OUT => Event::Failed(Transport::Timeout),
+        FAILED => Event::Failed(Transport::from_cause_code(Some(detail).filter(|c| !c.is_empty()))),
+        REDIRECTED => Event::Failed(Transport::Redirected { status: detail.parse().unwrap_or(0) }),
+        TOO_LARGE => Event::Failed(Transport::TooLarge { limit: detail.parse().unwrap_or(0) }),
+        ABORTED => Event::Aborted { in_flight: detail == IN_FLIGHT },
         _ => {
             TASKS.with(|tasks| tasks.borrow_mut().get_mut(task as usize).map(Option::take));
             return ended(Error::invalid("event", "is not a task event"));
@@ -175,16 +176,13 @@ where
     }
 }
 
-/// The network calls, by the names their log lines give them.
-const KINDS: &[&str] = &["extendVideo", "getJob", "pollJob", "run", "chainExtensions", "chainSubmit"];
-
 /// The machine for `kind`, with every argument validated before any I/O.
 fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Result<Boxed> {
     let Some((seed, nonce)) = entropy.split_first_chunk().filter(|(_, nonce)| nonce.len() == 16) else {
         return Err(Error::invalid("entropy", "must be 24 bytes"));
     };
     let (seed, nonce) = (u64::from_le_bytes(*seed), nonce.try_into().unwrap_or_default());
-    let Some(&what) = KINDS.iter().find(|name| **name == kind) else {
+    let Some(&what) = TASK_KINDS.iter().find(|name| **name == kind) else {
         return Err(Error::invalid("kind", "is not a network call"));
     };
     let (config, poll) = settings.ready().map(|(config, poll)| (config.clone(), *poll))?;
@@ -345,18 +343,18 @@ fn send_json(request: HttpRequest, timeout_ms: u32, max_bytes: u32) -> Value {
 /// An update as `{ hookName: argument }`, for the driver to call.
 fn update_json(update: Update, body: Option<&[u8]>) -> Value {
     let (hook, value) = match update {
-        Update::Status(job) => ("onUpdate", job.into()),
-        Update::Submitted(submission) => ("onSubmitted", submission.into()),
+        Update::Status(job) => (ON_UPDATE, job.into()),
+        Update::Submitted(submission) => (ON_SUBMITTED, submission.into()),
         Update::Step { index, job } => {
-            ("onStep", object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
+            (ON_STEP, object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
         }
         #[cfg(feature = "server")]
-        Update::Progress(progress) => ("onProgress", progress.into()),
+        Update::Progress(progress) => (ON_PROGRESS, progress.into()),
         // Chains, which alone report progress, do not run on the web build.
         #[cfg(not(feature = "server"))]
-        Update::Progress(_) => ("onProgress", Value::Null),
+        Update::Progress(_) => (ON_PROGRESS, Value::Null),
         Update::Log { level, message } => (
-            "log",
+            LOG,
             object([
                 ("level", Some(Value::String(level.as_str().to_owned()))),
                 ("message", Some(Value::String(message))),

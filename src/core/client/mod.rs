@@ -25,3 +25,4 @@ pub mod schedule;
 pub mod service;
 pub mod settings;
 pub mod update;
+pub mod wire;

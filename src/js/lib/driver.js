@@ -8,6 +8,7 @@
 import { noop, STOPPED, untilStopped } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { withJobs } from "./boundary.js";
+import { UPDATE_HOOKS } from "./contract.js";
 import { KlingExtendError, invalid, unreadableSignal } from "./error.js";
 import { endTask, enter, generation, takeRaw, wasm } from "./wasm.js";
 
@@ -22,6 +23,13 @@ let platform = {};
 export function drivePlatform(io) {
   platform = io;
 }
+
+/**
+ * @typedef {(typeof import("./contract.js").EVENTS)[number]} TaskEvent What
+ *   the core hears of a step that is not a response (its wire names).
+ * @typedef {{ event: TaskEvent, detail: string, cause?: unknown, body?: undefined }} Happened
+ * @typedef {{ status: number, headers: string, body: Uint8Array, cause?: undefined }} Answered
+ */
 
 /** setTimeout's largest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -85,9 +93,14 @@ class Call {
   known = new Known();
   born = generation;
   task = -1;
-  body = undefined;
+  body;
 
-  /** What happened that is not a response (see the core's `taskEvent`). */
+  /**
+   * What happened that is not a response (see the core's `taskEvent`).
+   * @param {TaskEvent} name
+   * @param {string} detail
+   * @param {string} during
+   */
   event(name, detail, during) {
     return this.step((monotonic, unix) => wasm.taskEvent(this.task, name, detail, monotonic, unix), during);
   }
@@ -122,7 +135,7 @@ class Call {
       );
     } catch (error) {
       // The instance failed (internal_error): its message names the job the call had paid for.
-      if (this.known.job) error.message += `; the job ${this.known.job.id} was accepted (see error.job)`;
+      if (this.known.job) /** @type {KlingExtendError} */ (error).message += `; the job ${this.known.job.id} was accepted (see error.job)`;
       throw error;
     }
   }
@@ -142,7 +155,7 @@ class Known {
   /** Whether a submit of the step under way was handed to fetch. */
   posted = false;
   /** The job of the step under way, as accepted or as last read. */
-  job = undefined;
+  job;
 
   sending(method) {
     this.posted ||= method === "POST";
@@ -190,6 +203,8 @@ const accepted = (submission) => ({ id: submission.job_id, model: "kling-extend-
 async function report(updates, hooks, signal, known) {
   for (const update of updates) {
     for (const [hook, value] of Object.entries(update)) {
+      // A hook the core renamed would otherwise be dropped, or meet an option of that name.
+      if (!/** @type {readonly string[]} */ (UPDATE_HOOKS).includes(hook)) throw known.error("internal_error", `kling-extend's wasm core named the ${hook} hook, which is unknown`);
       known.learn(hook, value);
       const handler = hooks[hook];
       if (!handler) continue;
@@ -198,7 +213,9 @@ async function report(updates, hooks, signal, known) {
       const late = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(hooks.patience, MAX_DELAY_MS), STOPPED)));
       const called = new Promise((resolve) => resolve(handler(value)));
       const settled = await untilStopped(Promise.race([called, late]), signal)
-        .catch((error) => Promise.reject(known.error("aborted", `the call was stopped: its ${hook} hook threw`, error)))
+        .catch((error) => {
+          throw known.error("aborted", `the call was stopped: its ${hook} hook threw`, error);
+        })
         .finally(() => clearTimeout(timer));
       if (settled !== STOPPED) continue;
       if (signal.aborted) return false;
@@ -266,6 +283,7 @@ function causeOf(code, fetchError, signal) {
  * happened instead. The timer and the call's signal end the exchange
  * themselves, so nothing more listens to the attempt's own signal.
  */
+/** @returns {Promise<Answered | Happened>} */
 function exchange(send, custom, signal) {
   const fetch = custom ?? platformFetch();
   // The runtime's own ways with its own fetch; a caller's gets the standard ones.
@@ -276,17 +294,20 @@ function exchange(send, custom, signal) {
   return new Promise((resolve) => {
     let response;
     let over = false;
+    /** @param {Answered | Happened | void} outcome nothing only from a fetch that answered once over */
     const end = (outcome) => {
       if (over) return;
       over = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", stopped);
-      resolve(outcome);
+      resolve(/** @type {Answered | Happened} */ (outcome));
     };
+    // Cut short: by the call's signal (aborted), else by the timer (timedOut).
+    const cut = (cause) => end(signal.aborted ? { event: "aborted", detail: "inFlight", cause } : { event: "timedOut", detail: "", cause });
     const stopped = () => {
       attempt.abort();
       discard(response);
-      end({ event: signal.aborted ? "aborted" : "timedOut", detail: signal.aborted ? "inFlight" : "", cause: attempt.signal.reason });
+      cut(attempt.signal.reason);
     };
     const timer = setTimeout(stopped, Math.min(send.timeoutMs, MAX_DELAY_MS));
     signal.addEventListener("abort", stopped);
@@ -298,8 +319,7 @@ function exchange(send, custom, signal) {
       return read(response, send, own.readWhole);
     })().then(end, (error) => {
       discard(response);
-      if (signal.aborted) return end({ event: "aborted", detail: "inFlight", cause: error });
-      if (attempt.signal.aborted) return end({ event: "timedOut", detail: "", cause: error });
+      if (signal.aborted || attempt.signal.aborted) return cut(error);
       // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
       end({ event: "failed", detail: neverSent(error, send.url, init) ? "ENOTSENT" : String(error?.cause?.code ?? ""), cause: error });
     });
@@ -312,6 +332,7 @@ function exchange(send, custom, signal) {
  * an over-limit body never reaches the wasm. `readWhole`: the runtime's way
  * to read a body of a given length at once, if it has one.
  */
+/** @returns {Promise<Answered | Happened>} */
 async function read(response, send, readWhole) {
   const status = Number(response.status) || 0;
   if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {

@@ -35,7 +35,7 @@ export class KlingExtendError extends Error {
  * the package (two versions in one bundle), which `instanceof` misses.
  */
 export function isKlingExtendError(error) {
-  return error instanceof KlingExtendError || (error instanceof Error && error.name === "KlingExtendError" && typeof error.code === "string");
+  return error instanceof KlingExtendError || (error instanceof Error && error.name === "KlingExtendError" && typeof (/** @type {{ code?: unknown }} */ (error).code) === "string");
 }
 
 /** Bad input caught on the JS side, worded as the core words its own. */

@@ -18,7 +18,9 @@ export async function compileUrl(url) {
 
 /** The bytes of base64 `text`: the engine's decoder where there is one, else atob, which every runtime has. */
 export function decodeBase64(text) {
-  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  // Not yet in TypeScript's library.
+  const decoder = /** @type {{ fromBase64?: (text: string) => Uint8Array }} */ (/** @type {unknown} */ (Uint8Array));
+  if (typeof decoder.fromBase64 === "function") return decoder.fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);

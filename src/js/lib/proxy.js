@@ -192,6 +192,7 @@ async function readBodyWithin(request, max, signal) {
 async function exchange(upstream, signal) {
   let response;
   try {
+    /** @type {RequestInit} */
     const init = { method: upstream.method, headers: upstream.headers, body: upstream.body, redirect: "manual", signal };
     response = await raceAbort(fetch(upstream.url, init), signal);
     const status = response.status;
@@ -204,7 +205,8 @@ async function exchange(upstream, signal) {
     return { status, headers, body: await raceAbort(readLimited(response.body, MAX_UPSTREAM_BYTES), signal) };
   } catch (failed) {
     discard(response);
-    return { failed };
+    // A fetch error: Node's names its cause's code.
+    return { failed: /** @type {{ cause?: { code?: unknown } } | undefined} */ (failed) };
   }
 }
 

@@ -3,12 +3,13 @@
 // split into data (for the core) and hooks (for the driver). Shared by the
 // API (api.js) and the Workflows entry.
 import { answer, inBrowser, toJson } from "./boundary.js";
+import { HOOKS as HOOK_NAMES } from "./contract.js";
 import { drive } from "./driver.js";
 import { invalid, unreadable, unreadableSignal } from "./error.js";
 import { enter, environment, generation, release, takeRaw, wasm } from "./wasm.js";
 
-/** The options that are not data: they stay in JS, for the driver. */
-const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted"]);
+/** The options that are functions: they stay in JS, for the driver. */
+const HOOKS = new Set(/** @type {readonly string[]} */ (HOOK_NAMES));
 const LOG_METHODS = ["debug", "info", "warn", "error"];
 /** What a call's hooks are when its options name none. */
 export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
