@@ -23,5 +23,7 @@ node_modules/.bin/tsc -p tsconfig.json
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \
   cargo test --target wasm32-unknown-unknown --lib 2>&1 | grep -v '^ *Compiling'
 bash scripts/build.sh
+# issue 25: the JS driver's unit tests (src/js on the built wasm, an injected fetch, fake timers), in seconds.
+node --test tests/driver.test.mjs
 node --test --test-concurrency=1 tests/size.test.mjs tests/mock.test.mjs tests/build.test.mjs tests/e2e/
 node scripts/size.mjs
