@@ -12,7 +12,11 @@ export class KlingExtendError extends Error {
     Object.defineProperty(this, "name", { value: "KlingExtendError" });
   }
 
-  /** `cause`: the underlying error (a fetch failure, a wasm trap), when there is one. */
+  /**
+   * `cause`: the underlying error (a fetch failure, a wasm trap), when there is one.
+   * @param {import("../index.js").KlingExtendErrorDetail} detail
+   * @param {unknown} [cause]
+   */
   constructor(detail, cause) {
     super(detail.message, cause === undefined ? undefined : { cause });
     this.name = "KlingExtendError";

@@ -59,7 +59,13 @@ function price(input, chain) {
   }
   at = answer / 8;
   if (memory()[at++] === PRICED) return chain ? readChain() : readQuote();
-  throw new KlingExtendError({ code: text(), message: text(), retryable: next() === 1, field: next() ? text() : undefined });
+  throw new KlingExtendError({
+    // The core writes only the contract's codes (core/types/error.rs).
+    code: /** @type {import("../index.js").ErrorCode} */ (text()),
+    message: text(),
+    retryable: next() === 1,
+    field: next() ? text() : undefined,
+  });
 }
 
 /**
