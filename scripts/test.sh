@@ -17,9 +17,13 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features server -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings
 cargo test --quiet
+# issue 25: the JS library type-checked against src/js/index.d.ts and the contract generated from the core (tsconfig.json).
+node_modules/.bin/tsc -p tsconfig.json
 # The bindings' own tests, in Node through wasm-bindgen-test.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \
   cargo test --target wasm32-unknown-unknown --lib 2>&1 | grep -v '^ *Compiling'
 bash scripts/build.sh
+# issue 25: the JS driver's unit tests (src/js on the built wasm, an injected fetch, fake timers), in seconds.
+node --test tests/driver.test.mjs
 node --test --test-concurrency=1 tests/size.test.mjs tests/mock.test.mjs tests/build.test.mjs tests/e2e/
 node scripts/size.mjs

@@ -15,6 +15,7 @@ use crate::core::client::call::Call;
 use crate::core::client::chain::{Chain, ChainPlan};
 #[cfg(feature = "server")]
 use crate::core::client::chain_steps;
+use crate::core::client::hook::{LOG, ON_PROGRESS, ON_STEP, ON_SUBMITTED, ON_UPDATE};
 use crate::core::client::log::LogPlan;
 use crate::core::client::machine::{Event, Machine, Step, Time};
 use crate::core::client::options::ClientConfig;
@@ -333,18 +334,18 @@ fn send_json(request: HttpRequest, timeout_ms: u32, max_bytes: u32) -> Value {
 /// An update as `{ hookName: argument }`, for the driver to call.
 fn update_json(update: Update, body: Option<&[u8]>) -> Value {
     let (hook, value) = match update {
-        Update::Status(job) => ("onUpdate", job.into()),
-        Update::Submitted(submission) => ("onSubmitted", submission.into()),
+        Update::Status(job) => (ON_UPDATE, job.into()),
+        Update::Submitted(submission) => (ON_SUBMITTED, submission.into()),
         Update::Step { index, job } => {
-            ("onStep", object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
+            (ON_STEP, object([("index", Some(Value::Number(index as f64))), ("job", Some(job.into()))]))
         }
         #[cfg(feature = "server")]
-        Update::Progress(progress) => ("onProgress", progress.into()),
+        Update::Progress(progress) => (ON_PROGRESS, progress.into()),
         // Chains, which alone report progress, do not run on the web build.
         #[cfg(not(feature = "server"))]
-        Update::Progress(_) => ("onProgress", Value::Null),
+        Update::Progress(_) => (ON_PROGRESS, Value::Null),
         Update::Log { level, message } => (
-            "log",
+            LOG,
             object([
                 ("level", Some(Value::String(level.as_str().to_owned()))),
                 ("message", Some(Value::String(message))),

@@ -15,6 +15,7 @@ pub mod chain_progress;
 pub mod chain_steps;
 pub mod classify;
 pub mod environment;
+pub mod hook;
 pub mod log;
 pub mod log_level;
 pub mod machine;

@@ -34,7 +34,7 @@ const MAX_RESPONSE_BYTES: u64 = 64 << 20;
 
 /// Every data option of the contract. Functions and the abort signal are
 /// taken by the I/O layer and never reach the core.
-const KNOWN: &[&str] = &[
+pub(crate) const KNOWN: &[&str] = &[
     "provider",
     "baseUrl",
     "apiKey",
@@ -56,8 +56,10 @@ const KNOWN: &[&str] = &[
 ];
 
 /// The options the I/O layer takes (hooks, the signal, the logger): named
-/// here only so that a misspelt one is answered with the name it was meant as.
-const TAKEN_BEFORE: &[&str] = &["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted", "signal", "logger"];
+/// here so that a misspelt one is answered with the name it was meant as,
+/// and the JS takes its hooks by this list (`src/js/lib/contract.js`).
+pub(crate) const TAKEN_BEFORE: &[&str] =
+    &["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted", "signal", "logger"];
 
 /// Where and how to reach one provider. Credentials belong to the provider
 /// variant, so a Trinetra config cannot carry Kling keys and vice versa.

@@ -23,6 +23,24 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the contract's order (`src/js/lib/contract.js` lists them so).
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::InvalidRequest,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::InsufficientCredits,
+        ErrorCode::NotFound,
+        ErrorCode::RateLimited,
+        ErrorCode::ContentPolicy,
+        ErrorCode::ServerError,
+        ErrorCode::NetworkError,
+        ErrorCode::Timeout,
+        ErrorCode::Aborted,
+        ErrorCode::JobFailed,
+        ErrorCode::JobCanceled,
+        ErrorCode::BadResponse,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidRequest => "invalid_request",

@@ -9,16 +9,24 @@ import { invalid } from "./error.js";
 import { configure, isRecord, perform } from "./task.js";
 import { call, hasServerHalf, onServer } from "./wasm.js";
 
+/** @typedef {import("../index.js").Client} Client */
+
 export { KlingExtendError, isKlingExtendError } from "./error.js";
 export { quote, quoteChain } from "./quote.js";
 export { parseWebhook } from "./webhook.js";
 
-/** The request rules extendVideo applies, for forms that check as the user types. */
+/**
+ * The request rules extendVideo applies, for forms that check as the user types.
+ * @type {typeof import("../index.js").validateRequest}
+ */
 export function validateRequest(request, options) {
   call("validateRequest", toJson(request, "request"), toJson(options, "options"));
 }
 
-/** The Kling JWT, for servers that mint short-lived tokens for browsers. */
+/**
+ * The Kling JWT, for servers that mint short-lived tokens for browsers.
+ * @type {typeof import("../index.js").signKlingToken}
+ */
 export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1000) {
   return call("signKlingToken", toJson(accessKey, "accessKey"), toJson(secretKey, "secretKey"), toJson(nowSeconds, "nowSeconds"));
 }
@@ -27,6 +35,9 @@ export function signKlingToken(accessKey, secretKey, nowSeconds = Date.now() / 1
  * The five network calls, each `perform(kind, args, options)` (task.js);
  * `client(half)` is what runs a chain on a page's server half (the web build
  * has no chains).
+ * @param {(kind: string, args: string[], options: unknown) => Promise<any>} perform
+ * @param {(half: any) => Client} client
+ * @returns {Client}
  */
 const calls = (perform, client) => ({
   extendVideo: async (request, options) => perform("extendVideo", [toJson(request, "request")], options),
@@ -46,10 +57,12 @@ export const { extendVideo, getJob, pollJob, run, chainExtensions } = calls(perf
  * them: a call's own options are laid over them (`headers` merged by name),
  * and checked only when it gives any. A page's client runs chains through a
  * client of its server half, made on the first chain.
+ * @type {typeof import("../index.js").createClient}
  */
 export function createClient(options) {
   if (options !== undefined && options !== null && !isRecord(options)) throw invalid("options", "must be an object");
   const own = { ...options };
+  /** @type {Client | undefined} */
   let onHalf;
   return calls(configure(own), (half) => (onHalf ??= half.createClient(own)));
 }

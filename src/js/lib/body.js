@@ -4,6 +4,9 @@
  * The bytes of `stream` (a ReadableStream, or null for none), or null as soon
  * as they pass `max`: the stream is then cancelled and the rest never read.
  * At most `max` bytes and one chunk are ever held.
+ * @param {ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined} stream
+ * @param {number} max
+ * @returns {Promise<Uint8Array | null>}
  */
 export async function readLimited(stream, max) {
   if (!stream) return new Uint8Array(0);
@@ -37,6 +40,9 @@ export async function readLimited(stream, max) {
  * far longer than the bytes counted. The bytes, or null past `max` (held to
  * it again), or undefined when the length is not given so: then the body is
  * read by `readLimited`.
+ * @param {Response} response
+ * @param {number} max
+ * @returns {Promise<Uint8Array | null | undefined>}
  */
 export async function readWhole(response, max) {
   const headers = response.headers;
@@ -45,10 +51,17 @@ export async function readWhole(response, max) {
   return body.byteLength > max ? null : body;
 }
 
-/** Whether a declared `content-length` already says the body is over `max`. */
+/**
+ * Whether a declared `content-length` already says the body is over `max`.
+ * @param {Headers} headers
+ * @param {number} max
+ */
 export const declaredOver = (headers, max) => Number(headers.get("content-length")) > max;
 
-/** Lets go of `response`'s body, which will not be read, so its connection is freed; never throws. */
+/**
+ * Lets go of `response`'s body, which will not be read, so its connection is freed; never throws.
+ * @param {Response | undefined} response
+ */
 export function discard(response) {
   try {
     response?.body?.cancel().catch(() => {});

@@ -3,6 +3,8 @@
 // the calculator's cross as numbers instead (quote.js).
 import { KlingExtendError, invalid } from "./error.js";
 
+/** @typedef {(index: number) => unknown} Take The document the core set aside at `index`. */
+
 /** Nesting deeper than this is refused (and cycles end). */
 const MAX_DEPTH = 32;
 
@@ -16,11 +18,21 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * (`seconds`), nested ones dotted (`rates.720p`), list items indexed
  * (`prompts[2]`): non-finite numbers, text with lone surrogates, and
  * anything that is not data.
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
  */
 export function toJson(value, name) {
   return write(value, name, "", 0);
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @param {string} path where `value` is in the argument, "" at its top
+ * @param {number} depth
+ * @returns {string}
+ */
 function write(value, name, path, depth) {
   const field = path || name;
   switch (typeof value) {
@@ -47,6 +59,10 @@ function write(value, name, path, depth) {
   throw invalid(field, "must be plain data (strings, numbers, booleans, arrays, objects)");
 }
 
+/**
+ * @param {string} value
+ * @param {string} field
+ */
 function text(value, field) {
   if (LONE_SURROGATE.test(value)) throw invalid(field, "must be valid Unicode text (it has a lone surrogate)");
   return JSON.stringify(value);
@@ -55,15 +71,20 @@ function text(value, field) {
 /**
  * `value`, refused by `field` if it has a lone surrogate: a delivery's text,
  * which may be megabytes, checked natively where the runtime can.
+ * @param {string} value
+ * @param {string} field
  */
 export function unicode(value, field) {
-  if (!(value.isWellFormed?.() ?? !LONE_SURROGATE.test(value))) throw invalid(field, "must be valid Unicode text (it has a lone surrogate)");
+  // isWellFormed is ES2024, newer than the library's target.
+  if (!(/** @type {{ isWellFormed?: () => boolean }} */ (/** @type {unknown} */ (value)).isWellFormed?.() ?? !LONE_SURROGATE.test(value))) throw invalid(field, "must be valid Unicode text (it has a lone surrogate)");
   return value;
 }
 
 /**
  * The result of a core call, or its error thrown as a KlingExtendError;
  * `take(i)`: the document the call set aside at `i` (see withJobs).
+ * @param {string} text
+ * @param {Take} [take] needed by the answers that hold a job
  */
 export function answer(text, take) {
   const { ok, error } = JSON.parse(text);
@@ -79,16 +100,23 @@ export function answer(text, take) {
  * text itself; or, when it is `body` as received (a call's step), `true`,
  * and nothing crosses. `raw` is parsed from it when first read, so a large
  * document costs no parse until then, and one.
+ * @template T
+ * @param {T} value the core's JSON
+ * @param {Take} [take] needed by the answers that hold a job
+ * @param {Uint8Array} [body]
+ * @returns {T}
  */
 export function withJobs(value, take, body) {
+  /** @param {any} job */
   const withRaw = (job) => {
     const at = job?.rawText;
     if (at === undefined) return;
     // The document's text, or the bytes of the body as received.
-    let source = at === true ? body : typeof at === "number" ? take(at) : at;
+    let source = at === true ? body : typeof at === "number" ? /** @type {Take} */ (take)(at) : at;
     delete job.rawText;
     // Parsed once and kept here, not redefined on the job, so a job the
     // caller froze (Immer, Redux) still reads; the source goes with the parse.
+    /** @type {{ raw: unknown } | undefined} */
     let parsed;
     const parse = () => {
       const raw = JSON.parse(typeof source === "string" ? source : new TextDecoder().decode(source));
@@ -96,11 +124,12 @@ export function withJobs(value, take, body) {
       return { raw };
     };
     const get = () => (parsed ??= parse()).raw;
+    /** @param {unknown} raw */
     const set = (raw) => Object.defineProperty(job, "raw", { value: raw, enumerable: true, configurable: true, writable: true });
     Object.defineProperty(job, "raw", { get, set, enumerable: true, configurable: true });
   };
   if (Array.isArray(value)) value.forEach(withRaw);
-  else if (typeof value === "object" && value !== null) withRaw(value), withRaw(value.job);
+  else if (typeof value === "object" && value !== null) withRaw(value), withRaw(/** @type {any} */ (value).job);
   return value;
 }
 

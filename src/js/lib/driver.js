@@ -8,6 +8,7 @@
 import { noop, STOPPED, untilStopped } from "./abort.js";
 import { declaredOver, discard, readLimited } from "./body.js";
 import { withJobs } from "./boundary.js";
+import { UPDATE_HOOKS } from "./contract.js";
 import { KlingExtendError, invalid, unreadableSignal } from "./error.js";
 import { endTask, enter, generation, takeRaw, wasm } from "./wasm.js";
 
@@ -17,11 +18,42 @@ import { endTask, enter, generation, takeRaw, wasm } from "./wasm.js";
  * its length is given (workerd). Pages, Node, and a caller's own fetch read
  * bodies as streams.
  */
+/** @type {{ readWhole?: (response: Response, max: number) => Promise<Uint8Array | null | undefined> }} */
 let platform = {};
 
+/** @param {typeof platform} io */
 export function drivePlatform(io) {
   platform = io;
 }
+
+/**
+ * A step of a call as the core writes it (src/wasm/task.rs): its machine's
+ * number on the first; one of `send`, `wait` (milliseconds), `done` (the
+ * result) or `error`; the updates to report first, if any.
+ * @typedef {SendStep | WaitStep | DoneStep | ErrorStep} Step
+ * @typedef {{ task?: number, updates?: Partial<Record<UpdateHook, any>>[] }} Reported
+ * @typedef {Reported & { send: Send, wait?: undefined, done?: undefined, error?: undefined }} SendStep
+ * @typedef {Reported & { wait: number, send?: undefined, done?: undefined, error?: undefined }} WaitStep
+ * @typedef {Reported & { done: unknown, send?: undefined, wait?: undefined, error?: undefined }} DoneStep
+ * @typedef {Reported & { error: import("../index.js").KlingExtendErrorDetail, send?: undefined, wait?: undefined, done?: undefined }} ErrorStep
+ *
+ * A request to make; `read`: the response headers the core wants.
+ * @typedef {{ url: string, method: string, headers: Record<string, string>, body?: string, timeoutMs: number, maxBytes: number, read: string[] }} Send
+ *
+ * The core's next step, asked at a time by both clocks.
+ * @typedef {(monotonic: number, unix: number) => string} Cross
+ *
+ * What the driver is given: the caller's hooks, with `log` and `patience`.
+ * @typedef {{ fetch?: typeof fetch, signal?: SignalLike, patience: number } & Partial<Record<UpdateHook, (value: any) => unknown>>} Hooks
+ * @typedef {Pick<AbortSignal, "aborted" | "reason" | "addEventListener" | "removeEventListener">} SignalLike
+ *
+ * @typedef {(typeof import("./contract.js").UPDATE_HOOKS)[number]} UpdateHook
+ * @typedef {(typeof import("./contract.js").EVENTS)[number]} TaskEvent What
+ *   the core hears of a step that is not a response (its wire names).
+ * @typedef {{ event: TaskEvent, detail: string, cause?: unknown, body?: undefined }} Happened
+ * @typedef {{ status: number, headers: string, body: Uint8Array, cause?: undefined }} Answered
+ * @typedef {import("../index.js").Job} Job
+ */
 
 /** setTimeout's largest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -36,6 +68,9 @@ const REFUSED_BY_RUNTIME = new Set(["PermissionDenied", "NotCapable"]);
  * the call goes on (so a chain's progress is stored before the submit it
  * records leaves), but never past an abort; a hook that throws ends the call
  * with its own exception.
+ * @param {Cross} start
+ * @param {Hooks} hooks
+ * @returns {Promise<any>} the call's result, the core's JSON
  */
 export async function drive(start, hooks) {
   const stop = follow(hooks.signal);
@@ -85,16 +120,28 @@ class Call {
   known = new Known();
   born = generation;
   task = -1;
-  body = undefined;
+  /** @type {Uint8Array | undefined} */
+  body;
 
-  /** What happened that is not a response (see the core's `taskEvent`). */
+  /**
+   * What happened that is not a response (see the core's `taskEvent`).
+   * @param {TaskEvent} name
+   * @param {string} detail
+   * @param {string} during
+   */
   event(name, detail, during) {
     return this.step((monotonic, unix) => wasm.taskEvent(this.task, name, detail, monotonic, unix), during);
   }
 
-  /** `headers`: the values of the send step's `read` names, as a JSON list. */
+  /**
+   * `headers`: the values of the send step's `read` names, as a JSON list.
+   * @param {number} status
+   * @param {string} headers
+   * @param {Uint8Array} body
+   */
   response(status, headers, body) {
     this.body = body;
+    /** @type {Cross} */
     const cross = (monotonic, unix) => wasm.taskResponse(this.task, status, headers, body, monotonic, unix);
     return this.step(cross, "reading the service's answer");
   }
@@ -103,11 +150,15 @@ class Call {
    * The step `cross(monotonic, unix)` answers, parsed, with each job's
    * `raw` made (withJobs). A failure of the instance is `internal_error`,
    * whose message names the job the call had paid for.
+   * @param {Cross} cross
+   * @param {string} during
+   * @returns {Step}
    */
   step(cross, during) {
     try {
       return enter(
         () => {
+          /** @type {Step} */
           const step = JSON.parse(cross(performance.now(), Date.now()));
           if (step.task !== undefined) this.task = step.task;
           // Its last step: the core dropped the machine.
@@ -122,7 +173,7 @@ class Call {
       );
     } catch (error) {
       // The instance failed (internal_error): its message names the job the call had paid for.
-      if (this.known.job) error.message += `; the job ${this.known.job.id} was accepted (see error.job)`;
+      if (this.known.job) /** @type {KlingExtendError} */ (error).message += `; the job ${this.known.job.id} was accepted (see error.job)`;
       throw error;
     }
   }
@@ -141,9 +192,10 @@ class Call {
 class Known {
   /** Whether a submit of the step under way was handed to fetch. */
   posted = false;
-  /** The job of the step under way, as accepted or as last read. */
-  job = undefined;
+  /** @type {Job | undefined} The job of the step under way, as accepted or as last read. */
+  job;
 
+  /** @param {string} method */
   sending(method) {
     this.posted ||= method === "POST";
   }
@@ -151,6 +203,8 @@ class Known {
   /**
    * Takes in what an update, or the call's result ("done"), tells: a
    * submission accepted, a job read, or a chain's step finished.
+   * @param {UpdateHook | "done"} hook
+   * @param {any} value the core's JSON
    */
   learn(hook, value) {
     if (hook === "onStep") [this.posted, this.job] = [false, undefined];
@@ -166,6 +220,10 @@ class Known {
    * The call's end as `code`, with what it knew, or (`over`) what its last
    * step's error says; the message names the job it holds, as the core's
    * do (Error::with_job).
+   * @param {import("../index.js").ErrorCode} code
+   * @param {string} message
+   * @param {unknown} [cause]
+   * @param {Partial<import("../index.js").KlingExtendErrorDetail>} [over]
    */
   error(code, message, cause, over) {
     const detail = { ...this.detail(), ...over };
@@ -176,7 +234,11 @@ class Known {
   }
 }
 
-/** A job as its submit was accepted, before any read (the core's Job::accepted). */
+/**
+ * A job as its submit was accepted, before any read (the core's Job::accepted).
+ * @param {import("../index.js").Submission} submission
+ * @returns {Job}
+ */
 const accepted = (submission) => ({ id: submission.job_id, model: "kling-extend-video", status: submission.status, raw: null });
 
 /**
@@ -186,19 +248,29 @@ const accepted = (submission) => ({ id: submission.job_id, model: "kling-extend-
  * one that holds it past `waitTimeoutMs` ends it as `timeout`: either names
  * the job the call had paid for, so a caller whose store failed still
  * learns which job it was.
+ * @param {NonNullable<Step["updates"]>} updates
+ * @param {Hooks} hooks
+ * @param {SignalLike} signal
+ * @param {Known} known
  */
 async function report(updates, hooks, signal, known) {
   for (const update of updates) {
-    for (const [hook, value] of Object.entries(update)) {
+    // As the core names them: checked here.
+    for (const [hook, value] of /** @type {[UpdateHook, unknown][]} */ (Object.entries(update))) {
+      // A hook the core renamed would otherwise be dropped, or meet an option of that name.
+      if (!UPDATE_HOOKS.includes(hook)) throw known.error("internal_error", `kling-extend's wasm core named the ${hook} hook, which is unknown`);
       known.learn(hook, value);
       const handler = hooks[hook];
       if (!handler) continue;
       // Its patience over, a hook is treated as stopped too, but with the signal unfired.
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
       let timer;
       const late = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(hooks.patience, MAX_DELAY_MS), STOPPED)));
       const called = new Promise((resolve) => resolve(handler(value)));
       const settled = await untilStopped(Promise.race([called, late]), signal)
-        .catch((error) => Promise.reject(known.error("aborted", `the call was stopped: its ${hook} hook threw`, error)))
+        .catch((error) => {
+          throw known.error("aborted", `the call was stopped: its ${hook} hook threw`, error);
+        })
         .finally(() => clearTimeout(timer));
       if (settled !== STOPPED) continue;
       if (signal.aborted) return false;
@@ -213,6 +285,8 @@ async function report(updates, hooks, signal, known) {
  * shaped like one). The caller's is touched here only, once, so one whose
  * getter or `addEventListener` throws is `invalid_request` naming `signal`
  * before anything is sent, and cannot break the call later.
+ * @param {SignalLike | undefined} signal
+ * @returns {{ signal: SignalLike, dispose: () => void }}
  */
 function follow(signal) {
   if (signal === undefined) return { signal: NEVER, dispose: noop };
@@ -253,7 +327,12 @@ const NEVER = { aborted: false, reason: undefined, addEventListener: noop, remov
 /** The core's own words for an abort. */
 const ABORTED = "the call was aborted by its signal";
 
-/** An error's `cause`: the signal's reason for an abort, the fetch error for a network failure. */
+/**
+ * An error's `cause`: the signal's reason for an abort, the fetch error for a network failure.
+ * @param {import("../index.js").ErrorCode} code
+ * @param {unknown} fetchError
+ * @param {SignalLike} signal
+ */
 function causeOf(code, fetchError, signal) {
   if (code === "aborted" && signal.aborted) return signal.reason;
   return ["network_error", "timeout"].includes(code) ? fetchError : undefined;
@@ -266,27 +345,39 @@ function causeOf(code, fetchError, signal) {
  * happened instead. The timer and the call's signal end the exchange
  * themselves, so nothing more listens to the attempt's own signal.
  */
+/**
+ * @param {Send} send
+ * @param {typeof globalThis.fetch | undefined} custom
+ * @param {SignalLike} signal
+ * @returns {Promise<Answered | Happened>}
+ */
 function exchange(send, custom, signal) {
   const fetch = custom ?? platformFetch();
   // The runtime's own ways with its own fetch; a caller's gets the standard ones.
   const own = custom === undefined ? platform : {};
   const attempt = new AbortController();
   // A redirect is never followed: it would carry the credential, maybe to another origin.
+  /** @type {RequestInit} */
   const init = { method: send.method, headers: send.headers, body: send.body, redirect: "manual", signal: attempt.signal };
   return new Promise((resolve) => {
+    /** @type {Response | undefined} */
     let response;
     let over = false;
+    /** @param {Answered | Happened | void} outcome nothing only from a fetch that answered once over */
     const end = (outcome) => {
       if (over) return;
       over = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", stopped);
-      resolve(outcome);
+      resolve(/** @type {Answered | Happened} */ (outcome));
     };
+    // Cut short: by the call's signal (aborted), else by the timer (timedOut).
+    /** @param {unknown} cause */
+    const cut = (cause) => end(signal.aborted ? { event: "aborted", detail: "inFlight", cause } : { event: "timedOut", detail: "", cause });
     const stopped = () => {
       attempt.abort();
       discard(response);
-      end({ event: signal.aborted ? "aborted" : "timedOut", detail: signal.aborted ? "inFlight" : "", cause: attempt.signal.reason });
+      cut(attempt.signal.reason);
     };
     const timer = setTimeout(stopped, Math.min(send.timeoutMs, MAX_DELAY_MS));
     signal.addEventListener("abort", stopped);
@@ -298,8 +389,7 @@ function exchange(send, custom, signal) {
       return read(response, send, own.readWhole);
     })().then(end, (error) => {
       discard(response);
-      if (signal.aborted) return end({ event: "aborted", detail: "inFlight", cause: error });
-      if (attempt.signal.aborted) return end({ event: "timedOut", detail: "", cause: error });
+      if (signal.aborted || attempt.signal.aborted) return cut(error);
       // Node names the socket error in `err.cause.code` ("ECONNREFUSED": never sent).
       end({ event: "failed", detail: neverSent(error, send.url, init) ? "ENOTSENT" : String(error?.cause?.code ?? ""), cause: error });
     });
@@ -311,6 +401,12 @@ function exchange(send, custom, signal) {
  * one, status 0) and a body over the limit are reported as events, unread;
  * an over-limit body never reaches the wasm. `readWhole`: the runtime's way
  * to read a body of a given length at once, if it has one.
+ */
+/**
+ * @param {Response} response
+ * @param {Send} send
+ * @param {typeof platform.readWhole} readWhole
+ * @returns {Promise<Answered | Happened>}
  */
 async function read(response, send, readWhole) {
   const status = Number(response.status) || 0;
@@ -334,6 +430,9 @@ async function read(response, send, readWhole) {
  * Whether a fetch error proves the request never left: the runtime refused
  * it (Deno's permissions, Node's blocked ports), or no request can even be
  * made of it (a URL or header value fetch cannot take).
+ * @param {any} error whatever fetch threw
+ * @param {string} url
+ * @param {RequestInit} init
  */
 function neverSent(error, url, init) {
   if (REFUSED_BY_RUNTIME.has(error?.name) || REFUSED_BY_RUNTIME.has(error?.cause?.name)) return true;
@@ -352,9 +451,15 @@ function platformFetch() {
   return globalFetch;
 }
 
+/** @type {typeof fetch} */
 const globalFetch = (url, init) => globalThis.fetch(url, init);
 
-/** Waits `ms`, or less if `signal` fires; false when it did. */
+/**
+ * Waits `ms`, or less if `signal` fires; false when it did.
+ * @param {number} ms
+ * @param {SignalLike} signal
+ * @returns {Promise<boolean>}
+ */
 function sleep(ms, signal) {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {

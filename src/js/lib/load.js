@@ -9,6 +9,7 @@
 /**
  * The wasm at `url`, compiled. Read whole rather than streamed: streaming
  * needs the server to send `application/wasm`, and these bytes are few.
+ * @param {URL} url
  */
 export async function compileUrl(url) {
   const response = await fetch(url);
@@ -16,9 +17,14 @@ export async function compileUrl(url) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-/** The bytes of base64 `text`: the engine's decoder where there is one, else atob, which every runtime has. */
+/**
+ * The bytes of base64 `text`: the engine's decoder where there is one, else atob, which every runtime has.
+ * @param {string} text
+ */
 export function decodeBase64(text) {
-  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  // Not yet in TypeScript's library.
+  const decoder = /** @type {{ fromBase64?: (text: string) => Uint8Array }} */ (/** @type {unknown} */ (Uint8Array));
+  if (typeof decoder.fromBase64 === "function") return decoder.fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);

@@ -16,9 +16,30 @@ import { invalid } from "./error.js";
 import { DEFAULT_HOOKS, split } from "./task.js";
 import { enter, environment, generation, release, wasm } from "./wasm.js";
 
+/**
+ * The server build's proxy core (src/wasm/proxy.rs); its answers are JSON texts.
+ * @typedef {object} ProxyCore
+ * @property {boolean} wantsEnvironment whether it still lacks a credential the environment may give
+ * @property {(environment: string) => void} supply
+ * @property {(method: string, path: string, origin: string | undefined, length: string | undefined) => string} decide
+ * @property {(path: string, body: Uint8Array | undefined, origin: string | undefined, now: number) => Forwarded} forward
+ * @property {(status: number, headers: string, body: Uint8Array, authorization: string | undefined, origin: string | undefined) => string} relay
+ * @property {(status: number, origin: string | undefined) => string} reply
+ * @property {(cause: string, timedOut: boolean, origin: string | undefined) => string} unanswered
+ *
+ * The request a decision to forward makes, or its refusal.
+ * @typedef {{ refusal(): string | undefined, upstream(): string, free(): void }} Forwarded
+ * @typedef {{ url: string, method: string, headers: Record<string, string>, body?: string, passBack: string[] }} Upstream
+ * @typedef {{ status: number, headers: Record<string, string>, body?: string | null }} Reply
+ * @typedef {ReturnType<typeof deadline>} Deadline
+ * What fetch threw: Node names its cause's code.
+ * @typedef {{ cause?: { code?: unknown } }} FetchFailure
+ */
+
 /** The most of an upstream answer the proxy holds (it passes back job documents). */
 const MAX_UPSTREAM_BYTES = 8 * 2 ** 20;
 
+/** @type {typeof import("../index.js").createProxy} */
 export function createProxy(config) {
   const { authorize, logger, ...data } = config ?? {};
   if (authorize !== undefined && typeof authorize !== "function") throw invalid("authorize", "must be a function");
@@ -28,7 +49,12 @@ export function createProxy(config) {
   return handler(json, authorize, log);
 }
 
-/** The fetch-API handler around a ProxyCore made from `json`; `log` takes the core's lines. */
+/**
+ * The fetch-API handler around a ProxyCore made from `json`; `log` takes the core's lines.
+ * @param {string} json
+ * @param {import("../index.js").ProxyConfig["authorize"]} authorize
+ * @param {(line: any) => void} log
+ */
 function handler(json, authorize, log) {
   let core = newCore(json);
   let born = generation;
@@ -40,9 +66,16 @@ function handler(json, authorize, log) {
     }
     return core;
   };
+  /** @type {(during: string, ask: (core: ProxyCore) => string) => Response} */
   const answerWith = (during, ask) => respond(JSON.parse(enter(() => ask(current()), during)));
+  /** @type {(status: number, origin: string | undefined) => Response} */
   const reply = (status, origin) => answerWith("answering", (core) => core.reply(status, origin));
 
+  /**
+   * @param {Request} request
+   * @param {string | undefined} origin
+   * @param {Deadline} stop
+   */
   async function handle(request, origin, stop) {
     const { pathname } = new URL(request.url);
     const length = request.headers.get("content-length") ?? undefined;
@@ -61,6 +94,7 @@ function handler(json, authorize, log) {
       if (verdict instanceof Response) return verdict;
       if (verdict !== true) return reply(401, origin);
     }
+    /** @type {Uint8Array | null | undefined} */
     let body;
     if (readBody) {
       body = await readBodyWithin(request, maxBodyBytes, stop.signal);
@@ -68,7 +102,9 @@ function handler(json, authorize, log) {
       if (body === undefined) return fail(400, "invalid_request", "the request body could not be read", origin);
     }
     const forwardBorn = generation;
-    const forward = enter(() => current().forward(pathname, body, origin, Date.now()), "checking a request");
+    // Not null past the checks above.
+    const forward = enter(() => current().forward(pathname, /** @type {Uint8Array | undefined} */ (body), origin, Date.now()), "checking a request");
+    /** @type {Upstream} */
     let upstream;
     try {
       const refusal = enter(() => forward.refusal(), "checking a request", undefined, forwardBorn);
@@ -95,7 +131,13 @@ function handler(json, authorize, log) {
     }
   }
 
-  /** A JSON error answer made here, with the core's CORS and body headers when it can give them. */
+  /**
+   * A JSON error answer made here, with the core's CORS and body headers when it can give them.
+   * @param {number} status
+   * @param {import("../index.js").ErrorCode} code
+   * @param {string} message
+   * @param {string | undefined} origin
+   */
   function fail(status, code, message, origin) {
     let headers = { "content-type": "application/json", "x-content-type-options": "nosniff" };
     try {
@@ -106,6 +148,7 @@ function handler(json, authorize, log) {
     return respond({ status, headers, body: JSON.stringify({ error: { code, message } }) });
   }
 
+  /** @param {Request} request */
   return async function proxy(request) {
     const origin = request.headers.get("origin") ?? undefined;
     // The caller going away (request.signal; in Workers with the
@@ -125,6 +168,9 @@ function handler(json, authorize, log) {
 /**
  * Asks `authorize`: its answer, or false when it throws, rejects or has not
  * answered when `signal` fires. Only `true` (or a Response) means anything.
+ * @param {NonNullable<import("../index.js").ProxyConfig["authorize"]>} authorize
+ * @param {Request} request
+ * @param {AbortSignal} signal
  */
 async function judge(authorize, request, signal) {
   try {
@@ -138,15 +184,19 @@ async function judge(authorize, request, signal) {
 /**
  * A request's own AbortSignal: fired when its caller goes away, or once
  * `start(ms)` set a deadline and it passes.
+ * @param {AbortSignal | undefined} parent absent where the runtime gives requests none
  */
 function deadline(parent) {
   const own = new AbortController();
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-  const leave = () => own.abort(parent.reason);
+  // Listened to only when there is a parent.
+  const leave = () => own.abort(/** @type {AbortSignal} */ (parent).reason);
   if (parent?.aborted) leave();
   else parent?.addEventListener("abort", leave);
   return {
     signal: own.signal,
+    /** @param {number} ms */
     start(ms) {
       timer = setTimeout(() => own.abort(new DOMException("the proxy's timeout passed", "TimeoutError")), ms);
     },
@@ -158,9 +208,14 @@ function deadline(parent) {
   };
 }
 
-/** The core for `config` (JSON); a refused config throws its KlingExtendError. */
+/**
+ * The core for `config` (JSON); a refused config throws its KlingExtendError.
+ * @param {string} config
+ * @returns {ProxyCore}
+ */
 function newCore(config) {
   const variables = toJson(environment(), "environment");
+  /** @type {{ core?: ProxyCore, refusal?: string }} */
   const made = enter(() => {
     try {
       return { core: new wasm.ProxyCore(config, inBrowser(), variables) };
@@ -170,10 +225,15 @@ function newCore(config) {
       return { refusal: thrown };
     }
   }, "starting the proxy");
-  return made.core ?? answer(made.refusal);
+  return made.core ?? answer(/** @type {string} */ (made.refusal));
 }
 
-/** The caller's body, null when over `max`, undefined when it broke off or did not come in time. */
+/**
+ * The caller's body, null when over `max`, undefined when it broke off or did not come in time.
+ * @param {Request} request
+ * @param {number} max
+ * @param {AbortSignal} signal
+ */
 async function readBodyWithin(request, max, signal) {
   try {
     return await raceAbort(readLimited(request.body, max), signal);
@@ -188,14 +248,19 @@ async function readBodyWithin(request, max, signal) {
  * the key): `{ status, headers, body }` with the `passBack` headers' values
  * as a JSON list, `body` null when over the limit; or `{ failed }` with the
  * fetch error. A redirect's body, or one no Response can carry, is not read.
+ * @param {Upstream} upstream
+ * @param {AbortSignal} signal
+ * @returns {Promise<{ status: number, headers: string, body: Uint8Array | null, failed?: undefined } | { failed: FetchFailure }>}
  */
 async function exchange(upstream, signal) {
+  /** @type {Response | undefined} */
   let response;
   try {
+    /** @type {RequestInit} */
     const init = { method: upstream.method, headers: upstream.headers, body: upstream.body, redirect: "manual", signal };
     response = await raceAbort(fetch(upstream.url, init), signal);
     const status = response.status;
-    const headers = JSON.stringify(upstream.passBack.map((name) => response.headers.get(name)));
+    const headers = JSON.stringify(upstream.passBack.map((name) => /** @type {Response} */ (response).headers.get(name)));
     const unread = response.type === "opaqueredirect" || status < 200 || status > 599 || (status >= 300 && status < 400);
     if (unread || declaredOver(response.headers, MAX_UPSTREAM_BYTES)) {
       discard(response);
@@ -204,10 +269,12 @@ async function exchange(upstream, signal) {
     return { status, headers, body: await raceAbort(readLimited(response.body, MAX_UPSTREAM_BYTES), signal) };
   } catch (failed) {
     discard(response);
-    return { failed };
+    // A fetch error: Node's names its cause's code.
+    return { failed: /** @type {FetchFailure} */ (failed) };
   }
 }
 
+/** @param {Reply} reply */
 function respond(reply) {
   return new Response(reply.body ?? null, { status: reply.status, headers: new Headers(reply.headers) });
 }

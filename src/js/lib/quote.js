@@ -18,10 +18,11 @@ import { enter, generation, wasm } from "./wasm.js";
 
 /** The words of the core's codes, in the order of `Resolution::ALL`, `Mode::ALL` and `Basis::ALL`. */
 const PROVIDERS = ["trinetra", "kling"];
-const RESOLUTIONS = ["720p", "1080p"];
-const MODES = ["standard", "professional"];
-const BASES = ["output", "added"];
+const RESOLUTIONS = /** @type {const} */ (["720p", "1080p"]);
+const MODES = /** @type {const} */ (["standard", "professional"]);
+const BASES = /** @type {const} */ (["output", "added"]);
 /** `rates` keys, in the order of their slots. */
+/** @type {readonly string[]} */
 const RATE_KEYS = [...RESOLUTIONS, ...MODES];
 
 /** The core's slots (calculator.rs); NaN is a member not given. */
@@ -30,8 +31,12 @@ const RATES = 7;
 const UNIT_AMOUNT = 11;
 const CURRENCY = 12;
 /** The members that cross as a number, by name: their slot, and a word's words. */
+/** @typedef {[slot: number, words?: readonly string[]]} Member A member's slot, and the words it may be. */
+/** @type {Record<string, Member>} */
 const COMMON = { provider: [0, PROVIDERS], resolution: [1, RESOLUTIONS], mode: [2, MODES], discountPercent: [6] };
+/** @type {Record<string, Member>} */
 const QUOTE = { ...COMMON, seconds: [3] };
+/** @type {Record<string, Member>} */
 const CHAIN = { ...COMMON, sourceSeconds: [3], extensions: [4], basis: [5, BASES] };
 
 /** An answer's status (calculator.rs). */
@@ -45,9 +50,16 @@ let of = -1;
 /** Where `next` reads. */
 let at = 0;
 
+/** @type {typeof import("../index.js").quote} */
 export const quote = (input) => price(input, false);
+/** @type {typeof import("../index.js").quoteChain} */
 export const quoteChain = (input) => price(input, true);
 
+/**
+ * @param {unknown} input
+ * @param {boolean} chain
+ * @returns {any} the quote or chain quote (readQuote, readChain)
+ */
 function price(input, chain) {
   const during = chain ? "in quoteChain" : "in quote";
   const terms = read(input, NESTED);
@@ -59,7 +71,13 @@ function price(input, chain) {
   }
   at = answer / 8;
   if (memory()[at++] === PRICED) return chain ? readChain() : readQuote();
-  throw new KlingExtendError({ code: text(), message: text(), retryable: next() === 1, field: next() ? text() : undefined });
+  throw new KlingExtendError({
+    // The core writes only the contract's codes (core/types/error.rs).
+    code: /** @type {import("../index.js").ErrorCode} */ (text()),
+    message: text(),
+    retryable: next() === 1,
+    field: next() ? text() : undefined,
+  });
 }
 
 /**
@@ -78,7 +96,8 @@ function memory() {
 
 /** The input's members whose own members are read too. */
 const NESTED = ["rates", "unitPrice"];
-/** What stands in for any list: `read` answers a record as a list too, of its members. */
+/** @typedef {[string, unknown][]} Members A record as `read` answers it. */
+/** @type {Members} What stands in for any list: `read` answers a record as a list too, of its members. */
 const LIST = [];
 
 /**
@@ -90,6 +109,9 @@ const LIST = [];
  * without reading into it: nothing of the caller's is coerced or called
  * (no valueOf, toString or toJSON), and a member's getter answering
  * differently each time is asked once.
+ * @param {unknown} value
+ * @param {string[] | false} nested
+ * @returns {unknown}
  */
 function read(value, nested) {
   if (typeof value !== "object" || value === null) return value;
@@ -99,15 +121,21 @@ function read(value, nested) {
   const members = new Array(keys.length);
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i];
-    const item = value[key];
+    const item = /** @type {Record<string, unknown>} */ (value)[key];
     members[i] = [key, typeof item === "object" && item !== null ? read(item, nested.includes(key) && []) : item];
   }
   return members;
 }
 
-/** Whether `read` answered `value` for a record. */
+/**
+ * Whether `read` answered `value` for a record.
+ * @type {(value: unknown) => value is Members}
+ */
 const copied = (value) => Array.isArray(value) && value !== LIST;
-/** What `read` answered, as the plain data the validating path takes (a "__proto__" key stays a member). */
+/**
+ * What `read` answered, as the plain data the validating path takes (a "__proto__" key stays a member).
+ * @type {(value: unknown) => unknown}
+ */
 const plain = (value) => (copied(value) ? Object.fromEntries(value.map(([key, item]) => [key, plain(item)])) : value);
 
 /**
@@ -116,6 +144,8 @@ const plain = (value) => (copied(value) ? Object.fromEntries(value.map(([key, it
  * memory is taken after it all ran (growing it detaches a view). False
  * when they cannot all be carried so. Members that are null or undefined
  * are not given, as in JSON.
+ * @param {Members} members
+ * @param {boolean} chain
  */
 function ask(members, chain) {
   const n = memory();
@@ -146,22 +176,26 @@ function ask(members, chain) {
   return true;
 }
 
+/** @type {(value: unknown) => value is null | undefined} */
 const absent = (value) => value === undefined || value === null;
 
 /**
  * `value` into `slot`: the code of one of `words`, or else a finite number
  * (-0 as 0, as JSON carries it), never coerced (a BigInt or a Symbol is the
  * validating path's to refuse). Whether it was one, or absent.
+ * @param {Float64Array} n
+ * @param {Member} member
+ * @param {unknown} value
  */
 function put(n, member, value) {
   if (absent(value)) return true;
   const [slot, words] = member;
   if (words === undefined) {
     if (!Number.isFinite(value)) return false;
-    n[slots + slot] = value + 0;
+    n[slots + slot] = /** @type {number} */ (value) + 0;
     return true;
   }
-  const code = words.indexOf(value);
+  const code = words.indexOf(/** @type {string} */ (value));
   n[slots + slot] = code;
   return code >= 0;
 }
@@ -184,7 +218,10 @@ function text() {
   return out.length === length ? out : out.slice(0, length);
 }
 
-/** A quote, its members in the contract's order (index.d.ts). */
+/**
+ * A quote, its members in the contract's order (index.d.ts).
+ * @returns {import("../index.js").Quote}
+ */
 function readQuote() {
   if (next() === 0) {
     return {
@@ -192,6 +229,7 @@ function readQuote() {
       listCredits: next(), discountPercent: next(), credits: next(), inr: next(), formatted: text(),
     };
   }
+  /** @type {import("../index.js").KlingQuote} */
   const q = {
     provider: "kling", mode: MODES[next()], seconds: next(), billedSeconds: next(), steps: next(), units: next(),
     perStep: next(), listCredits: next(), discountPercent: next(), credits: next(),

@@ -6,6 +6,7 @@
  * sandbox compiles the module outside the sandbox, so it is another realm's
  * Module: the check fails and the glue would try to compile it from bytes,
  * which throws. Instantiating it works; only its prototype must be ours.
+ * @param {WebAssembly.Module} module
  */
 export function ownRealm(module) {
   if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);

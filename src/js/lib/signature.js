@@ -11,6 +11,11 @@ const MAX_BODY_BYTES = 1 << 20;
  * Checks a Standard Webhooks signature, then parses like parseWebhook. The
  * first argument may be the fetch Request itself: its raw body is read here,
  * and the arguments after it are the secret and the options.
+ * @param {unknown} rawBody
+ * @param {any} headers the headers, or with a Request the secret
+ * @param {unknown} secret the secret, or with a Request the options
+ * @param {unknown} [options]
+ * @returns {Promise<import("../index.js").VerifiedJob>}
  */
 export async function verifyWebhook(rawBody, headers, secret, options) {
   if (isRequest(rawBody)) return verifyWebhook(await bodyOf(rawBody), rawBody.headers, headers, secret);
@@ -18,13 +23,20 @@ export async function verifyWebhook(rawBody, headers, secret, options) {
     ? Object.fromEntries(headers)
     : headers;
   const args = [bytes(rawBody), toJson(record, "headers"), toJson(secret, "secret"), toJson(options, "options")];
-  return answer(wasm.verifyWebhook(...args, Date.now() / 1000), takeRaw);
+  // The server build has it.
+  return answer(/** @type {NonNullable<typeof wasm.verifyWebhook>} */ (wasm.verifyWebhook)(...args, Date.now() / 1000), takeRaw);
 }
 
-/** A fetch Request (or any object with its body and a Headers bag). */
+/**
+ * A fetch Request (or any object with its body and a Headers bag).
+ * @type {(value: any) => value is Request}
+ */
 const isRequest = (value) => typeof value?.arrayBuffer === "function" && typeof value.headers?.get === "function";
 
-/** The bytes of a Request's body, read once and bounded; a body already read cannot be verified. */
+/**
+ * The bytes of a Request's body, read once and bounded; a body already read cannot be verified.
+ * @param {Request} request
+ */
 async function bodyOf(request) {
   if (request.bodyUsed) {
     throw invalid("request", "has a body that was already read: verify the Request before anything parses it, or pass the raw body read (verifyWebhook(rawBody, headers, secret))");
@@ -40,9 +52,12 @@ async function bodyOf(request) {
   return body;
 }
 
-const atMost = (body) => (body.byteLength > MAX_BODY_BYTES ? null : body);
+const atMost = (/** @type {Uint8Array<ArrayBuffer>} */ body) => (body.byteLength > MAX_BODY_BYTES ? null : body);
 
-/** The body exactly as received; a parsed object cannot be verified, its bytes are gone. */
+/**
+ * The body exactly as received; a parsed object cannot be verified, its bytes are gone.
+ * @param {unknown} rawBody
+ */
 function bytes(rawBody) {
   if (typeof rawBody === "string") return new TextEncoder().encode(rawBody);
   if (rawBody instanceof Uint8Array) return rawBody;

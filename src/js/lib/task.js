@@ -3,12 +3,15 @@
 // split into data (for the core) and hooks (for the driver). Shared by the
 // API (api.js) and the Workflows entry.
 import { answer, inBrowser, toJson } from "./boundary.js";
+import { HOOKS as HOOK_NAMES } from "./contract.js";
 import { drive } from "./driver.js";
 import { invalid, unreadable, unreadableSignal } from "./error.js";
 import { enter, environment, generation, release, takeRaw, wasm } from "./wasm.js";
 
-/** The options that are not data: they stay in JS, for the driver. */
-const HOOKS = new Set(["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted"]);
+/** @typedef {import("./wasm.js").Settings} Settings */
+
+/** The options that are functions: they stay in JS, for the driver. */
+const HOOKS = new Set(/** @type {readonly string[]} */ (HOOK_NAMES));
 const LOG_METHODS = ["debug", "info", "warn", "error"];
 /** What a call's hooks are when its options name none. */
 export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
@@ -24,15 +27,19 @@ export const DEFAULT_HOOKS = { log: log(console), patience: 600_000 };
  * environment again at each call until found (the core's Settings). The
  * core's settings are made again, from the same text, if its instance
  * restarts.
+ * @param {unknown} options
  */
 export function configure(options) {
   const [data, hooks] = split(options);
   const text = toJson(data, "");
   let env = toJson(environment(), "environment");
+  /** @param {string} json */
   const make = (json) => new wasm.Settings(json, inBrowser(), env);
+  /** @type {Settings} */
   let settings;
+  /** @type {number | undefined} */
   let born;
-  // Whether the client's settings still lack a credential the environment may give.
+  /** @type {boolean | undefined} Whether the client's settings still lack a credential the environment may give. */
   let wants;
   const current = () => {
     if (born !== generation) [settings, born, wants] = [make(text), generation, undefined];
@@ -44,6 +51,11 @@ export function configure(options) {
   /**
    * The first step of `made`'s call `kind` of `args` at `monotonic` and
    * `unix`, once the environment was asked for a credential they still lack.
+   * @param {Settings} made
+   * @param {string} kind
+   * @param {string[]} args
+   * @param {number} monotonic
+   * @param {number} unix
    */
   const start = (made, kind, args, monotonic, unix) => {
     const client = made === settings;
@@ -51,18 +63,25 @@ export function configure(options) {
     if (client ? (wants ??= made.wantsEnvironment?.() === true) : made.wantsEnvironment?.()) {
       const now = toJson(environment(), "environment");
       made.supply(now);
-      const still = made.wantsEnvironment();
+      // Asked only of a build that has it.
+      const still = /** @type {() => boolean} */ (made.wantsEnvironment)();
       if (client) wants = still;
       // Found: every later call of the client is checked in this environment, so sends this credential.
       if (!still) [env, born] = [now, client ? born : (release(settings, born), undefined)];
     }
     return made.start(kind, `[${args}]`, entropy(), monotonic, unix);
   };
+  /**
+   * @param {string} kind one of the contract's TASK_KINDS
+   * @param {string[]} args JSON texts
+   * @param {unknown} [own] the call's own options
+   */
   const call = (kind, args, own) => {
     const [added, more] = split(own);
     // Written before the call starts: a call's own bad option is its own
     // invalid_request, not a failure of the instance every call shares.
     const merged = Object.keys(added).length ? toJson(overlay(checked, added), "") : undefined;
+    /** @type {import("./driver.js").Cross} */
     const first = merged
       ? (monotonic, unix) => once(make(merged), (made) => start(made, kind, args, monotonic, unix))
       : (monotonic, unix) => start(current(), kind, args, monotonic, unix);
@@ -72,7 +91,14 @@ export function configure(options) {
   return call;
 }
 
-/** What `use` makes of settings made for it alone, which are freed then (a call's machine holds what it needs of them). */
+/**
+ * What `use` makes of settings made for it alone, which are freed then (a call's machine holds what it needs of them).
+ * @template {{ free(): void }} M
+ * @template T
+ * @param {M} made
+ * @param {(made: M) => T} use
+ * @returns {T}
+ */
 function once(made, use) {
   try {
     return use(made);
@@ -84,6 +110,8 @@ function once(made, use) {
 /**
  * A call's own options laid over a client's: its members replace theirs,
  * and its `headers` theirs of the same name, in any case.
+ * @param {Record<string, any>} client
+ * @param {Record<string, any>} own
  */
 function overlay(client, own) {
   const merged = { ...client, ...own };
@@ -95,7 +123,12 @@ function overlay(client, own) {
   return merged;
 }
 
-/** One call with options of its own, checked for it alone. */
+/**
+ * One call with options of its own, checked for it alone.
+ * @param {string} kind
+ * @param {string[]} args
+ * @param {unknown} options
+ */
 export function perform(kind, args, options) {
   const call = configure(options);
   return once(call, () => call(kind, args));
@@ -114,15 +147,20 @@ function entropy() {
   return pool.subarray(drawn, (drawn += 24));
 }
 
+/** @type {(value: unknown) => value is Record<string, any>} */
 export const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The options' data (for the core) and the hooks they give (for the
  * driver), each checked; `patience`, how long a hook may hold the call, is
  * the whole wait's (`waitTimeoutMs`, checked by the core).
+ * @param {unknown} options
+ * @returns {[Record<string, unknown>, Partial<import("./driver.js").Hooks> & Record<string, unknown>]}
  */
 export function split(options) {
+  /** @type {Record<string, unknown>} */
   const data = {};
+  /** @type {Partial<import("./driver.js").Hooks> & Record<string, unknown>} */
   const hooks = {};
   if (options === undefined || options === null) return [data, hooks];
   if (!isRecord(options)) throw invalid("options", "must be an object");
@@ -156,7 +194,11 @@ export function split(options) {
   return [data, hooks];
 }
 
-/** `value` if it has a logger's four methods; reading them must not throw. */
+/**
+ * `value` if it has a logger's four methods; reading them must not throw.
+ * @param {any} value
+ * @returns {import("../index.js").Logger}
+ */
 function logger(value) {
   let shaped;
   try {
@@ -168,7 +210,11 @@ function logger(value) {
   return value;
 }
 
-/** `value` if it is shaped like an AbortSignal (polyfills included); reading it must not throw. */
+/**
+ * `value` if it is shaped like an AbortSignal (polyfills included); reading it must not throw.
+ * @param {any} value
+ * @returns {import("./driver.js").SignalLike}
+ */
 function signal(value) {
   let shaped;
   try {
@@ -184,11 +230,14 @@ function signal(value) {
  * The core's log lines (it sends them only at the level asked for) to
  * `logger`. A logger that throws, or whose promise rejects, cannot change
  * how the call ends, nor crash the process with an unhandled rejection.
+ * @param {import("../index.js").Logger} logger
+ * @returns {(line: { level: keyof import("../index.js").Logger, message: string }) => void}
  */
 function log(logger) {
   return ({ level, message }) => {
     try {
-      const result = logger[level](`[kling-extend] ${message}`);
+      // A logger may answer a promise (the .d.ts says void: any logger is taken).
+      const result = /** @type {any} */ (logger[level](`[kling-extend] ${message}`));
       if (typeof result?.then === "function") result.then(undefined, () => {});
     } catch {
       // Logging is a side channel.

@@ -5,8 +5,43 @@
 import { answer } from "./boundary.js";
 import { KlingExtendError } from "./error.js";
 
+/**
+ * What JS calls of a wasm build (wasm-bindgen's glue): texts are JSON but
+ * for `call`'s `text`. The calculator's and the proxy's cross as their own
+ * modules (quote.js, proxy.js) read them; a build lacks what it was built
+ * without (the page's has no proxy).
+ * @typedef {object} Build
+ * @property {(name: string, args: string, text: string) => string} call
+ * @property {(index: number) => unknown} takeRaw
+ * @property {(task: number, name: import("./driver.js").TaskEvent, detail: string, monotonic: number, unix: number) => string} taskEvent
+ * @property {(task: number, status: number, headers: string, body: Uint8Array, monotonic: number, unix: number) => string} taskResponse
+ * @property {new (options: string, inBrowser: boolean, environment: string) => Settings} Settings
+ * @property {() => void} __wbg_reset_state
+ * @property {(module?: any) => { memory: WebAssembly.Memory }} initSync
+ * @property {() => number} asks
+ * @property {(chain: boolean) => number} price
+ * @property {(chain: boolean, value: string) => number} priceValue
+ * @property {((value: unknown, name: string) => string) | undefined} [encode]
+ * @property {any} [ProxyCore]
+ * @property {(...args: any[]) => string} [verifyWebhook]
+ *
+ * A client's options as the core checked them (src/wasm/settings.rs).
+ * @typedef {object} Settings
+ * @property {() => string | undefined} refusal
+ * @property {(() => boolean) | undefined} [wantsEnvironment] absent where there is no environment (a page's build)
+ * @property {(environment: string) => void} supply
+ * @property {(kind: string, args: string, entropy: Uint8Array, monotonic: number, unix: number) => string} start
+ * @property {() => void} free
+ */
+
+/** @type {Build} */
 export let wasm;
+/** @typedef {() => Promise<any>} LoadServer */
+/** @typedef {() => Record<string, string> | null} ReadEnvironment */
+
+/** @type {LoadServer | undefined} */
 let load;
+/** @type {ReadEnvironment | undefined} */
 let readEnvironment;
 
 /**
@@ -20,6 +55,11 @@ export let generation = 0;
  * `loadServer`: how a page imports its server half; `environment`: how Node
  * reads the variables the core may use (credentials, the log level), absent
  * where there is no process environment (pages, Workers).
+ */
+/**
+ * @param {Build} build
+ * @param {LoadServer} [loadServer]
+ * @param {ReadEnvironment} [environment]
  */
 export function bind(build, loadServer, environment) {
   wasm = build;
@@ -41,6 +81,11 @@ export const environment = () => readEnvironment?.() ?? null;
  * call knew (the job it submitted, maybeSubmitted), asked for only then;
  * `born` is the generation of the object called: one from a replaced
  * instance fails without being touched.
+ * @template T
+ * @param {() => T} fn
+ * @param {string} during
+ * @param {() => Partial<import("../index.js").KlingExtendErrorDetail>} [detail]
+ * @returns {T}
  */
 export function enter(fn, during, detail, born = generation) {
   if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail?.());
@@ -53,7 +98,11 @@ export function enter(fn, during, detail, born = generation) {
 }
 
 
-/** Frees `object` unless its instance was replaced; never throws, so it cannot hide a caller's error. */
+/**
+ * Frees `object` unless its instance was replaced; never throws, so it cannot hide a caller's error.
+ * @param {{ free(): void }} object
+ * @param {number | undefined} born
+ */
 export function release(object, born) {
   if (born !== generation) return;
   try {
@@ -63,7 +112,11 @@ export function release(object, born) {
   }
 }
 
-/** Drops the core's machine `task` (any event but the core's own ends it) unless its instance was replaced; never throws. */
+/**
+ * Drops the core's machine `task` (any event but the core's own ends it) unless its instance was replaced; never throws.
+ * @param {number} task
+ * @param {number} born
+ */
 export function endTask(task, born) {
   if (born !== generation) return;
   try {
@@ -82,18 +135,32 @@ function restart() {
   }
 }
 
-/** The package's own failure: it never blames the service (contract v1.2). */
+/**
+ * The package's own failure: it never blames the service (contract v1.2).
+ * @param {string} what
+ * @param {Partial<import("../index.js").KlingExtendErrorDetail> | undefined} detail
+ * @param {unknown} [cause]
+ */
 function failure(what, detail, cause) {
   return new KlingExtendError({ code: "internal_error", message: `kling-extend's wasm core ${what}`, retryable: false, ...detail }, cause);
 }
 
-/** A synchronous function of the core by name, its arguments JSON texts (boundary.js). */
+/**
+ * A synchronous function of the core by name, its arguments JSON texts (boundary.js).
+ * @type {(name: string, ...args: string[]) => any}
+ */
 export const call = (name, ...args) => callWithText(name, "", ...args);
 
-/** `call`, with `text` a large argument that crosses as itself, not escaped into the others' JSON. */
+/**
+ * `call`, with `text` a large argument that crosses as itself, not escaped into the others' JSON.
+ * @type {(name: string, text: string, ...args: string[]) => any}
+ */
 export const callWithText = (name, text, ...args) => answer(enter(() => wasm.call(name, `[${args}]`, text), `in ${name}`), takeRaw);
 
-/** The document the last core answer set aside at `index` (boundary.js's withJobs). */
+/**
+ * The document the last core answer set aside at `index` (boundary.js's withJobs).
+ * @param {number} index
+ */
 export const takeRaw = (index) => wasm.takeRaw(index);
 
 /** Whether this build is a page's, whose server half loads on demand. */
@@ -102,9 +169,13 @@ export const hasServerHalf = () => load !== undefined;
 /**
  * `call` on the server half. Its KlingExtendError is a copy of this one, so
  * an error of that class gets this prototype: a page sees one class.
+ * @template T
+ * @param {(half: any) => T | Promise<T>} call
+ * @returns {Promise<T>}
  */
 export async function onServer(call) {
-  const half = await load();
+  // Only a page's build, which has a server half, calls it.
+  const half = await /** @type {LoadServer} */ (load)();
   try {
     return await call(half);
   } catch (error) {
