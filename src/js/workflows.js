@@ -38,9 +38,9 @@ export async function runChain(event, step, chain) {
   // Stored by its step, so a replay derives the same findable ids.
   const key = await step.do("chain key", async () => randomKey());
   const chainArgs = [toJson(videoId, "videoId"), toJson(prompts, "prompts")];
-  const advance = (progress, job) => call("chainStep", ...chainArgs, toJson({ ...settings, resume: progress }, "options"), toJson(key, "key"), toJson(job, "job"));
+  const recordStep = (progress, job) => call("chainStep", ...chainArgs, toJson({ ...settings, resume: progress }, "options"), toJson(key, "key"), toJson(job, "job"));
   const jobs = [];
-  for (let progress = advance(undefined, null); progress.inFlight; ) {
+  for (let progress = recordStep(undefined, null); progress.inFlight; ) {
     const { index, externalId } = progress.inFlight;
     const where = `step ${index + 1} of ${prompts.length}`;
     const send = (retried) => perform("chainSubmit", [...chainArgs, toJson(retried, "retried")], { ...options, ...settings, resume: progress });
@@ -48,7 +48,7 @@ export async function runChain(event, step, chain) {
     const job = await settle(step, index, stepConfig, jobId, options, callbackTimeout, pollInterval);
     if (job.status !== "succeeded") throw unsuccessful(where, job);
     jobs.push(job);
-    progress = advance(progress, job);
+    progress = recordStep(progress, job);
   }
   return jobs;
 }

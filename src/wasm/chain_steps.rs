@@ -1,5 +1,5 @@
 //! A chain's steps for a durable engine (`kling-extend/workflows`), as JSON
-//! values: the engine stores the progress `advance` answers and hands it
+//! values: the engine stores the progress `chain_step` answers and hands it
 //! back as the `resume` option, and submits each step with the
 //! `chainSubmit` task.
 
@@ -15,7 +15,7 @@ use crate::core::types::json::Value;
 /// step in flight ended with `job` (`null` at the start), with the next step
 /// in flight. `key` is the chain's 32 hex digits, `options.resume` the
 /// progress stored before.
-pub fn advance(args: &str) -> Result<Value> {
+pub fn chain_step(args: &str) -> Result<Value> {
     let [video_id, prompts, options, key, job] = convert::args(args)?;
     let key =
         key.as_str().and_then(key_from_hex).ok_or_else(|| Error::invalid("key", "must be 32 hexadecimal digits"))?;
@@ -25,7 +25,7 @@ pub fn advance(args: &str) -> Result<Value> {
         Value::Null => None,
         job => Some(Outcome::from_value(&job)?),
     };
-    chain_steps::advance(&prompts, &mut progress, outcome, &config)?;
+    chain_steps::record_step(&prompts, &mut progress, outcome, &config)?;
     Ok(progress.into())
 }
 

@@ -26,7 +26,7 @@ pub fn call(name: &str, args: &str, #[cfg_attr(not(feature = "server"), allow(un
         #[cfg(feature = "server")]
         "parseWebhookText" => webhook::parse_text(text, args).map(Value::from),
         #[cfg(feature = "server")]
-        "chainStep" => super::chain_steps::advance(args),
+        "chainStep" => super::chain_steps::chain_step(args),
         _ => Err(Error::invalid("name", "is not a function of this build")),
     })
 }

@@ -83,7 +83,7 @@ pub fn task_event(task: u32, name: &str, detail: &str, monotonic: f64, unix: f64
             return ended(error);
         }
     };
-    advance(task, event, time(monotonic, unix), None)
+    step_machine(task, event, time(monotonic, unix), None)
 }
 
 /// The response to the machine `task`'s request: `headers` are the values
@@ -94,11 +94,11 @@ pub fn task_event(task: u32, name: &str, detail: &str, monotonic: f64, unix: f64
 pub fn task_response(task: u32, status: f64, headers: &str, body: Vec<u8>, monotonic: f64, unix: f64) -> String {
     let kept = (cfg!(feature = "server") && body.len() <= KEPT_BODY_BYTES).then(|| body.clone());
     let response = HttpResponse { status: status.clamp(0.0, 999.0) as u16, headers: response_headers(headers), body };
-    advance(task, Event::Response(response), time(monotonic, unix), kept.as_deref())
+    step_machine(task, Event::Response(response), time(monotonic, unix), kept.as_deref())
 }
 
 /// Hands `event` to the machine `task`, and answers its next step.
-fn advance(task: u32, event: Event, now: Time, body: Option<&[u8]>) -> String {
+fn step_machine(task: u32, event: Event, now: Time, body: Option<&[u8]>) -> String {
     clear_aside();
     // Taken out while it runs: nothing it does can reach the slots.
     let taken = TASKS.with(|tasks| tasks.borrow_mut().get_mut(task as usize).and_then(Option::take));

@@ -14,7 +14,7 @@ use crate::core::types::error::{Error, Result};
 /// next step in flight: afterwards `progress.in_flight` is the step to
 /// submit, or `None` once the chain is done. Refuses a Kling chain that
 /// would pass three minutes before that step is paid for.
-pub fn advance(
+pub fn record_step(
     prompts: &Prompts,
     progress: &mut ChainProgress,
     outcome: Option<Outcome>,
@@ -79,7 +79,7 @@ mod tests {
         let config = options.config();
         let plan = options.chain_plan("v0", &prompts(texts))?;
         let (prompts, mut progress) = plan.into_parts(config.provider.name(), [0xab; 16]);
-        advance(&prompts, &mut progress, None, &config)?;
+        record_step(&prompts, &mut progress, None, &config)?;
         Ok((config, prompts, progress))
     }
 
@@ -92,11 +92,11 @@ mod tests {
         let (config, prompts, mut progress) = started(kling_chain(), &["one", "two"]).unwrap();
         let first = progress.in_flight.clone().unwrap().external_id.unwrap();
         assert_eq!(first, format!("ke-{}", "ab".repeat(16)));
-        advance(&prompts, &mut progress, Some(outcome("t1", "vid1", 10.0)), &config).unwrap();
+        record_step(&prompts, &mut progress, Some(outcome("t1", "vid1", 10.0)), &config).unwrap();
         let second = progress.in_flight.clone().unwrap().external_id.unwrap();
         assert_eq!(second, format!("ke-{}aa", "ab".repeat(15)), "the index is mixed into the last byte");
         assert_eq!((progress.next.clone(), progress.charged), (Source::Video("vid1".into()), 2.0));
-        advance(&prompts, &mut progress, Some(outcome("t2", "vid2", 15.0)), &config).unwrap();
+        record_step(&prompts, &mut progress, Some(outcome("t2", "vid2", 15.0)), &config).unwrap();
         assert_eq!((progress.in_flight, progress.finished.len()), (None, 2));
     }
 
@@ -120,7 +120,7 @@ mod tests {
         let error = started(kling_chain(), &["p"; 36]).err().unwrap();
         assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidRequest, Some("prompts")));
         let (config, prompts, mut progress) = started(kling_chain(), &["one", "two"]).unwrap();
-        let error = advance(&prompts, &mut progress, Some(outcome("t1", "vid1", 178.0)), &config).unwrap_err();
+        let error = record_step(&prompts, &mut progress, Some(outcome("t1", "vid1", 178.0)), &config).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("prompts"));
         assert!(error.message.contains("183 s"), "{}", error.message);
     }
@@ -128,10 +128,10 @@ mod tests {
     #[test]
     fn a_progress_without_a_step_in_flight_neither_submits_nor_finishes() {
         let (config, prompts, mut progress) = started(trinetra("k"), &["one"]).unwrap();
-        advance(&prompts, &mut progress, Some(outcome("j1", "vid1", 10.0)), &config).unwrap();
+        record_step(&prompts, &mut progress, Some(outcome("j1", "vid1", 10.0)), &config).unwrap();
         let error = submit(&prompts, &progress, true, config.clone(), 1).err().unwrap();
         assert_eq!(error.field.as_deref(), Some("resume.inFlight"));
-        let error = advance(&prompts, &mut progress, Some(outcome("j2", "vid2", 15.0)), &config).unwrap_err();
+        let error = record_step(&prompts, &mut progress, Some(outcome("j2", "vid2", 15.0)), &config).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("job"));
     }
 

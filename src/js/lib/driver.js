@@ -10,7 +10,7 @@ import { declaredOver, discard, readLimited } from "./body.js";
 import { withJobs } from "./boundary.js";
 import { UPDATE_HOOKS } from "./contract.js";
 import { KlingExtendError, invalid, unreadableSignal } from "./error.js";
-import { endTask, enter, generation, takeRaw, wasm } from "./wasm.js";
+import { endTask, intoCore, instance, takeRaw, wasm } from "./wasm.js";
 
 /**
  * How this runtime's own fetch is best driven, as its entry file says
@@ -112,13 +112,13 @@ export async function drive(start, hooks) {
 
 /**
  * A call's crossings into the core: the number of its machine there (while
- * it runs), the instance it was born in, what it knows (`known`) and the
+ * it runs), the instance it was made in, what it knows (`known`) and the
  * body of the last answer, which a job's `raw` is made of when the core
  * says it is that body as received.
  */
 class Call {
   known = new Known();
-  born = generation;
+  madeIn = instance;
   task = -1;
   /** @type {Uint8Array | undefined} */
   body;
@@ -156,7 +156,7 @@ class Call {
    */
   step(cross, during) {
     try {
-      return enter(
+      return intoCore(
         () => {
           /** @type {Step} */
           const step = JSON.parse(cross(performance.now(), Date.now()));
@@ -169,7 +169,7 @@ class Call {
         },
         during,
         () => this.known.detail(),
-        this.born,
+        this.madeIn,
       );
     } catch (error) {
       // The instance failed (internal_error): its message names the job the call had paid for.
@@ -180,7 +180,7 @@ class Call {
 
   /** Drops the machine of a call that ended before its last step (a hook threw, an abort won). */
   end() {
-    if (this.task >= 0) endTask(this.task, this.born);
+    if (this.task >= 0) endTask(this.task, this.madeIn);
   }
 }
 

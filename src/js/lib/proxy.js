@@ -14,7 +14,7 @@ import { declaredOver, discard, readLimited } from "./body.js";
 import { answer, inBrowser, toJson } from "./boundary.js";
 import { invalid } from "./error.js";
 import { DEFAULT_HOOKS, split } from "./task.js";
-import { enter, environment, generation, release, wasm } from "./wasm.js";
+import { intoCore, environment, instance, release, wasm } from "./wasm.js";
 
 /**
  * The server build's proxy core (src/wasm/proxy.rs); its answers are JSON texts.
@@ -57,17 +57,17 @@ export function createProxy(config) {
  */
 function handler(json, authorize, log) {
   let core = newCore(json);
-  let born = generation;
+  let madeIn = instance;
   // After the wasm instance was replaced, the old core is gone: make it again.
   const current = () => {
-    if (born !== generation) {
+    if (madeIn !== instance) {
       core = newCore(json);
-      born = generation;
+      madeIn = instance;
     }
     return core;
   };
   /** @type {(during: string, ask: (core: ProxyCore) => string) => Response} */
-  const answerWith = (during, ask) => respond(JSON.parse(enter(() => ask(current()), during)));
+  const answerWith = (during, ask) => respond(JSON.parse(intoCore(() => ask(current()), during)));
   /** @type {(status: number, origin: string | undefined) => Response} */
   const reply = (status, origin) => answerWith("answering", (core) => core.reply(status, origin));
 
@@ -81,9 +81,9 @@ function handler(json, authorize, log) {
     const length = request.headers.get("content-length") ?? undefined;
     if (current().wantsEnvironment) {
       const variables = toJson(environment(), "environment");
-      enter(() => current().supply(variables), "reading the environment");
+      intoCore(() => current().supply(variables), "reading the environment");
     }
-    const decision = JSON.parse(enter(() => current().decide(request.method, pathname, origin, length), "checking a request"));
+    const decision = JSON.parse(intoCore(() => current().decide(request.method, pathname, origin, length), "checking a request"));
     if (decision.log) log(decision.log);
     if (decision.reply) return respond(decision.reply);
     const { readBody, maxBodyBytes, timeoutMs } = decision.forward;
@@ -101,17 +101,17 @@ function handler(json, authorize, log) {
       if (body === null) return reply(413, origin);
       if (body === undefined) return fail(400, "invalid_request", "the request body could not be read", origin);
     }
-    const forwardBorn = generation;
+    const forwardMadeIn = instance;
     // Not null past the checks above.
-    const forward = enter(() => current().forward(pathname, /** @type {Uint8Array | undefined} */ (body), origin, Date.now()), "checking a request");
+    const forward = intoCore(() => current().forward(pathname, /** @type {Uint8Array | undefined} */ (body), origin, Date.now()), "checking a request");
     /** @type {Upstream} */
     let upstream;
     try {
-      const refusal = enter(() => forward.refusal(), "checking a request", undefined, forwardBorn);
+      const refusal = intoCore(() => forward.refusal(), "checking a request", undefined, forwardMadeIn);
       if (refusal !== undefined) return respond(JSON.parse(refusal));
-      upstream = JSON.parse(enter(() => forward.upstream(), "checking a request", undefined, forwardBorn));
+      upstream = JSON.parse(intoCore(() => forward.upstream(), "checking a request", undefined, forwardMadeIn));
     } finally {
-      release(forward, forwardBorn);
+      release(forward, forwardMadeIn);
     }
     const received = await exchange(upstream, stop.signal);
     if (received.failed) {
@@ -141,7 +141,7 @@ function handler(json, authorize, log) {
   function fail(status, code, message, origin) {
     let headers = { "content-type": "application/json", "x-content-type-options": "nosniff" };
     try {
-      headers = JSON.parse(enter(() => current().reply(status, origin), "answering")).headers;
+      headers = JSON.parse(intoCore(() => current().reply(status, origin), "answering")).headers;
     } catch {
       // The core failed again: the answer goes without CORS headers.
     }
@@ -216,7 +216,7 @@ function deadline(parent) {
 function newCore(config) {
   const variables = toJson(environment(), "environment");
   /** @type {{ core?: ProxyCore, refusal?: string }} */
-  const made = enter(() => {
+  const made = intoCore(() => {
     try {
       return { core: new wasm.ProxyCore(config, inBrowser(), variables) };
     } catch (thrown) {

@@ -14,7 +14,7 @@
 // order of the contract's members.
 import { toJson } from "./boundary.js";
 import { KlingExtendError } from "./error.js";
-import { enter, generation, wasm } from "./wasm.js";
+import { intoCore, instance, wasm } from "./wasm.js";
 
 /** The words of the core's codes, in the order of `Resolution::ALL`, `Mode::ALL` and `Basis::ALL`. */
 const PROVIDERS = ["trinetra", "kling"];
@@ -63,11 +63,11 @@ export const quoteChain = (input) => price(input, true);
 function price(input, chain) {
   const during = chain ? "in quoteChain" : "in quote";
   const terms = read(input, NESTED);
-  let answer = copied(terms) && ask(terms, chain) ? enter(() => wasm.price(chain), during) : 0;
+  let answer = copied(terms) && ask(terms, chain) ? intoCore(() => wasm.price(chain), during) : 0;
   if (!answer || memory()[answer / 8] === DECLINED) {
     // A build without a JSON parser names the encoder it reads (kling-extend/quote's: toTokens).
     const value = (wasm.encode ?? toJson)(plain(terms), "input");
-    answer = enter(() => wasm.priceValue(chain, value), during);
+    answer = intoCore(() => wasm.priceValue(chain, value), during);
   }
   at = answer / 8;
   if (memory()[at++] === PRICED) return chain ? readChain() : readQuote();
@@ -86,10 +86,10 @@ function price(input, chain) {
  * instance it made, the new one after a reset.
  */
 function memory() {
-  if (of !== generation || numbers.byteLength === 0) {
+  if (of !== instance || numbers.byteLength === 0) {
     numbers = new Float64Array(wasm.initSync().memory.buffer);
     slots = wasm.asks() / 8;
-    of = generation;
+    of = instance;
   }
   return numbers;
 }

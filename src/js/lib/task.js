@@ -6,7 +6,7 @@ import { answer, inBrowser, toJson } from "./boundary.js";
 import { HOOKS as HOOK_NAMES } from "./contract.js";
 import { drive } from "./driver.js";
 import { invalid, unreadable, unreadableSignal } from "./error.js";
-import { enter, environment, generation, release, takeRaw, wasm } from "./wasm.js";
+import { intoCore, environment, instance, release, takeRaw, wasm } from "./wasm.js";
 
 /** @typedef {import("./wasm.js").Settings} Settings */
 
@@ -38,14 +38,14 @@ export function configure(options) {
   /** @type {Settings} */
   let settings;
   /** @type {number | undefined} */
-  let born;
+  let madeIn;
   /** @type {boolean | undefined} Whether the client's settings still lack a credential the environment may give. */
   let wants;
   const current = () => {
-    if (born !== generation) [settings, born, wants] = [make(text), generation, undefined];
+    if (madeIn !== instance) [settings, madeIn, wants] = [make(text), instance, undefined];
     return settings;
   };
-  const refusal = enter(() => current().refusal(), "checking the options");
+  const refusal = intoCore(() => current().refusal(), "checking the options");
   if (refusal !== undefined) answer(refusal, takeRaw);
   const checked = JSON.parse(text);
   /**
@@ -67,7 +67,7 @@ export function configure(options) {
       const still = /** @type {() => boolean} */ (made.wantsEnvironment)();
       if (client) wants = still;
       // Found: every later call of the client is checked in this environment, so sends this credential.
-      if (!still) [env, born] = [now, client ? born : (release(settings, born), undefined)];
+      if (!still) [env, madeIn] = [now, client ? madeIn : (release(settings, madeIn), undefined)];
     }
     return made.start(kind, `[${args}]`, entropy(), monotonic, unix);
   };
@@ -87,7 +87,7 @@ export function configure(options) {
       : (monotonic, unix) => start(current(), kind, args, monotonic, unix);
     return drive(first, { ...DEFAULT_HOOKS, ...hooks, ...more });
   };
-  call.free = () => release(settings, born);
+  call.free = () => release(settings, madeIn);
   return call;
 }
 

@@ -45,11 +45,11 @@ let load;
 let readEnvironment;
 
 /**
- * Counts instances. A failed instance is replaced (enter), and the objects it
+ * The number of the current instance. A failed instance is replaced (intoCore), and the objects it
  * made (a call's machine, a ProxyCore) point into memory that is gone: they must be
- * neither used nor freed, so each is kept with the generation it was born in.
+ * neither used nor freed, so each is kept with the instance it was made in.
  */
-export let generation = 0;
+export let instance = 0;
 
 /**
  * `loadServer`: how a page imports its server half; `environment`: how Node
@@ -79,7 +79,7 @@ export const environment = () => readEnvironment?.() ?? null;
  * `internal_error` KlingExtendError with the original as `cause`. `during`
  * says what the core was doing, for the message; `detail()` gives what the
  * call knew (the job it submitted, maybeSubmitted), asked for only then;
- * `born` is the generation of the object called: one from a replaced
+ * `madeIn` is the number of the instance the object called was made in: one from a replaced
  * instance fails without being touched.
  * @template T
  * @param {() => T} fn
@@ -87,8 +87,8 @@ export const environment = () => readEnvironment?.() ?? null;
  * @param {() => Partial<import("../index.js").KlingExtendErrorDetail>} [detail]
  * @returns {T}
  */
-export function enter(fn, during, detail, born = generation) {
-  if (born !== generation) throw failure(`was restarted during this call, after it failed in another one`, detail?.());
+export function intoCore(fn, during, detail, madeIn = instance) {
+  if (madeIn !== instance) throw failure(`was restarted during this call, after it failed in another one`, detail?.());
   try {
     return fn();
   } catch (error) {
@@ -101,10 +101,10 @@ export function enter(fn, during, detail, born = generation) {
 /**
  * Frees `object` unless its instance was replaced; never throws, so it cannot hide a caller's error.
  * @param {{ free(): void }} object
- * @param {number | undefined} born
+ * @param {number | undefined} madeIn
  */
-export function release(object, born) {
-  if (born !== generation) return;
+export function release(object, madeIn) {
+  if (madeIn !== instance) return;
   try {
     object.free();
   } catch {
@@ -115,10 +115,10 @@ export function release(object, born) {
 /**
  * Drops the core's machine `task` (any event but the core's own ends it) unless its instance was replaced; never throws.
  * @param {number} task
- * @param {number} born
+ * @param {number} madeIn
  */
-export function endTask(task, born) {
-  if (born !== generation) return;
+export function endTask(task, madeIn) {
+  if (madeIn !== instance) return;
   try {
     wasm.taskEvent(task, "end", "", 0, 0);
   } catch {
@@ -127,7 +127,7 @@ export function endTask(task, born) {
 }
 
 function restart() {
-  generation += 1;
+  instance += 1;
   try {
     wasm.__wbg_reset_state();
   } catch {
@@ -155,7 +155,7 @@ export const call = (name, ...args) => callWithText(name, "", ...args);
  * `call`, with `text` a large argument that crosses as itself, not escaped into the others' JSON.
  * @type {(name: string, text: string, ...args: string[]) => any}
  */
-export const callWithText = (name, text, ...args) => answer(enter(() => wasm.call(name, `[${args}]`, text), `in ${name}`), takeRaw);
+export const callWithText = (name, text, ...args) => answer(intoCore(() => wasm.call(name, `[${args}]`, text), `in ${name}`), takeRaw);
 
 /**
  * The document the last core answer set aside at `index` (boundary.js's withJobs).
