@@ -1,9 +1,5 @@
-// The public API of every build, runtime-neutral: each entry file (index.js,
-// node.js, workerd.js) instantiates its wasm build, binds it (wasm.js) and
-// re-exports this module, plus the server functions (server.js, or
-// on-demand.js in pages). Values cross to the core as JSON text
-// (boundary.js), the calculator's as numbers (quote.js); network calls run
-// as core Tasks (task.js, driver.js).
+// The public API of every build, runtime-neutral: each entry file
+// re-exports this module (ARCHITECTURE.md, "The JS side").
 import { toJson } from "./boundary.js";
 import { invalid } from "./error.js";
 import { configure, isRecord, perform } from "./task.js";

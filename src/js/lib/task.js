@@ -1,4 +1,4 @@
-// Network calls: the core's Tasks, made from options checked once (a
+// Network calls: the core's machines, started from options checked once (a
 // client's, or one call's) and performed by the driver, with the options
 // split into data (for the core) and hooks (for the driver). Shared by the
 // API (api.js) and the Workflows entry.
