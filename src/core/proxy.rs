@@ -8,8 +8,9 @@ use crate::core::client::classify::clean;
 use crate::core::client::environment::{self as env, Environment};
 use crate::core::client::log_level::Level;
 use crate::core::client::options::ClientConfig;
+use crate::core::client::provider::Provider;
 use crate::core::client::service::Service;
-use crate::core::client::settings::{gives_credential, CREDENTIAL_KEYS};
+use crate::core::client::settings::gives_credential;
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::http::{HttpRequest, Transport};
@@ -45,16 +46,17 @@ pub const MAX_LOGGED_ORIGINS: usize = 64;
 const DEFAULT_LOG: Level = Level::Warn;
 
 /// The config keys that belong to the proxy itself; the rest describe the
-/// upstream service exactly as a client's options do.
+/// upstream service exactly as a client's options do: these, with the
+/// providers' credentials after the first two.
 const OWN_KEYS: [&str; 4] = ["allowedOrigins", "maxBodyBytes", "basePath", "logLevel"];
-const UPSTREAM_KEYS: [&str; 7] = ["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs"];
+const UPSTREAM_KEYS: [&str; 3] = ["provider", "baseUrl", "timeoutMs"];
 
 /// A proxy's config, and what it learned since: the credential the
 /// environment supplied later, the origins it has logged.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ProxyConfig {
+pub struct ProxyConfig<P> {
     provider: ProviderName,
-    upstream: Upstream,
+    upstream: Upstream<P>,
     origins: Origins,
     max_body_bytes: u64,
     /// The prefix the routes are served under (`basePath`), "" for none.
@@ -69,8 +71,8 @@ pub struct ProxyConfig {
 
 /// The upstream service, once there is a credential to send it.
 #[derive(Clone, Debug, PartialEq)]
-enum Upstream {
-    Ready(ClientConfig),
+enum Upstream<P> {
+    Ready(ClientConfig<P>),
     /// None yet: the upstream options (every other one checked), kept to
     /// look in the environment again; `why` is a variable's own error (a
     /// Kling access key without its secret key), and `environment` whether
@@ -135,22 +137,23 @@ pub struct LogLine {
     pub message: String,
 }
 
-impl ProxyConfig {
+impl<P: Provider> ProxyConfig<P> {
     /// `env`: the process environment's variables, `None` where the runtime
     /// has none. A config without a credential is not refused: the
     /// environment may supply it later (a module loaded at build time, when
     /// the secret is not set), and until then every request is answered 503.
-    pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig> {
+    pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig<P>> {
         let fields = Fields::of(config, "config")?;
-        let known = [&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat();
+        let upstream_keys = [&UPSTREAM_KEYS[..2], P::CREDENTIAL_OPTIONS, &UPSTREAM_KEYS[2..]].concat();
+        let known = [&OWN_KEYS[..], &upstream_keys].concat();
         fields.deny_unknown(&known, |key| Some(suggest::unknown("option", key, &known)))?;
         let members = config.as_object().unwrap_or_default();
         // An empty credential counts as none, as an empty variable does:
         // `apiKey: process.env.X` is "" where X is set empty (a CI secret
         // that is not defined), and the environment may still supply one.
-        let unset = |(k, v): &&(String, Value)| CREDENTIAL_KEYS.contains(&k.as_str()) && v.as_str() == Some("");
+        let unset = |(k, v): &&(String, Value)| P::CREDENTIAL_OPTIONS.contains(&k.as_str()) && v.as_str() == Some("");
         let upstream_members =
-            members.iter().filter(|(k, _)| UPSTREAM_KEYS.contains(&k.as_str())).filter(|m| !unset(m)).cloned();
+            members.iter().filter(|(k, _)| upstream_keys.contains(&k.as_str())).filter(|m| !unset(m)).cloned();
         let options = Value::Object(upstream_members.collect());
         let upstream = match upstream_config(&options, in_browser, None)? {
             Some(config) => Upstream::Ready(config),
@@ -403,7 +406,7 @@ impl ProxyConfig {
     }
 
     /// The upstream's config, or while there is no credential, what to answer instead.
-    fn ready(&self) -> Result<&ClientConfig, String> {
+    fn ready(&self) -> Result<&ClientConfig<P>, String> {
         match &self.upstream {
             Upstream::Ready(upstream) => Ok(upstream),
             Upstream::Unset { environment, why, .. } => {
@@ -459,10 +462,14 @@ impl ProxyConfig {
 /// URL without one, naming apiKey, only after every other option passed (one
 /// to another URL, a proxy's, needs none): with no credential option given,
 /// that refusal is the missing credential, and every other one is an error.
-fn upstream_config(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<Option<ClientConfig>> {
-    match ClientConfig::in_environment(options, in_browser, env) {
+fn upstream_config<P: Provider>(
+    options: &Value,
+    in_browser: bool,
+    env: Option<&Environment>,
+) -> Result<Option<ClientConfig<P>>> {
+    match ClientConfig::<P>::in_environment(options, in_browser, env) {
         Ok(config) => Ok(config.provider.has_credential().then_some(config)),
-        Err(error) if !gives_credential(options) && error.field.as_deref() == Some("apiKey") => Ok(None),
+        Err(error) if !gives_credential::<P>(options) && error.field.as_deref() == Some("apiKey") => Ok(None),
         Err(error) => Err(error),
     }
 }
@@ -593,6 +600,7 @@ mod tests {
     use super::*;
     use crate::core::types::http::Method;
     use crate::core::types::json::parse;
+    use crate::providers::ProxyConfig;
 
     const APP: &str = "https://app.example.com";
 

@@ -4,9 +4,9 @@
 //! engine (`chain_steps`), what they log (`log`, at a `log_level`), the
 //! sans-IO protocol they share with drivers (`machine`), what they report
 //! (`update`) and what leaves them (`redacted`), their scheduling (`retry`,
-//! `schedule`), the seam to the providers (`service`), error classification
-//! and the caller's options, and the names drivers start calls and report
-//! events by (`task`).
+//! `schedule`), the seam to the providers (`provider`, and `service`, what a
+//! machine sees of one), error classification and the caller's options, and
+//! the names drivers start calls and report events by (`task`).
 
 pub mod call;
 pub mod chain;
@@ -19,6 +19,7 @@ pub mod log_level;
 pub mod machine;
 pub mod options;
 pub mod poll;
+pub mod provider;
 pub mod redacted;
 pub mod retry;
 pub mod run;
