@@ -8,7 +8,7 @@ pub mod kling;
 pub mod trinetra;
 
 use crate::core::client::environment::Environment;
-use crate::core::client::provider::{Endpoint, Provider};
+use crate::core::client::provider::{Endpoint, Paths, Provider};
 use crate::core::client::{options, settings};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
@@ -142,8 +142,18 @@ impl Provider for AnyProvider {
     }
 
     #[inline]
+    fn credential_options(&self) -> &'static str {
+        each!(self, provider => provider.credential_options())
+    }
+
+    #[inline]
     fn credential_variables(&self) -> &'static str {
         each!(self, provider => provider.credential_variables())
+    }
+
+    #[inline]
+    fn paths(&self) -> Paths {
+        each!(self, provider => provider.paths())
     }
 
     #[inline]
@@ -207,10 +217,11 @@ fn refuse_others_options(fields: &Fields, own: &[&str]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::core::client::service::Service;
-    use crate::core::client::testing::{job_id, trinetra};
+    use crate::core::client::testing::{job_id, kling, secret, trinetra};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::job::Status;
     use crate::core::types::json::{parse, Value};
+    use kling::KlingAuth;
 
     fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {
         parse_webhook(Raw::from_text(body.as_bytes(), &WEBHOOK).unwrap(), provider)
@@ -291,6 +302,18 @@ mod tests {
         }
         let kling = r#"{"provider":"kling","apiKey":"k"}"#;
         assert!(ClientConfig::from_value(&parse(kling.as_bytes()).unwrap(), false).is_ok());
+    }
+
+    #[test]
+    fn the_paths_a_proxy_serves_are_those_each_provider_requests() {
+        let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra);
+        for config in [trinetra("k").config(), kling(KlingAuth::Token(secret("t"))).config()] {
+            let paths = config.provider.paths();
+            let submit = config.submit_request(request.as_ref().unwrap(), 0).url;
+            assert_eq!(submit, format!("{}{}", config.base_url, paths.submit));
+            let read = config.job_request(&job_id("j 1"), 0).url;
+            assert_eq!(read, format!("{}{}/j%201", config.base_url, paths.jobs));
+        }
     }
 
     #[test]

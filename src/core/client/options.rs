@@ -115,6 +115,20 @@ impl<P: Provider> ClientConfig<P> {
     /// As [`ClientConfig::from_value`], in a runtime with an environment
     /// (Node): a call given no credential takes the environment's.
     pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
+        let config = ClientConfig::<P>::parse(options, in_browser, env)?;
+        // Last, so a malformed option is named first.
+        if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {
+            let variables = config.provider.credential_variables();
+            return Err(env::missing_credential(&config.base_url, variables, env.is_some()));
+        }
+        Ok(config)
+    }
+
+    /// As [`ClientConfig::in_environment`], but a config without a
+    /// credential to the service's own URL is not refused (a proxy's
+    /// upstream, until the environment supplies it).
+    #[inline]
+    pub fn parse(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
         let fields = Fields::of(options, "options")?;
         // Suggestions also name the options the I/O layer took, after the known ones.
         let named = [KNOWN_BEFORE_CREDENTIALS, P::CREDENTIAL_OPTIONS, KNOWN_AFTER_CREDENTIALS, TAKEN_BEFORE].concat();
@@ -132,7 +146,7 @@ impl<P: Provider> ClientConfig<P> {
             }
             None => provider.default_base_url().to_owned(),
         };
-        let config = ClientConfig {
+        Ok(ClientConfig {
             provider,
             base_url,
             limits: Limits {
@@ -145,13 +159,7 @@ impl<P: Provider> ClientConfig<P> {
             headers: headers(&fields, in_browser)?,
             log: log_level(&fields, env)?,
             in_page: in_browser,
-        };
-        // Last, so a malformed option is named first.
-        if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {
-            let variables = config.provider.credential_variables();
-            return Err(env::missing_credential(&config.base_url, variables, env.is_some()));
-        }
-        Ok(config)
+        })
     }
 }
 

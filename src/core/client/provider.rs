@@ -32,8 +32,13 @@ pub trait Provider: Clone + Debug + PartialEq {
     fn default_base_url(&self) -> &'static str;
     /// Whether requests carry a credential (none: `base_url` is a proxy that adds it).
     fn has_credential(&self) -> bool;
+    /// The options that give the credential, as an error names them.
+    fn credential_options(&self) -> &'static str;
     /// The environment variables that supply the credential, as an error names them.
     fn credential_variables(&self) -> &'static str;
+    /// The paths of a submit and of the job reads (`{jobs}/{id}`) under the
+    /// base URL, which a proxy serves as the service does.
+    fn paths(&self) -> Paths;
     /// The credentials held, to take out of whatever a call hands back.
     fn secrets(&self) -> Secrets;
 
@@ -68,6 +73,14 @@ pub trait Provider: Clone + Debug + PartialEq {
     fn refreshable(&self, _error: &Error) -> bool {
         false
     }
+}
+
+/// See [`Provider::paths`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paths {
+    pub submit: &'static str,
+    /// Without a trailing slash.
+    pub jobs: &'static str,
 }
 
 /// Where a client's requests go, and the caller's extra headers on each

@@ -91,7 +91,7 @@ fn check<P: Provider>(options: &Value, browser: bool, env: Option<&Environment>)
 
 /// Whether `options` give a credential of their own (even a wrong one): one
 /// given is never looked for in the environment.
-pub fn gives_credential<P: Provider>(options: &Value) -> bool {
+fn gives_credential<P: Provider>(options: &Value) -> bool {
     P::CREDENTIAL_OPTIONS.iter().any(|key| options.get(key).is_some_and(|value| !matches!(value, Value::Null)))
 }
 

@@ -14,7 +14,7 @@ use super::common::request;
 use crate::core::client::classify::bad_body;
 use crate::core::client::environment::{Environment, KLING_ACCESS_KEY, KLING_API_KEY, KLING_SECRET_KEY};
 use crate::core::client::options::{env_secret, secret};
-use crate::core::client::provider::{Endpoint, Provider};
+use crate::core::client::provider::{Endpoint, Paths, Provider};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
@@ -144,8 +144,17 @@ impl Provider for Kling {
         !matches!(self.auth, KlingAuth::None)
     }
 
+    fn credential_options(&self) -> &'static str {
+        "apiKey (or accessKey and secretKey, or token)"
+    }
+
     fn credential_variables(&self) -> &'static str {
         "KLING_API_KEY (or KLING_ACCESS_KEY and KLING_SECRET_KEY)"
+    }
+
+    /// The task path also takes the caller's `external_task_id`.
+    fn paths(&self) -> Paths {
+        Paths { submit: TASKS, jobs: TASKS }
     }
 
     fn secrets(&self) -> Secrets {
