@@ -7,12 +7,11 @@
 use kling_extend::core::client::call::Call;
 use kling_extend::core::client::chain_progress::{ChainProgress, Outcome};
 use kling_extend::core::client::machine::{Event, Machine, Step, Time};
-use kling_extend::core::client::options::{ClientConfig, PollConfig};
+use kling_extend::core::client::options::PollConfig;
 use kling_extend::core::client::poll::Poll;
 use kling_extend::core::client::retry::parse_retry_after;
 use kling_extend::core::client::service::Service;
 use kling_extend::core::pricing::quote::{quote, quote_chain, quote_chain_terms, quote_terms, Basis, Terms};
-use kling_extend::core::proxy::ProxyConfig;
 use kling_extend::core::types::http::{HttpResponse, Transport};
 use kling_extend::core::types::job::Raw;
 use kling_extend::core::types::job_id::JobId;
@@ -22,7 +21,7 @@ use kling_extend::core::types::redact::{Redact, Secrets};
 use kling_extend::core::types::request::ExtendRequest;
 use kling_extend::core::types::tier::{Mode, Resolution};
 use kling_extend::core::webhook::{verify, Signed};
-use kling_extend::providers::{parse_webhook, WEBHOOK};
+use kling_extend::providers::{parse_webhook, ClientConfig, ProxyConfig, WEBHOOK};
 use proptest::prelude::*;
 
 /// Any JSON-like value, including the awkward numbers JS can hand over.
@@ -319,8 +318,8 @@ proptest! {
         let config = ClientConfig::from_value(&json::parse(options.as_bytes()).unwrap(), false).unwrap();
         let _ = config.read_job(&response, 0);
         let request = json::parse(br#"{"video_id":"v","external_task_id":"e"}"#).unwrap();
-        let request = ExtendRequest::from_value(&request, config.provider.name()).unwrap_or_else(|_| {
-            ExtendRequest::from_value(&json::parse(br#"{"video_id":"v"}"#).unwrap(), config.provider.name()).unwrap()
+        let request = ExtendRequest::from_value(&request, config.provider()).unwrap_or_else(|_| {
+            ExtendRequest::from_value(&json::parse(br#"{"video_id":"v"}"#).unwrap(), config.provider()).unwrap()
         });
         let _ = config.read_submission(&response, &request, 0);
     }

@@ -2,8 +2,6 @@
 //! concern (ARCHITECTURE.md, "The shape in one picture").
 
 pub mod client;
-#[cfg(test)]
-mod contract;
 pub mod pricing;
 // The server build's only (the host's too, for tests): in a page's wasm it
 // would be dead code, yet its presence changed how the rest is optimised

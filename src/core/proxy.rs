@@ -8,14 +8,13 @@ use crate::core::client::classify::clean;
 use crate::core::client::environment::{self as env, Environment};
 use crate::core::client::log_level::Level;
 use crate::core::client::options::ClientConfig;
+use crate::core::client::provider::Provider;
 use crate::core::client::service::Service;
-use crate::core::client::settings::{gives_credential, CREDENTIAL_KEYS};
 use crate::core::types::error::{Error, ErrorCode, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{self, Value};
-use crate::core::types::provider::ProviderName;
 use crate::core::types::redact::{scrub_json, Secrets};
 use crate::core::types::request::ExtendRequest;
 use crate::core::types::suggest;
@@ -45,16 +44,19 @@ pub const MAX_LOGGED_ORIGINS: usize = 64;
 const DEFAULT_LOG: Level = Level::Warn;
 
 /// The config keys that belong to the proxy itself; the rest describe the
-/// upstream service exactly as a client's options do.
+/// upstream service exactly as a client's options do: these, with the
+/// providers' credentials after the first two.
 const OWN_KEYS: [&str; 4] = ["allowedOrigins", "maxBodyBytes", "basePath", "logLevel"];
-const UPSTREAM_KEYS: [&str; 7] = ["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs"];
+const UPSTREAM_KEYS: [&str; 3] = ["provider", "baseUrl", "timeoutMs"];
 
 /// A proxy's config, and what it learned since: the credential the
 /// environment supplied later, the origins it has logged.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ProxyConfig {
-    provider: ProviderName,
-    upstream: Upstream,
+pub struct ProxyConfig<P> {
+    /// The upstream's provider as the config names it: its paths, and the
+    /// names of its credential while there is none.
+    provider: P,
+    upstream: Upstream<P>,
     origins: Origins,
     max_body_bytes: u64,
     /// The prefix the routes are served under (`basePath`), "" for none.
@@ -69,8 +71,8 @@ pub struct ProxyConfig {
 
 /// The upstream service, once there is a credential to send it.
 #[derive(Clone, Debug, PartialEq)]
-enum Upstream {
-    Ready(ClientConfig),
+enum Upstream<P> {
+    Ready(ClientConfig<P>),
     /// None yet: the upstream options (every other one checked), kept to
     /// look in the environment again; `why` is a variable's own error (a
     /// Kling access key without its secret key), and `environment` whether
@@ -135,29 +137,32 @@ pub struct LogLine {
     pub message: String,
 }
 
-impl ProxyConfig {
+impl<P: Provider> ProxyConfig<P> {
     /// `env`: the process environment's variables, `None` where the runtime
     /// has none. A config without a credential is not refused: the
     /// environment may supply it later (a module loaded at build time, when
     /// the secret is not set), and until then every request is answered 503.
-    pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig> {
+    pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig<P>> {
         let fields = Fields::of(config, "config")?;
-        let known = [&OWN_KEYS[..], &UPSTREAM_KEYS[..]].concat();
+        let upstream_keys = [&UPSTREAM_KEYS[..2], P::CREDENTIAL_OPTIONS, &UPSTREAM_KEYS[2..]].concat();
+        let known = [&OWN_KEYS[..], &upstream_keys].concat();
         fields.deny_unknown(&known, |key| Some(suggest::unknown("option", key, &known)))?;
         let members = config.as_object().unwrap_or_default();
         // An empty credential counts as none, as an empty variable does:
         // `apiKey: process.env.X` is "" where X is set empty (a CI secret
         // that is not defined), and the environment may still supply one.
-        let unset = |(k, v): &&(String, Value)| CREDENTIAL_KEYS.contains(&k.as_str()) && v.as_str() == Some("");
+        let unset = |(k, v): &&(String, Value)| P::CREDENTIAL_OPTIONS.contains(&k.as_str()) && v.as_str() == Some("");
         let upstream_members =
-            members.iter().filter(|(k, _)| UPSTREAM_KEYS.contains(&k.as_str())).filter(|m| !unset(m)).cloned();
+            members.iter().filter(|(k, _)| upstream_keys.contains(&k.as_str())).filter(|m| !unset(m)).cloned();
         let options = Value::Object(upstream_members.collect());
-        let upstream = match upstream_config(&options, in_browser, None)? {
-            Some(config) => Upstream::Ready(config),
-            None => Upstream::Unset { options, in_browser, environment: env.is_some(), why: None },
+        let config = ClientConfig::<P>::parse(&options, in_browser, None)?;
+        let provider = config.provider.clone();
+        let upstream = match config.provider.has_credential() {
+            true => Upstream::Ready(config),
+            false => Upstream::Unset { options, in_browser, environment: env.is_some(), why: None },
         };
         let mut proxy = ProxyConfig {
-            provider: fields.provider()?.unwrap_or_default(),
+            provider,
             upstream,
             origins: origins(&fields)?,
             max_body_bytes: fields.integer("maxBodyBytes", 1..=(16 << 20))?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
@@ -182,9 +187,9 @@ impl ProxyConfig {
         let (Upstream::Unset { options, in_browser, why, .. }, Some(env)) = (&mut self.upstream, env) else {
             return;
         };
-        match upstream_config(options, *in_browser, Some(env)) {
-            Ok(Some(config)) => self.upstream = Upstream::Ready(config),
-            Ok(None) => *why = None,
+        match ClientConfig::<P>::parse(options, *in_browser, Some(env)) {
+            Ok(config) if config.provider.has_credential() => self.upstream = Upstream::Ready(config),
+            Ok(_) => *why = None,
             Err(error) => *why = Some(error),
         }
     }
@@ -265,7 +270,7 @@ impl ProxyConfig {
                 let invalid = |e: Error| Reply { headers: cors(), ..error_reply_from(400, &e) };
                 let doc = json::parse(body.unwrap_or_default())
                     .map_err(|_| invalid(Error::invalid("body", "must be a JSON object")))?;
-                let request = ExtendRequest::from_value(&doc, self.provider).map_err(invalid)?;
+                let request = ExtendRequest::from_value(&doc, self.provider.name()).map_err(invalid)?;
                 Ok(upstream.submit_request(&request, now_ms))
             }
         }
@@ -382,14 +387,12 @@ impl ProxyConfig {
     fn route(&self, path: &str) -> Result<Route, Reply> {
         let not_found = || error_reply(404, ErrorCode::NotFound, "no such route on this proxy", vec![]);
         let path = path.strip_prefix(self.base_path.as_str()).ok_or_else(not_found)?;
-        let (submit, jobs) = match self.provider {
-            ProviderName::Trinetra => ("/v1/video/kling-extend-video", "/v1/jobs/"),
-            ProviderName::Kling => ("/v1/videos/video-extend", "/v1/videos/video-extend/"),
-        };
-        if path == submit {
+        let paths = self.provider.paths();
+        if path == paths.submit {
             return Ok(Route::Submit);
         }
-        let Some(segment) = path.strip_prefix(jobs).filter(|id| !id.is_empty() && !id.contains('/')) else {
+        let jobs = path.strip_prefix(paths.jobs).and_then(|rest| rest.strip_prefix('/'));
+        let Some(segment) = jobs.filter(|id| !id.is_empty() && !id.contains('/')) else {
             return Err(not_found());
         };
         // Decoded, an id could name another path (`..%2Fadmin`) to an
@@ -403,11 +406,11 @@ impl ProxyConfig {
     }
 
     /// The upstream's config, or while there is no credential, what to answer instead.
-    fn ready(&self) -> Result<&ClientConfig, String> {
+    fn ready(&self) -> Result<&ClientConfig<P>, String> {
         match &self.upstream {
             Upstream::Ready(upstream) => Ok(upstream),
             Upstream::Unset { environment, why, .. } => {
-                Err(missing_credential(self.provider, *environment, why.as_ref()))
+                Err(missing_credential(&self.provider, *environment, why.as_ref()))
             }
         }
     }
@@ -454,34 +457,15 @@ impl ProxyConfig {
     }
 }
 
-/// The upstream's client config from `options` and `env`, `None` when
-/// neither gives a credential. The client refuses a call to the service's own
-/// URL without one, naming apiKey, only after every other option passed (one
-/// to another URL, a proxy's, needs none): with no credential option given,
-/// that refusal is the missing credential, and every other one is an error.
-fn upstream_config(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<Option<ClientConfig>> {
-    match ClientConfig::in_environment(options, in_browser, env) {
-        Ok(config) => Ok(config.provider.has_credential().then_some(config)),
-        Err(error) if !gives_credential(options) && error.field.as_deref() == Some("apiKey") => Ok(None),
-        Err(error) => Err(error),
-    }
-}
-
 /// What a request gets while the proxy has no credential: which option to
 /// pass or, where the runtime has an `environment`, which variable to set;
 /// `why`, a variable's own error, when one was set wrong.
-fn missing_credential(provider: ProviderName, environment: bool, why: Option<&Error>) -> String {
+fn missing_credential(provider: &impl Provider, environment: bool, why: Option<&Error>) -> String {
     const NO_CREDENTIAL: &str = "createProxy has no credential for the service, so nothing was sent";
     if let Some(why) = why {
         return format!("{NO_CREDENTIAL}: {}", why.message);
     }
-    let (options, variables) = match provider {
-        ProviderName::Trinetra => ("apiKey", env::TRINETRA_API_KEY.to_owned()),
-        ProviderName::Kling => (
-            "apiKey (or accessKey and secretKey, or token)",
-            format!("{} (or {} and {})", env::KLING_API_KEY, env::KLING_ACCESS_KEY, env::KLING_SECRET_KEY),
-        ),
-    };
+    let (options, variables) = (provider.credential_options(), provider.credential_variables());
     if environment {
         format!(
             "{NO_CREDENTIAL}: set {variables} in the server's environment, or pass {options} in createProxy's config"
@@ -593,6 +577,7 @@ mod tests {
     use super::*;
     use crate::core::types::http::Method;
     use crate::core::types::json::parse;
+    use crate::providers::ProxyConfig;
 
     const APP: &str = "https://app.example.com";
 

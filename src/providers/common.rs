@@ -1,6 +1,6 @@
 //! What every provider's HTTP exchange shares.
 
-use crate::core::client::options::ClientConfig;
+use crate::core::client::provider::Endpoint;
 use crate::core::types::http::{HeaderValue, HttpRequest, Method};
 use crate::core::types::job::{Output, Video};
 use crate::core::types::json::{self, Keep, Value};
@@ -12,7 +12,7 @@ pub const VIDEO: Keep =
 /// A request to `path` under the base URL, with the caller's extra headers
 /// and then the credential, which no extra header can replace.
 pub fn request(
-    config: &ClientConfig,
+    endpoint: Endpoint,
     method: Method,
     path: &str,
     credential: Option<(&str, HeaderValue)>,
@@ -25,7 +25,7 @@ pub fn request(
     }
     // Extra headers give way to the package's own, not to one another.
     let own = headers.len();
-    for (name, value) in &config.headers {
+    for (name, value) in endpoint.headers {
         let credential_name = credential.as_ref().is_some_and(|(c, _)| c.eq_ignore_ascii_case(name));
         if !headers_named(&headers[..own], name) && !credential_name {
             headers.push((name.clone(), HeaderValue::Plain(value.clone())));
@@ -34,7 +34,7 @@ pub fn request(
     if let Some((name, value)) = credential {
         headers.push((name.to_owned(), value));
     }
-    HttpRequest { method, url: format!("{}{path}", config.base_url), headers, body }
+    HttpRequest { method, url: format!("{}{path}", endpoint.base_url), headers, body }
 }
 
 fn headers_named(headers: &[(String, HeaderValue)], name: &str) -> bool {
@@ -96,7 +96,7 @@ mod tests {
         let config =
             trinetra("real").header("X-API-Key", "spoof").header("x-trace", "1").header("Accept", "text/html").config();
         let credential = Some(("x-api-key", HeaderValue::Plain("real".into())));
-        let r = request(&config, Method::Get, "/v1/jobs/x", credential, None);
+        let r = request(config.endpoint(), Method::Get, "/v1/jobs/x", credential, None);
         assert_eq!(r.header("x-api-key"), Some("real"));
         assert_eq!(r.header("x-trace"), Some("1"));
         assert_eq!(r.header("accept"), Some("application/json"));
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn extra_headers_do_not_replace_one_another() {
         let config = trinetra("k").header("X-Trace", "1").header("x-trace", "2").config();
-        let r = request(&config, Method::Get, "/v1/jobs/x", None, None);
+        let r = request(config.endpoint(), Method::Get, "/v1/jobs/x", None, None);
         let names: Vec<&str> = r.headers.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["accept", "X-Trace", "x-trace"]);
     }

@@ -1,14 +1,19 @@
-//! The services behind the one API. Each provider turns the core's requests
-//! into its own HTTP shape and its documents back into the contract's types;
-//! this module picks the provider from the config.
+//! The services behind the one API. Each provider implements the core's
+//! [`Provider`] in its own module (its credentials and their options, its
+//! URL, its requests and documents); this module registers them, picks one
+//! by the `provider` option ([`AnyProvider`]), and reads webhook bodies.
 
 mod common;
+#[cfg(test)]
+mod contract;
 pub mod kling;
-mod trinetra;
+pub mod trinetra;
 
-use crate::core::client::options::{ClientConfig, Limits, Provider};
-use crate::core::client::service::Service;
+use crate::core::client::environment::Environment;
+use crate::core::client::provider::{Endpoint, Paths, Provider};
+use crate::core::client::{options, settings};
 use crate::core::types::error::{Error, Result};
+use crate::core::types::fields::Fields;
 use crate::core::types::http::{HttpRequest, HttpResponse};
 use crate::core::types::job::{Job, Raw, Submission};
 use crate::core::types::job_id::JobId;
@@ -16,6 +21,8 @@ use crate::core::types::json::Keep;
 use crate::core::types::provider::ProviderName;
 use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
+use kling::Kling;
+use trinetra::Trinetra;
 
 /// What is read of a webhook body, whichever service sent it: Trinetra's
 /// job document, Kling's task document (bare, or an envelope's `data`) or
@@ -65,91 +72,158 @@ pub fn parse_webhook(raw: Raw, provider: Option<ProviderName>) -> Result<Job> {
     parsed.map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
 }
 
-impl Service for ClientConfig {
-    fn provider(&self) -> ProviderName {
-        self.provider.name()
-    }
+/// The providers a client can be configured with, picked by the `provider`
+/// option (its name, [`ProviderName`], is the contract's): the one place a
+/// provider is registered, by a variant, its row in [`REGISTERED`], its arm
+/// in [`each`] and in `from_options`, and its options in the lists below.
+/// An enum rather than a `Box<dyn Provider>`: its calls compile to a match,
+/// which keeps the page's wasm smallest.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyProvider {
+    Trinetra(Trinetra),
+    Kling(Kling),
+}
 
-    fn submit_request(&self, request: &ExtendRequest, unix_ms: u64) -> HttpRequest {
-        match &self.provider {
-            Provider::Trinetra { api_key } => trinetra::submit_request(self, api_key.as_ref(), request),
-            Provider::Kling { auth } => kling::submit_request(self, auth, request, unix_ms),
+/// A client's config, whichever provider it calls.
+pub type ClientConfig = options::ClientConfig<AnyProvider>;
+/// A client's checked options, whichever provider they name.
+pub type Settings = settings::Settings<AnyProvider>;
+/// A proxy's config, whichever provider it forwards to.
+#[cfg(any(feature = "server", not(target_arch = "wasm32")))]
+pub type ProxyConfig = crate::core::proxy::ProxyConfig<AnyProvider>;
+
+/// Each provider's name and credential options, so that one given to
+/// another provider is named as such.
+const REGISTERED: &[(ProviderName, &[&str])] =
+    &[(ProviderName::Trinetra, Trinetra::CREDENTIAL_OPTIONS), (ProviderName::Kling, Kling::CREDENTIAL_OPTIONS)];
+
+/// `$call` on the provider inside `$any`, named `$provider`.
+macro_rules! each {
+    ($any:expr, $provider:ident => $call:expr) => {
+        match $any {
+            AnyProvider::Trinetra($provider) => $call,
+            AnyProvider::Kling($provider) => $call,
         }
+    };
+}
+
+impl Provider for AnyProvider {
+    /// Every provider's, in order, each once (a test holds them to [`REGISTERED`]).
+    const CREDENTIAL_OPTIONS: &'static [&'static str] = &["apiKey", "accessKey", "secretKey", "token"];
+    const SECRET_OPTIONS: &'static [&'static str] = &["apiKey", "accessKey", "secretKey"];
+
+    /// Each `from_options` is `#[inline]`, as every method here: inlined, the
+    /// option parser is one function again, 0.1 KB brotli less on the page.
+    #[inline]
+    fn from_options(fields: &Fields, env: Option<&Environment>) -> Result<AnyProvider> {
+        Ok(match fields.provider()?.unwrap_or_default() {
+            ProviderName::Trinetra => {
+                refuse_others_options(fields, Trinetra::CREDENTIAL_OPTIONS)?;
+                AnyProvider::Trinetra(Trinetra::from_options(fields, env)?)
+            }
+            ProviderName::Kling => {
+                refuse_others_options(fields, Kling::CREDENTIAL_OPTIONS)?;
+                AnyProvider::Kling(Kling::from_options(fields, env)?)
+            }
+        })
     }
 
-    fn job_request(&self, id: &JobId, unix_ms: u64) -> HttpRequest {
-        match &self.provider {
-            Provider::Trinetra { api_key } => trinetra::job_request(self, api_key.as_ref(), id),
-            Provider::Kling { auth } => kling::job_request(self, auth, id, unix_ms),
-        }
+    #[inline]
+    fn name(&self) -> ProviderName {
+        each!(self, provider => provider.name())
     }
 
-    fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission> {
-        match &self.provider {
-            Provider::Trinetra { .. } => trinetra::read_submission(response, unix_ms),
-            Provider::Kling { .. } => kling::read_submission(response, request, unix_ms),
-        }
+    #[inline]
+    fn default_base_url(&self) -> &'static str {
+        each!(self, provider => provider.default_base_url())
     }
 
-    fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job> {
-        match &self.provider {
-            Provider::Trinetra { .. } => trinetra::read_job(response, unix_ms),
-            Provider::Kling { .. } => kling::read_job(response, unix_ms),
-        }
+    #[inline]
+    fn has_credential(&self) -> bool {
+        each!(self, provider => provider.has_credential())
     }
 
-    fn limits(&self) -> Limits {
-        self.limits
+    #[inline]
+    fn credential_options(&self) -> &'static str {
+        each!(self, provider => provider.credential_options())
     }
 
-    fn in_page(&self) -> bool {
-        self.in_page
+    #[inline]
+    fn credential_variables(&self) -> &'static str {
+        each!(self, provider => provider.credential_variables())
     }
 
+    #[inline]
+    fn paths(&self) -> Paths {
+        each!(self, provider => provider.paths())
+    }
+
+    #[inline]
     fn secrets(&self) -> Secrets {
-        let mut secrets = match &self.provider {
-            Provider::Trinetra { api_key } => Secrets::new(api_key.iter().map(|k| k.expose()), None),
-            Provider::Kling { auth } => kling::secrets(auth),
-        };
-        self.header_credentials().for_each(|credential| secrets.add(credential));
-        secrets
+        each!(self, provider => provider.secrets())
     }
 
+    #[inline]
+    fn submit_request(&self, endpoint: Endpoint, request: &ExtendRequest, unix_ms: u64) -> HttpRequest {
+        each!(self, provider => provider.submit_request(endpoint, request, unix_ms))
+    }
+
+    #[inline]
+    fn job_request(&self, endpoint: Endpoint, id: &JobId, unix_ms: u64) -> HttpRequest {
+        each!(self, provider => provider.job_request(endpoint, id, unix_ms))
+    }
+
+    #[inline]
+    fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission> {
+        each!(self, provider => provider.read_submission(response, request, unix_ms))
+    }
+
+    #[inline]
+    fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job> {
+        each!(self, provider => provider.read_job(response, unix_ms))
+    }
+
+    #[inline]
     fn make_findable(&self, request: &mut ExtendRequest, nonce: [u8; 16]) {
-        if let Provider::Kling { .. } = self.provider {
-            request.external_task_id.get_or_insert_with(|| kling::external_task_id(nonce));
-        }
+        each!(self, provider => provider.make_findable(request, nonce))
     }
 
-    fn lookup_request(&self, request: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest> {
-        match &self.provider {
-            Provider::Trinetra { .. } => None,
-            Provider::Kling { auth } => kling::lookup_request(self, auth, request, unix_ms),
-        }
+    #[inline]
+    fn lookup_request(&self, endpoint: Endpoint, request: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest> {
+        each!(self, provider => provider.lookup_request(endpoint, request, unix_ms))
     }
 
+    #[inline]
     fn identifies(&self, job: &Job, id: &JobId) -> bool {
-        match self.provider {
-            Provider::Trinetra { .. } => job.id == id.as_str(),
-            Provider::Kling { .. } => kling::identifies(job, id),
-        }
+        each!(self, provider => provider.identifies(job, id))
     }
 
+    #[inline]
     fn refreshable(&self, error: &Error) -> bool {
-        match &self.provider {
-            Provider::Trinetra { .. } => false,
-            Provider::Kling { auth } => kling::refreshable(auth, error),
-        }
+        each!(self, provider => provider.refreshable(error))
     }
+}
+
+/// A credential option given (even malformed) that the provider, which
+/// takes `own`, does not: refused, naming the provider that takes it.
+fn refuse_others_options(fields: &Fields, own: &[&str]) -> Result<()> {
+    let others = AnyProvider::CREDENTIAL_OPTIONS.iter().filter(|key| !own.contains(key));
+    let Some(key) = others.into_iter().find(|key| fields.string(key).map_or(true, |value| value.is_some())) else {
+        return Ok(());
+    };
+    let owner = REGISTERED.iter().find(|(_, options)| options.contains(key)).map_or("", |(name, _)| name.as_str());
+    Err(Error::invalid(key, &format!("is only used with provider \"{owner}\"")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::testing::{job_id, trinetra};
+    use crate::core::client::service::Service;
+    use crate::core::client::testing::{job_id, kling, secret, trinetra};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::job::Status;
-    use crate::core::types::json::Value;
+    use crate::core::types::json::{parse, Value};
+    use kling::KlingAuth;
 
     fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {
         parse_webhook(Raw::from_text(body.as_bytes(), &WEBHOOK).unwrap(), provider)
@@ -198,6 +272,50 @@ mod tests {
         let job = webhook(r#"{"id":"j2","status":"queued","task_info":{"external_task_id":"j1"}}"#, None).unwrap();
         assert!(!config.identifies(&job, &job_id("j1")), "it has no external ids");
         assert!(config.identifies(&job, &job_id("j2").issued()));
+    }
+
+    /// `items` of `lists`, in order, each once.
+    fn union(lists: &[&[&'static str]]) -> Vec<&'static str> {
+        let mut all = Vec::new();
+        lists.iter().flat_map(|list| list.iter()).for_each(|item| {
+            if !all.contains(item) {
+                all.push(*item)
+            }
+        });
+        all
+    }
+
+    #[test]
+    fn the_registry_takes_the_options_of_every_provider_it_registers() {
+        let credentials: Vec<&[&str]> = REGISTERED.iter().map(|(_, options)| *options).collect();
+        assert_eq!(AnyProvider::CREDENTIAL_OPTIONS, union(&credentials));
+        assert_eq!(AnyProvider::SECRET_OPTIONS, union(&[Trinetra::SECRET_OPTIONS, Kling::SECRET_OPTIONS]));
+        let names: Vec<ProviderName> = REGISTERED.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, [ProviderName::Trinetra, ProviderName::Kling]);
+    }
+
+    #[test]
+    fn a_credential_option_of_another_provider_is_refused_naming_it() {
+        for (json, field) in [(r#"{"token":"t"}"#, "token"), (r#"{"apiKey":"k","secretKey":5}"#, "secretKey")] {
+            let e = ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), false);
+            let e = e.unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{json}");
+            assert_eq!(e.message, format!("{field} is only used with provider \"kling\""), "{json}");
+        }
+        let kling = r#"{"provider":"kling","apiKey":"k"}"#;
+        assert!(ClientConfig::from_value(&parse(kling.as_bytes()).unwrap(), false).is_ok());
+    }
+
+    #[test]
+    fn the_paths_a_proxy_serves_are_those_each_provider_requests() {
+        let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v"}"#).unwrap(), ProviderName::Trinetra);
+        for config in [trinetra("k").config(), kling(KlingAuth::Token(secret("t"))).config()] {
+            let paths = config.provider.paths();
+            let submit = config.submit_request(request.as_ref().unwrap(), 0).url;
+            assert_eq!(submit, format!("{}{}", config.base_url, paths.submit));
+            let read = config.job_request(&job_id("j 1"), 0).url;
+            assert_eq!(read, format!("{}{}/j%201", config.base_url, paths.jobs));
+        }
     }
 
     #[test]

@@ -7,9 +7,10 @@ use super::convert;
 use crate::core::client::chain::{ChainPlan, Prompts};
 use crate::core::client::chain_progress::{key_from_hex, ChainProgress, Outcome};
 use crate::core::client::chain_steps;
-use crate::core::client::options::ClientConfig;
+use crate::core::client::provider::Provider;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::json::Value;
+use crate::providers::ClientConfig;
 
 /// `[videoId, prompts, options, key, job]`: the chain's progress after the
 /// step in flight ended with `job` (`null` at the start), with the next step

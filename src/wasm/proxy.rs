@@ -3,9 +3,10 @@
 
 use super::convert::{answer, arg};
 use super::settings::environment;
-use crate::core::proxy::{Decision, LogLine, ProxyConfig, Reply, PASSED_BACK};
+use crate::core::proxy::{Decision, LogLine, Reply, PASSED_BACK};
 use crate::core::types::http::{HttpRequest, Transport};
 use crate::core::types::json::{object, Value};
+use crate::providers::ProxyConfig;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

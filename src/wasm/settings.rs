@@ -4,14 +4,14 @@
 
 use super::convert::{answer, arg};
 use super::task::begin;
-use crate::core::client::settings;
 use crate::core::types::error::Result;
+use crate::providers;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 pub struct Settings {
     /// The checked settings, or why the options were refused.
-    settings: Result<settings::Settings>,
+    settings: Result<providers::Settings>,
 }
 
 #[wasm_bindgen]
@@ -23,7 +23,7 @@ impl Settings {
     pub fn new(options: &str, browser: bool, env: &str) -> Settings {
         let settings = arg(options)
             .and_then(|options| Ok((options, environment(env)?)))
-            .and_then(|(options, env)| settings::Settings::new(options, browser, env.as_ref()));
+            .and_then(|(options, env)| providers::Settings::new(options, browser, env.as_ref()));
         Settings { settings }
     }
 
@@ -39,7 +39,7 @@ impl Settings {
     #[cfg(feature = "server")]
     #[wasm_bindgen(js_name = wantsEnvironment)]
     pub fn wants_environment(&self) -> bool {
-        self.settings.as_ref().is_ok_and(settings::Settings::wants_environment)
+        self.settings.as_ref().is_ok_and(providers::Settings::wants_environment)
     }
 
     /// The process environment's variables now (JSON), for the missing credential.

@@ -18,12 +18,10 @@ use crate::core::client::chain_steps;
 use crate::core::client::hook::{LOG, ON_PROGRESS, ON_STEP, ON_SUBMITTED, ON_UPDATE};
 use crate::core::client::log::LogPlan;
 use crate::core::client::machine::{Event, Machine, Step, Time};
-use crate::core::client::options::ClientConfig;
 use crate::core::client::poll::Poll;
 use crate::core::client::redacted::Redacted;
 use crate::core::client::run::Run;
 use crate::core::client::service::Service;
-use crate::core::client::settings::Settings;
 use crate::core::client::task::{TaskEvent, TaskKind};
 use crate::core::client::update::Update;
 use crate::core::types::error::{Error, Result};
@@ -34,6 +32,7 @@ use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
 use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
+use crate::providers::{ClientConfig, Settings};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -177,7 +176,7 @@ fn machine(kind: &str, text: &str, settings: &Settings, entropy: &[u8]) -> Resul
     let kind = TaskKind::parse(kind)?;
     let (config, poll) = settings.ready().map(|(config, poll)| (config.clone(), *poll))?;
     let wrappers = Wrappers::of(&config, kind.wire_name());
-    let provider = config.provider.name();
+    let provider = config.provider();
     let machine = match kind {
         TaskKind::ExtendVideo => {
             let [request] = args(text)?;

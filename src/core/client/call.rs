@@ -298,13 +298,14 @@ pub fn aborted() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::options::{ClientConfig, KlingAuth};
     use crate::core::client::testing::{
         abort, drive, extend, fail, job_id, kling, respond, secret, trinetra, Input, Options,
     };
     use crate::core::types::job::Status;
     use crate::core::types::json::Value;
     use crate::core::types::provider::ProviderName;
+    use crate::providers::kling::KlingAuth;
+    use crate::providers::ClientConfig;
 
     fn options() -> Options {
         trinetra("secret-key-1").base_url("http://127.0.0.1:9").max_retries(2)

@@ -269,12 +269,13 @@ impl<S: Service + Clone> Machine for Chain<S> {
 mod tests {
     use super::*;
     use crate::core::client::chain_progress::{ChainProgress, Source};
-    use crate::core::client::options::{ClientConfig, KlingAuth};
     use crate::core::client::testing::{
         drive, kling, prompts, respond, secret, trinetra, with_member, Harness, Input, Options,
     };
     use crate::core::types::http::Method;
     use crate::core::types::json::parse;
+    use crate::providers::kling::KlingAuth;
+    use crate::providers::ClientConfig;
 
     const THREE: &[&str] = &["one", "two", "three"];
 

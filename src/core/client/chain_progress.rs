@@ -399,10 +399,10 @@ impl From<ChainProgress> for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::options::KlingAuth;
     use crate::core::client::service::Service;
     use crate::core::client::testing::{kling, secret, with_member};
     use crate::core::types::json::parse;
+    use crate::providers::kling::KlingAuth;
 
     const KEY: [u8; 16] = [0xab; 16];
 

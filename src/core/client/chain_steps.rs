@@ -64,11 +64,12 @@ pub fn submit<S: Service>(
 mod tests {
     use super::*;
     use crate::core::client::chain_progress::Source;
-    use crate::core::client::options::{ClientConfig, KlingAuth};
     use crate::core::client::testing::{drive, kling, prompts, secret, trinetra, Options};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::http::Method;
     use crate::core::types::json::{parse, Value};
+    use crate::providers::kling::KlingAuth;
+    use crate::providers::ClientConfig;
 
     fn kling_chain() -> Options {
         kling(KlingAuth::Token(secret("tok-secret-123"))).callback_url("https://example.com/cb?instance=i")
@@ -78,7 +79,7 @@ mod tests {
     fn started(options: Options, texts: &[&str]) -> Result<(ClientConfig, Prompts, ChainProgress)> {
         let config = options.config();
         let plan = options.chain_plan("v0", &prompts(texts))?;
-        let (prompts, mut progress) = plan.into_parts(config.provider.name(), [0xab; 16]);
+        let (prompts, mut progress) = plan.into_parts(config.provider(), [0xab; 16]);
         record_step(&prompts, &mut progress, None, &config)?;
         Ok((config, prompts, progress))
     }

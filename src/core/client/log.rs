@@ -27,7 +27,7 @@ pub struct LogPlan {
 
 impl LogPlan {
     /// `what`: the API function, named in the last line.
-    pub fn of(config: &ClientConfig, what: &'static str) -> Option<LogPlan> {
+    pub fn of<P>(config: &ClientConfig<P>, what: &'static str) -> Option<LogPlan> {
         Some(LogPlan { threshold: config.log?, what })
     }
 
@@ -179,10 +179,10 @@ mod tests {
     use super::*;
     use crate::core::client::call::{Call, Read};
     use crate::core::client::machine::Pause;
-    use crate::core::client::options::ClientConfig;
     use crate::core::client::poll::Poll;
     use crate::core::client::testing::{drive, drive_from, fail, job_id, respond, trinetra, Harness, Input};
     use crate::core::types::http::Transport;
+    use crate::providers::ClientConfig;
 
     const KEY: &str = "sk-live-0123456789";
 

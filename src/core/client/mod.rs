@@ -4,10 +4,11 @@
 //! engine (`chain_steps`), what they log (`log`, at a `log_level`), the
 //! sans-IO protocol they share with drivers (`machine`), what they report
 //! (`update`) and what leaves them (`redacted`), their scheduling (`retry`,
-//! `schedule`), the seam to the providers (`service`), error classification
-//! (`classify`), the caller's options checked once (`options`, `settings`,
-//! `environment`), the names drivers start calls and report events by
-//! (`task`), and the harness every machine's tests run on (`testing`).
+//! `schedule`), the seam to the providers (`provider`, and `service`, what a
+//! machine sees of one), error classification (`classify`), the caller's
+//! options checked once (`options`, `settings`, `environment`), the names
+//! drivers start calls and report events by (`task`) and the hooks updates
+//! call (`hook`), and the harness every machine's tests run on (`testing`).
 
 pub mod call;
 pub mod chain;
@@ -21,6 +22,7 @@ pub mod log_level;
 pub mod machine;
 pub mod options;
 pub mod poll;
+pub mod provider;
 pub mod redacted;
 pub mod retry;
 pub mod run;

@@ -2,11 +2,11 @@
 
 use crate::core::client::environment::{self as env, Environment};
 use crate::core::client::log_level::Level;
+use crate::core::client::provider::{Endpoint, Provider};
 use crate::core::types::error::{Error, Result};
 use crate::core::types::fields::Fields;
 use crate::core::types::http::Secret;
 use crate::core::types::json::Value;
-use crate::core::types::provider::ProviderName;
 use crate::core::types::suggest;
 use crate::core::types::url::check_http_url;
 
@@ -17,10 +17,6 @@ pub const DEFAULT_MAX_INTERVAL_MS: u32 = 10_000;
 pub const DEFAULT_WAIT_TIMEOUT_MS: u32 = 600_000;
 /// Job documents are a few KB; 8 MiB leaves room for any real one.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 8 << 20;
-pub const TRINETRA_BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
-/// Kling's API for servers outside China (`https://api-beijing.klingai.com`
-/// inside); the older `https://api.klingai.com` still answers.
-pub const KLING_BASE_URL: &str = "https://api-singapore.klingai.com";
 
 /// The longest delay timers accept everywhere (2³¹−1 ms).
 const MAX_MS: u64 = i32::MAX as u64;
@@ -32,15 +28,11 @@ const MAX_RETRIES: u64 = 10;
 /// memory can grow to.
 const MAX_RESPONSE_BYTES: u64 = 64 << 20;
 
-/// Every data option of the contract. Functions and the abort signal are
-/// taken by the I/O layer and never reach the core.
-pub(crate) const KNOWN: &[&str] = &[
-    "provider",
-    "baseUrl",
-    "apiKey",
-    "accessKey",
-    "secretKey",
-    "token",
+/// Every data option of the contract but the providers' credentials, which
+/// come after these two. Functions and the abort signal are taken by the
+/// I/O layer and never reach the core.
+const KNOWN_BEFORE_CREDENTIALS: &[&str] = &["provider", "baseUrl"];
+const KNOWN_AFTER_CREDENTIALS: &[&str] = &[
     "timeoutMs",
     "maxRetries",
     "maxResponseBytes",
@@ -61,65 +53,17 @@ pub(crate) const KNOWN: &[&str] = &[
 pub(crate) const TAKEN_BEFORE: &[&str] =
     &["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted", "signal", "logger"];
 
-/// Where and how to reach one provider. Credentials belong to the provider
-/// variant, so a Trinetra config cannot carry Kling keys and vice versa.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Provider {
-    /// `api_key` is `None` when `base_url` is a proxy that adds it.
-    Trinetra {
-        api_key: Option<Secret>,
-    },
-    Kling {
-        auth: KlingAuth,
-    },
+/// Every option a client of provider `P` takes: the data options, in the
+/// order "did you mean" weighs them, then the I/O layer's ([`TAKEN_BEFORE`]).
+pub(crate) fn option_names<P: Provider>() -> Vec<&'static str> {
+    [KNOWN_BEFORE_CREDENTIALS, P::CREDENTIAL_OPTIONS, KNOWN_AFTER_CREDENTIALS, TAKEN_BEFORE].concat()
 }
 
-/// How requests to the Kling API prove who sends them.
+/// A client's checked options: its provider (with the credential it holds)
+/// and what every provider's calls share.
 #[derive(Clone, Debug, PartialEq)]
-pub enum KlingAuth {
-    /// `base_url` is a proxy that signs requests itself.
-    None,
-    /// An API key from the Kling console, sent as the bearer token: Kling's
-    /// current method, "for all models".
-    ApiKey(Secret),
-    /// A JWT is signed from these for every attempt.
-    Keys { access_key: Secret, secret_key: Secret },
-    /// A ready JWT, e.g. minted by a server for a browser.
-    Token(Secret),
-}
-
-impl Provider {
-    pub fn name(&self) -> ProviderName {
-        match self {
-            Provider::Trinetra { .. } => ProviderName::Trinetra,
-            Provider::Kling { .. } => ProviderName::Kling,
-        }
-    }
-
-    fn default_base_url(&self) -> &'static str {
-        match self {
-            Provider::Trinetra { .. } => TRINETRA_BASE_URL,
-            Provider::Kling { .. } => KLING_BASE_URL,
-        }
-    }
-
-    /// Whether requests carry a credential (none: `base_url` is a proxy that adds it).
-    pub fn has_credential(&self) -> bool {
-        !matches!(self, Provider::Trinetra { api_key: None } | Provider::Kling { auth: KlingAuth::None })
-    }
-
-    /// The environment variables that supply this provider's credential.
-    fn credential_variables(&self) -> &'static str {
-        match self {
-            Provider::Trinetra { .. } => "TRINETRA_API_KEY",
-            Provider::Kling { .. } => "KLING_API_KEY (or KLING_ACCESS_KEY and KLING_SECRET_KEY)",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClientConfig {
-    pub provider: Provider,
+pub struct ClientConfig<P> {
+    pub provider: P,
     /// Without a trailing slash.
     pub base_url: String,
     pub limits: Limits,
@@ -154,7 +98,11 @@ pub struct PollConfig {
     pub wait_timeout_ms: u32,
 }
 
-impl ClientConfig {
+impl<P: Provider> ClientConfig<P> {
+    pub fn endpoint(&self) -> Endpoint<'_> {
+        Endpoint { base_url: &self.base_url, headers: &self.headers }
+    }
+
     /// The credentials among `headers`: each value, and the token after an
     /// auth scheme (`Bearer <token>`).
     pub fn header_credentials(&self) -> impl Iterator<Item = &str> {
@@ -168,27 +116,34 @@ impl ClientConfig {
     }
 
     /// `in_browser` is true where a page could leak a key to its visitors.
-    pub fn from_value(options: &Value, in_browser: bool) -> Result<ClientConfig> {
+    pub fn from_value(options: &Value, in_browser: bool) -> Result<ClientConfig<P>> {
         ClientConfig::in_environment(options, in_browser, None)
     }
 
     /// As [`ClientConfig::from_value`], in a runtime with an environment
     /// (Node): a call given no credential takes the environment's.
-    pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig> {
+    pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
+        let config = ClientConfig::<P>::parse(options, in_browser, env)?;
+        // Last, so a malformed option is named first.
+        if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {
+            let variables = config.provider.credential_variables();
+            return Err(env::missing_credential(&config.base_url, variables, env.is_some()));
+        }
+        Ok(config)
+    }
+
+    /// As [`ClientConfig::in_environment`], but a config without a
+    /// credential to the service's own URL is not refused (a proxy's
+    /// upstream, until the environment supplies it).
+    #[inline]
+    pub fn parse(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
         let fields = Fields::of(options, "options")?;
-        fields.deny_unknown(KNOWN, |key| Some(suggest::unknown("option", key, &[KNOWN, TAKEN_BEFORE].concat())))?;
-        guard_browser(&fields, in_browser)?;
-        let provider = match fields.provider()?.unwrap_or_default() {
-            ProviderName::Trinetra => {
-                only_for_other_provider(&fields, &["accessKey", "secretKey", "token"], "kling")?;
-                let api_key = match secret(&fields, "apiKey")? {
-                    None => env.map_or(Ok(None), |env| env_secret(env, env::TRINETRA_API_KEY))?,
-                    given => given,
-                };
-                Provider::Trinetra { api_key }
-            }
-            ProviderName::Kling => Provider::Kling { auth: kling_auth(&fields, env)? },
-        };
+        // Suggestions also name the options the I/O layer took, after the known ones.
+        let named = option_names::<P>();
+        let known = &named[..named.len() - TAKEN_BEFORE.len()];
+        fields.deny_unknown(known, |key| Some(suggest::unknown("option", key, &named)))?;
+        guard_browser(&fields, in_browser, P::SECRET_OPTIONS)?;
+        let provider = P::from_options(&fields, env)?;
         let base_url = match fields.string("baseUrl")? {
             Some(url) => {
                 check_http_url(url).map_err(|why| Error::invalid("baseUrl", why))?;
@@ -199,7 +154,7 @@ impl ClientConfig {
             }
             None => provider.default_base_url().to_owned(),
         };
-        let config = ClientConfig {
+        Ok(ClientConfig {
             provider,
             base_url,
             limits: Limits {
@@ -212,13 +167,7 @@ impl ClientConfig {
             headers: headers(&fields, in_browser)?,
             log: log_level(&fields, env)?,
             in_page: in_browser,
-        };
-        // Last, so a malformed option is named first.
-        if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {
-            let variables = config.provider.credential_variables();
-            return Err(env::missing_credential(&config.base_url, variables, env.is_some()));
-        }
-        Ok(config)
+        })
     }
 }
 
@@ -240,12 +189,12 @@ impl PollConfig {
 
 /// Keys in a page are visible to everyone who loads it: refuse them unless the
 /// caller says, by name, that it knows.
-fn guard_browser(fields: &Fields, in_browser: bool) -> Result<()> {
+fn guard_browser(fields: &Fields, in_browser: bool, secrets: &[&str]) -> Result<()> {
     let allowed = fields.boolean("dangerouslyAllowBrowser")? == Some(true);
     if !in_browser || allowed {
         return Ok(());
     }
-    for key in ["apiKey", "accessKey", "secretKey"] {
+    for &key in secrets {
         if fields.string(key)?.is_some() {
             return Err(Error::invalid(
                 key,
@@ -257,50 +206,8 @@ fn guard_browser(fields: &Fields, in_browser: bool) -> Result<()> {
     Ok(())
 }
 
-fn only_for_other_provider(fields: &Fields, keys: &[&str], other: &str) -> Result<()> {
-    match keys.iter().find(|key| matches!(fields.string(key), Ok(Some(_)) | Err(_))) {
-        Some(key) => Err(Error::invalid(key, &format!("is only used with provider \"{other}\""))),
-        None => Ok(()),
-    }
-}
-
-/// One of Kling's ways to authenticate: an API key, the legacy access and
-/// secret keys (a JWT signed per attempt), a ready token, or none (a proxy).
-/// Given none, the environment's, the API key first (Kling's current method).
-fn kling_auth(fields: &Fields, env: Option<&Environment>) -> Result<KlingAuth> {
-    if let Some(api_key) = secret(fields, "apiKey")? {
-        return match ["accessKey", "secretKey", "token"]
-            .into_iter()
-            .find(|key| fields.string(key).ok().flatten().is_some())
-        {
-            Some(other) => Err(Error::invalid(other, "cannot be combined with apiKey")),
-            None => Ok(KlingAuth::ApiKey(api_key)),
-        };
-    }
-    match (secret(fields, "accessKey")?, secret(fields, "secretKey")?, secret(fields, "token")?) {
-        (None, None, None) => env.map_or(Ok(KlingAuth::None), kling_env_auth),
-        (Some(access_key), Some(secret_key), None) => Ok(KlingAuth::Keys { access_key, secret_key }),
-        (None, None, Some(token)) => Ok(KlingAuth::Token(token)),
-        (Some(_), None, _) => Err(Error::invalid("secretKey", "is required with accessKey")),
-        (None, Some(_), _) => Err(Error::invalid("accessKey", "is required with secretKey")),
-        (Some(_), Some(_), Some(_)) => Err(Error::invalid("token", "cannot be combined with accessKey and secretKey")),
-    }
-}
-
-fn kling_env_auth(env: &Environment) -> Result<KlingAuth> {
-    if let Some(api_key) = env_secret(env, env::KLING_API_KEY)? {
-        return Ok(KlingAuth::ApiKey(api_key));
-    }
-    match (env_secret(env, env::KLING_ACCESS_KEY)?, env_secret(env, env::KLING_SECRET_KEY)?) {
-        (Some(access_key), Some(secret_key)) => Ok(KlingAuth::Keys { access_key, secret_key }),
-        (None, None) => Ok(KlingAuth::None),
-        (Some(_), None) => Err(Error::invalid(env::KLING_SECRET_KEY, "is required with KLING_ACCESS_KEY")),
-        (None, Some(_)) => Err(Error::invalid(env::KLING_ACCESS_KEY, "is required with KLING_SECRET_KEY")),
-    }
-}
-
 /// The variable `name` as a credential, checked as the option would be and named by the variable.
-fn env_secret(env: &Environment, name: &str) -> Result<Option<Secret>> {
+pub fn env_secret(env: &Environment, name: &str) -> Result<Option<Secret>> {
     let Some(value) = env.get(name) else { return Ok(None) };
     check_header_value(name, value)?;
     Ok(Some(Secret::new(value.to_owned())))
@@ -317,7 +224,8 @@ fn log_level(fields: &Fields, env: Option<&Environment>) -> Result<Option<Level>
     }
 }
 
-fn secret(fields: &Fields, key: &str) -> Result<Option<Secret>> {
+/// The option `key` as a credential: a string `fetch` can send as a header.
+pub fn secret(fields: &Fields, key: &str) -> Result<Option<Secret>> {
     let Some(value) = fields.text(key)? else { return Ok(None) };
     check_header_value(key, value)?;
     Ok(Some(Secret::new(value.to_owned())))
@@ -408,6 +316,9 @@ fn headers(fields: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
 mod tests {
     use super::*;
     use crate::core::types::json::parse;
+    use crate::providers::kling::{Kling, KlingAuth, BASE_URL as KLING_BASE_URL};
+    use crate::providers::trinetra::{Trinetra, BASE_URL as TRINETRA_BASE_URL};
+    use crate::providers::{AnyProvider, ClientConfig};
 
     fn config(json: &str, in_browser: bool) -> Result<ClientConfig> {
         ClientConfig::from_value(&parse(json.as_bytes()).unwrap(), in_browser)
@@ -441,7 +352,7 @@ mod tests {
         assert_eq!((c.limits.timeout_ms, c.limits.max_retries, c.log), (30_000, 2, None));
         assert_eq!(
             config(r#"{"baseUrl":"http://127.0.0.1:9"}"#, false).unwrap().provider,
-            Provider::Trinetra { api_key: None }
+            AnyProvider::Trinetra(Trinetra { api_key: None })
         );
         let p = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
         assert_eq!((p.interval_ms, p.max_interval_ms, p.wait_timeout_ms), (1_000, 10_000, 600_000));
@@ -487,9 +398,9 @@ mod tests {
     fn kling_takes_keys_or_a_token_or_neither() {
         let keys = config(r#"{"provider":"kling","accessKey":"a","secretKey":"s"}"#, false).unwrap();
         assert_eq!(keys.base_url, KLING_BASE_URL);
-        assert!(matches!(keys.provider, Provider::Kling { auth: KlingAuth::Keys { .. } }));
+        assert!(matches!(keys.provider, AnyProvider::Kling(Kling { auth: KlingAuth::Keys { .. } })));
         let token = config(r#"{"provider":"kling","token":"t"}"#, true).unwrap();
-        assert!(matches!(token.provider, Provider::Kling { auth: KlingAuth::Token(_) }));
+        assert!(matches!(token.provider, AnyProvider::Kling(Kling { auth: KlingAuth::Token(_) })));
         let e = config(r#"{"provider":"kling","accessKey":"a","secretKey":"s"}"#, true).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("accessKey"));
     }
@@ -514,13 +425,21 @@ mod tests {
     fn a_call_without_a_credential_takes_the_environments() {
         let vars = r#"{"TRINETRA_API_KEY":"tk","KLING_API_KEY":"kk","KLING_ACCESS_KEY":"ak","KLING_SECRET_KEY":"sk"}"#;
         let trinetra = in_env("{}", vars).unwrap().provider;
-        assert_eq!(trinetra, Provider::Trinetra { api_key: Some(Secret::new("tk".into())) });
+        assert_eq!(trinetra, AnyProvider::Trinetra(Trinetra { api_key: Some(Secret::new("tk".into())) }));
         let kling = in_env(r#"{"provider":"kling"}"#, vars).unwrap().provider;
-        assert_eq!(kling, Provider::Kling { auth: KlingAuth::ApiKey(Secret::new("kk".into())) }, "the API key first");
+        assert_eq!(
+            kling,
+            AnyProvider::Kling(Kling { auth: KlingAuth::ApiKey(Secret::new("kk".into())) }),
+            "the API key first"
+        );
         let keys = in_env(r#"{"provider":"kling"}"#, r#"{"KLING_ACCESS_KEY":"ak","KLING_SECRET_KEY":"sk"}"#).unwrap();
-        assert!(matches!(keys.provider, Provider::Kling { auth: KlingAuth::Keys { .. } }));
+        assert!(matches!(keys.provider, AnyProvider::Kling(Kling { auth: KlingAuth::Keys { .. } })));
         let own = in_env(r#"{"provider":"kling","token":"t"}"#, vars).unwrap().provider;
-        assert_eq!(own, Provider::Kling { auth: KlingAuth::Token(Secret::new("t".into())) }, "a given credential wins");
+        assert_eq!(
+            own,
+            AnyProvider::Kling(Kling { auth: KlingAuth::Token(Secret::new("t".into())) }),
+            "a given credential wins"
+        );
         let half = in_env(r#"{"provider":"kling"}"#, r#"{"KLING_ACCESS_KEY":"ak"}"#).unwrap_err();
         assert_eq!(half.field.as_deref(), Some("KLING_SECRET_KEY"));
         let bad = in_env("{}", r#"{"TRINETRA_API_KEY":"a\nb"}"#).unwrap_err();

@@ -163,11 +163,11 @@ impl<S: Service> Machine for Poll<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::client::options::ClientConfig;
     use crate::core::client::testing::{
         abort, drive, drive_from, fail, job_id, respond, trinetra, Harness, Input, Options,
     };
     use crate::core::types::http::Transport;
+    use crate::providers::ClientConfig;
 
     fn poll(options: Options) -> Poll<ClientConfig> {
         Poll::new(options.config(), options.poll(), job_id("j"), 3)

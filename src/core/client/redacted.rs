@@ -61,7 +61,6 @@ mod tests {
     use crate::core::client::call::Call;
     use crate::core::client::log::Logged;
     use crate::core::client::log_level::Level;
-    use crate::core::client::options::ClientConfig;
     use crate::core::client::run::Run;
     use crate::core::client::service::Service;
     use crate::core::client::testing::{drive, extend, job_id, respond, trinetra, Input};
@@ -69,6 +68,7 @@ mod tests {
     use crate::core::types::job::{Job, Raw, Submission};
     use crate::core::types::json::{parse, Value};
     use crate::core::types::provider::ProviderName;
+    use crate::providers::ClientConfig;
 
     fn config(key: &str) -> ClientConfig {
         trinetra(key).config()

@@ -120,12 +120,13 @@ impl<S: Service + Clone> Machine for Run<S> {
 mod tests {
     use super::*;
     use crate::core::client::machine::Pause;
-    use crate::core::client::options::{ClientConfig, KlingAuth};
     use crate::core::client::testing::{abort, drive, extend, kling, respond, secret, trinetra, Input, Options};
     use crate::core::types::error::ErrorCode;
     use crate::core::types::http::Method;
     use crate::core::types::job::{Raw, Status};
     use crate::core::types::provider::ProviderName;
+    use crate::providers::kling::KlingAuth;
+    use crate::providers::ClientConfig;
 
     fn run_with(options: Options, provider: ProviderName) -> Run<ClientConfig> {
         Run::new(options.config(), options.poll(), extend(provider, "v1"), 5, [0; 16])

@@ -1,8 +1,9 @@
-//! The seam between the state machines and the services: what a machine
-//! needs to know about a provider. `providers` implements it; the core never
-//! names a provider's URLs or documents.
+//! What a machine needs to know of the service it calls: a client's config,
+//! that is its [`Provider`] reached at its endpoint, within its limits. The
+//! machines take any `Service`; every client's is a [`ClientConfig`].
 
-use crate::core::client::options::Limits;
+use crate::core::client::options::{ClientConfig, Limits};
+use crate::core::client::provider::Provider;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse};
 use crate::core::types::job::{Job, Submission};
@@ -11,43 +12,87 @@ use crate::core::types::provider::ProviderName;
 use crate::core::types::redact::Secrets;
 use crate::core::types::request::ExtendRequest;
 
+/// The methods named as [`Provider`]'s mean what they mean there.
 pub trait Service {
     fn provider(&self) -> ProviderName;
-
-    /// `unix_ms`, the wall clock, lets a provider sign a short-lived
-    /// credential per attempt.
     fn submit_request(&self, request: &ExtendRequest, unix_ms: u64) -> HttpRequest;
     fn job_request(&self, id: &JobId, unix_ms: u64) -> HttpRequest;
-    /// The answer to `request`'s submit, or to its look-up by its findable
-    /// id: one that names another task (echoes another id) is `bad_response`.
-    /// `unix_ms` dates a `Retry-After` given as an HTTP date.
     fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission>;
     fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job>;
     fn limits(&self) -> Limits;
     /// Whether the calls run in a page (their network errors then name CORS).
     fn in_page(&self) -> bool;
-    /// The credentials held, to take out of whatever the call hands back.
+    /// The credentials held (the provider's and any among the extra
+    /// headers), to take out of whatever the call hands back.
     fn secrets(&self) -> Secrets;
+    fn make_findable(&self, request: &mut ExtendRequest, nonce: [u8; 16]);
+    fn lookup_request(&self, request: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest>;
+    fn identifies(&self, job: &Job, id: &JobId) -> bool;
+    fn refreshable(&self, error: &Error) -> bool;
+}
 
-    /// Gives a submit an id the service can find it by after an ambiguous
-    /// failure, where the service has such ids (Kling's `external_task_id`).
-    /// `nonce` is 16 bytes from a cryptographic source.
-    fn make_findable(&self, _request: &mut ExtendRequest, _nonce: [u8; 16]) {}
-
-    /// The read that finds a submit by that id; `None` where there is none,
-    /// and then an ambiguous submit is reported, never repeated.
-    fn lookup_request(&self, _request: &ExtendRequest, _unix_ms: u64) -> Option<HttpRequest> {
-        None
+/// Each method forwards to the provider, `#[inline]` so that a machine's
+/// call is one call on the page, not two.
+impl<P: Provider> Service for ClientConfig<P> {
+    #[inline]
+    fn provider(&self) -> ProviderName {
+        self.provider.name()
     }
 
-    /// Whether `job` is the document of the job `id` names: a service (or a
-    /// proxy) that answers with another job's document must not end a wait.
+    #[inline]
+    fn submit_request(&self, request: &ExtendRequest, unix_ms: u64) -> HttpRequest {
+        self.provider.submit_request(self.endpoint(), request, unix_ms)
+    }
+
+    #[inline]
+    fn job_request(&self, id: &JobId, unix_ms: u64) -> HttpRequest {
+        self.provider.job_request(self.endpoint(), id, unix_ms)
+    }
+
+    #[inline]
+    fn read_submission(&self, response: &HttpResponse, request: &ExtendRequest, unix_ms: u64) -> Result<Submission> {
+        self.provider.read_submission(response, request, unix_ms)
+    }
+
+    #[inline]
+    fn read_job(&self, response: &HttpResponse, unix_ms: u64) -> Result<Job> {
+        self.provider.read_job(response, unix_ms)
+    }
+
+    #[inline]
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    #[inline]
+    fn in_page(&self) -> bool {
+        self.in_page
+    }
+
+    #[inline]
+    fn secrets(&self) -> Secrets {
+        let mut secrets = self.provider.secrets();
+        self.header_credentials().for_each(|credential| secrets.add(credential));
+        secrets
+    }
+
+    #[inline]
+    fn make_findable(&self, request: &mut ExtendRequest, nonce: [u8; 16]) {
+        self.provider.make_findable(request, nonce);
+    }
+
+    #[inline]
+    fn lookup_request(&self, request: &ExtendRequest, unix_ms: u64) -> Option<HttpRequest> {
+        self.provider.lookup_request(self.endpoint(), request, unix_ms)
+    }
+
+    #[inline]
     fn identifies(&self, job: &Job, id: &JobId) -> bool {
-        job.id == id.as_str()
+        self.provider.identifies(job, id)
     }
 
-    /// Whether signing the credential again cures `error` (an expired token).
-    fn refreshable(&self, _error: &Error) -> bool {
-        false
+    #[inline]
+    fn refreshable(&self, error: &Error) -> bool {
+        self.provider.refreshable(error)
     }
 }

@@ -10,29 +10,26 @@
 
 use crate::core::client::environment::Environment;
 use crate::core::client::options::{ClientConfig, PollConfig};
+use crate::core::client::provider::Provider;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::json::Value;
-
-/// The options that give a credential: one given (even wrong) is never
-/// looked for in the environment.
-pub const CREDENTIAL_KEYS: [&str; 4] = ["apiKey", "accessKey", "secretKey", "token"];
 
 /// Checked options: the config every call needs, and the options as given,
 /// for what a call reads of them itself (a chain's `resume`, say).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Settings {
+pub struct Settings<P> {
     options: Value,
     browser: bool,
     /// The environment they were checked in (Node's; `None` where there is
     /// none), until a missing credential is found in a later one.
     env: Option<Environment>,
-    state: State,
+    state: State<P>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum State {
+enum State<P> {
     Ready {
-        config: ClientConfig,
+        config: ClientConfig<P>,
         poll: PollConfig,
     },
     /// Everything checked but the credential, which neither the options nor
@@ -40,16 +37,16 @@ enum State {
     NoCredential(Error),
 }
 
-impl Settings {
+impl<P: Provider> Settings<P> {
     /// `options` (data only: hooks stay in JS) checked as [`ClientConfig`]
     /// and [`PollConfig`]; `env` supplies what they leave out (Node's).
-    pub fn new(options: Value, browser: bool, env: Option<&Environment>) -> Result<Settings> {
+    pub fn new(options: Value, browser: bool, env: Option<&Environment>) -> Result<Settings<P>> {
         let state = check(&options, browser, env)?;
         Ok(Settings { options, browser, env: env.cloned(), state })
     }
 
     /// The config and poll settings of a call, or the missing credential.
-    pub fn ready(&self) -> Result<(&ClientConfig, &PollConfig)> {
+    pub fn ready(&self) -> Result<(&ClientConfig<P>, &PollConfig)> {
         match &self.state {
             State::Ready { config, poll } => Ok((config, poll)),
             State::NoCredential(error) => Err(error.clone()),
@@ -81,26 +78,28 @@ impl Settings {
 /// The config of `options`, or [`State::NoCredential`] when all they lack
 /// is a credential they do not give at all (then it is the environment's to
 /// give, later perhaps).
-fn check(options: &Value, browser: bool, env: Option<&Environment>) -> Result<State> {
+fn check<P: Provider>(options: &Value, browser: bool, env: Option<&Environment>) -> Result<State<P>> {
     let poll = PollConfig::from_value(options)?;
     match ClientConfig::in_environment(options, browser, env) {
         Ok(config) => Ok(State::Ready { config, poll }),
-        Err(error) if error.field.as_deref() == Some("apiKey") && !gives_credential(options) => {
+        Err(error) if error.field.as_deref() == Some("apiKey") && !gives_credential::<P>(options) => {
             Ok(State::NoCredential(error))
         }
         Err(error) => Err(error),
     }
 }
 
-/// Whether `options` give a credential of their own (even a wrong one).
-pub fn gives_credential(options: &Value) -> bool {
-    CREDENTIAL_KEYS.iter().any(|key| options.get(key).is_some_and(|value| !matches!(value, Value::Null)))
+/// Whether `options` give a credential of their own (even a wrong one): one
+/// given is never looked for in the environment.
+fn gives_credential<P: Provider>(options: &Value) -> bool {
+    P::CREDENTIAL_OPTIONS.iter().any(|key| options.get(key).is_some_and(|value| !matches!(value, Value::Null)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::types::json::parse;
+    use crate::providers::Settings;
 
     fn settings(json: &str, env: Option<&Environment>) -> Result<Settings> {
         Settings::new(parse(json.as_bytes()).unwrap(), false, env)

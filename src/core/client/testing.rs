@@ -10,16 +10,19 @@
 use crate::core::client::chain::ChainPlan;
 use crate::core::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::core::client::options::{
-    ClientConfig, KlingAuth, Limits, PollConfig, Provider, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, KLING_BASE_URL,
-    TRINETRA_BASE_URL,
+    Limits, PollConfig, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS,
 };
+use crate::core::client::provider::Provider;
 use crate::core::types::error::{Error, Result};
 use crate::core::types::http::{HttpRequest, HttpResponse, Secret, Transport};
 use crate::core::types::job_id::JobId;
 use crate::core::types::json::{object, Value};
 use crate::core::types::provider::ProviderName;
 use crate::core::types::request::ExtendRequest;
+use crate::providers::kling::{Kling, KlingAuth};
+use crate::providers::trinetra::Trinetra;
+use crate::providers::{AnyProvider, ClientConfig};
 use std::fmt::Debug;
 
 /// A client's options, typed: a config and a poll's pace built field by
@@ -36,28 +39,25 @@ pub struct Options {
 
 /// Trinetra with `api_key`, at its own URL.
 pub fn trinetra(api_key: &str) -> Options {
-    with_provider(Provider::Trinetra { api_key: Some(secret(api_key)) })
+    with_provider(AnyProvider::Trinetra(Trinetra { api_key: Some(secret(api_key)) }))
 }
 
 /// Trinetra through a proxy at `base_url` that holds the key.
 pub fn trinetra_proxy(base_url: &str) -> Options {
-    with_provider(Provider::Trinetra { api_key: None }).base_url(base_url)
+    with_provider(AnyProvider::Trinetra(Trinetra { api_key: None })).base_url(base_url)
 }
 
 /// Kling with `auth`, at its own URL.
 pub fn kling(auth: KlingAuth) -> Options {
-    with_provider(Provider::Kling { auth })
+    with_provider(AnyProvider::Kling(Kling { auth }))
 }
 
 pub fn secret(text: &str) -> Secret {
     Secret::new(text.to_owned())
 }
 
-fn with_provider(provider: Provider) -> Options {
-    let base_url = match provider {
-        Provider::Trinetra { .. } => TRINETRA_BASE_URL,
-        Provider::Kling { .. } => KLING_BASE_URL,
-    };
+fn with_provider(provider: AnyProvider) -> Options {
+    let base_url = provider.default_base_url();
     let limits = Limits {
         timeout_ms: DEFAULT_TIMEOUT_MS,
         max_retries: DEFAULT_MAX_RETRIES,

@@ -1,7 +1,7 @@
-// Generated from the Rust core by `cargo test` (src/core/contract.rs): do not
+// Generated from the Rust core by `cargo test` (src/providers/contract.rs): do not
 // edit. `KLING_EXTEND_WRITE_CONTRACT=1 cargo test contract` writes it again.
 
-/** The options the core takes as data (core/client/options.rs). */
+/** The options the core takes as data (core/client/options.rs, and each provider's credentials). */
 export const OPTIONS = /** @type {const} */ (["provider", "baseUrl", "apiKey", "accessKey", "secretKey", "token", "timeoutMs", "maxRetries", "maxResponseBytes", "headers", "dangerouslyAllowBrowser", "intervalMs", "maxIntervalMs", "waitTimeoutMs", "sourceSeconds", "callbackUrl", "resume", "logLevel"]);
 
 /** The options that are functions: the driver calls them. */

@@ -6,10 +6,11 @@
 //! `KLING_EXTEND_WRITE_CONTRACT=1 cargo test contract` writes it again.
 
 use crate::core::client::hook;
-use crate::core::client::options::{KNOWN, TAKEN_BEFORE};
+use crate::core::client::options::{option_names, TAKEN_BEFORE};
 use crate::core::client::task::{TaskEvent, TaskKind};
 use crate::core::types::error::ErrorCode;
 use crate::core::types::http::Transport;
+use crate::providers::AnyProvider;
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/js/lib/contract.js");
 
@@ -30,13 +31,15 @@ fn text(doc: &str, name: &str, value: &str) -> String {
 
 /// The whole of `src/js/lib/contract.js`.
 fn render() -> String {
+    let named = option_names::<AnyProvider>();
+    let options = &named[..named.len() - TAKEN_BEFORE.len()];
     let hooks: Vec<&str> = TAKEN_BEFORE.iter().copied().filter(|name| !TAKEN_AS_VALUES.contains(name)).collect();
     let codes: Vec<&str> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
     let kinds: Vec<&str> = TaskKind::ALL.iter().map(|kind| kind.wire_name()).collect();
     let events: Vec<&str> = TaskEvent::ALL.iter().map(|event| event.wire_name()).collect();
     [
-        "// Generated from the Rust core by `cargo test` (src/core/contract.rs): do not\n// edit. `KLING_EXTEND_WRITE_CONTRACT=1 cargo test contract` writes it again.\n".to_owned(),
-        list("The options the core takes as data (core/client/options.rs).", "OPTIONS", KNOWN),
+        "// Generated from the Rust core by `cargo test` (src/providers/contract.rs): do not\n// edit. `KLING_EXTEND_WRITE_CONTRACT=1 cargo test contract` writes it again.\n".to_owned(),
+        list("The options the core takes as data (core/client/options.rs, and each provider's credentials).", "OPTIONS", options),
         list("The options that are functions: the driver calls them.", "HOOKS", &hooks),
         list("The other options JS takes, never sent to the core.", "TAKEN_AS_VALUES", &TAKEN_AS_VALUES),
         list("`KlingExtendError.code`s the core makes (core/types/error.rs).", "ERROR_CODES", &codes),
@@ -64,7 +67,7 @@ fn contract_js_is_generated_from_the_rust_definitions() {
 
 #[test]
 fn the_names_are_distinct_and_the_hooks_are_updates_or_fetch() {
-    let mut all: Vec<&str> = [KNOWN, TAKEN_BEFORE].concat();
+    let mut all: Vec<&str> = option_names::<AnyProvider>();
     all.sort_unstable();
     let before = all.len();
     all.dedup();
