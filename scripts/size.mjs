@@ -56,9 +56,14 @@ export const BROTLI_GOAL = 50_000;
  * a hook it does not know, as the package's `internal_error` naming it,
  * instead of dropping it (or calling an option of that name), and takes the
  * hooks' names from the file generated from the core (lib/contract.js).
+ * Each provider as one implementation of the core's Provider trait (issue
+ * 25, item 3) added 224 B (the wasm 66,001 -> 66,219 B, raw +577 B): the
+ * option parser split across providers and the registry's dispatch and
+ * refusal of another provider's options; `#[inline]` on the parsers found
+ * 150 B back, a separate kling/auth.rs measured 82 B worse.
  * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 73_296;
+export const BROTLI_BUDGET = 73_520;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of
