@@ -1,0 +1,215 @@
+//! The client: options checked once by the core's own parser, then calls
+//! that each run one of the core's machines through the driver.
+
+use crate::driver::drive;
+use crate::error::Error;
+use crate::runtime::Runtime;
+use crate::transport::HttpClient;
+use crate::types::{ExtendRequest, Job, Submission};
+use kling_extend::core::client::call::Call;
+use kling_extend::core::client::machine::Machine;
+use kling_extend::core::client::options::PollConfig;
+use kling_extend::core::client::poll::Poll;
+use kling_extend::core::client::redacted::Redacted;
+use kling_extend::core::client::service::Service;
+use kling_extend::core::types::error::Error as CoreError;
+use kling_extend::core::types::job_id::JobId;
+use kling_extend::core::types::json::{object, Value};
+use kling_extend::core::types::redact::Redact;
+use kling_extend::core::types::request::ExtendRequest as CoreRequest;
+use kling_extend::providers::{ClientConfig, Settings};
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The service a client calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Provider {
+    /// The Trinetra gateway (`X-API-Key`).
+    Trinetra,
+    /// The official Kling API (an API key, or an access key and secret key).
+    Kling,
+}
+
+impl Provider {
+    fn as_str(self) -> &'static str {
+        match self {
+            Provider::Trinetra => "trinetra",
+            Provider::Kling => "kling",
+        }
+    }
+}
+
+/// Makes a [`Client`]; every option is checked by [`build`](ClientBuilder::build).
+///
+/// ```
+/// use kling_extend_client::{Client, Provider};
+/// use std::time::Duration;
+///
+/// let builder = Client::builder(Provider::Kling)
+///     .kling_keys("access-key", "secret-key")
+///     .max_retries(4)
+///     .timeout(Duration::from_secs(10));
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    options: Vec<(&'static str, Value)>,
+    http: Option<Arc<dyn HttpClient>>,
+    runtime: Option<Arc<dyn Runtime>>,
+}
+
+impl ClientBuilder {
+    fn option(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.options.retain(|(known, _)| *known != name);
+        self.options.push((name, value.into()));
+        self
+    }
+
+    /// The provider's API key (Trinetra's, or Kling's newer kind).
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        self.option("apiKey", key.into())
+    }
+
+    /// Kling's access key and secret key, from which the client signs its tokens.
+    pub fn kling_keys(self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        self.option("accessKey", access_key.into()).option("secretKey", secret_key.into())
+    }
+
+    /// Where the service is (a proxy's URL, or a mock's); the provider's own by default.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.option("baseUrl", url.into())
+    }
+
+    /// How many times a failed attempt is retried (2 by default, at most 10).
+    pub fn max_retries(self, retries: u32) -> Self {
+        self.option("maxRetries", f64::from(retries))
+    }
+
+    /// How long one HTTP attempt may take (30 s by default).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.option("timeoutMs", millis(timeout))
+    }
+
+    /// The first wait between two reads of a job being polled (1 s by default).
+    pub fn poll_interval(self, interval: Duration) -> Self {
+        self.option("intervalMs", millis(interval))
+    }
+
+    /// How long a poll may wait for a job to end (10 min by default).
+    pub fn wait_timeout(self, timeout: Duration) -> Self {
+        self.option("waitTimeoutMs", millis(timeout))
+    }
+
+    /// The HTTP client the calls go through (with the `reqwest` feature, a
+    /// [`ReqwestClient`](crate::ReqwestClient) by default).
+    pub fn http_client(mut self, http: impl HttpClient) -> Self {
+        self.http = Some(Arc::new(http));
+        self
+    }
+
+    /// The timers and clocks the calls use (with the `tokio` feature,
+    /// [`TokioRuntime`](crate::TokioRuntime) by default).
+    pub fn runtime(mut self, runtime: impl Runtime) -> Self {
+        self.runtime = Some(Arc::new(runtime));
+        self
+    }
+
+    /// The client, or the error of the first option the core refuses (a
+    /// missing credential included), or a missing HTTP client or runtime.
+    pub fn build(self) -> Result<Client, Error> {
+        let options = object(self.options.iter().map(|(name, value)| (*name, Some(value.clone()))));
+        let settings = Settings::new(options, false, None)?;
+        let (config, poll) = settings.ready()?;
+        let http = self.http.or_else(default_http).ok_or_else(|| CoreError::invalid("httpClient", "is missing"))?;
+        let runtime =
+            self.runtime.or_else(default_runtime).ok_or_else(|| CoreError::invalid("runtime", "is missing"))?;
+        Ok(Client { inner: Arc::new(Inner { config: config.clone(), poll: *poll, http, runtime }) })
+    }
+}
+
+/// A duration as the core's milliseconds (past 2⁵³ ms, refused by its checks).
+fn millis(duration: Duration) -> f64 {
+    duration.as_millis() as f64
+}
+
+fn default_http() -> Option<Arc<dyn HttpClient>> {
+    #[cfg(feature = "reqwest")]
+    return Some(Arc::new(crate::ReqwestClient::default()));
+    #[cfg(not(feature = "reqwest"))]
+    None
+}
+
+fn default_runtime() -> Option<Arc<dyn Runtime>> {
+    #[cfg(feature = "tokio")]
+    return Some(Arc::new(crate::TokioRuntime::default()));
+    #[cfg(not(feature = "tokio"))]
+    None
+}
+
+/// A client of one provider, built once and shared (cloning it is cheap).
+/// Each call's future can be dropped to cancel the call.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ClientConfig,
+    poll: PollConfig,
+    http: Arc<dyn HttpClient>,
+    runtime: Arc<dyn Runtime>,
+}
+
+impl Client {
+    /// A builder for a client of `provider`.
+    pub fn builder(provider: Provider) -> ClientBuilder {
+        ClientBuilder { options: vec![("provider", provider.as_str().into())], http: None, runtime: None }
+    }
+
+    /// Submits `request`; the submission names the new job. A submit is
+    /// retried only when the service cannot have acted on it twice.
+    pub async fn extend_video(&self, request: ExtendRequest) -> Result<Submission, Error> {
+        let config = self.inner.config.clone();
+        let request = CoreRequest::from_value(&request.to_value(), config.provider())?;
+        let (seed, nonce) = entropy();
+        self.run(Call::submit(config, request, seed, nonce)).await.map(Submission::from)
+    }
+
+    /// Reads the job `id` once.
+    pub async fn get_job(&self, id: &str) -> Result<Job, Error> {
+        let id = JobId::new(id)?;
+        self.run(Call::read(self.inner.config.clone(), id, entropy().0)).await.map(Job::from)
+    }
+
+    /// Reads the job `id` until it ends: its last state when it succeeded,
+    /// else the error `JobFailed`, `JobCanceled` or `Timeout` (past the
+    /// wait timeout). Drop the future to stop polling.
+    pub async fn poll_job(&self, id: &str) -> Result<Job, Error> {
+        let id = JobId::new(id)?;
+        let poll = Poll::new(self.inner.config.clone(), self.inner.poll, id, entropy().0);
+        self.run(poll).await.map(Job::from)
+    }
+
+    /// Drives `machine`, its result and errors redacted as they leave it.
+    async fn run<M>(&self, machine: M) -> Result<M::Output, Error>
+    where
+        M: Machine,
+        M::Output: Redact,
+        M::Update: Redact,
+    {
+        let machine = Redacted::new(machine, self.inner.config.secrets());
+        let result = drive(machine, &*self.inner.http, &*self.inner.runtime).await;
+        result.map_err(|(error, cause)| Error::new(error, cause))
+    }
+}
+
+/// 8 bytes that seed the retry delays' jitter and 16 that make a submit's
+/// idempotency key, from the standard library's per-process random keys
+/// (each `RandomState` is keyed anew).
+fn entropy() -> (u64, [u8; 16]) {
+    let draw = || RandomState::new().hash_one(std::time::SystemTime::now());
+    let nonce = [draw().to_le_bytes(), draw().to_le_bytes()].concat();
+    (draw(), nonce.try_into().unwrap_or_default())
+}

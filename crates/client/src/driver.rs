@@ -1,0 +1,117 @@
+//! The driver: performs the steps a core machine asks for and reports what
+//! happened, with the time by both clocks. It decides nothing (as
+//! `src/js/lib/driver.js` for the npm package): every retry, wait and
+//! result is the machine's.
+
+use crate::runtime::Runtime;
+use crate::transport::{HttpClient, HttpRequest, TransportError, TransportErrorKind};
+use kling_extend::core::client::machine::{Event, Machine, Step, Time};
+use kling_extend::core::types::error::Error as CoreError;
+use kling_extend::core::types::http::{self as core_http, HttpResponse, Transport, RESPONSE_HEADERS};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
+
+/// What a transport's failure leaves besides the event: its cause, kept
+/// for the call's error.
+pub(crate) type Cause = Option<Box<dyn std::error::Error + Send + Sync>>;
+
+/// Runs `machine` to its end: its result, or its error with the cause of
+/// the last failed exchange.
+pub(crate) async fn drive<M: Machine>(
+    mut machine: M,
+    http: &dyn HttpClient,
+    runtime: &dyn Runtime,
+) -> Result<M::Output, (CoreError, Cause)> {
+    let mut cause = None;
+    let mut step = machine.start(now(runtime));
+    loop {
+        // Progress is not reported yet: the updates are drained.
+        while machine.take_update().is_some() {}
+        let event = match step {
+            Step::Done(result) => return result.map_err(|error| (error, cause)),
+            Step::Wait { ms, .. } => {
+                runtime.sleep(Duration::from_millis(ms)).await;
+                Event::Waited
+            }
+            Step::Send { request, timeout_ms, max_bytes } => {
+                let (event, failure) = exchange(request, timeout_ms, max_bytes, http, runtime).await;
+                cause = failure;
+                event
+            }
+        };
+        step = machine.handle(event, now(runtime));
+    }
+}
+
+fn now(runtime: &dyn Runtime) -> Time {
+    Time { monotonic_ms: runtime.monotonic_ms(), unix_ms: runtime.unix_ms() }
+}
+
+/// One exchange, cut short after `timeout_ms`: the response as the core
+/// reads it, or the failure. A redirect is reported, never followed, and a
+/// body past `max_bytes` is too large even from a client that read it all.
+async fn exchange(
+    request: core_http::HttpRequest,
+    timeout_ms: u32,
+    max_bytes: u32,
+    http: &dyn HttpClient,
+    runtime: &dyn Runtime,
+) -> (Event, Cause) {
+    let sent = http.send(outgoing(request, max_bytes));
+    let timer = runtime.sleep(Duration::from_millis(timeout_ms.into()));
+    let Some(answer) = first(sent, timer).await else {
+        return (Event::Failed(Transport::Timeout), None);
+    };
+    match answer {
+        Ok(response) if (300..400).contains(&response.status) => {
+            (Event::Failed(Transport::Redirected { status: response.status }), None)
+        }
+        Ok(response) if response.body.len() > max_bytes as usize => {
+            (Event::Failed(Transport::TooLarge { limit: max_bytes }), None)
+        }
+        Ok(response) => (Event::Response(incoming(response)), None),
+        Err(error) => (Event::Failed(transport(&error, max_bytes)), error.into_source()),
+    }
+}
+
+/// The core's request as a transport takes it: the body serialised, the
+/// credentials exposed (for the wire only).
+fn outgoing(request: core_http::HttpRequest, max_bytes: u32) -> HttpRequest {
+    let headers = request.headers.into_iter().map(|(name, value)| (name, value.as_str().to_owned())).collect();
+    let body = request.body.map(|document| document.to_json().into_bytes());
+    HttpRequest { method: request.method.as_str(), url: request.url, headers, body, max_bytes }
+}
+
+/// The response as the core reads it: only the headers it reads, by lower-case name.
+fn incoming(response: crate::transport::HttpResponse) -> HttpResponse {
+    let headers = response
+        .headers
+        .into_iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value))
+        .filter(|(name, _)| RESPONSE_HEADERS.contains(&name.as_str()))
+        .collect();
+    HttpResponse { status: response.status, headers, body: response.body }
+}
+
+fn transport(error: &TransportError, max_bytes: u32) -> Transport {
+    match error.kind() {
+        TransportErrorKind::ConnectFailed => Transport::ConnectFailed,
+        TransportErrorKind::NeverSent => Transport::NeverSent,
+        TransportErrorKind::Network => Transport::Network,
+        TransportErrorKind::TooLarge => Transport::TooLarge { limit: max_bytes },
+    }
+}
+
+/// `work`'s output, or `None` if `deadline` completes first (then `work` is dropped).
+async fn first<T>(work: impl Future<Output = T>, deadline: impl Future<Output = ()>) -> Option<T> {
+    let (mut work, mut deadline) = (pin!(work), pin!(deadline));
+    poll_fn(|context| {
+        if let Poll::Ready(value) = work.as_mut().poll(context) {
+            return Poll::Ready(Some(value));
+        }
+        deadline.as_mut().poll(context).map(|()| None)
+    })
+    .await
+}

@@ -1,0 +1,42 @@
+//! An async Rust client for extending Kling-generated videos through the
+//! Trinetra gateway or the official Kling API: the npm package
+//! `kling-extend`'s semantics for Rust programs.
+//!
+//! It drives the same sans-IO core as the npm package: every validation,
+//! retry, idempotency rule and redaction is the core's; this crate only
+//! performs what the core asks for (an HTTP exchange through an
+//! [`HttpClient`], a wait through a [`Runtime`]) and gives typed values back.
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "reqwest", feature = "tokio"))]
+//! # async fn demo() -> Result<(), kling_extend_client::Error> {
+//! use kling_extend_client::{Client, ExtendRequest, Provider};
+//!
+//! let client = Client::builder(Provider::Trinetra).api_key("sk-…").build()?;
+//! let submission = client.extend_video(ExtendRequest::video("v1").prompt("the camera pulls back")).await?;
+//! let job = client.poll_job(&submission.job_id).await?;
+//! println!("{:?}", job.output);
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+mod driver;
+mod error;
+mod runtime;
+mod transport;
+mod types;
+
+#[cfg(feature = "reqwest")]
+mod reqwest_client;
+
+pub use client::{Client, ClientBuilder, Provider};
+pub use error::{Error, ErrorCode};
+#[cfg(feature = "reqwest")]
+pub use reqwest_client::ReqwestClient;
+#[cfg(feature = "tokio")]
+pub use runtime::TokioRuntime;
+pub use runtime::{BoxFuture, Runtime};
+pub use transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+pub use types::{ExtendRequest, Job, Money, Output, Status, Submission, Video};

@@ -1,0 +1,73 @@
+//! A ready [`HttpClient`] over reqwest, with redirects off.
+
+use crate::runtime::BoxFuture;
+use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+
+/// reqwest as the client's transport. Made from a `reqwest::Client` of your
+/// own, keep its redirects off (`redirect::Policy::none()`): a followed
+/// redirect carries the credential, perhaps to another origin.
+///
+/// ```
+/// use kling_extend_client::ReqwestClient;
+///
+/// let http = ReqwestClient::default();
+/// ```
+#[derive(Clone, Debug)]
+pub struct ReqwestClient(reqwest::Client);
+
+impl Default for ReqwestClient {
+    fn default() -> Self {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build();
+        // Building fails only for a TLS backend that cannot start: then the
+        // plain client, whose first request reports that failure.
+        ReqwestClient(client.unwrap_or_default())
+    }
+}
+
+impl From<reqwest::Client> for ReqwestClient {
+    fn from(client: reqwest::Client) -> Self {
+        ReqwestClient(client)
+    }
+}
+
+impl HttpClient for ReqwestClient {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let max_bytes = request.max_bytes as usize;
+            let mut response = self.0.execute(outgoing(&self.0, request)?).await.map_err(failed)?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+                .collect();
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(failed)? {
+                if body.len() + chunk.len() > max_bytes {
+                    return Err(TransportError::new(TransportErrorKind::TooLarge));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(HttpResponse { status, headers, body })
+        })
+    }
+}
+
+/// The reqwest request, or `NeverSent` for one it cannot make.
+fn outgoing(client: &reqwest::Client, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+    let method = if request.method == "POST" { reqwest::Method::POST } else { reqwest::Method::GET };
+    let mut builder = client.request(method, &request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = request.body {
+        builder = builder.body(body);
+    }
+    builder.build().map_err(|error| TransportError::new(TransportErrorKind::NeverSent).with_source(error))
+}
+
+/// A failed exchange: a connection never made proves nothing was sent.
+fn failed(error: reqwest::Error) -> TransportError {
+    let kind = if error.is_connect() { TransportErrorKind::ConnectFailed } else { TransportErrorKind::Network };
+    TransportError::new(kind).with_source(error)
+}

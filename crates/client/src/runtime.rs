@@ -1,0 +1,79 @@
+//! Time, as the driver needs it: waits and both clocks. The core reads no
+//! clock; the driver hands it the time with every event.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A boxed future that can move between threads, as the traits return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The timers and clocks of the async runtime the client runs on.
+///
+/// ```
+/// use kling_extend_client::{BoxFuture, Runtime};
+/// use std::time::Duration;
+///
+/// /// A runtime whose waits end at once, with a clock that stands still.
+/// struct Instant;
+///
+/// impl Runtime for Instant {
+///     fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
+///         Box::pin(async {})
+///     }
+///     fn monotonic_ms(&self) -> u64 {
+///         0
+///     }
+///     fn unix_ms(&self) -> u64 {
+///         1_700_000_000_000
+///     }
+/// }
+/// ```
+pub trait Runtime: Send + Sync + 'static {
+    /// A future that completes after `duration`; dropping it cancels the wait.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+
+    /// Milliseconds from any fixed origin, never going back: deadlines,
+    /// waits and durations run on this clock.
+    fn monotonic_ms(&self) -> u64;
+
+    /// Unix milliseconds: compared with the service's clock only (a token's
+    /// lifetime, an HTTP date in `Retry-After`).
+    fn unix_ms(&self) -> u64;
+}
+
+/// tokio's timers (`tokio::time`, so a test's paused clock holds for it too).
+#[cfg(feature = "tokio")]
+#[derive(Clone, Copy, Debug)]
+pub struct TokioRuntime {
+    origin: tokio::time::Instant,
+}
+
+#[cfg(feature = "tokio")]
+impl Default for TokioRuntime {
+    fn default() -> Self {
+        TokioRuntime { origin: tokio::time::Instant::now() }
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl Runtime for TokioRuntime {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn monotonic_ms(&self) -> u64 {
+        self.origin.elapsed().as_millis() as u64
+    }
+
+    fn unix_ms(&self) -> u64 {
+        system_unix_ms()
+    }
+}
+
+/// The system's wall clock in Unix milliseconds (0 before 1970).
+#[cfg(feature = "tokio")]
+fn system_unix_ms() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |elapsed| elapsed.as_millis() as u64)
+}

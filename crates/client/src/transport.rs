@@ -1,0 +1,116 @@
+//! The seam to the caller's HTTP client: one exchange at a time, as the
+//! core asks for it. A transport never follows a redirect (the credential
+//! would go with it) and stops reading a body past the limit it is given.
+
+use crate::runtime::BoxFuture;
+use std::fmt;
+
+/// One HTTP request the core decided, headers and body final.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The whole URL.
+    pub url: String,
+    /// Names and values, in order; values may be credentials, so this type
+    /// is not meant to be logged.
+    pub headers: Vec<(String, String)>,
+    /// A JSON document's bytes, for a `POST`.
+    pub body: Option<Vec<u8>>,
+    /// Stop reading the answer's body past this many bytes, and fail with
+    /// [`TransportErrorKind::TooLarge`].
+    pub max_bytes: u32,
+}
+
+/// The service's answer.
+#[derive(Clone, Debug, Default)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// Names (any case) and values; the core reads `content-type`,
+    /// `retry-after` and `x-request-id`.
+    pub headers: Vec<(String, String)>,
+    /// The body, at most the request's `max_bytes`.
+    pub body: Vec<u8>,
+}
+
+/// Performs HTTP exchanges for a [`Client`](crate::Client). Any async HTTP
+/// client can be one; the `reqwest` feature has one ready.
+///
+/// ```
+/// use kling_extend_client::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+///
+/// /// A transport for tests that refuses every request before sending it.
+/// struct Offline;
+///
+/// impl HttpClient for Offline {
+///     fn send(&self, _: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+///         Box::pin(async { Err(TransportError::new(TransportErrorKind::NeverSent)) })
+///     }
+/// }
+/// ```
+pub trait HttpClient: Send + Sync + 'static {
+    /// Sends `request` and reads its answer. A 3xx answer is returned as is
+    /// (not followed); a body past `request.max_bytes` is
+    /// [`TransportErrorKind::TooLarge`]. The per-attempt timeout is the
+    /// client's: it drops this future when the time is up.
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// How an exchange failed without an answer; what the core makes of it
+/// (whether a submit may have reached the service) depends on the kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made (refused, DNS): nothing was sent.
+    ConnectFailed,
+    /// The request was refused before it left (a URL or header the client
+    /// cannot send): nothing was sent, and trying again cannot help.
+    NeverSent,
+    /// Failed after the request may have left (reset, dropped, unknown).
+    Network,
+    /// The answer's body passed the request's `max_bytes`.
+    TooLarge,
+}
+
+/// A failed exchange: its kind and, when the HTTP client gave one, its error.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A failure of `kind`, without a cause.
+    pub fn new(kind: TransportErrorKind) -> Self {
+        TransportError { kind, source: None }
+    }
+
+    /// The same failure, caused by the HTTP client's `source`.
+    pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// What kind of failure it was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    pub(crate) fn into_source(self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
+        self.source
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the HTTP exchange failed ({:?})", self.kind)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|source| source as _)
+    }
+}
