@@ -17,6 +17,10 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features server -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings
 cargo test --quiet
+# issue 24: the Rust client (crates/client), its tests against the mock over HTTP included.
+cargo clippy --quiet -p kling-extend-client --all-targets -- -D warnings
+cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tokio -- -D warnings
+cargo test --quiet -p kling-extend-client --features reqwest,tokio
 # issue 25: the JS library type-checked against src/js/index.d.ts and the contract generated from the core (tsconfig.json).
 node_modules/.bin/tsc -p tsconfig.json
 # The bindings' own tests, in Node through wasm-bindgen-test.

@@ -18,8 +18,6 @@ use kling_extend::core::types::json::{object, Value};
 use kling_extend::core::types::redact::Redact;
 use kling_extend::core::types::request::ExtendRequest as CoreRequest;
 use kling_extend::providers::{ClientConfig, Settings};
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -135,8 +133,9 @@ fn millis(duration: Duration) -> f64 {
 }
 
 fn default_http() -> Option<Arc<dyn HttpClient>> {
+    // A reqwest that cannot start (its TLS backend) leaves none: `build` then says so.
     #[cfg(feature = "reqwest")]
-    return Some(Arc::new(crate::ReqwestClient::default()));
+    return crate::ReqwestClient::new().ok().map(|http| Arc::new(http) as Arc<dyn HttpClient>);
     #[cfg(not(feature = "reqwest"))]
     None
 }
@@ -173,14 +172,14 @@ impl Client {
     pub async fn extend_video(&self, request: ExtendRequest) -> Result<Submission, Error> {
         let config = self.inner.config.clone();
         let request = CoreRequest::from_value(&request.to_value(), config.provider())?;
-        let (seed, nonce) = entropy();
+        let (seed, nonce) = entropy()?;
         self.run(Call::submit(config, request, seed, nonce)).await.map(Submission::from)
     }
 
     /// Reads the job `id` once.
     pub async fn get_job(&self, id: &str) -> Result<Job, Error> {
         let id = JobId::new(id)?;
-        self.run(Call::read(self.inner.config.clone(), id, entropy().0)).await.map(Job::from)
+        self.run(Call::read(self.inner.config.clone(), id, entropy()?.0)).await.map(Job::from)
     }
 
     /// Reads the job `id` until it ends: its last state when it succeeded,
@@ -188,7 +187,7 @@ impl Client {
     /// wait timeout). Drop the future to stop polling.
     pub async fn poll_job(&self, id: &str) -> Result<Job, Error> {
         let id = JobId::new(id)?;
-        let poll = Poll::new(self.inner.config.clone(), self.inner.poll, id, entropy().0);
+        let poll = Poll::new(self.inner.config.clone(), self.inner.poll, id, entropy()?.0);
         self.run(poll).await.map(Job::from)
     }
 
@@ -206,10 +205,14 @@ impl Client {
 }
 
 /// 8 bytes that seed the retry delays' jitter and 16 that make a submit's
-/// idempotency key, from the standard library's per-process random keys
-/// (each `RandomState` is keyed anew).
-fn entropy() -> (u64, [u8; 16]) {
-    let draw = || RandomState::new().hash_one(std::time::SystemTime::now());
-    let nonce = [draw().to_le_bytes(), draw().to_le_bytes()].concat();
-    (draw(), nonce.try_into().unwrap_or_default())
+/// idempotency key (Kling's findable id), from the operating system's random
+/// source: a guessable key would let another client claim the job.
+fn entropy() -> Result<(u64, [u8; 16]), Error> {
+    let mut bytes = [0; 24];
+    getrandom::getrandom(&mut bytes).map_err(|error| {
+        let refused = CoreError::invalid("entropy", "could not be drawn from the operating system's random source");
+        Error::new(refused, Some(Box::new(error)))
+    })?;
+    let (seed, nonce) = bytes.split_at(8);
+    Ok((u64::from_le_bytes(seed.try_into().unwrap_or_default()), nonce.try_into().unwrap_or_default()))
 }

@@ -10,17 +10,18 @@ use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, Tr
 /// ```
 /// use kling_extend_client::ReqwestClient;
 ///
-/// let http = ReqwestClient::default();
+/// let http = ReqwestClient::new()?;
+/// # Ok::<(), reqwest::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct ReqwestClient(reqwest::Client);
 
-impl Default for ReqwestClient {
-    fn default() -> Self {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build();
-        // Building fails only for a TLS backend that cannot start: then the
-        // plain client, whose first request reports that failure.
-        ReqwestClient(client.unwrap_or_default())
+impl ReqwestClient {
+    /// A reqwest client with redirects off. It fails only when reqwest's TLS
+    /// backend cannot start; there is no fallback, as reqwest's default
+    /// client would follow redirects.
+    pub fn new() -> Result<Self, reqwest::Error> {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().map(ReqwestClient)
     }
 }
 
