@@ -25,7 +25,8 @@ pub(crate) async fn drive<M: Machine>(
     runtime: &dyn Runtime,
 ) -> Result<M::Output, (CoreError, Cause)> {
     let mut cause = None;
-    let mut step = machine.start(now(runtime));
+    let mut clock = Clock::default();
+    let mut step = machine.start(clock.now(runtime));
     loop {
         // Progress is not reported yet: the updates are drained.
         while machine.take_update().is_some() {}
@@ -41,12 +42,31 @@ pub(crate) async fn drive<M: Machine>(
                 event
             }
         };
-        step = machine.handle(event, now(runtime));
+        step = machine.handle(event, clock.now(runtime));
     }
 }
 
-fn now(runtime: &dyn Runtime) -> Time {
-    Time { monotonic_ms: runtime.monotonic_ms(), unix_ms: runtime.unix_ms() }
+/// The runtime's time as the core takes it. The monotonic reading counts
+/// from the call's start and adds up only the runtime's forward steps, so a
+/// clock that goes back (a runtime built on `SystemTime`) neither ends a
+/// wait nor stretches one by the size of its step, and one near the end of
+/// its range cannot carry a deadline past it.
+#[derive(Default)]
+struct Clock {
+    /// The runtime's last reading, and the time passed as the core counts it.
+    last: Option<(u64, u64)>,
+}
+
+impl Clock {
+    fn now(&mut self, runtime: &dyn Runtime) -> Time {
+        let reading = runtime.monotonic_ms();
+        let counted = match self.last {
+            Some((last, counted)) => counted.saturating_add(reading.saturating_sub(last)),
+            None => 0,
+        };
+        self.last = Some((reading, counted));
+        Time { monotonic_ms: counted, unix_ms: runtime.unix_ms() }
+    }
 }
 
 /// One exchange, cut short after `timeout_ms`: the response as the core
@@ -114,4 +134,36 @@ async fn first<T>(work: impl Future<Output = T>, deadline: impl Future<Output = 
         deadline.as_mut().poll(context).map(|()| None)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A runtime that reads the monotonic clock from a script.
+    struct Readings(AtomicUsize, Vec<u64>);
+
+    impl Runtime for Readings {
+        fn sleep(&self, _: Duration) -> crate::runtime::BoxFuture<'static, ()> {
+            Box::pin(async {})
+        }
+
+        fn monotonic_ms(&self) -> u64 {
+            self.1[self.0.fetch_add(1, Ordering::SeqCst)]
+        }
+
+        fn unix_ms(&self) -> u64 {
+            0
+        }
+    }
+
+    #[test]
+    fn a_clock_that_steps_back_counts_only_its_forward_steps() {
+        let hour = 3_600_000;
+        let runtime = Readings(AtomicUsize::new(0), vec![hour, hour + 500, 0, 1_000, 400, u64::MAX]);
+        let mut clock = Clock::default();
+        let counted: Vec<u64> = (0..6).map(|_| clock.now(&runtime).monotonic_ms).collect();
+        assert_eq!(counted, [0, 500, 500, 1_500, 1_500, u64::MAX]);
+    }
 }

@@ -25,9 +25,13 @@ impl ReqwestClient {
     }
 }
 
-impl From<reqwest::Client> for ReqwestClient {
-    fn from(client: reqwest::Client) -> Self {
-        ReqwestClient(client)
+impl ReqwestClient {
+    /// A client from your own `builder` (proxies, TLS, pools), with its
+    /// redirects turned off whatever it set: a followed redirect would carry
+    /// the credential, and reqwest drops only `Authorization` and `Cookie`
+    /// from one to another origin, not `X-API-Key`.
+    pub fn from_builder(builder: reqwest::ClientBuilder) -> Result<Self, reqwest::Error> {
+        builder.redirect(reqwest::redirect::Policy::none()).build().map(ReqwestClient)
     }
 }
 
@@ -59,6 +63,11 @@ fn outgoing(client: &reqwest::Client, request: HttpRequest) -> Result<reqwest::R
     let method = if request.method == "POST" { reqwest::Method::POST } else { reqwest::Method::GET };
     let mut builder = client.request(method, &request.url);
     for (name, value) in &request.headers {
+        // The core allows Latin-1 in header values, sent as one byte each, as fetch does.
+        let bytes: Option<Vec<u8>> = value.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
+        let value = bytes
+            .and_then(|bytes| reqwest::header::HeaderValue::from_bytes(&bytes).ok())
+            .ok_or_else(|| TransportError::new(TransportErrorKind::NeverSent))?;
         builder = builder.header(name, value);
     }
     if let Some(body) = request.body {

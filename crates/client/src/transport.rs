@@ -5,8 +5,9 @@
 use crate::runtime::BoxFuture;
 use std::fmt;
 
-/// One HTTP request the core decided, headers and body final.
-#[derive(Clone, Debug)]
+/// One HTTP request the core decided, headers and body final. Its `Debug`
+/// shows header names only: their values may be credentials.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpRequest {
     /// `GET` or `POST`.
@@ -21,6 +22,19 @@ pub struct HttpRequest {
     /// Stop reading the answer's body past this many bytes, and fail with
     /// [`TransportErrorKind::TooLarge`].
     pub max_bytes: u32,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self.headers.iter().map(|(name, _)| (name.as_str(), "[redacted]")).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body.as_ref().map(Vec::len))
+            .field("max_bytes", &self.max_bytes)
+            .finish()
+    }
 }
 
 /// The service's answer.

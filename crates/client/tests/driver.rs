@@ -98,3 +98,25 @@ fn an_option_is_checked_by_the_core_when_the_client_is_built() {
     let missing = Client::builder(Provider::Trinetra).runtime(Instant).build().err().expect("refused");
     assert_eq!(missing.field(), Some("apiKey"), "no credential, no client");
 }
+
+/// Keeps each request as its `Debug` shows it, and answers a queued job.
+#[derive(Clone, Default)]
+struct Shown(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl HttpClient for Shown {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        self.0.lock().expect("not poisoned").push(format!("{request:?}"));
+        let body = br#"{"id":"j1","status":"queued"}"#.to_vec();
+        Box::pin(async move { Ok(HttpResponse { status: 200, headers: vec![], body }) })
+    }
+}
+
+#[tokio::test]
+async fn a_requests_debug_shows_no_header_value() {
+    let shown = Shown::default();
+    let client = Client::builder(Provider::Trinetra).api_key("sk-secret-1").http_client(shown.clone()).runtime(Instant);
+    client.build().expect("valid options").get_job("j1").await.expect("a job");
+    let requests = shown.0.lock().expect("not poisoned").clone();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].contains("x-api-key") && !requests[0].contains("sk-secret-1"), "{}", requests[0]);
+}
