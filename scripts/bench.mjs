@@ -645,7 +645,7 @@ async function polling() {
   if (pollingFile) {
     text = readFileSync(pollingFile, "utf8");
   } else {
-    const { stdout } = await run("cargo", ["run", "--quiet", "--release", "--example", "poll_efficiency"], {
+    const { stdout } = await run("cargo", ["run", "--quiet", "--release", "-p", "kling-extend-core", "--example", "poll_efficiency"], {
       cwd: REPO,
       maxBuffer: 16 << 20,
     });

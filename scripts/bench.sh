@@ -3,7 +3,7 @@
 # shipped bytes, start-up in Node and workerd, call overhead against a plain
 # fetch, quote() against plain JS, polling efficiency, wasm memory over many
 # calls, chains at scale in workerd (scripts/bench/chains.mjs), hostile
-# document shapes in the core (examples/hostile_documents.rs), large
+# document shapes in the core (crates/core/examples/hostile_documents.rs), large
 # documents (scripts/bench/documents.mjs); every goal marked PASS or MISS.
 # About ten minutes on 2 cores.
 # Installs nothing beyond scripts/setup.sh; builds pkg/ when it is stale.
@@ -17,8 +17,8 @@ bash scripts/build.sh >&2
 # timings start so the compiler does not compete with them).
 polling=$(mktemp)
 trap 'rm -f "$polling"' EXIT
-cargo run --quiet --release --example poll_efficiency >"$polling"
-hostile=$(cargo run --quiet --release --example hostile_documents)
+cargo run --quiet --release -p kling-extend-core --example poll_efficiency >"$polling"
+hostile=$(cargo run --quiet --release -p kling-extend-core --example hostile_documents)
 node scripts/bench.mjs --polling "$polling"
 # Chains at scale: the example Workflow, 200 chains at once in workerd.
 node scripts/bench/chains.mjs

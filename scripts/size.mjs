@@ -61,9 +61,15 @@ export const BROTLI_GOAL = 50_000;
  * option parser split across providers and the registry's dispatch and
  * refusal of another provider's options; `#[inline]` on the parsers found
  * 150 B back, a separate kling/auth.rs measured 82 B worse.
+ * Issue 24 moved the core into a crate of its own (crates/core), which
+ * alone cost 1,220 B (74,740 B): the MIR inliner no longer saw across the
+ * crate line. Building with every function inlinable across crates
+ * (-Zcross-crate-inline-threshold=always, scripts/build.sh, std included)
+ * took the page to 69,625 B, 3.9 KB under the budget before the split; the
+ * budget came down with it.
  * The benchmark report marks the goal, not this.
  */
-export const BROTLI_BUDGET = 73_520;
+export const BROTLI_BUDGET = 69_700;
 
 /**
  * What kling-extend/quote may weigh in a page, wasm and JS, in bytes of
@@ -72,8 +78,10 @@ export const BROTLI_BUDGET = 73_520;
  * unchanged, and bisecting finds the client's options check calling
  * `Fields::deny_unknown` with a "did you mean" closure (reverting that one
  * line gives 11,998 B again), which changes how the shared generic compiles.
+ * Issue 24's cross-crate inlining (BROTLI_BUDGET) took it to 10,945 B; the
+ * budget came down with it.
  */
-export const QUOTE_BUDGET = 12_030;
+export const QUOTE_BUDGET = 11_000;
 
 /** lib/ modules, by name. */
 const lib = (...names) => names.map((name) => `lib/${name}.js`);

@@ -11,15 +11,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh browser
-cargo fmt --check
-cargo clippy --quiet --all-targets -- -D warnings
+cargo fmt --all --check
+# The three crates (ARCHITECTURE.md): the core and the npm bindings on the
+# host and in each wasm build (page, server, calculator), the Rust client
+# with and without its transports.
+cargo clippy --quiet -p kling-extend -p kling-extend-core --all-targets -- -D warnings
+cargo clippy --quiet -p kling-extend-core --target wasm32-unknown-unknown --all-targets --features server -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features server -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings
-cargo test --quiet
-# issue 24: the Rust client (crates/client), its tests against the mock over HTTP included.
 cargo clippy --quiet -p kling-extend-client --all-targets -- -D warnings
 cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tokio -- -D warnings
+cargo test --quiet -p kling-extend -p kling-extend-core
+# The Rust client's tests, those against the mock over HTTP included.
 cargo test --quiet -p kling-extend-client --features reqwest,tokio
 # issue 25: the JS library type-checked against src/js/index.d.ts and the contract generated from the core (tsconfig.json).
 node_modules/.bin/tsc -p tsconfig.json

@@ -1,12 +1,7 @@
-//! kling-extend: extend Kling-generated videos through the Trinetra gateway or
-//! the official Kling API, and quote what it costs.
-//!
-//! Data flows one way: [`core`] (sans-IO) → [`providers`] → `wasm` (the
-//! bindings) → the JS in `src/js/`. ARCHITECTURE.md describes the layers;
-//! `tests/layering.rs` holds them.
-
-pub mod core;
-pub mod providers;
+//! kling-extend's npm package, on the Rust side: the wasm bindings over the
+//! sans-IO core (`kling-extend-core`, crates/core). Data flows one way: the
+//! core → these bindings (`wasm`, built for wasm32 only) → the JS in
+//! `src/js/`. ARCHITECTURE.md describes the layers.
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -17,13 +17,13 @@
 //! its members in the contract (`src/js/index.d.ts`), so JS reads them in
 //! sequence.
 
-use crate::core::pricing::quote::{
+use kling_extend_core::pricing::quote::{
     quote, quote_chain, quote_chain_terms, quote_terms, Basis, Bill, ChainQuote, Quote, Range, Terms,
 };
-use crate::core::types::error::{Error, Result};
-use crate::core::types::json::Value;
-use crate::core::types::provider::ProviderName;
-use crate::core::types::tier::{Mode, Resolution};
+use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::types::json::Value;
+use kling_extend_core::types::provider::ProviderName;
+use kling_extend_core::types::tier::{Mode, Resolution};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 

@@ -4,13 +4,13 @@
 //! `chainSubmit` task.
 
 use super::convert;
-use crate::core::client::chain::{ChainPlan, Prompts};
-use crate::core::client::chain_progress::{key_from_hex, ChainProgress, Outcome};
-use crate::core::client::chain_steps;
-use crate::core::client::provider::Provider;
-use crate::core::types::error::{Error, Result};
-use crate::core::types::json::Value;
-use crate::providers::ClientConfig;
+use kling_extend_core::client::chain::{ChainPlan, Prompts};
+use kling_extend_core::client::chain_progress::{key_from_hex, ChainProgress, Outcome};
+use kling_extend_core::client::chain_steps;
+use kling_extend_core::client::provider::Provider;
+use kling_extend_core::providers::ClientConfig;
+use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::types::json::Value;
 
 /// `[videoId, prompts, options, key, job]`: the chain's progress after the
 /// step in flight ended with `job` (`null` at the start), with the next step

@@ -3,12 +3,12 @@
 
 use super::convert::{self, answer};
 use super::webhook;
-use crate::core::types::error::{Error, Result};
-use crate::core::types::fields::Fields;
-use crate::core::types::json::Value;
-use crate::core::types::provider::ProviderName;
-use crate::core::types::request::ExtendRequest;
-use crate::providers::kling::jwt;
+use kling_extend_core::providers::kling::jwt;
+use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::types::fields::Fields;
+use kling_extend_core::types::json::Value;
+use kling_extend_core::types::provider::ProviderName;
+use kling_extend_core::types::request::ExtendRequest;
 use wasm_bindgen::prelude::*;
 
 /// Every synchronous function of the API but the calculator's by its name,

@@ -3,10 +3,10 @@
 //! One string each way is the whole protocol, so the wasm needs no JS object
 //! glue and no serializer.
 
-use crate::core::types::error::{Error, Result};
+use kling_extend_core::types::error::{Error, Result};
 #[cfg(feature = "server")]
-use crate::core::types::job::RAW_TEXT;
-use crate::core::types::json::{self, object, Value};
+use kling_extend_core::types::job::RAW_TEXT;
+use kling_extend_core::types::json::{self, object, Value};
 #[cfg(feature = "server")]
 use std::cell::RefCell;
 #[cfg(feature = "server")]

@@ -3,10 +3,10 @@
 
 use super::convert::{answer, arg};
 use super::settings::environment;
-use crate::core::proxy::{Decision, LogLine, Reply, PASSED_BACK};
-use crate::core::types::http::{HttpRequest, Transport};
-use crate::core::types::json::{object, Value};
-use crate::providers::ProxyConfig;
+use kling_extend_core::providers::ProxyConfig;
+use kling_extend_core::proxy::{Decision, LogLine, Reply, PASSED_BACK};
+use kling_extend_core::types::http::{HttpRequest, Transport};
+use kling_extend_core::types::json::{object, Value};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

@@ -4,8 +4,8 @@
 
 use super::convert::{answer, arg};
 use super::task::begin;
-use crate::core::types::error::Result;
-use crate::providers;
+use kling_extend_core::providers;
+use kling_extend_core::types::error::Result;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -60,11 +60,11 @@ impl Settings {
 /// The process environment's variables (Node's, in the server build); a
 /// page has none, so its build reads none (0.4 KB brotli it need not load).
 #[cfg(feature = "server")]
-pub(super) fn environment(env: &str) -> Result<Option<crate::core::client::environment::Environment>> {
-    crate::core::client::environment::Environment::from_value(&arg(env)?)
+pub(super) fn environment(env: &str) -> Result<Option<kling_extend_core::client::environment::Environment>> {
+    kling_extend_core::client::environment::Environment::from_value(&arg(env)?)
 }
 
 #[cfg(not(feature = "server"))]
-fn environment(_: &str) -> Result<Option<crate::core::client::environment::Environment>> {
+fn environment(_: &str) -> Result<Option<kling_extend_core::client::environment::Environment>> {
     Ok(None)
 }

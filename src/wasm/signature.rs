@@ -3,12 +3,12 @@
 //! header bag into a plain record first.
 
 use super::convert::{answer, arg};
-use crate::core::types::error::{Error, Result};
-use crate::core::types::job::{Job, Raw};
-use crate::core::types::json::Value;
-use crate::core::types::redact::Redact;
-use crate::core::webhook::{credentials, verify, Signed, WebhookOptions};
-use crate::providers::{parse_webhook as parse_job, WEBHOOK};
+use kling_extend_core::providers::{parse_webhook as parse_job, WEBHOOK};
+use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::types::job::{Job, Raw};
+use kling_extend_core::types::json::Value;
+use kling_extend_core::types::redact::Redact;
+use kling_extend_core::webhook::{credentials, verify, Signed, WebhookOptions};
 use wasm_bindgen::prelude::*;
 
 const SIGNED_HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];

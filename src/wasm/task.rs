@@ -10,29 +10,29 @@
 #[cfg(feature = "server")]
 use super::convert::jobs_mut;
 use super::convert::{arg, args, aside, clear_aside};
-use crate::core::client::call::Call;
+use kling_extend_core::client::call::Call;
 #[cfg(feature = "server")]
-use crate::core::client::chain::{Chain, ChainPlan};
+use kling_extend_core::client::chain::{Chain, ChainPlan};
 #[cfg(feature = "server")]
-use crate::core::client::chain_steps;
-use crate::core::client::hook::{LOG, ON_PROGRESS, ON_STEP, ON_SUBMITTED, ON_UPDATE};
-use crate::core::client::log::LogPlan;
-use crate::core::client::machine::{Event, Machine, Step, Time};
-use crate::core::client::poll::Poll;
-use crate::core::client::redacted::Redacted;
-use crate::core::client::run::Run;
-use crate::core::client::service::Service;
-use crate::core::client::task::{TaskEvent, TaskKind};
-use crate::core::client::update::Update;
-use crate::core::types::error::{Error, Result};
-use crate::core::types::http::{HttpRequest, HttpResponse, RESPONSE_HEADERS};
+use kling_extend_core::client::chain_steps;
+use kling_extend_core::client::hook::{LOG, ON_PROGRESS, ON_STEP, ON_SUBMITTED, ON_UPDATE};
+use kling_extend_core::client::log::LogPlan;
+use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+use kling_extend_core::client::poll::Poll;
+use kling_extend_core::client::redacted::Redacted;
+use kling_extend_core::client::run::Run;
+use kling_extend_core::client::service::Service;
+use kling_extend_core::client::task::{TaskEvent, TaskKind};
+use kling_extend_core::client::update::Update;
+use kling_extend_core::providers::{ClientConfig, Settings};
+use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::types::http::{HttpRequest, HttpResponse, RESPONSE_HEADERS};
 #[cfg(feature = "server")]
-use crate::core::types::job::RAW_TEXT;
-use crate::core::types::job_id::JobId;
-use crate::core::types::json::{object, Value};
-use crate::core::types::redact::Secrets;
-use crate::core::types::request::ExtendRequest;
-use crate::providers::{ClientConfig, Settings};
+use kling_extend_core::types::job::RAW_TEXT;
+use kling_extend_core::types::job_id::JobId;
+use kling_extend_core::types::json::{object, Value};
+use kling_extend_core::types::redact::Secrets;
+use kling_extend_core::types::request::ExtendRequest;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 

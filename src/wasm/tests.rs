@@ -6,7 +6,7 @@ use super::calculator::{asks, price, price_value};
 use super::client::call;
 use super::settings::Settings;
 use super::task::{task_event, task_response};
-use crate::core::types::json::{parse, Value};
+use kling_extend_core::types::json::{parse, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The answer or step, parsed, and the member at `path` ("error.field").

@@ -2,11 +2,11 @@
 //! build; the signature check is the server build's, `signature.rs`).
 
 use super::convert::args;
-use crate::core::types::error::{Error, Result};
-use crate::core::types::job::{Job, Raw};
-use crate::core::types::json::Value;
-use crate::core::webhook::WebhookOptions;
-use crate::providers::{parse_webhook as parse_job, WEBHOOK};
+use kling_extend_core::providers::{parse_webhook as parse_job, WEBHOOK};
+use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::types::job::{Job, Raw};
+use kling_extend_core::types::json::Value;
+use kling_extend_core::webhook::WebhookOptions;
 
 /// `[body, options]`: `body` is a caller's parsed object (or its text).
 pub fn parse(text: &str) -> Result<Job> {

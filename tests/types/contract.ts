@@ -1,7 +1,7 @@
 // The shipped types agree with the core and the implementation: the option
 // names and error codes of src/js/index.d.ts are those of
 // src/js/lib/contract.js, which `cargo test` keeps equal to the core's
-// (src/core/contract.rs), and its functions and a client's methods are
+// (tests/contract.rs), and its functions and a client's methods are
 // those src/js/lib exports. Checked by tsc
 // (tsconfig.json, a step of scripts/test.sh): a name in one and not the
 // other fails as "Argument of type 'true' is not assignable to parameter of

@@ -5,9 +5,9 @@
 
 use crate::runtime::Runtime;
 use crate::transport::{HttpClient, HttpRequest, TransportError, TransportErrorKind};
-use kling_extend::core::client::machine::{Event, Machine, Step, Time};
-use kling_extend::core::types::error::Error as CoreError;
-use kling_extend::core::types::http::{self as core_http, HttpResponse, Transport, RESPONSE_HEADERS};
+use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+use kling_extend_core::types::error::Error as CoreError;
+use kling_extend_core::types::http::{self as core_http, HttpResponse, Transport, RESPONSE_HEADERS};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::task::Poll;

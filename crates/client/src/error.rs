@@ -2,7 +2,7 @@
 
 use crate::driver::Cause;
 use crate::types::Job;
-use kling_extend::core::types::error::{Error as CoreError, ErrorCode as CoreCode};
+use kling_extend_core::types::error::{Error as CoreError, ErrorCode as CoreCode};
 use std::fmt;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! The values a caller gives and gets: the npm package's `Job` and
 //! `Submission`, serialised with the same member names.
 
-use kling_extend::core::types::job::{self as core_job, Charge, Raw};
-use kling_extend::core::types::json::{object, Value};
+use kling_extend_core::types::job::{self as core_job, Charge, Raw};
+use kling_extend_core::types::json::{object, Value};
 use serde::{Deserialize, Serialize};
 
 /// Where a job is, the same words for every provider.

@@ -72,7 +72,7 @@ function price(input, chain) {
   at = answer / 8;
   if (memory()[at++] === PRICED) return chain ? readChain() : readQuote();
   throw new KlingExtendError({
-    // The core writes only the contract's codes (core/types/error.rs).
+    // The core writes only the contract's codes (crates/core/src/types/error.rs).
     code: /** @type {import("../index.js").ErrorCode} */ (text()),
     message: text(),
     retryable: next() === 1,
