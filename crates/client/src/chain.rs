@@ -220,3 +220,39 @@ impl<'a> IntoFuture for ChainExtensions<'a> {
         Box::pin(self.send())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kling_extend::core::types::provider::ProviderName;
+
+    #[test]
+    fn a_progress_serialises_as_the_npm_packages_and_reads_back_as_it_was() {
+        let core = CoreProgress::new(ProviderName::Kling, "v0".into(), 3, [0xab; 16], Some(5.0));
+        let json = Value::from(core.clone()).to_json();
+        let progress = ChainProgress::from(core);
+        assert_eq!(serde_json::to_string(&progress).unwrap(), json, "the same text as the core writes for JS");
+        assert!(json.contains(r#""steps":3"#) && json.contains(&"ab".repeat(16)), "{json}");
+        assert_eq!(serde_json::from_str::<ChainProgress>(&json).unwrap(), progress);
+    }
+
+    #[test]
+    fn a_plan_gives_the_core_its_options_by_their_npm_names() {
+        let mut options = CallOptions::default();
+        ChainPlan::new("v0", ["a"]).set_options(&mut options);
+        assert!(options.own.is_empty(), "none set, none given");
+        let plan = ChainPlan::new("v0", ["a", "b"]).callback_url("https://example.com/hook").source_seconds(7.5);
+        plan.set_options(&mut options);
+        let names: Vec<&str> = options.own.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, ["callbackUrl", "sourceSeconds"]);
+        assert_eq!(options.own[1].1, Value::Number(7.5));
+    }
+
+    #[test]
+    fn a_plan_round_trips_through_its_json() {
+        let plan = ChainPlan::new("v0", ["a", "b"]).callback_url("https://example.com/hook");
+        let text = serde_json::to_string(&plan).unwrap();
+        assert_eq!(text, r#"{"video_id":"v0","prompts":["a","b"],"callback_url":"https://example.com/hook"}"#);
+        assert_eq!(serde_json::from_str::<ChainPlan>(&text).unwrap(), plan);
+    }
+}

@@ -69,3 +69,44 @@ impl Reporter<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kling_extend::core::client::log_level::Level;
+    use kling_extend::core::types::job::{Job as CoreJob, Status, Submission as CoreSubmission};
+    use kling_extend::core::types::provider::ProviderName;
+
+    fn accepted(id: &str) -> (CoreSubmission, CoreJob) {
+        let submission = CoreSubmission {
+            job_id: id.into(),
+            status: Status::Queued,
+            provider: ProviderName::Trinetra,
+            request_id: None,
+        };
+        let job = CoreJob::accepted(&submission);
+        (submission, job)
+    }
+
+    #[test]
+    fn each_update_is_its_event_in_order_and_log_lines_are_not_events() {
+        let mut seen = Vec::new();
+        let mut reporter = Reporter { on_event: Some(Box::new(|event| seen.push(event))) };
+        let (submission, job) = accepted("j1");
+        reporter.report(Update::Log { level: Level::Info, message: "GET … → 200".into() });
+        reporter.report(Update::Submitted(submission.clone()));
+        reporter.report(Update::Status(job.clone()));
+        reporter.report(Update::Step { index: 2, job: job.clone() });
+        drop(reporter);
+        let job = Job::from(job);
+        let expected =
+            [Event::Submitted(submission.into()), Event::Updated(job.clone()), Event::StepFinished { index: 2, job }];
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn without_a_callback_updates_go_nowhere() {
+        let (submission, _) = accepted("j1");
+        Reporter::default().report(Update::Submitted(submission));
+    }
+}

@@ -64,9 +64,14 @@ async fn a_poll_reports_each_change_of_status() {
     let mock = Mock::start();
     let client = mock.client(KEY);
     let submission = client.extend_video(ExtendRequest::video("v1")).await.unwrap();
-    let mut events = Vec::new();
-    let job = client.poll_job(&submission.job_id).on_event(|event| events.push(event)).await.unwrap();
-    let id = &job.id;
+    // Spawned: a call's future is Send, and 'static with the client moved in.
+    let polled = tokio::spawn(async move {
+        let mut events = Vec::new();
+        let job = client.poll_job(&submission.job_id).on_event(|event| events.push(event)).await;
+        (job, events)
+    });
+    let (job, events) = polled.await.unwrap();
+    let id = &job.unwrap().id;
     assert_eq!(shown(&events), [format!("{id} Queued"), format!("{id} Running"), format!("{id} Succeeded")]);
 }
 
