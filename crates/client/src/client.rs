@@ -205,14 +205,14 @@ impl Client {
     /// client's, or with `own` laid over them (as the npm package's client
     /// lays a call's own options), then checked whole by the core again.
     pub(crate) fn settings(&self, own: &Options) -> Result<(ClientConfig, PollConfig, Value), Error> {
-        let mut options = self.inner.options.clone();
         if own.is_empty() {
-            return Ok((self.inner.config.clone(), self.inner.poll, options_object(&options)));
+            return Ok((self.inner.config.clone(), self.inner.poll, options_object(&self.inner.options)));
         }
+        let mut options = self.inner.options.clone();
         own.iter().for_each(|(name, value)| set_option(&mut options, name, value.clone()));
         let settings = Settings::new(options_object(&options), false, None)?;
         let (config, poll) = settings.ready()?;
-        Ok((config.clone(), *poll, options_object(&options)))
+        Ok((config.clone(), *poll, settings.options().clone()))
     }
 
     /// Drives `machine`, the call `kind` made under `config`: logged at the
