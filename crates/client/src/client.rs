@@ -3,15 +3,18 @@
 
 use crate::driver::drive;
 use crate::error::Error;
+use crate::event::Reporter;
+use crate::logging;
 use crate::runtime::Runtime;
 use crate::transport::HttpClient;
 use crate::types::{ExtendRequest, Job, Submission};
 use kling_extend_core::client::call::Call;
 use kling_extend_core::client::machine::Machine;
 use kling_extend_core::client::options::PollConfig;
-use kling_extend_core::client::poll::Poll;
 use kling_extend_core::client::redacted::Redacted;
 use kling_extend_core::client::service::Service;
+use kling_extend_core::client::task::TaskKind;
+use kling_extend_core::client::update::Update;
 use kling_extend_core::providers::{ClientConfig, Settings};
 use kling_extend_core::types::error::Error as CoreError;
 use kling_extend_core::types::job_id::JobId;
@@ -53,15 +56,14 @@ impl Provider {
 /// ```
 #[must_use]
 pub struct ClientBuilder {
-    options: Vec<(&'static str, Value)>,
+    options: Options,
     http: Option<Arc<dyn HttpClient>>,
     runtime: Option<Arc<dyn Runtime>>,
 }
 
 impl ClientBuilder {
     fn option(mut self, name: &'static str, value: impl Into<Value>) -> Self {
-        self.options.retain(|(known, _)| *known != name);
-        self.options.push((name, value.into()));
+        set_option(&mut self.options, name, value.into());
         self
     }
 
@@ -117,18 +119,31 @@ impl ClientBuilder {
     /// The client, or the error of the first option the core refuses (a
     /// missing credential included), or a missing HTTP client or runtime.
     pub fn build(self) -> Result<Client, Error> {
-        let options = object(self.options.iter().map(|(name, value)| (*name, Some(value.clone()))));
-        let settings = Settings::new(options, false, None)?;
+        let settings = Settings::new(options_object(&self.options), false, None)?;
         let (config, poll) = settings.ready()?;
         let http = self.http.or_else(default_http).ok_or_else(|| CoreError::invalid("httpClient", "is missing"))?;
         let runtime =
             self.runtime.or_else(default_runtime).ok_or_else(|| CoreError::invalid("runtime", "is missing"))?;
-        Ok(Client { inner: Arc::new(Inner { config: config.clone(), poll: *poll, http, runtime }) })
+        let (config, poll, options) = (config.clone(), *poll, self.options);
+        Ok(Client { inner: Arc::new(Inner { config, poll, options, http, runtime }) })
     }
 }
 
+/// Options by name, as the npm package's options object: a name set again
+/// replaces its value.
+pub(crate) type Options = Vec<(&'static str, Value)>;
+
+pub(crate) fn set_option(options: &mut Options, name: &'static str, value: Value) {
+    options.retain(|(known, _)| *known != name);
+    options.push((name, value));
+}
+
+fn options_object(options: &Options) -> Value {
+    object(options.iter().map(|(name, value)| (*name, Some(value.clone()))))
+}
+
 /// A duration as the core's milliseconds (past 2⁵³ ms, refused by its checks).
-fn millis(duration: Duration) -> f64 {
+pub(crate) fn millis(duration: Duration) -> f64 {
     duration.as_millis() as f64
 }
 
@@ -157,6 +172,8 @@ pub struct Client {
 struct Inner {
     config: ClientConfig,
     poll: PollConfig,
+    /// The options as given, for a call's own to be laid over.
+    options: Options,
     http: Arc<dyn HttpClient>,
     runtime: Arc<dyn Runtime>,
 }
@@ -173,33 +190,48 @@ impl Client {
         let config = self.inner.config.clone();
         let request = CoreRequest::from_value(&request.to_value(), config.provider())?;
         let (seed, nonce) = entropy()?;
-        self.run(Call::submit(config, request, seed, nonce)).await.map(Submission::from)
+        let call = Call::submit(config, request, seed, nonce);
+        self.perform(call, &self.inner.config, TaskKind::ExtendVideo, Reporter::default()).await.map(Submission::from)
     }
 
     /// Reads the job `id` once.
     pub async fn get_job(&self, id: &str) -> Result<Job, Error> {
         let id = JobId::new(id)?;
-        self.run(Call::read(self.inner.config.clone(), id, entropy()?.0)).await.map(Job::from)
+        let call = Call::read(self.inner.config.clone(), id, entropy()?.0);
+        self.perform(call, &self.inner.config, TaskKind::GetJob, Reporter::default()).await.map(Job::from)
     }
 
-    /// Reads the job `id` until it ends: its last state when it succeeded,
-    /// else the error `JobFailed`, `JobCanceled` or `Timeout` (past the
-    /// wait timeout). Drop the future to stop polling.
-    pub async fn poll_job(&self, id: &str) -> Result<Job, Error> {
-        let id = JobId::new(id)?;
-        let poll = Poll::new(self.inner.config.clone(), self.inner.poll, id, entropy()?.0);
-        self.run(poll).await.map(Job::from)
+    /// The config and poll settings of a call, and its options: the
+    /// client's, or with `own` laid over them (as the npm package's client
+    /// lays a call's own options), then checked whole by the core again.
+    pub(crate) fn settings(&self, own: &Options) -> Result<(ClientConfig, PollConfig, Value), Error> {
+        if own.is_empty() {
+            return Ok((self.inner.config.clone(), self.inner.poll, options_object(&self.inner.options)));
+        }
+        let mut options = self.inner.options.clone();
+        own.iter().for_each(|(name, value)| set_option(&mut options, name, value.clone()));
+        let settings = Settings::new(options_object(&options), false, None)?;
+        let (config, poll) = settings.ready()?;
+        Ok((config.clone(), *poll, settings.options().clone()))
     }
 
-    /// Drives `machine`, its result and errors redacted as they leave it.
-    async fn run<M>(&self, machine: M) -> Result<M::Output, Error>
+    /// Drives `machine`, the call `kind` made under `config`: logged at the
+    /// logger's level, its result, errors, events and log lines redacted of
+    /// `config`'s credentials as they leave it, its events reported.
+    pub(crate) async fn perform<M>(
+        &self,
+        machine: M,
+        config: &ClientConfig,
+        kind: TaskKind,
+        mut reporter: Reporter<'_>,
+    ) -> Result<M::Output, Error>
     where
-        M: Machine,
+        M: Machine<Update = Update> + Send,
         M::Output: Redact,
-        M::Update: Redact,
     {
-        let machine = Redacted::new(machine, self.inner.config.secrets());
-        let result = drive(machine, &*self.inner.http, &*self.inner.runtime).await;
+        let machine = Redacted::new(logging::logged(machine, kind.wire_name()), config.secrets());
+        let mut report = |update| reporter.report(update);
+        let result = drive(machine, &*self.inner.http, &*self.inner.runtime, &mut report).await;
         result.map_err(|(error, cause)| Error::new(error, cause))
     }
 }
@@ -207,7 +239,7 @@ impl Client {
 /// 8 bytes that seed the retry delays' jitter and 16 that make a submit's
 /// idempotency key (Kling's findable id), from the operating system's random
 /// source: a guessable key would let another client claim the job.
-fn entropy() -> Result<(u64, [u8; 16]), Error> {
+pub(crate) fn entropy() -> Result<(u64, [u8; 16]), Error> {
     let mut bytes = [0; 24];
     getrandom::getrandom(&mut bytes).map_err(|error| {
         let refused = CoreError::invalid("entropy", "could not be drawn from the operating system's random source");

@@ -18,18 +18,22 @@ use std::time::Duration;
 pub(crate) type Cause = Option<Box<dyn std::error::Error + Send + Sync>>;
 
 /// Runs `machine` to its end: its result, or its error with the cause of
-/// the last failed exchange.
+/// the last failed exchange. Each of its updates goes to `report` as soon as
+/// the step that made it is known, before that step is performed: a chain's
+/// progress is reported before the submit it records is sent.
 pub(crate) async fn drive<M: Machine>(
     mut machine: M,
     http: &dyn HttpClient,
     runtime: &dyn Runtime,
+    report: &mut (dyn FnMut(M::Update) + Send),
 ) -> Result<M::Output, (CoreError, Cause)> {
     let mut cause = None;
     let mut clock = Clock::default();
     let mut step = machine.start(clock.now(runtime));
     loop {
-        // Progress is not reported yet: the updates are drained.
-        while machine.take_update().is_some() {}
+        while let Some(update) = machine.take_update() {
+            report(update);
+        }
         let event = match step {
             Step::Done(result) => return result.map_err(|error| (error, cause)),
             Step::Wait { ms, .. } => {

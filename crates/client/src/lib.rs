@@ -21,9 +21,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod calls;
+mod chain;
 mod client;
 mod driver;
 mod error;
+mod event;
+mod logging;
 mod runtime;
 mod transport;
 mod types;
@@ -31,8 +35,11 @@ mod types;
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
 
+pub use calls::{PollJob, Run};
+pub use chain::{ChainExtensions, ChainPlan, ChainProgress};
 pub use client::{Client, ClientBuilder, Provider};
 pub use error::{Error, ErrorCode};
+pub use event::Event;
 #[cfg(feature = "reqwest")]
 pub use reqwest_client::ReqwestClient;
 #[cfg(feature = "tokio")]

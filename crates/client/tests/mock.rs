@@ -2,68 +2,10 @@
 //! 127.0.0.1, started as the JS suite starts it (`node src/mock/cli.js`):
 //! real requests through reqwest, real waits on tokio's timers.
 
+mod common;
+
+use common::{Mock, KEY};
 use kling_extend_client::{Client, ErrorCode, ExtendRequest, Provider, Status};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-const KEY: &str = "test-key";
-
-/// A mock server of its own for one test, stopped when dropped.
-struct Mock {
-    child: Child,
-    url: String,
-}
-
-impl Mock {
-    /// Trinetra's routes with `KEY`, each read advancing a job one status.
-    fn start() -> Mock {
-        let cli = concat!(env!("CARGO_MANIFEST_DIR"), "/../../src/mock/cli.js");
-        let mut child = Command::new("node")
-            .args([cli, "--api-key", KEY, "--advance", "polls", "--step-polls", "1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("node runs the mock");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("its stdout")).read_line(&mut line).expect("its first line");
-        let url = line.trim().rsplit(' ').next().expect("the line ends with the URL").to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "the mock printed {line:?}");
-        Mock { child, url }
-    }
-
-    fn client(&self, key: &str) -> Client {
-        Client::builder(Provider::Trinetra)
-            .api_key(key)
-            .base_url(&self.url)
-            .poll_interval(Duration::from_millis(10))
-            .build()
-            .expect("valid options")
-    }
-
-    /// Queues `fault` (the mock's JSON shape) for the next matching requests.
-    async fn fault(&self, fault: serde_json::Value) {
-        let url = format!("{}/__mock/faults", self.url);
-        let answer = reqwest::Client::new().post(url).body(fault.to_string()).send().await.expect("the mock answers");
-        assert_eq!(answer.status(), 201, "the fault was queued");
-    }
-
-    /// How many requests the mock got of `method` whose path starts with `path`.
-    async fn requests(&self, method: &str, path: &str) -> usize {
-        let log = reqwest::get(format!("{}/__mock/log", self.url)).await.expect("the mock answers");
-        let log: Vec<serde_json::Value> = serde_json::from_slice(&log.bytes().await.expect("its log")).expect("JSON");
-        log.iter()
-            .filter(|entry| entry["method"] == method && entry["path"].as_str().is_some_and(|p| p.starts_with(path)))
-            .count()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        // Our own child, by its handle: nothing else is signalled.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test]
 async fn a_submitted_extension_is_polled_until_it_succeeds() {
