@@ -24,6 +24,7 @@
 mod client;
 mod driver;
 mod error;
+mod quote;
 mod runtime;
 mod transport;
 mod types;
@@ -33,6 +34,10 @@ mod reqwest_client;
 
 pub use client::{Client, ClientBuilder, Provider};
 pub use error::{Error, ErrorCode};
+pub use quote::{
+    quote, quote_chain, Basis, ChainInput, ChainQuote, ChainStep, KlingPricing, KlingQuote, Mode, Price, Pricing,
+    Quote, Resolution, SecondsRange, TrinetraPricing, TrinetraQuote,
+};
 #[cfg(feature = "reqwest")]
 pub use reqwest_client::ReqwestClient;
 #[cfg(feature = "tokio")]
