@@ -32,7 +32,7 @@ pub enum Provider {
 }
 
 impl Provider {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Provider::Trinetra => "trinetra",
             Provider::Kling => "kling",

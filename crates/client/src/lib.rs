@@ -28,6 +28,7 @@ mod quote;
 mod runtime;
 mod transport;
 mod types;
+mod webhook;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
@@ -45,3 +46,4 @@ pub use runtime::TokioRuntime;
 pub use runtime::{BoxFuture, Runtime};
 pub use transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 pub use types::{ExtendRequest, Job, Money, Output, Status, Submission, Video};
+pub use webhook::{parse_webhook, verify_webhook, VerifiedJob, WebhookDelivery, WebhookHeaders, WebhookOptions};
