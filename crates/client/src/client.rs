@@ -18,6 +18,7 @@ use kling_extend::core::types::json::{object, Value};
 use kling_extend::core::types::redact::Redact;
 use kling_extend::core::types::request::ExtendRequest as CoreRequest;
 use kling_extend::providers::{ClientConfig, Settings};
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -127,6 +128,18 @@ impl ClientBuilder {
     }
 }
 
+/// Names the options given, never their values: a credential is one, and a
+/// base URL not yet checked may carry one (`user:password@`).
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("options", &self.options.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("http_client", &self.http.is_some())
+            .field("runtime", &self.runtime.is_some())
+            .finish()
+    }
+}
+
 /// A duration as the core's milliseconds (past 2⁵³ ms, refused by its checks).
 fn millis(duration: Duration) -> f64 {
     duration.as_millis() as f64
@@ -152,6 +165,17 @@ fn default_runtime() -> Option<Arc<dyn Runtime>> {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+}
+
+/// The provider and where it is; no credential (the checked base URL has none).
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = &self.inner.config;
+        f.debug_struct("Client")
+            .field("provider", &config.provider().as_str())
+            .field("base_url", &config.base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Inner {
