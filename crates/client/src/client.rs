@@ -21,6 +21,7 @@ use kling_extend_core::types::job_id::JobId;
 use kling_extend_core::types::json::{object, Value};
 use kling_extend_core::types::redact::Redact;
 use kling_extend_core::types::request::ExtendRequest as CoreRequest;
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +36,7 @@ pub enum Provider {
 }
 
 impl Provider {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Provider::Trinetra => "trinetra",
             Provider::Kling => "kling",
@@ -129,6 +130,18 @@ impl ClientBuilder {
     }
 }
 
+/// Names the options given, never their values: a credential is one, and a
+/// base URL not yet checked may carry one (`user:password@`).
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("options", &self.options.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("http_client", &self.http.is_some())
+            .field("runtime", &self.runtime.is_some())
+            .finish()
+    }
+}
+
 /// Options by name, as the npm package's options object: a name set again
 /// replaces its value.
 pub(crate) type Options = Vec<(&'static str, Value)>;
@@ -167,6 +180,17 @@ fn default_runtime() -> Option<Arc<dyn Runtime>> {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+}
+
+/// The provider and where it is; no credential (the checked base URL has none).
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = &self.inner.config;
+        f.debug_struct("Client")
+            .field("provider", &config.provider().as_str())
+            .field("base_url", &config.base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Inner {

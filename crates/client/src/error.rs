@@ -79,6 +79,7 @@ impl From<CoreCode> for ErrorCode {
 /// }
 /// ```
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Error {
     /// Boxed: a `Result` of it stays two words wide.
     inner: Box<CoreError>,

@@ -28,9 +28,11 @@ mod driver;
 mod error;
 mod event;
 mod logging;
+mod quote;
 mod runtime;
 mod transport;
 mod types;
+mod webhook;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
@@ -40,6 +42,10 @@ pub use chain::{ChainExtensions, ChainPlan, ChainProgress};
 pub use client::{Client, ClientBuilder, Provider};
 pub use error::{Error, ErrorCode};
 pub use event::Event;
+pub use quote::{
+    quote, quote_chain, Basis, ChainInput, ChainQuote, ChainStep, KlingPricing, KlingQuote, Mode, Price, Pricing,
+    Quote, Resolution, SecondsRange, TrinetraPricing, TrinetraQuote,
+};
 #[cfg(feature = "reqwest")]
 pub use reqwest_client::ReqwestClient;
 #[cfg(feature = "tokio")]
@@ -47,3 +53,4 @@ pub use runtime::TokioRuntime;
 pub use runtime::{BoxFuture, Runtime};
 pub use transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 pub use types::{ExtendRequest, Job, Money, Output, Status, Submission, Video};
+pub use webhook::{parse_webhook, verify_webhook, VerifiedJob, WebhookDelivery, WebhookHeaders, WebhookOptions};

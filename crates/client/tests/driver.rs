@@ -87,15 +87,15 @@ async fn a_body_past_the_limit_is_too_large_whoever_read_it() {
 #[cfg(not(feature = "reqwest"))]
 #[test]
 fn a_client_without_a_transport_is_refused_when_built() {
-    let error = Client::builder(Provider::Trinetra).api_key("k").runtime(Instant).build().err().expect("refused");
+    let error = Client::builder(Provider::Trinetra).api_key("k").runtime(Instant).build().expect_err("refused");
     assert_eq!(error.field(), Some("httpClient"));
 }
 
 #[test]
 fn an_option_is_checked_by_the_core_when_the_client_is_built() {
-    let error = Client::builder(Provider::Trinetra).max_retries(11).runtime(Instant).build().err().expect("refused");
+    let error = Client::builder(Provider::Trinetra).max_retries(11).runtime(Instant).build().expect_err("refused");
     assert_eq!((error.code(), error.field()), (ErrorCode::InvalidRequest, Some("maxRetries")));
-    let missing = Client::builder(Provider::Trinetra).runtime(Instant).build().err().expect("refused");
+    let missing = Client::builder(Provider::Trinetra).runtime(Instant).build().expect_err("refused");
     assert_eq!(missing.field(), Some("apiKey"), "no credential, no client");
 }
 

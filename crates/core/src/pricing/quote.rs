@@ -106,6 +106,17 @@ impl Quote {
     pub fn write_inr(&self, out: &mut impl Extend<char>) {
         self.amount.write_inr(out);
     }
+
+    /// `credits` exactly, in hundredths of a credit (Trinetra's paise): for
+    /// a typed client, whose callers add amounts up without rounding.
+    pub fn hundredths(&self) -> u64 {
+        self.amount.0
+    }
+
+    /// `list_credits` exactly, in hundredths of a credit.
+    pub fn list_hundredths(&self) -> u64 {
+        self.list.0
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
