@@ -2,7 +2,7 @@
 # Installs what the build and the tests need, skipping whatever is already
 # there: the wasm target and std's source, the wasm-bindgen CLI matching
 # Cargo.lock (into .tools/), the npm dev dependencies and, with "browser",
-# Debian's chromium.
+# Debian's chromium and chromedriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,8 +30,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${1:-}" = "browser" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "setup: installing Debian's chromium"
+# chromedriver: wasm-bindgen-test-runner drives Chromium through it
+# (scripts/test-client-wasm.sh); Debian's matches its chromium.
+if [ "${1:-}" = "browser" ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  echo "setup: installing Debian's chromium and chromedriver"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
 fi

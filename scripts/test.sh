@@ -22,6 +22,8 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features se
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings
 cargo clippy --quiet -p kling-extend-client --all-targets -- -D warnings
 cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tokio -- -D warnings
+cargo clippy --quiet -p kling-extend-client --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy --quiet -p kling-extend-client --target wasm32-unknown-unknown --features fetch --lib --test fetch -- -D warnings
 cargo test --quiet -p kling-extend -p kling-extend-core
 # The Rust client's tests, those against the mock over HTTP included.
 cargo test --quiet -p kling-extend-client --features reqwest,tokio
@@ -30,6 +32,8 @@ node_modules/.bin/tsc -p tsconfig.json
 # The bindings' own tests, in Node through wasm-bindgen-test.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \
   cargo test --target wasm32-unknown-unknown --lib 2>&1 | grep -v '^ *Compiling'
+# The Rust client on wasm32 through fetch, against the mock: in Node, then headless Chromium.
+bash scripts/test-client-wasm.sh
 bash scripts/build.sh
 # issue 25: the JS driver's unit tests (src/js on the built wasm, an injected fetch, fake timers), in seconds.
 node --test tests/driver.test.mjs

@@ -5,6 +5,7 @@ use crate::client::{entropy, millis, set_option, Client, Options};
 use crate::error::Error;
 use crate::event::{Event, Reporter};
 use crate::runtime::BoxFuture;
+use crate::send::MaybeSend;
 use crate::types::{ExtendRequest, Job};
 use kling_extend_core::client::poll::Poll;
 use kling_extend_core::client::run::Run as RunMachine;
@@ -32,7 +33,7 @@ impl<'a> CallOptions<'a> {
         self.set("waitTimeoutMs", millis(timeout));
     }
 
-    pub(crate) fn on_event(&mut self, callback: impl FnMut(Event) + Send + 'a) {
+    pub(crate) fn on_event(&mut self, callback: impl FnMut(Event) + MaybeSend + 'a) {
         self.reporter.on_event = Some(Box::new(callback));
     }
 }
@@ -112,7 +113,7 @@ pub struct PollJob<'a> {
 impl<'a> PollJob<'a> {
     /// Calls `callback` with each change of the job's status
     /// ([`Event::Updated`]), the last included; see [`Run::on_event`].
-    pub fn on_event(mut self, callback: impl FnMut(Event) + Send + 'a) -> Self {
+    pub fn on_event(mut self, callback: impl FnMut(Event) + MaybeSend + 'a) -> Self {
         self.options.on_event(callback);
         self
     }
@@ -177,7 +178,7 @@ impl<'a> Run<'a> {
     /// whatever it stores is stored before the call goes on (what a chain's
     /// progress needs to resume without paying twice). Keep it short: the
     /// call waits for it. A panic in it unwinds through the call.
-    pub fn on_event(mut self, callback: impl FnMut(Event) + Send + 'a) -> Self {
+    pub fn on_event(mut self, callback: impl FnMut(Event) + MaybeSend + 'a) -> Self {
         self.options.on_event(callback);
         self
     }

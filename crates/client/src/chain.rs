@@ -7,6 +7,7 @@ use crate::client::{entropy, Client};
 use crate::error::Error;
 use crate::event::Event;
 use crate::runtime::BoxFuture;
+use crate::send::MaybeSend;
 use crate::types::Job;
 use kling_extend_core::client::chain::{Chain, ChainPlan as CorePlan};
 use kling_extend_core::client::chain_progress::ChainProgress as CoreProgress;
@@ -187,7 +188,7 @@ impl<'a> ChainExtensions<'a> {
     /// change of its job's status, then [`Event::Progress`] and
     /// [`Event::StepFinished`]. Store each progress before returning: the
     /// chain goes on only then (see [`Run::on_event`](crate::Run::on_event)).
-    pub fn on_event(mut self, callback: impl FnMut(Event) + Send + 'a) -> Self {
+    pub fn on_event(mut self, callback: impl FnMut(Event) + MaybeSend + 'a) -> Self {
         self.options.on_event(callback);
         self
     }

@@ -103,15 +103,17 @@ impl ClientBuilder {
         self.option("waitTimeoutMs", millis(timeout))
     }
 
-    /// The HTTP client the calls go through (with the `reqwest` feature, a
-    /// [`ReqwestClient`](crate::ReqwestClient) by default).
+    /// The HTTP client the calls go through (by default, with the `reqwest`
+    /// feature, a [`ReqwestClient`](crate::ReqwestClient); on wasm32 with
+    /// the `fetch` feature, a [`FetchClient`](crate::FetchClient)).
     pub fn http_client(mut self, http: impl HttpClient) -> Self {
         self.http = Some(Arc::new(http));
         self
     }
 
-    /// The timers and clocks the calls use (with the `tokio` feature,
-    /// [`TokioRuntime`](crate::TokioRuntime) by default).
+    /// The timers and clocks the calls use (by default, with the `tokio`
+    /// feature, [`TokioRuntime`](crate::TokioRuntime); on wasm32 with the
+    /// `fetch` feature, [`JsRuntime`](crate::JsRuntime)).
     pub fn runtime(mut self, runtime: impl Runtime) -> Self {
         self.runtime = Some(Arc::new(runtime));
         self
@@ -119,6 +121,9 @@ impl ClientBuilder {
 
     /// The client, or the error of the first option the core refuses (a
     /// missing credential included), or a missing HTTP client or runtime.
+    // On wasm32 the transport and timers may hold JS values, which are not
+    // `Send`: there is one thread, and one `Arc` keeps one type for both targets.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn build(self) -> Result<Client, Error> {
         let settings = Settings::new(options_object(&self.options), false, None)?;
         let (config, poll) = settings.ready()?;
@@ -160,18 +165,24 @@ pub(crate) fn millis(duration: Duration) -> f64 {
     duration.as_millis() as f64
 }
 
+/// The target's ready transport: reqwest natively, the platform's `fetch` on wasm32.
 fn default_http() -> Option<Arc<dyn HttpClient>> {
     // A reqwest that cannot start (its TLS backend) leaves none: `build` then says so.
-    #[cfg(feature = "reqwest")]
+    #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
     return crate::ReqwestClient::new().ok().map(|http| Arc::new(http) as Arc<dyn HttpClient>);
-    #[cfg(not(feature = "reqwest"))]
+    #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+    return Some(Arc::new(crate::FetchClient::new()));
+    #[allow(unreachable_code)]
     None
 }
 
+/// The target's ready timers: tokio's natively, the platform's on wasm32.
 fn default_runtime() -> Option<Arc<dyn Runtime>> {
-    #[cfg(feature = "tokio")]
+    #[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]
     return Some(Arc::new(crate::TokioRuntime::default()));
-    #[cfg(not(feature = "tokio"))]
+    #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+    return Some(Arc::new(crate::JsRuntime::new()));
+    #[allow(unreachable_code)]
     None
 }
 

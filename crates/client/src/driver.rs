@@ -25,7 +25,7 @@ pub(crate) async fn drive<M: Machine>(
     mut machine: M,
     http: &dyn HttpClient,
     runtime: &dyn Runtime,
-    report: &mut (dyn FnMut(M::Update) + Send),
+    report: &mut impl FnMut(M::Update),
 ) -> Result<M::Output, (CoreError, Cause)> {
     let mut cause = None;
     let mut clock = Clock::default();
@@ -89,7 +89,8 @@ async fn exchange(
         return (Event::Failed(Transport::Timeout), None);
     };
     match answer {
-        Ok(response) if (300..400).contains(&response.status) => {
+        // Status 0: a browser's opaque redirect, which hides its status.
+        Ok(response) if response.status == 0 || (300..400).contains(&response.status) => {
             (Event::Failed(Transport::Redirected { status: response.status }), None)
         }
         Ok(response) if response.body.len() > max_bytes as usize => {

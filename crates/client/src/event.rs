@@ -46,7 +46,12 @@ pub enum Event {
 }
 
 /// The caller's callback, if any.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) type Callback<'a> = Box<dyn FnMut(Event) + Send + 'a>;
+
+/// The caller's callback, if any: on wasm32 it may hold JS values.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Callback<'a> = Box<dyn FnMut(Event) + 'a>;
 
 /// Where a call's updates go: log lines to the facade, the rest to the
 /// caller's callback (or nowhere).

@@ -31,11 +31,14 @@ mod event;
 mod logging;
 mod quote;
 mod runtime;
+mod send;
 mod transport;
 mod types;
 mod webhook;
 
-#[cfg(feature = "reqwest")]
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+mod fetch;
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 mod reqwest_client;
 
 pub use calls::{PollJob, Run};
@@ -43,15 +46,18 @@ pub use chain::{ChainExtensions, ChainPlan, ChainProgress};
 pub use client::{Client, ClientBuilder, Provider};
 pub use error::{Error, ErrorCode};
 pub use event::Event;
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+pub use fetch::{FetchClient, JsRuntime};
 pub use quote::{
     quote, quote_chain, Basis, ChainInput, ChainQuote, ChainStep, KlingPricing, KlingQuote, Mode, Price, Pricing,
     Quote, Resolution, SecondsRange, TrinetraPricing, TrinetraQuote,
 };
-#[cfg(feature = "reqwest")]
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub use reqwest_client::ReqwestClient;
-#[cfg(feature = "tokio")]
+#[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]
 pub use runtime::TokioRuntime;
 pub use runtime::{BoxFuture, Runtime};
+pub use send::{MaybeSend, MaybeSync};
 pub use transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 pub use types::{ExtendRequest, Job, Money, Output, Status, Submission, Video};
 pub use webhook::{parse_webhook, verify_webhook, VerifiedJob, WebhookDelivery, WebhookHeaders, WebhookOptions};

@@ -1,12 +1,19 @@
 //! Time, as the driver needs it: waits and both clocks. The core reads no
 //! clock; the driver hands it the time with every event.
 
+use crate::send::{MaybeSend, MaybeSync};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
 /// A boxed future that can move between threads, as the traits return.
+#[cfg(not(target_arch = "wasm32"))]
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A boxed future, as the traits return: on wasm32 it need not be `Send`,
+/// as a JS promise's future is not.
+#[cfg(target_arch = "wasm32")]
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// The timers and clocks of the async runtime the client runs on.
 ///
@@ -29,7 +36,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///     }
 /// }
 /// ```
-pub trait Runtime: Send + Sync + 'static {
+pub trait Runtime: MaybeSend + MaybeSync + 'static {
     /// A future that completes after `duration`; dropping it cancels the wait.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
 
@@ -43,20 +50,20 @@ pub trait Runtime: Send + Sync + 'static {
 }
 
 /// tokio's timers (`tokio::time`, so a test's paused clock holds for it too).
-#[cfg(feature = "tokio")]
+#[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]
 #[derive(Clone, Copy, Debug)]
 pub struct TokioRuntime {
     origin: tokio::time::Instant,
 }
 
-#[cfg(feature = "tokio")]
+#[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]
 impl Default for TokioRuntime {
     fn default() -> Self {
         TokioRuntime { origin: tokio::time::Instant::now() }
     }
 }
 
-#[cfg(feature = "tokio")]
+#[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]
 impl Runtime for TokioRuntime {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(tokio::time::sleep(duration))
@@ -72,7 +79,7 @@ impl Runtime for TokioRuntime {
 }
 
 /// The system's wall clock in Unix milliseconds (0 before 1970).
-#[cfg(feature = "tokio")]
+#[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]
 fn system_unix_ms() -> u64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     since.map_or(0, |elapsed| elapsed.as_millis() as u64)

@@ -3,6 +3,7 @@
 //! would go with it) and stops reading a body past the limit it is given.
 
 use crate::runtime::BoxFuture;
+use crate::send::{MaybeSend, MaybeSync};
 use std::fmt;
 
 /// One HTTP request the core decided, headers and body final. Its `Debug`
@@ -64,9 +65,10 @@ pub struct HttpResponse {
 ///     }
 /// }
 /// ```
-pub trait HttpClient: Send + Sync + 'static {
+pub trait HttpClient: MaybeSend + MaybeSync + 'static {
     /// Sends `request` and reads its answer. A 3xx answer is returned as is
-    /// (not followed); a body past `request.max_bytes` is
+    /// (not followed), a browser's opaque redirect, whose status it hides,
+    /// as status 0; a body past `request.max_bytes` is
     /// [`TransportErrorKind::TooLarge`]. The per-attempt timeout is the
     /// client's: it drops this future when the time is up.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;

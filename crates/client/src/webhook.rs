@@ -116,7 +116,8 @@ impl WebhookOptions {
 
     /// "Now" for the timestamp check, to the second (the system clock by
     /// default): for replaying stored deliveries and for tests. Give it on
-    /// `wasm32-unknown-unknown`, where std has no clock.
+    /// `wasm32-unknown-unknown` without the `fetch` feature, where std has
+    /// no clock (with it, the platform's `Date.now()` is the default).
     ///
     /// ```
     /// # use kling_extend_client::WebhookOptions;
@@ -282,8 +283,17 @@ fn clock() -> Result<u64, Error> {
     Ok(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()))
 }
 
-/// std's clock panics here: the caller gives the time instead.
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+/// std's clock panics here: the platform's wall clock (`Date.now()`), the
+/// one [`JsRuntime`](crate::JsRuntime) reads.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown", feature = "fetch"))]
+fn clock() -> Result<u64, Error> {
+    use crate::Runtime;
+    Ok(crate::JsRuntime::new().unix_ms() / 1000)
+}
+
+/// std's clock panics here, and without the `fetch` feature the platform's
+/// is not bound: the caller gives the time instead.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown", not(feature = "fetch")))]
 fn clock() -> Result<u64, Error> {
     let why = "is required on wasm32-unknown-unknown, where std has no clock: give WebhookOptions::now";
     Err(CoreError::invalid("nowSeconds", why).into())
