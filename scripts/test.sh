@@ -25,6 +25,11 @@ cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tok
 cargo test --quiet -p kling-extend -p kling-extend-core
 # The Rust client's tests, those against the mock over HTTP included.
 cargo test --quiet -p kling-extend-client --features reqwest,tokio
+# Its documentation: no rustdoc warning without features (links to the
+# feature-gated items included), and with them every public item shows an
+# example (which the tests above compiled as a doctest).
+RUSTDOCFLAGS=-Dwarnings cargo doc --quiet -p kling-extend-client --no-deps
+node scripts/doc-examples.mjs kling-extend-client reqwest,tokio
 # issue 25: the JS library type-checked against src/js/index.d.ts and the contract generated from the core (tsconfig.json).
 node_modules/.bin/tsc -p tsconfig.json
 # The bindings' own tests, in Node through wasm-bindgen-test.

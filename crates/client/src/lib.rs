@@ -20,6 +20,8 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+// docs.rs (nightly) marks the items of the `reqwest` and `tokio` features as such.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod calls;
 mod chain;
