@@ -22,6 +22,7 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features se
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings
 cargo clippy --quiet -p kling-extend-client --all-targets -- -D warnings
 cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tokio -- -D warnings
+cargo clippy --quiet -p rust-native --all-targets -- -D warnings
 cargo test --quiet -p kling-extend -p kling-extend-core
 # The Rust client's tests, those against the mock over HTTP included.
 cargo test --quiet -p kling-extend-client --features reqwest,tokio
@@ -30,6 +31,9 @@ cargo test --quiet -p kling-extend-client --features reqwest,tokio
 # example (which the tests above compiled as a doctest).
 RUSTDOCFLAGS=-Dwarnings cargo doc --quiet -p kling-extend-client --no-deps
 node scripts/doc-examples.mjs kling-extend-client reqwest,tokio
+# examples/rust-native as the README runs it (scripts/rust-native.sh: the mock,
+# then a quote and a whole job), from the crates built above.
+cargo test --quiet -p rust-native
 # issue 25: the JS library type-checked against src/js/index.d.ts and the contract generated from the core (tsconfig.json).
 node_modules/.bin/tsc -p tsconfig.json
 # The bindings' own tests, in Node through wasm-bindgen-test.
