@@ -38,6 +38,9 @@ mod webhook;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
+// Doctests only: outside the crate's package, so never built but by `cargo test --doc`.
+#[cfg(all(doctest, feature = "reqwest", feature = "tokio"))]
+mod readme;
 
 pub use calls::{PollJob, Run};
 pub use chain::{ChainExtensions, ChainPlan, ChainProgress};
