@@ -24,9 +24,18 @@ cargo clippy --quiet -p kling-extend-client --all-targets -- -D warnings
 cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tokio -- -D warnings
 cargo clippy --quiet -p kling-extend-client --target wasm32-unknown-unknown --lib -- -D warnings
 cargo clippy --quiet -p kling-extend-client --target wasm32-unknown-unknown --features fetch --lib --test fetch -- -D warnings
+cargo clippy --quiet -p rust-native --all-targets -- -D warnings
 cargo test --quiet -p kling-extend -p kling-extend-core
 # The Rust client's tests, those against the mock over HTTP included.
 cargo test --quiet -p kling-extend-client --features reqwest,tokio
+# Its documentation: no rustdoc warning without features (links to the
+# feature-gated items included), and with them every public item shows an
+# example (which the tests above compiled as a doctest).
+RUSTDOCFLAGS=-Dwarnings cargo doc --quiet -p kling-extend-client --no-deps
+node scripts/doc-examples.mjs kling-extend-client reqwest,tokio
+# examples/rust-native as the README runs it (scripts/rust-native.sh: the mock,
+# then a quote and a whole job), from the crates built above.
+cargo test --quiet -p rust-native
 # issue 25: the JS library type-checked against src/js/index.d.ts and the contract generated from the core (tsconfig.json).
 node_modules/.bin/tsc -p tsconfig.json
 # The bindings' own tests, in Node through wasm-bindgen-test.

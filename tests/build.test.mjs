@@ -1,6 +1,6 @@
 // The build on any stable Rust (scripts/build.sh): a compiler that refuses
 // the size flags gets the stable-only build, which loads and answers like the
-// shipped one, only larger; and what the crate would publish.
+// shipped one, only larger; and what the crates would publish.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -81,4 +81,19 @@ test("crate: cargo package would ship the Rust sources, the license, README and 
   const { stdout: tracked } = await runCommand("git", ["ls-files", "src/*.rs"], { cwd: REPO });
   const missing = tracked.trim().split("\n").filter((file) => !files.includes(file));
   assert.deepEqual(missing, [], "Rust sources left out");
+});
+
+test("crates: cargo package would ship the core's and the Rust client's sources, README and license text, nothing else", async () => {
+  for (const [crate, dir] of [["kling-extend-core", "crates/core"], ["kling-extend-client", "crates/client"]]) {
+    const { stdout } = await runCommand("cargo", ["package", "-p", crate, "--list", "--allow-dirty", "--quiet"], { cwd: REPO });
+    const files = stdout.trim().split("\n");
+    for (const file of ["LICENSE", "README.md", "Cargo.toml", "src/lib.rs"]) assert.ok(files.includes(file), `${crate}: ${file} in ${files.join(", ")}`);
+    const other = files.filter((file) => !/^(src\/.+\.rs|LICENSE|README\.md|Cargo\.(toml|toml\.orig|lock)|\.cargo_vcs_info\.json)$/.test(file));
+    assert.deepEqual(other, [], `${crate}: files that are no part of the crate`);
+    const { stdout: tracked } = await runCommand("git", ["ls-files", `${dir}/src/*.rs`], { cwd: REPO });
+    const missing = tracked.trim().split("\n").map((file) => file.slice(dir.length + 1)).filter((file) => !files.includes(file));
+    assert.deepEqual(missing, [], `${crate}: Rust sources left out`);
+    // The license text itself, not the link the repository keeps (cargo packages what it points to).
+    assert.match(readFileSync(join(REPO, dir, "LICENSE"), "utf8"), /^MIT License\n/, `${dir}/LICENSE`);
+  }
 });

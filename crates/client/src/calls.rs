@@ -113,6 +113,17 @@ pub struct PollJob<'a> {
 impl<'a> PollJob<'a> {
     /// Calls `callback` with each change of the job's status
     /// ([`Event::Updated`]), the last included; see [`Run::on_event`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::Event;
+    ///
+    /// let mut seen = Vec::new();
+    /// let job = client.poll_job("job_1").on_event(|event| seen.push(event)).await?;
+    /// assert!(matches!(seen.last(), Some(Event::Updated(last)) if *last == job));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on_event(mut self, callback: impl FnMut(Event) + MaybeSend + 'a) -> Self {
         self.options.on_event(callback);
         self
@@ -120,6 +131,19 @@ impl<'a> PollJob<'a> {
 
     /// How long this call may wait for the job to end, instead of the
     /// client's wait timeout; then it fails with `Timeout`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::ErrorCode;
+    /// use std::time::Duration;
+    ///
+    /// match client.poll_job("job_1").wait_timeout(Duration::from_secs(60)).await {
+    ///     Err(error) if error.code() == ErrorCode::Timeout => println!("still running: look again later"),
+    ///     other => println!("{:?}", other?.output),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wait_timeout(mut self, timeout: Duration) -> Self {
         self.options.wait_timeout(timeout);
         self
@@ -178,6 +202,22 @@ impl<'a> Run<'a> {
     /// whatever it stores is stored before the call goes on (what a chain's
     /// progress needs to resume without paying twice). Keep it short: the
     /// call waits for it. A panic in it unwinds through the call.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::{Event, ExtendRequest};
+    ///
+    /// let job = client
+    ///     .run(ExtendRequest::video("vid_1"))
+    ///     .on_event(|event| match event {
+    ///         Event::Submitted(submission) => println!("accepted as {}", submission.job_id),
+    ///         Event::Updated(job) => println!("{:?}", job.status),
+    ///         _ => {}
+    ///     })
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on_event(mut self, callback: impl FnMut(Event) + MaybeSend + 'a) -> Self {
         self.options.on_event(callback);
         self
@@ -185,6 +225,16 @@ impl<'a> Run<'a> {
 
     /// How long this call may wait for the job to end once it is accepted,
     /// instead of the client's wait timeout; then it fails with `Timeout`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::ExtendRequest;
+    /// use std::time::Duration;
+    ///
+    /// let job = client.run(ExtendRequest::video("vid_1")).wait_timeout(Duration::from_secs(20 * 60)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wait_timeout(mut self, timeout: Duration) -> Self {
         self.options.wait_timeout(timeout);
         self

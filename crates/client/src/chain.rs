@@ -42,12 +42,24 @@ pub struct ChainPlan {
 impl ChainPlan {
     /// Extends `video_id` once per prompt (1 to 100 of them), each step
     /// extending the video the step before made.
+    ///
+    /// ```
+    /// use kling_extend_client::ChainPlan;
+    ///
+    /// let prompts = vec!["dawn breaks".to_owned(), "the city wakes".to_owned()];
+    /// let plan = ChainPlan::new("vid_1", prompts);
+    /// ```
     pub fn new(video_id: impl Into<String>, prompts: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let prompts = prompts.into_iter().map(Into::into).collect();
         ChainPlan { video_id: video_id.into(), prompts, callback_url: None, source_seconds: None }
     }
 
     /// Every step's `callback_url`: the service posts each job's changes there.
+    ///
+    /// ```
+    /// # use kling_extend_client::ChainPlan;
+    /// let plan = ChainPlan::new("vid_1", ["dawn breaks"]).callback_url("https://example.com/webhooks/video");
+    /// ```
     pub fn callback_url(mut self, url: impl Into<String>) -> Self {
         self.callback_url = Some(url.into());
         self
@@ -57,6 +69,12 @@ impl ChainPlan {
     /// checked against it before the first submit (5 s is assumed
     /// otherwise). Not with [`ChainExtensions::resume`], whose progress
     /// carries the length.
+    ///
+    /// ```
+    /// # use kling_extend_client::ChainPlan;
+    /// // A 10-second source: with Kling, the chain must stay within 3 minutes from there.
+    /// let plan = ChainPlan::new("vid_1", ["dawn breaks"]).source_seconds(10.0);
+    /// ```
     pub fn source_seconds(mut self, seconds: f64) -> Self {
         self.source_seconds = Some(seconds);
         self
@@ -177,6 +195,16 @@ impl<'a> ChainExtensions<'a> {
     /// cannot be checked, so it is not sent again: the call fails with
     /// `Aborted` and [`Error::maybe_submitted`]. Finished steps are not
     /// reported again.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client, plan: kling_extend_client::ChainPlan) -> Result<(), Box<dyn std::error::Error>> {
+    /// use kling_extend_client::ChainProgress;
+    ///
+    /// let progress: ChainProgress = serde_json::from_slice(&std::fs::read("chain.json")?)?;
+    /// let jobs = client.chain_extensions(plan).resume(progress).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume(mut self, progress: ChainProgress) -> Self {
         self.options.set("resume", progress.0);
         self
@@ -188,6 +216,23 @@ impl<'a> ChainExtensions<'a> {
     /// change of its job's status, then [`Event::Progress`] and
     /// [`Event::StepFinished`]. Store each progress before returning: the
     /// chain goes on only then (see [`Run::on_event`](crate::Run::on_event)).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::{ChainPlan, Event};
+    ///
+    /// let plan = ChainPlan::new("vid_1", ["dawn breaks", "the city wakes"]);
+    /// let jobs = client
+    ///     .chain_extensions(plan)
+    ///     .on_event(|event| {
+    ///         if let Event::StepFinished { index, job } = event {
+    ///             println!("step {index}: {:?}", job.output);
+    ///         }
+    ///     })
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on_event(mut self, callback: impl FnMut(Event) + MaybeSend + 'a) -> Self {
         self.options.on_event(callback);
         self
@@ -195,6 +240,17 @@ impl<'a> ChainExtensions<'a> {
 
     /// How long each step may wait for its job, instead of the client's
     /// wait timeout.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::ChainPlan;
+    /// use std::time::Duration;
+    ///
+    /// let plan = ChainPlan::new("vid_1", ["dawn breaks"]);
+    /// let jobs = client.chain_extensions(plan).wait_timeout(Duration::from_secs(15 * 60)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wait_timeout(mut self, timeout: Duration) -> Self {
         self.options.wait_timeout(timeout);
         self

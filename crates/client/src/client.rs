@@ -26,6 +26,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The service a client calls.
+///
+/// ```
+/// use kling_extend_client::{Client, Provider};
+///
+/// let trinetra = Client::builder(Provider::Trinetra).api_key("sk-…");
+/// let kling = Client::builder(Provider::Kling).api_key("kling-key");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Provider {
@@ -69,51 +76,112 @@ impl ClientBuilder {
     }
 
     /// The provider's API key (Trinetra's, or Kling's newer kind).
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// let key = std::env::var("TRINETRA_API_KEY").unwrap_or_default();
+    /// let builder = Client::builder(Provider::Trinetra).api_key(key);
+    /// ```
     pub fn api_key(self, key: impl Into<String>) -> Self {
         self.option("apiKey", key.into())
     }
 
     /// Kling's access key and secret key, from which the client signs its tokens.
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// let builder = Client::builder(Provider::Kling).kling_keys("access-key", "secret-key");
+    /// ```
     pub fn kling_keys(self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
         self.option("accessKey", access_key.into()).option("secretKey", secret_key.into())
     }
 
     /// Where the service is (a proxy's URL, or a mock's); the provider's own by default.
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// // Kling's servers inside China.
+    /// let builder = Client::builder(Provider::Kling).base_url("https://api-beijing.klingai.com");
+    /// ```
     pub fn base_url(self, url: impl Into<String>) -> Self {
         self.option("baseUrl", url.into())
     }
 
     /// How many times a failed attempt is retried (2 by default, at most 10).
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// let builder = Client::builder(Provider::Trinetra).api_key("sk-…").max_retries(5);
+    /// ```
     pub fn max_retries(self, retries: u32) -> Self {
         self.option("maxRetries", f64::from(retries))
     }
 
     /// How long one HTTP attempt may take (30 s by default).
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// let builder = Client::builder(Provider::Trinetra).timeout(std::time::Duration::from_secs(10));
+    /// ```
     pub fn timeout(self, timeout: Duration) -> Self {
         self.option("timeoutMs", millis(timeout))
     }
 
     /// The first wait between two reads of a job being polled (1 s by default).
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// let builder = Client::builder(Provider::Trinetra).poll_interval(std::time::Duration::from_secs(5));
+    /// ```
     pub fn poll_interval(self, interval: Duration) -> Self {
         self.option("intervalMs", millis(interval))
     }
 
     /// How long a poll may wait for a job to end (10 min by default).
+    ///
+    /// ```
+    /// # use kling_extend_client::{Client, Provider};
+    /// let builder = Client::builder(Provider::Trinetra).wait_timeout(std::time::Duration::from_secs(30 * 60));
+    /// ```
     pub fn wait_timeout(self, timeout: Duration) -> Self {
         self.option("waitTimeoutMs", millis(timeout))
     }
 
-    /// The HTTP client the calls go through (by default, with the `reqwest`
-    /// feature, a [`ReqwestClient`](crate::ReqwestClient); on wasm32 with
-    /// the `fetch` feature, a [`FetchClient`](crate::FetchClient)).
+    /// The HTTP client the calls go through. By default, with the `reqwest`
+    #[cfg_attr(feature = "reqwest", doc = "feature, a [`ReqwestClient`](crate::ReqwestClient);")]
+    #[cfg_attr(not(feature = "reqwest"), doc = "feature, a `ReqwestClient`;")]
+    /// on wasm32 with the `fetch` feature, a `FetchClient`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "reqwest")]
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use kling_extend_client::{Client, Provider, ReqwestClient};
+    /// use std::time::Duration;
+    ///
+    /// // reqwest with settings of your own (its redirects stay off).
+    /// let reqwest = reqwest::Client::builder().pool_idle_timeout(Duration::from_secs(30));
+    /// let builder = Client::builder(Provider::Trinetra).http_client(ReqwestClient::from_builder(reqwest)?);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn http_client(mut self, http: impl HttpClient) -> Self {
         self.http = Some(Arc::new(http));
         self
     }
 
-    /// The timers and clocks the calls use (by default, with the `tokio`
-    /// feature, [`TokioRuntime`](crate::TokioRuntime); on wasm32 with the
-    /// `fetch` feature, [`JsRuntime`](crate::JsRuntime)).
+    /// The timers and clocks the calls use. By default, with the `tokio`
+    #[cfg_attr(feature = "tokio", doc = "feature, [`TokioRuntime`](crate::TokioRuntime);")]
+    #[cfg_attr(not(feature = "tokio"), doc = "feature, `TokioRuntime`;")]
+    /// on wasm32 with the `fetch` feature, `JsRuntime`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "tokio")]
+    /// # fn demo() {
+    /// use kling_extend_client::{Client, Provider, TokioRuntime};
+    ///
+    /// let builder = Client::builder(Provider::Trinetra).runtime(TokioRuntime::default());
+    /// # }
+    /// ```
     pub fn runtime(mut self, runtime: impl Runtime) -> Self {
         self.runtime = Some(Arc::new(runtime));
         self
@@ -121,6 +189,15 @@ impl ClientBuilder {
 
     /// The client, or the error of the first option the core refuses (a
     /// missing credential included), or a missing HTTP client or runtime.
+    ///
+    /// ```
+    /// use kling_extend_client::{Client, ErrorCode, Provider};
+    ///
+    /// let refused = Client::builder(Provider::Trinetra).api_key("sk-test").base_url("not a URL").build().unwrap_err();
+    /// assert_eq!((refused.code(), refused.field()), (ErrorCode::InvalidRequest, Some("baseUrl")));
+    /// let missing = Client::builder(Provider::Trinetra).build().unwrap_err();
+    /// assert_eq!(missing.field(), Some("apiKey"));
+    /// ```
     // On wasm32 the transport and timers may hold JS values, which are not
     // `Send`: there is one thread, and one `Arc` keeps one type for both targets.
     #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
@@ -188,6 +265,20 @@ fn default_runtime() -> Option<Arc<dyn Runtime>> {
 
 /// A client of one provider, built once and shared (cloning it is cheap).
 /// Each call's future can be dropped to cancel the call.
+///
+/// ```no_run
+/// # #[cfg(all(feature = "reqwest", feature = "tokio"))]
+/// # async fn demo() -> Result<(), kling_extend_client::Error> {
+/// use kling_extend_client::{Client, ExtendRequest, Provider};
+///
+/// let client = Client::builder(Provider::Trinetra).api_key("sk-…").build()?;
+/// // One client for every task: its calls share its options and connections.
+/// let background = client.clone();
+/// tokio::spawn(async move { background.get_job("job_1").await });
+/// let job = client.run(ExtendRequest::video("vid_1").prompt("the camera pulls back")).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -215,12 +306,28 @@ struct Inner {
 
 impl Client {
     /// A builder for a client of `provider`.
+    ///
+    /// ```
+    /// use kling_extend_client::{Client, Provider};
+    ///
+    /// let builder = Client::builder(Provider::Kling).api_key("kling-key");
+    /// ```
     pub fn builder(provider: Provider) -> ClientBuilder {
         ClientBuilder { options: vec![("provider", provider.as_str().into())], http: None, runtime: None }
     }
 
     /// Submits `request`; the submission names the new job. A submit is
     /// retried only when the service cannot have acted on it twice.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::ExtendRequest;
+    ///
+    /// let submission = client.extend_video(ExtendRequest::video("vid_1").prompt("a crowd gathers")).await?;
+    /// println!("accepted as {}", submission.job_id); // store it, then poll_job or a webhook
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn extend_video(&self, request: ExtendRequest) -> Result<Submission, Error> {
         let config = self.inner.config.clone();
         let request = CoreRequest::from_value(&request.to_value(), config.provider())?;
@@ -230,6 +337,16 @@ impl Client {
     }
 
     /// Reads the job `id` once.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// let job = client.get_job("job_1").await?;
+    /// if job.status.is_terminal() {
+    ///     println!("{} ended: {:?}", job.id, job.status);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_job(&self, id: &str) -> Result<Job, Error> {
         let id = JobId::new(id)?;
         let call = Call::read(self.inner.config.clone(), id, entropy()?.0);

@@ -7,6 +7,19 @@ use std::fmt;
 use std::time::Duration;
 
 /// What went wrong, to branch on (never on the message).
+///
+/// ```
+/// use kling_extend_client::ErrorCode;
+///
+/// fn advice(code: ErrorCode) -> &'static str {
+///     match code {
+///         ErrorCode::Unauthorized | ErrorCode::Forbidden => "check the key",
+///         ErrorCode::InsufficientCredits => "top up the account",
+///         ErrorCode::RateLimited | ErrorCode::ServerError | ErrorCode::NetworkError => "try again later",
+///         _ => "see the message",
+///     }
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -42,6 +55,10 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// The code's name in the npm package's contract (`"rate_limited"`).
+    ///
+    /// ```
+    /// assert_eq!(kling_extend_client::ErrorCode::RateLimited.as_str(), "rate_limited");
+    /// ```
     pub fn as_str(self) -> &'static str {
         // The core's list is the contract's: each code maps to one of it.
         CoreCode::ALL.into_iter().find(|core| ErrorCode::from(*core) == self).map_or("", CoreCode::as_str)
@@ -92,22 +109,61 @@ impl Error {
     }
 
     /// What went wrong.
+    ///
+    /// ```
+    /// use kling_extend_client::{quote, ErrorCode, Pricing};
+    ///
+    /// let refused = quote(Pricing::default(), f64::NAN).unwrap_err();
+    /// assert_eq!(refused.code(), ErrorCode::InvalidRequest);
+    /// ```
     pub fn code(&self) -> ErrorCode {
         self.inner.code.into()
     }
 
     /// The service's HTTP status, when it answered.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) {
+    /// if let Err(error) = client.get_job("job_1").await {
+    ///     eprintln!("HTTP {:?}: {error}", error.status()); // None when no answer came
+    /// }
+    /// # }
+    /// ```
     pub fn status(&self) -> Option<u16> {
         self.inner.status
     }
 
     /// Whether the same call may succeed if made again later.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// // The client has retried already; a later attempt (a queue's) may still succeed.
+    /// match client.get_job("job_1").await {
+    ///     Err(error) if error.is_retryable() => println!("again later, after {:?}", error.retry_after()),
+    ///     other => println!("{:?}", other?.status),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_retryable(&self) -> bool {
         self.inner.retryable
     }
 
     /// Whether a submit may have reached the service although the call
     /// failed: look for the job before submitting again (or pay twice).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) -> Result<(), kling_extend_client::Error> {
+    /// use kling_extend_client::ExtendRequest;
+    ///
+    /// match client.extend_video(ExtendRequest::video("vid_1")).await {
+    ///     Ok(submission) => println!("{}", submission.job_id),
+    ///     Err(error) if error.maybe_submitted() => println!("do not submit again blindly: {error}"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn maybe_submitted(&self) -> bool {
         self.inner.maybe_submitted == Some(true)
     }
@@ -128,22 +184,64 @@ impl Error {
     }
 
     /// The service's id of the request, for its support.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) {
+    /// if let Err(error) = client.get_job("job_1").await {
+    ///     eprintln!("{error} (request {})", error.request_id().unwrap_or("unknown"));
+    /// }
+    /// # }
+    /// ```
     pub fn request_id(&self) -> Option<&str> {
         self.inner.request_id.as_deref()
     }
 
     /// How long the service asked to wait before trying again.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) {
+    /// use kling_extend_client::ErrorCode;
+    /// use std::time::Duration;
+    ///
+    /// if let Err(error) = client.get_job("job_1").await {
+    ///     if error.code() == ErrorCode::RateLimited {
+    ///         tokio::time::sleep(error.retry_after().unwrap_or(Duration::from_secs(1))).await;
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         self.inner.retry_after_ms.map(Duration::from_millis)
     }
 
     /// The request's field or option an `InvalidRequest` is about.
+    ///
+    /// ```
+    /// use kling_extend_client::{quote_chain, ChainInput, Pricing};
+    ///
+    /// let refused = quote_chain(Pricing::default(), ChainInput::new(-5.0, 2)).unwrap_err();
+    /// assert_eq!(refused.field(), Some("sourceSeconds"));
+    /// ```
     pub fn field(&self) -> Option<&str> {
         self.inner.field.as_deref()
     }
 
     /// The job the error is about (a job that failed, or one accepted before
     /// the call failed: it was paid for).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: kling_extend_client::Client) {
+    /// use kling_extend_client::{ErrorCode, ExtendRequest};
+    ///
+    /// if let Err(error) = client.run(ExtendRequest::video("vid_1")).await {
+    ///     match error.job() {
+    ///         Some(job) if error.code() == ErrorCode::JobFailed => eprintln!("{} failed: {:?}", job.id, job.error),
+    ///         Some(job) => eprintln!("{} was accepted, then {error}: poll it later", job.id),
+    ///         None => eprintln!("nothing was accepted: {error}"),
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn job(&self) -> Option<Job> {
         self.inner.job.as_deref().cloned().map(Job::from)
     }

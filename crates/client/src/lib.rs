@@ -20,6 +20,8 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+// docs.rs (nightly) marks the items of the `reqwest` and `tokio` features as such.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder_options;
 mod calls;
@@ -40,6 +42,9 @@ mod webhook;
 mod fetch;
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 mod reqwest_client;
+// Doctests only: outside the crate's package, so never built but by `cargo test --doc`.
+#[cfg(all(doctest, feature = "reqwest", feature = "tokio"))]
+mod readme;
 
 pub use calls::{PollJob, Run};
 pub use chain::{ChainExtensions, ChainPlan, ChainProgress};

@@ -20,6 +20,13 @@ impl ReqwestClient {
     /// A reqwest client with redirects off. It fails only when reqwest's TLS
     /// backend cannot start; there is no fallback, as reqwest's default
     /// client would follow redirects.
+    ///
+    /// ```
+    /// use kling_extend_client::{Client, Provider, ReqwestClient};
+    ///
+    /// let client = Client::builder(Provider::Trinetra).api_key("sk-…").http_client(ReqwestClient::new()?);
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
     pub fn new() -> Result<Self, reqwest::Error> {
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().map(ReqwestClient)
     }
@@ -30,6 +37,15 @@ impl ReqwestClient {
     /// redirects turned off whatever it set: a followed redirect would carry
     /// the credential, and reqwest drops only `Authorization` and `Cookie`
     /// from one to another origin, not `X-API-Key`.
+    ///
+    /// ```
+    /// use kling_extend_client::ReqwestClient;
+    /// use std::time::Duration;
+    ///
+    /// let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).user_agent("my-app/1.0");
+    /// let http = ReqwestClient::from_builder(builder)?;
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
     pub fn from_builder(builder: reqwest::ClientBuilder) -> Result<Self, reqwest::Error> {
         builder.redirect(reqwest::redirect::Policy::none()).build().map(ReqwestClient)
     }

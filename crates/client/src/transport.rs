@@ -8,6 +8,15 @@ use std::fmt;
 
 /// One HTTP request the core decided, headers and body final. Its `Debug`
 /// shows header names only: their values may be credentials.
+///
+/// ```
+/// use kling_extend_client::HttpRequest;
+///
+/// /// What a transport for `ureq`, `hyper` or a test would log of it.
+/// fn describe(request: &HttpRequest) -> String {
+///     format!("{} {} ({} bytes)", request.method, request.url, request.body.as_ref().map_or(0, Vec::len))
+/// }
+/// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpRequest {
@@ -39,6 +48,16 @@ impl fmt::Debug for HttpRequest {
 }
 
 /// The service's answer.
+///
+/// ```
+/// use kling_extend_client::HttpResponse;
+///
+/// let answer = HttpResponse {
+///     status: 200,
+///     headers: vec![("content-type".into(), "application/json".into())],
+///     body: br#"{"id":"job_1","status":"queued"}"#.to_vec(),
+/// };
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct HttpResponse {
     /// The HTTP status.
@@ -71,11 +90,38 @@ pub trait HttpClient: MaybeSend + MaybeSync + 'static {
     /// as status 0; a body past `request.max_bytes` is
     /// [`TransportErrorKind::TooLarge`]. The per-attempt timeout is the
     /// client's: it drops this future when the time is up.
+    ///
+    /// ```
+    /// use kling_extend_client::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError};
+    ///
+    /// /// Answers every request with the same job, as a test's fixture.
+    /// struct Fixed(&'static str);
+    ///
+    /// impl HttpClient for Fixed {
+    ///     fn send(&self, _: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    ///         let headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+    ///         Box::pin(async move { Ok(HttpResponse { status: 200, headers, body: self.0.as_bytes().to_vec() }) })
+    ///     }
+    /// }
+    /// ```
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
 
 /// How an exchange failed without an answer; what the core makes of it
 /// (whether a submit may have reached the service) depends on the kind.
+///
+/// ```
+/// use kling_extend_client::TransportErrorKind;
+///
+/// /// A transport's own error, sorted: only a connection never made proves nothing was sent.
+/// fn kind(error: &std::io::Error) -> TransportErrorKind {
+///     match error.kind() {
+///         std::io::ErrorKind::ConnectionRefused => TransportErrorKind::ConnectFailed,
+///         std::io::ErrorKind::InvalidInput => TransportErrorKind::NeverSent,
+///         _ => TransportErrorKind::Network,
+///     }
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
@@ -91,6 +137,14 @@ pub enum TransportErrorKind {
 }
 
 /// A failed exchange: its kind and, when the HTTP client gave one, its error.
+///
+/// ```
+/// use kling_extend_client::{TransportError, TransportErrorKind};
+///
+/// let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+/// let error = TransportError::new(TransportErrorKind::Network).with_source(reset);
+/// assert!(std::error::Error::source(&error).is_some());
+/// ```
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
@@ -99,17 +153,33 @@ pub struct TransportError {
 
 impl TransportError {
     /// A failure of `kind`, without a cause.
+    ///
+    /// ```
+    /// # use kling_extend_client::{TransportError, TransportErrorKind};
+    /// let error = TransportError::new(TransportErrorKind::TooLarge);
+    /// ```
     pub fn new(kind: TransportErrorKind) -> Self {
         TransportError { kind, source: None }
     }
 
     /// The same failure, caused by the HTTP client's `source`.
+    ///
+    /// ```
+    /// # use kling_extend_client::{TransportError, TransportErrorKind};
+    /// let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+    /// let error = TransportError::new(TransportErrorKind::ConnectFailed).with_source(refused);
+    /// ```
     pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         self.source = Some(source.into());
         self
     }
 
     /// What kind of failure it was.
+    ///
+    /// ```
+    /// # use kling_extend_client::{TransportError, TransportErrorKind};
+    /// assert_eq!(TransportError::new(TransportErrorKind::NeverSent).kind(), TransportErrorKind::NeverSent);
+    /// ```
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }

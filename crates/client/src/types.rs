@@ -7,6 +7,14 @@ use kling_extend_core::types::json::{object, Value};
 use serde::{Deserialize, Serialize};
 
 /// Where a job is, the same words for every provider.
+///
+/// ```
+/// use kling_extend_client::Status;
+///
+/// let status: Status = serde_json::from_str(r#""running""#)?;
+/// assert_eq!(status, Status::Running);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
@@ -25,6 +33,12 @@ pub enum Status {
 
 impl Status {
     /// Whether the job has ended (succeeded, failed or canceled).
+    ///
+    /// ```
+    /// use kling_extend_client::Status;
+    ///
+    /// assert!(Status::Failed.is_terminal() && !Status::Queued.is_terminal());
+    /// ```
     pub fn is_terminal(self) -> bool {
         matches!(self, Status::Succeeded | Status::Failed | Status::Canceled)
     }
@@ -43,6 +57,15 @@ impl From<core_job::Status> for Status {
 }
 
 /// A video a job made.
+///
+/// ```
+/// use kling_extend_client::Job;
+///
+/// fn next_source(job: &Job) -> Option<&str> {
+///     // The extended video's id is what a further extension starts from.
+///     job.output.as_ref()?.outputs.first()?.id.as_deref()
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Video {
@@ -60,6 +83,14 @@ pub struct Video {
 }
 
 /// What a job that succeeded made.
+///
+/// ```
+/// use kling_extend_client::Job;
+///
+/// fn download_urls(job: &Job) -> Vec<&str> {
+///     job.output.iter().flat_map(|output| &output.outputs).map(|video| video.url.as_str()).collect()
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Output {
@@ -68,6 +99,17 @@ pub struct Output {
 }
 
 /// An amount of money a service reports.
+///
+/// ```
+/// use kling_extend_client::Job;
+///
+/// fn spent(job: &Job) -> String {
+///     match &job.money_charged {
+///         Some(money) => format!("{} {}", money.amount, money.currency.as_deref().unwrap_or("")),
+///         None => "no money reported".to_owned(),
+///     }
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Money {
@@ -79,6 +121,18 @@ pub struct Money {
 }
 
 /// A job as the service last reported it.
+///
+/// Serialised with the npm package's member names, so it can be stored or
+/// handed to a page as it is:
+///
+/// ```
+/// use kling_extend_client::{Job, Status};
+///
+/// let job: Job = serde_json::from_str(r#"{"id":"job_1","model":"kling-extend-video","status":"succeeded","output":{"outputs":[{"url":"https://cdn.example/1.mp4","type":"video","id":"vid_2","duration":10.0}]},"credits_charged":190,"error":null,"raw":null}"#)?;
+/// assert_eq!((job.status, job.credits_charged), (Status::Succeeded, Some(190.0)));
+/// assert_eq!(job.output.map(|output| output.outputs[0].url.clone()).as_deref(), Some("https://cdn.example/1.mp4"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Job {
@@ -143,6 +197,17 @@ fn raw(raw: Raw) -> serde_json::Value {
 }
 
 /// A submit the service accepted.
+///
+/// ```no_run
+/// # async fn demo(client: kling_extend_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use kling_extend_client::ExtendRequest;
+///
+/// let submission = client.extend_video(ExtendRequest::video("vid_1")).await?;
+/// // Stored, it finds the job again after a restart.
+/// std::fs::write("submission.json", serde_json::to_vec(&submission)?)?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Submission {
@@ -195,40 +260,75 @@ pub struct ExtendRequest {
 
 impl ExtendRequest {
     /// Extends the video `id` (`video_id`).
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::video("kling_vid_xyz789");
+    /// ```
     pub fn video(id: impl Into<String>) -> Self {
         ExtendRequest { video_id: Some(id.into()), ..ExtendRequest::default() }
     }
 
     /// Extends the video of Kling's task `id` (`task_id`; Kling only).
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::task("task_9").prompt("the rain stops");
+    /// ```
     pub fn task(id: impl Into<String>) -> Self {
         ExtendRequest { task_id: Some(id.into()), ..ExtendRequest::default() }
     }
 
     /// What the extension should show.
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::video("vid_1").prompt("the camera pulls back to reveal a crowd");
+    /// ```
     pub fn prompt(mut self, text: impl Into<String>) -> Self {
         self.prompt = Some(text.into());
         self
     }
 
     /// What it should not show.
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::video("vid_1").negative_prompt("text, watermarks");
+    /// ```
     pub fn negative_prompt(mut self, text: impl Into<String>) -> Self {
         self.negative_prompt = Some(text.into());
         self
     }
 
     /// How closely it follows the prompt, 0 to 1.
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::video("vid_1").prompt("a crowd gathers").cfg_scale(0.7);
+    /// ```
     pub fn cfg_scale(mut self, scale: f64) -> Self {
         self.cfg_scale = Some(scale);
         self
     }
 
     /// Where the service posts the job's end.
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::video("vid_1").callback_url("https://example.com/webhooks/video");
+    /// ```
     pub fn callback_url(mut self, url: impl Into<String>) -> Self {
         self.callback_url = Some(url.into());
         self
     }
 
     /// Your own id of the job (Kling only), to find it by.
+    ///
+    /// ```
+    /// # use kling_extend_client::ExtendRequest;
+    /// let request = ExtendRequest::video("vid_1").external_task_id("order-1042");
+    /// ```
     pub fn external_task_id(mut self, id: impl Into<String>) -> Self {
         self.external_task_id = Some(id.into());
         self
