@@ -37,5 +37,8 @@ bash scripts/test-client-wasm.sh
 bash scripts/build.sh
 # issue 25: the JS driver's unit tests (src/js on the built wasm, an injected fetch, fake timers), in seconds.
 node --test tests/driver.test.mjs
+# issue 24: the differential test: one list of scenarios through the built package and the Rust client,
+# the same requests and results (tests/differential/README.md), in seconds.
+node --test tests/differential/
 node --test --test-concurrency=1 tests/size.test.mjs tests/mock.test.mjs tests/build.test.mjs tests/e2e/
 node scripts/size.mjs

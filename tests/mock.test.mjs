@@ -320,6 +320,23 @@ describe("faults", () => {
     assert.deepEqual(mock.faults, []);
   });
 
+  test("skip: the fault lets its first matching requests pass, counting those other faults take", async () => {
+    mock.fault([
+      { method: "POST", path: SUBMIT, skip: 2, status: 503 },
+      { method: "POST", path: SUBMIT, status: 500 },
+    ]);
+    assert.equal(mock.faults[0].skip, 2);
+    assert.equal((await submit(mock, { video_id: "v" })).status, 500, "skipped by the first, taken by the second");
+    assert.equal((await submit(mock, { video_id: "v" })).status, 202, "skipped, and no other fault");
+    assert.equal((await readJob(mock, "job_x")).status, 404, "a request it does not match does not count");
+    assert.equal((await submit(mock, { video_id: "v" })).status, 503, "then it applies");
+    assert.equal((await submit(mock, { video_id: "v" })).status, 202, "used up");
+    assert.equal(mock.jobs.length, 2);
+    for (const bad of [{ skip: -1 }, { skip: 1.5 }, { skip: "1" }]) {
+      assert.throws(() => mock.fault({ ...bad, status: 500 }), /fault\.skip/, JSON.stringify(bad));
+    }
+  });
+
   test("drop after: the job is created but the connection closes unanswered", async () => {
     mock.fault({ method: "POST", drop: "after" });
     await assert.rejects(submit(mock, { video_id: "v" }));

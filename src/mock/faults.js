@@ -4,9 +4,11 @@
  * provider code knowing about it. Faults are validated when queued so a typo
  * in a test fails loudly instead of silently never matching.
  *
- * Fault: { method?, path?, times? = 1, status?, klingCode?, headers?, body?, delayMs?, drop? }
+ * Fault: { method?, path?, skip? = 0, times? = 1, status?, klingCode?, headers?, body?, delayMs?, drop? }
  *   method  – "GET", "POST", … (case-insensitive); omitted = any method
  *   path    – prefix of the request target (path + query), e.g. "/v1/jobs/"
+ *   skip    – how many matching requests pass before it applies (they may
+ *             take other faults): the second submit of a chain, not the first
  *   times   – how many requests it applies to (integer >= 1, or Infinity in JS)
  *   status  – answer with this status instead of processing the request
  *   klingCode – instead of status/body: answer with the official Kling API's
@@ -22,7 +24,7 @@ import { validateHeaderName, validateHeaderValue } from "node:http";
 import { isPlainObject } from "./config.js";
 import { isKlingCode } from "./klingcodes.js";
 
-const FIELDS = new Set(["method", "path", "times", "status", "klingCode", "headers", "body", "delayMs", "drop"]);
+const FIELDS = new Set(["method", "path", "skip", "times", "status", "klingCode", "headers", "body", "delayMs", "drop"]);
 const MAX_DELAY_MS = 2 ** 31 - 1; // setTimeout's limit
 
 /**
@@ -45,6 +47,9 @@ export function validateFault(input) {
   }
   if (f.path !== undefined && (typeof f.path !== "string" || !f.path.startsWith("/"))) {
     throw new TypeError('fault.path must be a string starting with "/"');
+  }
+  if (f.skip !== undefined && !(Number.isInteger(f.skip) && f.skip >= 0)) {
+    throw new TypeError("fault.skip must be an integer >= 0");
   }
   f.times ??= 1;
   if (!((Number.isInteger(f.times) && f.times >= 1) || f.times === Infinity)) {
@@ -111,18 +116,21 @@ export class FaultQueue {
   }
 
   /**
-   * Consumes the first fault (in insertion order) matching the request.
+   * Consumes the first fault (in insertion order) matching the request that
+   * has no request left to skip; every matching fault still skipping counts
+   * this request as one it let pass.
    * @param {string} method
    * @param {string} target request target (path + query)
    */
   take(method, target) {
-    const i = this.#faults.findIndex(
+    const matching = this.#faults.filter(
       (f) => (f.method === undefined || f.method === method) && (f.path === undefined || target.startsWith(f.path)),
     );
-    if (i < 0) return undefined;
-    const fault = this.#faults[i];
+    const fault = matching.find((f) => !f.skip);
+    for (const f of matching) if (f.skip) f.skip -= 1;
+    if (fault === undefined) return undefined;
     fault.times -= 1;
-    if (fault.times <= 0) this.#faults.splice(i, 1);
+    if (fault.times <= 0) this.#faults.splice(this.#faults.indexOf(fault), 1);
     return fault;
   }
 

@@ -88,6 +88,8 @@ export interface Fault {
   method?: string | undefined;
   /** Prefix of the request target (path + query), starting with "/"; default any. */
   path?: string | undefined;
+  /** How many matching requests pass before it applies (each counts, even one another fault takes); default 0. */
+  skip?: number | undefined;
   /** How many requests it applies to; default 1 (`Infinity` from JS, not over the control API). */
   times?: number | undefined;
   /** The status to answer (200 to 599), with `body` or `{"error":{"message":"injected fault"}}`. */

@@ -57,13 +57,13 @@ impl Provider {
 /// ```
 #[must_use]
 pub struct ClientBuilder {
-    options: Options,
+    pub(crate) options: Options,
     http: Option<Arc<dyn HttpClient>>,
     runtime: Option<Arc<dyn Runtime>>,
 }
 
 impl ClientBuilder {
-    fn option(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+    pub(crate) fn option(mut self, name: &'static str, value: impl Into<Value>) -> Self {
         set_option(&mut self.options, name, value.into());
         self
     }

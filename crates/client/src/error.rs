@@ -112,6 +112,21 @@ impl Error {
         self.inner.maybe_submitted == Some(true)
     }
 
+    /// The service's own code for the failure, when it sent one: Kling's
+    /// envelope `code` (`1102`, the account's resource pack is used up),
+    /// which says more than the HTTP status.
+    ///
+    /// ```
+    /// use kling_extend_client::Error;
+    ///
+    /// fn out_of_credits(error: &Error) -> bool {
+    ///     error.provider_code() == Some(1102)
+    /// }
+    /// ```
+    pub fn provider_code(&self) -> Option<i64> {
+        self.inner.provider_code
+    }
+
     /// The service's id of the request, for its support.
     pub fn request_id(&self) -> Option<&str> {
         self.inner.request_id.as_deref()

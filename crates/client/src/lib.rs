@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builder_options;
 mod calls;
 mod chain;
 mod client;

@@ -1,6 +1,7 @@
 //! The values a caller gives and gets: the npm package's `Job` and
 //! `Submission`, serialised with the same member names.
 
+use crate::quote::{Mode, Resolution};
 use kling_extend_core::types::job::{self as core_job, Charge, Raw};
 use kling_extend_core::types::json::{object, Value};
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,7 @@ pub struct Job {
     /// Where it is.
     pub status: Status,
     /// What it made, once it succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Output>,
     /// Trinetra's credits it cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +101,7 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money_charged: Option<Money>,
     /// Why it failed, in the service's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The service's document as received (credentials taken out), or
     /// null for a job known only from its submission.
@@ -183,6 +186,11 @@ pub struct ExtendRequest {
     cfg_scale: Option<f64>,
     callback_url: Option<String>,
     external_task_id: Option<String>,
+    resolution: Option<Resolution>,
+    duration: Option<u32>,
+    mode: Option<Mode>,
+    model_name: Option<String>,
+    watermark: Option<bool>,
 }
 
 impl ExtendRequest {
@@ -226,6 +234,62 @@ impl ExtendRequest {
         self
     }
 
+    /// The output's resolution, which sets its price (Trinetra only; 720p
+    /// by default).
+    ///
+    /// ```
+    /// use kling_extend_client::{ExtendRequest, Resolution};
+    ///
+    /// let request = ExtendRequest::video("v1").resolution(Resolution::P1080);
+    /// ```
+    pub fn resolution(mut self, resolution: Resolution) -> Self {
+        self.resolution = Some(resolution);
+        self
+    }
+
+    /// Seconds to add (Kling only; it takes 5).
+    ///
+    /// ```
+    /// let request = kling_extend_client::ExtendRequest::task("task_1").duration(5);
+    /// ```
+    pub fn duration(mut self, seconds: u32) -> Self {
+        self.duration = Some(seconds);
+        self
+    }
+
+    /// Standard or professional generation, which sets its units (Kling only).
+    ///
+    /// ```
+    /// use kling_extend_client::{ExtendRequest, Mode};
+    ///
+    /// let request = ExtendRequest::task("task_1").mode(Mode::Professional);
+    /// ```
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// The model to extend with, such as `"kling-v1"` (Kling only).
+    ///
+    /// ```
+    /// let request = kling_extend_client::ExtendRequest::task("task_1").model_name("kling-v1");
+    /// ```
+    pub fn model_name(mut self, name: impl Into<String>) -> Self {
+        self.model_name = Some(name.into());
+        self
+    }
+
+    /// Whether the task also makes a watermarked copy of its video
+    /// (Kling's `watermark_info.enabled`; Kling only).
+    ///
+    /// ```
+    /// let request = kling_extend_client::ExtendRequest::task("task_1").watermark(false);
+    /// ```
+    pub fn watermark(mut self, enabled: bool) -> Self {
+        self.watermark = Some(enabled);
+        self
+    }
+
     /// As the npm package's request object, for the core to check.
     pub(crate) fn to_value(&self) -> Value {
         let text = |value: &Option<String>| value.clone().map(Value::from);
@@ -237,6 +301,11 @@ impl ExtendRequest {
             ("cfg_scale", self.cfg_scale.map(Value::from)),
             ("callback_url", text(&self.callback_url)),
             ("external_task_id", text(&self.external_task_id)),
+            ("resolution", self.resolution.map(|resolution| resolution.as_str().into())),
+            ("duration", self.duration.map(|seconds| f64::from(seconds).into())),
+            ("mode", self.mode.map(|mode| mode.as_str().into())),
+            ("model_name", text(&self.model_name)),
+            ("watermark_info", self.watermark.map(|enabled| object([("enabled", Some(Value::Bool(enabled)))]))),
         ])
     }
 }
