@@ -27,10 +27,14 @@ export KLING_EXTEND_MOCK_URL="$url"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner"
 # Not --quiet: cargo would hand it to the runner, which refuses it.
 run() {
-  cargo test -p kling-extend-client --target wasm32-unknown-unknown --features fetch --test fetch 2>&1 |
-    grep -v -e '^ *Compiling' -e '^ *Finished' -e '^ *Running'
+  cargo test -p kling-extend-client --target wasm32-unknown-unknown --features fetch "$@" 2>&1 |
+    grep -v -e '^ *Compiling' -e '^ *Finished' -e '^ *Running' -e '^ *Doc-tests' \
+      -e '^Try find .webdriver.json' -e '^Not found$' -e '^Loading Wasm module'
 }
+# The examples of FetchClient and JsRuntime, which exist only on wasm32:
+# compiled for it (they are no_run), as the others are natively.
+run --doc fetch
 echo "test-client-wasm: Node"
-run
+run --test fetch
 echo "test-client-wasm: headless Chromium"
-CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_USE_BROWSER=1 run
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_USE_BROWSER=1 run --test fetch

@@ -1,7 +1,7 @@
 //! The platform's `fetch` as the client's [`HttpClient`].
 
 use super::body::read_limited;
-use super::failure::rejected;
+use super::failure::{network, rejected};
 use super::global_fetch;
 use crate::runtime::BoxFuture;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
@@ -71,14 +71,16 @@ async fn exchange(request: HttpRequest) -> Result<HttpResponse, TransportError> 
     let abort = AbortOnDrop(AbortController::new().map_err(|_| never_sent())?);
     let outgoing = outgoing(&request, &abort.0.signal()).ok_or_else(never_sent)?;
     let promise = global_fetch(&outgoing).map_err(|error| rejected(&error))?;
-    let response: Response = JsFuture::from(promise).await.map_err(|error| rejected(&error))?.unchecked_into();
-    let status = response.status();
-    if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
-        // Reported as it is, its body unread (`abort` lets it go).
-        let status = if response.type_() == ResponseType::Opaqueredirect { 0 } else { status };
-        return Ok(HttpResponse { status, headers: headers(&response.headers()), body: Vec::new() });
-    }
+    let answer = JsFuture::from(promise).await.map_err(|error| rejected(&error))?;
+    // Only a stand-in set on `globalThis` could answer something else.
+    let response: Response = answer.dyn_into().map_err(network)?;
     let headers = headers(&response.headers());
+    // A page's opaque redirect hides its status: 0, which the client reports as a redirect.
+    let status = if response.type_() == ResponseType::Opaqueredirect { 0 } else { response.status() };
+    if status == 0 || (300..400).contains(&status) {
+        // Reported as it is, its body unread (`abort` lets it go).
+        return Ok(HttpResponse { status, headers, body: Vec::new() });
+    }
     let body = read_limited(response.body(), request.max_bytes).await?;
     Ok(HttpResponse { status, headers, body })
 }
