@@ -25,6 +25,11 @@ cargo clippy --quiet -p kling-extend-client --all-targets --features reqwest,tok
 cargo clippy --quiet -p kling-extend-client --target wasm32-unknown-unknown --lib -- -D warnings
 cargo clippy --quiet -p kling-extend-client --target wasm32-unknown-unknown --features fetch --lib --test fetch -- -D warnings
 cargo clippy --quiet -p rust-native --all-targets -- -D warnings
+# examples/rust-worker, a Cargo project of its own built for wasm32 alone
+# (tests/e2e/rust-worker.test.mjs builds and runs it): its format and lints.
+cargo fmt --manifest-path examples/rust-worker/Cargo.toml --check
+CARGO_TARGET_DIR=target/rust-worker/cargo cargo clippy --quiet --locked --manifest-path examples/rust-worker/Cargo.toml \
+  --target wasm32-unknown-unknown -- -D warnings
 cargo test --quiet -p kling-extend -p kling-extend-core
 # The Rust client's tests, those against the mock over HTTP included.
 cargo test --quiet -p kling-extend-client --features reqwest,tokio
