@@ -122,6 +122,10 @@ test("rust-worker: a request the client refuses gets 400 naming the field, and n
   assert.deepEqual([badUrl.body.error.code, badUrl.body.error.field], ["invalid_request", "callback_url"]);
   const noVideo = await call("POST", "/extend", { prompt: "more" });
   assert.equal(noVideo.status, 400, JSON.stringify(noVideo.body));
+  assert.deepEqual([noVideo.body.error.code, noVideo.body.error.field], ["invalid_request", "video_id"]);
+  const misspelt = await call("POST", "/extend", { video_id: "vid_rust", callbackUrl: "https://example.com/cb" });
+  assert.equal(misspelt.status, 400, JSON.stringify(misspelt.body));
+  assert.match(misspelt.body.error.message, /unknown field `callbackUrl`/);
   assert.equal(mock.log.length, before, "no request was sent");
 
   const unknown = await call("GET", "/jobs/job_unknown");

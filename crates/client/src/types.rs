@@ -237,25 +237,53 @@ impl From<core_job::Submission> for Submission {
 /// and what to say about the extension. Checked by the core when a call
 /// is made, as the npm package checks it.
 ///
+/// Built with its methods, or read from the npm package's request object
+/// (its member names, as a service behind a web form would receive it):
+/// a member it does not know is an error, never dropped.
+///
 /// ```
 /// use kling_extend_client::ExtendRequest;
 ///
 /// let request = ExtendRequest::video("v1").prompt("the camera pulls back").negative_prompt("blur");
+/// let read: ExtendRequest = serde_json::from_str(r#"{"video_id":"v1","prompt":"the camera pulls back","negative_prompt":"blur"}"#)?;
+/// assert_eq!(read, request);
+/// assert!(serde_json::from_str::<ExtendRequest>(r#"{"video_id":"v1","callbackUrl":"https://…"}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ExtendRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
     video_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     task_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     prompt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     negative_prompt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     cfg_scale: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     callback_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     external_task_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     resolution: Option<Resolution>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     duration: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     mode: Option<Mode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     model_name: Option<String>,
-    watermark: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    watermark_info: Option<Watermark>,
+}
+
+/// Kling's `watermark_info` member.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Watermark {
+    enabled: bool,
 }
 
 impl ExtendRequest {
@@ -386,7 +414,7 @@ impl ExtendRequest {
     /// let request = kling_extend_client::ExtendRequest::task("task_1").watermark(false);
     /// ```
     pub fn watermark(mut self, enabled: bool) -> Self {
-        self.watermark = Some(enabled);
+        self.watermark_info = Some(Watermark { enabled });
         self
     }
 
@@ -405,7 +433,34 @@ impl ExtendRequest {
             ("duration", self.duration.map(|seconds| f64::from(seconds).into())),
             ("mode", self.mode.map(|mode| mode.as_str().into())),
             ("model_name", text(&self.model_name)),
-            ("watermark_info", self.watermark.map(|enabled| object([("enabled", Some(Value::Bool(enabled)))]))),
+            ("watermark_info", self.watermark_info.map(|mark| object([("enabled", Some(Value::Bool(mark.enabled)))]))),
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The core is given what the request serialises as: a member added to
+    /// one and not the other fails here.
+    #[test]
+    fn the_core_is_given_the_request_as_it_serialises() {
+        let request = ExtendRequest::video("v")
+            .prompt("p")
+            .negative_prompt("n")
+            .cfg_scale(0.5)
+            .callback_url("https://example.com/hook")
+            .external_task_id("e")
+            .resolution(Resolution::P1080)
+            .duration(10)
+            .mode(Mode::Professional)
+            .model_name("m")
+            .watermark(true);
+        let task = ExtendRequest { task_id: Some("t".into()), ..request.clone() };
+        let serialised = serde_json::to_value(&task).expect("a request serialises");
+        assert_eq!(serialised.as_object().map(|members| members.len()), Some(12), "every member is set");
+        assert_eq!(serde_json::to_value(task.to_value()).expect("a value serialises"), serialised);
+        assert_eq!(serde_json::from_value::<ExtendRequest>(serialised).expect("it reads back"), task);
     }
 }

@@ -3,46 +3,27 @@
 
 use crate::answer;
 use kling_extend_client::{Client, ExtendRequest, Provider};
-use serde::Deserialize;
 use worker::{Env, Request, Response, Result, RouteContext};
 
-/// What `POST /extend` takes: the npm package's request members.
-#[derive(Deserialize)]
-struct Extend {
-    video_id: String,
-    prompt: Option<String>,
-    negative_prompt: Option<String>,
-    callback_url: Option<String>,
-}
-
-impl From<Extend> for ExtendRequest {
-    fn from(body: Extend) -> ExtendRequest {
-        let mut request = ExtendRequest::video(body.video_id);
-        if let Some(prompt) = body.prompt {
-            request = request.prompt(prompt);
-        }
-        if let Some(negative) = body.negative_prompt {
-            request = request.negative_prompt(negative);
-        }
-        if let Some(url) = body.callback_url {
-            request = request.callback_url(url);
-        }
-        request
-    }
-}
-
-/// `POST /extend`: the submission, 202. The client's checks (a prompt too
-/// long, a callback URL that is not http(s)) refuse a request before anything
-/// is sent: 400 naming the field.
+/// `POST /extend`: the submission, 202. The body is the npm package's
+/// request object (`video_id`, `prompt`, `callback_url`, …; a member it does
+/// not know is refused). The client's checks (no source, a prompt too long, a
+/// callback URL that is not http(s)) refuse a request before anything is
+/// sent: 400 naming the field.
 pub async fn extend(mut request: Request, context: RouteContext<()>) -> Result<Response> {
-    let Ok(body) = request.json::<Extend>().await else {
-        return answer::refused(400, "invalid_request", "the body is not a JSON object with a video_id");
+    // Read as text and parsed by serde_json: `Request::json` goes through
+    // serde-wasm-bindgen, which reads only the members a type names, so a
+    // misspelt one (`callbackUrl`) would pass unseen.
+    let text = request.text().await?;
+    let body: ExtendRequest = match serde_json::from_str(&text) {
+        Ok(body) => body,
+        Err(error) => return answer::refused(400, "invalid_request", &format!("the body is not a request: {error}")),
     };
     let client = match client(&context.env) {
         Ok(client) => client,
         Err(refusal) => return refusal,
     };
-    match client.extend_video(body.into()).await {
+    match client.extend_video(body).await {
         Ok(submission) => Ok(Response::from_json(&submission)?.with_status(202)),
         Err(error) => answer::failed(&error),
     }
