@@ -1,6 +1,7 @@
 //! The client: options checked once by the core's own parser, then calls
 //! that each run one of the core's machines through the driver.
 
+use crate::cause;
 use crate::driver::drive;
 use crate::error::Error;
 use crate::event::Reporter;
@@ -381,10 +382,11 @@ impl Client {
         M: Machine<Update = Update> + Send,
         M::Output: Redact,
     {
-        let machine = Redacted::new(logging::logged(machine, kind.wire_name()), config.secrets());
+        let secrets = config.secrets();
+        let machine = Redacted::new(logging::logged(machine, kind.wire_name()), secrets.clone());
         let mut report = |update| reporter.report(update);
         let result = drive(machine, &*self.inner.http, &*self.inner.runtime, &mut report).await;
-        result.map_err(|(error, cause)| Error::new(error, cause))
+        result.map_err(|(error, cause)| Error::new(error, cause::scrubbed(cause, &secrets)))
     }
 }
 

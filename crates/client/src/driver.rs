@@ -38,6 +38,7 @@ pub(crate) async fn drive<M: Machine>(
             Step::Done(result) => return result.map_err(|error| (error, cause)),
             Step::Wait { ms, .. } => {
                 runtime.sleep(Duration::from_millis(ms)).await;
+                clock.waited(ms);
                 Event::Waited
             }
             Step::Send { request, timeout_ms, max_bytes } => {
@@ -54,11 +55,16 @@ pub(crate) async fn drive<M: Machine>(
 /// from the call's start and adds up only the runtime's forward steps, so a
 /// clock that goes back (a runtime built on `SystemTime`) neither ends a
 /// wait nor stretches one by the size of its step, and one near the end of
-/// its range cannot carry a deadline past it.
+/// its range cannot carry a deadline past it. A wait counts at least the
+/// time it was asked for, so a clock that stands still (or a sleep that
+/// returns early) cannot keep a deadline from coming: a poll would read
+/// without end.
 #[derive(Default)]
 struct Clock {
     /// The runtime's last reading, and the time passed as the core counts it.
     last: Option<(u64, u64)>,
+    /// The least time passed as the core counts it: the end of the last wait.
+    floor: u64,
 }
 
 impl Clock {
@@ -67,9 +73,16 @@ impl Clock {
         let counted = match self.last {
             Some((last, counted)) => counted.saturating_add(reading.saturating_sub(last)),
             None => 0,
-        };
+        }
+        .max(self.floor);
         self.last = Some((reading, counted));
         Time { monotonic_ms: counted, unix_ms: runtime.unix_ms() }
+    }
+
+    /// A wait of `ms`, asked for at the last reading, has ended.
+    fn waited(&mut self, ms: u64) {
+        let asked_at = self.last.map_or(0, |(_, counted)| counted);
+        self.floor = self.floor.max(asked_at.saturating_add(ms));
     }
 }
 
@@ -170,5 +183,19 @@ mod tests {
         let mut clock = Clock::default();
         let counted: Vec<u64> = (0..6).map(|_| clock.now(&runtime).monotonic_ms).collect();
         assert_eq!(counted, [0, 500, 500, 1_500, 1_500, u64::MAX]);
+    }
+
+    #[test]
+    fn a_wait_counts_at_least_what_was_asked_and_the_clock_then_goes_on_from_there() {
+        let runtime = Readings(AtomicUsize::new(0), vec![5, 5, 5, 2_000, 9_000]);
+        let mut clock = Clock::default();
+        assert_eq!(clock.now(&runtime).monotonic_ms, 0);
+        clock.waited(1_000);
+        assert_eq!(clock.now(&runtime).monotonic_ms, 1_000, "a clock that stood still through the wait");
+        clock.waited(250);
+        assert_eq!(clock.now(&runtime).monotonic_ms, 1_250);
+        assert_eq!(clock.now(&runtime).monotonic_ms, 3_245, "then its own steps count again");
+        clock.waited(10);
+        assert_eq!(clock.now(&runtime).monotonic_ms, 10_245, "a wait that took longer counts what it took");
     }
 }

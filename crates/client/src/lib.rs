@@ -25,6 +25,7 @@
 
 mod builder_options;
 mod calls;
+mod cause;
 mod chain;
 mod client;
 mod driver;

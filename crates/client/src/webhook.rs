@@ -171,15 +171,17 @@ pub struct WebhookDelivery {
 }
 
 impl WebhookDelivery {
-    /// `timestamp` as a time.
+    /// `timestamp` as a time, or `None` past what a `SystemTime` holds (a
+    /// verified delivery is always within its tolerance of now; one read
+    /// back from storage may hold anything).
     ///
     /// ```
     /// # use kling_extend_client::WebhookDelivery;
     /// let delivery: WebhookDelivery = serde_json::from_str(r#"{"id":"msg_1","timestamp":0}"#).unwrap();
-    /// assert_eq!(delivery.sent_at(), std::time::UNIX_EPOCH);
+    /// assert_eq!(delivery.sent_at(), Some(std::time::UNIX_EPOCH));
     /// ```
-    pub fn sent_at(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.timestamp)
+    pub fn sent_at(&self) -> Option<SystemTime> {
+        UNIX_EPOCH.checked_add(Duration::from_secs(self.timestamp))
     }
 }
 

@@ -218,7 +218,6 @@ fn http(status: u16, extra: &str, body: &str) -> Option<Vec<u8>> {
 /// `Error`'s source, shown by its `Debug`) names the URL. The core redacts
 /// the message, but the source is never redacted.
 #[tokio::test]
-#[ignore = "finding 1: a transport error's source (reqwest names the URL) carries a key the service echoed as the job id"]
 async fn a_job_id_echoing_the_key_does_not_leak_through_the_errors_source() {
     let (url, _) = serve(|seen, _| match seen.method.as_str() {
         "POST" => http(202, "", &format!(r#"{{"job_id":"{KEY}","status":"queued"}}"#)),
@@ -242,7 +241,6 @@ async fn a_job_id_echoing_the_key_does_not_leak_through_the_errors_source() {
 /// read again and again, without end. The waits the driver asked for are
 /// known to it; they could count toward the deadline.
 #[tokio::test]
-#[ignore = "finding 2: with a runtime whose clock stands still, poll_job never reaches wait_timeout (reads without end)"]
 async fn a_frozen_clock_does_not_make_a_poll_read_without_end() {
     let reads = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&reads);
@@ -264,7 +262,6 @@ async fn a_frozen_clock_does_not_make_a_poll_read_without_end() {
 /// without saturation: a debug build panics with an overflow after the
 /// submit was accepted (a paid job), a release build wraps and times out.
 #[tokio::test]
-#[ignore = "finding 3: a monotonic clock jumping to u64::MAX overflows the poll's deadline (panic in debug, after a paid submit)"]
 async fn a_monotonic_clock_at_the_end_of_its_range_neither_panics_nor_loses_the_job() {
     let http = running_forever();
     let client = trinetra(http.clone(), Jumping::default());
@@ -300,11 +297,10 @@ async fn a_job_document_the_core_reads_keeps_its_raw_document() {
 /// A delivery stored as JSON (the documented way to drop replays) and read
 /// back with a timestamp past `SystemTime`'s range panics in `sent_at`.
 #[test]
-#[ignore = "finding 4: WebhookDelivery::sent_at panics (SystemTime overflow) for a stored timestamp past 2^63 s"]
 fn a_stored_delivery_with_a_huge_timestamp_does_not_panic() {
     let delivery: WebhookDelivery = serde_json::from_str(r#"{"id":"msg_1","timestamp":18446744073709551615}"#).unwrap();
     let shown = std::panic::catch_unwind(|| delivery.sent_at());
-    assert!(shown.is_ok(), "sent_at panicked");
+    assert_eq!(shown.ok(), Some(None), "no time past SystemTime's range, and no panic");
 }
 
 // ---------------------------------------------------------------------------

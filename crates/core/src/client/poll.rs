@@ -135,7 +135,7 @@ impl<S: Service> Machine for Poll<S> {
     type Update = Update;
 
     fn start(&mut self, now: Time) -> Step<Job> {
-        self.deadline_ms = now.monotonic_ms + u64::from(self.wait_timeout_ms);
+        self.deadline_ms = now.monotonic_ms.saturating_add(u64::from(self.wait_timeout_ms));
         self.read(now)
     }
 
