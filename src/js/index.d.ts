@@ -613,7 +613,8 @@ export interface Client {
    * `sourceSeconds`, else 5 s), is checked before the first submit:
    * `invalid_request` naming `prompts[i]` (a bad prompt) or `prompts` (the
    * limit), nothing paid.
-   * A step fails as `run` does, its message prefixed "step 2 of 5: ".
+   * A step fails as `run` does; a finished job the chain cannot record (an
+   * odd value from the service) is `bad_response` prefixed "step 2 of 5: ".
    * A Trinetra step resumed while its submit had no answer is not sent
    * again: `aborted` with `maybeSubmitted: true`. In a page, the first call
    * loads the server build.

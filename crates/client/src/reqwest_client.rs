@@ -3,6 +3,9 @@
 use crate::runtime::BoxFuture;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
+/// What the ready client names itself.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
 /// reqwest as the client's transport. Made from a `reqwest::Client` of your
 /// own, keep its redirects off (`redirect::Policy::none()`): a followed
 /// redirect carries the credential, perhaps to another origin.
@@ -17,9 +20,10 @@ use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, Tr
 pub struct ReqwestClient(reqwest::Client);
 
 impl ReqwestClient {
-    /// A reqwest client with redirects off. It fails only when reqwest's TLS
-    /// backend cannot start; there is no fallback, as reqwest's default
-    /// client would follow redirects.
+    /// A reqwest client with redirects off, naming itself
+    /// (`kling-extend-client/0.1.0`) as a service's logs would want. It
+    /// fails only when reqwest's TLS backend cannot start; there is no
+    /// fallback, as reqwest's default client would follow redirects.
     ///
     /// ```
     /// use kling_extend_client::{Client, Provider, ReqwestClient};
@@ -28,7 +32,7 @@ impl ReqwestClient {
     /// # Ok::<(), reqwest::Error>(())
     /// ```
     pub fn new() -> Result<Self, reqwest::Error> {
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().map(ReqwestClient)
+        Self::from_builder(reqwest::Client::builder().user_agent(USER_AGENT))
     }
 }
 

@@ -91,6 +91,7 @@ async fn a_ready_token_and_a_header_of_the_callers_reach_the_service() {
     assert_eq!(submission.provider, "kling", "the mock took the token");
     let posts = mock.requests_to("POST", "/v1/videos/video-extend").await;
     assert_eq!(posts[0]["headers"]["x-trace"], "2", "the header set last");
+    assert_eq!(posts[0]["headers"]["user-agent"], "kling-extend-client/0.1.0", "the ready transport names itself");
     // The mock refuses any other bearer value: the token is sent, not the header.
     let client = kling(&mock).token(token).header("Authorization", "Bearer other").build().unwrap();
     assert!(client.get_job(&submission.job_id).await.is_ok(), "the client's own credential wins");
