@@ -8,6 +8,23 @@ use kling_extend_core::types::json::Value;
 use std::time::Duration;
 
 impl ClientBuilder {
+    /// Lets a page hold a credential (`dangerouslyAllowBrowser`). In a page
+    /// (wasm32 with the `fetch` feature, where there is a `document`),
+    /// [`build`](ClientBuilder::build) refuses an API key or secret key
+    /// without it: every visitor can read what a page holds. Point
+    /// [`base_url`](ClientBuilder::base_url) at a proxy that holds the key
+    /// instead (the npm package's `createProxy`); allow it only for a tool
+    /// that runs on the key owner's own machine.
+    ///
+    /// ```
+    /// use kling_extend_client::{Client, Provider};
+    ///
+    /// let builder = Client::builder(Provider::Trinetra).api_key("sk-…").dangerously_allow_browser();
+    /// ```
+    pub fn dangerously_allow_browser(self) -> Self {
+        self.option("dangerouslyAllowBrowser", Value::Bool(true))
+    }
+
     /// A ready Kling token (`token`), sent as the bearer token as it is:
     /// one your server signed for a client that must not hold the keys.
     ///

@@ -203,7 +203,7 @@ impl ClientBuilder {
     // `Send`: there is one thread, and one `Arc` keeps one type for both targets.
     #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn build(self) -> Result<Client, Error> {
-        let settings = Settings::new(options_object(&self.options), false, None)?;
+        let settings = Settings::new(options_object(&self.options), in_page(), None)?;
         let (config, poll) = settings.ready()?;
         let http = self.http.or_else(default_http).ok_or_else(|| CoreError::invalid("httpClient", "is missing"))?;
         let runtime =
@@ -244,6 +244,17 @@ pub(crate) fn millis(duration: Duration) -> f64 {
 }
 
 /// The target's ready transport: reqwest natively, the platform's `fetch` on wasm32.
+/// Whether the calls run in a page, where the core refuses a credential
+/// unless the caller allowed it, and names CORS as the likely cause of a
+/// request that got no answer. Known only through the `fetch` feature's
+/// bindings; elsewhere a program is taken as a server's.
+fn in_page() -> bool {
+    #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+    return crate::fetch::in_page();
+    #[cfg(not(all(feature = "fetch", target_arch = "wasm32")))]
+    false
+}
+
 fn default_http() -> Option<Arc<dyn HttpClient>> {
     // A reqwest that cannot start (its TLS backend) leaves none: `build` then says so.
     #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
@@ -363,7 +374,7 @@ impl Client {
         }
         let mut options = self.inner.options.clone();
         own.iter().for_each(|(name, value)| set_option(&mut options, name, value.clone()));
-        let settings = Settings::new(options_object(&options), false, None)?;
+        let settings = Settings::new(options_object(&options), in_page(), None)?;
         let (config, poll) = settings.ready()?;
         Ok((config.clone(), *poll, settings.options().clone()))
     }

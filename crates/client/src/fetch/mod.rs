@@ -13,6 +13,14 @@ mod timer;
 pub use client::FetchClient;
 pub use runtime::JsRuntime;
 
+/// Whether this runs in a page (a global `document`): there every visitor
+/// can read a credential, which the core then refuses unless the builder
+/// says, by name, that it knows (`dangerously_allow_browser`), as the npm
+/// package does. A Worker, Node or workerd has no `document`.
+pub(crate) fn in_page() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("document")).unwrap_or(false)
+}
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

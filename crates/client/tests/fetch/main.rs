@@ -36,7 +36,12 @@ async fn a_submitted_job_is_read_with_its_document() {
 #[wasm_bindgen_test]
 async fn a_refused_key_is_unauthorized_with_the_services_request_id() {
     mock::reset().await;
-    let client = Client::builder(Provider::Trinetra).api_key("wrong-key").base_url(mock::url()).build().unwrap();
+    let client = Client::builder(Provider::Trinetra)
+        .api_key("wrong-key")
+        .base_url(mock::url())
+        .dangerously_allow_browser()
+        .build()
+        .unwrap();
     let error = client.get_job("job_1").await.unwrap_err();
     assert_eq!((error.code(), error.status(), error.is_retryable()), (ErrorCode::Unauthorized, Some(401), false));
     // A response header, through fetch (and, in a page, the mock's CORS exposure).
@@ -72,6 +77,7 @@ async fn a_kling_job_signed_by_the_platforms_wall_clock_runs_to_its_end() {
     let client = Client::builder(Provider::Kling)
         .kling_keys(access, secret)
         .base_url(mock::url())
+        .dangerously_allow_browser()
         .poll_interval(Duration::from_millis(10))
         .build()
         .unwrap();
@@ -88,6 +94,7 @@ async fn a_timed_out_exchange_is_aborted_not_left_running() {
     let client = Client::builder(Provider::Trinetra)
         .api_key(mock::KEY)
         .base_url(mock::url())
+        .dangerously_allow_browser()
         .timeout(Duration::from_millis(200))
         .max_retries(0)
         .build()
@@ -140,6 +147,7 @@ async fn a_body_past_the_limit_is_refused_and_one_at_it_is_read() {
         let client = Client::builder(Provider::Trinetra)
             .api_key(mock::KEY)
             .base_url(mock::url())
+            .dangerously_allow_browser()
             .http_client(Limited(FetchClient::new(), limit))
             .build()
             .unwrap();
@@ -160,7 +168,11 @@ async fn a_request_the_runtime_refuses_to_send_is_not_maybe_submitted_in_node() 
     // Port 1 is on Node's and Chromium's list of ports fetch refuses. Node
     // says why (nothing was sent); a page's fetch says nothing, so a submit
     // there may have been taken.
-    let client = Client::builder(Provider::Trinetra).api_key(mock::KEY).base_url("http://127.0.0.1:1").max_retries(0);
+    let client = Client::builder(Provider::Trinetra)
+        .api_key(mock::KEY)
+        .base_url("http://127.0.0.1:1")
+        .dangerously_allow_browser()
+        .max_retries(0);
     let error = client.build().unwrap().extend_video(ExtendRequest::video("v1")).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::NetworkError, "{error}");
     assert_eq!(error.maybe_submitted(), mock::in_page(), "{error}");
@@ -210,4 +222,21 @@ async fn outcome(method: &str, path: &str) -> String {
         JsRuntime::new().sleep(Duration::from_millis(50)).await;
     }
     "still in flight".to_owned()
+}
+
+/// In a page the core refuses a credential unless the builder allowed it, as
+/// the npm package does; a Worker or Node has no `document` and takes it.
+#[wasm_bindgen_test]
+fn a_page_refuses_a_key_it_was_not_allowed_to_hold() {
+    let in_page = js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false);
+    let refused = Client::builder(Provider::Trinetra).api_key(mock::KEY).base_url(mock::url()).build();
+    assert_eq!(refused.is_err(), in_page, "{:?}", refused.as_ref().err());
+    if let Err(error) = refused {
+        assert_eq!((error.code(), error.field()), (ErrorCode::InvalidRequest, Some("apiKey")));
+        assert!(error.to_string().contains("browser"), "{error}");
+    }
+    let (access, secret) = mock::KLING_KEYS;
+    let refused = Client::builder(Provider::Kling).kling_keys(access, secret).build();
+    assert_eq!(refused.is_err(), in_page);
+    assert!(Client::builder(Provider::Trinetra).api_key(mock::KEY).dangerously_allow_browser().build().is_ok());
 }

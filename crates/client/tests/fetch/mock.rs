@@ -38,6 +38,7 @@ pub fn client() -> Client {
     Client::builder(Provider::Trinetra)
         .api_key(KEY)
         .base_url(url())
+        .dangerously_allow_browser()
         .poll_interval(Duration::from_millis(10))
         .build()
         .expect("valid options")
