@@ -7,9 +7,9 @@
 //! Printed as a markdown section of the benchmark report (scripts/bench.sh).
 
 use kling_extend_core::client::options::{
-    PollConfig, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS,
+    DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, PollConfig,
 };
-use kling_extend_core::client::schedule::{reads_until, PollSchedule};
+use kling_extend_core::client::schedule::{PollSchedule, reads_until};
 
 /// Jobs that end this long after the first read.
 const FINISH_S: [u64; 3] = [10, 60, 240];
@@ -41,11 +41,7 @@ fn fixed_row(finish_ms: u64) -> Row {
 }
 
 fn mark(ok: bool) -> &'static str {
-    if ok {
-        "PASS"
-    } else {
-        "MISS"
-    }
+    if ok { "PASS" } else { "MISS" }
 }
 
 fn seconds(ms: u64) -> String {

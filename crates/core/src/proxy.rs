@@ -15,7 +15,7 @@ use crate::types::fields::Fields;
 use crate::types::http::{HttpRequest, Transport};
 use crate::types::job_id::JobId;
 use crate::types::json::{self, Value};
-use crate::types::redact::{scrub_json, Secrets};
+use crate::types::redact::{Secrets, scrub_json};
 use crate::types::request::ExtendRequest;
 use crate::types::suggest;
 use crate::types::url::{check_http_url, decode_segment};
@@ -471,7 +471,9 @@ fn missing_credential(provider: &impl Provider, environment: bool, why: Option<&
             "{NO_CREDENTIAL}: set {variables} in the server's environment, or pass {options} in createProxy's config"
         )
     } else {
-        format!("{NO_CREDENTIAL}: pass {options} in createProxy's config (in a Worker, from its env: a secret named {variables})")
+        format!(
+            "{NO_CREDENTIAL}: pass {options} in createProxy's config (in a Worker, from its env: a secret named {variables})"
+        )
     }
 }
 

@@ -11,8 +11,8 @@ use kling_extend_core::client::options::PollConfig;
 use kling_extend_core::client::poll::Poll;
 use kling_extend_core::client::retry::parse_retry_after;
 use kling_extend_core::client::service::Service;
-use kling_extend_core::pricing::quote::{quote, quote_chain, quote_chain_terms, quote_terms, Basis, Terms};
-use kling_extend_core::providers::{parse_webhook, ClientConfig, ProxyConfig, WEBHOOK};
+use kling_extend_core::pricing::quote::{Basis, Terms, quote, quote_chain, quote_chain_terms, quote_terms};
+use kling_extend_core::providers::{ClientConfig, ProxyConfig, WEBHOOK, parse_webhook};
 use kling_extend_core::types::http::{HttpResponse, Transport};
 use kling_extend_core::types::job::Raw;
 use kling_extend_core::types::job_id::JobId;
@@ -21,7 +21,7 @@ use kling_extend_core::types::provider::ProviderName;
 use kling_extend_core::types::redact::{Redact, Secrets};
 use kling_extend_core::types::request::ExtendRequest;
 use kling_extend_core::types::tier::{Mode, Resolution};
-use kling_extend_core::webhook::{verify, Signed};
+use kling_extend_core::webhook::{Signed, verify};
 use proptest::prelude::*;
 
 /// Any JSON-like value, including the awkward numbers JS can hand over.

@@ -1,8 +1,8 @@
 //! One API call (a submit or a read) with its retries.
 
-use crate::client::classify::{bad_body, transport_error, Target};
+use crate::client::classify::{Target, bad_body, transport_error};
 use crate::client::machine::{Event, Machine, Pause, Step, Time};
-use crate::client::retry::{delay_ms, Rng, MAX_RETRY_AFTER_MS};
+use crate::client::retry::{MAX_RETRY_AFTER_MS, Rng, delay_ms};
 use crate::client::service::Service;
 use crate::client::update::Update;
 use crate::types::error::{Error, ErrorCode};
@@ -130,11 +130,7 @@ impl<S: Service> Call<S, Read> {
 
 /// `job` if it is the one `id` names, else `bad_response`.
 pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &HttpResponse) -> Result<Job, Error> {
-    if service.identifies(&job, id) {
-        Ok(job)
-    } else {
-        Err(bad_body(response, "the document of another job"))
-    }
+    if service.identifies(&job, id) { Ok(job) } else { Err(bad_body(response, "the document of another job")) }
 }
 
 impl<S: Service, O: Operation> Call<S, O> {
@@ -299,10 +295,10 @@ pub fn aborted() -> Error {
 mod tests {
     use super::*;
     use crate::client::testing::{
-        abort, drive, extend, fail, job_id, kling, respond, secret, trinetra, Input, Options,
+        Input, Options, abort, drive, extend, fail, job_id, kling, respond, secret, trinetra,
     };
-    use crate::providers::kling::KlingAuth;
     use crate::providers::ClientConfig;
+    use crate::providers::kling::KlingAuth;
     use crate::types::job::Status;
     use crate::types::json::Value;
     use crate::types::provider::ProviderName;

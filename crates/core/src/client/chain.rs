@@ -16,7 +16,7 @@ use crate::types::job::Job;
 use crate::types::job_id::JobId;
 use crate::types::json::Value;
 use crate::types::provider::ProviderName;
-use crate::types::request::{check_prompt, ExtendRequest};
+use crate::types::request::{ExtendRequest, check_prompt};
 use crate::types::url::check_http_url;
 
 /// No chain needs more steps: 36 already pass Kling's three minutes.
@@ -95,7 +95,7 @@ impl ChainPlan {
         }
         let resume = match fields.object("resume")? {
             Some(_) if source_seconds.is_some() => {
-                return Err(Error::invalid("sourceSeconds", "must not come with resume, which carries the length"))
+                return Err(Error::invalid("sourceSeconds", "must not come with resume, which carries the length"));
             }
             Some(progress) => Some(ChainProgress::from_value(progress, provider, &video_id, texts.len())?),
             None => None,
@@ -270,10 +270,10 @@ mod tests {
     use super::*;
     use crate::client::chain_progress::{ChainProgress, Source};
     use crate::client::testing::{
-        drive, kling, prompts, respond, secret, trinetra, with_member, Harness, Input, Options,
+        Harness, Input, Options, drive, kling, prompts, respond, secret, trinetra, with_member,
     };
-    use crate::providers::kling::KlingAuth;
     use crate::providers::ClientConfig;
+    use crate::providers::kling::KlingAuth;
     use crate::types::http::Method;
     use crate::types::json::parse;
 

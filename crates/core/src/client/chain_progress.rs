@@ -7,7 +7,7 @@ use crate::types::error::{Error, ErrorCode, Result};
 use crate::types::fields::Fields;
 use crate::types::job::{Charge, Job};
 use crate::types::job_id::JobId;
-use crate::types::json::{object, Value};
+use crate::types::json::{Value, object};
 use crate::types::provider::ProviderName;
 use crate::types::redact::{Redact, Secrets};
 use crate::types::request::ExtendRequest;

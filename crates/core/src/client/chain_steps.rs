@@ -64,12 +64,12 @@ pub fn submit<S: Service>(
 mod tests {
     use super::*;
     use crate::client::chain_progress::Source;
-    use crate::client::testing::{drive, kling, prompts, secret, trinetra, Options};
-    use crate::providers::kling::KlingAuth;
+    use crate::client::testing::{Options, drive, kling, prompts, secret, trinetra};
     use crate::providers::ClientConfig;
+    use crate::providers::kling::KlingAuth;
     use crate::types::error::ErrorCode;
     use crate::types::http::Method;
-    use crate::types::json::{parse, Value};
+    use crate::types::json::{Value, parse};
 
     fn kling_chain() -> Options {
         kling(KlingAuth::Token(secret("tok-secret-123"))).callback_url("https://example.com/cb?instance=i")

@@ -150,12 +150,13 @@ pub fn transport_error(transport: Transport, timeout_ms: u32, target: &Target, i
         Transport::Network => {
             (ErrorCode::NetworkError, "the connection failed before a response arrived".to_owned(), true)
         }
-        Transport::Timeout => {
-            (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true)
-        }
+        Transport::Timeout => (ErrorCode::Timeout, format!("no response within timeoutMs ({} ms)", timeout_ms), true),
         Transport::Redirected { status } => (
             ErrorCode::BadResponse,
-            format!("the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it", status),
+            format!(
+                "the service answered with a redirect (HTTP {}), which is not followed: the credential would go with it",
+                status
+            ),
             false,
         ),
         Transport::TooLarge { limit } => (

@@ -55,7 +55,9 @@ pub fn missing_credential(base_url: &str, variables: &str, has_environment: bool
     let supply = if has_environment { format!("pass it or set {variables}") } else { "pass it".to_owned() };
     Error::invalid(
         "apiKey",
-        &format!("is required to call {base_url} directly: {supply}, or point baseUrl at a proxy that holds the key (createProxy)"),
+        &format!(
+            "is required to call {base_url} directly: {supply}, or point baseUrl at a proxy that holds the key (createProxy)"
+        ),
     )
 }
 
@@ -80,9 +82,9 @@ mod tests {
     fn the_missing_credential_names_the_option_and_the_variables() {
         let e = missing_credential("https://svc", TRINETRA_API_KEY, true);
         assert_eq!(e.field.as_deref(), Some("apiKey"));
-        assert!(e
-            .message
-            .starts_with("apiKey is required to call https://svc directly: pass it or set TRINETRA_API_KEY"));
+        assert!(
+            e.message.starts_with("apiKey is required to call https://svc directly: pass it or set TRINETRA_API_KEY")
+        );
         assert!(!missing_credential("https://svc", TRINETRA_API_KEY, false).message.contains("TRINETRA_API_KEY"));
     }
 }

@@ -6,7 +6,7 @@
 //! [`Redacted`](crate::client::redacted::Redacted) like every update,
 //! so a key a hostile service echoed as a job id never reaches one.
 
-use crate::client::classify::{transport_error, Target};
+use crate::client::classify::{Target, transport_error};
 use crate::client::log_level::Level;
 use crate::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::client::options::ClientConfig;
@@ -166,11 +166,7 @@ impl<M: Machine<Update = Update>> Machine for Logged<M> {
 
     /// The log lines first: they tell what led to the progress reported.
     fn take_update(&mut self) -> Option<Update> {
-        if self.lines.is_empty() {
-            self.inner.take_update()
-        } else {
-            Some(self.lines.remove(0))
-        }
+        if self.lines.is_empty() { self.inner.take_update() } else { Some(self.lines.remove(0)) }
     }
 }
 
@@ -180,7 +176,7 @@ mod tests {
     use crate::client::call::{Call, Read};
     use crate::client::machine::Pause;
     use crate::client::poll::Poll;
-    use crate::client::testing::{drive, drive_from, fail, job_id, respond, trinetra, Harness, Input};
+    use crate::client::testing::{Harness, Input, drive, drive_from, fail, job_id, respond, trinetra};
     use crate::providers::ClientConfig;
     use crate::types::http::Transport;
 

@@ -314,8 +314,8 @@ fn headers(fields: &Fields, in_browser: bool) -> Result<Vec<(String, String)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::kling::{Kling, KlingAuth, BASE_URL as KLING_BASE_URL};
-    use crate::providers::trinetra::{Trinetra, BASE_URL as TRINETRA_BASE_URL};
+    use crate::providers::kling::{BASE_URL as KLING_BASE_URL, Kling, KlingAuth};
+    use crate::providers::trinetra::{BASE_URL as TRINETRA_BASE_URL, Trinetra};
     use crate::providers::{AnyProvider, ClientConfig};
     use crate::types::json::parse;
 

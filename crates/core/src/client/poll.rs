@@ -1,10 +1,10 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
 
 use crate::client::call::{aborted, expect_job};
-use crate::client::classify::{clean, transport_error, Target};
+use crate::client::classify::{Target, clean, transport_error};
 use crate::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::client::options::PollConfig;
-use crate::client::retry::{delay_ms, Rng};
+use crate::client::retry::{Rng, delay_ms};
 use crate::client::schedule::PollSchedule;
 use crate::client::service::Service;
 use crate::client::update::Update;
@@ -163,7 +163,7 @@ impl<S: Service> Machine for Poll<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::testing::{abort, drive, drive_from, fail, job_id, respond, trinetra, Harness, Input, Options};
+    use crate::client::testing::{Harness, Input, Options, abort, drive, drive_from, fail, job_id, respond, trinetra};
     use crate::providers::ClientConfig;
     use crate::types::http::Transport;
 

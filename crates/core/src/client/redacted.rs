@@ -63,11 +63,11 @@ mod tests {
     use crate::client::log_level::Level;
     use crate::client::run::Run;
     use crate::client::service::Service;
-    use crate::client::testing::{drive, extend, job_id, respond, trinetra, Input};
+    use crate::client::testing::{Input, drive, extend, job_id, respond, trinetra};
     use crate::client::update::Update;
     use crate::providers::ClientConfig;
     use crate::types::job::{Job, Raw, Submission};
-    use crate::types::json::{parse, Value};
+    use crate::types::json::{Value, parse};
     use crate::types::provider::ProviderName;
 
     fn config(key: &str) -> ClientConfig {

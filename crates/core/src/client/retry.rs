@@ -63,11 +63,7 @@ impl Rng {
 
     /// A number in `0..bound` (0 when `bound` is 0).
     pub fn below(&mut self, bound: u64) -> u64 {
-        if bound == 0 {
-            0
-        } else {
-            self.next() % bound
-        }
+        if bound == 0 { 0 } else { self.next() % bound }
     }
 }
 

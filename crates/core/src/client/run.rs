@@ -120,9 +120,9 @@ impl<S: Service + Clone> Machine for Run<S> {
 mod tests {
     use super::*;
     use crate::client::machine::Pause;
-    use crate::client::testing::{abort, drive, extend, kling, respond, secret, trinetra, Input, Options};
-    use crate::providers::kling::KlingAuth;
+    use crate::client::testing::{Input, Options, abort, drive, extend, kling, respond, secret, trinetra};
     use crate::providers::ClientConfig;
+    use crate::providers::kling::KlingAuth;
     use crate::types::error::ErrorCode;
     use crate::types::http::Method;
     use crate::types::job::{Raw, Status};

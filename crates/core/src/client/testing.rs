@@ -10,8 +10,8 @@
 use crate::client::chain::ChainPlan;
 use crate::client::machine::{Event, Machine, Pause, Step, Time};
 use crate::client::options::{
-    Limits, PollConfig, DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS,
+    DEFAULT_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS,
+    DEFAULT_WAIT_TIMEOUT_MS, Limits, PollConfig,
 };
 use crate::client::provider::Provider;
 use crate::providers::kling::{Kling, KlingAuth};
@@ -20,7 +20,7 @@ use crate::providers::{AnyProvider, ClientConfig};
 use crate::types::error::{Error, Result};
 use crate::types::http::{HttpRequest, HttpResponse, Secret, Transport};
 use crate::types::job_id::JobId;
-use crate::types::json::{object, Value};
+use crate::types::json::{Value, object};
 use crate::types::provider::ProviderName;
 use crate::types::request::ExtendRequest;
 use std::fmt::Debug;

@@ -4,7 +4,7 @@
 use crate::client::chain_progress::ChainProgress;
 use crate::client::log_level::Level;
 use crate::types::job::{Job, Submission};
-use crate::types::redact::{redact_message, Redact, Secrets};
+use crate::types::redact::{Redact, Secrets, redact_message};
 
 /// Progress worth telling the caller about.
 #[derive(Clone, Debug, PartialEq)]

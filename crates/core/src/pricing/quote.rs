@@ -14,9 +14,9 @@
 //! whether they price it, since which error `quote` names depends on the
 //! order it reads an object in.
 
-use crate::pricing::money::{hundredths, write_grouped, write_hundredths, Paise};
+use crate::pricing::money::{Paise, hundredths, write_grouped, write_hundredths};
 use crate::types::error::{Error, Result};
-use crate::types::fields::{whole, Fields};
+use crate::types::fields::{Fields, whole};
 use crate::types::json::Value;
 use crate::types::provider::ProviderName;
 use crate::types::tier::{Mode, Resolution};
@@ -245,11 +245,7 @@ fn seconds(fields: &Fields, key: &str) -> Result<f64> {
 }
 
 fn checked_seconds(key: &str, s: f64) -> Result<f64> {
-    if (0.0..=f64::from(MAX_SECONDS)).contains(&s) {
-        Ok(s)
-    } else {
-        Err(Error::invalid(key, SECONDS_RANGE))
-    }
+    if (0.0..=f64::from(MAX_SECONDS)).contains(&s) { Ok(s) } else { Err(Error::invalid(key, SECONDS_RANGE)) }
 }
 
 /// The discount in basis points: 0 to 100 %, at most two decimals.

@@ -220,7 +220,7 @@ mod tests {
     use crate::client::testing::{job_id, kling, secret, trinetra};
     use crate::types::error::ErrorCode;
     use crate::types::job::Status;
-    use crate::types::json::{parse, Value};
+    use crate::types::json::{Value, parse};
     use kling::KlingAuth;
 
     fn webhook(body: &str, provider: Option<ProviderName>) -> Result<Job> {

@@ -1,6 +1,6 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
 
-use super::common::{request, required_str, videos, VIDEO};
+use super::common::{VIDEO, request, required_str, videos};
 use crate::client::classify::{bad_body, describe_body, json_body, status_error};
 use crate::client::environment::{Environment, TRINETRA_API_KEY};
 use crate::client::options::{env_secret, secret};
@@ -8,7 +8,7 @@ use crate::client::provider::{Endpoint, Paths, Provider};
 use crate::types::error::Result;
 use crate::types::fields::Fields;
 use crate::types::http::{HeaderValue, HttpRequest, HttpResponse, Method, Secret};
-use crate::types::job::{Charge, Job, Raw, Status, Submission, MODEL};
+use crate::types::job::{Charge, Job, MODEL, Raw, Status, Submission};
 use crate::types::job_id::JobId;
 use crate::types::json::{self, Keep, Value};
 use crate::types::provider::ProviderName;

@@ -1,7 +1,7 @@
 //! The one error type every failure becomes: the contract's `KlingExtendError`.
 
 use crate::types::job::Job;
-use crate::types::json::{object, Value};
+use crate::types::json::{Value, object};
 
 /// The contract's error codes; callers branch on these, never on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

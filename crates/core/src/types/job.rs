@@ -1,6 +1,6 @@
 //! The contract's `Job` and `Submission`, the same for every provider.
 
-use crate::types::json::{object, parse_only, Keep, ParseError, Value};
+use crate::types::json::{Keep, ParseError, Value, object, parse_only};
 use crate::types::provider::ProviderName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

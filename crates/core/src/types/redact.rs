@@ -9,7 +9,7 @@
 //! a JWT is removed only when it verifies with the secret key held.
 
 use crate::types::error::Error;
-use crate::types::job::{Job, Output, Raw, Submission, RAW_TEXT};
+use crate::types::job::{Job, Output, RAW_TEXT, Raw, Submission};
 use crate::types::json::{self, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;

@@ -1,7 +1,7 @@
 //! The little URL handling the package needs: checks and path segments
 //! (percent-encoding from the `percent-encoding` crate).
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Checks that `url` is an absolute `http(s)` URL that `fetch` will take:
 /// a host, a possible port, no white space and no user info (which `fetch`

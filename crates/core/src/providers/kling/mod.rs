@@ -267,11 +267,7 @@ fn identifies(job: &Job, id: &JobId) -> bool {
 /// or the newer document that carries `id` instead of `task_id`.
 pub fn callback_job(data: Value, raw: Raw) -> Result<Job, &'static str> {
     let newer = data.get("task_id").is_none() && (data.get("outputs").is_some() || data.get("create_time").is_some());
-    if newer {
-        task::newer_job(&data, raw)
-    } else {
-        task::job(&data, raw)
-    }
+    if newer { task::newer_job(&data, raw) } else { task::job(&data, raw) }
 }
 
 #[cfg(test)]

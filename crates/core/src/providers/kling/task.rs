@@ -1,7 +1,7 @@
 //! Kling's task document (poll answers and callbacks) → the contract's `Job`.
 
-use super::super::common::{number, required_str, videos, VIDEO};
-use crate::types::job::{Charge, Job, Money, Raw, Status, Submission, MODEL};
+use super::super::common::{VIDEO, number, required_str, videos};
+use crate::types::job::{Charge, Job, MODEL, Money, Raw, Status, Submission};
 use crate::types::json::{Keep, Value};
 use crate::types::provider::ProviderName;
 

@@ -9,7 +9,7 @@
 
 mod serde;
 
-pub use self::serde::{is_document, parse, parse_number, parse_only, ParseError};
+pub use self::serde::{ParseError, is_document, parse, parse_number, parse_only};
 
 /// What to build of a document (see [`parse_only`]); the rest is read
 /// through, never stored.
