@@ -72,8 +72,8 @@ pub fn parse_webhook(raw: Raw, provider: Option<ProviderName>) -> Result<Job> {
 
 /// The providers a client can be configured with, picked by the `provider`
 /// option (its name, [`ProviderName`], is the contract's): the one place a
-/// provider is registered, by a variant, its row in [`REGISTERED`], its arm
-/// in [`each`] and in `from_options`, and its options in the lists below.
+/// provider is registered, by a variant, its row in `REGISTERED`, its arm
+/// in `each!` and in `from_options`, and its options in the lists below.
 /// An enum rather than a `Box<dyn Provider>`: its calls compile to a match,
 /// which keeps the page's wasm smallest.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,7 +106,7 @@ macro_rules! each {
 }
 
 impl Provider for AnyProvider {
-    /// Every provider's, in order, each once (a test holds them to [`REGISTERED`]).
+    /// Every provider's, in order, each once (a test holds them to `REGISTERED`).
     const CREDENTIAL_OPTIONS: &'static [&'static str] = &["apiKey", "accessKey", "secretKey", "token"];
     const SECRET_OPTIONS: &'static [&'static str] = &["apiKey", "accessKey", "secretKey"];
 

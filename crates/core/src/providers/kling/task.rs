@@ -5,7 +5,7 @@ use crate::types::job::{Charge, Job, MODEL, Money, Raw, Status, Submission};
 use crate::types::json::{Keep, Value};
 use crate::types::provider::ProviderName;
 
-/// What [`job`] and [`submission`] read of a task document.
+/// What `job` and `submission` read of a task document.
 pub const TASK: Keep = Keep::Members(&[
     ("task_id", Keep::All),
     ("task_status", Keep::All),
@@ -16,7 +16,7 @@ pub const TASK: Keep = Keep::Members(&[
     ("final_balance_deduction", Keep::Members(&[("quota", Keep::All)])),
 ]);
 
-/// What [`newer_job`] reads of a `billing` entry.
+/// What `newer_job` reads of a `billing` entry.
 pub const BILLING: Keep = Keep::Members(&[
     ("amount", Keep::All),
     ("charge_type", Keep::All),
