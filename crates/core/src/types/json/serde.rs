@@ -165,24 +165,44 @@ impl<'de> Visitor<'de> for Kept<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Vec::new();
-        while let Some(key) = map.next_key_seed(Kept(self.key_keep()))? {
-            let Value::String(key) = key else {
-                map.next_value_seed(Kept(&Keep::Nothing))?;
-                continue;
-            };
-            let keep = match self.0 {
-                Keep::Members(named) => {
-                    named.iter().find(|(name, _)| *name == key).map_or(&Keep::Nothing, |(_, keep)| keep)
-                }
-                Keep::All | Keep::Items(_) => &Keep::All,
-                Keep::Nothing => &Keep::Nothing,
-            };
-            let value = map.next_value_seed(Kept(keep))?;
-            if !matches!(keep, Keep::Nothing) {
-                members.push((key, value));
+        while let Some(member) = map.next_key_seed(Member(self.0))? {
+            match member {
+                Some((key, keep)) => members.push((key, map.next_value_seed(Kept(keep))?)),
+                None => drop(map.next_value_seed(Kept(&Keep::Nothing))?),
             }
         }
         Ok(self.built(|| Value::Object(exact(last_of_each_key(members)))))
+    }
+}
+
+/// A member's key, read as what an object's [`Keep`] makes of it: the key
+/// and what to keep of its value, or `None` for a member read through. A
+/// key is copied only for a member that is kept.
+struct Member<'k>(&'k Keep);
+
+impl<'de> de::DeserializeSeed<'de> for Member<'_> {
+    type Value = Option<(String, &'static Keep)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Member<'_> {
+    type Value = Option<(String, &'static Keep)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member's name")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(match self.0 {
+            Keep::Members(named) => {
+                named.iter().find(|(name, _)| *name == key).map(|(name, keep)| ((*name).to_owned(), keep))
+            }
+            Keep::All | Keep::Items(_) => Some((key.to_owned(), &Keep::All)),
+            Keep::Nothing => None,
+        })
     }
 }
 
@@ -194,23 +214,19 @@ impl Kept<'_> {
             _ => value(),
         }
     }
-
-    /// Keys are built where a member may be kept, read through where none is.
-    fn key_keep(&self) -> &'static Keep {
-        match self.0 {
-            Keep::Nothing => &Keep::Nothing,
-            _ => &Keep::All,
-        }
-    }
 }
 
-/// `items` without spare capacity. A `Vec` grows to at least 4 items and
-/// then doubles, so a document of many one-member objects or one-item lists
-/// would hold up to 4× the memory its values need; with the wasm's allocator
-/// the spare end is freed in place.
+/// `items` with at most as much spare capacity as it holds. A `Vec` grows
+/// to at least 4 items and then doubles, so a document of many one-member
+/// objects or one-item lists would hold up to 4× the memory its values
+/// need; shrunk where more than half is spare, it holds at most 2×, and the
+/// usual object (grown to a size it nearly fills) is not copied again. With
+/// the wasm's allocator the spare end is freed in place.
 #[cfg(feature = "client")]
 fn exact<T>(mut items: Vec<T>) -> Vec<T> {
-    items.shrink_to_fit();
+    if items.capacity() > 2 * items.len() {
+        items.shrink_to_fit();
+    }
     items
 }
 
@@ -225,7 +241,7 @@ fn exact<T>(items: Vec<T>) -> Vec<T> {
 /// what `JSON.parse` makes of duplicates, so `job.status` and `job.raw` can
 /// never disagree. Sorting positions keeps this O(n log n) on hostile input.
 fn last_of_each_key(mut members: Vec<(String, Value)>) -> Vec<(String, Value)> {
-    if members.len() < 2 {
+    if members.len() < 2 || members.len() <= 8 && !has_duplicate_key(&members) {
         return members;
     }
     let mut order: Vec<usize> = (0..members.len()).collect();
@@ -247,6 +263,12 @@ fn last_of_each_key(mut members: Vec<(String, Value)>) -> Vec<(String, Value)> {
     let mut kept = keep.into_iter();
     members.retain(|_| kept.next().unwrap_or(false));
     members
+}
+
+/// Whether two of a few members share a key, compared pair by pair: the
+/// usual small object costs no allocation and no sort.
+fn has_duplicate_key(members: &[(String, Value)]) -> bool {
+    members.iter().enumerate().any(|(at, (key, _))| members[..at].iter().any(|(before, _)| before == key))
 }
 
 #[cfg(test)]
@@ -284,6 +306,10 @@ mod tests {
     fn duplicate_keys_keep_the_first_place_and_the_last_value() {
         let value = read(r#"{"status":"queued","id":"j","status":"failed","x":1,"status":"succeeded"}"#);
         assert_eq!(value.to_json(), r#"{"status":"succeeded","id":"j","x":1}"#);
+        let many = r#"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"a":9,"i":10}"#;
+        assert_eq!(read(many).to_json(), r#"{"a":9,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":10}"#);
+        let few = r#"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8}"#;
+        assert_eq!(read(few).to_json(), few, "no duplicate: as it came");
     }
 
     #[test]
