@@ -3,29 +3,14 @@
 //! past its timeout is given up (and retried as the core decides); a body
 //! past the limit is too large even from a transport that read it all.
 
+mod instant;
+
+use instant::Instant;
 use kling_extend_client::{
-    BoxFuture, Client, ErrorCode, HttpClient, HttpRequest, HttpResponse, Provider, Runtime, TransportError,
+    BoxFuture, Client, ErrorCode, HttpClient, HttpRequest, HttpResponse, Provider, TransportError,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
-
-/// Waits that end at once, on a clock that stands still.
-struct Instant;
-
-impl Runtime for Instant {
-    fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(async {})
-    }
-
-    fn monotonic_ms(&self) -> u64 {
-        0
-    }
-
-    fn unix_ms(&self) -> u64 {
-        1_700_000_000_000
-    }
-}
 
 /// Answers every request with `answer` (`None`: never answers), counting them.
 #[derive(Clone)]

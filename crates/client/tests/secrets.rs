@@ -2,31 +2,16 @@
 //! `Display` or `Debug`; the error's accessors say what the core decided
 //! (a scripted transport, waits that end at once).
 
+mod instant;
+
+use instant::Instant;
 use kling_extend_client::{
-    BoxFuture, Client, ErrorCode, HttpClient, HttpRequest, HttpResponse, Provider, Runtime, Status, TransportError,
+    BoxFuture, Client, ErrorCode, HttpClient, HttpRequest, HttpResponse, Provider, Status, TransportError,
 };
-use std::time::Duration;
 
 const KEY: &str = "sk-live-0123456789abcdef";
 const ACCESS: &str = "ak-live-fedcba9876543210";
 const SECRET: &str = "skk-live-00112233445566778899";
-
-/// Waits that end at once, on a clock that stands still.
-struct Instant;
-
-impl Runtime for Instant {
-    fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(async {})
-    }
-
-    fn monotonic_ms(&self) -> u64 {
-        0
-    }
-
-    fn unix_ms(&self) -> u64 {
-        1_700_000_000_000
-    }
-}
 
 /// Answers every request with one status and body.
 struct Answer(u16, String);
