@@ -1,7 +1,8 @@
 //! `poll_job` and `run`: calls that report progress, so each is a builder
 //! for the call's own options that the caller awaits (`IntoFuture`).
 
-use crate::client::{entropy, millis, set_option, Client, Options};
+use crate::client::{millis, set_option, Client, Options};
+use crate::entropy::submit_key;
 use crate::error::Error;
 use crate::event::{Event, Reporter};
 use crate::runtime::BoxFuture;
@@ -153,7 +154,7 @@ impl<'a> PollJob<'a> {
         let PollJob { client, id, options } = self;
         let id = JobId::new(id)?;
         let (config, poll, _) = client.settings(&options.own)?;
-        let machine = Poll::new(config.clone(), poll, id, entropy()?.0);
+        let machine = Poll::new(config.clone(), poll, id, client.jitter_seed());
         client.perform(machine, &config, TaskKind::PollJob, options.reporter).await.map(Job::from)
     }
 }
@@ -244,8 +245,7 @@ impl<'a> Run<'a> {
         let Run { client, request, options } = self;
         let (config, poll, _) = client.settings(&options.own)?;
         let request = CoreRequest::from_value(&request.to_value(), config.provider())?;
-        let (seed, nonce) = entropy()?;
-        let machine = RunMachine::new(config.clone(), poll, request, seed, nonce);
+        let machine = RunMachine::new(config.clone(), poll, request, client.jitter_seed(), submit_key()?);
         client.perform(machine, &config, TaskKind::Run, options.reporter).await.map(Job::from)
     }
 }

@@ -3,7 +3,8 @@
 //! core's chain machine, whose progress the caller stores to resume.
 
 use crate::calls::CallOptions;
-use crate::client::{entropy, Client};
+use crate::client::Client;
+use crate::entropy::submit_key;
 use crate::error::Error;
 use crate::event::Event;
 use crate::runtime::BoxFuture;
@@ -262,8 +263,7 @@ impl<'a> ChainExtensions<'a> {
         let (config, poll, all) = client.settings(&options.own)?;
         let (video_id, prompts) = (Value::from(plan.video_id), Value::from(plan.prompts));
         let plan = CorePlan::from_values(&video_id, &prompts, &all, config.provider())?;
-        let (seed, key) = entropy()?;
-        let machine = Chain::new(config.clone(), poll, plan, key, seed);
+        let machine = Chain::new(config.clone(), poll, plan, submit_key()?, client.jitter_seed());
         let jobs = client.perform(machine, &config, TaskKind::ChainExtensions, options.reporter).await?;
         Ok(jobs.into_iter().map(Job::from).collect())
     }

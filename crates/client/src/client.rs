@@ -3,6 +3,7 @@
 
 use crate::cause;
 use crate::driver::drive;
+use crate::entropy::{submit_key, JitterSeeds};
 use crate::error::Error;
 use crate::event::Reporter;
 use crate::logging;
@@ -209,7 +210,7 @@ impl ClientBuilder {
         let runtime =
             self.runtime.or_else(default_runtime).ok_or_else(|| CoreError::invalid("runtime", "is missing"))?;
         let (config, poll, options) = (config.clone(), *poll, self.options);
-        Ok(Client { inner: Arc::new(Inner { config, poll, options, http, runtime }) })
+        Ok(Client { inner: Arc::new(Inner { config, poll, options, http, runtime, jitter: JitterSeeds::new()? }) })
     }
 }
 
@@ -314,6 +315,7 @@ struct Inner {
     options: Options,
     http: Arc<dyn HttpClient>,
     runtime: Arc<dyn Runtime>,
+    jitter: JitterSeeds,
 }
 
 impl Client {
@@ -343,8 +345,7 @@ impl Client {
     pub async fn extend_video(&self, request: ExtendRequest) -> Result<Submission, Error> {
         let config = self.inner.config.clone();
         let request = CoreRequest::from_value(&request.to_value(), config.provider())?;
-        let (seed, nonce) = entropy()?;
-        let call = Call::submit(config, request, seed, nonce);
+        let call = Call::submit(config, request, self.jitter_seed(), submit_key()?);
         self.perform(call, &self.inner.config, TaskKind::ExtendVideo, Reporter::default()).await.map(Submission::from)
     }
 
@@ -361,7 +362,7 @@ impl Client {
     /// ```
     pub async fn get_job(&self, id: &str) -> Result<Job, Error> {
         let id = JobId::new(id)?;
-        let call = Call::read(self.inner.config.clone(), id, entropy()?.0);
+        let call = Call::read(self.inner.config.clone(), id, self.jitter_seed());
         self.perform(call, &self.inner.config, TaskKind::GetJob, Reporter::default()).await.map(Job::from)
     }
 
@@ -377,6 +378,11 @@ impl Client {
         let settings = Settings::new(options_object(&options), in_page(), None)?;
         let (config, poll) = settings.ready()?;
         Ok((config.clone(), *poll, settings.options().clone()))
+    }
+
+    /// A seed for a call's retry jitter.
+    pub(crate) fn jitter_seed(&self) -> u64 {
+        self.inner.jitter.next()
     }
 
     /// Drives `machine`, the call `kind` made under `config`: logged at the
@@ -399,17 +405,4 @@ impl Client {
         let result = drive(machine, &*self.inner.http, &*self.inner.runtime, &mut report).await;
         result.map_err(|(error, cause)| Error::new(error, cause::scrubbed(cause, &secrets)))
     }
-}
-
-/// 8 bytes that seed the retry delays' jitter and 16 that make a submit's
-/// idempotency key (Kling's findable id), from the operating system's random
-/// source: a guessable key would let another client claim the job.
-pub(crate) fn entropy() -> Result<(u64, [u8; 16]), Error> {
-    let mut bytes = [0; 24];
-    getrandom::getrandom(&mut bytes).map_err(|error| {
-        let refused = CoreError::invalid("entropy", "could not be drawn from the operating system's random source");
-        Error::new(refused, Some(Box::new(error)))
-    })?;
-    let (seed, nonce) = bytes.split_at(8);
-    Ok((u64::from_le_bytes(seed.try_into().unwrap_or_default()), nonce.try_into().unwrap_or_default()))
 }

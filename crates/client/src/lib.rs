@@ -29,6 +29,7 @@ mod cause;
 mod chain;
 mod client;
 mod driver;
+mod entropy;
 mod error;
 mod event;
 mod logging;
