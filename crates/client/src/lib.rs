@@ -34,6 +34,7 @@ mod error;
 mod event;
 mod logging;
 mod quote;
+mod raw;
 mod runtime;
 mod send;
 mod transport;
@@ -59,6 +60,7 @@ pub use quote::{
     quote, quote_chain, Basis, ChainInput, ChainQuote, ChainStep, KlingPricing, KlingQuote, Mode, Price, Pricing,
     Quote, Resolution, SecondsRange, TrinetraPricing, TrinetraQuote,
 };
+pub use raw::RawDocument;
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub use reqwest_client::ReqwestClient;
 #[cfg(all(feature = "tokio", not(target_arch = "wasm32")))]

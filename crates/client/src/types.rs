@@ -2,6 +2,7 @@
 //! `Submission`, serialised with the same member names.
 
 use crate::quote::{Mode, Resolution};
+use crate::raw::RawDocument;
 use kling_extend_core::types::job::{self as core_job, Charge, Raw};
 use kling_extend_core::types::json::{object, Value};
 use serde::{Deserialize, Serialize};
@@ -158,8 +159,10 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The service's document as received (credentials taken out), or
-    /// null for a job known only from its submission.
-    pub raw: serde_json::Value,
+    /// null for a job known only from its submission: its text, parsed
+    /// when asked.
+    #[serde(default)]
+    pub raw: RawDocument,
 }
 
 impl From<core_job::Job> for Job {
@@ -188,11 +191,12 @@ fn video(video: core_job::Video) -> Video {
     Video { url: video.url, kind: video.kind.to_owned(), id: video.id, duration: video.duration }
 }
 
-/// The document: its text parsed whole (the core read only parts of it).
-fn raw(raw: Raw) -> serde_json::Value {
+/// The document's text: as received, or as the core wrote a document it
+/// built (one a credential was taken out of).
+fn raw(raw: Raw) -> RawDocument {
     match raw {
-        Raw::Text { text, .. } => serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-        Raw::Value(document) => serde_json::to_value(document).unwrap_or(serde_json::Value::Null),
+        Raw::Text { text, .. } => RawDocument::parsed(text),
+        Raw::Value(document) => RawDocument::parsed(document.to_json()),
     }
 }
 

@@ -17,7 +17,7 @@ async fn a_submitted_extension_is_polled_until_it_succeeds() {
     assert_eq!((job.id.as_str(), job.status), (submission.job_id.as_str(), Status::Succeeded));
     let video = &job.output.as_ref().expect("a video").outputs[0];
     assert!(video.url.starts_with("http"), "{video:?}");
-    assert_eq!(job.raw["id"], submission.job_id.as_str(), "raw is the service's document");
+    assert_eq!(job.raw.to_value().unwrap()["id"], submission.job_id.as_str(), "raw is the service's document");
     assert!(mock.requests("GET", "/v1/jobs/").await >= 2, "polled until it ended");
 }
 
