@@ -46,7 +46,7 @@ pub struct Prompts {
 impl Prompts {
     /// The submit of the step after the finished ones; `None` once every
     /// prompt has had its step.
-    pub fn next_request(
+    pub(crate) fn next_request(
         &self,
         progress: &ChainProgress,
         service: &impl Service,

@@ -43,7 +43,7 @@ impl Environment {
     }
 
     /// The variable `name`, if set.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars.iter().find(|(n, _)| *n == name).map(|(_, value)| value.as_str())
     }
 }
@@ -51,7 +51,7 @@ impl Environment {
 /// The error of a call with no credential at all to the service's own URL,
 /// which would only be refused there: it names the option and, where the
 /// runtime has an environment, the variables that would supply it.
-pub fn missing_credential(base_url: &str, variables: &str, has_environment: bool) -> Error {
+pub(crate) fn missing_credential(base_url: &str, variables: &str, has_environment: bool) -> Error {
     let supply = if has_environment { format!("pass it or set {variables}") } else { "pass it".to_owned() };
     Error::invalid(
         "apiKey",

@@ -14,7 +14,7 @@ pub mod call;
 pub mod chain;
 pub mod chain_progress;
 pub mod chain_steps;
-pub mod classify;
+pub(crate) mod classify;
 pub mod environment;
 pub mod hook;
 pub mod log;

@@ -1,17 +1,17 @@
 //! When to try again: exponential backoff with jitter, and `Retry-After`.
 
 /// First backoff step; each retry doubles it, up to [`BACKOFF_CAP_MS`].
-pub const BACKOFF_BASE_MS: u64 = 500;
-pub const BACKOFF_CAP_MS: u64 = 8_000;
+pub(crate) const BACKOFF_BASE_MS: u64 = 500;
+pub(crate) const BACKOFF_CAP_MS: u64 = 8_000;
 /// A `Retry-After` longer than this is not waited out: the call fails with
 /// `retryAfterMs` set, and the caller decides (a minute-long stall inside one
 /// call surprises more than it helps).
-pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+pub(crate) const MAX_RETRY_AFTER_MS: u64 = 60_000;
 
 /// The wait before retry number `retry` (0 for the first), with "equal
 /// jitter": half the step is fixed, half random, so clients that failed
 /// together do not come back together, yet never retry at once.
-pub fn backoff_ms(retry: u32, rng: &mut Rng) -> u64 {
+pub(crate) fn backoff_ms(retry: u32, rng: &mut Rng) -> u64 {
     let step = BACKOFF_BASE_MS.saturating_mul(1u64 << retry.min(20)).min(BACKOFF_CAP_MS);
     step / 2 + rng.below(step / 2 + 1)
 }
@@ -19,7 +19,7 @@ pub fn backoff_ms(retry: u32, rng: &mut Rng) -> u64 {
 /// The wait to use after a failure that may carry a server hint. A hint
 /// only ever lengthens the backoff: a `Retry-After: 0`, a tiny value or a
 /// date in the past must not turn retries into a busy loop.
-pub fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
+pub(crate) fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -> u64 {
     let backoff = backoff_ms(retry, rng);
     retry_after_ms.map_or(backoff, |hint| hint.max(backoff))
 }
@@ -47,10 +47,10 @@ fn parse_http_date(value: &str) -> Option<u64> {
 /// A small, seedable generator for jitter (xorshift64*). Jitter needs no
 /// cryptographic quality, and a seed makes schedules reproducible in tests.
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed | 1)
     }
 
@@ -62,7 +62,7 @@ impl Rng {
     }
 
     /// A number in `0..bound` (0 when `bound` is 0).
-    pub fn below(&mut self, bound: u64) -> u64 {
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
         if bound == 0 { 0 } else { self.next() % bound }
     }
 }

@@ -38,14 +38,14 @@ impl<S: Service + Clone> Run<S> {
     }
 
     /// A step an earlier process submitted, its job id known: only the wait.
-    pub fn resume(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
+    pub(crate) fn resume(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
         let stage = Stage::Waiting(Poll::new(service.clone(), poll, id, seed));
         Run { service, poll, seed, stage, submitted: None, accepted: None }
     }
 
     /// A step an earlier process may have submitted: found by the id
     /// `request` carries, or submitted (see [`Call::find_or_submit`]).
-    pub fn find_or_submit(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
+    pub(crate) fn find_or_submit(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
         let call = Call::find_or_submit(service.clone(), request, seed);
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
