@@ -1,4 +1,31 @@
 //! When to try again: exponential backoff with jitter, and `Retry-After`.
+//! A call waits out a service's hint of up to a minute; a longer one ends
+//! the call, the hint in its error for the caller to act on:
+//!
+//! ```
+//! use kling_extend_core::client::call::Call;
+//! use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let config = ClientConfig::from_value(&parse(br#"{"apiKey":"sk-test"}"#).unwrap(), false).unwrap();
+//! let busy = |seconds: &str| HttpResponse {
+//!     status: 429,
+//!     headers: vec![("retry-after".into(), seconds.into())],
+//!     body: b"{}".to_vec(),
+//! };
+//! let mut read = Call::read(config.clone(), JobId::new("j1").unwrap(), 7);
+//! read.start(Time::at(0));
+//! let step = read.handle(Event::Response(busy("20")), Time::at(10));
+//! assert!(matches!(step, Step::Wait { ms: 20_000, .. }), "{step:?}");
+//!
+//! let mut read = Call::read(config, JobId::new("j1").unwrap(), 7);
+//! read.start(Time::at(0));
+//! let Step::Done(Err(error)) = read.handle(Event::Response(busy("120")), Time::at(10)) else { panic!() };
+//! assert_eq!((error.retryable, error.retry_after_ms), (true, Some(120_000)));
+//! ```
 
 /// First backoff step; each retry doubles it, up to [`BACKOFF_CAP_MS`].
 pub(crate) const BACKOFF_BASE_MS: u64 = 500;
@@ -25,7 +52,19 @@ pub(crate) fn delay_ms(retry: u32, retry_after_ms: Option<u64>, rng: &mut Rng) -
 }
 
 /// Parses a `Retry-After` value: delta-seconds (decimals tolerated) or an
-/// HTTP date, relative to `unix_ms` (Unix milliseconds).
+/// HTTP date, relative to `unix_ms` (Unix milliseconds). `None` for what
+/// is neither.
+///
+/// ```
+/// use kling_extend_core::client::retry::parse_retry_after;
+///
+/// assert_eq!(parse_retry_after("2", 0), Some(2_000));
+/// assert_eq!(parse_retry_after("1.5", 0), Some(1_500));
+/// let now = 784_111_774_000; // 3 s before this date
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(3_000));
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000), Some(0), "past");
+/// assert_eq!(parse_retry_after("soon", 0), None);
+/// ```
 pub fn parse_retry_after(value: &str, unix_ms: u64) -> Option<u64> {
     let value = value.trim();
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
