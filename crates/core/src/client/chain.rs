@@ -3,6 +3,43 @@
 //! poll) per step, and passes their steps through to the driver. It reports
 //! its [`ChainProgress`] after every change and can start from one, so a
 //! chain outlives the process that began it.
+//!
+//! ```
+//! use kling_extend_core::client::chain::{Chain, ChainPlan};
+//! use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+//! use kling_extend_core::client::options::PollConfig;
+//! use kling_extend_core::client::update::Update;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::json::{Value, parse};
+//! use kling_extend_core::types::provider::ProviderName;
+//!
+//! let options = parse(br#"{"apiKey":"sk-test","intervalMs":10}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let poll = PollConfig::from_value(&options).unwrap();
+//! let (video, prompts) = (Value::String("v0".into()), parse(br#"["a sunrise","a sunset"]"#).unwrap());
+//! let plan = ChainPlan::from_values(&video, &prompts, &options, ProviderName::Trinetra).unwrap();
+//! let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+//! let extends = |step: &Step<_>| match step {
+//!     Step::Send { request, .. } => request.body.as_ref().and_then(|body| body.get("video_id")).cloned(),
+//!     _ => None,
+//! };
+//!
+//! let mut chain = Chain::new(config, poll, plan, [1; 16], 7);
+//! assert_eq!(extends(&chain.start(Time::at(0))), Some(Value::String("v0".into())));
+//! chain.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
+//! let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"https://cdn/1.mp4","type":"video"}]}}"#;
+//! // Step 1 ended: step 2 extends its result.
+//! assert_eq!(extends(&chain.handle(answer(200, done), Time::at(20))), Some(Value::String("j1".into())));
+//! let progress = std::iter::from_fn(|| chain.take_update())
+//!     .filter_map(|update| match update {
+//!         Update::Progress(progress) => Some(progress),
+//!         _ => None,
+//!     })
+//!     .last()
+//!     .unwrap();
+//! assert_eq!((progress.finished.len(), progress.steps), (1, 2), "what to store, to resume from");
+//! ```
 
 use crate::client::chain_progress::{ChainProgress, InFlight, Outcome};
 use crate::client::machine::{Event, Machine, Step, Time};
@@ -24,6 +61,20 @@ const MAX_STEPS: usize = 100;
 
 /// What to chain, validated before anything is sent, so a bad third prompt
 /// cannot fail a chain after two paid steps.
+///
+/// ```
+/// use kling_extend_core::client::chain::ChainPlan;
+/// use kling_extend_core::types::json::{Value, parse};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let video = Value::String("v0".into());
+/// let plan = |prompts: &[u8], options: &[u8]| {
+///     ChainPlan::from_values(&video, &parse(prompts).unwrap(), &parse(options).unwrap(), ProviderName::Kling)
+/// };
+/// assert!(plan(br#"["one","two"]"#, br#"{"sourceSeconds":10}"#).is_ok());
+/// let too_long = format!(r#"["one","{}"]"#, "x".repeat(3000));
+/// assert_eq!(plan(too_long.as_bytes(), b"{}").unwrap_err().field.as_deref(), Some("prompts[1]"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainPlan {
     video_id: String,
@@ -36,7 +87,24 @@ pub struct ChainPlan {
     resume: Option<ChainProgress>,
 }
 
-/// The chain's prompts, and what every step's submit carries besides them.
+/// The chain's prompts, and what every step's submit carries besides them:
+/// what a durable engine's steps ([`chain_steps`](crate::client::chain_steps))
+/// need of the plan besides the progress it stores.
+///
+/// ```
+/// use kling_extend_core::client::chain::ChainPlan;
+/// use kling_extend_core::client::chain_steps::record_step;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::json::{Value, parse};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let config = ClientConfig::from_value(&parse(br#"{"apiKey":"sk-test"}"#).unwrap(), false).unwrap();
+/// let (video, texts) = (Value::String("v0".into()), parse(br#"["one"]"#).unwrap());
+/// let plan = ChainPlan::from_values(&video, &texts, &parse(b"{}").unwrap(), ProviderName::Trinetra).unwrap();
+/// let (prompts, mut progress) = plan.into_parts(ProviderName::Trinetra, [1; 16]);
+/// record_step(&prompts, &mut progress, None, &config).unwrap();
+/// assert!(progress.in_flight.is_some(), "the first prompt's step, to submit");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prompts {
     texts: Vec<String>,
@@ -46,7 +114,7 @@ pub struct Prompts {
 impl Prompts {
     /// The submit of the step after the finished ones; `None` once every
     /// prompt has had its step.
-    pub fn next_request(
+    pub(crate) fn next_request(
         &self,
         progress: &ChainProgress,
         service: &impl Service,
@@ -59,6 +127,27 @@ impl Prompts {
 }
 
 impl ChainPlan {
+    /// The plan of `chainExtensions(videoId, prompts, options)` as the caller
+    /// gave them, for `provider`: every prompt is checked, and so are the
+    /// options a chain reads (`callbackUrl`, `sourceSeconds`, `resume`), each
+    /// refused by name.
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain::ChainPlan;
+    /// use kling_extend_core::types::json::{Value, parse};
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let video = Value::String("v0".into());
+    /// let plan = |prompts: &[u8], options: &[u8]| {
+    ///     let (prompts, options) = (parse(prompts).unwrap(), parse(options).unwrap());
+    ///     ChainPlan::from_values(&video, &prompts, &options, ProviderName::Trinetra).map_err(|e| e.field.unwrap())
+    /// };
+    /// assert!(plan(br#"["one"]"#, b"{}").is_ok());
+    /// assert_eq!(plan(b"[]", b"{}").unwrap_err(), "prompts");
+    /// assert_eq!(plan(br#"["one",2]"#, b"{}").unwrap_err(), "prompts[1]");
+    /// assert_eq!(plan(br#"["one"]"#, b"null").unwrap_err(), "options");
+    /// assert_eq!(plan(br#"["one"]"#, br#"{"callbackUrl":"ftp://x"}"#).unwrap_err(), "callbackUrl");
+    /// ```
     pub fn from_values(
         video_id: &Value,
         prompts: &Value,
@@ -106,6 +195,19 @@ impl ChainPlan {
     /// The prompts, and where the chain stands: the resumed progress, else
     /// a new one with `key` (16 random bytes, from which each step's
     /// findable id derives).
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain::ChainPlan;
+    /// use kling_extend_core::types::json::{Value, parse};
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let (video, texts) = (Value::String("v0".into()), parse(br#"["one","two"]"#).unwrap());
+    /// let options = parse(br#"{"sourceSeconds":5}"#).unwrap();
+    /// let plan = ChainPlan::from_values(&video, &texts, &options, ProviderName::Kling).unwrap();
+    /// let (_, progress) = plan.into_parts(ProviderName::Kling, [7; 16]);
+    /// assert_eq!((progress.video_id.as_str(), progress.steps, progress.key), ("v0", 2, [7; 16]));
+    /// assert_eq!((progress.finished.len(), progress.seconds), (0, Some(5.0)));
+    /// ```
     pub fn into_parts(self, provider: ProviderName, key: [u8; 16]) -> (Prompts, ChainProgress) {
         let ChainPlan { video_id, prompts: texts, source_seconds, callback_url, resume } = self;
         let progress =
@@ -114,6 +216,34 @@ impl ChainPlan {
     }
 }
 
+/// The `chainExtensions` machine: a [`Run`] per prompt, each extending the
+/// result of the one before; its output is every step's job, its updates
+/// each run's and the [`ChainProgress`] after every change (store the last
+/// to resume: the plan's `resume` option).
+///
+/// ```
+/// use kling_extend_core::client::chain::{Chain, ChainPlan};
+/// use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// use kling_extend_core::client::options::PollConfig;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::http::HttpResponse;
+/// use kling_extend_core::types::json::{Value, parse};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let options = parse(br#"{"apiKey":"sk-test"}"#).unwrap();
+/// let config = ClientConfig::from_value(&options, false).unwrap();
+/// let poll = PollConfig::from_value(&options).unwrap();
+/// let (video, texts) = (Value::String("v0".into()), parse(br#"["one"]"#).unwrap());
+/// let plan = ChainPlan::from_values(&video, &texts, &options, ProviderName::Trinetra).unwrap();
+/// let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+///
+/// let mut chain = Chain::new(config, poll, plan, [1; 16], 7);
+/// chain.start(Time::at(0));
+/// chain.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
+/// let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"https://cdn/1.mp4","type":"video"}]}}"#;
+/// let Step::Done(Ok(jobs)) = chain.handle(answer(200, done), Time::at(20)) else { panic!() };
+/// assert_eq!(jobs.iter().map(|job| job.id.as_str()).collect::<Vec<_>>(), ["j1"]);
+/// ```
 pub struct Chain<S> {
     service: S,
     poll: PollConfig,
@@ -135,7 +265,28 @@ pub struct Chain<S> {
 
 impl<S: Service + Clone> Chain<S> {
     /// `key`: 16 random bytes, from which each step's findable id derives;
-    /// a resumed chain keeps its progress's key instead.
+    /// a resumed chain keeps its progress's key instead. `seed` seeds the
+    /// retries' jitter.
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain::{Chain, ChainPlan};
+    /// use kling_extend_core::client::machine::{Machine, Step, Time};
+    /// use kling_extend_core::client::options::PollConfig;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::json::{Value, parse};
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let options = parse(br#"{"apiKey":"sk-test","callbackUrl":"https://example.com/cb"}"#).unwrap();
+    /// let config = ClientConfig::from_value(&options, false).unwrap();
+    /// let poll = PollConfig::from_value(&options).unwrap();
+    /// let (video, texts) = (Value::String("v0".into()), parse(br#"["one","two"]"#).unwrap());
+    /// let plan = ChainPlan::from_values(&video, &texts, &options, ProviderName::Trinetra).unwrap();
+    /// let mut chain = Chain::new(config, poll, plan, [1; 16], 7);
+    /// let Step::Send { request, .. } = chain.start(Time::at(0)) else { panic!() };
+    /// let body = request.body.unwrap();
+    /// assert_eq!(body.get("prompt"), Some(&Value::String("one".into())));
+    /// assert_eq!(body.get("callback_url"), Some(&Value::String("https://example.com/cb".into())), "every step's");
+    /// ```
     pub fn new(service: S, poll: PollConfig, plan: ChainPlan, key: [u8; 16], seed: u64) -> Self {
         let (prompts, progress) = plan.into_parts(service.provider(), key);
         let rereads: Vec<String> = progress.finished.iter().map(|step| step.job_id.clone()).collect();

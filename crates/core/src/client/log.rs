@@ -5,6 +5,35 @@
 //! no header and no body. They leave through the call's
 //! [`Redacted`](crate::client::redacted::Redacted) like every update,
 //! so a key a hostile service echoed as a job id never reaches one.
+//!
+//! ```
+//! use kling_extend_core::client::call::Call;
+//! use kling_extend_core::client::log::LogPlan;
+//! use kling_extend_core::client::log_level::Level;
+//! use kling_extend_core::client::machine::{Event, Machine, Time};
+//! use kling_extend_core::client::update::Update;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let options = parse(br#"{"apiKey":"sk-test","logLevel":"info"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let plan = LogPlan::of(&config, "getJob").expect("a logLevel");
+//! let mut read = plan.wrap(Call::read(config, JobId::new("j1").unwrap(), 7));
+//! read.start(Time::at(0));
+//! let busy = HttpResponse { status: 503, headers: vec![], body: b"busy".to_vec() };
+//! read.handle(Event::Response(busy), Time::at(40));
+//! let lines: Vec<(Level, String)> = std::iter::from_fn(|| read.take_update())
+//!     .filter_map(|update| match update {
+//!         Update::Log { level, message } => Some((level, message)),
+//!         _ => None,
+//!     })
+//!     .collect();
+//! assert_eq!(lines.len(), 2, "{lines:?}");
+//! assert!(lines[0].0 == Level::Info && lines[0].1.ends_with("/v1/jobs/j1 → 503 (40 ms)"));
+//! assert!(lines[1].0 == Level::Warn && lines[1].1.starts_with("retrying GET https://"));
+//! ```
 
 use crate::client::classify::{Target, transport_error};
 use crate::client::log_level::Level;
@@ -19,7 +48,29 @@ fn failure(transport: Transport, sent: &Sent) -> String {
 }
 
 /// What [`Logged`] needs of a call's config, taken before its machine owns
-/// the config; `None` when the call logs nothing.
+/// the config; `None` when the call logs nothing. A driver takes it, moves
+/// the config into the call's machine, then wraps the machine.
+///
+/// ```
+/// use kling_extend_core::client::call::Call;
+/// use kling_extend_core::client::log::LogPlan;
+/// use kling_extend_core::client::machine::{Machine, Time};
+/// use kling_extend_core::client::update::Update;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::job_id::JobId;
+/// use kling_extend_core::types::json::parse;
+///
+/// let options = parse(br#"{"apiKey":"sk-test","logLevel":"debug"}"#).unwrap();
+/// let config = ClientConfig::from_value(&options, false).unwrap();
+/// let plan = LogPlan::of(&config, "getJob");
+/// let read = Call::read(config, JobId::new("j1").unwrap(), 7);
+/// let mut machine: Box<dyn Machine<Output = _, Update = Update>> = match plan {
+///     Some(plan) => Box::new(plan.wrap(read)),
+///     None => Box::new(read),
+/// };
+/// machine.start(Time::at(0));
+/// assert!(matches!(machine.take_update(), Some(Update::Log { message, .. }) if message.starts_with("GET ")));
+/// ```
 pub struct LogPlan {
     threshold: Level,
     what: &'static str,
@@ -27,10 +78,45 @@ pub struct LogPlan {
 
 impl LogPlan {
     /// `what`: the API function, named in the last line.
+    ///
+    /// ```
+    /// use kling_extend_core::client::log::LogPlan;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let quiet = ClientConfig::from_value(&parse(br#"{"apiKey":"k"}"#).unwrap(), false).unwrap();
+    /// assert!(LogPlan::of(&quiet, "getJob").is_none(), "no logLevel: nothing to log");
+    /// let off = ClientConfig::from_value(&parse(br#"{"apiKey":"k","logLevel":"off"}"#).unwrap(), false).unwrap();
+    /// assert!(LogPlan::of(&off, "getJob").is_none());
+    /// let warn = ClientConfig::from_value(&parse(br#"{"apiKey":"k","logLevel":"warn"}"#).unwrap(), false).unwrap();
+    /// assert!(LogPlan::of(&warn, "getJob").is_some());
+    /// ```
     pub fn of<P>(config: &ClientConfig<P>, what: &'static str) -> Option<LogPlan> {
         Some(LogPlan { threshold: config.log?, what })
     }
 
+    /// `inner`, logged at the plan's threshold.
+    ///
+    /// ```
+    /// use kling_extend_core::client::call::Call;
+    /// use kling_extend_core::client::log::LogPlan;
+    /// use kling_extend_core::client::machine::{Event, Machine, Time};
+    /// use kling_extend_core::client::update::Update;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::http::Transport;
+    /// use kling_extend_core::types::job_id::JobId;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let options = parse(br#"{"apiKey":"k","logLevel":"error","maxRetries":0}"#).unwrap();
+    /// let config = ClientConfig::from_value(&options, false).unwrap();
+    /// let plan = LogPlan::of(&config, "getJob").unwrap();
+    /// let mut read = plan.wrap(Call::read(config, JobId::new("j1").unwrap(), 7));
+    /// read.start(Time::at(0));
+    /// assert!(read.take_update().is_none(), "the request's line is below the threshold");
+    /// read.handle(Event::Failed(Transport::Timeout), Time::at(30_000));
+    /// let Some(Update::Log { message, .. }) = read.take_update() else { panic!() };
+    /// assert!(message.starts_with("getJob failed after 30000 ms: timeout: "), "{message}");
+    /// ```
     pub fn wrap<M: Machine<Update = Update>>(self, inner: M) -> Logged<M> {
         Logged::new(inner, self.threshold, self.what)
     }
@@ -50,7 +136,27 @@ enum Outcome {
     Failed(Transport),
 }
 
-/// `inner`, with a log line for what passes through it.
+/// `inner`, with a log line for what passes through it: each a
+/// [`Update::Log`] it reports before `inner`'s own updates.
+///
+/// ```
+/// use kling_extend_core::client::call::Call;
+/// use kling_extend_core::client::log::Logged;
+/// use kling_extend_core::client::log_level::Level;
+/// use kling_extend_core::client::machine::{Machine, Time};
+/// use kling_extend_core::client::update::Update;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::job_id::JobId;
+/// use kling_extend_core::types::json::parse;
+///
+/// let config = ClientConfig::from_value(&parse(br#"{"apiKey":"sk-test"}"#).unwrap(), false).unwrap();
+/// let mut read = Logged::new(Call::read(config, JobId::new("j1").unwrap(), 7), Level::Debug, "getJob");
+/// read.start(Time::at(0));
+/// let Some(Update::Log { level, message }) = read.take_update() else { panic!() };
+/// assert_eq!(level, Level::Debug);
+/// assert!(message.starts_with("GET https://") && message.ends_with("/v1/jobs/j1"), "{message}");
+/// assert!(!message.contains("sk-test"), "no header, so no key");
+/// ```
 pub struct Logged<M> {
     inner: M,
     threshold: Level,
@@ -65,6 +171,29 @@ pub struct Logged<M> {
 }
 
 impl<M: Machine<Update = Update>> Logged<M> {
+    /// `inner` logged up to `threshold`; `what`, the API function, names
+    /// the call in its last line. (The Rust client takes the threshold from
+    /// the `log` crate's, not from a config.)
+    ///
+    /// ```
+    /// use kling_extend_core::client::call::Call;
+    /// use kling_extend_core::client::log::Logged;
+    /// use kling_extend_core::client::log_level::Level;
+    /// use kling_extend_core::client::machine::{Event, Machine, Time};
+    /// use kling_extend_core::client::update::Update;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::http::HttpResponse;
+    /// use kling_extend_core::types::job_id::JobId;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let config = ClientConfig::from_value(&parse(br#"{"apiKey":"k"}"#).unwrap(), false).unwrap();
+    /// let mut read = Logged::new(Call::read(config, JobId::new("j1").unwrap(), 7), Level::Debug, "getJob");
+    /// read.start(Time::at(100));
+    /// let done = HttpResponse { status: 200, headers: vec![], body: br#"{"id":"j1","status":"queued"}"#.to_vec() };
+    /// read.handle(Event::Response(done), Time::at(350));
+    /// let last = std::iter::from_fn(|| read.take_update()).last();
+    /// assert!(matches!(last, Some(Update::Log { message, .. }) if message == "getJob done in 250 ms"));
+    /// ```
     pub fn new(inner: M, threshold: Level, what: &'static str) -> Self {
         Logged { inner, threshold, what, started_ms: 0, sent: None, last: None, lines: Vec::new() }
     }

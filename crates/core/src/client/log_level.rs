@@ -1,9 +1,28 @@
 //! How much a call logs (`logLevel`, `KLING_EXTEND_LOG`).
+//!
+//! ```
+//! use kling_extend_core::client::log_level::Level;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let options = parse(br#"{"apiKey":"sk-test","logLevel":"info"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! assert_eq!(config.log, Some(Level::Info));
+//! ```
 
 use crate::types::error::{Error, Result};
 
 /// How much to log, least first: a threshold lets through its own level and
 /// those before it.
+///
+/// ```
+/// use kling_extend_core::client::log_level::Level;
+///
+/// let threshold = Level::Info;
+/// let passes = |level: Level| level <= threshold;
+/// assert!(passes(Level::Error) && passes(Level::Info));
+/// assert!(!passes(Level::Debug));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     /// How a call failed, once, at its end.
@@ -18,7 +37,7 @@ pub enum Level {
 
 impl Level {
     /// The threshold `word` names (`logLevel`, `KLING_EXTEND_LOG`); `None` is "off".
-    pub fn threshold(word: &str, field: &str) -> Result<Option<Level>> {
+    pub(crate) fn threshold(word: &str, field: &str) -> Result<Option<Level>> {
         Ok(Some(match word {
             "off" => return Ok(None),
             "error" => Level::Error,
@@ -29,7 +48,14 @@ impl Level {
         }))
     }
 
-    /// The name of the logger's method for this level.
+    /// The name of the logger's method for this level (and of the level in
+    /// `logLevel`).
+    ///
+    /// ```
+    /// use kling_extend_core::client::log_level::Level;
+    ///
+    /// assert_eq!(Level::Debug.as_str(), "debug"); // `logger.debug(message)`
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Error => "error",

@@ -1,6 +1,35 @@
 //! `run`: submit a job, then wait for it as `pollJob` does. A composite
 //! machine: a submit [`Call`], then a [`Poll`] of the job it created, their
 //! steps passed through to the driver. A chain runs one per extension.
+//!
+//! ```
+//! use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+//! use kling_extend_core::client::options::PollConfig;
+//! use kling_extend_core::client::run::Run;
+//! use kling_extend_core::client::update::Update;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::{HttpResponse, Method};
+//! use kling_extend_core::types::job::Status;
+//! use kling_extend_core::types::json::parse;
+//! use kling_extend_core::types::provider::ProviderName;
+//! use kling_extend_core::types::request::ExtendRequest;
+//!
+//! let options = parse(br#"{"apiKey":"sk-test"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let poll = PollConfig::from_value(&options).unwrap();
+//! let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v0"}"#).unwrap(), ProviderName::Trinetra).unwrap();
+//! let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+//!
+//! let mut run = Run::new(config, poll, request, 7, [1; 16]);
+//! assert!(matches!(run.start(Time::at(0)), Step::Send { request, .. } if request.method == Method::Post));
+//! // Accepted: the submission is reported, and the wait begins with a read.
+//! let step = run.handle(answer(202, r#"{"job_id":"j1","status":"queued"}"#), Time::at(10));
+//! assert!(matches!(step, Step::Send { request, .. } if request.method == Method::Get));
+//! assert!(matches!(run.take_update(), Some(Update::Submitted(submission)) if submission.job_id == "j1"));
+//! let done = r#"{"id":"j1","status":"succeeded","output":{"outputs":[{"url":"https://cdn/v.mp4","type":"video"}]}}"#;
+//! let Step::Done(Ok(job)) = run.handle(answer(200, done), Time::at(20)) else { panic!() };
+//! assert_eq!((job.id.as_str(), job.status), ("j1", Status::Succeeded));
+//! ```
 
 use crate::client::call::{Call, Submit};
 use crate::client::machine::{Event, Machine, Step, Time};
@@ -18,6 +47,34 @@ enum Stage<S> {
     Waiting(Poll<S>),
 }
 
+/// The `run` machine: a submit, then a wait for the job it made; its output
+/// is the job as it ended, its updates the submission and each status.
+/// A wait's error names the job as accepted, so the caller knows which job
+/// it paid for even when the wait is aborted or times out.
+///
+/// ```
+/// use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// use kling_extend_core::client::options::PollConfig;
+/// use kling_extend_core::client::run::Run;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::error::ErrorCode;
+/// use kling_extend_core::types::http::HttpResponse;
+/// use kling_extend_core::types::json::parse;
+/// use kling_extend_core::types::provider::ProviderName;
+/// use kling_extend_core::types::request::ExtendRequest;
+///
+/// let options = parse(br#"{"apiKey":"sk-test"}"#).unwrap();
+/// let config = ClientConfig::from_value(&options, false).unwrap();
+/// let poll = PollConfig::from_value(&options).unwrap();
+/// let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v0"}"#).unwrap(), ProviderName::Trinetra).unwrap();
+/// let mut run = Run::new(config, poll, request, 7, [1; 16]);
+/// run.start(Time::at(0));
+/// let accepted = br#"{"job_id":"j1","status":"queued"}"#.to_vec();
+/// run.handle(Event::Response(HttpResponse { status: 202, headers: vec![], body: accepted }), Time::at(10));
+/// let Step::Done(Err(error)) = run.handle(Event::Aborted { in_flight: true }, Time::at(20)) else { panic!() };
+/// assert_eq!(error.code, ErrorCode::Aborted);
+/// assert_eq!(error.job.map(|job| job.id).as_deref(), Some("j1"));
+/// ```
 pub struct Run<S> {
     service: S,
     poll: PollConfig,
@@ -31,21 +88,45 @@ pub struct Run<S> {
 }
 
 impl<S: Service + Clone> Run<S> {
-    /// `nonce`: 16 random bytes (see [`Call::submit`]).
+    /// A run of `request` on `service`, waiting as `poll` says. `seed`
+    /// seeds the retries' jitter; `nonce`: 16 random bytes (see
+    /// [`Call::submit`]), from which a Kling submit's findable id derives.
+    ///
+    /// ```
+    /// use kling_extend_core::client::machine::{Machine, Step, Time};
+    /// use kling_extend_core::client::options::PollConfig;
+    /// use kling_extend_core::client::run::Run;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::json::{Value, parse};
+    /// use kling_extend_core::types::provider::ProviderName;
+    /// use kling_extend_core::types::request::ExtendRequest;
+    ///
+    /// let options = parse(br#"{"provider":"kling","apiKey":"kk"}"#).unwrap();
+    /// let config = ClientConfig::from_value(&options, false).unwrap();
+    /// let poll = PollConfig::from_value(&options).unwrap();
+    /// let request = ExtendRequest::from_value(&parse(br#"{"video_id":"v0"}"#).unwrap(), ProviderName::Kling).unwrap();
+    /// let body = |nonce| match Run::new(config.clone(), poll, request.clone(), 7, nonce).start(Time::at(0)) {
+    ///     Step::Send { request, .. } => request.body.unwrap(),
+    ///     other => panic!("{other:?}"),
+    /// };
+    /// let id = |body: &Value| body.get("external_task_id").and_then(Value::as_str).map(str::to_owned);
+    /// assert!(id(&body([1; 16])).is_some(), "findable by an id of its own");
+    /// assert_ne!(id(&body([1; 16])), id(&body([2; 16])), "another nonce, another id");
+    /// ```
     pub fn new(service: S, poll: PollConfig, request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         let call = Call::submit(service.clone(), request, seed, nonce);
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }
 
     /// A step an earlier process submitted, its job id known: only the wait.
-    pub fn resume(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
+    pub(crate) fn resume(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
         let stage = Stage::Waiting(Poll::new(service.clone(), poll, id, seed));
         Run { service, poll, seed, stage, submitted: None, accepted: None }
     }
 
     /// A step an earlier process may have submitted: found by the id
     /// `request` carries, or submitted (see [`Call::find_or_submit`]).
-    pub fn find_or_submit(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
+    pub(crate) fn find_or_submit(service: S, poll: PollConfig, request: ExtendRequest, seed: u64) -> Self {
         let call = Call::find_or_submit(service.clone(), request, seed);
         Run { service, poll, seed, stage: Stage::Submitting(call), submitted: None, accepted: None }
     }

@@ -3,6 +3,19 @@
 //! response ([`TaskEvent`]), defined once here: the wasm layer parses them
 //! at its boundary, and the JS driver's constants are checked against
 //! [`TaskKind::ALL`] and [`TaskEvent::ALL`] by their wire names.
+//!
+//! A driver's boundary reads both from text (here, a call it starts and
+//! the timeout it reports of its request):
+//!
+//! ```
+//! use kling_extend_core::client::machine::Event;
+//! use kling_extend_core::client::task::{TaskEvent, TaskKind};
+//! use kling_extend_core::types::http::Transport;
+//!
+//! assert_eq!(TaskKind::parse("pollJob"), Ok(TaskKind::PollJob));
+//! let event = TaskEvent::parse("timedOut").and_then(|event| event.event("")).unwrap();
+//! assert!(matches!(event, Event::Failed(Transport::Timeout)));
+//! ```
 
 use crate::client::machine::Event;
 use crate::types::error::{Error, Result};
@@ -10,18 +23,39 @@ use crate::types::http::Transport;
 
 /// A network call, by the name of the API function that makes it (which its
 /// log lines also give).
+///
+/// ```
+/// use kling_extend_core::client::task::TaskKind;
+///
+/// let kind = TaskKind::parse("chainExtensions").unwrap();
+/// assert_eq!(kind, TaskKind::ChainExtensions);
+/// assert_eq!(kind.wire_name(), "chainExtensions");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskKind {
+    /// `extendVideo`: one submit.
     ExtendVideo,
+    /// `getJob`: one read of a job.
     GetJob,
+    /// `pollJob`: reads of a job until it ends.
     PollJob,
+    /// `run`: a submit, then its poll.
     Run,
+    /// `chainExtensions`: a run per prompt, each extending the last result.
     ChainExtensions,
     /// A step of a chain a durable engine runs (`kling-extend/workflows`).
     ChainSubmit,
 }
 
 impl TaskKind {
+    /// Every kind, in the order the JS driver's list has them.
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskKind;
+    ///
+    /// let names: Vec<&str> = TaskKind::ALL.iter().map(|kind| kind.wire_name()).collect();
+    /// assert_eq!(names, ["extendVideo", "getJob", "pollJob", "run", "chainExtensions", "chainSubmit"]);
+    /// ```
     pub const ALL: &'static [TaskKind] = &[
         TaskKind::ExtendVideo,
         TaskKind::GetJob,
@@ -31,6 +65,13 @@ impl TaskKind {
         TaskKind::ChainSubmit,
     ];
 
+    /// The name the driver starts the call by: its API function's.
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskKind;
+    ///
+    /// assert_eq!(TaskKind::GetJob.wire_name(), "getJob");
+    /// ```
     pub fn wire_name(self) -> &'static str {
         match self {
             TaskKind::ExtendVideo => "extendVideo",
@@ -45,6 +86,14 @@ impl TaskKind {
     /// The kind `name` names, or the error a driver gets for a call the core
     /// has not. A `match` rather than a search of [`TaskKind::ALL`], which
     /// costs the page's wasm more (the tests hold the two to agree).
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskKind;
+    ///
+    /// assert_eq!(TaskKind::parse("run"), Ok(TaskKind::Run));
+    /// let error = TaskKind::parse("Run").unwrap_err(); // names are case-sensitive
+    /// assert_eq!(error.field.as_deref(), Some("kind"));
+    /// ```
     pub fn parse(name: &str) -> Result<TaskKind> {
         Ok(match name {
             "extendVideo" => TaskKind::ExtendVideo,
@@ -58,6 +107,16 @@ impl TaskKind {
     }
 
     /// The error for a kind this build does not run (or no kind at all).
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskKind;
+    /// use kling_extend_core::types::error::ErrorCode;
+    ///
+    /// // A build without chains refuses their kinds as it refuses unknown ones.
+    /// let error = TaskKind::not_a_call();
+    /// assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidRequest, Some("kind")));
+    /// assert_eq!(TaskKind::parse("nope"), Err(error));
+    /// ```
     pub fn not_a_call() -> Error {
         Error::invalid("kind", "is not a network call")
     }
@@ -65,6 +124,16 @@ impl TaskKind {
 
 /// What happened to a step that is not a response, as the driver reports it
 /// (with a detail, text, for some).
+///
+/// ```
+/// use kling_extend_core::client::machine::Event;
+/// use kling_extend_core::client::task::TaskEvent;
+/// use kling_extend_core::types::http::Transport;
+///
+/// // Node's fetch failed with `err.cause.code` "ECONNREFUSED": nothing was sent.
+/// let event = TaskEvent::parse("failed").unwrap().event("ECONNREFUSED").unwrap();
+/// assert!(matches!(event, Event::Failed(Transport::ConnectFailed)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskEvent {
     /// The wait ended.
@@ -87,6 +156,16 @@ pub enum TaskEvent {
 }
 
 impl TaskEvent {
+    /// Every event, in the order the JS driver's list has them.
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskEvent;
+    ///
+    /// for &event in TaskEvent::ALL {
+    ///     assert_eq!(TaskEvent::parse(event.wire_name()), Ok(event));
+    /// }
+    /// assert_eq!(TaskEvent::ALL.len(), 7);
+    /// ```
     pub const ALL: &'static [TaskEvent] = &[
         TaskEvent::Waited,
         TaskEvent::TimedOut,
@@ -98,8 +177,25 @@ impl TaskEvent {
     ];
 
     /// The detail of [`TaskEvent::Aborted`] when a request was under way.
+    ///
+    /// ```
+    /// use kling_extend_core::client::machine::Event;
+    /// use kling_extend_core::client::task::TaskEvent;
+    ///
+    /// let during = TaskEvent::Aborted.event(TaskEvent::IN_FLIGHT).unwrap();
+    /// assert!(matches!(during, Event::Aborted { in_flight: true }));
+    /// let between = TaskEvent::Aborted.event("").unwrap();
+    /// assert!(matches!(between, Event::Aborted { in_flight: false }));
+    /// ```
     pub const IN_FLIGHT: &'static str = "inFlight";
 
+    /// The name the driver reports the event by.
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskEvent;
+    ///
+    /// assert_eq!(TaskEvent::TooLarge.wire_name(), "tooLarge");
+    /// ```
     pub fn wire_name(self) -> &'static str {
         match self {
             TaskEvent::Waited => "waited",
@@ -112,7 +208,15 @@ impl TaskEvent {
         }
     }
 
-    /// As [`TaskKind::parse`].
+    /// As [`TaskKind::parse`]: the event `name` names, or an error naming
+    /// the field `event`.
+    ///
+    /// ```
+    /// use kling_extend_core::client::task::TaskEvent;
+    ///
+    /// assert_eq!(TaskEvent::parse("end"), Ok(TaskEvent::End));
+    /// assert_eq!(TaskEvent::parse("nudged").unwrap_err().field.as_deref(), Some("event"));
+    /// ```
     pub fn parse(name: &str) -> Result<TaskEvent> {
         Ok(match name {
             "waited" => TaskEvent::Waited,
@@ -129,6 +233,20 @@ impl TaskEvent {
     /// The machine's input for this event with its `detail`; for
     /// [`TaskEvent::End`], which drops the machine instead, the answer the
     /// driver does not read: the unknown name's, whose text the wasm holds already.
+    /// A detail that is not a number where one is expected reads as 0.
+    ///
+    /// ```
+    /// use kling_extend_core::client::machine::Event;
+    /// use kling_extend_core::client::task::TaskEvent;
+    /// use kling_extend_core::types::http::Transport;
+    ///
+    /// let too_large = TaskEvent::TooLarge.event("1048576").unwrap();
+    /// assert!(matches!(too_large, Event::Failed(Transport::TooLarge { limit: 1_048_576 })));
+    /// let hidden = TaskEvent::Redirected.event("0").unwrap(); // a browser hides the status
+    /// assert!(matches!(hidden, Event::Failed(Transport::Redirected { status: 0 })));
+    /// assert!(matches!(TaskEvent::Waited.event("").unwrap(), Event::Waited));
+    /// assert!(TaskEvent::End.event("").is_err());
+    /// ```
     pub fn event(self, detail: &str) -> Result<Event> {
         Ok(match self {
             TaskEvent::Waited => Event::Waited,
