@@ -1,7 +1,9 @@
 //! Typed, field-named reads from a JSON-like object supplied by a caller.
 //!
 //! Every reader rejects a wrong type with the field's name instead of
-//! defaulting, and treats `null`/`undefined` as "not given".
+//! defaulting, and treats `null`/`undefined` as "not given". The readers
+//! serve the core's own parsing of options and inputs; a driver needs only
+//! [`Fields::of`] and [`Fields::provider`], to pick a provider from options.
 //!
 //! ```
 //! use kling_extend_core::types::fields::Fields;
