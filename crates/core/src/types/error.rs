@@ -1,29 +1,74 @@
 //! The one error type every failure becomes: the contract's `KlingExtendError`.
+//!
+//! A driver hands it on as a value, whose keys are the contract's:
+//!
+//! ```
+//! use kling_extend_core::types::error::Error;
+//! use kling_extend_core::types::json::Value;
+//!
+//! let error = Error::invalid("prompt", "is too long");
+//! assert_eq!(
+//!     Value::from(error).to_json(),
+//!     r#"{"code":"invalid_request","message":"prompt is too long","retryable":false,"field":"prompt"}"#
+//! );
+//! ```
 
 use crate::types::job::Job;
 use crate::types::json::{Value, object};
 
 /// The contract's error codes; callers branch on these, never on messages.
+///
+/// ```
+/// use kling_extend_core::types::error::{Error, ErrorCode};
+///
+/// let error = Error::invalid("video_id", "is required");
+/// match error.code {
+///     ErrorCode::InvalidRequest => assert_eq!(error.field.as_deref(), Some("video_id")),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// The request broke a rule, here or at the service (`field` says where).
     InvalidRequest,
+    /// The credential was refused (HTTP 401, or the service's code for it).
     Unauthorized,
+    /// The credential may not do this (HTTP 403, or the service's code for it).
     Forbidden,
+    /// The account cannot pay for the job (HTTP 402).
     InsufficientCredits,
+    /// No such job, or no such route (HTTP 404, 410, or the service's code).
     NotFound,
+    /// Too many requests (HTTP 429); `retry_after_ms` says when to come back.
     RateLimited,
+    /// The service refused the content (Kling's codes 1300, 1301).
     ContentPolicy,
+    /// The service failed (HTTP 5xx).
     ServerError,
+    /// No response arrived: the connection failed or was dropped.
     NetworkError,
+    /// No answer in time: an attempt's timeout, or a wait for a job.
     Timeout,
+    /// The caller stopped the call.
     Aborted,
+    /// The job ended in failure; `job` holds it.
     JobFailed,
+    /// The job was canceled; `job` holds it.
     JobCanceled,
+    /// The service answered with something that is not what it promised.
     BadResponse,
 }
 
 impl ErrorCode {
     /// Every code, in the contract's order (`src/js/lib/contract.js` lists them so).
+    ///
+    /// ```
+    /// use kling_extend_core::types::error::ErrorCode;
+    ///
+    /// assert_eq!(ErrorCode::ALL.len(), 14);
+    /// assert_eq!(ErrorCode::ALL[0], ErrorCode::InvalidRequest);
+    /// assert_eq!(ErrorCode::ALL.iter().filter(|c| c.as_str() == "timeout").count(), 1);
+    /// ```
     pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidRequest,
         ErrorCode::Unauthorized,
@@ -41,6 +86,14 @@ impl ErrorCode {
         ErrorCode::BadResponse,
     ];
 
+    /// The contract's name of the code, in snake case (`"rate_limited"`).
+    ///
+    /// ```
+    /// use kling_extend_core::types::error::ErrorCode;
+    ///
+    /// assert_eq!(ErrorCode::RateLimited.as_str(), "rate_limited");
+    /// assert_eq!(ErrorCode::InsufficientCredits.as_str(), "insufficient_credits");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidRequest => "invalid_request",
@@ -65,21 +118,53 @@ impl ErrorCode {
 ///
 /// Messages are written by this crate or taken (trimmed) from a service's error
 /// body; credentials never reach them because requests are not echoed.
+///
+/// ```
+/// use kling_extend_core::types::error::{Error, ErrorCode};
+///
+/// let error = Error::invalid("cfg_scale", "must be between 0 and 1");
+/// assert_eq!(error.code, ErrorCode::InvalidRequest);
+/// assert!(!error.retryable, "the same request fails the same way");
+/// assert_eq!(error.to_string(), "cfg_scale must be between 0 and 1");
+/// assert_eq!((error.status, error.job), (None, None), "no service was asked");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
+    /// What went wrong, for callers to branch on.
     pub code: ErrorCode,
+    /// What went wrong, for people; also the error's `Display`.
     pub message: String,
     /// Whether the same call may succeed if made again later.
     pub retryable: bool,
+    /// The HTTP status of the service's answer, when there was one.
     pub status: Option<u16>,
+    /// The service's own error code (Kling's `code`), when it gave one.
     pub provider_code: Option<i64>,
+    /// The service's id of the request, for its support.
     pub request_id: Option<String>,
+    /// How long the service asked to wait before trying again.
     pub retry_after_ms: Option<u64>,
+    /// The field of the request at fault (always set for `invalid_request`).
     pub field: Option<String>,
+    /// The job the error is about: a failed or canceled one, or one
+    /// submitted before the call failed, so the paid job is never lost.
     pub job: Option<Box<Job>>,
+    /// For a submit: whether the service may have received it, so that
+    /// trying again could start a second job (`None`: not a submit).
     pub maybe_submitted: Option<bool>,
 }
 
+/// A result whose error is the core's [`Error`].
+///
+/// ```
+/// use kling_extend_core::types::error::{Error, Result};
+///
+/// fn seconds(n: f64) -> Result<u64> {
+///     if n >= 1.0 { Ok(n as u64) } else { Err(Error::invalid("seconds", "must be at least 1")) }
+/// }
+/// assert_eq!(seconds(5.0).unwrap(), 5);
+/// assert_eq!(seconds(0.0).unwrap_err().field.as_deref(), Some("seconds"));
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The longest job id a message names; a longer one is only in `job`.
@@ -89,7 +174,7 @@ impl Error {
     /// An `invalid_request` always names a field: "request" (the whole of
     /// it) until something more precise is known, as when a service refuses
     /// a request without saying which part.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
             message: message.into(),
@@ -104,12 +189,22 @@ impl Error {
         }
     }
 
-    /// Bad input from the caller: names the field and why.
+    /// Bad input from the caller: names the field and why. The message is
+    /// the field's name followed by `why`.
+    ///
+    /// ```
+    /// use kling_extend_core::types::error::{Error, ErrorCode};
+    ///
+    /// let error = Error::invalid("options.timeoutMs", "must be a whole number");
+    /// assert_eq!(error.code, ErrorCode::InvalidRequest);
+    /// assert_eq!(error.field.as_deref(), Some("options.timeoutMs"));
+    /// assert_eq!(error.message, "options.timeoutMs must be a whole number");
+    /// ```
     pub fn invalid(field: &str, why: &str) -> Self {
         Error { field: Some(field.to_owned()), ..Error::new(ErrorCode::InvalidRequest, field.to_owned() + " " + why) }
     }
 
-    pub fn retryable(mut self, retryable: bool) -> Self {
+    pub(crate) fn retryable(mut self, retryable: bool) -> Self {
         self.retryable = retryable;
         self
     }
@@ -117,7 +212,7 @@ impl Error {
     /// Attaches the job the error is about and names it in the message, so
     /// a log of messages alone still finds the job: an id too long to read
     /// is left to `job`.
-    pub fn with_job(mut self, job: Job) -> Self {
+    pub(crate) fn with_job(mut self, job: Job) -> Self {
         let id = if job.id.len() <= MAX_NAMED_ID { job.id.as_str() } else { "in error.job" };
         self.message.push_str(" (job ");
         // Without control characters: a hostile id cannot forge a log line.
@@ -127,7 +222,7 @@ impl Error {
         self
     }
 
-    pub fn maybe_submitted(mut self, maybe: bool) -> Self {
+    pub(crate) fn maybe_submitted(mut self, maybe: bool) -> Self {
         self.maybe_submitted = Some(maybe);
         self
     }

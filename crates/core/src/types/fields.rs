@@ -1,12 +1,36 @@
 //! Typed, field-named reads from a JSON-like object supplied by a caller.
 //!
 //! Every reader rejects a wrong type with the field's name instead of
-//! defaulting, and treats `null`/`undefined` as "not given".
+//! defaulting, and treats `null`/`undefined` as "not given". The readers
+//! serve the core's own parsing of options and inputs; a driver needs only
+//! [`Fields::of`] and [`Fields::provider`], to pick a provider from options.
+//!
+//! ```
+//! use kling_extend_core::types::fields::Fields;
+//! use kling_extend_core::types::json::parse;
+//! use kling_extend_core::types::provider::ProviderName;
+//!
+//! let options = parse(br#"{"provider":"kling","apiKey":"k"}"#).unwrap();
+//! let provider = Fields::of(&options, "options").unwrap().provider().unwrap();
+//! assert_eq!(provider.unwrap_or_default(), ProviderName::Kling);
+//! ```
 
 use crate::types::error::{Error, Result};
 use crate::types::json::Value;
 use crate::types::provider::ProviderName;
 
+/// The members of a caller's object, read one field at a time, each
+/// failure an `invalid_request` that names the field.
+///
+/// ```
+/// use kling_extend_core::types::fields::Fields;
+/// use kling_extend_core::types::json::parse;
+///
+/// let options = parse(br#"{"provider":"openai"}"#).unwrap();
+/// let error = Fields::of(&options, "options").unwrap().provider().unwrap_err();
+/// assert_eq!(error.field.as_deref(), Some("provider"));
+/// assert_eq!(error.message, r#"provider must be "trinetra" or "kling""#);
+/// ```
 pub struct Fields<'a> {
     members: &'a [(String, Value)],
     /// Prepended to field names in errors, e.g. `rates.` for nested objects.
@@ -14,12 +38,22 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// `what` names the whole value in the error when it is not an object.
+    /// The members of `value`, which must be an object; `what` names the
+    /// whole value in the error when it is not one.
+    ///
+    /// ```
+    /// use kling_extend_core::types::fields::Fields;
+    /// use kling_extend_core::types::json::Value;
+    ///
+    /// assert!(Fields::of(&Value::Object(Vec::new()), "options").is_ok());
+    /// let error = Fields::of(&Value::Bool(true), "options").err().unwrap();
+    /// assert_eq!(error.message, "options must be an object, not a boolean");
+    /// ```
     pub fn of(value: &'a Value, what: &str) -> Result<Fields<'a>> {
         Self::nested(value, what, "")
     }
 
-    pub fn nested(value: &'a Value, what: &str, prefix: &'a str) -> Result<Fields<'a>> {
+    pub(crate) fn nested(value: &'a Value, what: &str, prefix: &'a str) -> Result<Fields<'a>> {
         match value {
             Value::Object(members) => Ok(Fields { members, prefix }),
             other => Err(Error::invalid(what, &("must be an object, not ".to_owned() + other.kind()))),
@@ -28,7 +62,7 @@ impl<'a> Fields<'a> {
 
     /// Refuses any key not in `known`; `explain` may give a better reason for
     /// keys that are known elsewhere (e.g. to the other provider).
-    pub fn deny_unknown(&self, known: &[&str], explain: impl Fn(&str) -> Option<String>) -> Result<()> {
+    pub(crate) fn deny_unknown(&self, known: &[&str], explain: impl Fn(&str) -> Option<String>) -> Result<()> {
         match self.members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
             None => Ok(()),
             Some((key, _)) => {
@@ -51,11 +85,11 @@ impl<'a> Fields<'a> {
     }
 
     /// Whether `key` is given (present, and not null).
-    pub fn given(&self, key: &str) -> bool {
+    pub(crate) fn given(&self, key: &str) -> bool {
         self.present(key).is_some()
     }
 
-    pub fn string(&self, key: &str) -> Result<Option<&'a str>> {
+    pub(crate) fn string(&self, key: &str) -> Result<Option<&'a str>> {
         match self.present(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -64,7 +98,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A string that, when given, must not be empty or blank.
-    pub fn text(&self, key: &str) -> Result<Option<&'a str>> {
+    pub(crate) fn text(&self, key: &str) -> Result<Option<&'a str>> {
         match self.string(key)? {
             Some(s) if s.trim().is_empty() => Err(Error::invalid(&self.name(key), "must not be empty")),
             other => Ok(other),
@@ -72,7 +106,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A finite number (JSON numbers always are; JS values may not be).
-    pub fn number(&self, key: &str) -> Result<Option<f64>> {
+    pub(crate) fn number(&self, key: &str) -> Result<Option<f64>> {
         match self.present(key) {
             None => Ok(None),
             Some(Value::Number(n)) if n.is_finite() => Ok(Some(*n)),
@@ -82,7 +116,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A whole number within `range`.
-    pub fn integer(&self, key: &str, range: std::ops::RangeInclusive<u64>) -> Result<Option<u64>> {
+    pub(crate) fn integer(&self, key: &str, range: std::ops::RangeInclusive<u64>) -> Result<Option<u64>> {
         match self.number(key)? {
             None => Ok(None),
             Some(n) => whole(n, &range).map(Some).ok_or_else(|| {
@@ -92,7 +126,20 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The `provider` member, if given.
+    /// The `provider` member, if given: `"trinetra"` or `"kling"`, where a
+    /// `null` is not given.
+    ///
+    /// ```
+    /// use kling_extend_core::types::fields::Fields;
+    /// use kling_extend_core::types::json::parse;
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let read = |text: &str| Fields::of(&parse(text.as_bytes()).unwrap(), "options").unwrap().provider();
+    /// assert_eq!(read(r#"{"provider":"trinetra"}"#).unwrap(), Some(ProviderName::Trinetra));
+    /// assert_eq!(read(r#"{"provider":null}"#).unwrap(), None);
+    /// assert_eq!(read(r#"{}"#).unwrap(), None);
+    /// assert!(read(r#"{"provider":1}"#).is_err());
+    /// ```
     pub fn provider(&self) -> Result<Option<ProviderName>> {
         match self.string("provider")? {
             None => Ok(None),
@@ -102,7 +149,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn boolean(&self, key: &str) -> Result<Option<bool>> {
+    pub(crate) fn boolean(&self, key: &str) -> Result<Option<bool>> {
         match self.present(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -110,7 +157,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn array(&self, key: &str) -> Result<Option<&'a [Value]>> {
+    pub(crate) fn array(&self, key: &str) -> Result<Option<&'a [Value]>> {
         match self.present(key) {
             None => Ok(None),
             Some(Value::Array(items)) => Ok(Some(items)),
@@ -118,7 +165,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn object(&self, key: &str) -> Result<Option<&'a Value>> {
+    pub(crate) fn object(&self, key: &str) -> Result<Option<&'a Value>> {
         match self.present(key) {
             None => Ok(None),
             Some(v @ Value::Object(_)) => Ok(Some(v)),
@@ -129,7 +176,7 @@ impl<'a> Fields<'a> {
 
 /// `n` if it is a whole number within `range`: [`Fields::integer`]'s rule,
 /// for numbers that arrive without a caller's object around them.
-pub fn whole(n: f64, range: &std::ops::RangeInclusive<u64>) -> Option<u64> {
+pub(crate) fn whole(n: f64, range: &std::ops::RangeInclusive<u64>) -> Option<u64> {
     (n.fract() == 0.0 && n >= *range.start() as f64 && n <= *range.end() as f64).then_some(n as u64)
 }
 

@@ -1,10 +1,29 @@
 //! A job id from a caller, checked to be safe as one URL path segment.
+//!
+//! ```
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::Value;
+//!
+//! assert!(JobId::parse(&Value::from("job_1")).is_ok());
+//! assert!(JobId::parse(&Value::from("..")).is_err(), "it would change the route");
+//! ```
 
 use crate::types::error::{Error, Result};
 use crate::types::json::Value;
 use crate::types::url::encode_segment;
 
-/// A job id fit to be a URL path segment.
+/// A job id fit to be a URL path segment: not blank, at most 512 bytes,
+/// and not `.` or `..` (which URL parsers resolve away). Any other text is
+/// accepted and percent-encoded where it goes in a path.
+///
+/// ```
+/// use kling_extend_core::types::job_id::JobId;
+///
+/// let id = JobId::new("a/../b").unwrap();
+/// assert_eq!(id, JobId::new("a/../b").unwrap());
+/// let error = JobId::new(&"j".repeat(513)).unwrap_err();
+/// assert_eq!(error.field.as_deref(), Some("jobId"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobId {
     text: String,
@@ -13,20 +32,37 @@ pub struct JobId {
 }
 
 impl JobId {
-    /// A caller's `jobId` argument.
+    /// A caller's `jobId` argument, which must be a string.
+    ///
+    /// ```
+    /// use kling_extend_core::types::job_id::JobId;
+    /// use kling_extend_core::types::json::Value;
+    ///
+    /// assert_eq!(JobId::parse(&Value::from("j1")).unwrap(), JobId::new("j1").unwrap());
+    /// let error = JobId::parse(&Value::Number(7.0)).unwrap_err();
+    /// assert_eq!(error.message, "jobId must be a string, not a number");
+    /// ```
     pub fn parse(id: &Value) -> Result<JobId> {
         JobId::parse_as(id, "jobId")
     }
 
     /// An id given as text (a submit's answer, a proxied path's), held to
     /// the rules of a caller's `jobId` and named as it.
+    ///
+    /// ```
+    /// use kling_extend_core::types::job_id::JobId;
+    ///
+    /// assert!(JobId::new("task_01").is_ok());
+    /// let error = JobId::new("  ").unwrap_err();
+    /// assert_eq!(error.message, "jobId must be a non-empty string of at most 512 bytes");
+    /// ```
     pub fn new(text: &str) -> Result<JobId> {
         JobId::checked(text, "jobId")
     }
 
     /// An id the caller gave in `field` (a stored chain's `finished[0].jobId`),
     /// held to the same rules and named by that field.
-    pub fn parse_as(id: &Value, field: &str) -> Result<JobId> {
+    pub(crate) fn parse_as(id: &Value, field: &str) -> Result<JobId> {
         match id.as_str() {
             Some(text) => JobId::checked(text, field),
             None => Err(Error::invalid(field, &format!("must be a string, not {}", id.kind()))),
@@ -48,19 +84,19 @@ impl JobId {
     /// stores it): its own id for the job. A caller's id may instead be one
     /// the caller chose (Kling's `external_task_id`), which a service's
     /// answer need not echo; an issued one must be the answer's own id.
-    pub fn issued(self) -> JobId {
+    pub(crate) fn issued(self) -> JobId {
         JobId { issued: true, ..self }
     }
 
-    pub fn is_issued(&self) -> bool {
+    pub(crate) fn is_issued(&self) -> bool {
         self.issued
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.text
     }
 
-    pub fn segment(&self) -> String {
+    pub(crate) fn segment(&self) -> String {
         encode_segment(&self.text)
     }
 }

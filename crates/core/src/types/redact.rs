@@ -7,6 +7,15 @@
 //! short key's letters. So only the [`Secrets`] a client or proxy holds are
 //! removed, each matched as a whole token, never inside a longer word or id;
 //! a JWT is removed only when it verifies with the secret key held.
+//!
+//! ```
+//! use kling_extend_core::types::error::Error;
+//! use kling_extend_core::types::redact::{Redact, Secrets};
+//!
+//! let secrets = Secrets::new(["sk_live_123"], None);
+//! let error = Error::invalid("request", "was refused: key sk_live_123 is suspended").redacted(&secrets);
+//! assert_eq!(error.message, "request was refused: key [redacted] is suspended");
+//! ```
 
 use crate::types::error::Error;
 use crate::types::job::{Job, Output, RAW_TEXT, Raw, Submission};
@@ -23,6 +32,16 @@ const HS256_SIGNATURE_CHARS: usize = 43;
 /// What must never reach a caller: the credentials held (keys, tokens),
 /// and the key that signs JWTs (Kling's secret key), whose tokens are
 /// credentials too, whoever minted them.
+///
+/// Its `Debug` counts what it holds and shows none of it.
+///
+/// ```
+/// use kling_extend_core::types::redact::Secrets;
+///
+/// let secrets = Secrets::new(["sk_live_123"], Some("kling-secret-key"));
+/// assert_eq!(secrets.scrub("key sk_live_123 refused").as_deref(), Some("key [redacted] refused"));
+/// assert_eq!(format!("{secrets:?}"), "Secrets(1 words, signing key: true)");
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secrets {
     /// Non-empty, each once.
@@ -39,6 +58,14 @@ impl fmt::Debug for Secrets {
 impl Secrets {
     /// `words`: each credential held (empty ones are ignored);
     /// `signing_key`: the secret that signs the JWTs the client sends.
+    ///
+    /// ```
+    /// use kling_extend_core::types::redact::Secrets;
+    ///
+    /// let secrets = Secrets::new(["", "sk_1", "sk_1"], None);
+    /// assert_eq!(secrets, Secrets::new(["sk_1"], None), "empty and repeated words are dropped");
+    /// assert!(Secrets::new([], None).is_empty());
+    /// ```
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>, signing_key: Option<&str>) -> Secrets {
         let mut secrets = Secrets { words: Vec::new(), signing_key: signing_key.map(str::to_owned) };
         words.into_iter().for_each(|word| secrets.add(word));
@@ -46,17 +73,43 @@ impl Secrets {
     }
 
     /// One more credential (a token signed for one request, say).
+    ///
+    /// ```
+    /// use kling_extend_core::types::redact::Secrets;
+    ///
+    /// let mut secrets = Secrets::default();
+    /// secrets.add("tk_once");
+    /// assert_eq!(secrets.scrub("token tk_once").as_deref(), Some("token [redacted]"));
+    /// ```
     pub fn add(&mut self, word: &str) {
         if !word.is_empty() && !self.words.iter().any(|w| w == word) {
             self.words.push(word.to_owned());
         }
     }
 
+    /// Whether nothing is held: then nothing is ever redacted, and a
+    /// caller may skip the work.
+    ///
+    /// ```
+    /// use kling_extend_core::types::redact::Secrets;
+    ///
+    /// assert!(Secrets::default().is_empty());
+    /// assert!(!Secrets::new([], Some("signing-key")).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.words.is_empty() && self.signing_key.is_none()
     }
 
     /// `text` with every credential replaced, or `None` when it holds none.
+    /// A credential counts only as a whole token, never inside a longer id.
+    ///
+    /// ```
+    /// use kling_extend_core::types::redact::Secrets;
+    ///
+    /// let secrets = Secrets::new(["key1"], None);
+    /// assert_eq!(secrets.scrub("https://x.test/v?token=key1&a=1").as_deref(), Some("https://x.test/v?token=[redacted]&a=1"));
+    /// assert_eq!(secrets.scrub("job_key1_a7"), None, "part of another id: left alone");
+    /// ```
     pub fn scrub(&self, text: &str) -> Option<String> {
         self.scrub_cut(text, false)
     }
@@ -64,6 +117,15 @@ impl Secrets {
     /// As [`Secrets::scrub`], for a message or a log line, whose quotes of
     /// the service are bounded (`…`) before this rule sees them: a token cut
     /// there that begins a credential goes too.
+    ///
+    /// ```
+    /// use kling_extend_core::types::redact::Secrets;
+    ///
+    /// let secrets = Secrets::new(["tk_A1b2C3d4"], None);
+    /// let cut = "HTTP 403: key tk_A1b…";
+    /// assert_eq!(secrets.scrub_message(cut).as_deref(), Some("HTTP 403: key [redacted]…"));
+    /// assert_eq!(secrets.scrub(cut), None, "not a whole credential");
+    /// ```
     pub fn scrub_message(&self, text: &str) -> Option<String> {
         self.scrub_cut(text, true)
     }
@@ -178,10 +240,42 @@ fn signed_with(token: &str, key: &str) -> bool {
 }
 
 /// Something handed to a caller, with every credential taken out.
+///
+/// The core's results and errors implement it; a driver redacts each one
+/// before it leaves, with the secrets its client holds.
+///
+/// ```
+/// use kling_extend_core::types::job::{Job, Status, Submission};
+/// use kling_extend_core::types::provider::ProviderName;
+/// use kling_extend_core::types::redact::{Redact, Secrets};
+///
+/// let secrets = Secrets::new(["sk_live_123"], None);
+/// let submission =
+///     Submission { job_id: "j1".into(), status: Status::Queued, provider: ProviderName::Trinetra, request_id: None };
+/// let job = Job { error: Some("bad key sk_live_123".into()), ..Job::accepted(&submission) };
+/// assert_eq!(job.redacted(&secrets).error.as_deref(), Some("bad key [redacted]"));
+/// ```
 pub trait Redact {
+    /// Takes every credential in `secrets` out of `self`, in place.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::parse;
+    /// use kling_extend_core::types::redact::{Redact, Secrets};
+    ///
+    /// let mut value = parse(br#"{"note":"key k-123 is suspended","k-123":1}"#).unwrap();
+    /// value.redact(&Secrets::new(["k-123"], None));
+    /// assert_eq!(value.to_json(), r#"{"note":"key [redacted] is suspended","[redacted]":1}"#);
+    /// ```
     fn redact(&mut self, secrets: &Secrets);
 
     /// `self`, redacted.
+    ///
+    /// ```
+    /// use kling_extend_core::types::redact::{Redact, Secrets};
+    ///
+    /// let message = "echoed sk_1".to_owned().redacted(&Secrets::new(["sk_1"], None));
+    /// assert_eq!(message, "echoed [redacted]");
+    /// ```
     fn redacted(mut self, secrets: &Secrets) -> Self
     where
         Self: Sized,
@@ -269,6 +363,16 @@ impl Redact for Raw {
 /// as it reads, between quotes that end a token as the string's ends do, so
 /// a text in which no credential stands holds none in any string, and is
 /// never parsed. With escapes (`\u005f`, `\/`), the parsed strings are asked.
+///
+/// ```
+/// use kling_extend_core::types::redact::{Secrets, scrub_json};
+///
+/// let secrets = Secrets::new(["secretkey123"], None);
+/// assert_eq!(scrub_json(r#"{"id":"j1"}"#, &secrets), None, "clean: the text goes on as it came");
+/// let escaped = r#"{"note":"secret\u006bey123"}"#;
+/// let document = scrub_json(escaped, &secrets).unwrap();
+/// assert_eq!(document.to_json(), r#"{"note":"[redacted]"}"#);
+/// ```
 pub fn scrub_json(text: &str, secrets: &Secrets) -> Option<Value> {
     if secrets.is_empty() || !text.contains('\\') && secrets.scrub(text).is_none() {
         return None;
@@ -313,6 +417,14 @@ impl Redact for Submission {
 }
 
 /// A message, redacted by [`Secrets::scrub_message`].
+///
+/// ```
+/// use kling_extend_core::types::redact::{Secrets, redact_message};
+///
+/// let mut message = "HTTP 401: token tk_A1b2C3d4 expired".to_owned();
+/// redact_message(&mut message, &Secrets::new(["tk_A1b2C3d4"], None));
+/// assert_eq!(message, "HTTP 401: token [redacted] expired");
+/// ```
 pub fn redact_message(message: &mut String, secrets: &Secrets) {
     if let Some(scrubbed) = secrets.scrub_message(message) {
         *message = scrubbed;

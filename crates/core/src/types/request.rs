@@ -1,4 +1,14 @@
 //! An extension request, validated before anything is sent.
+//!
+//! ```
+//! use kling_extend_core::types::json::parse;
+//! use kling_extend_core::types::provider::ProviderName;
+//! use kling_extend_core::types::request::ExtendRequest;
+//!
+//! let value = parse(br#"{"video_id":"v1","cfg_scale":1.5}"#).unwrap();
+//! let error = ExtendRequest::from_value(&value, ProviderName::Trinetra).unwrap_err();
+//! assert_eq!(error.field.as_deref(), Some("cfg_scale"));
+//! ```
 
 use crate::types::error::{Error, Result};
 use crate::types::fields::Fields;
@@ -9,7 +19,7 @@ use crate::types::tier::{Mode, Resolution};
 use crate::types::url::check_http_url;
 
 /// The services' limit on `prompt` and `negative_prompt`, in characters.
-pub const MAX_PROMPT_CHARS: usize = 2500;
+const MAX_PROMPT_CHARS: usize = 2500;
 
 const TRINETRA_FIELDS: &[&str] = &["video_id", "prompt", "negative_prompt", "cfg_scale", "callback_url", "resolution"];
 const KLING_FIELDS: &[&str] = &[
@@ -27,18 +37,47 @@ const KLING_FIELDS: &[&str] = &[
 ];
 
 /// A request that passed every rule; only [`ExtendRequest::from_value`] makes one.
+///
+/// Its fields are the services' own (snake case), each `None` when not given.
+///
+/// ```
+/// use kling_extend_core::types::json::parse;
+/// use kling_extend_core::types::provider::ProviderName;
+/// use kling_extend_core::types::request::ExtendRequest;
+///
+/// let value = parse(br#"{"task_id":"t1","prompt":"the camera pulls back","duration":5}"#).unwrap();
+/// let request = ExtendRequest::from_value(&value, ProviderName::Kling).unwrap();
+/// assert_eq!(request.task_id.as_deref(), Some("t1"));
+/// assert_eq!(request.prompt.as_deref(), Some("the camera pulls back"));
+/// assert_eq!(request.duration.as_deref(), Some("5"), "seconds as Kling's wire has them");
+/// assert_eq!(request.video_id, None);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExtendRequest {
+    /// The video to extend (Trinetra's, or Kling's video id).
     pub video_id: Option<String>,
+    /// Kling: the task whose video to extend, instead of `video_id`.
     pub task_id: Option<String>,
+    /// What should happen next in the video, at most 2500 characters.
     pub prompt: Option<String>,
+    /// What the video should avoid, at most 2500 characters.
     pub negative_prompt: Option<String>,
+    /// How closely to follow the prompt, from 0 to 1.
     pub cfg_scale: Option<f64>,
+    /// An absolute http(s) URL the service calls when the job ends (an
+    /// empty one means none).
     pub callback_url: Option<String>,
+    /// Trinetra: the output resolution, which sets the price.
     pub resolution: Option<Resolution>,
+    /// Kling: the caller's own id for the task, unique in the account;
+    /// a submit whose answer was lost is looked up by it.
     pub external_task_id: Option<String>,
+    /// Kling: whole seconds to add, from 1 to 60, as the string its wire
+    /// takes (a number is accepted and written as one).
     pub duration: Option<String>,
+    /// Kling: the generation mode, which sets the price.
     pub mode: Option<Mode>,
+    /// Kling: the model to generate with (`kling-v1`, say).
     pub model_name: Option<String>,
     /// Kling's `watermark_info.enabled`: whether a watermarked copy is made too.
     pub watermark: Option<bool>,
@@ -47,6 +86,18 @@ pub struct ExtendRequest {
 impl ExtendRequest {
     /// Validates a caller's request for `provider`. Fields the provider does
     /// not take are refused rather than dropped, so nothing is silently lost.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::parse;
+    /// use kling_extend_core::types::provider::ProviderName;
+    /// use kling_extend_core::types::request::ExtendRequest;
+    ///
+    /// let check = |text: &str| ExtendRequest::from_value(&parse(text.as_bytes()).unwrap(), ProviderName::Trinetra);
+    /// assert_eq!(check(r#"{"video_id":"v1"}"#).unwrap().video_id.as_deref(), Some("v1"));
+    /// assert_eq!(check(r#"{}"#).unwrap_err().message, "video_id is required");
+    /// let typo = check(r#"{"video_id":"v1","promt":"a"}"#).unwrap_err();
+    /// assert_eq!(typo.message, "promt is not a known field; did you mean prompt?");
+    /// ```
     pub fn from_value(value: &Value, provider: ProviderName) -> Result<ExtendRequest> {
         let fields = Fields::of(value, "request")?;
         let (known, other) = match provider {
@@ -94,7 +145,7 @@ fn prompt<'a>(fields: &Fields<'a>, key: &str) -> Result<Option<&'a str>> {
 
 /// A prompt's length, refused by `field`: a request's `prompt`, or a
 /// chain's `prompts[2]`.
-pub fn check_prompt(text: &str, field: &str) -> Result<()> {
+pub(crate) fn check_prompt(text: &str, field: &str) -> Result<()> {
     let chars = text.chars().count();
     if chars > MAX_PROMPT_CHARS {
         let why = format!("must be at most {} characters (got {})", MAX_PROMPT_CHARS, chars);

@@ -1,12 +1,23 @@
 //! The little URL handling the package needs: checks and path segments
 //! (percent-encoding from the `percent-encoding` crate).
+//!
+//! Only [`decode_segment`] is public, for whoever reads a job id out of a
+//! path, as the proxy does.
+//!
+//! ```
+//! use kling_extend_core::types::url::decode_segment;
+//!
+//! let path = "/v1/jobs/job%201";
+//! let id = path.rsplit('/').next().map(decode_segment);
+//! assert_eq!(id.as_deref(), Some("job 1"));
+//! ```
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Checks that `url` is an absolute `http(s)` URL that `fetch` will take:
 /// a host, a possible port, no white space and no user info (which `fetch`
 /// refuses, and which would put a credential in every URL); returns why not.
-pub fn check_http_url(url: &str) -> Result<(), &'static str> {
+pub(crate) fn check_http_url(url: &str) -> Result<(), &'static str> {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
         &url[8..]
@@ -39,12 +50,20 @@ pub fn check_http_url(url: &str) -> Result<(), &'static str> {
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes one path segment, so an id can never change the route.
-pub fn encode_segment(segment: &str) -> String {
+pub(crate) fn encode_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 /// Percent-decodes a path segment; one whose bytes are not UTF-8 once
 /// decoded is kept as it came.
+///
+/// ```
+/// use kling_extend_core::types::url::decode_segment;
+///
+/// assert_eq!(decode_segment("a%2F..%2Fb"), "a/../b");
+/// assert_eq!(decode_segment("%C3%A9"), "é");
+/// assert_eq!(decode_segment("%ff"), "%ff", "not UTF-8: kept as it came");
+/// ```
 pub fn decode_segment(segment: &str) -> String {
     percent_decode_str(segment).decode_utf8().map_or_else(|_| segment.to_owned(), |text| text.into_owned())
 }

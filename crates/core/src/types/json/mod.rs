@@ -6,6 +6,15 @@
 //! bring a hasher whose keys a hostile service could collide), and numbers
 //! are plain `f64`, as JavaScript's are. Results and errors leave the crate
 //! as values: each core type converts itself with `From<T> for Value`.
+//!
+//! ```
+//! use kling_extend_core::types::json::{Value, object, parse};
+//!
+//! let document = parse(br#"{"b":1,"a":[true,null]}"#).unwrap();
+//! assert_eq!(document.to_json(), r#"{"b":1,"a":[true,null]}"#, "members keep their order");
+//! let built = object([("id", Some(Value::from("j1"))), ("error", None)]);
+//! assert_eq!(built.to_json(), r#"{"id":"j1"}"#);
+//! ```
 
 mod serde;
 
@@ -13,6 +22,16 @@ pub use self::serde::{ParseError, is_document, parse, parse_number, parse_only};
 
 /// What to build of a document (see [`parse_only`]); the rest is read
 /// through, never stored.
+///
+/// ```
+/// use kling_extend_core::types::json::{Keep, parse_only};
+///
+/// // Of each video, its url; of the document, its videos.
+/// const VIDEO: Keep = Keep::Members(&[("url", Keep::All)]);
+/// const ANSWER: Keep = Keep::Members(&[("videos", Keep::Items(&VIDEO))]);
+/// let text = br#"{"videos":[{"url":"u","frames":[1,2,3]}],"logs":"..."}"#;
+/// assert_eq!(parse_only(text, &ANSWER).unwrap().to_json(), r#"{"videos":[{"url":"u"}]}"#);
+/// ```
 #[derive(Debug)]
 pub enum Keep {
     /// The value whole.
@@ -25,12 +44,29 @@ pub enum Keep {
     Items(&'static Keep),
 }
 
+/// A JSON value, as JavaScript holds one: numbers are `f64`, objects keep
+/// their members in order.
+///
+/// ```
+/// use kling_extend_core::types::json::{Value, parse};
+///
+/// let value = parse(br#"{"status":"queued","credits":95,"videos":[]}"#).unwrap();
+/// assert_eq!(value.get("status").and_then(Value::as_str), Some("queued"));
+/// assert_eq!(value.get("credits").and_then(Value::as_f64), Some(95.0));
+/// assert_eq!(value.get("videos").and_then(Value::as_array).map(<[Value]>::len), Some(0));
+/// assert_eq!(Value::from(vec!["a", "b"]), parse(br#"["a","b"]"#).unwrap());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number: finite when parsed, written as an integer when whole.
     Number(f64),
+    /// A string.
     String(String),
+    /// A list.
     Array(Vec<Value>),
     /// Members in the order received; a parsed document holds each key once
     /// (the last value given for it, where `JSON.parse` keeps it too).
@@ -39,6 +75,16 @@ pub enum Value {
 
 impl Value {
     /// The member `key` of an object; `None` for other values.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::{Value, parse};
+    ///
+    /// let value = parse(br#"{"id":"j1","error":null}"#).unwrap();
+    /// assert_eq!(value.get("id"), Some(&Value::from("j1")));
+    /// assert_eq!(value.get("error"), Some(&Value::Null));
+    /// assert_eq!(value.get("output"), None);
+    /// assert_eq!(Value::from("j1").get("id"), None, "not an object");
+    /// ```
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
@@ -47,10 +93,26 @@ impl Value {
     }
 
     /// Like [`Value::get`], but a JSON `null` counts as absent.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let value = parse(br#"{"id":"j1","error":null}"#).unwrap();
+    /// assert!(value.get_present("id").is_some());
+    /// assert_eq!(value.get_present("error"), None);
+    /// ```
     pub fn get_present(&self, key: &str) -> Option<&Value> {
         self.get(key).filter(|v| !matches!(v, Value::Null))
     }
 
+    /// The text of a string; `None` for other values.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::Value;
+    ///
+    /// assert_eq!(Value::from("queued").as_str(), Some("queued"));
+    /// assert_eq!(Value::Number(1.0).as_str(), None, "a number is not its text");
+    /// ```
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -58,6 +120,14 @@ impl Value {
         }
     }
 
+    /// The number; `None` for other values, a string of digits too.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::Value;
+    ///
+    /// assert_eq!(Value::Number(3.5).as_f64(), Some(3.5));
+    /// assert_eq!(Value::from("3.5").as_f64(), None);
+    /// ```
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
@@ -65,6 +135,15 @@ impl Value {
         }
     }
 
+    /// The items of a list; `None` for other values.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::{Value, parse};
+    ///
+    /// let list = parse(b"[1,2]").unwrap();
+    /// assert_eq!(list.as_array(), Some(&[Value::Number(1.0), Value::Number(2.0)][..]));
+    /// assert_eq!(Value::Null.as_array(), None);
+    /// ```
     pub fn as_array(&self) -> Option<&[Value]> {
         match self {
             Value::Array(items) => Some(items),
@@ -72,6 +151,15 @@ impl Value {
         }
     }
 
+    /// The members of an object, in order; `None` for other values.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let value = parse(br#"{"b":1,"a":2}"#).unwrap();
+    /// let keys: Vec<&str> = value.as_object().unwrap().iter().map(|(key, _)| key.as_str()).collect();
+    /// assert_eq!(keys, ["b", "a"]);
+    /// ```
     pub fn as_object(&self) -> Option<&[(String, Value)]> {
         match self {
             Value::Object(members) => Some(members),
@@ -80,6 +168,13 @@ impl Value {
     }
 
     /// The JSON type's name, for error messages.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::Value;
+    ///
+    /// let value = Value::Array(Vec::new());
+    /// assert_eq!(format!("must be an object, not {}", value.kind()), "must be an object, not an array");
+    /// ```
     pub fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
@@ -93,6 +188,15 @@ impl Value {
 }
 
 /// Builds an object from members whose values may be absent.
+/// A `None` leaves its member out, as the contract leaves out what is not known.
+///
+/// ```
+/// use kling_extend_core::types::json::{Value, object};
+///
+/// let request_id: Option<String> = None;
+/// let value = object([("job_id", Some(Value::from("j1"))), ("request_id", request_id.map(Value::from))]);
+/// assert_eq!(value.to_json(), r#"{"job_id":"j1"}"#);
+/// ```
 pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Value {
     Value::Object(present(&mut members.into_iter()))
 }

@@ -10,6 +10,14 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
 
 /// Why a text is not a JSON document.
+/// Its `Display` says what is wrong, and where.
+///
+/// ```
+/// use kling_extend_core::types::json::parse;
+///
+/// let error = parse(b"{\"id\":").unwrap_err();
+/// assert!(error.to_string().contains("line 1"), "{error}");
+/// ```
 #[derive(Debug)]
 pub struct ParseError(serde_json::Error);
 
@@ -21,6 +29,16 @@ impl fmt::Display for ParseError {
 
 /// Parses a complete JSON document; a UTF-8 byte order mark is skipped, as
 /// `Response.json()` skips it.
+///
+/// ```
+/// use kling_extend_core::types::json::{Value, parse};
+///
+/// assert_eq!(parse(b"\xEF\xBB\xBF[1]").unwrap(), Value::Array(vec![Value::Number(1.0)]));
+/// assert_eq!(parse(br#"{"a":1,"a":2}"#).unwrap().to_json(), r#"{"a":2}"#, "the last value, as JSON.parse");
+/// for bad in ["", "[1,]", "NaN", "1 2"] {
+///     assert!(parse(bad.as_bytes()).is_err(), "{bad}");
+/// }
+/// ```
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     parse_only(bytes, &Keep::All)
 }
@@ -29,12 +47,30 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
 /// other member is read through (checked, never stored), so a large document
 /// costs its reading, not its tree. What a provider reads of an answer is
 /// small; the answer itself goes on as its text (`Raw::Text`).
+///
+/// ```
+/// use kling_extend_core::types::json::{Keep, parse_only};
+///
+/// const STATUS: Keep = Keep::Members(&[("status", Keep::All)]);
+/// let kept = parse_only(br#"{"status":"running","frames":[[0,1],[2,3]]}"#, &STATUS).unwrap();
+/// assert_eq!(kept.to_json(), r#"{"status":"running"}"#);
+/// assert!(parse_only(br#"{"status":"running","frames":[1,]}"#, &STATUS).is_err(), "what is not kept is checked");
+/// ```
 pub fn parse_only(bytes: &[u8], keep: &Keep) -> Result<Value, ParseError> {
     read(bytes, keep).map_err(ParseError)
 }
 
 /// Whether `bytes` are one JSON document, read through without building it
 /// (a proxy passes a document on as text), its nesting bounded as a parse's.
+///
+/// ```
+/// use kling_extend_core::types::json::is_document;
+///
+/// assert!(is_document(br#"{"video_id":"v1"}"#));
+/// assert!(!is_document(b"{\"video_id\":"));
+/// let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+/// assert!(!is_document(deep.as_bytes()), "too deep, even unbuilt");
+/// ```
 pub fn is_document(bytes: &[u8]) -> bool {
     read(bytes, &Keep::Nothing).is_ok()
 }
@@ -50,12 +86,30 @@ fn read(bytes: &[u8], keep: &Keep) -> Result<Value, serde_json::Error> {
 }
 
 /// A JSON number written as text (Kling sends `"3.5"`), read exactly.
+///
+/// ```
+/// use kling_extend_core::types::json::parse_number;
+///
+/// assert_eq!(parse_number("3.5"), Some(3.5));
+/// assert_eq!(parse_number("1e2"), Some(100.0));
+/// assert_eq!(parse_number("0x10"), None, "JSON's numbers only");
+/// assert_eq!(parse_number("\"3\""), None, "a string is no number");
+/// ```
 pub fn parse_number(text: &str) -> Option<f64> {
     parse(text.as_bytes()).ok()?.as_f64()
 }
 
 impl Value {
     /// This value as compact JSON text.
+    /// As `JSON.stringify` writes it: whole numbers without a fraction,
+    /// members in order.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::{Value, object};
+    ///
+    /// let value = object([("n", Some(Value::Number(5.0))), ("x", Some(Value::Number(0.1))), ("s", Some("a\"b".into()))]);
+    /// assert_eq!(value.to_json(), r#"{"n":5,"x":0.1,"s":"a\"b"}"#);
+    /// ```
     pub fn to_json(&self) -> String {
         // Writing to a String fails only for a non-string map key, which a
         // Value cannot have.
