@@ -152,7 +152,8 @@ pub enum Bill {
         steps: u64,
         /// The units billed, in tenths (a professional step is 3.5 units).
         units_tenths: u64,
-        /// Credits a step before the discount (its app counts 10 a unit).
+        /// Credits a step before the discount: the list rate (10 a unit, as its
+        /// app counts) or the caller's `rates`.
         per_step: f64,
         /// The money at the caller's `unitPrice`, after the discount; `None` without one.
         price: Option<Price>,
