@@ -1,12 +1,40 @@
-//! The sans-IO core of kling-extend: everything the npm package and the Rust
-//! client decide, as plain Rust with no I/O, no clock and no JS types.
-//! Validation, request building, answer parsing, error classification, retry
-//! and poll scheduling, signing, pricing, the proxy's decisions and webhook
-//! signatures are here; a driver (the npm package's JS, the Rust client)
-//! only performs the steps a machine asks for. Folders by concern, each
-//! using only those before it (ARCHITECTURE.md, "The shape in one picture";
-//! `tests/layering.rs` holds it): `types`, then `pricing` and `client`, then
-//! `webhook` and `proxy`, then `providers`.
+//! The sans-IO core of kling-extend: extending Kling videos through
+//! Trinetra's gateway or Kling's own API, as plain Rust that performs no I/O
+//! and reads no clock. It checks options and requests, builds each HTTP
+//! request, reads each answer into a job, schedules retries and polls
+//! ([`client`]'s machines), prices a video ([`pricing`]), verifies webhooks
+//! ([`webhook`]) and decides what a key-holding proxy forwards ([`proxy`]).
+//! A driver sends what it is asked to and hands back what came: the npm
+//! package's wasm bindings are one, the async Rust client
+//! `kling-extend-client` another (the crate to depend on to call the
+//! services).
+//!
+//! ```
+//! use kling_extend_core::client::service::Service;
+//! use kling_extend_core::pricing::quote::quote;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job::Status;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//!
+//! // What 10 seconds at 1080p cost, offline.
+//! let price = quote(&parse(br#"{"seconds": 10, "resolution": "1080p"}"#).unwrap())?;
+//! assert_eq!(price.credits, 300.0);
+//!
+//! // A job read: the core builds the request, a driver sends it, the core reads the answer.
+//! let config = ClientConfig::from_value(&parse(br#"{"apiKey": "k"}"#).unwrap(), false)?;
+//! let request = config.job_request(&JobId::new("job_1")?, 0);
+//! assert_eq!(request.url, "https://brahmand-api.bulletshorts.co/v1/jobs/job_1");
+//! let body = br#"{"id": "job_1", "status": "running"}"#.to_vec();
+//! let job = config.read_job(&HttpResponse { status: 200, headers: vec![], body }, 0)?;
+//! assert_eq!(job.status, Status::Running);
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
+//!
+//! Modules by concern, each using only those before it: [`types`], then
+//! [`pricing`] and [`client`], then [`webhook`] and [`proxy`], then
+//! [`providers`] (how each service spells a request and an answer).
 
 pub mod client;
 pub mod pricing;

@@ -3,6 +3,31 @@
 //! what it tells its logger. Deny by default: only the provider's submit and
 //! job-read routes, with their methods, from allowed origins, with bodies
 //! that pass the client's own rules, and only once it holds a credential.
+//!
+//! A driver (the npm package's `createProxy`, or a server of your own)
+//! asks [`ProxyConfig::decide`] about each request, reads the body if told
+//! to, sends what [`ProxyConfig::forward`] builds, and answers what
+//! [`ProxyConfig::relay`] makes of the service's answer:
+//!
+//! ```
+//! use kling_extend_core::providers::ProxyConfig;
+//! use kling_extend_core::proxy::Decision;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+//! let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+//! let (page, submit) = (Some("https://app.example.com"), "/v1/video/kling-extend-video");
+//!
+//! let (decision, _log) = proxy.decide("POST", submit, page, Some("19"));
+//! assert!(matches!(decision, Decision::Forward { read_body: true, .. }));
+//! let upstream = proxy.forward(submit, Some(br#"{"video_id":"v1"}"#), page, 0).unwrap();
+//! assert_eq!(upstream.header("x-api-key"), Some("server-key"), "the server's key, never the page's");
+//!
+//! // The service's answer goes back with the key taken out.
+//! let reply = proxy.relay(202, &[], br#"{"job_id":"j1","echo":"server-key"}"#, None, page);
+//! assert_eq!(reply.body.as_deref(), Some(r#"{"job_id":"j1","echo":"[redacted]"}"#));
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 use crate::client::classify::clean;
 use crate::client::environment::{self as env, Environment};
@@ -20,11 +45,29 @@ use crate::types::request::ExtendRequest;
 use crate::types::suggest;
 use crate::types::url::{check_http_url, decode_segment};
 
-pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
+const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024;
 /// How long browsers may cache a preflight answer, in seconds.
 const PREFLIGHT_MAX_AGE: &str = "600";
 /// Upstream headers passed back to the caller (its `content-type` never is:
 /// every answer of the proxy is JSON).
+///
+/// ```
+/// use kling_extend_core::proxy::PASSED_BACK;
+/// # use kling_extend_core::providers::ProxyConfig;
+/// # use kling_extend_core::types::json::parse;
+/// # let proxy = ProxyConfig::from_value(&parse(br#"{"apiKey": "k", "allowedOrigins": []}"#).unwrap(), false, None)?;
+///
+/// // A driver copies these of the upstream's headers, and relay keeps them.
+/// let upstream = [("x-request-id", "req_1"), ("set-cookie", "s=1")];
+/// let passed: Vec<(String, String)> = upstream
+///     .iter()
+///     .filter(|(name, _)| PASSED_BACK.contains(name))
+///     .map(|(name, value)| (name.to_string(), value.to_string()))
+///     .collect();
+/// let reply = proxy.relay(200, &passed, b"{}", None, None);
+/// assert_eq!(reply.headers, [("x-request-id".to_owned(), "req_1".to_owned())]);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub const PASSED_BACK: [&str; 2] = ["retry-after", "x-request-id"];
 /// What every answer carries: a browser must not guess its type, and
 /// nothing in it may load or frame anything. With `basePath` the proxy
@@ -37,7 +80,7 @@ const ANSWER_HEADERS: [(&str, &str); 2] = [
 /// How many refused origins the proxy remembers, to log each once: past
 /// them, refusals are no longer logged, so callers sending ever new origins
 /// can neither grow its memory nor flood its log.
-pub const MAX_LOGGED_ORIGINS: usize = 64;
+const MAX_LOGGED_ORIGINS: usize = 64;
 /// What the proxy logs unless `logLevel` (or `KLING_EXTEND_LOG`) says
 /// otherwise: its refusals of origins and a missing credential, which a page
 /// sees only as a CORS failure or a 503, are the server's to know.
@@ -50,7 +93,23 @@ const OWN_KEYS: [&str; 4] = ["allowedOrigins", "maxBodyBytes", "basePath", "logL
 const UPSTREAM_KEYS: [&str; 3] = ["provider", "baseUrl", "timeoutMs"];
 
 /// A proxy's config, and what it learned since: the credential the
-/// environment supplied later, the origins it has logged.
+/// environment supplied later, the origins it has logged. A driver makes
+/// one per proxy and keeps it for every request (as `providers::ProxyConfig`,
+/// for whichever provider the config names).
+///
+/// ```
+/// use kling_extend_core::providers::ProxyConfig;
+/// use kling_extend_core::proxy::Decision;
+/// use kling_extend_core::types::json::parse;
+///
+/// let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+/// let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+/// let (Decision::Reply(refused), _) = proxy.decide("GET", "/v1/jobs/j1", Some("https://evil.example"), None) else {
+///     panic!("forwarded for another origin");
+/// };
+/// assert_eq!(refused.status, 403);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProxyConfig<P> {
     /// The upstream's provider as the config names it: its paths, and the
@@ -93,14 +152,30 @@ enum Origins {
 
 /// The two routes a proxy serves, as the service itself names them.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Route {
+enum Route {
     Submit,
     Read(JobId),
 }
 
-/// An answer of the proxy: its own, or the upstream's passed back.
+/// An answer of the proxy: its own, or the upstream's passed back. Send
+/// it with [`Reply::wire_headers`].
+///
+/// ```
+/// # use kling_extend_core::providers::ProxyConfig;
+/// # use kling_extend_core::types::json::parse;
+/// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+/// # let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+/// let refused = proxy.forward("/v1/video/kling-extend-video", Some(b"{}"), None, 0).unwrap_err();
+/// assert_eq!(refused.status, 400);
+/// assert_eq!(
+///     refused.body.as_deref(),
+///     Some(r#"{"error":{"code":"invalid_request","message":"video_id is required","field":"video_id"}}"#)
+/// );
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
+    /// The HTTP status to answer with.
     pub status: u16,
     /// CORS and route headers; [`Reply::wire_headers`] adds the body's.
     pub headers: Vec<(String, String)>,
@@ -111,6 +186,18 @@ pub struct Reply {
 impl Reply {
     /// Every header to send: the reply's own, the ones every answer carries,
     /// and for a body its JSON type.
+    ///
+    /// ```
+    /// # use kling_extend_core::providers::ProxyConfig;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+    /// # let proxy = ProxyConfig::from_value(&config, false, None)?;
+    /// let reply = proxy.reply(413, None);
+    /// let headers = reply.wire_headers();
+    /// assert!(headers.contains(&("content-type".to_owned(), "application/json".to_owned())));
+    /// assert!(headers.contains(&("x-content-type-options".to_owned(), "nosniff".to_owned())));
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn wire_headers(&self) -> Vec<(String, String)> {
         let json = self.body.as_ref().map(|_| ("content-type", "application/json"));
         let added = ANSWER_HEADERS.into_iter().chain(json).map(|(k, v)| (k.to_owned(), v.to_owned()));
@@ -118,22 +205,58 @@ impl Reply {
     }
 }
 
+/// What to do with a request, from [`ProxyConfig::decide`].
+///
+/// ```
+/// # use kling_extend_core::providers::ProxyConfig;
+/// # use kling_extend_core::types::json::parse;
+/// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+/// # let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+/// use kling_extend_core::proxy::Decision;
+///
+/// let (decision, _) = proxy.decide("GET", "/v1/jobs/j1", None, None);
+/// assert_eq!(decision, Decision::Forward { read_body: false, max_body_bytes: 65_536, timeout_ms: 30_000 });
+/// let (Decision::Reply(unknown), _) = proxy.decide("GET", "/v1/admin", None, None) else { panic!() };
+/// assert_eq!(unknown.status, 404);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Decision {
+    /// Answer this at once; nothing goes upstream.
     Reply(Reply),
     /// Ask `authorize`, read the body if `read_body` (at most `max_body_bytes`),
     /// then call [`ProxyConfig::forward`]; all of it within `timeout_ms`.
     Forward {
+        /// Whether the route takes a body (a submit).
         read_body: bool,
+        /// The most of it to read: past that, answer [`ProxyConfig::reply`]'s 413.
         max_body_bytes: u64,
+        /// The upstream's `timeoutMs`.
         timeout_ms: u32,
     },
 }
 
-/// A line for the proxy's logger.
+/// A line for the proxy's logger: what the server should know that a
+/// caller sees only as a refusal.
+///
+/// ```
+/// # use kling_extend_core::providers::ProxyConfig;
+/// # use kling_extend_core::types::json::parse;
+/// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+/// # let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+/// use kling_extend_core::client::log_level::Level;
+///
+/// let (_, log) = proxy.decide("OPTIONS", "/v1/jobs/j1", Some("https://other.example"), None);
+/// let line = log.expect("a refused origin is logged, once");
+/// assert_eq!(line.level, Level::Warn);
+/// assert!(line.message.contains("https://other.example"), "{}", line.message);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
+    /// How much it matters, for the logger's threshold (`logLevel`).
     pub level: Level,
+    /// The line, with what the caller sent cleaned of control characters.
     pub message: String,
 }
 
@@ -142,6 +265,18 @@ impl<P: Provider> ProxyConfig<P> {
     /// has none. A config without a credential is not refused: the
     /// environment may supply it later (a module loaded at build time, when
     /// the secret is not set), and until then every request is answered 503.
+    /// `in_browser` as for a client: whether the config is read in a page.
+    ///
+    /// ```
+    /// use kling_extend_core::providers::ProxyConfig;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let config = parse(br#"{"provider": "kling", "accessKey": "ak", "secretKey": "sk", "allowedOrigins": ["*"]}"#);
+    /// assert!(ProxyConfig::from_value(&config.unwrap(), false, None).is_ok());
+    /// let open = parse(br#"{"apiKey": "k"}"#).unwrap();
+    /// let refused = ProxyConfig::from_value(&open, false, None).unwrap_err();
+    /// assert_eq!(refused.field.as_deref(), Some("allowedOrigins"), "required: [] for servers only");
+    /// ```
     pub fn from_value(config: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ProxyConfig<P>> {
         let fields = Fields::of(config, "config")?;
         let upstream_keys = [&UPSTREAM_KEYS[..2], P::CREDENTIAL_OPTIONS, &UPSTREAM_KEYS[2..]].concat();
@@ -177,12 +312,40 @@ impl<P: Provider> ProxyConfig<P> {
 
     /// Whether the proxy still waits for a credential from the environment:
     /// then it should be given the variables (again) before a request.
+    ///
+    /// ```
+    /// use kling_extend_core::client::environment::Environment;
+    /// use kling_extend_core::providers::ProxyConfig;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let environment = |json: &[u8]| Environment::from_value(&parse(json).unwrap());
+    /// let config = parse(br#"{"allowedOrigins": []}"#).unwrap();
+    /// let mut proxy = ProxyConfig::from_value(&config, false, environment(b"{}")?.as_ref())?;
+    /// assert!(proxy.wants_environment());
+    /// proxy.supply(environment(br#"{"TRINETRA_API_KEY": "late-key"}"#)?.as_ref());
+    /// assert!(!proxy.wants_environment());
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn wants_environment(&self) -> bool {
         matches!(self.upstream, Upstream::Unset { environment: true, .. })
     }
 
     /// Takes the credential from `env` (the process environment's
     /// variables) if the config gave none, as a client's call does.
+    ///
+    /// ```
+    /// use kling_extend_core::client::environment::Environment;
+    /// use kling_extend_core::providers::ProxyConfig;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let mut proxy = ProxyConfig::from_value(&parse(br#"{"allowedOrigins": []}"#).unwrap(), false, None)?;
+    /// assert_eq!(proxy.forward("/v1/jobs/j1", None, None, 0).unwrap_err().status, 503, "no credential yet");
+    /// let env = Environment::from_value(&parse(br#"{"TRINETRA_API_KEY": "late-key"}"#).unwrap())?;
+    /// proxy.supply(env.as_ref());
+    /// let upstream = proxy.forward("/v1/jobs/j1", None, None, 0).unwrap();
+    /// assert_eq!(upstream.header("x-api-key"), Some("late-key"));
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn supply(&mut self, env: Option<&Environment>) {
         let (Upstream::Unset { options, in_browser, why, .. }, Some(env)) = (&mut self.upstream, env) else {
             return;
@@ -196,6 +359,28 @@ impl<P: Provider> ProxyConfig<P> {
 
     /// What to do with a request, before its body is read, and what to log
     /// about it: an origin's first refusal, a missing credential's first 503.
+    /// `content_length`: the request's header, if any; the body is still
+    /// bounded as it is read.
+    ///
+    /// ```
+    /// # use kling_extend_core::providers::ProxyConfig;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+    /// # let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+    /// use kling_extend_core::proxy::Decision;
+    ///
+    /// let page = Some("https://app.example.com");
+    /// let submit = "/v1/video/kling-extend-video";
+    /// let status = |(decision, _): (Decision, _)| match decision {
+    ///     Decision::Reply(reply) => reply.status,
+    ///     Decision::Forward { .. } => 0,
+    /// };
+    /// assert_eq!(status(proxy.decide("OPTIONS", submit, page, None)), 204, "a preflight, answered here");
+    /// assert_eq!(status(proxy.decide("GET", submit, page, None)), 405);
+    /// assert_eq!(status(proxy.decide("POST", submit, page, Some("1000000"))), 413);
+    /// assert_eq!(status(proxy.decide("POST", submit, page, Some("100"))), 0, "forward it");
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn decide(
         &mut self,
         method: &str,
@@ -253,7 +438,22 @@ impl<P: Provider> ProxyConfig<P> {
 
     /// The upstream request for an allowed request: the body re-built from
     /// its validated fields (nothing unknown passes), the server's credential
-    /// added, nothing of the caller's headers kept.
+    /// added, nothing of the caller's headers kept. `now_ms`: Unix time, to
+    /// sign a short-lived credential; a refusal is the reply to answer.
+    ///
+    /// ```
+    /// # use kling_extend_core::providers::ProxyConfig;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+    /// # let proxy = ProxyConfig::from_value(&config, false, None)?;
+    /// let body = br#"{"video_id": "v1", "prompt": "the camera pulls back"}"#;
+    /// let upstream = proxy.forward("/v1/video/kling-extend-video", Some(body), None, 0).unwrap();
+    /// assert_eq!(upstream.url, "https://brahmand-api.bulletshorts.co/v1/video/kling-extend-video");
+    /// let unknown = br#"{"video_id": "v1", "webhook": "https://elsewhere.example"}"#;
+    /// let refused = proxy.forward("/v1/video/kling-extend-video", Some(unknown), None, 0).unwrap_err();
+    /// assert_eq!(refused.status, 400);
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn forward(
         &self,
         path: &str,
@@ -279,6 +479,19 @@ impl<P: Provider> ProxyConfig<P> {
     /// A canned answer: 401 (authorize said no), 413 (body too large), or
     /// any other status as the proxy's own failure (its CORS headers are what
     /// `createProxy` needs of it then).
+    ///
+    /// ```
+    /// # use kling_extend_core::providers::ProxyConfig;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+    /// # let proxy = ProxyConfig::from_value(&config, false, None)?;
+    /// let page = Some("https://app.example.com");
+    /// let unauthorized = proxy.reply(401, page);
+    /// assert_eq!(unauthorized.status, 401);
+    /// assert!(unauthorized.body.is_some_and(|body| body.contains(r#""code":"unauthorized""#)));
+    /// assert!(unauthorized.headers.contains(&("access-control-allow-origin".to_owned(), page.unwrap().to_owned())));
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn reply(&self, status: u16, origin: Option<&str>) -> Reply {
         let (code, message) = match status {
             401 => (ErrorCode::Unauthorized, "not authorized"),
@@ -298,6 +511,21 @@ impl<P: Provider> ProxyConfig<P> {
     ///
     /// `passed`: the upstream's [`PASSED_BACK`] headers, each kept unless it
     /// holds a credential.
+    ///
+    /// ```
+    /// # use kling_extend_core::providers::ProxyConfig;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+    /// # let proxy = ProxyConfig::from_value(&config, false, None)?;
+    /// let passed = [("retry-after".to_owned(), "2".to_owned())];
+    /// let busy = proxy.relay(429, &passed, br#"{"error":"slow down"}"#, None, None);
+    /// assert_eq!((busy.status, busy.headers.as_slice()), (429, &passed[..]));
+    /// let html = proxy.relay(502, &[], b"<html>Bad gateway</html>", None, None);
+    /// assert!(html.body.is_some_and(|body| !body.contains('<')), "the proxy's own JSON error instead");
+    /// let moved = proxy.relay(302, &[], b"{}", None, None);
+    /// assert_eq!(moved.status, 502, "a redirect would take the key along");
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn relay(
         &self,
         status: u16,
@@ -334,6 +562,19 @@ impl<P: Provider> ProxyConfig<P> {
     /// that never opened is a 503, which tells the client that nothing was
     /// sent (a submit may then be retried, and is not "maybe submitted"); a
     /// timeout is a 504; anything else a 502.
+    ///
+    /// ```
+    /// # use kling_extend_core::providers::ProxyConfig;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = parse(br#"{"apiKey": "server-key", "allowedOrigins": ["https://app.example.com"]}"#).unwrap();
+    /// # let proxy = ProxyConfig::from_value(&config, false, None)?;
+    /// use kling_extend_core::types::http::Transport;
+    ///
+    /// assert_eq!(proxy.unanswered(Transport::ConnectFailed, None).status, 503);
+    /// assert_eq!(proxy.unanswered(Transport::Timeout, None).status, 504);
+    /// assert_eq!(proxy.unanswered(Transport::Network, None).status, 502);
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn unanswered(&self, transport: Transport, origin: Option<&str>) -> Reply {
         let (status, code, message) = match transport {
             Transport::Timeout => (504, ErrorCode::Timeout, "the service did not answer in time"),
@@ -348,7 +589,7 @@ impl<P: Provider> ProxyConfig<P> {
     /// Every credential a forwarded request carried (the configured keys,
     /// and the token signed for it, given by its `authorization` header), to
     /// [`scrub`] from its answer.
-    pub fn credentials(&self, authorization: Option<&str>) -> Secrets {
+    fn credentials(&self, authorization: Option<&str>) -> Secrets {
         let mut secrets = match &self.upstream {
             Upstream::Ready(upstream) => upstream.secrets(),
             Upstream::Unset { .. } => Secrets::default(),
@@ -360,7 +601,7 @@ impl<P: Provider> ProxyConfig<P> {
     }
 
     /// CORS headers for a response to `origin` (none for non-browser callers).
-    pub fn cors(&self, origin: Option<&str>) -> Vec<(String, String)> {
+    fn cors(&self, origin: Option<&str>) -> Vec<(String, String)> {
         let Some(origin) = origin.filter(|o| self.allows(Some(o))) else {
             return Vec::new();
         };
@@ -533,7 +774,7 @@ fn origins(fields: &Fields) -> Result<Origins> {
 
 /// An upstream JSON answer with every credential replaced (see
 /// [`scrub_json`]), or as it came when it holds none.
-pub fn scrub(body: &str, secrets: &Secrets) -> String {
+fn scrub(body: &str, secrets: &Secrets) -> String {
     scrub_json(body, secrets).map_or_else(|| body.to_owned(), |document| document.to_json())
 }
 

@@ -2,6 +2,28 @@
 //! HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{body}` under a `whsec_`
 //! secret. Several signatures and several secrets are accepted, so keys can be
 //! rotated without dropping deliveries.
+//!
+//! A receiver verifies a delivery first, then reads its body as a job
+//! ([`crate::providers::parse_webhook`]), the secrets taken out of it:
+//!
+//! ```
+//! use kling_extend_core::providers::{WEBHOOK, parse_webhook};
+//! use kling_extend_core::types::job::{Raw, Status};
+//! use kling_extend_core::webhook::{Signed, verify};
+//!
+//! let secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned()];
+//! let body = br#"{"id":"job_1","status":"succeeded"}"#;
+//! let signed = Signed {
+//!     id: "msg_1",
+//!     timestamp: "1700000000",
+//!     signature: "v1,lc43DJPf19p1aiUIf38JRGwyy+MbVzLQRuQHecR7t5o=",
+//! };
+//! let delivery = verify(body, &signed, &secrets, 1_700_000_060, 300)?;
+//! let mut job = parse_webhook(Raw::from_text(body, &WEBHOOK).unwrap(), None)?;
+//! job.webhook = Some(delivery);
+//! assert_eq!((job.id.as_str(), job.status), ("job_1", Status::Succeeded));
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 use crate::types::error::{Error, Result};
 use crate::types::fields::Fields;
@@ -15,20 +37,45 @@ use hmac_sha256::HMAC;
 
 /// How far a delivery's timestamp may be from now, either way (replays of an
 /// old delivery, or a clock far ahead, are refused).
-pub const DEFAULT_TOLERANCE_S: u64 = 300;
+const DEFAULT_TOLERANCE_S: u64 = 300;
 
 /// `parseWebhook` / `verifyWebhook` options.
+///
+/// ```
+/// use kling_extend_core::types::json::parse;
+/// use kling_extend_core::types::provider::ProviderName;
+/// use kling_extend_core::webhook::WebhookOptions;
+///
+/// let options = WebhookOptions::from_value(&parse(br#"{"provider": "kling", "toleranceSeconds": 60}"#).unwrap())?;
+/// assert_eq!(options, WebhookOptions { provider: Some(ProviderName::Kling), tolerance_s: 60, now_s: None });
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WebhookOptions {
     /// Which service sent it; guessed from the body's shape when `None`.
     pub provider: Option<ProviderName>,
+    /// How far a delivery's timestamp may be from now, either way, in
+    /// seconds (`toleranceSeconds`, 0 to 86,400; 300 by default).
     pub tolerance_s: u64,
     /// "Now" for the timestamp check (tests, replays); the clock when `None`.
     pub now_s: Option<u64>,
 }
 
 impl WebhookOptions {
-    /// `null` or `undefined` options mean the defaults.
+    /// The caller's options object; `null` or `undefined` options mean the
+    /// defaults. An unknown option is refused, with the likely one named.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::{Value, parse};
+    /// use kling_extend_core::webhook::WebhookOptions;
+    ///
+    /// let defaults = WebhookOptions::from_value(&Value::Null)?;
+    /// assert_eq!((defaults.provider, defaults.tolerance_s, defaults.now_s), (None, 300, None));
+    /// let typo = WebhookOptions::from_value(&parse(br#"{"tolerance_seconds": 60}"#).unwrap()).unwrap_err();
+    /// assert_eq!(typo.field.as_deref(), Some("tolerance_seconds"));
+    /// assert!(typo.message.contains("toleranceSeconds"), "{}", typo.message);
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn from_value(options: &Value) -> Result<WebhookOptions> {
         let empty = Value::Object(Vec::new());
         let fields = Fields::of(if matches!(options, Value::Null) { &empty } else { options }, "options")?;
@@ -42,16 +89,51 @@ impl WebhookOptions {
     }
 }
 
-/// The three headers a signed delivery carries.
+/// The three headers a signed delivery carries, as received; a missing
+/// one is `""`.
+///
+/// ```
+/// use kling_extend_core::webhook::{Signed, verify};
+///
+/// let unsigned = Signed { id: "msg_1", timestamp: "1700000000", signature: "" };
+/// let refused = verify(b"{}", &unsigned, &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()], 1_700_000_000, 300);
+/// assert_eq!(refused.unwrap_err().field.as_deref(), Some("headers.webhook-signature"));
+/// ```
 pub struct Signed<'a> {
+    /// `webhook-id`: the same for every retry of one message.
     pub id: &'a str,
+    /// `webhook-timestamp`: Unix seconds when it was sent.
     pub timestamp: &'a str,
+    /// `webhook-signature`: one or more `v1,<base64>`, space-separated.
     pub signature: &'a str,
 }
 
 /// Checks a delivery, in the order a reader would look: the headers are
 /// there, the timestamp is recent, a signature matches. The error names the
-/// header at fault and says which check failed.
+/// header at fault and says which check failed. `secrets`: every
+/// `whsec_` secret that may have signed it (two while one is rotated out);
+/// `now_s`: Unix seconds now.
+///
+/// ```
+/// use kling_extend_core::types::job::Delivery;
+/// use kling_extend_core::webhook::{Signed, verify};
+///
+/// let body = br#"{"id":"job_1","status":"succeeded"}"#;
+/// let signed = Signed {
+///     id: "msg_1",
+///     timestamp: "1700000000",
+///     signature: "v1,lc43DJPf19p1aiUIf38JRGwyy+MbVzLQRuQHecR7t5o=",
+/// };
+/// let rotated = ["whsec_b2xkIHNlY3JldA==".to_owned(), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned()];
+/// let delivery = verify(body, &signed, &rotated, 1_700_000_100, 300)?;
+/// assert_eq!(delivery, Delivery { id: "msg_1".into(), timestamp: 1_700_000_000 });
+///
+/// let tampered = verify(br#"{"id":"job_2","status":"succeeded"}"#, &signed, &rotated, 1_700_000_100, 300);
+/// assert_eq!(tampered.unwrap_err().field.as_deref(), Some("headers.webhook-signature"));
+/// let replayed = verify(body, &signed, &rotated, 1_700_000_400, 300).unwrap_err();
+/// assert!(replayed.message.contains("the delivery is 400 s old"), "{}", replayed.message);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub fn verify(body: &[u8], signed: &Signed, secrets: &[String], now_s: u64, tolerance_s: u64) -> Result<Delivery> {
     for (name, value) in
         [("webhook-id", signed.id), ("webhook-timestamp", signed.timestamp), ("webhook-signature", signed.signature)]
@@ -109,6 +191,15 @@ fn parse_timestamp(text: &str) -> Result<u64> {
 
 /// The webhook secrets as credentials, to take out of the job a delivery
 /// carries: each as given, and its key without the prefix.
+///
+/// ```
+/// use kling_extend_core::webhook::credentials;
+///
+/// let secrets = credentials(&["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()]);
+/// let echoed = secrets.scrub("signed with MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+/// assert_eq!(echoed.as_deref(), Some("signed with [redacted]"));
+/// assert_eq!(secrets.scrub("nothing secret"), None);
+/// ```
 pub fn credentials(secrets: &[String]) -> Secrets {
     let words = secrets.iter().flat_map(|secret| [secret.as_str(), secret.strip_prefix("whsec_").unwrap_or(secret)]);
     Secrets::new(words, None)

@@ -13,6 +13,25 @@
 //! fast path, which reads a JS object without writing JSON) and only say
 //! whether they price it, since which error `quote` names depends on the
 //! order it reads an object in.
+//!
+//! ```
+//! use kling_extend_core::pricing::quote::{Bill, quote, quote_chain};
+//! use kling_extend_core::types::json::parse;
+//!
+//! // Kling, professional mode: 6 seconds are two 5-second steps of 3.5 units.
+//! let q = quote(&parse(br#"{"provider": "kling", "mode": "pro", "seconds": 6}"#).unwrap())?;
+//! assert_eq!((q.billed_seconds, q.credits), (10, 70.0));
+//! assert!(matches!(q.bill, Bill::Kling { steps: 2, units_tenths: 70, .. }));
+//!
+//! // A 5-second Trinetra clip extended twice: each step adds 4 to 5 seconds.
+//! let chain = quote_chain(&parse(br#"{"sourceSeconds": 5, "extensions": 2}"#).unwrap())?;
+//! assert_eq!((chain.output_seconds.min, chain.output_seconds.max), (13, 15));
+//!
+//! // A refusal names the field at fault.
+//! let refused = quote(&parse(br#"{"seconds": -1}"#).unwrap()).unwrap_err();
+//! assert_eq!(refused.field.as_deref(), Some("seconds"));
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 use crate::pricing::money::{Paise, hundredths, write_grouped, write_hundredths};
 use crate::types::error::{Error, Result};
@@ -64,13 +83,35 @@ struct UnitPrice {
     currency: String,
 }
 
+/// What a video of some length costs: [`quote`]'s answer, and each step
+/// and total of a [`ChainQuote`]. Credits are exact to a hundredth (a
+/// Trinetra paisa); [`Quote::hundredths`] gives them as an integer.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::{Bill, quote};
+/// use kling_extend_core::types::json::parse;
+/// use kling_extend_core::types::tier::Resolution;
+///
+/// let q = quote(&parse(br#"{"seconds": 7.2, "discountPercent": 10}"#).unwrap())?;
+/// assert_eq!(q.billed_seconds, 8, "a second begun is billed whole");
+/// assert_eq!((q.list_credits, q.discount_percent, q.credits), (152.0, 10.0, 136.8));
+/// assert_eq!(q.bill, Bill::Trinetra { resolution: Resolution::P720, per_second: 19.0 });
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
+    /// The seconds asked for, as given.
     pub seconds: f64,
+    /// The seconds billed: whole seconds (Trinetra), whole 5-second steps (Kling).
     pub billed_seconds: u64,
+    /// The price before the discount, in credits.
     pub list_credits: f64,
+    /// The discount taken off `list_credits`, in percent.
     pub discount_percent: f64,
+    /// What is billed, in credits: `list_credits` less the discount, rounded
+    /// half up to a hundredth.
     pub credits: f64,
+    /// What the service bills beyond credits.
     pub bill: Bill,
     /// The exact amounts behind `credits` and `listCredits`, for totals; not written.
     amount: Paise,
@@ -79,21 +120,76 @@ pub struct Quote {
 
 /// What each service's quote says beyond credits: rupees for Trinetra; for
 /// Kling its units, and money only at the caller's unit price.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::{Bill, quote};
+/// use kling_extend_core::types::json::parse;
+///
+/// let input = br#"{"provider": "kling", "seconds": 10, "unitPrice": {"amount": 0.14, "currency": "USD"}}"#;
+/// match quote(&parse(input).unwrap())?.bill {
+///     Bill::Kling { steps, units_tenths, per_step, price, .. } => {
+///         assert_eq!((steps, units_tenths, per_step), (2, 20, 10.0));
+///         assert_eq!(price.map(|p| p.cents), Some(28)); // 2 units at US$0.14
+///     }
+///     Bill::Trinetra { .. } => unreachable!("provider is kling"),
+/// }
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Bill {
-    Trinetra { resolution: Resolution, per_second: f64 },
-    Kling { mode: Mode, steps: u64, units_tenths: u64, per_step: f64, price: Option<Price> },
+    /// Trinetra bills credits per second of output; a credit is a rupee.
+    Trinetra {
+        /// The output's resolution, which sets the rate.
+        resolution: Resolution,
+        /// Credits a second before the discount: the list rate or the caller's `rates`.
+        per_second: f64,
+    },
+    /// Kling bills resource-pack units per 5-second step.
+    Kling {
+        /// The generation mode, which sets the rate.
+        mode: Mode,
+        /// The 5-second steps billed.
+        steps: u64,
+        /// The units billed, in tenths (a professional step is 3.5 units).
+        units_tenths: u64,
+        /// Credits a step before the discount: the list rate (10 a unit, as its
+        /// app counts) or the caller's `rates`.
+        per_step: f64,
+        /// The money at the caller's `unitPrice`, after the discount; `None` without one.
+        price: Option<Price>,
+    },
 }
 
 /// Money at the caller's unit price, exact to the cent.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::{Bill, quote};
+/// use kling_extend_core::types::json::parse;
+///
+/// let input = br#"{"provider": "kling", "mode": "pro", "seconds": 5, "unitPrice": {"amount": 0.125, "currency": "EUR"}}"#;
+/// let Bill::Kling { price: Some(price), .. } = quote(&parse(input).unwrap())?.bill else { unreachable!() };
+/// assert_eq!((price.cents, price.currency.as_str()), (44, "EUR")); // 3.5 × 0.125 = 0.4375
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Price {
+    /// The amount in hundredths of the currency's unit, rounded half up.
     pub cents: u64,
+    /// The ISO 4217 code the caller gave, such as `USD`.
     pub currency: String,
 }
 
 impl Price {
     /// `USD 1,234.50`: the currency's code, thousands grouped, two decimals.
+    /// Written to `out`, as [`Quote::write_inr`] is.
+    ///
+    /// ```
+    /// use kling_extend_core::pricing::quote::Price;
+    ///
+    /// let mut text = String::new();
+    /// Price { cents: 123_450, currency: "USD".into() }.write_formatted(&mut text);
+    /// assert_eq!(text, "USD 1,234.50");
+    /// ```
     pub fn write_formatted(&self, out: &mut impl Extend<char>) {
         out.extend(self.currency.chars().chain([' ']));
         write_grouped(self.cents / 100, |i| i % 3 == 0, out);
@@ -102,56 +198,154 @@ impl Price {
 }
 
 impl Quote {
-    /// Trinetra's credits as rupees, `₹1,23,456.00` (its credit is a rupee).
+    /// Trinetra's credits as rupees, `₹1,23,456.00` (its credit is a rupee),
+    /// with Indian grouping. Written to `out` rather than returned: a live
+    /// price tag formats on every keystroke, and in the wasm an allocation
+    /// plus `core::fmt` cost more than the quote.
+    ///
+    /// ```
+    /// # use kling_extend_core::pricing::quote::quote;
+    /// # use kling_extend_core::types::json::parse;
+    /// let q = quote(&parse(br#"{"seconds": 7000}"#).unwrap())?;
+    /// let mut text = String::new();
+    /// q.write_inr(&mut text);
+    /// assert_eq!(text, "₹1,33,000.00");
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn write_inr(&self, out: &mut impl Extend<char>) {
         self.amount.write_inr(out);
     }
 
     /// `credits` exactly, in hundredths of a credit (Trinetra's paise): for
     /// a typed client, whose callers add amounts up without rounding.
+    ///
+    /// ```
+    /// # use kling_extend_core::pricing::quote::quote;
+    /// # use kling_extend_core::types::json::parse;
+    /// let q = quote(&parse(br#"{"seconds": 7, "discountPercent": 12.5}"#).unwrap())?;
+    /// assert_eq!((q.credits, q.hundredths()), (116.38, 11_638));
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn hundredths(&self) -> u64 {
         self.amount.0
     }
 
     /// `list_credits` exactly, in hundredths of a credit.
+    ///
+    /// ```
+    /// # use kling_extend_core::pricing::quote::quote;
+    /// # use kling_extend_core::types::json::parse;
+    /// let q = quote(&parse(br#"{"seconds": 7, "discountPercent": 12.5}"#).unwrap())?;
+    /// assert_eq!((q.list_credits, q.list_hundredths()), (133.0, 13_300));
+    /// # Ok::<(), kling_extend_core::types::error::Error>(())
+    /// ```
     pub fn list_hundredths(&self) -> u64 {
         self.list.0
     }
 }
 
+/// Whole seconds known only within bounds: an extension adds 4 to 5
+/// seconds, so a chain's lengths are ranges.
+///
+/// ```
+/// # use kling_extend_core::pricing::quote::{Range, quote_chain};
+/// # use kling_extend_core::types::json::parse;
+/// let chain = quote_chain(&parse(br#"{"sourceSeconds": 10, "extensions": 3}"#).unwrap())?;
+/// assert_eq!(chain.steps[0].added_seconds, Range { min: 4, max: 5 });
+/// assert_eq!(chain.output_seconds, Range { min: 22, max: 25 });
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Range {
+    /// The least it can be.
     pub min: u64,
+    /// The most it can be.
     pub max: u64,
 }
 
+/// One extension of a chain: what it adds, the video's length after it, and
+/// what it costs at the least and the most it can add.
+///
+/// ```
+/// # use kling_extend_core::pricing::quote::{Range, quote_chain};
+/// # use kling_extend_core::types::json::parse;
+/// let chain = quote_chain(&parse(br#"{"sourceSeconds": 5, "extensions": 2}"#).unwrap())?;
+/// let second = &chain.steps[1];
+/// assert_eq!((second.index, second.output_seconds), (2, Range { min: 13, max: 15 }));
+/// // Trinetra bills a step's whole output: 13 to 15 seconds at 19 credits.
+/// assert_eq!((second.min.credits, second.max.credits), (247.0, 285.0));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainStep {
+    /// 1 for the first extension.
     pub index: u64,
+    /// The seconds this extension adds (Kling's documentation: 4 to 5).
     pub added_seconds: Range,
+    /// The video's length after this step, in seconds rounded up.
     pub output_seconds: Range,
+    /// The step's cost if every extension adds the least.
     pub min: Quote,
+    /// The step's cost if every extension adds the most.
     pub max: Quote,
 }
 
+/// What extending a clip several times costs, as a range, step by step:
+/// [`quote_chain`]'s answer.
+///
+/// ```
+/// # use kling_extend_core::pricing::quote::{Basis, quote_chain};
+/// # use kling_extend_core::types::json::parse;
+/// let chain = quote_chain(&parse(br#"{"provider": "kling", "sourceSeconds": 5, "extensions": 3}"#).unwrap())?;
+/// assert_eq!(chain.basis, Basis::Added, "Kling bills what each extension adds");
+/// assert_eq!((chain.min.credits, chain.max.credits), (30.0, 30.0)); // a step each, 10 credits
+/// let sum: f64 = chain.steps.iter().map(|step| step.max.credits).sum();
+/// assert_eq!(chain.max.credits, sum);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainQuote {
+    /// What each step was billed on.
     pub basis: Basis,
+    /// The final video's length, in seconds rounded up.
     pub output_seconds: Range,
+    /// The whole chain's cost if every extension adds the least: the sum of
+    /// its steps' `min`, each as it was rounded, as a service bills.
     pub min: Quote,
+    /// The whole chain's cost if every extension adds the most.
     pub max: Quote,
+    /// Each extension, in order.
     pub steps: Vec<ChainStep>,
 }
 
 /// What a chain step is billed on: the whole output video, or the new seconds.
+///
+/// ```
+/// # use kling_extend_core::pricing::quote::{Basis, quote_chain};
+/// # use kling_extend_core::types::json::parse;
+/// let input = br#"{"sourceSeconds": 5, "extensions": 2, "basis": "added"}"#;
+/// let added = quote_chain(&parse(input).unwrap())?;
+/// assert_eq!(added.basis, Basis::Added);
+/// assert_eq!(added.max.credits, 190.0, "5 new seconds a step, not the whole video");
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Basis {
+    /// Each step bills the whole video it outputs (`"output"`, Trinetra's default).
     Output,
+    /// Each step bills only the seconds it adds (`"added"`, Kling's default).
     Added,
 }
 
 impl Basis {
     /// Both bases, in the order of their codes at the calculator's wasm boundary.
+    ///
+    /// ```
+    /// # use kling_extend_core::pricing::quote::Basis;
+    /// // A driver that passes a basis as a number reads it back by index.
+    /// assert_eq!(Basis::ALL.get(1), Some(&Basis::Added));
+    /// assert_eq!(Basis::ALL.get(2), None);
+    /// ```
     pub const ALL: [Basis; 2] = [Basis::Output, Basis::Added];
 
     /// Trinetra bills a step's whole output; Kling bills what it adds.
@@ -177,7 +371,21 @@ const CHAIN_KEYS: &[&str] = &[
     "basis",
 ];
 
-/// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates?, unitPrice? })`.
+/// `quote({ provider?, resolution?, mode?, seconds, discountPercent?, rates?, unitPrice? })`:
+/// the caller's object read, or the first field it refuses named.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::quote;
+/// use kling_extend_core::types::json::parse;
+///
+/// // A negotiated rate of 25 credits a second at 1080p.
+/// let input = br#"{"seconds": 4, "resolution": "1080p", "rates": {"1080p": 25}}"#;
+/// assert_eq!(quote(&parse(input).unwrap())?.credits, 100.0);
+///
+/// let typo = quote(&parse(br#"{"seconds": 4, "sconds": 4}"#).unwrap()).unwrap_err();
+/// assert_eq!(typo.field.as_deref(), Some("sconds"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub fn quote(input: &Value) -> Result<Quote> {
     let fields = Fields::of(input, "input")?;
     fields.deny_unknown(QUOTE_KEYS, |_| None)?;
@@ -187,6 +395,19 @@ pub fn quote(input: &Value) -> Result<Quote> {
 
 /// `quoteChain({ …, sourceSeconds, extensions, basis? })`: the cost of
 /// extending a clip `extensions` times, as a range, step by step.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::quote_chain;
+/// use kling_extend_core::types::json::parse;
+///
+/// let chain = quote_chain(&parse(br#"{"sourceSeconds": 5, "extensions": 2}"#).unwrap())?;
+/// assert_eq!(chain.steps.len(), 2);
+/// assert_eq!((chain.min.credits, chain.max.credits), (418.0, 475.0)); // 9 + 13 to 10 + 15 s at 19
+///
+/// let missing = quote_chain(&parse(br#"{"sourceSeconds": 5}"#).unwrap()).unwrap_err();
+/// assert_eq!(missing.field.as_deref(), Some("extensions"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
     let fields = Fields::of(input, "input")?;
     fields.deny_unknown(CHAIN_KEYS, |_| None)?;
@@ -206,16 +427,37 @@ pub fn quote_chain(input: &Value) -> Result<ChainQuote> {
 }
 
 /// A quote's inputs but its seconds, already typed: what a caller's object
-/// holds when each member it gives has the type `quote` expects.
+/// holds when each member it gives has the type `quote` expects. `None`
+/// is a member not given; the default is `{}`, Trinetra at its list rates.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::{Terms, quote_terms};
+/// use kling_extend_core::types::provider::ProviderName;
+/// use kling_extend_core::types::tier::Mode;
+///
+/// // { provider: "kling", mode: "professional", rates: { professional: 30 } }
+/// let terms = Terms {
+///     provider: ProviderName::Kling,
+///     mode: Some(Mode::Professional),
+///     mode_rates: [None, Some(30.0)],
+///     ..Terms::default()
+/// };
+/// assert_eq!(quote_terms(&terms, 10.0).map(|q| q.credits), Some(60.0));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Terms<'a> {
+    /// `provider`; Trinetra when not given.
     pub provider: ProviderName,
+    /// `resolution` (Trinetra's only).
     pub resolution: Option<Resolution>,
+    /// `mode` (Kling's only).
     pub mode: Option<Mode>,
+    /// `discountPercent`.
     pub discount_percent: Option<f64>,
     /// `rates` by key: `720p` and `1080p` in [`Resolution::ALL`]'s order,
     /// `standard` and `professional` in [`Mode::ALL`]'s.
     pub resolution_rates: [Option<f64>; 2],
+    /// See `resolution_rates`.
     pub mode_rates: [Option<f64>; 2],
     /// `unitPrice`: its amount and currency.
     pub unit_price: Option<(f64, &'a str)>,
@@ -223,13 +465,32 @@ pub struct Terms<'a> {
 
 /// [`quote`] of the object `terms` and `seconds` make, or `None` where
 /// `quote` refuses it (then ask `quote` which field it names).
+///
+/// ```
+/// use kling_extend_core::pricing::quote::{Terms, quote_terms};
+/// use kling_extend_core::types::tier::Resolution;
+///
+/// let terms = Terms { resolution: Some(Resolution::P1080), ..Terms::default() };
+/// assert_eq!(quote_terms(&terms, 10.0).map(|q| q.credits), Some(300.0));
+/// assert_eq!(quote_terms(&terms, -1.0), None, "refused: ask quote why");
+/// ```
 pub fn quote_terms(terms: &Terms, seconds: f64) -> Option<Quote> {
     let tariff = Tariff::from_terms(terms)?;
     Some(tariff.bill(checked_seconds("seconds", seconds).ok()?))
 }
 
 /// [`quote_chain`] of the object `terms` and the chain's members make, or
-/// `None` where `quote_chain` refuses it.
+/// `None` where `quote_chain` refuses it. `basis`: `None` for the
+/// provider's default.
+///
+/// ```
+/// use kling_extend_core::pricing::quote::{Basis, Terms, quote_chain_terms};
+///
+/// let terms = Terms::default();
+/// let chain = quote_chain_terms(&terms, 5.0, 2.0, Some(Basis::Added)).unwrap();
+/// assert_eq!((chain.basis, chain.max.credits), (Basis::Added, 190.0));
+/// assert_eq!(quote_chain_terms(&terms, 5.0, 2.5, None), None, "extensions must be whole");
+/// ```
 pub fn quote_chain_terms(terms: &Terms, source: f64, extensions: f64, basis: Option<Basis>) -> Option<ChainQuote> {
     let tariff = Tariff::from_terms(terms)?;
     let source = checked_seconds("sourceSeconds", source).ok()?;

@@ -2,6 +2,25 @@
 //! [`Provider`] in its own module (its credentials and their options, its
 //! URL, its requests and documents); this module registers them, picks one
 //! by the `provider` option ([`AnyProvider`]), and reads webhook bodies.
+//!
+//! A driver names the provider only here, through the aliases below; the
+//! machines it drives take any of them.
+//!
+//! ```
+//! use kling_extend_core::client::service::Service;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//! use kling_extend_core::types::provider::ProviderName;
+//!
+//! let options = parse(br#"{"provider": "kling", "apiKey": "kling-key"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false)?;
+//! assert_eq!(config.provider(), ProviderName::Kling);
+//! let read = config.job_request(&JobId::new("task-1")?, 0);
+//! assert_eq!(read.url, "https://api-singapore.klingai.com/v1/videos/video-extend/task-1");
+//! assert_eq!(read.header("authorization"), Some("Bearer kling-key"));
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 mod common;
 pub mod kling;
@@ -25,6 +44,17 @@ use trinetra::Trinetra;
 /// What is read of a webhook body, whichever service sent it: Trinetra's
 /// job document, Kling's task document (bare, or an envelope's `data`) or
 /// its newer document. The rest goes on as text.
+///
+/// ```
+/// use kling_extend_core::providers::WEBHOOK;
+/// use kling_extend_core::types::job::Raw;
+///
+/// let body = br#"{"id": "job_1", "status": "queued", "note": "not read"}"#;
+/// let raw = Raw::from_text(body, &WEBHOOK).unwrap();
+/// assert_eq!(raw.read().get("id").and_then(|id| id.as_str()), Some("job_1"));
+/// assert_eq!(raw.read().get("note"), None, "kept only in the text");
+/// assert!(matches!(&raw, Raw::Text { text, .. } if text.contains("not read")));
+/// ```
 pub const WEBHOOK: Keep = Keep::Members(&[
     // Trinetra's job document, and Kling's newer one.
     ("id", Keep::All),
@@ -53,7 +83,24 @@ pub const WEBHOOK: Keep = Keep::Members(&[
 /// Kling's callbacks are its task document (`task_id`, bare or inside an
 /// envelope's `data`) or its newer document (`id`, `status`, `outputs`,
 /// `billing`, …); Trinetra sends its job document. `raw`: the body as read
-/// by [`WEBHOOK`], or a caller's object.
+/// by [`WEBHOOK`], or a caller's object. `provider`: which service sent
+/// it, guessed from the body's shape when `None`. It checks no signature:
+/// [`crate::webhook::verify`] does, first.
+///
+/// ```
+/// use kling_extend_core::providers::{WEBHOOK, parse_webhook};
+/// use kling_extend_core::types::job::{Raw, Status};
+///
+/// let read = |body: &[u8]| parse_webhook(Raw::from_text(body, &WEBHOOK).unwrap(), None);
+/// let trinetra = read(br#"{"id": "job_1", "status": "succeeded", "credits_charged": 190}"#)?;
+/// assert_eq!((trinetra.id.as_str(), trinetra.status), ("job_1", Status::Succeeded));
+/// let kling = read(br#"{"code": 0, "data": {"task_id": "t1", "task_status": "failed", "task_status_msg": "policy"}}"#)?;
+/// assert_eq!((kling.status, kling.error.as_deref()), (Status::Failed, Some("policy")));
+///
+/// let neither = read(br#"{"hello": "world"}"#).unwrap_err();
+/// assert_eq!(neither.field.as_deref(), Some("body"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub fn parse_webhook(raw: Raw, provider: Option<ProviderName>) -> Result<Job> {
     let doc = raw.read();
     let kling_data = doc.get("data").filter(|d| d.get("task_id").is_some()).cloned();
@@ -76,17 +123,79 @@ pub fn parse_webhook(raw: Raw, provider: Option<ProviderName>) -> Result<Job> {
 /// in `each!` and in `from_options`, and its options in the lists below.
 /// An enum rather than a `Box<dyn Provider>`: its calls compile to a match,
 /// which keeps the page's wasm smallest.
+///
+/// ```
+/// use kling_extend_core::client::provider::Provider;
+/// use kling_extend_core::providers::{AnyProvider, ClientConfig};
+/// use kling_extend_core::providers::trinetra::Trinetra;
+/// use kling_extend_core::types::json::parse;
+///
+/// let config = ClientConfig::from_value(&parse(br#"{"apiKey": "k"}"#).unwrap(), false)?;
+/// assert!(matches!(&config.provider, AnyProvider::Trinetra(Trinetra { api_key: Some(_) })));
+/// assert_eq!(config.provider.default_base_url(), config.base_url);
+///
+/// // A credential option of another provider is named as such.
+/// let wrong = ClientConfig::from_value(&parse(br#"{"token": "t"}"#).unwrap(), false).unwrap_err();
+/// assert_eq!(wrong.message, "token is only used with provider \"kling\"");
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnyProvider {
+    /// The Trinetra gateway, the default.
     Trinetra(Trinetra),
+    /// The official Kling API (`provider: "kling"`).
     Kling(Kling),
 }
 
-/// A client's config, whichever provider it calls.
+/// A client's config, whichever provider it calls: what the machines of
+/// [`crate::client`] take as their `Service`.
+///
+/// ```
+/// use kling_extend_core::client::service::Service;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::json::parse;
+/// use kling_extend_core::types::provider::ProviderName;
+/// use kling_extend_core::types::request::ExtendRequest;
+///
+/// let options = parse(br#"{"apiKey": "k", "baseUrl": "https://proxy.example/api/"}"#).unwrap();
+/// let config = ClientConfig::from_value(&options, false)?;
+/// let request = ExtendRequest::from_value(&parse(br#"{"video_id": "v1"}"#).unwrap(), ProviderName::Trinetra)?;
+/// let submit = config.submit_request(&request, 0);
+/// assert_eq!(submit.url, "https://proxy.example/api/v1/video/kling-extend-video");
+/// assert_eq!(submit.header("x-api-key"), Some("k"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub type ClientConfig = options::ClientConfig<AnyProvider>;
-/// A client's checked options, whichever provider they name.
+/// A client's checked options, whichever provider they name: what a driver
+/// keeps from `createClient` for its calls.
+///
+/// ```
+/// use kling_extend_core::client::environment::Environment;
+/// use kling_extend_core::providers::Settings;
+/// use kling_extend_core::types::json::parse;
+///
+/// // Made without a credential in an environment that may supply it later.
+/// let empty = Environment::from_value(&parse(b"{}").unwrap())?;
+/// let mut settings = Settings::new(parse(b"{}").unwrap(), false, empty.as_ref())?;
+/// assert!(settings.ready().is_err() && settings.wants_environment());
+/// settings.supply(Environment::from_value(&parse(br#"{"TRINETRA_API_KEY": "k"}"#).unwrap())?);
+/// assert!(settings.ready().is_ok());
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub type Settings = settings::Settings<AnyProvider>;
 /// A proxy's config, whichever provider it forwards to.
+///
+/// ```
+/// use kling_extend_core::providers::ProxyConfig;
+/// use kling_extend_core::proxy::Decision;
+/// use kling_extend_core::types::json::parse;
+///
+/// let config = parse(br#"{"provider": "kling", "apiKey": "k", "allowedOrigins": []}"#).unwrap();
+/// let mut proxy = ProxyConfig::from_value(&config, false, None)?;
+/// let (decision, _) = proxy.decide("GET", "/v1/videos/video-extend/t1", None, None);
+/// assert!(matches!(decision, Decision::Forward { read_body: false, .. }));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[cfg(any(feature = "server", not(target_arch = "wasm32")))]
 pub type ProxyConfig = crate::proxy::ProxyConfig<AnyProvider>;
 

@@ -1,4 +1,20 @@
 //! The Trinetra gateway: `X-API-Key`, plain JSON documents, HTTP status codes.
+//!
+//! ```
+//! use kling_extend_core::client::service::Service;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job::Status;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let config = ClientConfig::from_value(&parse(br#"{"apiKey": "k"}"#).unwrap(), false)?;
+//! let body = br#"{"id": "job_1", "status": "succeeded", "output": {"outputs": [{"url": "https://cdn.example/v.mp4"}]}}"#;
+//! let answer = HttpResponse { status: 200, headers: vec![], body: body.to_vec() };
+//! let job = config.read_job(&answer, 0)?;
+//! assert_eq!(job.status, Status::Succeeded);
+//! assert_eq!(job.output.unwrap().outputs[0].url, "https://cdn.example/v.mp4");
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 use super::common::{VIDEO, request, required_str, videos};
 use crate::client::classify::{bad_body, describe_body, json_body, status_error};
@@ -15,12 +31,31 @@ use crate::types::provider::ProviderName;
 use crate::types::redact::Secrets;
 use crate::types::request::ExtendRequest;
 
-pub const BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
+pub(crate) const BASE_URL: &str = "https://brahmand-api.bulletshorts.co";
 const PATHS: Paths = Paths { submit: "/v1/video/kling-extend-video", jobs: "/v1/jobs" };
 
 /// The gateway, with its API key; `None` when the base URL is a proxy that adds it.
+///
+/// ```
+/// use kling_extend_core::client::provider::{Endpoint, Provider};
+/// use kling_extend_core::providers::trinetra::Trinetra;
+/// use kling_extend_core::types::http::Secret;
+/// use kling_extend_core::types::job_id::JobId;
+///
+/// let gateway = Trinetra { api_key: Some(Secret::new("k".into())) };
+/// let endpoint = Endpoint { base_url: gateway.default_base_url(), headers: &[] };
+/// let read = gateway.job_request(endpoint, &JobId::new("job 1")?, 0);
+/// assert_eq!(read.url, "https://brahmand-api.bulletshorts.co/v1/jobs/job%201");
+/// assert_eq!(read.header("x-api-key"), Some("k"));
+///
+/// let proxied = Trinetra { api_key: None };
+/// let endpoint = Endpoint { base_url: "https://proxy.example", headers: &[] };
+/// assert_eq!(proxied.job_request(endpoint, &JobId::new("j")?, 0).header("x-api-key"), None);
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trinetra {
+    /// Sent as `X-API-Key` with every request.
     pub api_key: Option<Secret>,
 }
 
@@ -115,7 +150,7 @@ fn read_submission(response: &HttpResponse, now_ms: u64) -> Result<Submission> {
 }
 
 /// What [`parse_job_document`] reads of a job document; the rest goes on as text.
-pub const JOB: Keep = Keep::Members(&[
+const JOB: Keep = Keep::Members(&[
     ("id", Keep::All),
     ("model", Keep::All),
     ("status", Keep::All),
@@ -140,7 +175,7 @@ fn success_body(response: &HttpResponse, now_ms: u64) -> Result<Value> {
 }
 
 /// A job document (`GET /v1/jobs/{id}`, or a webhook body) → `Job`.
-pub fn parse_job_document(raw: Raw) -> Result<Job, &'static str> {
+pub(crate) fn parse_job_document(raw: Raw) -> Result<Job, &'static str> {
     let doc = raw.read();
     let id = required_str(doc, "id", "a job document without an id")?;
     let status = required_str(doc, "status", "a job document without a status")?;

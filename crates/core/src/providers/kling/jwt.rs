@@ -1,16 +1,27 @@
 //! Kling's bearer token: an HS256 JWT with `iss` = access key, valid from five
 //! seconds ago (clock skew) for 30 minutes, signed with the secret key.
+//! A server mints one for a page, which then holds no key (`signKlingToken`).
+//!
+//! ```
+//! use kling_extend_core::providers::kling::jwt::sign_checked;
+//!
+//! let token = sign_checked(Some("ak".into()), Some("sk".into()), 1_700_000_000.0)?;
+//! let parts: Vec<&str> = token.split('.').collect();
+//! assert_eq!(parts.len(), 3, "header, payload, signature");
+//! assert_eq!(parts[0], "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"); // {"alg":"HS256","typ":"JWT"}
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 use crate::types::error::Error;
 use crate::types::json::object;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
 
-pub const LIFETIME_S: u64 = 1800;
-pub const SKEW_S: u64 = 5;
+const LIFETIME_S: u64 = 1800;
+const SKEW_S: u64 = 5;
 
 /// `base64url(header).base64url(payload).base64url(signature)`.
-pub fn sign(access_key: &str, secret_key: &str, now_s: u64) -> String {
+pub(crate) fn sign(access_key: &str, secret_key: &str, now_s: u64) -> String {
     let header = Base64UrlUnpadded::encode_string(br#"{"alg":"HS256","typ":"JWT"}"#);
     let payload = object([
         ("iss", Some(access_key.into())),
@@ -23,7 +34,24 @@ pub fn sign(access_key: &str, secret_key: &str, now_s: u64) -> String {
     format!("{signing_input}.{}", Base64UrlUnpadded::encode_string(&signature))
 }
 
-/// [`sign`] for callers whose arguments are not yet checked (`signKlingToken`).
+/// A token for `access_key`, signed with `secret_key` at `now_s` (Unix
+/// seconds), from arguments not yet checked (`signKlingToken`'s): a
+/// missing or empty key, or a time that is no Unix time, is refused by name.
+///
+/// ```
+/// use kling_extend_core::providers::kling::jwt::sign_checked;
+///
+/// let token = sign_checked(Some("ak_test".into()), Some("sk_test".into()), 1_700_000_000.0)?;
+/// assert_eq!(
+///     token,
+///     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\
+///      eyJpc3MiOiJha190ZXN0IiwiZXhwIjoxNzAwMDAxODAwLCJuYmYiOjE2OTk5OTk5OTV9.\
+///      eDa_F6Qhv7yHoYstKBIL6uubYWDLHLekl_49ClsUCf4"
+/// );
+/// let no_secret = sign_checked(Some("ak_test".into()), Some(String::new()), 0.0).unwrap_err();
+/// assert_eq!(no_secret.field.as_deref(), Some("secretKey"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 pub fn sign_checked(access_key: Option<String>, secret_key: Option<String>, now_s: f64) -> Result<String, Error> {
     let key = |value: Option<String>, field: &str| {
         value.filter(|k| !k.is_empty()).ok_or_else(|| Error::invalid(field, "must be a non-empty string"))

@@ -2,13 +2,36 @@
 //! body codes, and `external_task_id`, which lets a client find a task after
 //! a submit whose answer was lost. [`Kling`] is the provider; [`KlingAuth`]
 //! its credentials, read from the options or the environment.
+//!
+//! ```
+//! use kling_extend_core::client::service::Service;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::json::parse;
+//! use kling_extend_core::types::provider::ProviderName;
+//! use kling_extend_core::types::request::ExtendRequest;
+//!
+//! let options = parse(br#"{"provider": "kling", "accessKey": "ak", "secretKey": "sk"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false)?;
+//! let input = parse(br#"{"video_id": "v1", "mode": "professional"}"#).unwrap();
+//! let mut request = ExtendRequest::from_value(&input, ProviderName::Kling)?;
+//! // An id to find the task by, should the submit's answer be lost.
+//! config.make_findable(&mut request, [0xab; 16]);
+//! assert_eq!(request.external_task_id, Some(format!("ke-{}", "ab".repeat(16))));
+//! assert!(config.lookup_request(&request, 0).is_some());
+//!
+//! let submit = config.submit_request(&request, 1_700_000_000_000);
+//! assert!(submit.header("authorization").is_some_and(|h| h.starts_with("Bearer ey")), "a JWT for this attempt");
+//! let mode = submit.body.as_ref().and_then(|body| body.get("mode")?.as_str());
+//! assert_eq!(mode, Some("pro"), "Kling's word for it");
+//! # Ok::<(), kling_extend_core::types::error::Error>(())
+//! ```
 
 mod codes;
 mod envelope;
 pub mod jwt;
 mod task;
 
-pub use task::{BILLING, TASK};
+pub(crate) use task::{BILLING, TASK};
 
 use super::common::request;
 use crate::client::classify::bad_body;
@@ -28,18 +51,54 @@ use crate::types::tier::Mode;
 
 /// Kling's API for servers outside China (`https://api-beijing.klingai.com`
 /// inside); the older `https://api.klingai.com` still answers.
-pub const BASE_URL: &str = "https://api-singapore.klingai.com";
+pub(crate) const BASE_URL: &str = "https://api-singapore.klingai.com";
 const TASKS: &str = "/v1/videos/video-extend";
 
-/// The Kling API, with the way its requests prove who sends them.
+/// The Kling API, with the way its requests prove who sends them. A
+/// driver gets one from the options ([`super::ClientConfig`]); made by
+/// hand, it is a [`Provider`] as any other.
+///
+/// ```
+/// use kling_extend_core::client::provider::{Endpoint, Provider};
+/// use kling_extend_core::providers::kling::{Kling, KlingAuth};
+/// use kling_extend_core::types::http::Secret;
+/// use kling_extend_core::types::job_id::JobId;
+///
+/// let kling = Kling { auth: KlingAuth::Token(Secret::new("minted-jwt".into())) };
+/// let endpoint = Endpoint { base_url: kling.default_base_url(), headers: &[] };
+/// let read = kling.job_request(endpoint, &JobId::new("t1")?, 0);
+/// assert_eq!(read.url, "https://api-singapore.klingai.com/v1/videos/video-extend/t1");
+/// assert_eq!(read.header("authorization"), Some("Bearer minted-jwt"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kling {
+    /// How each request proves who sends it.
     pub auth: KlingAuth,
 }
 
 /// How requests to the Kling API prove who sends them. (Its methods stay in
 /// this file: in a module of its own, the page's wasm, laid out otherwise,
 /// compresses 82 B worse.)
+///
+/// ```
+/// use kling_extend_core::providers::{AnyProvider, ClientConfig};
+/// use kling_extend_core::providers::kling::{Kling, KlingAuth};
+/// use kling_extend_core::types::json::parse;
+///
+/// let auth = |options: &[u8]| match ClientConfig::from_value(&parse(options).unwrap(), false) {
+///     Ok(ClientConfig { provider: AnyProvider::Kling(Kling { auth }), .. }) => Ok(auth),
+///     Ok(_) => unreachable!("provider is kling"),
+///     Err(e) => Err(e.field),
+/// };
+/// assert!(matches!(auth(br#"{"provider": "kling", "apiKey": "k"}"#), Ok(KlingAuth::ApiKey(_))));
+/// let keys = auth(br#"{"provider": "kling", "accessKey": "ak", "secretKey": "sk"}"#);
+/// assert!(matches!(keys, Ok(KlingAuth::Keys { .. })));
+/// let proxied = br#"{"provider": "kling", "baseUrl": "https://proxy.example"}"#;
+/// assert_eq!(auth(proxied), Ok(KlingAuth::None), "the proxy signs");
+/// let half = auth(br#"{"provider": "kling", "accessKey": "ak"}"#);
+/// assert_eq!(half, Err(Some("secretKey".to_owned())));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum KlingAuth {
     /// `base_url` is a proxy that signs requests itself.
@@ -48,7 +107,12 @@ pub enum KlingAuth {
     /// current method, "for all models".
     ApiKey(Secret),
     /// A JWT is signed from these for every attempt.
-    Keys { access_key: Secret, secret_key: Secret },
+    Keys {
+        /// The JWT's issuer (`iss`).
+        access_key: Secret,
+        /// The HS256 key the JWT is signed with; never sent.
+        secret_key: Secret,
+    },
     /// A ready JWT, e.g. minted by a server for a browser.
     Token(Secret),
 }
@@ -58,7 +122,7 @@ impl KlingAuth {
     /// and secret keys (a JWT signed per attempt), a ready token, or none (a
     /// proxy). Given none, the environment's, the API key first (Kling's
     /// current method).
-    pub fn from_options(fields: &Fields, env: Option<&Environment>) -> Result<KlingAuth> {
+    fn from_options(fields: &Fields, env: Option<&Environment>) -> Result<KlingAuth> {
         if let Some(api_key) = secret(fields, "apiKey")? {
             return match ["accessKey", "secretKey", "token"]
                 .into_iter()
@@ -93,7 +157,7 @@ impl KlingAuth {
     }
 
     /// The `authorization` header of an attempt at `unix_ms`; `None` behind a proxy.
-    pub fn header(&self, unix_ms: u64) -> Option<(&'static str, HeaderValue)> {
+    fn header(&self, unix_ms: u64) -> Option<(&'static str, HeaderValue)> {
         let token = match self {
             KlingAuth::None => return None,
             KlingAuth::ApiKey(key) => key.expose().to_owned(),
@@ -106,7 +170,7 @@ impl KlingAuth {
     }
 
     /// The credentials held; with keys, every token their secret signs.
-    pub fn secrets(&self) -> Secrets {
+    fn secrets(&self) -> Secrets {
         match self {
             KlingAuth::None => Secrets::default(),
             KlingAuth::ApiKey(key) | KlingAuth::Token(key) => Secrets::new([key.expose()], None),
@@ -117,7 +181,7 @@ impl KlingAuth {
     }
 
     /// An expired token is cured by signing again, which only keys allow.
-    pub fn refreshable(&self, error: &Error) -> bool {
+    fn refreshable(&self, error: &Error) -> bool {
         matches!(self, KlingAuth::Keys { .. }) && error.provider_code == Some(codes::TOKEN_EXPIRED)
     }
 }
@@ -265,7 +329,7 @@ fn identifies(job: &Job, id: &JobId) -> bool {
 
 /// A callback → `Job`: the task document (`data` of an envelope, or bare),
 /// or the newer document that carries `id` instead of `task_id`.
-pub fn callback_job(data: Value, raw: Raw) -> Result<Job, &'static str> {
+pub(crate) fn callback_job(data: Value, raw: Raw) -> Result<Job, &'static str> {
     let newer = data.get("task_id").is_none() && (data.get("outputs").is_some() || data.get("create_time").is_some());
     if newer { task::newer_job(&data, raw) } else { task::job(&data, raw) }
 }
