@@ -256,7 +256,12 @@ impl Job {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Raw {
     /// As received: `text`, and `read`, the part of it a provider reads.
-    Text { text: String, read: Value },
+    Text {
+        /// The document's text, a byte order mark left out.
+        text: String,
+        /// The members a provider reads, built; the rest read through.
+        read: Value,
+    },
     /// A document built: one a caller gave as an object, one that had to
     /// change (a credential taken out), or none (`Null`: no read came yet).
     Value(Value),
