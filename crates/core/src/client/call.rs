@@ -79,7 +79,8 @@ pub trait Operation {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// # use kling_extend_core::types::provider::ProviderName;
     /// # use kling_extend_core::types::request::ExtendRequest;
     /// # let extend = |provider| {
@@ -109,13 +110,15 @@ pub trait Operation {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// use kling_extend_core::types::http::Method;
     /// use kling_extend_core::types::job_id::JobId;
     ///
     /// let mut read = Call::read(config(r#"{"apiKey":"sk-test"}"#), JobId::new("j1").unwrap(), 7);
     /// let Step::Send { request, .. } = read.start(Time::at(0)) else { panic!("a read sends first") };
-    /// assert_eq!((request.method, request.url.as_str()), (Method::Get, "https://brahmand-api.bulletshorts.co/v1/jobs/j1"));
+    /// assert_eq!(request.method, Method::Get);
+    /// assert_eq!(request.url, "https://brahmand-api.bulletshorts.co/v1/jobs/j1");
     /// ```
     fn request(&self, service: &impl Service, unix_ms: u64) -> HttpRequest;
 
@@ -129,7 +132,8 @@ pub trait Operation {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// use kling_extend_core::types::error::ErrorCode;
     /// use kling_extend_core::types::job_id::JobId;
     ///
@@ -154,7 +158,8 @@ pub trait Operation {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// # use kling_extend_core::types::provider::ProviderName;
     /// # use kling_extend_core::types::request::ExtendRequest;
     /// # let extend = |provider| {
@@ -172,7 +177,8 @@ pub trait Operation {
     /// assert_eq!(request.method, Method::Get);
     /// assert!(request.url.ends_with(&format!("/ke-{}", "ab".repeat(16))), "{}", request.url);
     /// let found = format!(
-    ///     r#"{{"code":0,"data":{{"task_id":"t1","task_status":"processing","task_info":{{"external_task_id":"ke-{}"}}}}}}"#,
+    ///     r#"{{"code":0,"data":{{"task_id":"t1","task_status":"processing",
+    ///         "task_info":{{"external_task_id":"ke-{}"}}}}}}"#,
     ///     "ab".repeat(16)
     /// );
     /// let Step::Done(Ok(submission)) = submit.handle(answer(200, &found), Time::at(20)) else { panic!("found") };
@@ -246,7 +252,8 @@ impl Operation for Submit {
 /// use kling_extend_core::types::error::ErrorCode;
 /// use kling_extend_core::types::job_id::JobId;
 ///
-/// let mut read: Call<ClientConfig, Read> = Call::read(config(r#"{"apiKey":"sk-test"}"#), JobId::new("j1").unwrap(), 7);
+/// let config = config(r#"{"apiKey":"sk-test"}"#);
+/// let mut read: Call<ClientConfig, Read> = Call::read(config, JobId::new("j1").unwrap(), 7);
 /// read.start(Time::at(0));
 /// let Step::Done(Err(error)) = read.handle(answer(404, ""), Time::at(10)) else { panic!("no retry") };
 /// assert_eq!(error.code, ErrorCode::NotFound);
@@ -341,7 +348,8 @@ impl<S: Service> Call<S, Submit> {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// # use kling_extend_core::types::provider::ProviderName;
     /// # use kling_extend_core::types::request::ExtendRequest;
     /// # let extend = |provider| {
@@ -373,7 +381,8 @@ impl<S: Service> Call<S, Submit> {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// # use kling_extend_core::types::provider::ProviderName;
     /// # use kling_extend_core::types::request::ExtendRequest;
     /// # let extend = |provider| {
@@ -389,7 +398,7 @@ impl<S: Service> Call<S, Submit> {
     /// let mut resumed = Call::find_or_submit(kling, request, 7);
     /// let Step::Send { request, .. } = resumed.start(Time::at(0)) else { panic!("a lookup first") };
     /// assert_eq!(request.method, Method::Get);
-    /// let Step::Send { request, .. } = resumed.handle(answer(404, ""), Time::at(10)) else { panic!("then the submit") };
+    /// let Step::Send { request, .. } = resumed.handle(answer(404, ""), Time::at(10)) else { panic!("a submit") };
     /// assert_eq!(request.method, Method::Post, "not found: never sent, so sent now");
     ///
     /// let trinetra = config(r#"{"apiKey":"sk-test"}"#);
@@ -416,7 +425,8 @@ impl<S: Service> Call<S, Read> {
     /// # use kling_extend_core::types::http::HttpResponse;
     /// # use kling_extend_core::types::json::parse;
     /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
-    /// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
     /// use kling_extend_core::types::job_id::JobId;
     ///
     /// let mut read = Call::read(config(r#"{"apiKey":"sk-test","timeoutMs":5000}"#), JobId::new("j1").unwrap(), 7);
