@@ -43,8 +43,8 @@ pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// assert_eq!(poll.interval_ms, DEFAULT_INTERVAL_MS);
 /// ```
 pub const DEFAULT_INTERVAL_MS: u32 = 1_000;
-/// `maxIntervalMs`: the longest wait between a poll's reads. An
-/// `intervalMs` above it raises it to the interval.
+/// `maxIntervalMs`: the longest wait between a poll's reads. Not given,
+/// it is at least `intervalMs`.
 ///
 /// ```
 /// use kling_extend_core::client::options::{DEFAULT_MAX_INTERVAL_MS, PollConfig};
