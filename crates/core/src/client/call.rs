@@ -1,4 +1,28 @@
 //! One API call (a submit or a read) with its retries.
+//!
+//! A read is repeated after a failure that may pass (a 503, a dropped
+//! connection), after the backoff the call asks its driver to wait:
+//!
+//! ```
+//! use kling_extend_core::client::call::Call;
+//! use kling_extend_core::client::machine::{Event, Machine, Pause, Step, Time};
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job::Status;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let config = ClientConfig::from_value(&parse(br#"{"apiKey":"sk-test"}"#).unwrap(), false).unwrap();
+//! let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+//! let mut read = Call::read(config, JobId::new("j1").unwrap(), 7);
+//! assert!(matches!(read.start(Time::at(0)), Step::Send { .. }));
+//! let Step::Wait { ms, pause: Pause::Retry } = read.handle(answer(503, ""), Time::at(100)) else { panic!("a retry") };
+//! assert!(matches!(read.handle(Event::Waited, Time::at(100 + ms)), Step::Send { .. }));
+//! let Step::Done(Ok(job)) = read.handle(answer(200, r#"{"id":"j1","status":"running"}"#), Time::at(900)) else {
+//!     panic!("the job")
+//! };
+//! assert_eq!(job.status, Status::Running);
+//! ```
 
 use crate::client::classify::{Target, bad_body, transport_error};
 use crate::client::machine::{Event, Machine, Pause, Step, Time};
@@ -20,27 +44,179 @@ enum Acceptance {
 }
 
 /// What one call sends and how it reads the answer: one implementation per
-/// kind of request, [`Submit`] and [`Read`].
+/// kind of request, [`Submit`] and [`Read`]. A driver does not call it: a
+/// [`Call`] does, and is the machine the driver runs. (It is public because
+/// `Call`'s [`Machine`] impl names it.)
+///
+/// ```
+/// use kling_extend_core::client::call::{Operation, Read, Submit};
+///
+/// assert!(Submit::SUBMITS && !Read::SUBMITS);
+/// ```
 pub trait Operation {
+    /// What the call ends with: a [`Submission`] or a [`Job`].
+    ///
+    /// ```
+    /// use kling_extend_core::client::call::{Operation, Read, Submit};
+    /// use kling_extend_core::types::job::{Job, Submission};
+    ///
+    /// fn ends_with<O: Operation<Output = T>, T>() {}
+    /// ends_with::<Submit, Submission>();
+    /// ends_with::<Read, Job>();
+    /// ```
     type Output;
 
     /// Whether it submits work the service may act on (and charge for):
     /// then it is repeated only when the service certainly refused it.
+    ///
+    /// A 500 may come after the service took the job: a read tries again,
+    /// a submit does not.
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// # use kling_extend_core::types::provider::ProviderName;
+    /// # use kling_extend_core::types::request::ExtendRequest;
+    /// # let extend = |provider| {
+    /// #     let request = parse(br#"{"video_id":"v1","prompt":"the sun sets"}"#).unwrap();
+    /// #     ExtendRequest::from_value(&request, provider).unwrap()
+    /// # };
+    /// use kling_extend_core::types::job_id::JobId;
+    ///
+    /// let options = r#"{"apiKey":"sk-test","maxRetries":2}"#;
+    /// let mut read = Call::read(config(options), JobId::new("j1").unwrap(), 7);
+    /// read.start(Time::at(0));
+    /// assert!(matches!(read.handle(answer(500, ""), Time::at(10)), Step::Wait { .. }));
+    /// let mut submit = Call::submit(config(options), extend(ProviderName::Trinetra), 7, [1; 16]);
+    /// submit.start(Time::at(0));
+    /// let Step::Done(Err(error)) = submit.handle(answer(500, ""), Time::at(10)) else { panic!("not sent again") };
+    /// assert_eq!(error.maybe_submitted, Some(true));
+    /// ```
     const SUBMITS: bool;
 
+    /// The request of an attempt at `unix_ms`: a [`Call`] sends it first,
+    /// and again for each retry.
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// use kling_extend_core::types::http::Method;
+    /// use kling_extend_core::types::job_id::JobId;
+    ///
+    /// let mut read = Call::read(config(r#"{"apiKey":"sk-test"}"#), JobId::new("j1").unwrap(), 7);
+    /// let Step::Send { request, .. } = read.start(Time::at(0)) else { panic!("a read sends first") };
+    /// assert_eq!(request.method, Method::Get);
+    /// assert_eq!(request.url, "https://brahmand-api.bulletshorts.co/v1/jobs/j1");
+    /// ```
     fn request(&self, service: &impl Service, unix_ms: u64) -> HttpRequest;
 
     /// The answer to [`Operation::request`], or to [`Operation::lookup`]'s read.
+    /// A read's answer must be the document of the job asked for:
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// use kling_extend_core::types::error::ErrorCode;
+    /// use kling_extend_core::types::job_id::JobId;
+    ///
+    /// let mut read = Call::read(config(r#"{"apiKey":"sk-test","maxRetries":0}"#), JobId::new("j1").unwrap(), 7);
+    /// read.start(Time::at(0));
+    /// let another = answer(200, r#"{"id":"j2","status":"running"}"#);
+    /// let Step::Done(Err(error)) = read.handle(another, Time::at(10)) else { panic!("not this job") };
+    /// assert_eq!(error.code, ErrorCode::BadResponse);
+    /// ```
     fn read(&self, service: &impl Service, response: &HttpResponse, unix_ms: u64) -> Result<Self::Output, Error>;
 
     /// The read that finds what an ambiguous attempt made, where the
     /// service has one; `None`: the attempt stays unknown.
+    ///
+    /// A Kling submit that got no answer is looked up by its
+    /// `external_task_id`, and is known submitted when it is found:
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// # use kling_extend_core::types::provider::ProviderName;
+    /// # use kling_extend_core::types::request::ExtendRequest;
+    /// # let extend = |provider| {
+    /// #     let request = parse(br#"{"video_id":"v1","prompt":"the sun sets"}"#).unwrap();
+    /// #     ExtendRequest::from_value(&request, provider).unwrap()
+    /// # };
+    /// use kling_extend_core::types::http::{Method, Transport};
+    ///
+    /// let kling = config(r#"{"provider":"kling","apiKey":"kling-key","maxRetries":0}"#);
+    /// let mut submit = Call::submit(kling, extend(ProviderName::Kling), 7, [0xab; 16]);
+    /// submit.start(Time::at(0));
+    /// let Step::Send { request, .. } = submit.handle(Event::Failed(Transport::Network), Time::at(10)) else {
+    ///     panic!("a lookup")
+    /// };
+    /// assert_eq!(request.method, Method::Get);
+    /// assert!(request.url.ends_with(&format!("/ke-{}", "ab".repeat(16))), "{}", request.url);
+    /// let found = format!(
+    ///     r#"{{"code":0,"data":{{"task_id":"t1","task_status":"processing",
+    ///         "task_info":{{"external_task_id":"ke-{}"}}}}}}"#,
+    ///     "ab".repeat(16)
+    /// );
+    /// let Step::Done(Ok(submission)) = submit.handle(answer(200, &found), Time::at(20)) else { panic!("found") };
+    /// assert_eq!(submission.job_id, "t1");
+    /// ```
     fn lookup(&self, _service: &impl Service, _unix_ms: u64) -> Option<HttpRequest> {
         None
     }
 }
 
-/// A submit of the extend request.
+/// A submit of the extend request: the [`Operation`] of a call made by
+/// [`Call::submit`] or [`Call::find_or_submit`], which ends with the
+/// service's [`Submission`].
+///
+/// ```
+/// # use kling_extend_core::client::call::Call;
+/// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// # use kling_extend_core::providers::ClientConfig;
+/// # use kling_extend_core::types::http::HttpResponse;
+/// # use kling_extend_core::types::json::parse;
+/// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+/// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+/// # use kling_extend_core::types::provider::ProviderName;
+/// # use kling_extend_core::types::request::ExtendRequest;
+/// # let extend = |provider| {
+/// #     let request = parse(br#"{"video_id":"v1","prompt":"the sun sets"}"#).unwrap();
+/// #     ExtendRequest::from_value(&request, provider).unwrap()
+/// # };
+/// use kling_extend_core::client::call::Submit;
+/// use kling_extend_core::types::job::Status;
+///
+/// let mut submit: Call<ClientConfig, Submit> =
+///     Call::submit(config(r#"{"apiKey":"sk-test"}"#), extend(ProviderName::Trinetra), 7, [1; 16]);
+/// submit.start(Time::at(0));
+/// let accepted = answer(202, r#"{"job_id":"j1","status":"queued"}"#);
+/// let Step::Done(Ok(submission)) = submit.handle(accepted, Time::at(10)) else { panic!("accepted") };
+/// assert_eq!((submission.job_id.as_str(), submission.status), ("j1", Status::Queued));
+/// ```
 pub struct Submit(ExtendRequest);
 
 impl Operation for Submit {
@@ -61,7 +237,27 @@ impl Operation for Submit {
     }
 }
 
-/// A read of the job an id names.
+/// A read of the job an id names: the [`Operation`] of a call made by
+/// [`Call::read`], which ends with the [`Job`].
+///
+/// ```
+/// # use kling_extend_core::client::call::Call;
+/// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// # use kling_extend_core::providers::ClientConfig;
+/// # use kling_extend_core::types::http::HttpResponse;
+/// # use kling_extend_core::types::json::parse;
+/// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+/// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+/// use kling_extend_core::client::call::Read;
+/// use kling_extend_core::types::error::ErrorCode;
+/// use kling_extend_core::types::job_id::JobId;
+///
+/// let config = config(r#"{"apiKey":"sk-test"}"#);
+/// let mut read: Call<ClientConfig, Read> = Call::read(config, JobId::new("j1").unwrap(), 7);
+/// read.start(Time::at(0));
+/// let Step::Done(Err(error)) = read.handle(answer(404, ""), Time::at(10)) else { panic!("no retry") };
+/// assert_eq!(error.code, ErrorCode::NotFound);
+/// ```
 pub struct Read(JobId);
 
 impl Operation for Read {
@@ -88,6 +284,43 @@ enum Phase {
     LookingUp { ambiguity: Error, resumed: bool },
 }
 
+/// One API call on service `S` doing operation `O` ([`Submit`] or
+/// [`Read`]), as a [`Machine`]: it sends, retries what may be retried, and
+/// ends with the operation's output or the error that ended it. A submit
+/// is never sent again unless the service certainly refused it: a failure
+/// that leaves it unknown ends the call with `maybe_submitted`, once what
+/// can be looked up was.
+///
+/// ```
+/// # use kling_extend_core::client::call::Call;
+/// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// # use kling_extend_core::providers::ClientConfig;
+/// # use kling_extend_core::types::http::HttpResponse;
+/// # use kling_extend_core::types::json::parse;
+/// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+/// # let answer = |status, body: &str| Event::Response(HttpResponse { status, headers: vec![], body: body.into() });
+/// # use kling_extend_core::types::provider::ProviderName;
+/// # use kling_extend_core::types::request::ExtendRequest;
+/// # let extend = |provider| {
+/// #     let request = parse(br#"{"video_id":"v1","prompt":"the sun sets"}"#).unwrap();
+/// #     ExtendRequest::from_value(&request, provider).unwrap()
+/// # };
+/// use kling_extend_core::types::error::ErrorCode;
+/// use kling_extend_core::types::http::Transport;
+///
+/// let trinetra = config(r#"{"apiKey":"sk-test"}"#);
+/// let mut submit = Call::submit(trinetra.clone(), extend(ProviderName::Trinetra), 7, [1; 16]);
+/// submit.start(Time::at(0));
+/// let Step::Done(Err(error)) = submit.handle(Event::Failed(Transport::Timeout), Time::at(30_000)) else {
+///     panic!("a timed-out submit is not sent again")
+/// };
+/// assert_eq!((error.code, error.maybe_submitted), (ErrorCode::Timeout, Some(true)));
+///
+/// let mut refused = Call::submit(trinetra, extend(ProviderName::Trinetra), 7, [1; 16]);
+/// refused.start(Time::at(0));
+/// let busy = refused.handle(answer(503, ""), Time::at(10));
+/// assert!(matches!(busy, Step::Wait { .. }), "a 503 proves it was refused, so it is sent again");
+/// ```
 pub struct Call<S, O> {
     service: S,
     operation: O,
@@ -104,7 +337,33 @@ pub struct Call<S, O> {
 }
 
 impl<S: Service> Call<S, Submit> {
-    /// `nonce`: 16 random bytes, for an id the service can find the task by.
+    /// A submit of `request`; `seed` seeds the jitter of its backoff, and
+    /// `nonce`, 16 random bytes, gives an id the service can find the task
+    /// by ([`Service::make_findable`]).
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// # use kling_extend_core::types::provider::ProviderName;
+    /// # use kling_extend_core::types::request::ExtendRequest;
+    /// # let extend = |provider| {
+    /// #     let request = parse(br#"{"video_id":"v1","prompt":"the sun sets"}"#).unwrap();
+    /// #     ExtendRequest::from_value(&request, provider).unwrap()
+    /// # };
+    /// use kling_extend_core::types::json::Value;
+    ///
+    /// let kling = config(r#"{"provider":"kling","apiKey":"kling-key"}"#);
+    /// let mut submit = Call::submit(kling, extend(ProviderName::Kling), 7, [0xab; 16]);
+    /// let Step::Send { request, .. } = submit.start(Time::at(0)) else { panic!("a submit sends first") };
+    /// let findable = Value::String(format!("ke-{}", "ab".repeat(16)));
+    /// assert_eq!(request.body.unwrap().get("external_task_id"), Some(&findable));
+    /// ```
     pub fn submit(service: S, mut request: ExtendRequest, seed: u64, nonce: [u8; 16]) -> Self {
         service.make_findable(&mut request, nonce);
         Call::new(service, Submit(request), seed)
@@ -114,6 +373,39 @@ impl<S: Service> Call<S, Submit> {
     /// step): the task is looked up by the id `request` carries first, and
     /// submitted only when the service has none. A service that cannot look
     /// a submit up gets nothing: the call fails with `maybeSubmitted`.
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// # use kling_extend_core::types::provider::ProviderName;
+    /// # use kling_extend_core::types::request::ExtendRequest;
+    /// # let extend = |provider| {
+    /// #     let request = parse(br#"{"video_id":"v1","prompt":"the sun sets"}"#).unwrap();
+    /// #     ExtendRequest::from_value(&request, provider).unwrap()
+    /// # };
+    /// use kling_extend_core::client::service::Service;
+    /// use kling_extend_core::types::http::Method;
+    ///
+    /// let kling = config(r#"{"provider":"kling","apiKey":"kling-key"}"#);
+    /// let mut request = extend(ProviderName::Kling);
+    /// kling.make_findable(&mut request, [0xab; 16]);
+    /// let mut resumed = Call::find_or_submit(kling, request, 7);
+    /// let Step::Send { request, .. } = resumed.start(Time::at(0)) else { panic!("a lookup first") };
+    /// assert_eq!(request.method, Method::Get);
+    /// let Step::Send { request, .. } = resumed.handle(answer(404, ""), Time::at(10)) else { panic!("a submit") };
+    /// assert_eq!(request.method, Method::Post, "not found: never sent, so sent now");
+    ///
+    /// let trinetra = config(r#"{"apiKey":"sk-test"}"#);
+    /// let mut unfindable = Call::find_or_submit(trinetra, extend(ProviderName::Trinetra), 7);
+    /// let Step::Done(Err(error)) = unfindable.start(Time::at(0)) else { panic!("nothing to look up by") };
+    /// assert_eq!(error.maybe_submitted, Some(true));
+    /// ```
     pub fn find_or_submit(service: S, request: ExtendRequest, seed: u64) -> Self {
         let mut call = Call::new(service, Submit(request), seed);
         let ambiguity = Error::new(ErrorCode::Aborted, "the chain stopped while this step's submit was under way");
@@ -123,13 +415,31 @@ impl<S: Service> Call<S, Submit> {
 }
 
 impl<S: Service> Call<S, Read> {
+    /// A read of the job `id` names (`getJob`); `seed` seeds the jitter of
+    /// its backoff.
+    ///
+    /// ```
+    /// # use kling_extend_core::client::call::Call;
+    /// # use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// # use kling_extend_core::providers::ClientConfig;
+    /// # use kling_extend_core::types::http::HttpResponse;
+    /// # use kling_extend_core::types::json::parse;
+    /// # let config = |options: &str| ClientConfig::from_value(&parse(options.as_bytes()).unwrap(), false).unwrap();
+    /// # let response = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+    /// # let answer = |status, body: &str| Event::Response(response(status, body));
+    /// use kling_extend_core::types::job_id::JobId;
+    ///
+    /// let mut read = Call::read(config(r#"{"apiKey":"sk-test","timeoutMs":5000}"#), JobId::new("j1").unwrap(), 7);
+    /// let Step::Send { request, timeout_ms, .. } = read.start(Time::at(0)) else { panic!("a read sends first") };
+    /// assert_eq!((request.url.as_str(), timeout_ms), ("https://brahmand-api.bulletshorts.co/v1/jobs/j1", 5_000));
+    /// ```
     pub fn read(service: S, id: JobId, seed: u64) -> Self {
         Call::new(service, Read(id), seed)
     }
 }
 
 /// `job` if it is the one `id` names, else `bad_response`.
-pub fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &HttpResponse) -> Result<Job, Error> {
+pub(crate) fn expect_job<S: Service>(service: &S, job: Job, id: &JobId, response: &HttpResponse) -> Result<Job, Error> {
     if service.identifies(&job, id) { Ok(job) } else { Err(bad_body(response, "the document of another job")) }
 }
 
@@ -287,7 +597,7 @@ fn response_acceptance(status: u16, error: &Error) -> Acceptance {
     }
 }
 
-pub fn aborted() -> Error {
+pub(crate) fn aborted() -> Error {
     Error::new(ErrorCode::Aborted, "the call was aborted by its signal")
 }
 

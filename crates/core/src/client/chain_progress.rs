@@ -2,6 +2,18 @@
 //! every change and hands back to resume the chain, in another process, with
 //! no step paid twice. It comes back as caller input, so reading it checks
 //! every field and names the one that is wrong.
+//!
+//! ```
+//! use kling_extend_core::client::chain_progress::ChainProgress;
+//! use kling_extend_core::types::json::{Value, parse};
+//! use kling_extend_core::types::provider::ProviderName;
+//!
+//! let progress = ChainProgress::new(ProviderName::Kling, "v0".into(), 3, [0xab; 16], None);
+//! let stored = Value::from(progress.clone()).to_json();
+//! assert!(stored.starts_with(r#"{"provider":"kling","videoId":"v0","steps":3,"key":"abab"#), "{stored}");
+//! let resumed = ChainProgress::from_value(&parse(stored.as_bytes()).unwrap(), ProviderName::Kling, "v0", 3);
+//! assert_eq!(resumed, Ok(progress));
+//! ```
 
 use crate::types::error::{Error, ErrorCode, Result};
 use crate::types::fields::Fields;
@@ -13,7 +25,7 @@ use crate::types::redact::{Redact, Secrets};
 use crate::types::request::ExtendRequest;
 
 /// Kling's limit on the length of an extended video.
-pub const KLING_MAX_SECONDS: f64 = 180.0;
+pub(crate) const KLING_MAX_SECONDS: f64 = 180.0;
 /// What one extension adds at most (Kling's `duration` "5").
 const EXTENSION_SECONDS: f64 = 5.0;
 /// Kling's shortest video, assumed for a source of unknown length.
@@ -22,8 +34,20 @@ const SHORTEST_SOURCE_SECONDS: f64 = 5.0;
 const FIELDS: &[&str] = &["provider", "videoId", "steps", "key", "finished", "inFlight", "next", "seconds", "charged"];
 
 /// Where the chain stands: written after every change, read to resume.
+///
+/// ```
+/// use kling_extend_core::client::chain_progress::{ChainProgress, Outcome, Source};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let mut progress = ChainProgress::new(ProviderName::Trinetra, "v0".into(), 2, [7; 16], Some(5.0));
+/// let first = Outcome { job_id: "j1".into(), video_id: Some("v1".into()), seconds: Some(10.0), charged: 4.0 };
+/// progress.finish(first).unwrap();
+/// assert_eq!((progress.finished.len(), progress.charged), (1, 4.0));
+/// assert_eq!((progress.next, progress.seconds), (Source::Video("v1".into()), Some(10.0)));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainProgress {
+    /// The service the whole chain runs on.
     pub provider: ProviderName,
     /// The chain's source video, as the caller gave it.
     pub video_id: String,
@@ -45,14 +69,44 @@ pub struct ChainProgress {
     pub charged: f64,
 }
 
+/// A finished step, as the progress keeps it: enough to report the chain's
+/// result and to go on from it.
+///
+/// ```
+/// use kling_extend_core::client::chain_progress::{ChainProgress, Finished, Outcome};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let mut progress = ChainProgress::new(ProviderName::Kling, "v0".into(), 2, [7; 16], None);
+/// progress.finish(Outcome { job_id: "t1".into(), video_id: None, seconds: Some(10.0), charged: 1.0 }).unwrap();
+/// assert_eq!(progress.finished, [Finished { job_id: "t1".into(), video_id: None, seconds: Some(10.0) }]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finished {
+    /// The step's job (Kling's task).
     pub job_id: String,
     /// The step's output video, which the next step extends.
     pub video_id: Option<String>,
+    /// That video's length, when the service gave it.
     pub seconds: Option<f64>,
 }
 
+/// The step being submitted or waited for: what a restarted chain needs to
+/// find it again rather than pay for it twice.
+///
+/// ```
+/// use kling_extend_core::client::chain_progress::{ChainProgress, InFlight};
+/// use kling_extend_core::types::json::parse;
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let stored = format!(
+///     r#"{{"provider":"kling","videoId":"v0","steps":2,"key":"{}","finished":[],
+///         "inFlight":{{"index":0,"externalId":"ke-1"}},"next":{{"videoId":"v0"}},"charged":0}}"#,
+///     "ab".repeat(16)
+/// );
+/// let progress = ChainProgress::from_value(&parse(stored.as_bytes()).unwrap(), ProviderName::Kling, "v0", 2).unwrap();
+/// let in_flight = InFlight { external_id: Some("ke-1".into()), job_id: None };
+/// assert_eq!(progress.in_flight, Some(in_flight), "sent, but not known to be accepted");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct InFlight {
     /// The id the submit carries (Kling), set before it is sent.
@@ -62,8 +116,20 @@ pub struct InFlight {
 }
 
 /// What a finished step adds to the chain's progress.
+///
+/// ```
+/// use kling_extend_core::client::chain_progress::{ChainProgress, Outcome};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let mut progress = ChainProgress::new(ProviderName::Kling, "v0".into(), 2, [7; 16], None);
+/// let outcome = Outcome { job_id: "t1".into(), video_id: Some("v1".into()), seconds: Some(10.0), charged: 2.5 };
+/// progress.finish(outcome.clone()).unwrap();
+/// progress.finish(outcome).unwrap();
+/// assert_eq!(progress.charged, 5.0);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
+    /// The step's job (Kling's task).
     pub job_id: String,
     /// Its first video's id, which the next step extends.
     pub video_id: Option<String>,
@@ -75,7 +141,24 @@ pub struct Outcome {
 
 impl Outcome {
     /// A finished step's outcome from its job: its id, its first video's id
-    /// and length, and its charge (Kling units or Trinetra credits).
+    /// and length, and its charge (Kling units or Trinetra credits). A job
+    /// no chain can go on from (an id that cannot be read back, a negative
+    /// charge) is `bad_response`.
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain_progress::Outcome;
+    /// use kling_extend_core::providers::parse_webhook;
+    /// use kling_extend_core::types::job::Raw;
+    /// use kling_extend_core::types::json::parse;
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let document = br#"{"id":"j1","status":"succeeded","credits_charged":4,
+    ///     "output":{"outputs":[{"url":"https://cdn.example/v.mp4","type":"video","id":"v1","duration":10}]}}"#;
+    /// let job = parse_webhook(Raw::Value(parse(document).unwrap()), Some(ProviderName::Trinetra)).unwrap();
+    /// let outcome = Outcome::of(&job).unwrap();
+    /// assert_eq!((outcome.job_id.as_str(), outcome.video_id.as_deref()), ("j1", Some("v1")));
+    /// assert_eq!((outcome.seconds, outcome.charged), (Some(10.0), 4.0));
+    /// ```
     pub fn of(job: &Job) -> Result<Self> {
         let first = job.output.as_ref().and_then(|o| o.outputs.first());
         let charged = match job.charged {
@@ -93,7 +176,20 @@ impl Outcome {
 
     /// A step's outcome from its job as the API resolved it (a durable
     /// engine stores jobs as values): `id`, the first of `output.outputs`,
-    /// and `units_charged` or `credits_charged`.
+    /// and `units_charged` or `credits_charged`. A member out of shape is
+    /// refused by its path (`job.output.outputs[0].duration`).
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain_progress::Outcome;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let job = parse(br#"{"id":"t1","units_charged":2,"output":{"outputs":[{"id":"v1","duration":15}]}}"#).unwrap();
+    /// let outcome = Outcome::from_value(&job).unwrap();
+    /// assert_eq!((outcome.video_id.as_deref(), outcome.seconds, outcome.charged), (Some("v1"), Some(15.0), 2.0));
+    /// let odd = parse(br#"{"id":"t1","output":{"outputs":[{"duration":"15"}]}}"#).unwrap();
+    /// let error = Outcome::from_value(&odd).unwrap_err();
+    /// assert_eq!(error.field.as_deref(), Some("job.output.outputs[0].duration"));
+    /// ```
     pub fn from_value(job: &Value) -> Result<Self> {
         let fields = Fields::nested(job, "job", "job.")?;
         let job_id = fields.string("id")?.ok_or_else(|| Error::invalid("job.id", "is required"))?.to_owned();
@@ -135,13 +231,13 @@ impl Outcome {
 
 impl InFlight {
     /// The step `request` submits, before it is sent.
-    pub fn of(request: &ExtendRequest) -> Self {
+    pub(crate) fn of(request: &ExtendRequest) -> Self {
         InFlight { external_id: request.external_task_id.clone(), job_id: None }
     }
 
     /// Refuses a stored in-flight step whose findable id is not the one the
     /// chain's key gives it: looking that one up could find another task.
-    pub fn check(&self, request: &ExtendRequest) -> Result<()> {
+    pub(crate) fn check(&self, request: &ExtendRequest) -> Result<()> {
         if self.external_id == request.external_task_id {
             return Ok(());
         }
@@ -150,14 +246,37 @@ impl InFlight {
 }
 
 /// What a step extends: a video, or (Kling, a result without a video id) a task.
+///
+/// ```
+/// use kling_extend_core::client::chain_progress::{ChainProgress, Outcome, Source};
+/// use kling_extend_core::types::provider::ProviderName;
+///
+/// let mut progress = ChainProgress::new(ProviderName::Kling, "v0".into(), 2, [7; 16], None);
+/// assert_eq!(progress.next, Source::Video("v0".into()));
+/// progress.finish(Outcome { job_id: "t1".into(), video_id: None, seconds: None, charged: 1.0 }).unwrap();
+/// assert_eq!(progress.next, Source::Task("t1".into()), "Kling extends the task itself");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
+    /// A video, by its id (the caller's source, or a step's output).
     Video(String),
+    /// A Kling task whose result gave no video id, by the task's id.
     Task(String),
 }
 
 impl ChainProgress {
-    /// A chain before its first step.
+    /// A chain before its first step: `steps` extensions of `video_id`,
+    /// whose length in seconds is `seconds` when known, with the chain's
+    /// random `key`.
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain_progress::{ChainProgress, Source};
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let progress = ChainProgress::new(ProviderName::Trinetra, "v0".into(), 3, [7; 16], Some(5.0));
+    /// assert_eq!((progress.finished.len(), progress.in_flight, progress.charged), (0, None, 0.0));
+    /// assert_eq!(progress.next, Source::Video("v0".into()));
+    /// ```
     pub fn new(provider: ProviderName, video_id: String, steps: usize, key: [u8; 16], seconds: Option<f64>) -> Self {
         let next = Source::Video(video_id.clone());
         ChainProgress { provider, video_id, steps, key, finished: vec![], in_flight: None, next, seconds, charged: 0.0 }
@@ -169,6 +288,22 @@ impl ChainProgress {
     ///
     /// A charge that would take the total past what a number holds is
     /// `bad_response`, and nothing is recorded: the total must read back.
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain_progress::{ChainProgress, Outcome, Source};
+    /// use kling_extend_core::types::error::ErrorCode;
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let mut progress = ChainProgress::new(ProviderName::Trinetra, "v0".into(), 2, [7; 16], None);
+    /// progress.finish(Outcome { job_id: "j1".into(), video_id: None, seconds: None, charged: 1.0 }).unwrap();
+    /// assert_eq!(progress.next, Source::Video("j1".into()), "Trinetra takes the job's id for its video");
+    ///
+    /// let huge = Outcome { job_id: "j2".into(), video_id: None, seconds: None, charged: f64::MAX };
+    /// progress.finish(huge.clone()).unwrap();
+    /// let before = progress.clone();
+    /// assert_eq!(progress.finish(huge).unwrap_err().code, ErrorCode::BadResponse);
+    /// assert_eq!(progress, before, "nothing is recorded");
+    /// ```
     pub fn finish(&mut self, outcome: Outcome) -> Result<()> {
         if !(self.charged + outcome.charged).is_finite() {
             let why = "the job reports a charge past any total, which no chain can go on from";
@@ -190,7 +325,7 @@ impl ChainProgress {
     /// Kling refuses videos over three minutes: a chain that would pass the
     /// limit is refused before it spends anything, and checked again with
     /// each result's real length.
-    pub fn check_limit(&self) -> Result<()> {
+    pub(crate) fn check_limit(&self) -> Result<()> {
         if self.provider != ProviderName::Kling {
             return Ok(());
         }
@@ -211,7 +346,7 @@ impl ChainProgress {
     /// The next step's submit: `prompt` on what it extends. Its findable id
     /// (Kling) comes from [`ChainProgress::step_nonce`], so a restarted chain
     /// derives the same one and can look the step up before sending.
-    pub fn request(&self, prompt: &str, callback_url: Option<&str>) -> Result<ExtendRequest> {
+    pub(crate) fn request(&self, prompt: &str, callback_url: Option<&str>) -> Result<ExtendRequest> {
         self.check_limit()?;
         let text = |s: &str| Some(Value::String(s.to_owned()));
         let (video_id, task_id) = match &self.next {
@@ -230,7 +365,7 @@ impl ChainProgress {
     /// The step's nonce: the chain's key with the step's index mixed into
     /// the last two bytes, unique within the chain, random across chains,
     /// and the same again when a resumed chain derives it.
-    pub fn step_nonce(&self) -> [u8; 16] {
+    pub(crate) fn step_nonce(&self) -> [u8; 16] {
         let (mut key, index) = (self.key, self.finished.len());
         key[14] ^= (index >> 8) as u8;
         key[15] ^= index as u8;
@@ -240,6 +375,19 @@ impl ChainProgress {
     /// Reads a stored progress (the `resume` option), refusing one of
     /// another chain (provider, source, number of prompts) or one altered
     /// out of shape.
+    ///
+    /// ```
+    /// use kling_extend_core::client::chain_progress::ChainProgress;
+    /// use kling_extend_core::types::json::Value;
+    /// use kling_extend_core::types::provider::ProviderName;
+    ///
+    /// let stored = Value::from(ChainProgress::new(ProviderName::Kling, "v0".into(), 3, [7; 16], None));
+    /// assert!(ChainProgress::from_value(&stored, ProviderName::Kling, "v0", 3).is_ok());
+    /// let error = ChainProgress::from_value(&stored, ProviderName::Kling, "v0", 4).unwrap_err();
+    /// assert_eq!(error.message, "resume.steps must be this chain's number of prompts, 4");
+    /// let error = ChainProgress::from_value(&stored, ProviderName::Kling, "another", 3).unwrap_err();
+    /// assert_eq!(error.field.as_deref(), Some("resume.videoId"));
+    /// ```
     pub fn from_value(value: &Value, provider: ProviderName, video_id: &str, steps: usize) -> Result<Self> {
         let fields = Fields::nested(value, "resume", "resume.")?;
         fields.deny_unknown(FIELDS, |_| None)?;
@@ -331,7 +479,16 @@ fn seconds(fields: &Fields, prefix: &str) -> Result<Option<f64>> {
     }
 }
 
-/// The chain's key from the 32 hex digits its progress shows.
+/// The chain's key from the 32 hex digits its progress shows; `None` for
+/// anything else.
+///
+/// ```
+/// use kling_extend_core::client::chain_progress::key_from_hex;
+///
+/// assert_eq!(key_from_hex(&"aB".repeat(16)), Some([0xab; 16]));
+/// assert_eq!(key_from_hex("abc"), None);
+/// assert_eq!(key_from_hex(&"zz".repeat(16)), None);
+/// ```
 pub fn key_from_hex(text: &str) -> Option<[u8; 16]> {
     let digits: Vec<u32> = text.chars().map(|c| c.to_digit(16)).collect::<Option<_>>()?;
     let mut key = [0u8; 16];

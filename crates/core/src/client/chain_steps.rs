@@ -3,6 +3,32 @@
 //! these functions return; the core decides what each step sends and what
 //! the chain may do next, exactly as [`Chain`](super::chain::Chain) does in
 //! one process.
+//!
+//! The engine's loop, each part a durable step of its own: record (no
+//! outcome at the start), submit the step in flight, wait for its job,
+//! record its outcome, until none is in flight.
+//!
+//! ```
+//! use kling_extend_core::client::chain::ChainPlan;
+//! use kling_extend_core::client::chain_progress::Outcome;
+//! use kling_extend_core::client::chain_steps::record_step;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::json::{Value, parse};
+//! use kling_extend_core::types::provider::ProviderName;
+//!
+//! let options = parse(br#"{"provider":"kling","token":"jwt"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let texts = parse(br#"["the sun sets","night falls"]"#).unwrap();
+//! let plan = ChainPlan::from_values(&Value::String("v0".into()), &texts, &options, ProviderName::Kling).unwrap();
+//! let (prompts, mut progress) = plan.into_parts(ProviderName::Kling, [0xab; 16]);
+//! record_step(&prompts, &mut progress, None, &config).unwrap();
+//! assert!(progress.in_flight.is_some(), "the first step, to submit");
+//! // … the engine submits it (`submit`) and waits for its job, then:
+//! let job = parse(br#"{"id":"t1","units_charged":1,"output":{"outputs":[{"id":"v1","duration":10}]}}"#).unwrap();
+//! record_step(&prompts, &mut progress, Some(Outcome::from_value(&job).unwrap()), &config).unwrap();
+//! assert_eq!((progress.finished.len(), progress.charged), (1, 1.0));
+//! assert!(progress.in_flight.is_some(), "the second step");
+//! ```
 
 use crate::client::call::{Call, Submit};
 use crate::client::chain::Prompts;
@@ -14,6 +40,30 @@ use crate::types::error::{Error, Result};
 /// next step in flight: afterwards `progress.in_flight` is the step to
 /// submit, or `None` once the chain is done. Refuses a Kling chain that
 /// would pass three minutes before that step is paid for.
+///
+/// ```
+/// # use kling_extend_core::client::chain::ChainPlan;
+/// # use kling_extend_core::providers::ClientConfig;
+/// # use kling_extend_core::types::json::{Value, parse};
+/// # use kling_extend_core::types::provider::ProviderName;
+/// # let options = parse(br#"{"provider":"kling","token":"jwt"}"#).unwrap();
+/// # let config = ClientConfig::from_value(&options, false).unwrap();
+/// # let texts = parse(br#"["the sun sets","night falls"]"#).unwrap();
+/// # let plan = ChainPlan::from_values(&Value::String("v0".into()), &texts, &options, ProviderName::Kling).unwrap();
+/// # let (prompts, mut progress) = plan.into_parts(ProviderName::Kling, [0xab; 16]);
+/// use kling_extend_core::client::chain_progress::Outcome;
+/// use kling_extend_core::client::chain_steps::record_step;
+///
+/// record_step(&prompts, &mut progress, None, &config).unwrap();
+/// let first = progress.in_flight.clone().unwrap();
+/// assert_eq!(first.external_id, Some(format!("ke-{}", "ab".repeat(16))), "findable after a restart");
+/// let outcome = |id: &str, seconds| Outcome { job_id: id.into(), video_id: Some(id.into()), seconds, charged: 1.0 };
+/// record_step(&prompts, &mut progress, Some(outcome("t1", Some(10.0))), &config).unwrap();
+/// record_step(&prompts, &mut progress, Some(outcome("t2", Some(15.0))), &config).unwrap();
+/// assert_eq!((progress.finished.len(), progress.in_flight.clone()), (2, None), "done");
+/// let error = record_step(&prompts, &mut progress, Some(outcome("t3", None)), &config).unwrap_err();
+/// assert_eq!(error.field.as_deref(), Some("job"), "no step was in flight");
+/// ```
 pub fn record_step(
     prompts: &Prompts,
     progress: &mut ChainProgress,
@@ -40,6 +90,32 @@ pub fn record_step(
 /// the service has them. A first attempt is sent at once: even were it sent
 /// before, Kling refuses a second task with the same `external_task_id`, and
 /// the retry that follows finds the first.
+///
+/// ```
+/// # use kling_extend_core::client::chain::ChainPlan;
+/// # use kling_extend_core::providers::ClientConfig;
+/// # use kling_extend_core::types::json::{Value, parse};
+/// # use kling_extend_core::types::provider::ProviderName;
+/// # let options = parse(br#"{"provider":"kling","token":"jwt"}"#).unwrap();
+/// # let config = ClientConfig::from_value(&options, false).unwrap();
+/// # let texts = parse(br#"["the sun sets","night falls"]"#).unwrap();
+/// # let plan = ChainPlan::from_values(&Value::String("v0".into()), &texts, &options, ProviderName::Kling).unwrap();
+/// # let (prompts, mut progress) = plan.into_parts(ProviderName::Kling, [0xab; 16]);
+/// use kling_extend_core::client::chain_steps::{record_step, submit};
+/// use kling_extend_core::client::machine::{Machine, Step, Time};
+/// use kling_extend_core::types::http::Method;
+///
+/// record_step(&prompts, &mut progress, None, &config).unwrap();
+/// let first_request = |retried| {
+///     let mut call = submit(&prompts, &progress, retried, config.clone(), 7).unwrap();
+///     let Step::Send { request, .. } = call.start(Time::at(0)) else { panic!("a submit sends first") };
+///     request
+/// };
+/// assert_eq!(first_request(false).method, Method::Post);
+/// let lookup = first_request(true);
+/// assert_eq!(lookup.method, Method::Get, "a retried step is looked up by its id first");
+/// assert!(lookup.url.ends_with(&format!("/ke-{}", "ab".repeat(16))), "{}", lookup.url);
+/// ```
 pub fn submit<S: Service>(
     prompts: &Prompts,
     progress: &ChainProgress,

@@ -1,4 +1,24 @@
 //! The caller's options, validated into a config the core can trust.
+//!
+//! Options arrive as the caller wrote them (a JSON object, in the
+//! contract's camelCase names) and are checked once, each refusal naming
+//! the option: the machines then take a [`ClientConfig`] and a
+//! [`PollConfig`] and never check again.
+//!
+//! ```
+//! use kling_extend_core::client::options::PollConfig;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let options = parse(br#"{"apiKey":"sk-test","timeoutMs":5000,"intervalMs":2000}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let poll = PollConfig::from_value(&options).unwrap();
+//! assert_eq!((config.limits.timeout_ms, poll.interval_ms), (5_000, 2_000));
+//!
+//! let typo = parse(br#"{"apiKey":"sk-test","timeoutMS":5000}"#).unwrap();
+//! let error = ClientConfig::from_value(&typo, false).unwrap_err();
+//! assert_eq!(error.field.as_deref(), Some("timeoutMS"));
+//! ```
 
 use crate::client::environment::{self as env, Environment};
 use crate::client::log_level::Level;
@@ -10,13 +30,43 @@ use crate::types::json::Value;
 use crate::types::suggest;
 use crate::types::url::check_http_url;
 
-pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+/// `intervalMs`: how long a poll waits before its second read; each wait
+/// after that is longer, up to [`DEFAULT_MAX_INTERVAL_MS`].
+///
+/// ```
+/// use kling_extend_core::client::options::{DEFAULT_INTERVAL_MS, PollConfig};
+/// use kling_extend_core::types::json::parse;
+///
+/// let poll = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
+/// assert_eq!(poll.interval_ms, DEFAULT_INTERVAL_MS);
+/// ```
 pub const DEFAULT_INTERVAL_MS: u32 = 1_000;
+/// `maxIntervalMs`: the longest wait between a poll's reads. Not given,
+/// it is at least `intervalMs`.
+///
+/// ```
+/// use kling_extend_core::client::options::{DEFAULT_MAX_INTERVAL_MS, PollConfig};
+/// use kling_extend_core::types::json::parse;
+///
+/// let poll = |options: &[u8]| PollConfig::from_value(&parse(options).unwrap()).unwrap();
+/// assert_eq!(poll(b"{}").max_interval_ms, DEFAULT_MAX_INTERVAL_MS);
+/// assert_eq!(poll(br#"{"intervalMs":20000}"#).max_interval_ms, 20_000);
+/// ```
 pub const DEFAULT_MAX_INTERVAL_MS: u32 = 10_000;
+/// `waitTimeoutMs`: how long a poll waits for a job to end, ten minutes.
+///
+/// ```
+/// use kling_extend_core::client::options::{DEFAULT_WAIT_TIMEOUT_MS, PollConfig};
+/// use kling_extend_core::types::json::parse;
+///
+/// let poll = PollConfig::from_value(&parse(b"{}").unwrap()).unwrap();
+/// assert_eq!(poll.wait_timeout_ms, DEFAULT_WAIT_TIMEOUT_MS);
+/// ```
 pub const DEFAULT_WAIT_TIMEOUT_MS: u32 = 600_000;
 /// Job documents are a few KB; 8 MiB leaves room for any real one.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 8 << 20;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u32 = 8 << 20;
 
 /// The longest delay timers accept everywhere (2³¹−1 ms).
 const MAX_MS: u64 = i32::MAX as u64;
@@ -50,22 +100,60 @@ const KNOWN_AFTER_CREDENTIALS: &[&str] = &[
 /// The options the I/O layer takes (hooks, the signal, the logger): named
 /// here so that a misspelt one is answered with the name it was meant as,
 /// and the JS takes its hooks by this list (`src/js/lib/contract.js`).
+///
+/// ```
+/// use kling_extend_core::client::options::TAKEN_BEFORE;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::json::parse;
+///
+/// assert!(TAKEN_BEFORE.contains(&"onUpdate"));
+/// let hook = parse(br#"{"apiKey":"sk-test","onUpdat":1}"#).unwrap();
+/// let error = ClientConfig::from_value(&hook, false).unwrap_err();
+/// assert!(error.message.contains("onUpdate"), "{}", error.message);
+/// ```
 pub const TAKEN_BEFORE: &[&str] = &["fetch", "onUpdate", "onStep", "onProgress", "onSubmitted", "signal", "logger"];
 
 /// Every option a client of provider `P` takes: the data options, in the
 /// order "did you mean" weighs them, then the I/O layer's ([`TAKEN_BEFORE`]).
+///
+/// ```
+/// use kling_extend_core::client::options::{TAKEN_BEFORE, option_names};
+/// use kling_extend_core::providers::trinetra::Trinetra;
+///
+/// let names = option_names::<Trinetra>();
+/// assert_eq!(names[..3], ["provider", "baseUrl", "apiKey"]);
+/// assert!(names.ends_with(TAKEN_BEFORE));
+/// ```
 pub fn option_names<P: Provider>() -> Vec<&'static str> {
     [KNOWN_BEFORE_CREDENTIALS, P::CREDENTIAL_OPTIONS, KNOWN_AFTER_CREDENTIALS, TAKEN_BEFORE].concat()
 }
 
 /// A client's checked options: its provider (with the credential it holds)
-/// and what every provider's calls share.
+/// and what every provider's calls share. Every client's is the
+/// [`providers::ClientConfig`](crate::providers::ClientConfig), whichever
+/// provider its options name; the machines take it as their
+/// [`Service`](crate::client::service::Service).
+///
+/// ```
+/// use kling_extend_core::providers::{AnyProvider, ClientConfig};
+/// use kling_extend_core::types::json::parse;
+///
+/// let options = parse(br#"{"provider":"kling","token":"jwt","baseUrl":"https://proxy.example/"}"#).unwrap();
+/// let config = ClientConfig::from_value(&options, false).unwrap();
+/// assert!(matches!(config.provider, AnyProvider::Kling(_)));
+/// assert_eq!(config.base_url, "https://proxy.example");
+/// assert_eq!((config.limits.max_retries, config.log), (2, None));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientConfig<P> {
+    /// The service, with the credential the options gave it (`provider`,
+    /// `apiKey`, …).
     pub provider: P,
     /// Without a trailing slash.
     pub base_url: String,
+    /// `timeoutMs`, `maxRetries` and `maxResponseBytes`.
     pub limits: Limits,
+    /// The caller's extra headers (`headers`), sent with every request.
     pub headers: Vec<(String, String)>,
     /// What to log (`logLevel`, or `KLING_EXTEND_LOG`); `None` is silence.
     pub log: Option<Level>,
@@ -76,9 +164,20 @@ pub struct ClientConfig<P> {
 
 /// How long one HTTP attempt may take, how much of an answer it reads, and
 /// how many times a call may retry.
+///
+/// ```
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::json::parse;
+///
+/// let options = parse(br#"{"apiKey":"sk-test","maxResponseBytes":65536}"#).unwrap();
+/// let limits = ClientConfig::from_value(&options, false).unwrap().limits;
+/// assert_eq!((limits.timeout_ms, limits.max_response_bytes), (30_000, 65_536));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// `timeoutMs`: how long one HTTP attempt may take.
     pub timeout_ms: u32,
+    /// `maxRetries`: how many times a call may try again after a failure.
     pub max_retries: u32,
     /// A longer body is refused while it is read, so a hostile service
     /// cannot fill the caller's memory (or the wasm's).
@@ -90,21 +189,31 @@ pub struct Limits {
 const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "x-api-key", "cookie"];
 
 /// How `pollJob` paces its reads.
+///
+/// ```
+/// use kling_extend_core::client::options::PollConfig;
+///
+/// let poll = PollConfig { interval_ms: 500, max_interval_ms: 5_000, wait_timeout_ms: 60_000 };
+/// assert!(poll.interval_ms <= poll.max_interval_ms);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PollConfig {
+    /// `intervalMs`: the first wait between reads.
     pub interval_ms: u32,
+    /// `maxIntervalMs`: the longest wait between reads, as they grow.
     pub max_interval_ms: u32,
+    /// `waitTimeoutMs`: how long the poll may wait in all.
     pub wait_timeout_ms: u32,
 }
 
 impl<P: Provider> ClientConfig<P> {
-    pub fn endpoint(&self) -> Endpoint<'_> {
+    pub(crate) fn endpoint(&self) -> Endpoint<'_> {
         Endpoint { base_url: &self.base_url, headers: &self.headers }
     }
 
     /// The credentials among `headers`: each value, and the token after an
     /// auth scheme (`Bearer <token>`).
-    pub fn header_credentials(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn header_credentials(&self) -> impl Iterator<Item = &str> {
         let credentials = self
             .headers
             .iter()
@@ -114,14 +223,33 @@ impl<P: Provider> ClientConfig<P> {
             .flatten()
     }
 
-    /// `in_browser` is true where a page could leak a key to its visitors.
+    /// The caller's options, checked: an unknown option, a malformed one or
+    /// a missing credential is refused, naming the option. `in_browser` is
+    /// true where a page could leak a key to its visitors: a long-lived key
+    /// is then refused unless the caller consents by name.
+    ///
+    /// ```
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let key = parse(br#"{"apiKey":"sk-test"}"#).unwrap();
+    /// assert!(ClientConfig::from_value(&key, false).is_ok());
+    /// let error = ClientConfig::from_value(&key, true).unwrap_err();
+    /// assert_eq!(error.field.as_deref(), Some("apiKey"));
+    /// let proxy = parse(br#"{"baseUrl":"https://proxy.example"}"#).unwrap();
+    /// assert!(ClientConfig::from_value(&proxy, true).is_ok(), "the proxy holds the key");
+    /// ```
     pub fn from_value(options: &Value, in_browser: bool) -> Result<ClientConfig<P>> {
         ClientConfig::in_environment(options, in_browser, None)
     }
 
     /// As [`ClientConfig::from_value`], in a runtime with an environment
     /// (Node): a call given no credential takes the environment's.
-    pub fn in_environment(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
+    pub(crate) fn in_environment(
+        options: &Value,
+        in_browser: bool,
+        env: Option<&Environment>,
+    ) -> Result<ClientConfig<P>> {
         let config = ClientConfig::<P>::parse(options, in_browser, env)?;
         // Last, so a malformed option is named first.
         if config.base_url == config.provider.default_base_url() && !config.provider.has_credential() {
@@ -135,7 +263,7 @@ impl<P: Provider> ClientConfig<P> {
     /// credential to the service's own URL is not refused (a proxy's
     /// upstream, until the environment supplies it).
     #[inline]
-    pub fn parse(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
+    pub(crate) fn parse(options: &Value, in_browser: bool, env: Option<&Environment>) -> Result<ClientConfig<P>> {
         let fields = Fields::of(options, "options")?;
         // Suggestions also name the options the I/O layer took, after the known ones.
         let named = option_names::<P>();
@@ -171,6 +299,20 @@ impl<P: Provider> ClientConfig<P> {
 }
 
 impl PollConfig {
+    /// The poll's options (`intervalMs`, `maxIntervalMs`, `waitTimeoutMs`),
+    /// each defaulted when absent. Other members are left to the client's
+    /// own check.
+    ///
+    /// ```
+    /// use kling_extend_core::client::options::PollConfig;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let poll = PollConfig::from_value(&parse(br#"{"waitTimeoutMs":60000}"#).unwrap()).unwrap();
+    /// assert_eq!((poll.interval_ms, poll.wait_timeout_ms), (1_000, 60_000));
+    /// let slower = parse(br#"{"intervalMs":5000,"maxIntervalMs":10}"#).unwrap();
+    /// let error = PollConfig::from_value(&slower).unwrap_err();
+    /// assert_eq!(error.field.as_deref(), Some("maxIntervalMs"));
+    /// ```
     pub fn from_value(options: &Value) -> Result<PollConfig> {
         let fields = Fields::of(options, "options")?;
         let interval_ms = ms(&fields, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
@@ -206,7 +348,7 @@ fn guard_browser(fields: &Fields, in_browser: bool, secrets: &[&str]) -> Result<
 }
 
 /// The variable `name` as a credential, checked as the option would be and named by the variable.
-pub fn env_secret(env: &Environment, name: &str) -> Result<Option<Secret>> {
+pub(crate) fn env_secret(env: &Environment, name: &str) -> Result<Option<Secret>> {
     let Some(value) = env.get(name) else { return Ok(None) };
     check_header_value(name, value)?;
     Ok(Some(Secret::new(value.to_owned())))
@@ -224,7 +366,7 @@ fn log_level(fields: &Fields, env: Option<&Environment>) -> Result<Option<Level>
 }
 
 /// The option `key` as a credential: a string `fetch` can send as a header.
-pub fn secret(fields: &Fields, key: &str) -> Result<Option<Secret>> {
+pub(crate) fn secret(fields: &Fields, key: &str) -> Result<Option<Secret>> {
     let Some(value) = fields.text(key)? else { return Ok(None) };
     check_header_value(key, value)?;
     Ok(Some(Secret::new(value.to_owned())))

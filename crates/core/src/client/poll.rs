@@ -1,4 +1,28 @@
 //! `pollJob`: reads a job until it ends, the deadline passes or the caller aborts.
+//!
+//! A job that fails or is canceled ends the poll with an error that
+//! carries its document:
+//!
+//! ```
+//! use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+//! use kling_extend_core::client::options::PollConfig;
+//! use kling_extend_core::client::poll::Poll;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::error::ErrorCode;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//!
+//! let options = parse(br#"{"apiKey":"sk-test"}"#).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let mut poll = Poll::new(config, PollConfig::from_value(&options).unwrap(), JobId::new("j1").unwrap(), 7);
+//! assert!(matches!(poll.start(Time::at(0)), Step::Send { .. }));
+//! let body = br#"{"id":"j1","status":"failed","error":"no luck"}"#.to_vec();
+//! let answer = Event::Response(HttpResponse { status: 200, headers: vec![], body });
+//! let Step::Done(Err(error)) = poll.handle(answer, Time::at(300)) else { panic!("a failed job ends the poll") };
+//! assert_eq!((error.code, error.message.as_str()), (ErrorCode::JobFailed, "the job failed: no luck (job j1)"));
+//! assert!(error.job.is_some());
+//! ```
 
 use crate::client::call::{aborted, expect_job};
 use crate::client::classify::{Target, clean, transport_error};
@@ -13,6 +37,55 @@ use crate::types::http::{Method, Transport};
 use crate::types::job::{Job, Status};
 use crate::types::job_id::JobId;
 
+/// The machine of `pollJob`: it reads the job, waits (longer each time, up
+/// to `maxIntervalMs`) while the job is queued or running, and ends with
+/// the job once it succeeds. Failed reads that may pass (a 503, a lost
+/// connection) are retried until the deadline; any other ends the wait.
+/// Each change of status is reported as an [`Update::Status`].
+///
+/// A driver's loop, against a service that answers from a script:
+///
+/// ```
+/// use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// use kling_extend_core::client::options::PollConfig;
+/// use kling_extend_core::client::poll::Poll;
+/// use kling_extend_core::client::update::Update;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::http::HttpResponse;
+/// use kling_extend_core::types::job::Status;
+/// use kling_extend_core::types::job_id::JobId;
+/// use kling_extend_core::types::json::parse;
+///
+/// let options = parse(br#"{"apiKey":"sk-test"}"#).unwrap();
+/// let config = ClientConfig::from_value(&options, false).unwrap();
+/// let mut poll = Poll::new(config, PollConfig::from_value(&options).unwrap(), JobId::new("j1").unwrap(), 7);
+/// let video = r#"{"outputs":[{"url":"https://cdn.example/v.mp4","type":"video"}]}"#;
+/// let mut answers = [
+///     r#"{"id":"j1","status":"running"}"#.to_owned(),
+///     format!(r#"{{"id":"j1","status":"succeeded","output":{video}}}"#),
+/// ]
+/// .into_iter();
+/// let (mut now, mut statuses) = (Time::at(0), vec![]);
+/// let mut step = poll.start(now);
+/// let job = loop {
+///     step = match step {
+///         Step::Send { .. } => {
+///             let body = answers.next().expect("no more reads").into_bytes();
+///             poll.handle(Event::Response(HttpResponse { status: 200, headers: vec![], body }), now)
+///         }
+///         Step::Wait { ms, .. } => {
+///             now = Time::at(now.monotonic_ms + ms);
+///             poll.handle(Event::Waited, now)
+///         }
+///         Step::Done(result) => break result.unwrap(),
+///     };
+///     while let Some(Update::Status(job)) = poll.take_update() {
+///         statuses.push(job.status);
+///     }
+/// };
+/// assert_eq!(job.output.unwrap().outputs[0].url, "https://cdn.example/v.mp4");
+/// assert_eq!((statuses, now), (vec![Status::Running, Status::Succeeded], Time::at(1_000)));
+/// ```
 pub struct Poll<S> {
     service: S,
     id: JobId,
@@ -29,6 +102,25 @@ pub struct Poll<S> {
 }
 
 impl<S: Service> Poll<S> {
+    /// A poll of the job `id` names, paced by `poll`; `seed` seeds the
+    /// jitter of its backoff after failed reads. The deadline is counted
+    /// from [`Machine::start`], and no read's timeout runs past it.
+    ///
+    /// ```
+    /// use kling_extend_core::client::machine::{Machine, Step, Time};
+    /// use kling_extend_core::client::options::PollConfig;
+    /// use kling_extend_core::client::poll::Poll;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::job_id::JobId;
+    /// use kling_extend_core::types::json::parse;
+    ///
+    /// let options = parse(br#"{"apiKey":"sk-test","timeoutMs":30000,"waitTimeoutMs":10000}"#).unwrap();
+    /// let config = ClientConfig::from_value(&options, false).unwrap();
+    /// let mut poll = Poll::new(config, PollConfig::from_value(&options).unwrap(), JobId::new("j1").unwrap(), 7);
+    /// let Step::Send { request, timeout_ms, .. } = poll.start(Time::at(0)) else { panic!("a poll reads first") };
+    /// assert!(request.url.ends_with("/v1/jobs/j1"));
+    /// assert_eq!(timeout_ms, 10_000, "the wait's deadline cuts the read's timeout");
+    /// ```
     pub fn new(service: S, poll: PollConfig, id: JobId, seed: u64) -> Self {
         Poll {
             service,

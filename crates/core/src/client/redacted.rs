@@ -3,16 +3,90 @@
 //! (log lines included) as they leave, by the rule of [`Secrets`] (a job's
 //! document text is redacted as the document it is, its escapes decoded). Inside, machines keep the service's values as it sent them:
 //! the id a job is polled or chained from is always the one it returned.
+//!
+//! ```
+//! use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+//! use kling_extend_core::client::options::PollConfig;
+//! use kling_extend_core::client::poll::Poll;
+//! use kling_extend_core::client::redacted::Redacted;
+//! use kling_extend_core::client::service::Service;
+//! use kling_extend_core::client::update::Update;
+//! use kling_extend_core::providers::ClientConfig;
+//! use kling_extend_core::types::http::HttpResponse;
+//! use kling_extend_core::types::job_id::JobId;
+//! use kling_extend_core::types::json::parse;
+//!
+//! const KEY: &str = "sk-live-0123456789";
+//! let options = parse(format!(r#"{{"apiKey":"{KEY}"}}"#).as_bytes()).unwrap();
+//! let config = ClientConfig::from_value(&options, false).unwrap();
+//! let (secrets, poll) = (config.secrets(), PollConfig::from_value(&options).unwrap());
+//! let mut poll = Redacted::new(Poll::new(config, poll, JobId::new("j1").unwrap(), 7), secrets);
+//! poll.start(Time::at(0));
+//! let body = format!(r#"{{"id":"j1","status":"failed","error":"key {KEY} is suspended"}}"#).into_bytes();
+//! let answer = Event::Response(HttpResponse { status: 200, headers: vec![], body });
+//! let Step::Done(Err(error)) = poll.handle(answer, Time::at(10)) else { panic!("a failed job ends the poll") };
+//! assert_eq!(error.message, "the job failed: key [redacted] is suspended (job j1)");
+//! let Some(Update::Status(job)) = poll.take_update() else { panic!("the status") };
+//! assert_eq!(job.error.as_deref(), Some("key [redacted] is suspended"));
+//! ```
 
 use crate::client::machine::{Event, Machine, Step, Time};
 use crate::types::redact::{Redact, Secrets};
 
+/// A machine whose result, error and updates leave without the
+/// credentials in `secrets`; its steps (the requests it sends) are the
+/// inner machine's, untouched. Drivers wrap each call's machine in one,
+/// with the [`Service::secrets`](crate::client::service::Service::secrets)
+/// of its config.
+///
+/// ```
+/// use kling_extend_core::client::call::Call;
+/// use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+/// use kling_extend_core::client::redacted::Redacted;
+/// use kling_extend_core::client::service::Service;
+/// use kling_extend_core::providers::ClientConfig;
+/// use kling_extend_core::types::http::HttpResponse;
+/// use kling_extend_core::types::job_id::JobId;
+/// use kling_extend_core::types::json::parse;
+///
+/// let config = ClientConfig::from_value(&parse(br#"{"apiKey":"sk-live-0123456789"}"#).unwrap(), false).unwrap();
+/// let secrets = config.secrets();
+/// let mut read = Redacted::new(Call::read(config, JobId::new("j1").unwrap(), 7), secrets);
+/// let Step::Send { request, .. } = read.start(Time::at(0)) else { panic!("a read sends first") };
+/// assert_eq!(request.header("x-api-key"), Some("sk-live-0123456789"), "what is sent keeps the key");
+/// let body = br#"{"id":"j1","status":"running","note":"sk-live-0123456789"}"#.to_vec();
+/// let answer = Event::Response(HttpResponse { status: 200, headers: vec![], body });
+/// let Step::Done(Ok(job)) = read.handle(answer, Time::at(10)) else { panic!("the job") };
+/// assert_eq!(job.raw.read().get("note"), Some(&"[redacted]".into()));
+/// ```
 pub struct Redacted<M> {
     inner: M,
     secrets: Secrets,
 }
 
 impl<M> Redacted<M> {
+    /// `inner`, whose output and updates leave without `secrets`.
+    ///
+    /// ```
+    /// use kling_extend_core::client::call::Call;
+    /// use kling_extend_core::client::machine::{Event, Machine, Step, Time};
+    /// use kling_extend_core::client::redacted::Redacted;
+    /// use kling_extend_core::providers::ClientConfig;
+    /// use kling_extend_core::types::http::HttpResponse;
+    /// use kling_extend_core::types::job_id::JobId;
+    /// use kling_extend_core::types::json::parse;
+    /// use kling_extend_core::types::redact::Secrets;
+    ///
+    /// let options = parse(br#"{"baseUrl":"https://proxy.example"}"#).unwrap();
+    /// let config = ClientConfig::from_value(&options, false).unwrap();
+    /// let secrets = Secrets::new(["proxy-secret"], None);
+    /// let mut read = Redacted::new(Call::read(config, JobId::new("j1").unwrap(), 7), secrets);
+    /// read.start(Time::at(0));
+    /// let body = br#"{"id":"j1","status":"queued","error":"proxy-secret leaked"}"#.to_vec();
+    /// let answer = Event::Response(HttpResponse { status: 200, headers: vec![], body });
+    /// let Step::Done(Ok(job)) = read.handle(answer, Time::at(10)) else { panic!("the job") };
+    /// assert_eq!(job.error.as_deref(), Some("[redacted] leaked"));
+    /// ```
     pub fn new(inner: M, secrets: Secrets) -> Self {
         Redacted { inner, secrets }
     }
