@@ -1,11 +1,12 @@
-// Lists the public items of the Rust client that have no example in their
-// documentation, and fails when there is one: every public item (type,
+// Lists the public items of a Rust crate (the client, the core) that have no
+// example in their documentation, and fails when there is one: every public item (type,
 // function, method, trait item, constant) shows how it is used, and
 // `cargo test --doc` compiles each example. Fields and enum variants are
 // shown by their type's example.
 //
 //   node scripts/doc-examples.mjs [crate] [cargo features]
 //   node scripts/doc-examples.mjs kling-extend-client reqwest,tokio   # what scripts/test.sh runs
+//   node scripts/doc-examples.mjs kling-extend-core ""                # and for the core
 //
 // It reads rustdoc's JSON output (an unstable rustdoc option, enabled on the
 // stable toolchain with RUSTC_BOOTSTRAP=1 for this one command, as the size

@@ -38,6 +38,13 @@ cargo test --quiet -p kling-extend-client --features reqwest,tokio
 # example (which the tests above compiled as a doctest).
 RUSTDOCFLAGS=-Dwarnings cargo doc --quiet -p kling-extend-client --no-deps
 node scripts/doc-examples.mjs kling-extend-client reqwest,tokio
+# The core, published with the client: the same rules (#![deny(missing_docs)]
+# in both; its doctests ran with `cargo test -p kling-extend-core` above).
+RUSTDOCFLAGS=-Dwarnings cargo doc --quiet -p kling-extend-core --no-deps
+node scripts/doc-examples.mjs kling-extend-core ""
+# Both crates as crates.io would take them: packaged, then built from the
+# package alone (the client against the packaged core), nothing uploaded.
+cargo publish --quiet --dry-run --allow-dirty -p kling-extend-core -p kling-extend-client
 # examples/rust-native as the README runs it (scripts/rust-native.sh: the mock,
 # then a quote and a whole job), from the crates built above.
 cargo test --quiet -p rust-native

@@ -36,12 +36,14 @@
 //! [`pricing`] and [`client`], then [`webhook`] and [`proxy`], then
 //! [`providers`] (how each service spells a request and an answer).
 
+#![deny(missing_docs)]
+
 pub mod client;
 pub mod pricing;
+pub mod providers;
 // The server build's only (the host's too, for tests): in a page's wasm it
 // would be dead code, yet its presence changed how the rest is optimised
 // (issue 23: without it the page's wasm is 99 B brotli smaller).
-pub mod providers;
 #[cfg(any(feature = "server", not(target_arch = "wasm32")))]
 pub mod proxy;
 pub mod types;

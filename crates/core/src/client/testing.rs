@@ -52,6 +52,7 @@ pub fn kling(auth: KlingAuth) -> Options {
     with_provider(AnyProvider::Kling(Kling { auth }))
 }
 
+/// A credential of `text`, as a provider's options hold one.
 pub fn secret(text: &str) -> Secret {
     Secret::new(text.to_owned())
 }
@@ -74,16 +75,19 @@ fn with_provider(provider: AnyProvider) -> Options {
 }
 
 impl Options {
+    /// Served at `url` instead of the provider's own.
     pub fn base_url(mut self, url: &str) -> Self {
         self.config.base_url = url.trim_end_matches('/').to_owned();
         self
     }
 
+    /// At most `n` retries of a call.
     pub fn max_retries(mut self, n: u32) -> Self {
         self.config.limits.max_retries = n;
         self
     }
 
+    /// Each attempt cut short after `ms`.
     pub fn timeout_ms(mut self, ms: u32) -> Self {
         self.config.limits.timeout_ms = ms;
         self
@@ -102,6 +106,7 @@ impl Options {
         self
     }
 
+    /// A poll given `ms` to see its job end.
     pub fn wait_timeout_ms(mut self, ms: u32) -> Self {
         self.poll.wait_timeout_ms = ms;
         self
@@ -113,10 +118,12 @@ impl Options {
         self
     }
 
+    /// Submits name `url` for the service's callback.
     pub fn callback_url(self, url: &str) -> Self {
         self.chain_option("callbackUrl", Value::String(url.to_owned()))
     }
 
+    /// Chains start from a source video of `seconds`.
     pub fn source_seconds(self, seconds: f64) -> Self {
         self.chain_option("sourceSeconds", Value::Number(seconds))
     }
@@ -138,10 +145,12 @@ impl Options {
         ChainPlan::from_values(&Value::String(video_id.to_owned()), prompts, &options, self.config.provider.name())
     }
 
+    /// The options checked, as a call's config.
     pub fn config(&self) -> ClientConfig {
         self.config.clone()
     }
 
+    /// The options checked, as a poll's settings.
     pub fn poll(&self) -> PollConfig {
         self.poll
     }
@@ -209,8 +218,11 @@ pub enum Input {
 /// A send the machine asked for, with its limits.
 #[derive(Debug)]
 pub struct Sent {
+    /// The request, as the machine built it.
     pub request: HttpRequest,
+    /// How long the driver may wait for its answer.
     pub timeout_ms: u32,
+    /// The most bytes of answer the driver may read.
     pub max_bytes: u32,
 }
 
@@ -356,6 +368,7 @@ where
         std::iter::from_fn(|| self.machine.take_update()).collect()
     }
 
+    /// The fake clock's time.
     pub fn now(&self) -> Time {
         self.now
     }
