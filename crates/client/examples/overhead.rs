@@ -65,9 +65,14 @@ struct PlainVideo {
     duration: Option<f64>,
 }
 
-/// The hand-written loop's call: what the client's `get_job` does for a caller who needs the job.
-async fn plain_call(http: &reqwest::Client, url: &str) -> PlainJob {
-    let response = http.get(url).header("x-api-key", KEY).send().await.expect("the server answers");
+/// The hand-written loop's call: what the client's `get_job` does for a caller who needs the job,
+/// each attempt cut short after `timeout` if one is given (the client always gives one).
+async fn plain_call(http: &reqwest::Client, url: &str, timeout: Option<Duration>) -> PlainJob {
+    let mut request = http.get(url).header("x-api-key", KEY);
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request.send().await.expect("the server answers");
     assert!(response.status().is_success(), "HTTP {}", response.status());
     let body = response.bytes().await.expect("its body");
     let job: PlainJob = serde_json::from_slice(&body).expect("a job");
@@ -112,12 +117,13 @@ struct Measured {
     ratios: Vec<f64>,
 }
 
-/// Both loops against `base_url`'s job `id`, interleaved.
-async fn measure(base_url: &str, id: &str) -> Measured {
+/// Both loops against `base_url`'s job `id`, interleaved; the plain one's
+/// attempts with a `timeout` or none.
+async fn measure(base_url: &str, id: &str, timeout: Option<Duration>) -> Measured {
     let client = Client::builder(Provider::Trinetra).api_key(KEY).base_url(base_url).build().expect("options");
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("reqwest");
     let url = format!("{base_url}/v1/jobs/{id}");
-    interleaved(CALLS, || plain_call(&http, &url), || client_call(&client, id)).await
+    interleaved(CALLS, || plain_call(&http, &url, timeout), || client_call(&client, id)).await
 }
 
 /// The client's work and the plain side's without a socket, interleaved.
@@ -270,11 +276,17 @@ async fn main() {
     println!("| server | plain µs/call | client µs/call | added µs | ratio | goal |");
     println!("|---|---:|---:|---:|---:|---|");
     let address = serve();
-    row("minimal (in-process, std)", &measure(&format!("http://{address}"), JOB_ID).await, true);
+    let minimal = format!("http://{address}");
+    row("minimal (in-process, std)", &measure(&minimal, JOB_ID, None).await, true);
+    // The client cuts every attempt short after its timeout (30 s by default); reqwest has
+    // none unless asked, so the strict row above compares a loop that can hang for ever.
+    let timeout = Some(Duration::from_secs(30));
+    row("minimal, the plain loop with a 30 s timeout", &measure(&minimal, JOB_ID, timeout).await, true);
     if with_mock {
         let mock = Mock::start();
         let id = mock.finished_job().await;
-        row("the package's mock (Node)", &measure(&mock.url, &id).await, true);
+        row("the package's mock (Node)", &measure(&mock.url, &id, None).await, true);
+        row("the mock, the plain loop with a 30 s timeout", &measure(&mock.url, &id, timeout).await, true);
     }
     row("none: CPU per call (an answer at once; plain = parse only)", &measure_cpu().await, false);
     println!();

@@ -2,6 +2,7 @@
 
 use crate::runtime::BoxFuture;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use kling_extend_core::types::http::RESPONSE_HEADERS;
 
 /// What the ready client names itself.
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -61,12 +62,10 @@ impl HttpClient for ReqwestClient {
             let max_bytes = request.max_bytes as usize;
             let mut response = self.0.execute(outgoing(&self.0, request)?).await.map_err(failed)?;
             let status = response.status().as_u16();
-            let headers = response
-                .headers()
-                .iter()
-                .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
-                .collect();
-            let mut body = Vec::new();
+            let headers = read_headers(response.headers());
+            // One allocation for a body whose length is announced (within the limit).
+            let announced = response.content_length().map_or(0, |length| length.min(max_bytes as u64) as usize);
+            let mut body = Vec::with_capacity(announced);
             while let Some(chunk) = response.chunk().await.map_err(failed)? {
                 if body.len() + chunk.len() > max_bytes {
                     return Err(TransportError::new(TransportErrorKind::TooLarge));
@@ -83,11 +82,7 @@ fn outgoing(client: &reqwest::Client, request: HttpRequest) -> Result<reqwest::R
     let method = if request.method == "POST" { reqwest::Method::POST } else { reqwest::Method::GET };
     let mut builder = client.request(method, &request.url);
     for (name, value) in &request.headers {
-        // The core allows Latin-1 in header values, sent as one byte each, as fetch does.
-        let bytes: Option<Vec<u8>> = value.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
-        let value = bytes
-            .and_then(|bytes| reqwest::header::HeaderValue::from_bytes(&bytes).ok())
-            .ok_or_else(|| TransportError::new(TransportErrorKind::NeverSent))?;
+        let value = header_value(value).ok_or_else(|| TransportError::new(TransportErrorKind::NeverSent))?;
         builder = builder.header(name, value);
     }
     if let Some(body) = request.body {
@@ -97,6 +92,25 @@ fn outgoing(client: &reqwest::Client, request: HttpRequest) -> Result<reqwest::R
 }
 
 /// A failed exchange: a connection never made proves nothing was sent.
+/// A header's value as sent: the core allows Latin-1, sent as one byte a
+/// character, as fetch does; the usual ASCII value is taken as it is.
+fn header_value(value: &str) -> Option<reqwest::header::HeaderValue> {
+    if value.is_ascii() {
+        return reqwest::header::HeaderValue::from_str(value).ok();
+    }
+    let bytes: Option<Vec<u8>> = value.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
+    reqwest::header::HeaderValue::from_bytes(&bytes?).ok()
+}
+
+/// The headers the core reads (reqwest's names are lower case already),
+/// copied; the rest are left in reqwest's response.
+fn read_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    RESPONSE_HEADERS
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), headers.get(*name)?.to_str().ok()?.to_owned())))
+        .collect()
+}
+
 fn failed(error: reqwest::Error) -> TransportError {
     let kind = if error.is_connect() { TransportErrorKind::ConnectFailed } else { TransportErrorKind::Network };
     TransportError::new(kind).with_source(error)
