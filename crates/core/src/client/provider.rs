@@ -105,9 +105,9 @@ pub trait Provider: Clone + Debug + PartialEq {
     ///
     /// ```
     /// use kling_extend_core::client::provider::Provider;
-    /// use kling_extend_core::providers::trinetra::{BASE_URL, Trinetra};
+    /// use kling_extend_core::providers::trinetra::Trinetra;
     ///
-    /// assert_eq!(Trinetra { api_key: None }.default_base_url(), BASE_URL);
+    /// assert_eq!(Trinetra { api_key: None }.default_base_url(), "https://brahmand-api.bulletshorts.co");
     /// ```
     fn default_base_url(&self) -> &'static str;
     /// Whether requests carry a credential (none: `base_url` is a proxy that adds it).
@@ -309,7 +309,7 @@ pub trait Provider: Clone + Debug + PartialEq {
     /// use kling_extend_core::types::http::Secret;
     ///
     /// // Kling's code 1004: the token has expired.
-    /// let expired = Error { provider_code: Some(1004), ..Error::new(ErrorCode::Unauthorized, "expired") };
+    /// let expired = Error { code: ErrorCode::Unauthorized, provider_code: Some(1004), ..Error::invalid("token", "expired") };
     /// let keys = KlingAuth::Keys { access_key: Secret::new("ak".into()), secret_key: Secret::new("sk".into()) };
     /// assert!(Kling { auth: keys }.refreshable(&expired));
     /// assert!(!Kling { auth: KlingAuth::Token(Secret::new("jwt".into())) }.refreshable(&expired));

@@ -222,7 +222,7 @@ pub trait Service {
     /// use kling_extend_core::types::error::{Error, ErrorCode};
     ///
     /// // Kling's code 1004: the token has expired; keys sign a new one.
-    /// let expired = Error { provider_code: Some(1004), ..Error::new(ErrorCode::Unauthorized, "expired") };
+    /// let expired = Error { code: ErrorCode::Unauthorized, provider_code: Some(1004), ..Error::invalid("token", "expired") };
     /// assert!(config(r#"{"provider":"kling","accessKey":"ak","secretKey":"sk"}"#).refreshable(&expired));
     /// assert!(!config(r#"{"provider":"kling","token":"jwt"}"#).refreshable(&expired));
     /// ```
