@@ -3,12 +3,11 @@
 //! header bag into a plain record first.
 
 use super::convert::{answer, arg};
-use kling_extend_core::providers::{parse_webhook as parse_job, WEBHOOK};
+use kling_extend_core::providers;
 use kling_extend_core::types::error::{Error, Result};
-use kling_extend_core::types::job::{Job, Raw};
+use kling_extend_core::types::job::Job;
 use kling_extend_core::types::json::Value;
-use kling_extend_core::types::redact::Redact;
-use kling_extend_core::webhook::{credentials, verify, Signed, WebhookOptions};
+use kling_extend_core::webhook::{Signed, WebhookOptions};
 use wasm_bindgen::prelude::*;
 
 const SIGNED_HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];
@@ -25,9 +24,8 @@ fn verified(body: &[u8], headers: &str, secret: &str, options: &str, now_s: f64)
     let [id, timestamp, signature] = SIGNED_HEADERS.map(|name| header(&headers, name));
     let secrets = secrets(arg(secret)?)?;
     let signed = Signed { id, timestamp, signature };
-    let delivery = verify(body, &signed, &secrets, options.now_s.unwrap_or(now_s as u64), options.tolerance_s)?;
-    let raw = Raw::from_text(body, &WEBHOOK).map_err(|_| Error::invalid("rawBody", "is not JSON"))?;
-    let job = parse_job(raw, options.provider)?.redacted(&credentials(&secrets));
+    let now_s = options.now_s.unwrap_or(now_s as u64);
+    let (job, delivery) = providers::verify_webhook(body, &signed, &secrets, now_s, &options)?;
     Ok(Job { webhook: Some(delivery), ..job })
 }
 

@@ -2,8 +2,8 @@
 //! build; the signature check is the server build's, `signature.rs`).
 
 use super::convert::args;
-use kling_extend_core::providers::{parse_webhook as parse_job, WEBHOOK};
-use kling_extend_core::types::error::{Error, Result};
+use kling_extend_core::providers::{parse_webhook, read_webhook};
+use kling_extend_core::types::error::Result;
 use kling_extend_core::types::job::{Job, Raw};
 use kling_extend_core::types::json::Value;
 use kling_extend_core::webhook::WebhookOptions;
@@ -11,11 +11,11 @@ use kling_extend_core::webhook::WebhookOptions;
 /// `[body, options]`: `body` is a caller's parsed object (or its text).
 pub fn parse(text: &str) -> Result<Job> {
     let [body, options] = args(text)?;
-    let raw = match body {
-        Value::String(text) => read(&text)?,
-        parsed => Raw::Value(parsed),
-    };
-    parse_job(raw, WebhookOptions::from_value(&options)?.provider)
+    let provider = WebhookOptions::from_value(&options)?.provider;
+    match body {
+        Value::String(text) => read_webhook(text.as_bytes(), "body", provider),
+        parsed => parse_webhook(Raw::Value(parsed), provider),
+    }
 }
 
 #[cfg(feature = "server")]
@@ -23,11 +23,5 @@ pub fn parse(text: &str) -> Result<Job> {
 /// crosses as itself rather than escaped into them: a delivery may be megabytes.
 pub fn parse_text(body: &str, text: &str) -> Result<Job> {
     let [options] = args(text)?;
-    let options = WebhookOptions::from_value(&options)?;
-    parse_job(read(body)?, options.provider)
-}
-
-/// The body's text, of which what the providers read is parsed.
-fn read(body: &str) -> Result<Raw> {
-    Raw::from_text(body.as_bytes(), &WEBHOOK).map_err(|_| Error::invalid("body", "is not JSON"))
+    read_webhook(body.as_bytes(), "body", WebhookOptions::from_value(&options)?.provider)
 }

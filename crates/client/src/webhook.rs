@@ -9,12 +9,10 @@
 use crate::client::Provider;
 use crate::error::Error;
 use crate::types::Job;
-use kling_extend_core::providers::{parse_webhook as parse_job, WEBHOOK};
-use kling_extend_core::types::error::Error as CoreError;
-use kling_extend_core::types::job::{Delivery, Raw};
+use kling_extend_core::providers;
+use kling_extend_core::types::job::Delivery;
 use kling_extend_core::types::json::{object, Value};
-use kling_extend_core::types::redact::Redact;
-use kling_extend_core::webhook::{self as core, credentials, Signed};
+use kling_extend_core::webhook::{self as core, Signed};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -252,9 +250,7 @@ pub fn verify_webhook<S: AsRef<str>>(
         Some(now_s) => now_s,
         None => clock()?,
     };
-    let delivery = core::verify(raw_body, &signed, &secrets, now_s, checked.tolerance_s)?;
-    let raw = Raw::from_text(raw_body, &WEBHOOK).map_err(|_| CoreError::invalid("rawBody", "is not JSON"))?;
-    let job = parse_job(raw, checked.provider)?.redacted(&credentials(&secrets));
+    let (job, delivery) = providers::verify_webhook(raw_body, &signed, &secrets, now_s, &checked)?;
     Ok(VerifiedJob { job: job.into(), webhook: delivery.into() })
 }
 
@@ -275,8 +271,7 @@ pub fn verify_webhook<S: AsRef<str>>(
 /// ```
 pub fn parse_webhook(body: &[u8], options: WebhookOptions) -> Result<Job, Error> {
     let checked = options.checked()?;
-    let raw = Raw::from_text(body, &WEBHOOK).map_err(|_| CoreError::invalid("body", "is not JSON"))?;
-    Ok(parse_job(raw, checked.provider)?.into())
+    Ok(providers::read_webhook(body, "body", checked.provider)?.into())
 }
 
 /// The system clock in Unix seconds, as JS's `Date.now()` gives it.
@@ -298,5 +293,5 @@ fn clock() -> Result<u64, Error> {
 #[cfg(all(target_arch = "wasm32", target_os = "unknown", not(feature = "fetch")))]
 fn clock() -> Result<u64, Error> {
     let why = "is required on wasm32-unknown-unknown, where std has no clock: give WebhookOptions::now";
-    Err(CoreError::invalid("nowSeconds", why).into())
+    Err(kling_extend_core::types::error::Error::invalid("nowSeconds", why).into())
 }

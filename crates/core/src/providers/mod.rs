@@ -32,12 +32,13 @@ use crate::client::{options, settings};
 use crate::types::error::{Error, Result};
 use crate::types::fields::Fields;
 use crate::types::http::{HttpRequest, HttpResponse};
-use crate::types::job::{Job, Raw, Submission};
+use crate::types::job::{Delivery, Job, Raw, Submission};
 use crate::types::job_id::JobId;
 use crate::types::json::Keep;
 use crate::types::provider::ProviderName;
-use crate::types::redact::Secrets;
+use crate::types::redact::{Redact, Secrets};
 use crate::types::request::ExtendRequest;
+use crate::webhook::{Signed, WebhookOptions, credentials, verify};
 use kling::Kling;
 use trinetra::Trinetra;
 
@@ -115,6 +116,62 @@ pub fn parse_webhook(raw: Raw, provider: Option<ProviderName>) -> Result<Job> {
         }
     };
     parsed.map_err(|why| Error::invalid("body", &format!("is not a job document of either service ({why})")))
+}
+
+/// A webhook body's bytes read into a job, as [`parse_webhook`] reads them:
+/// what every driver's `parseWebhook` does with a body it holds as bytes or
+/// text. A body that is not JSON is an error naming `field`, the driver's
+/// name for its argument (`body`, `rawBody`).
+///
+/// ```
+/// use kling_extend_core::providers::read_webhook;
+/// use kling_extend_core::types::job::Status;
+///
+/// let job = read_webhook(br#"{"task_id": "t1", "task_status": "succeed"}"#, "body", None)?;
+/// assert_eq!((job.id.as_str(), job.status), ("t1", Status::Succeeded));
+/// assert_eq!(read_webhook(b"{not json", "rawBody", None).unwrap_err().field.as_deref(), Some("rawBody"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
+pub fn read_webhook(body: &[u8], field: &str, provider: Option<ProviderName>) -> Result<Job> {
+    let raw = Raw::from_text(body, &WEBHOOK).map_err(|_| Error::invalid(field, "is not JSON"))?;
+    parse_webhook(raw, provider)
+}
+
+/// `verifyWebhook`: a Standard Webhooks delivery checked
+/// ([`crate::webhook::verify`]), then its raw body read into a job
+/// ([`read_webhook`], naming `rawBody`) whose document has the webhook
+/// secrets taken out, with the delivery that carried it. `now_s`: Unix
+/// seconds now, the driver's clock (or the caller's `nowSeconds`).
+///
+/// ```
+/// use kling_extend_core::providers::verify_webhook;
+/// use kling_extend_core::types::json::Value;
+/// use kling_extend_core::webhook::{Signed, WebhookOptions};
+///
+/// let body = br#"{"id":"job_1","status":"succeeded"}"#;
+/// let signed = Signed {
+///     id: "msg_1",
+///     timestamp: "1700000000",
+///     signature: "v1,lc43DJPf19p1aiUIf38JRGwyy+MbVzLQRuQHecR7t5o=",
+/// };
+/// let secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned()];
+/// let options = WebhookOptions::from_value(&Value::Null)?;
+/// let (job, delivery) = verify_webhook(body, &signed, &secrets, 1_700_000_100, &options)?;
+/// assert_eq!((job.id.as_str(), delivery.id.as_str()), ("job_1", "msg_1"));
+/// let late = verify_webhook(body, &signed, &secrets, 1_700_001_000, &options).unwrap_err();
+/// assert_eq!(late.field.as_deref(), Some("headers.webhook-timestamp"));
+/// # Ok::<(), kling_extend_core::types::error::Error>(())
+/// ```
+pub fn verify_webhook(
+    body: &[u8],
+    signed: &Signed,
+    secrets: &[String],
+    now_s: u64,
+    options: &WebhookOptions,
+) -> Result<(Job, Delivery)> {
+    let delivery = verify(body, signed, secrets, now_s, options.tolerance_s)?;
+    let job = read_webhook(body, "rawBody", options.provider)?.redacted(&credentials(secrets));
+    Ok((job, delivery))
 }
 
 /// The providers a client can be configured with, picked by the `provider`
