@@ -44,7 +44,16 @@ RUSTDOCFLAGS=-Dwarnings cargo doc --quiet -p kling-extend-core --no-deps
 node scripts/doc-examples.mjs kling-extend-core ""
 # Both crates as crates.io would take them: packaged, then built from the
 # package alone (the client against the packaged core), nothing uploaded.
-cargo publish --quiet --dry-run --allow-dirty -p kling-extend-core -p kling-extend-client
+# Cargo takes a registry's crate of one version to be the same crate for
+# ever: it reuses an unpacked copy of the packaged core under
+# $CARGO_HOME/registry/src, and its build in a target directory, without
+# reading their content, so an earlier run's core would stand in for this
+# one's. Those copies go first (the core is on no real registry yet) and the
+# check builds in a target directory of its own (≈ 20 s).
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/kling-extend-core-*
+publish_target=$(mktemp -d)
+cargo publish --quiet --dry-run --allow-dirty --target-dir "$publish_target" -p kling-extend-core -p kling-extend-client
+rm -rf "$publish_target"
 # examples/rust-native as the README runs it (scripts/rust-native.sh: the mock,
 # then a quote and a whole job), from the crates built above.
 cargo test --quiet -p rust-native
