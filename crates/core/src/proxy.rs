@@ -869,6 +869,9 @@ mod tests {
         let sent = digits.forward("/v1/jobs/j", None, None, 0).unwrap();
         assert_eq!(relayed(&digits, r#"{"n":12345, "s":"a 12345"}"#, &sent), r#"{"n":12345,"s":"a [redacted]"}"#);
         assert_eq!(relayed(&digits, r#"{"n":12345}"#, &sent), r#"{"n":12345}"#, "a number is no credential");
+        let overwritten = r#"{"echo":"sk_live/abc","echo":"x","e":{"k":"sk\u005flive\/abc","k":1}}"#;
+        let sent = p.forward("/v1/jobs/j", None, None, 0).unwrap();
+        assert_eq!(relayed(&p, overwritten, &sent), r#"{"echo":"x","e":{"k":1}}"#, "a member a later one replaces");
     }
 
     #[test]

@@ -19,7 +19,7 @@
 
 use crate::types::error::Error;
 use crate::types::job::{Job, Output, RAW_TEXT, Raw, Submission};
-use crate::types::json::{self, Value};
+use crate::types::json::{self, Keep, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
 use std::fmt;
@@ -362,7 +362,9 @@ impl Redact for Raw {
 /// redacted. Without escapes, each string of a document stands in its text
 /// as it reads, between quotes that end a token as the string's ends do, so
 /// a text in which no credential stands holds none in any string, and is
-/// never parsed. With escapes (`\u005f`, `\/`), the parsed strings are asked.
+/// never parsed. With escapes (`\u005f`, `\/`), the parsed strings are asked,
+/// those of a member a later one of its name replaces included: the text
+/// carries them on though the document, as `JSON.parse` reads it, drops them.
 ///
 /// ```
 /// use kling_extend_core::types::redact::{Secrets, scrub_json};
@@ -372,13 +374,20 @@ impl Redact for Raw {
 /// let escaped = r#"{"note":"secret\u006bey123"}"#;
 /// let document = scrub_json(escaped, &secrets).unwrap();
 /// assert_eq!(document.to_json(), r#"{"note":"[redacted]"}"#);
+/// let overwritten = r#"{"echo":"secretkey123","echo":"x"}"#;
+/// assert_eq!(scrub_json(overwritten, &secrets).unwrap().to_json(), r#"{"echo":"x"}"#, "not passed on as it came");
 /// ```
 pub fn scrub_json(text: &str, secrets: &Secrets) -> Option<Value> {
     if secrets.is_empty() || !text.contains('\\') && secrets.scrub(text).is_none() {
         return None;
     }
-    let document = json::parse(text.as_bytes()).ok()?;
-    holds_credential(&document, secrets).then(|| document.redacted(secrets))
+    // Every string the text carries, a member's that a later one of its name
+    // replaces too: `JSON.parse` drops it, yet the text would pass it on.
+    let every = json::parse_only(text.as_bytes(), &Keep::Every).ok()?;
+    if !holds_credential(&every, secrets) {
+        return None;
+    }
+    json::parse(text.as_bytes()).ok().map(|document| document.redacted(secrets))
 }
 
 /// Whether redacting `value` would change it: asked string by string, so a

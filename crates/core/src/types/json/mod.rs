@@ -42,6 +42,18 @@ pub enum Keep {
     Members(&'static [(&'static str, Keep)]),
     /// Of a list, each item as this says.
     Items(&'static Keep),
+    /// The value whole, each member a later one of its name replaces kept
+    /// too (where `All`, as `JSON.parse`, keeps the last): every string a
+    /// text carries, for redaction to look at.
+    ///
+    /// ```
+    /// use kling_extend_core::types::json::{Keep, parse_only};
+    ///
+    /// let text = br#"{"echo":"a","echo":"b"}"#;
+    /// assert_eq!(parse_only(text, &Keep::Every).unwrap().to_json(), r#"{"echo":"a","echo":"b"}"#);
+    /// assert_eq!(parse_only(text, &Keep::All).unwrap().to_json(), r#"{"echo":"b"}"#);
+    /// ```
+    Every,
 }
 
 /// A JSON value, as JavaScript holds one: numbers are `f64`, objects keep

@@ -206,6 +206,7 @@ impl<'de> Visitor<'de> for Kept<'_> {
         let item = match self.0 {
             Keep::Items(item) => *item,
             Keep::Nothing => &Keep::Nothing,
+            Keep::Every => &Keep::Every,
             Keep::All | Keep::Members(_) => &Keep::All,
         };
         let mut items = Vec::new();
@@ -225,7 +226,8 @@ impl<'de> Visitor<'de> for Kept<'_> {
                 None => drop(map.next_value_seed(Kept(&Keep::Nothing))?),
             }
         }
-        Ok(self.built(|| Value::Object(exact(last_of_each_key(members)))))
+        let members = if matches!(self.0, Keep::Every) { members } else { last_of_each_key(members) };
+        Ok(self.built(|| Value::Object(exact(members))))
     }
 }
 
@@ -255,6 +257,7 @@ impl<'de> Visitor<'de> for Member<'_> {
                 named.iter().find(|(name, _)| *name == key).map(|(name, keep)| ((*name).to_owned(), keep))
             }
             Keep::All | Keep::Items(_) => Some((key.to_owned(), &Keep::All)),
+            Keep::Every => Some((key.to_owned(), &Keep::Every)),
             Keep::Nothing => None,
         })
     }
