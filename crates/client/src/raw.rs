@@ -1,8 +1,8 @@
 //! [`RawDocument`]: a job's document as the service sent it, kept as text.
 
+use kling_extend_core::types::json::{self, Value};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 use std::fmt;
 
 /// The service's document behind a [`Job`](crate::Job), as the JSON text it
@@ -11,8 +11,12 @@ use std::fmt;
 ///
 /// Kept as text and parsed only when asked: most callers read the typed
 /// fields of a [`Job`](crate::Job), and building a tree of every answer would
-/// cost each call more than the rest of the client's work. Serialised, it
-/// is written as the document itself, byte for byte, not as a string.
+/// cost each call more than the rest of the client's work. Serialised (in
+/// any serde format), it is written as the document itself, not as a
+/// string: the values the npm package's `raw` holds (numbers as
+/// JavaScript's, members in the order received). serde_json reads at most
+/// 128 levels of nesting, a job's own among them, so a document nested
+/// deeper than about 125 levels is written but not read back by it.
 ///
 /// ```
 /// use kling_extend_client::Job;
@@ -93,14 +97,41 @@ impl RawDocument {
     pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
         self.parse()
     }
+
+    /// The document read as the npm package reads `raw` (the core's reader).
+    fn values(&self) -> Option<Value> {
+        json::parse(self.0.as_bytes()).ok()
+    }
 }
 
-/// The same JSON data: an object's members in any order, numbers by value
-/// (a stored job read back equals the job it was written from).
+/// The same values as the npm package's `raw` reads them: numbers by value
+/// (`2.0` is `2`), an object's members in any order (a stored job read back
+/// equals the job it was written from, whatever the format kept of the order).
 impl PartialEq for RawDocument {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 || matches!((self.to_value(), other.to_value()), (Ok(one), Ok(other)) if one == other)
+        self.0 == other.0 || matches!((self.values(), other.values()), (Some(one), Some(other)) if same(&one, &other))
     }
+}
+
+/// Equal values, an object's members compared by name (each name is once in
+/// a parsed object, so sorted by name they line up): O(n log n) for any document.
+fn same(one: &Value, other: &Value) -> bool {
+    match (one, other) {
+        (Value::Array(one), Value::Array(other)) => {
+            one.len() == other.len() && one.iter().zip(other).all(|(one, other)| same(one, other))
+        }
+        (Value::Object(one), Value::Object(other)) => {
+            one.len() == other.len()
+                && by_name(one).into_iter().zip(by_name(other)).all(|((k1, v1), (k2, v2))| k1 == k2 && same(v1, v2))
+        }
+        _ => one == other,
+    }
+}
+
+fn by_name(members: &[(String, Value)]) -> Vec<&(String, Value)> {
+    let mut sorted: Vec<&(String, Value)> = members.iter().collect();
+    sorted.sort_unstable_by(|(one, _), (other, _)| one.cmp(other));
+    sorted
 }
 
 /// `null`: no document.
@@ -124,20 +155,20 @@ impl fmt::Debug for RawDocument {
     }
 }
 
-/// Written as the document itself, byte for byte.
+/// Written as the document itself: its values, in any serde format.
 impl Serialize for RawDocument {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let document: &RawValue = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
-        document.serialize(serializer)
+        self.values()
+            .ok_or_else(|| serde::ser::Error::custom("a job's raw is not one JSON document"))?
+            .serialize(serializer)
     }
 }
 
-/// Read from any value of any serde format (a stored job read back), kept
-/// as its JSON text: the same data, though an object's members may come in
-/// another order than they were written in.
+/// Read from a document in any serde format (a stored job read back), kept
+/// as its JSON text.
 impl<'de> Deserialize<'de> for RawDocument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(RawDocument(serde_json::Value::deserialize(deserializer)?.to_string()))
+        Ok(RawDocument(Value::deserialize(deserializer)?.to_json()))
     }
 }
 
@@ -146,15 +177,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn is_written_as_received_and_read_back_from_any_format_as_the_same_data() {
-        let received = RawDocument::parsed(r#"{"z":1,"a":[1.50,"\u00e9"],"big":12345678901234567890}"#.to_owned());
+    fn is_written_as_its_values_in_order_and_read_back_from_any_format_as_the_same() {
+        let received = RawDocument::parsed(r#"{"z":1,"a":[1.50,"\u00e9"],"n":null}"#.to_owned());
         let written = serde_json::to_string(&received).unwrap();
-        assert_eq!(written, received.as_str(), "byte for byte, escapes and number spelling kept");
+        assert_eq!(written, r#"{"z":1,"a":[1.5,"é"],"n":null}"#, "a document, members in order");
+        let read_back: RawDocument = serde_json::from_str(&written).unwrap();
+        assert_eq!(read_back, received);
         let through_a_value: RawDocument = serde_json::from_value(serde_json::to_value(&received).unwrap()).unwrap();
-        assert_eq!(through_a_value, received, "the same data, its members sorted");
-        assert_ne!(through_a_value.as_str(), received.as_str());
-        assert!(through_a_value.as_str().contains("12345678901234567890"), "a big integer stays exact");
+        assert_eq!(through_a_value, received);
         assert_ne!(RawDocument::parsed(r#"{"z":2}"#.to_owned()), RawDocument::parsed(r#"{"z":1}"#.to_owned()));
+        assert_eq!(RawDocument::parsed("[2.0,1e2]".to_owned()), RawDocument::parsed("[2,100]".to_owned()), "by value");
     }
 
     #[test]
