@@ -1,12 +1,12 @@
 //! The platform's `fetch` as the client's [`HttpClient`].
 
 use super::body::read_limited;
-use super::failure::{network, rejected};
+use super::failure::{network, rejected, thrown};
 use super::global_fetch;
 use crate::runtime::BoxFuture;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 use js_sys::Uint8Array;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Headers, Request, RequestInit, RequestRedirect, Response, ResponseType};
 
@@ -37,22 +37,62 @@ use web_sys::{AbortController, AbortSignal, Headers, Request, RequestInit, Reque
 ///     .build()
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FetchClient {
-    _private: (),
+    /// Whose `fetch` sends: `None`, the global one.
+    fetcher: Option<JsValue>,
 }
 
 impl FetchClient {
     /// The global `fetch`, looked up at each exchange.
+    ///
+    /// ```no_run
+    /// # use kling_extend_client::FetchClient;
+    /// let http = FetchClient::new();
+    /// ```
     pub fn new() -> Self {
         FetchClient::default()
+    }
+
+    /// The `fetch` method of `fetcher` instead of the global one: a
+    /// Cloudflare service binding (workers-rs's `Fetcher`, which converts
+    /// into a `JsValue`), so a Worker reaches another Worker (a proxy that
+    /// holds the key) without a trip through the internet, or any object
+    /// whose `fetch(request)` answers as `fetch` does. The request's host is
+    /// then the bound Worker's business: give the client any base URL.
+    ///
+    /// ```no_run
+    /// # fn demo(proxy: wasm_bindgen::JsValue) -> Result<kling_extend_client::Client, kling_extend_client::Error> {
+    /// use kling_extend_client::{Client, FetchClient, Provider};
+    ///
+    /// // `proxy`: in a workers-rs Worker, `env.service("KLING_PROXY")?` (a
+    /// // `[[services]]` binding in wrangler.toml), which converts into a JsValue.
+    /// Client::builder(Provider::Trinetra)
+    ///     .base_url("https://kling-proxy.internal")
+    ///     .http_client(FetchClient::with_fetcher(proxy))
+    ///     .build()
+    /// # }
+    /// ```
+    pub fn with_fetcher(fetcher: impl Into<JsValue>) -> Self {
+        FetchClient { fetcher: Some(fetcher.into()) }
     }
 }
 
 impl HttpClient for FetchClient {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(exchange(request))
+        Box::pin(exchange(request, self.fetcher.as_ref()))
     }
+}
+
+/// `fetch(request)`: the global one, or `fetcher`'s method (called on it, as
+/// a binding requires). A fetcher without a `fetch` method throws, as a
+/// runtime without a global `fetch` does.
+fn send(fetcher: Option<&JsValue>, request: &Request) -> Result<js_sys::Promise, JsValue> {
+    let Some(fetcher) = fetcher else {
+        return global_fetch(request);
+    };
+    let method: js_sys::Function = js_sys::Reflect::get(fetcher, &JsValue::from_str("fetch"))?.dyn_into()?;
+    method.call1(fetcher, request)?.dyn_into()
 }
 
 /// Aborts the exchange when dropped, at whatever point it is: a pending
@@ -66,11 +106,11 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn exchange(request: HttpRequest) -> Result<HttpResponse, TransportError> {
+async fn exchange(request: HttpRequest, fetcher: Option<&JsValue>) -> Result<HttpResponse, TransportError> {
     let never_sent = || TransportError::new(TransportErrorKind::NeverSent);
     let abort = AbortOnDrop(AbortController::new().map_err(|_| never_sent())?);
     let outgoing = outgoing(&request, &abort.0.signal()).ok_or_else(never_sent)?;
-    let promise = global_fetch(&outgoing).map_err(|error| rejected(&error))?;
+    let promise = send(fetcher, &outgoing).map_err(|error| thrown(&error))?;
     let answer = JsFuture::from(promise).await.map_err(|error| rejected(&error))?;
     // Only a stand-in set on `globalThis` could answer something else.
     let response: Response = answer.dyn_into().map_err(network)?;

@@ -44,6 +44,12 @@ pub(super) fn rejected(error: &JsValue) -> TransportError {
     TransportError::new(kind).with_source(describe(error, code.as_deref()))
 }
 
+/// A `fetch` that threw instead of answering a promise (none is there, or a
+/// caller's fetcher has no `fetch` method): nothing was sent.
+pub(super) fn thrown(error: &JsValue) -> TransportError {
+    TransportError::new(TransportErrorKind::NeverSent).with_source(describe(error, None))
+}
+
 /// A failure while the answer was read (a reset, an abort): the request had left.
 pub(super) fn network(error: JsValue) -> TransportError {
     TransportError::new(TransportErrorKind::Network).with_source(describe(&error, None))

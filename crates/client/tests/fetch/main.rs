@@ -240,3 +240,41 @@ fn a_page_refuses_a_key_it_was_not_allowed_to_hold() {
     assert_eq!(refused.is_err(), in_page);
     assert!(Client::builder(Provider::Trinetra).api_key(mock::KEY).dangerously_allow_browser().build().is_ok());
 }
+
+/// A caller's fetcher (a Worker's service binding has this shape: an object
+/// whose `fetch` method must be called on it) sends every exchange.
+#[wasm_bindgen_test]
+async fn a_fetcher_of_the_callers_sends_the_exchanges_as_its_own_method() {
+    mock::reset().await;
+    let fetcher = js_sys::Object::new();
+    let method = js_sys::Function::new_with_args(
+        "request",
+        "if (this.calls === undefined) throw new Error('called without its object'); \
+         this.calls += 1; return fetch(request);",
+    );
+    js_sys::Reflect::set(&fetcher, &"fetch".into(), &method).unwrap();
+    js_sys::Reflect::set(&fetcher, &"calls".into(), &0.into()).unwrap();
+    let client = Client::builder(Provider::Trinetra)
+        .api_key(mock::KEY)
+        .base_url(mock::url())
+        .dangerously_allow_browser()
+        .http_client(FetchClient::with_fetcher(fetcher.clone()))
+        .build()
+        .unwrap();
+    let submission = client.extend_video(ExtendRequest::video("v1")).await.unwrap();
+    client.get_job(&submission.job_id).await.unwrap();
+    assert_eq!(js_sys::Reflect::get(&fetcher, &"calls".into()).unwrap().as_f64(), Some(2.0));
+
+    let no_method = Client::builder(Provider::Trinetra)
+        .api_key(mock::KEY)
+        .base_url(mock::url())
+        .dangerously_allow_browser()
+        .max_retries(0)
+        .http_client(FetchClient::with_fetcher(js_sys::Object::new()))
+        .build()
+        .unwrap();
+    let error = no_method.get_job("job_1").await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::NetworkError, "a fetcher without fetch: {error:?}");
+    let submit = no_method.extend_video(ExtendRequest::video("v1")).await.unwrap_err();
+    assert!(!submit.maybe_submitted(), "nothing was sent: {submit:?}");
+}
