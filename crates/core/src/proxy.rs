@@ -872,6 +872,9 @@ mod tests {
         let overwritten = r#"{"echo":"sk_live/abc","echo":"x","e":{"k":"sk\u005flive\/abc","k":1}}"#;
         let sent = p.forward("/v1/jobs/j", None, None, 0).unwrap();
         assert_eq!(relayed(&p, overwritten, &sent), r#"{"echo":"x","e":{"k":1}}"#, "a member a later one replaces");
+        let named = r#"{"rawText":"sk_live/abc","m":{"rawText":"x sk_live/abc"}}"#;
+        let expected = r#"{"rawText":"[redacted]","m":{"rawText":"x [redacted]"}}"#;
+        assert_eq!(relayed(&p, named, &sent), expected, "a member named as the core names a job's text");
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! ```
 
 use crate::types::error::Error;
-use crate::types::job::{Job, Output, RAW_TEXT, Raw, Submission};
+use crate::types::job::{Job, Output, Raw, Submission};
 use crate::types::json::{self, Keep, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
@@ -313,10 +313,10 @@ impl<T: Redact> Redact for Box<T> {
     }
 }
 
-/// Every string and key, however deep. A job's document text (its
-/// [`RAW_TEXT`] member) is redacted as the document it is: where a
-/// credential stands in it, escapes decoded, it becomes the document parsed
-/// and redacted, as `raw`.
+/// Every string and key, however deep, whatever its name: a value is a
+/// service's document or a caller's, never a job's own (a [`Job`] is
+/// redacted as itself, its document text as [`Raw`], before it becomes a
+/// value), so no member is special here.
 impl Redact for Value {
     fn redact(&mut self, secrets: &Secrets) {
         if secrets.is_empty() {
@@ -327,12 +327,6 @@ impl Redact for Value {
             Value::Array(items) => items.redact(secrets),
             Value::Object(members) => {
                 for (key, item) in members {
-                    if let (RAW_TEXT, Value::String(text)) = (key.as_str(), &*item) {
-                        if let Some(document) = scrub_json(text, secrets) {
-                            (*key, *item) = ("raw".to_owned(), document);
-                        }
-                        continue;
-                    }
                     key.redact(secrets);
                     item.redact(secrets);
                 }
@@ -481,24 +475,30 @@ mod tests {
 
     #[test]
     fn a_document_text_is_redacted_as_the_document_it_is() {
+        use crate::types::job::RAW_TEXT;
         use crate::types::json::Keep;
         let secrets = Secrets::new(["secretkey123"], None);
         let text = br#"{"id":"j","note":"secret\u006bey123","ok":"fine"}"#;
         let job = Job { raw: Raw::from_text(text, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
-        let mut value = Value::from(job);
-        value.redact(&secrets);
+        let value = Value::from(job.redacted(&secrets));
         assert_eq!(
             value.get("raw").map(Value::to_json).as_deref(),
             Some(r#"{"id":"j","note":"[redacted]","ok":"fine"}"#)
         );
         assert!(value.get(RAW_TEXT).is_none());
         let clean = Job { raw: Raw::from_text(br#"{"id":"j"}"#, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
-        let mut value = Value::from(clean);
-        value.redact(&secrets);
+        let value = Value::from(clean.redacted(&secrets));
         assert_eq!(
             value.get(RAW_TEXT).and_then(Value::as_str),
             Some(r#"{"id":"j"}"#),
             "a clean text goes on as it came"
+        );
+        let named = br#"{"rawText":"echo secretkey123","m":{"rawText":"{\"a\":\"secretkey123\"}"}}"#;
+        let job = Job { raw: Raw::from_text(named, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
+        assert_eq!(
+            Value::from(job.redacted(&secrets)).get("raw").map(Value::to_json).as_deref(),
+            Some(r#"{"rawText":"echo [redacted]","m":{"rawText":"{\"a\":\"[redacted]\"}"}}"#),
+            "a service's member named rawText is a member like any other"
         );
     }
 
