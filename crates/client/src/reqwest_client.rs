@@ -63,8 +63,10 @@ impl HttpClient for ReqwestClient {
             let mut response = self.0.execute(outgoing(&self.0, request)?).await.map_err(failed)?;
             let status = response.status().as_u16();
             let headers = read_headers(response.headers());
-            // One allocation for a body whose length is announced (within the limit).
-            let announced = response.content_length().map_or(0, |length| length.min(max_bytes as u64) as usize);
+            // One allocation for a body whose length is announced, up to 64 KiB
+            // (an answer that announces more and sends less costs no more).
+            let announced = response.content_length().map_or(0, |length| length.min(max_bytes.min(1 << 16) as u64));
+            let announced = announced as usize;
             let mut body = Vec::with_capacity(announced);
             while let Some(chunk) = response.chunk().await.map_err(failed)? {
                 if body.len() + chunk.len() > max_bytes {
@@ -103,11 +105,17 @@ fn header_value(value: &str) -> Option<reqwest::header::HeaderValue> {
 }
 
 /// The headers the core reads (reqwest's names are lower case already),
-/// copied; the rest are left in reqwest's response.
+/// copied as `fetch`'s `Headers.get` gives them, so the npm package and
+/// this client read one answer alike: a repeated header's values joined by
+/// `, `, and each byte past ASCII as the Latin-1 character it is.
 fn read_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    let latin1 = |value: &reqwest::header::HeaderValue| value.as_bytes().iter().map(|&byte| char::from(byte)).collect();
     RESPONSE_HEADERS
         .iter()
-        .filter_map(|name| Some(((*name).to_owned(), headers.get(*name)?.to_str().ok()?.to_owned())))
+        .filter_map(|name| {
+            let values: Vec<String> = headers.get_all(*name).iter().map(latin1).collect();
+            (!values.is_empty()).then(|| ((*name).to_owned(), values.join(", ")))
+        })
         .collect()
 }
 

@@ -842,3 +842,31 @@ async fn huge_bodies_and_extreme_wall_clocks_give_typed_results() {
         assert_eq!(error.code(), ErrorCode::ServerError, "{unix}: {error}");
     }
 }
+
+/// An answer's repeated and non-ASCII headers read as `fetch` reads them,
+/// so the npm package and this client agree (the second adversarial
+/// review: reqwest's first value and a dropped Latin-1 value disagreed).
+#[tokio::test]
+async fn repeated_and_latin1_headers_read_as_fetch_reads_them() {
+    let (url, _) = serve(|_, n| {
+        let extra: &[u8] = match n {
+            0 => b"x-request-id: req_first\r\nx-request-id: req_second\r\n",
+            1 => b"x-request-id: req_\xe9t\xe9\r\n",
+            _ => b"retry-after: 1\r\nretry-after: 300\r\n",
+        };
+        let body = r#"{"error":"nope"}"#;
+        let status = if n == 2 { 429 } else { 400 };
+        let head = format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+            body.len()
+        );
+        Some([head.as_bytes(), extra, b"\r\n", body.as_bytes()].concat())
+    });
+    let client = Client::builder(Provider::Trinetra).api_key(KEY).base_url(url).max_retries(0).build().unwrap();
+    let joined = client.get_job("j1").await.unwrap_err();
+    assert_eq!(joined.request_id(), Some("req_first, req_second"));
+    let latin1 = client.get_job("j1").await.unwrap_err();
+    assert_eq!(latin1.request_id(), Some("req_été"));
+    let two_waits = client.get_job("j1").await.unwrap_err();
+    assert_eq!(two_waits.retry_after(), None, "\"1, 300\" is no Retry-After, as fetch gives it to the npm package");
+}

@@ -312,3 +312,20 @@ async fn a_redacted_document_keeps_its_other_values() {
     assert!(job.raw.as_str().ends_with(r#","f":1,"echo":"[redacted]"}"#), "{}", job.raw);
     assert_eq!(job.raw.to_value().unwrap()["n"].as_f64(), Some(12345678901234567890.0));
 }
+
+/// A service's own member named `rawText` (the name a job's document text
+/// takes inside the core) is redacted as any member is (the second
+/// adversarial review: it was passed over, the key with it).
+#[tokio::test]
+async fn a_member_named_raw_text_is_redacted_as_any_other() {
+    for body in [
+        format!(r#"{{"id":"j1","status":"running","rawText":"echo {KEY}"}}"#),
+        format!(r#"{{"id":"j1","status":"running","meta":{{"rawText":"{KEY}"}}}}"#),
+    ] {
+        let job = job_of(&body).await.unwrap();
+        for face in [job.raw.as_str().to_owned(), serde_json::to_string(&job).unwrap()] {
+            assert!(!face.contains(KEY), "{face}");
+            assert!(face.contains(r#""rawText":"#), "the member stays as named: {face}");
+        }
+    }
+}

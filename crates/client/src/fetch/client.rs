@@ -85,14 +85,22 @@ impl HttpClient for FetchClient {
 }
 
 /// `fetch(request)`: the global one, or `fetcher`'s method (called on it, as
-/// a binding requires). A fetcher without a `fetch` method throws, as a
-/// runtime without a global `fetch` does.
-fn send(fetcher: Option<&JsValue>, request: &Request) -> Result<js_sys::Promise, JsValue> {
+/// a binding requires). Only what fails before anything is called is a
+/// request never sent (no global `fetch`, a fetcher without a `fetch`
+/// method): once a caller's method runs, it may have sent the request
+/// whatever it then does, so its throw is a failure after sending, and what
+/// it answers is awaited as `await` takes it (a thenable, another realm's
+/// promise, a response itself).
+fn send(fetcher: Option<&JsValue>, request: &Request) -> Result<js_sys::Promise, TransportError> {
     let Some(fetcher) = fetcher else {
-        return global_fetch(request);
+        return global_fetch(request).map_err(|error| thrown(&error));
     };
-    let method: js_sys::Function = js_sys::Reflect::get(fetcher, &JsValue::from_str("fetch"))?.dyn_into()?;
-    method.call1(fetcher, request)?.dyn_into()
+    let method = js_sys::Reflect::get(fetcher, &JsValue::from_str("fetch")).ok();
+    let Some(method) = method.and_then(|method| method.dyn_into::<js_sys::Function>().ok()) else {
+        return Err(thrown(&js_sys::TypeError::new("the fetcher given to FetchClient has no fetch method").into()));
+    };
+    let answered = method.call1(fetcher, request).map_err(|error| rejected(&error))?;
+    Ok(js_sys::Promise::resolve(&answered))
 }
 
 /// Aborts the exchange when dropped, at whatever point it is: a pending
@@ -110,7 +118,7 @@ async fn exchange(request: HttpRequest, fetcher: Option<&JsValue>) -> Result<Htt
     let never_sent = || TransportError::new(TransportErrorKind::NeverSent);
     let abort = AbortOnDrop(AbortController::new().map_err(|_| never_sent())?);
     let outgoing = outgoing(&request, &abort.0.signal()).ok_or_else(never_sent)?;
-    let promise = send(fetcher, &outgoing).map_err(|error| thrown(&error))?;
+    let promise = send(fetcher, &outgoing)?;
     let answer = JsFuture::from(promise).await.map_err(|error| rejected(&error))?;
     // Only a stand-in set on `globalThis` could answer something else.
     let response: Response = answer.dyn_into().map_err(network)?;

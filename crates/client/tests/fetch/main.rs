@@ -278,3 +278,30 @@ async fn a_fetcher_of_the_callers_sends_the_exchanges_as_its_own_method() {
     let submit = no_method.extend_video(ExtendRequest::video("v1")).await.unwrap_err();
     assert!(!submit.maybe_submitted(), "nothing was sent: {submit:?}");
 }
+
+/// Once a caller's fetcher runs, it may have sent the request, whatever it
+/// then does: a throw is a failure after sending (a submit maybe taken, never
+/// sent again blindly), and an answer that is no native promise (a thenable)
+/// is awaited as `await` takes it (the second adversarial review).
+#[wasm_bindgen_test]
+async fn a_callers_fetcher_that_ran_may_have_sent() {
+    mock::reset().await;
+    let fetcher = |body: &str| {
+        let fetcher = js_sys::Object::new();
+        let method = js_sys::Function::new_with_args("request", body);
+        js_sys::Reflect::set(&fetcher, &"fetch".into(), &method).unwrap();
+        let client = Client::builder(Provider::Trinetra)
+            .api_key(mock::KEY)
+            .base_url(mock::url())
+            .dangerously_allow_browser()
+            .max_retries(0)
+            .http_client(FetchClient::with_fetcher(fetcher));
+        client.build().unwrap()
+    };
+    let sends_then_throws = fetcher("fetch(request.clone()).catch(() => {}); throw new Error('after sending');");
+    let error = sends_then_throws.extend_video(ExtendRequest::video("v1")).await.unwrap_err();
+    assert!(error.maybe_submitted(), "it may have been taken: {error:?}");
+    let thenable = fetcher("const answer = fetch(request); return { then: (ok, fail) => answer.then(ok, fail) };");
+    let submission = thenable.extend_video(ExtendRequest::video("v1")).await.unwrap();
+    assert_eq!(submission.status, Status::Queued);
+}
