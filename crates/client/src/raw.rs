@@ -12,8 +12,8 @@ use std::fmt;
 /// Kept as text and parsed only when asked: most callers read the typed
 /// fields of a [`Job`](crate::Job), and building a tree of every answer would
 /// cost each call more than the rest of the client's work. Serialised (in
-/// any serde format), it is written as the document itself, not as a
-/// string: the values the npm package's `raw` holds (numbers as
+/// any serde format; a `null` document only in one that has a null, which
+/// TOML has not), it is written as the document itself, not as a string: the values the npm package's `raw` holds (numbers as
 /// JavaScript's, members in the order received). serde_json reads at most
 /// 128 levels of nesting, a job's own among them, so a document nested
 /// deeper than about 125 levels is written but not read back by it.
