@@ -153,6 +153,12 @@ fn a_document_that_is_not_the_body_as_received_goes_as_its_text() {
     let done = task_response(task, 200.0, "[null,null,null]", body.to_vec(), 1.0, 1.0);
     assert_eq!(at(&done, "done.rawText"), Value::Null, "{done}");
     assert_eq!(at(&done, "done.raw.note"), text("key [redacted]"), "{done}");
+    // A service's own member named as the core names a job's text is a member like any other.
+    let task = number(&start("getJob", r#"["j1"]"#, false));
+    let body = br#"{"id":"j1","status":"queued","rawText":"key sk_test_1","m":{"rawText":"sk_test_1"}}"#;
+    let done = task_response(task, 200.0, "[null,null,null]", body.to_vec(), 1.0, 1.0);
+    assert_eq!(at(&done, "done.raw.rawText"), text("key [redacted]"), "{done}");
+    assert_eq!(at(&done, "done.raw.m.rawText"), text("[redacted]"), "{done}");
 }
 
 #[wasm_bindgen_test]

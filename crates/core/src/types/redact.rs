@@ -18,7 +18,7 @@
 //! ```
 
 use crate::types::error::Error;
-use crate::types::job::{Job, Output, Raw, Submission};
+use crate::types::job::{Job, Output, RAW_TEXT, Raw, Submission};
 use crate::types::json::{self, Keep, Value};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac_sha256::HMAC;
@@ -313,10 +313,14 @@ impl<T: Redact> Redact for Box<T> {
     }
 }
 
-/// Every string and key, however deep, whatever its name: a value is a
-/// service's document or a caller's, never a job's own (a [`Job`] is
-/// redacted as itself, its document text as [`Raw`], before it becomes a
-/// value), so no member is special here.
+/// A value the core made of its results (a job, a submission, an error, a
+/// chain's jobs; the npm bindings' machines answer values): every string
+/// and key, however deep, except that a job's document is redacted as the
+/// document it is. Its text (the [`RAW_TEXT`] member), where a credential
+/// stands in it, escapes decoded, becomes the document parsed and redacted,
+/// as `raw`; a document already built (`raw`) is redacted as a document,
+/// whose members' names mean nothing here (a service's own `rawText` is a
+/// member like any other).
 impl Redact for Value {
     fn redact(&mut self, secrets: &Secrets) {
         if secrets.is_empty() {
@@ -327,12 +331,38 @@ impl Redact for Value {
             Value::Array(items) => items.redact(secrets),
             Value::Object(members) => {
                 for (key, item) in members {
-                    key.redact(secrets);
-                    item.redact(secrets);
+                    match (key.as_str(), &*item) {
+                        (RAW_TEXT, Value::String(text)) => {
+                            if let Some(document) = scrub_json(text, secrets) {
+                                (*key, *item) = ("raw".to_owned(), document);
+                            }
+                        }
+                        ("raw", _) => redact_document(item, secrets),
+                        _ => {
+                            key.redact(secrets);
+                            item.redact(secrets);
+                        }
+                    }
                 }
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
+    }
+}
+
+/// A service's or a caller's document: every string and key, however deep,
+/// whatever its name.
+fn redact_document(document: &mut Value, secrets: &Secrets) {
+    match document {
+        Value::String(text) => text.redact(secrets),
+        Value::Array(items) => items.iter_mut().for_each(|item| redact_document(item, secrets)),
+        Value::Object(members) => {
+            for (key, item) in members {
+                key.redact(secrets);
+                redact_document(item, secrets);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
@@ -346,7 +376,7 @@ impl Redact for Raw {
                     *self = Raw::Value(document);
                 }
             }
-            Raw::Value(document) => document.redact(secrets),
+            Raw::Value(document) => redact_document(document, secrets),
         }
     }
 }
@@ -381,7 +411,9 @@ pub fn scrub_json(text: &str, secrets: &Secrets) -> Option<Value> {
     if !holds_credential(&every, secrets) {
         return None;
     }
-    json::parse(text.as_bytes()).ok().map(|document| document.redacted(secrets))
+    let mut document = json::parse(text.as_bytes()).ok()?;
+    redact_document(&mut document, secrets);
+    Some(document)
 }
 
 /// Whether redacting `value` would change it: asked string by string, so a
@@ -475,7 +507,6 @@ mod tests {
 
     #[test]
     fn a_document_text_is_redacted_as_the_document_it_is() {
-        use crate::types::job::RAW_TEXT;
         use crate::types::json::Keep;
         let secrets = Secrets::new(["secretkey123"], None);
         let text = br#"{"id":"j","note":"secret\u006bey123","ok":"fine"}"#;
@@ -493,13 +524,23 @@ mod tests {
             Some(r#"{"id":"j"}"#),
             "a clean text goes on as it came"
         );
-        let named = br#"{"rawText":"echo secretkey123","m":{"rawText":"{\"a\":\"secretkey123\"}"}}"#;
-        let job = Job { raw: Raw::from_text(named, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
+        // The npm bindings' machines answer values: a job redacted as a value reads the same.
+        let job = Job { raw: Raw::from_text(text, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
+        let value = Value::from(job).redacted(&secrets);
         assert_eq!(
-            Value::from(job.redacted(&secrets)).get("raw").map(Value::to_json).as_deref(),
-            Some(r#"{"rawText":"echo [redacted]","m":{"rawText":"{\"a\":\"[redacted]\"}"}}"#),
-            "a service's member named rawText is a member like any other"
+            value.get("raw").map(Value::to_json).as_deref(),
+            Some(r#"{"id":"j","note":"[redacted]","ok":"fine"}"#)
         );
+        let named = br#"{"rawText":"echo secretkey123","m":{"rawText":"{\"a\":\"secretkey123\"}"}}"#;
+        let redacted = r#"{"rawText":"echo [redacted]","m":{"rawText":"{\"a\":\"[redacted]\"}"}}"#;
+        let job = || Job { raw: Raw::from_text(named, &Keep::All).unwrap(), ..Job::accepted(&submission()) };
+        for value in [Value::from(job().redacted(&secrets)), Value::from(job()).redacted(&secrets)] {
+            assert_eq!(
+                value.get("raw").map(Value::to_json).as_deref(),
+                Some(redacted),
+                "a service's member named rawText is a member like any other"
+            );
+        }
     }
 
     fn submission() -> Submission {
