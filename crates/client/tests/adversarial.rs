@@ -3,6 +3,8 @@
 //! asserts what a first-class SDK must do; the ones the client fails today
 //! are `#[ignore = "finding N: …"]` so the suite stays green.
 
+mod instant;
+
 use kling_extend_client::{
     parse_webhook, quote, quote_chain, verify_webhook, BoxFuture, ChainInput, ChainPlan, ChainProgress, Client,
     ErrorCode, Event, ExtendRequest, HttpClient, HttpRequest, HttpResponse, KlingPricing, Mode, Provider, Runtime,
@@ -20,21 +22,9 @@ const KEY: &str = "sk_live_adversary_0123456789";
 // Scripted parts: a runtime and a transport that misbehave on purpose.
 // ---------------------------------------------------------------------------
 
-/// Waits that end at once, on a clock that stands still (the `Runtime`
-/// trait's own doc example).
-struct Frozen;
-
-impl Runtime for Frozen {
-    fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(async {})
-    }
-    fn monotonic_ms(&self) -> u64 {
-        0
-    }
-    fn unix_ms(&self) -> u64 {
-        1_700_000_000_000
-    }
-}
+// Waits that end at once, on a clock that stands still (the `Runtime`
+// trait's own doc example): the tests' shared runtime.
+use instant::Instant as Frozen;
 
 /// Waits that end at once, on the system's clocks: deadlines hold.
 struct Hasty(StdInstant);
